@@ -1,0 +1,53 @@
+# Khuyến công — one command for each thing a developer or a fresh machine needs. `make help` lists them.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-sqlite test-postgres lint fmt reference demo clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed ## Create .venv, install, migrate, load reference and demo data (safe to repeat)
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py collectstatic --no-input -v0
+
+run: setup ## Set up, then serve the demo on http://$(HOST):$(PORT)
+	@echo ""
+	@echo "  Khuyến công is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "  Demo logins (password khuyencong-demo-2026): admin, cuc.chuyenvien, ttkc1.canbo, laocai.canbo,"
+	@echo "  laocai.xem, thainguyen.canbo, cosovh — see README.md."
+	@echo ""
+	DEBUG=false $(PY) manage.py runserver --insecure $(HOST):$(PORT)
+
+reference: $(VENV)/.installed ## Migrate and load reference data only (geography, organisations, trades)
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_reference_data
+
+test: $(VENV)/.installed ## Run every test (database from DATABASE_URL; SQLite by default)
+	@if [ ! -x "$(CHROMIUM)" ]; then echo "Browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; fi
+	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
+
+lint: $(VENV)/.installed ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+fmt: $(VENV)/.installed ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles

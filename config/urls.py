@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Khuyến công — Quản trị"
+admin.site.site_title = "Khuyến công"
+
+urlpatterns = [
+    path("", include("khuyencong.web.urls")),
+    path("facilities/", include("khuyencong.facilities.urls")),
+    path("geography/", include("khuyencong.geography.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,142 @@
+"""Shared test fixtures: reference data loaded once per test database, and the cast of people who use the system."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from khuyencong.accounts.models import Role, User, UserRole
+from khuyencong.facilities.models import Facility, LegalForm
+from khuyencong.facilities.services import FacilityData, facility_create
+from khuyencong.geography.resolver import resolve_place
+from khuyencong.organizations.models import Organization
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Reference data is the same for every test; each test's changes roll back on top of it."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """For tests that run outside a transaction (browser tests): the flush after each one empties the tables."""
+    call_command("load_reference_data", verbosity=0)
+
+
+def make_user(username: str, organization_code: str | None, *roles: str, facility: Facility | None = None) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=username,
+        organization=Organization.objects.get(code=organization_code) if organization_code else None,
+        facility=facility,
+    )
+    for role in roles:
+        UserRole.objects.create(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def system_actor(db: None) -> User:
+    return User.objects.create_superuser(username="system", password=None, email="")
+
+
+@pytest.fixture
+def laocai_officer(db: None) -> User:
+    return make_user("laocai.officer", "SCT-15", Role.OFFICER)
+
+
+@pytest.fixture
+def laocai_viewer(db: None) -> User:
+    return make_user("laocai.viewer", "TTKC-15", Role.VIEWER)
+
+
+@pytest.fixture
+def thainguyen_officer(db: None) -> User:
+    return make_user("thainguyen.officer", "SCT-19", Role.OFFICER)
+
+
+@pytest.fixture
+def cuc_officer(db: None) -> User:
+    return make_user("cuc.officer", "CUC-CTDP", Role.OFFICER, Role.APPRAISER, Role.APPROVER)
+
+
+@pytest.fixture
+def centre1_officer(db: None) -> User:
+    return make_user("ttkc1.officer", "TTKC1", Role.OFFICER)
+
+
+@pytest.fixture
+def orphan_user(db: None) -> User:
+    """Logged in, but belonging to no organisation: sees nothing."""
+    return make_user("orphan", None, Role.OFFICER)
+
+
+FacilityMaker = Callable[..., Facility]
+
+
+@pytest.fixture
+def make_facility(system_actor: User) -> FacilityMaker:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        name: str | None = None,
+        *,
+        province: str = "Lào Cai",
+        district: str | None = None,
+        commune: str | None = None,
+        on: datetime.date = datetime.date(2025, 8, 1),
+        **fields: Any,
+    ) -> Facility:
+        place = resolve_place(province=province, district=district, commune=commune, on=on)
+        data = FacilityData(
+            name=name or f"Cơ sở thử nghiệm {next(counter)}",
+            legal_form=fields.pop("legal_form", LegalForm.HOUSEHOLD_BUSINESS),
+            place=place,
+            **fields,
+        )
+        return facility_create(actor=system_actor, data=data, confirm_duplicate=True)
+
+    return make
+
+
+@pytest.fixture
+def yen_bai_facility(make_facility: FacilityMaker) -> Facility:
+    """Recorded in 2022 in Yên Bái, which merged into Lào Cai on 01/07/2025."""
+    return make_facility(
+        "Cơ sở sản xuất gỗ Yên Bái số 1",
+        province="Yên Bái",
+        district="Trấn Yên",
+        commune="Việt Hồng",
+        on=datetime.date(2022, 6, 30),
+    )
+
+
+@pytest.fixture
+def thai_nguyen_facility(make_facility: FacilityMaker) -> Facility:
+    """Recorded in 2018 in Bắc Kạn, which merged into Thái Nguyên on 01/07/2025."""
+    return make_facility(
+        "HTX Thành Ngân",
+        province="Bắc Kạn",
+        district="Na Rì",
+        commune="Cường Lợi",
+        on=datetime.date(2018, 6, 30),
+        legal_form=LegalForm.COOPERATIVE,
+    )
+
+
+@pytest.fixture
+def facility_rep(yen_bai_facility: Facility) -> User:
+    return make_user("facility.rep", None, Role.FACILITY_REPRESENTATIVE, facility=yen_bai_facility)
+

@@ -1,0 +1,181 @@
+"""Who may see and do what: the one place that decides, from the user's organisation (level, territory) and roles.
+
+Every list, page, export and API call asks this module. Records are scoped by the province and commune they count
+under *today* (a Yên Bái facility of 2022 belongs to Lào Cai's officials), so that an official of a merged province
+inherits the history of the provinces merged into it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from khuyencong.organizations.models import Organization, OrganizationLevel
+
+from .models import Role, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from khuyencong.facilities.models import Facility
+    from khuyencong.geography.models import AdminUnit
+
+M = TypeVar("M", bound=Model)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    EXPORT = "export"
+
+
+# Roles that may take each action on facilities, within the user's territory.
+FACILITY_ROLES: dict[Action, frozenset[str]] = {
+    Action.VIEW: frozenset(Role.values),
+    Action.EXPORT: frozenset({Role.VIEWER, Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR}),
+    Action.CREATE: frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    Action.CHANGE: frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The territory a user works in. `everything` for national bodies; otherwise sets of today's units."""
+
+    everything: bool = False
+    province_ids: frozenset[int] = frozenset()
+    district_ids: frozenset[int] = frozenset()
+    commune_ids: frozenset[int] = frozenset()
+    facility_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.province_ids or self.district_ids or self.commune_ids or self.facility_ids)
+
+    def condition(
+        self,
+        *,
+        province: str = "current_province",
+        district: str = "district",
+        commune: str = "current_commune",
+        facility: str | None = None,
+    ) -> Q:
+        """A filter on a model whose rows point at today's province/commune through the given field paths."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        if self.province_ids:
+            q |= Q(**{f"{province}__in": self.province_ids})
+        if self.district_ids:
+            q |= Q(**{f"{district}__in": self.district_ids})
+        if self.commune_ids:
+            q |= Q(**{f"{commune}__in": self.commune_ids})
+        if self.facility_ids and facility is not None:
+            q |= Q(**{f"{facility}__in": self.facility_ids})
+        return q
+
+    def covers_province(self, province_id: int | None) -> bool:
+        return self.everything or (province_id is not None and province_id in self.province_ids)
+
+
+EMPTY = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def scope_of(user: User | AnonymousUser, *, on: datetime.date | None = None) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return EMPTY
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return EVERYTHING
+    if user.has_role(Role.FACILITY_REPRESENTATIVE) and user.facility_id is not None:
+        return Scope(facility_ids=frozenset({user.facility_id}))
+    if user.organization is None:
+        return EMPTY
+    return organization_scope(user.organization, on=on)
+
+
+def organization_scope(organization: Organization, *, on: datetime.date | None = None) -> Scope:
+    level = organization.level
+    territory = organization.territory
+    if level == OrganizationLevel.NATIONAL:
+        return EVERYTHING
+    if level == OrganizationLevel.REGION:
+        if organization.region is None:
+            return EMPTY
+        day = on or timezone.localdate()
+        return Scope(province_ids=frozenset(organization.region.provinces_on(day).values_list("pk", flat=True)))
+    if territory is None:
+        return EMPTY
+    if level == OrganizationLevel.PROVINCE:
+        # A body of a pre-2025 province (Sở Công Thương Yên Bái) sees what its territory counts under today.
+        return Scope(province_ids=frozenset({territory.current_province_id or territory.pk}))
+    if level == OrganizationLevel.DISTRICT:
+        return Scope(district_ids=frozenset({territory.pk}))
+    return Scope(commune_ids=frozenset(_current_communes(territory)))
+
+
+def _current_communes(territory: AdminUnit) -> set[int]:
+    from khuyencong.geography.selectors import unit_current_communes
+
+    return {unit.pk for unit in unit_current_communes(territory)}
+
+
+def facilities_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    return queryset.filter(scope_of(user).condition(facility="pk"))
+
+
+def can_on_facility(user: User | AnonymousUser, action: Action, facility: Facility) -> bool:
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if not (user.is_superuser or user.has_role(*FACILITY_ROLES[action])):
+        return False
+    scope = scope_of(user)
+    if user.has_role(Role.FACILITY_REPRESENTATIVE) and not user.is_superuser:
+        return action == Action.VIEW and facility.pk in scope.facility_ids
+    return (
+        scope.everything
+        or facility.current_province_id in scope.province_ids
+        or facility.district_id in scope.district_ids
+        or facility.current_commune_id in scope.commune_ids
+    )
+
+
+def can_create_facility_in(
+    user: User | AnonymousUser, province: AdminUnit, *, commune: AdminUnit | None = None
+) -> bool:
+    """Whether the user may register (or move) a facility to this place, given as recorded."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if not (user.is_superuser or user.has_role(*FACILITY_ROLES[Action.CREATE])):
+        return False
+    if user.has_role(Role.FACILITY_REPRESENTATIVE) and not user.is_superuser:
+        return False
+    scope = scope_of(user)
+    if scope.covers_province(province.current_province_id or province.pk):
+        return True
+    if commune is None:
+        return False
+    return commune.parent_id in scope.district_ids or bool(
+        scope.commune_ids.intersection(_current_communes(commune))
+    )
+
+
+def may(user: User | AnonymousUser, action: Action) -> bool:
+    """Whether the user may take `action` on facilities anywhere at all (to show or hide buttons and menus)."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    if user.has_role(Role.FACILITY_REPRESENTATIVE):
+        return action == Action.VIEW
+    return user.has_role(*FACILITY_ROLES[action]) and not scope_of(user).is_empty

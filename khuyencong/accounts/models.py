@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Xem")
+    OFFICER = "officer", _("Cán bộ nghiệp vụ")
+    APPRAISER = "appraiser", _("Thẩm định")
+    APPROVER = "approver", _("Phê duyệt")
+    ADMINISTRATOR = "administrator", _("Quản trị")
+    FACILITY_REPRESENTATIVE = "facility_representative", _("Đại diện cơ sở")
+
+
+class User(AbstractUser):
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("cơ sở được đại diện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="representatives",
+        help_text=_("Chỉ dùng cho tài khoản đại diện cơ sở."),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        # Cached on the instance: scope checks ask several times per request.
+        cached: frozenset[str] | None = getattr(self, "_role_set", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            self._role_set = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="accounts_user_role_unique")]
+
+    def __str__(self) -> str:
+        return str(Role(self.role).label)

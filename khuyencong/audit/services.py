@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from khuyencong.accounts.models import User
+
+from .models import AuditAction, AuditEntry
+
+Snapshot = dict[str, str | None]
+
+
+def _display(instance: models.Model, field: models.Field[Any, Any]) -> str | None:
+    value = getattr(instance, field.attname)
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return str(getattr(instance, f"get_{field.name}_display")())
+    if isinstance(field, models.ForeignKey):
+        return str(getattr(instance, field.name))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def audit_snapshot(instance: models.Model, fields: list[str]) -> Snapshot:
+    """Field values as people read them, so that the log stays meaningful after codes or choices change."""
+    return {name: _display(instance, instance._meta.get_field(name)) for name in fields}  # type: ignore[arg-type]
+
+
+def audit_entry_write(
+    *,
+    actor: User,
+    action: AuditAction,
+    instance: models.Model,
+    before: Snapshot,
+    after: Snapshot,
+    note: str = "",
+) -> AuditEntry | None:
+    """Records a change; an update that changed nothing leaves no entry."""
+    changes = {
+        name: {"before": before.get(name), "after": after.get(name)}
+        for name in after.keys() | before.keys()
+        if before.get(name) != after.get(name)
+    }
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_full_name() or actor.get_username(),
+        organization_name=str(actor.organization) if actor.organization_id else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        changes=changes,
+        note=note,
+    )

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+class MoneyField(forms.CharField):
+    """An exact whole number of đồng, typed plainly (1700000000) or grouped the Vietnamese way (1.700.000.000)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = str(value or "").replace(" ", "").replace("\u00a0", "").removesuffix("đồng").removesuffix("đ")
+        if not text:
+            return None
+        if _GROUPED.match(text):
+            text = text.replace(".", "")
+        if not text.isdigit():
+            raise forms.ValidationError(
+                "Số tiền phải là số nguyên đồng, không âm, viết liền (1700000000) hoặc có dấu chấm phân nhóm "
+                "(1.700.000.000).",
+                code="money_format",
+            )
+        try:
+            amount = Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - isdigit() already guarantees a number
+            raise forms.ValidationError("Số tiền không hợp lệ.", code="money_format") from exc
+        if amount >= Decimal(10) ** 18:
+            raise forms.ValidationError("Số tiền quá lớn.", code="money_too_large")
+        return amount

@@ -1,0 +1,44 @@
+"""Folding of Vietnamese text for search and matching.
+
+Search must ignore diacritics, case, đ/Đ and the placement of tone marks (Hoà/Hòa, Thuỷ/Thủy), identically on SQLite
+and PostgreSQL. Neither database folds Vietnamese the same way (SQLite's LIKE folds ASCII only), so the folding is done
+here, once, and stored in indexed columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from text_unidecode import unidecode
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII with single spaces: "  Bắc  Kạn, Đắk Lắk" -> "bac kan, dak lak"."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", unidecode(unicodedata.normalize("NFC", text)).lower()).strip()
+
+
+def compact_key(text: str | None) -> str:
+    """Letters and digits only, for comparing names written with different spacing: "Hà Nội" == "hanoi"."""
+    return _NOT_ALNUM.sub("", fold(text))
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The folded words of a search box entry; every one must occur in the record."""
+    return [term for term in _NOT_ALNUM.split(fold(query)) if term]
+
+
+def marks_key(text: str | None) -> str:
+    """Each word's letters and the set of its diacritics, wherever they sit: "Hoà" and "Hòa" agree, "Quang" and
+    "Quảng" do not. Used to prefer, among names that fold alike, those spelled as written."""
+    words = []
+    for word in unicodedata.normalize("NFD", (text or "").lower()).split():
+        marks = sorted(ch for ch in word if unicodedata.combining(ch)) + (["đ"] if "đ" in word else [])
+        words.append(compact_key(word) + ":" + "".join(marks))
+    return " ".join(words)
+

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from khuyencong.demo.loading import DEMO_PASSWORD, SCENARIOS, create_demo_users, generate_facilities, load_scenario, system_user
+
+
+class Command(BaseCommand):
+    help = "Loads reference data, then the demo: both scenarios' organisations and facilities, generated facilities, demo users."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--facilities", type=int, default=400, help="How many facilities to generate (default 400).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("load_reference_data", stdout=self.stdout)
+        actor = system_user()
+        for name in SCENARIOS:
+            orgs, facilities = load_scenario(name, actor=actor)
+            self.stdout.write(f"{name}: {orgs} organisations, {facilities} facilities added.")
+        generated = generate_facilities(options["facilities"], actor=actor)
+        self.stdout.write(f"Generated facilities: {generated} added.")
+        users = create_demo_users()
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password {DEMO_PASSWORD}):"))
+        for user in users:
+            self.stdout.write(f"  {user.username:<18} {user.full_name}")

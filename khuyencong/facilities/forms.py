@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from khuyencong.core.forms import MoneyField
+from khuyencong.geography.models import AdminUnit, Level
+from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_place
+
+from .models import Facility, LegalForm, Trade
+from .selectors import SORTS
+from .services import FacilityData
+from .validators import validate_tax_code
+
+REQUIRED = "Xin nhập %(field)s."
+
+
+def _required(label: str) -> dict[str, str]:
+    return {"required": REQUIRED % {"field": label.lower()}}
+
+
+class FacilityForm(forms.Form):
+    name = forms.CharField(label="Tên cơ sở", max_length=255, error_messages=_required("Tên cơ sở"))
+    legal_form = forms.ChoiceField(
+        label="Loại hình", choices=[("", "— Chọn —"), *LegalForm.choices], error_messages=_required("Loại hình")
+    )
+    tax_code = forms.CharField(
+        label="Mã số thuế",
+        required=False,
+        max_length=20,
+        validators=[validate_tax_code],
+        help_text="10 chữ số, hoặc 10 chữ số-3 chữ số với chi nhánh. Bỏ trống nếu chưa có.",
+    )
+    place_recorded_on = forms.DateField(
+        label="Địa chỉ tính theo ngày",
+        help_text="Ngày của địa giới dùng để ghi địa chỉ (dd/mm/yyyy). Trước 01/07/2025 có cấp huyện.",
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", **_required("Ngày")},
+    )
+    province = forms.CharField(label="Tỉnh, thành phố", max_length=100, error_messages=_required("Tỉnh, thành phố"))
+    district = forms.CharField(label="Huyện (trước 01/07/2025)", max_length=100, required=False)
+    commune = forms.CharField(label="Xã, phường, thị trấn", max_length=100, required=False)
+    address = forms.CharField(label="Số nhà, thôn, đường", max_length=255, required=False)
+    trade = forms.ModelChoiceField(
+        label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="— Chọn —"
+    )
+    trade_description = forms.CharField(label="Sản phẩm, ngành nghề cụ thể", max_length=255, required=False)
+    craft_village = forms.CharField(label="Làng nghề", max_length=255, required=False)
+    women_owned = forms.BooleanField(label="Do phụ nữ làm chủ", required=False)
+    ethnic_minority_owned = forms.BooleanField(label="Do người dân tộc thiểu số làm chủ", required=False)
+    representative = forms.CharField(label="Người đại diện", max_length=255, required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
+    email = forms.EmailField(
+        label="Thư điện tử", required=False, error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."}
+    )
+    founded_year = forms.IntegerField(
+        label="Năm thành lập",
+        required=False,
+        min_value=1800,
+        max_value=2100,
+        error_messages={"invalid": "Năm phải là số, ví dụ 2015.", "min_value": "Năm không hợp lệ.", "max_value": "Năm không hợp lệ."},
+    )
+    workers = forms.IntegerField(
+        label="Số lao động",
+        required=False,
+        min_value=0,
+        error_messages={"invalid": "Số lao động phải là số nguyên.", "min_value": "Số lao động không thể âm."},
+    )
+    annual_revenue = MoneyField(label="Doanh thu năm (đồng)", required=False)
+    confirm_duplicate = forms.BooleanField(
+        label="Tôi đã kiểm tra: đây là cơ sở khác, vẫn lưu", required=False, widget=forms.CheckboxInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place_recorded_on"].initial = timezone.localdate
+        self.fields["province"].widget.attrs["list"] = "provinces"
+        self.fields["commune"].widget.attrs["list"] = "communes"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def clean_tax_code(self) -> str | None:
+        return self.cleaned_data["tax_code"].strip() or None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day = data.get("place_recorded_on")
+        if day and day > timezone.localdate():
+            self.add_error("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.")
+            return data
+        if day and data.get("province"):
+            try:
+                data["place"] = resolve_place(
+                    province=data["province"], district=data.get("district"), commune=data.get("commune"), on=day
+                )
+            except PlaceError as error:
+                self.add_error(error.field or "province", error.message)
+        return data
+
+    def facility_data(self) -> FacilityData:
+        data = self.cleaned_data
+        place: ResolvedPlace = data["place"]
+        return FacilityData(
+            place=place,
+            **{name: data[name] for name in FacilityData.__dataclass_fields__ if name in data and name != "place"},
+        )
+
+    @classmethod
+    def initial_for(cls, facility: Facility) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(facility, name) for name in FacilityData.__dataclass_fields__ if name != "place"}
+        initial.update(
+            place_recorded_on=facility.place_recorded_on,
+            province=facility.province.name,
+            district=facility.district.name if facility.district else "",
+            commune=facility.commune.name if facility.commune else "",
+            trade=facility.trade_id,
+            tax_code=facility.tax_code or "",
+        )
+        return initial
+
+
+class FacilityFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm kiếm", required=False, max_length=200)
+    province = forms.ModelChoiceField(label="Tỉnh", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả")
+    commune = forms.ModelChoiceField(label="Xã, huyện", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả")
+    legal_form = forms.ChoiceField(label="Loại hình", choices=[("", "Tất cả"), *LegalForm.choices], required=False)
+    trade = forms.ModelChoiceField(label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="Tất cả")
+    sort = forms.ChoiceField(
+        label="Sắp xếp",
+        required=False,
+        choices=[("name", "Tên A→Z"), ("-name", "Tên Z→A"), ("code", "Mã cơ sở"), ("-created", "Mới đăng ký"), ("province", "Tỉnh")],
+    )
+
+    def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Old provinces and units are accepted too (history), but only those that count under a province in scope.
+        in_scope = AdminUnit.objects.filter(current_province__in=provinces)
+        self.fields["province"].queryset = in_scope.filter(level=Level.PROVINCE)
+        self.fields["commune"].queryset = in_scope.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
+        self.current_provinces = provinces
+
+    @property
+    def foreign_choice(self) -> bool:
+        """A province or commune outside the user's scope was asked for: answered as not found, never as an error."""
+        return any(
+            name in self.errors and self.data.get(name) for name in ("province", "commune")
+        )
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "name"
+

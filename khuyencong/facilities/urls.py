@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "facilities"
+
+urlpatterns = [
+    path("", views.facility_list, name="list"),
+    path("export.csv", views.facility_export, name="export"),
+    path("new/", views.facility_create, name="create"),
+    path("<int:pk>/", views.facility_detail, name="detail"),
+    path("<int:pk>/edit/", views.facility_edit, name="edit"),
+]

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from khuyencong.accounts import access
+from khuyencong.accounts.access import Action
+from khuyencong.audit.selectors import audit_entries_for
+from khuyencong.core.csv import safe_cell
+from khuyencong.geography.models import AdminUnit, Level
+
+from . import selectors, services
+from .forms import FacilityFilterForm, FacilityForm
+from .models import Facility
+
+PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> tuple[FacilityFilterForm, selectors.FacilityFilters]:
+    form = FacilityFilterForm(request.GET or None, provinces=selectors.provinces_for_user(request.user))
+    if not form.is_bound:
+        return form, selectors.FacilityFilters()
+    if not form.is_valid():
+        if form.foreign_choice:
+            raise Http404("Không có địa bàn này trong phạm vi của bạn.")
+        return form, selectors.FacilityFilters(query=request.GET.get("q", ""))
+    data = form.cleaned_data
+    return form, selectors.FacilityFilters(
+        query=data["q"],
+        province=data["province"],
+        commune=data["commune"],
+        legal_form=data["legal_form"],
+        trade=data["trade"],
+        sort=data["sort"] or "name",
+    )
+
+
+def _get_or_404(request: HttpRequest, pk: int) -> Facility:
+    try:
+        return selectors.facility_get_for_user(request.user, pk)
+    except Facility.DoesNotExist as exc:
+        raise Http404("Không tìm thấy cơ sở.") from exc
+
+
+@login_required
+def facility_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    page = Paginator(selectors.facility_list_for_user(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    province = filters.province
+    communes = (
+        AdminUnit.objects.filter(parent=province, level__in=[Level.DISTRICT, Level.COMMUNE]).order_by("name")
+        if province is not None
+        else AdminUnit.objects.none()
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "facilities/facility_list.html",
+        {
+            "form": form,
+            "page": page,
+            "communes": communes,
+            "querystring": query.urlencode(),
+            "can_create": access.may(request.user, Action.CREATE),
+            "can_export": access.may(request.user, Action.EXPORT),
+        },
+    )
+
+
+@login_required
+def facility_export(request: HttpRequest) -> HttpResponse:
+    if not access.may(request.user, Action.EXPORT):
+        raise PermissionDenied
+    _, filters = _filters(request)
+    facilities = selectors.facility_list_for_user(request.user, filters).select_related("province", "district", "commune")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="co-so-cnnt-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a byte-order mark.
+    writer = csv.writer(response)
+    writer.writerow(
+        ["Mã cơ sở", "Tên cơ sở", "Loại hình", "Mã số thuế", "Địa chỉ khi ghi nhận", "Tỉnh hiện nay", "Xã hiện nay",
+         "Ngành nghề", "Sản phẩm", "Làng nghề", "Phụ nữ làm chủ", "DTTS làm chủ", "Số lao động"]
+    )  # fmt: skip
+    for f in facilities.iterator(chunk_size=2000):
+        writer.writerow(
+            safe_cell(value)
+            for value in [
+                f.code, f.name, f.get_legal_form_display(), f.tax_code or "", f.recorded_place,
+                f.current_province.name, f.current_commune.name if f.current_commune else "",
+                f.trade.name if f.trade else "", f.trade_description, f.craft_village,
+                "x" if f.women_owned else "", "x" if f.ethnic_minority_owned else "",
+                f.workers if f.workers is not None else "",
+            ]
+        )  # fmt: skip
+    return response
+
+
+@login_required
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _get_or_404(request, pk)
+    return render(
+        request,
+        "facilities/facility_detail.html",
+        {
+            "facility": facility,
+            "history": audit_entries_for(facility),
+            "can_edit": access.can_on_facility(request.user, Action.CHANGE, facility),
+        },
+    )
+
+
+def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:
+    """Runs the service; its refusals become form errors, never a half-written record."""
+    confirm = form.cleaned_data.get("confirm_duplicate", False)
+    user: Any = request.user
+    try:
+        if facility is None:
+            return services.facility_create(actor=user, data=form.facility_data(), confirm_duplicate=confirm)
+        return services.facility_update(facility=facility, actor=user, data=form.facility_data(), confirm_duplicate=confirm)
+    except services.DuplicateFacilityWarning as warning:
+        form.duplicates = warning.similar  # type: ignore[attr-defined]
+        form.add_error("confirm_duplicate", "Đã có cơ sở cùng tên trong cùng xã. Hãy kiểm tra danh sách dưới đây.")
+    except PermissionDenied as denied:
+        form.add_error("province", str(denied))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return None
+
+
+def _form_page(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> HttpResponse:
+    provinces = selectors.provinces_for_user(request.user)
+    communes = AdminUnit.objects.filter(parent__in=provinces).order_by("name") if provinces.count() <= 2 else []
+    return render(
+        request,
+        "facilities/facility_form.html",
+        {"form": form, "facility": facility, "provinces": provinces, "communes": communes},
+    )
+
+
+@login_required
+def facility_create(request: HttpRequest) -> HttpResponse:
+    if not access.may(request.user, Action.CREATE):
+        raise PermissionDenied
+    form = FacilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        facility = _save(request, form, None)
+        if facility is not None:
+            messages.success(request, f"Đã đăng ký cơ sở {facility.name} (mã {facility.code}).")
+            return redirect("facilities:detail", pk=facility.pk)
+    return _form_page(request, form, None)
+
+
+@login_required
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _get_or_404(request, pk)
+    if not access.can_on_facility(request.user, Action.CHANGE, facility):
+        raise PermissionDenied
+    form = FacilityForm(request.POST or None, initial=FacilityForm.initial_for(facility))
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, facility)
+        if saved is not None:
+            messages.success(request, f"Đã lưu thay đổi của cơ sở {saved.name}.")
+            return redirect("facilities:detail", pk=saved.pk)
+    return _form_page(request, form, facility)

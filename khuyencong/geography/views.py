@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .models import AdminUnit, Era, Level
+from .resolver import PlaceError, resolve_unit
+
+
+def _date(value: str | None) -> datetime.date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(value or "", fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    era = request.GET.get("era") if request.GET.get("era") in Era.values else Era.FROM_2025
+    query = request.GET.get("q", "").strip()
+    on = _date(request.GET.get("on"))
+    context: dict[str, object] = {"era": era, "eras": Era.choices, "query": query, "on": request.GET.get("on", "")}
+    if query and on:
+        # With a date, the query is read as one place, as a record of that date would name it.
+        try:
+            context["resolved"] = resolve_unit(query, on=on)
+        except PlaceError as error:
+            context["resolve_error"] = error.message
+    elif query:
+        context["results"] = selectors.unit_search(query)
+    elif request.GET.get("on"):
+        context["resolve_error"] = "Ngày phải có dạng dd/mm/yyyy."
+    context["provinces"] = selectors.unit_list(era=era, level=Level.PROVINCE).select_related("current_province")
+    return render(request, "geography/index.html", context)
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(AdminUnit.objects.select_related("parent__parent", "current_province"), pk=pk)
+    return render(
+        request,
+        "geography/unit_detail.html",
+        {
+            "unit": unit,
+            "children": selectors.unit_list(parent=unit),
+            "successions": selectors.unit_successions(unit),
+            "predecessions": selectors.unit_predecessions(unit),
+            "current_communes": selectors.unit_current_communes(unit) if unit.level == Level.DISTRICT else [],
+            "former_names": unit.former_names.all(),
+        },
+    )

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.geography.models import AdminUnit, Level
+
+
+class OrganizationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Bộ Công Thương")
+    DEPARTMENT = "department", _("Cục quản lý khuyến công")
+    NATIONAL_CENTRE = "national_centre", _("Trung tâm khuyến công quốc gia")
+    PROVINCIAL_DEPARTMENT = "provincial_department", _("Sở Công Thương")
+    PROVINCIAL_CENTRE = "provincial_centre", _("Trung tâm khuyến công tỉnh")
+    PROVINCIAL_COMMITTEE = "provincial_committee", _("UBND tỉnh")
+    DISTRICT_OFFICE = "district_office", _("Phòng chuyên môn cấp huyện")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
+    OTHER = "other", _("Khác")
+
+
+class OrganizationLevel(models.TextChoices):
+    NATIONAL = "national", _("Trung ương")
+    REGION = "region", _("Vùng")
+    PROVINCE = "province", _("Tỉnh")
+    DISTRICT = "district", _("Huyện")
+    COMMUNE = "commune", _("Xã")
+
+
+LEVEL_OF_KIND: dict[str, OrganizationLevel] = {
+    OrganizationKind.MINISTRY: OrganizationLevel.NATIONAL,
+    OrganizationKind.DEPARTMENT: OrganizationLevel.NATIONAL,
+    OrganizationKind.NATIONAL_CENTRE: OrganizationLevel.REGION,
+    OrganizationKind.PROVINCIAL_DEPARTMENT: OrganizationLevel.PROVINCE,
+    OrganizationKind.PROVINCIAL_CENTRE: OrganizationLevel.PROVINCE,
+    OrganizationKind.PROVINCIAL_COMMITTEE: OrganizationLevel.PROVINCE,
+    OrganizationKind.DISTRICT_OFFICE: OrganizationLevel.DISTRICT,
+    OrganizationKind.COMMUNE_COMMITTEE: OrganizationLevel.COMMUNE,
+}
+
+TERRITORY_LEVEL: dict[OrganizationLevel, Level] = {
+    OrganizationLevel.PROVINCE: Level.PROVINCE,
+    OrganizationLevel.DISTRICT: Level.DISTRICT,
+    OrganizationLevel.COMMUNE: Level.COMMUNE,
+}
+
+
+class Region(models.Model):
+    """A KC region, served by one national KC centre (Decree 45, Ch. III)."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=100)
+    centre = models.ForeignKey(
+        "Organization",
+        verbose_name=_("trung tâm khuyến công quốc gia"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="served_regions",
+    )
+
+    class Meta:
+        verbose_name = _("vùng khuyến công")
+        verbose_name_plural = _("vùng khuyến công")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def provinces_on(self, day: datetime.date) -> models.QuerySet[AdminUnit]:
+        return AdminUnit.objects.filter(
+            region_memberships__region=self,
+        ).filter(
+            Q(region_memberships__valid_from__isnull=True) | Q(region_memberships__valid_from__lte=day),
+            Q(region_memberships__valid_until__isnull=True) | Q(region_memberships__valid_until__gte=day),
+        )
+
+
+class RegionMembership(models.Model):
+    """Regions regroup when provinces merge (Bình Thuận was southern; it lies in Lâm Đồng from 01/07/2025)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    province = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="region_memberships", limit_choices_to={"level": Level.PROVINCE}
+    )
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_until = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tỉnh thuộc vùng")
+        verbose_name_plural = _("tỉnh thuộc vùng")
+        constraints = [models.UniqueConstraint(fields=["region", "province", "valid_from"], name="organizations_region_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.province} ∈ {self.region}"
+
+
+class Organization(models.Model):
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=32, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("cơ quan chủ quản"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    territory = models.ForeignKey(
+        AdminUnit, verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("vùng"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
+    valid_until = models.DateField(
+        _("ngừng hoạt động từ sau ngày"), null=True, blank=True, help_text=_("Ví dụ: các sở của tỉnh đã sáp nhập năm 2025.")
+    )
+
+    class Meta:
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level(self) -> OrganizationLevel | None:
+        """Ministry and Cục are national; "other" bodies take the level of the territory they are given."""
+        if self.kind in LEVEL_OF_KIND:
+            return LEVEL_OF_KIND[self.kind]
+        if self.territory is not None:
+            return {Level.PROVINCE: OrganizationLevel.PROVINCE, Level.DISTRICT: OrganizationLevel.DISTRICT}.get(
+                Level(self.territory.level), OrganizationLevel.COMMUNE
+            )
+        return None
+
+    def clean(self) -> None:
+        level = LEVEL_OF_KIND.get(self.kind)
+        if level in TERRITORY_LEVEL:
+            if self.territory is None:
+                raise ValidationError({"territory": _("Tổ chức cấp địa phương phải có địa bàn.")})
+            if self.territory.level != TERRITORY_LEVEL[level]:
+                raise ValidationError(
+                    {"territory": _("Địa bàn phải là đơn vị %(level)s.") % {"level": Level(TERRITORY_LEVEL[level]).label}}
+                )
+        if level == OrganizationLevel.REGION and self.region is None:
+            raise ValidationError({"region": _("Trung tâm khuyến công quốc gia phải gắn với một vùng.")})
+        if level == OrganizationLevel.NATIONAL and self.territory is not None:
+            raise ValidationError({"territory": _("Cơ quan trung ương không gắn với một địa bàn.")})

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from khuyencong.accounts import access
+from khuyencong.facilities.selectors import facility_list_for_user
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    facilities = facility_list_for_user(request.user)
+    by_province = (
+        facilities.order_by()
+        .values("current_province__pk", "current_province__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "current_province__name")
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "facility_count": facilities.count(),
+            "by_province": by_province[:40],
+            "scope": access.scope_of(request.user),
+            "can_create": access.may(request.user, access.Action.CREATE),
+        },
+    )
