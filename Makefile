@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-sqlite test-postgres lint fmt reference demo clean
+.PHONY: help setup setup-venv run test lint fmt reference clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
+
+setup-venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
 setup: $(VENV)/.installed ## Create .venv, install, migrate, load reference and demo data (safe to repeat)
 	$(PY) manage.py migrate --no-input -v0

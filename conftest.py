@@ -18,7 +18,7 @@ from khuyencong.organizations.models import Organization
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "mat-khau-thu-nghiem-2026"
+PASSWORD = "mat-khau-thu-nghiem-2026"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture(scope="session")
@@ -139,4 +139,3 @@ def thai_nguyen_facility(make_facility: FacilityMaker) -> Facility:
 @pytest.fixture
 def facility_rep(yen_bai_facility: Facility) -> User:
     return make_user("facility.rep", None, Role.FACILITY_REPRESENTATIVE, facility=yen_bai_facility)
-

@@ -164,9 +164,7 @@ def can_create_facility_in(
         return True
     if commune is None:
         return False
-    return commune.parent_id in scope.district_ids or bool(
-        scope.commune_ids.intersection(_current_communes(commune))
-    )
+    return commune.parent_id in scope.district_ids or bool(scope.commune_ids.intersection(_current_communes(commune)))
 
 
 def may(user: User | AnonymousUser, action: Action) -> bool:

@@ -17,7 +17,11 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Kept as text too, so the entry still says who acted after the account is gone.
     actor_name = models.CharField(_("tên người thực hiện"), max_length=150)

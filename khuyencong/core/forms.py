@@ -9,14 +9,15 @@ from django import forms
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
-class MoneyField(forms.CharField):
+class MoneyField(forms.Field):
     """An exact whole number of đồng, typed plainly (1700000000) or grouped the Vietnamese way (1.700.000.000)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 30)
-        super().__init__(**kwargs)
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "30"})
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def prepare_value(self, value: Any) -> Any:
+        return value if not isinstance(value, Decimal) else f"{value:,.0f}".replace(",", ".")
+
+    def to_python(self, value: Any) -> Decimal | None:
         text = str(value or "").replace(" ", "").replace("\u00a0", "").removesuffix("đồng").removesuffix("đ")
         if not text:
             return None

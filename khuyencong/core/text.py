@@ -41,4 +41,3 @@ def marks_key(text: str | None) -> str:
         marks = sorted(ch for ch in word if unicodedata.combining(ch)) + (["đ"] if "đ" in word else [])
         words.append(compact_key(word) + ":" + "".join(marks))
     return " ".join(words)
-

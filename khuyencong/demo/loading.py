@@ -26,7 +26,7 @@ from khuyencong.organizations.models import Organization
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCENARIOS = ["yen-bai-2022-h1.json", "bac-kan-2018-h1.json"]
-DEMO_PASSWORD = "khuyencong-demo-2026"
+DEMO_PASSWORD = "khuyencong-demo-2026"  # noqa: S105 - published demo accounts, never in production
 SYSTEM_USERNAME = "system"
 
 
@@ -118,8 +118,36 @@ def load_scenario(name: str, *, actor: User) -> tuple[int, int]:
     return orgs, facilities
 
 
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Hà", "Lò", "Sầm"]
-GIVEN_NAMES = ["Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Đức Hải", "Thị Hoà", "Văn Khánh", "Thị Lụa", "Minh Tuấn", "Thị Yến"]
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Hà",
+    "Lò",
+    "Sầm",
+]
+GIVEN_NAMES = [
+    "Văn An",
+    "Thị Bình",
+    "Văn Cường",
+    "Thị Dung",
+    "Đức Hải",
+    "Thị Hoà",
+    "Văn Khánh",
+    "Thị Lụa",
+    "Minh Tuấn",
+    "Thị Yến",
+]
 PRODUCTS = [
     ("ND45-1", "chế biến chè", "Chè"), ("ND45-1", "chế biến gỗ", "Gỗ"), ("ND45-1", "chế biến nông sản", "Nông sản"),
     ("ND45-5", "mây tre đan", "Mây tre đan"), ("ND45-5", "dệt thổ cẩm", "Thổ cẩm"), ("ND45-5", "gốm sứ", "Gốm"),
@@ -177,7 +205,8 @@ def generate_facilities(count: int, *, actor: User, seed: int = 2026) -> int:
                 trade=trades[trade_code],
                 trade_description=product,
                 women_owned=rng.random() < 0.3,
-                ethnic_minority_owned=province.code in {"04", "08", "11", "12", "14", "15", "19", "20"} and rng.random() < 0.5,
+                ethnic_minority_owned=province.code in {"04", "08", "11", "12", "14", "15", "19", "20"}
+                and rng.random() < 0.5,
                 representative=person,
                 founded_year=rng.randint(1995, 2024),
                 workers=rng.randint(2, 120),
@@ -190,7 +219,6 @@ def generate_facilities(count: int, *, actor: User, seed: int = 2026) -> int:
 @transaction.atomic
 def create_demo_users() -> list[DemoUser]:
     for spec in DEMO_USERS:
-        first, _, last = spec.full_name.partition(" ")
         user, created = User.objects.get_or_create(
             username=spec.username,
             defaults={

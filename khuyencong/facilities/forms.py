@@ -59,7 +59,11 @@ class FacilityForm(forms.Form):
         required=False,
         min_value=1800,
         max_value=2100,
-        error_messages={"invalid": "Năm phải là số, ví dụ 2015.", "min_value": "Năm không hợp lệ.", "max_value": "Năm không hợp lệ."},
+        error_messages={
+            "invalid": "Năm phải là số, ví dụ 2015.",
+            "min_value": "Năm không hợp lệ.",
+            "max_value": "Năm không hợp lệ.",
+        },
     )
     workers = forms.IntegerField(
         label="Số lao động",
@@ -88,7 +92,7 @@ class FacilityForm(forms.Form):
         return self.cleaned_data["tax_code"].strip() or None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         day = data.get("place_recorded_on")
         if day and day > timezone.localdate():
             self.add_error("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.")
@@ -112,7 +116,9 @@ class FacilityForm(forms.Form):
 
     @classmethod
     def initial_for(cls, facility: Facility) -> dict[str, Any]:
-        initial: dict[str, Any] = {name: getattr(facility, name) for name in FacilityData.__dataclass_fields__ if name != "place"}
+        initial: dict[str, Any] = {
+            name: getattr(facility, name) for name in FacilityData.__dataclass_fields__ if name != "place"
+        }
         initial.update(
             place_recorded_on=facility.place_recorded_on,
             province=facility.province.name,
@@ -126,31 +132,44 @@ class FacilityForm(forms.Form):
 
 class FacilityFilterForm(forms.Form):
     q = forms.CharField(label="Tìm kiếm", required=False, max_length=200)
-    province = forms.ModelChoiceField(label="Tỉnh", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả")
-    commune = forms.ModelChoiceField(label="Xã, huyện", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả")
+    province = forms.ModelChoiceField(
+        label="Tỉnh", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả"
+    )
+    commune = forms.ModelChoiceField(
+        label="Xã, huyện", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả"
+    )
     legal_form = forms.ChoiceField(label="Loại hình", choices=[("", "Tất cả"), *LegalForm.choices], required=False)
-    trade = forms.ModelChoiceField(label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="Tất cả")
+    trade = forms.ModelChoiceField(
+        label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="Tất cả"
+    )
     sort = forms.ChoiceField(
         label="Sắp xếp",
         required=False,
-        choices=[("name", "Tên A→Z"), ("-name", "Tên Z→A"), ("code", "Mã cơ sở"), ("-created", "Mới đăng ký"), ("province", "Tỉnh")],
+        choices=[
+            ("name", "Tên A→Z"),
+            ("-name", "Tên Z→A"),
+            ("code", "Mã cơ sở"),
+            ("-created", "Mới đăng ký"),
+            ("province", "Tỉnh"),
+        ],
     )
 
     def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Old provinces and units are accepted too (history), but only those that count under a province in scope.
         in_scope = AdminUnit.objects.filter(current_province__in=provinces)
-        self.fields["province"].queryset = in_scope.filter(level=Level.PROVINCE)
-        self.fields["commune"].queryset = in_scope.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
+        province_field = self.fields["province"]
+        commune_field = self.fields["commune"]
+        assert isinstance(province_field, forms.ModelChoiceField)
+        assert isinstance(commune_field, forms.ModelChoiceField)
+        province_field.queryset = in_scope.filter(level=Level.PROVINCE)
+        commune_field.queryset = in_scope.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
         self.current_provinces = provinces
 
     @property
     def foreign_choice(self) -> bool:
         """A province or commune outside the user's scope was asked for: answered as not found, never as an error."""
-        return any(
-            name in self.errors and self.data.get(name) for name in ("province", "commune")
-        )
+        return any(name in self.errors and self.data.get(name) for name in ("province", "commune"))
 
     def clean_sort(self) -> str:
         return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "name"
-

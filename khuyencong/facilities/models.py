@@ -47,9 +47,7 @@ class Facility(models.Model):
     code = models.CharField(_("mã cơ sở"), max_length=40, unique=True)
     name = models.CharField(_("tên cơ sở"), max_length=255)
     legal_form = models.CharField(_("loại hình"), max_length=32, choices=LegalForm.choices)
-    tax_code = models.CharField(
-        _("mã số thuế"), max_length=14, null=True, blank=True, validators=[validate_tax_code]
-    )
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, null=True, blank=True, validators=[validate_tax_code])
 
     # The place as recorded: the most precise unit in force on `place_recorded_on`, kept even after the 2025 reform.
     place_recorded_on = models.DateField(_("địa chỉ ghi nhận ngày"))
@@ -57,13 +55,26 @@ class Facility(models.Model):
         AdminUnit, verbose_name=_("tỉnh (khi ghi nhận)"), on_delete=models.PROTECT, related_name="+"
     )
     district = models.ForeignKey(
-        AdminUnit, verbose_name=_("huyện (khi ghi nhận)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AdminUnit,
+        verbose_name=_("huyện (khi ghi nhận)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     commune = models.ForeignKey(
-        AdminUnit, verbose_name=_("xã (khi ghi nhận)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AdminUnit,
+        verbose_name=_("xã (khi ghi nhận)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     commune_as_written = models.CharField(
-        _("xã như đã ghi"), max_length=100, blank=True, help_text=_("Khi xã đã sáp nhập trước dữ liệu địa giới hiện có.")
+        _("xã như đã ghi"),
+        max_length=100,
+        blank=True,
+        help_text=_("Khi xã đã sáp nhập trước dữ liệu địa giới hiện có."),
     )
     address = models.CharField(_("số nhà, thôn, đường"), max_length=255, blank=True)
     # Where the record counts today; derived from the recorded place by the 2025 lineage.

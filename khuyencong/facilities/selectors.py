@@ -58,9 +58,18 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
 
 def facility_get_for_user(user: User | AnonymousUser, pk: int) -> Facility:
     """Raises Facility.DoesNotExist for a facility outside the user's scope, exactly as for one that does not exist."""
-    return access.facilities_in_scope(user, Facility.objects.all()).select_related(
-        "province", "district__parent", "commune__parent__parent", "current_province", "current_commune__parent", "trade"
-    ).get(pk=pk)
+    return (
+        access.facilities_in_scope(user, Facility.objects.all())
+        .select_related(
+            "province",
+            "district__parent",
+            "commune__parent__parent",
+            "current_province",
+            "current_commune__parent",
+            "trade",
+        )
+        .get(pk=pk)
+    )
 
 
 def provinces_for_user(user: User | AnonymousUser) -> QuerySet[AdminUnit]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -67,7 +66,8 @@ def _apply(facility: Facility, data: FacilityData) -> None:
     facility.province = place.province
     facility.district = place.district
     facility.commune = place.commune
-    facility.current_province_id = place.unit.current_province_id
+    assert place.unit.current_province is not None, "every unit is linked to a current province at load time"
+    facility.current_province = place.unit.current_province
     facility.current_commune = unit_default_current_commune(place.commune) if place.commune else None
     for f in fields(FacilityData):
         if f.name != "place":
@@ -79,7 +79,13 @@ def _apply(facility: Facility, data: FacilityData) -> None:
 
 
 def _search_text(facility: Facility) -> str:
-    units = [facility.commune, facility.district, facility.province, facility.current_commune, facility.current_province]
+    units = [
+        facility.commune,
+        facility.district,
+        facility.province,
+        facility.current_commune,
+        facility.current_province,
+    ]
     words = [
         facility.name, facility.code, facility.tax_code, facility.trade_description, facility.craft_village,
         facility.representative, facility.address, facility.commune_as_written,
@@ -101,11 +107,16 @@ def facility_similar(facility: Facility) -> list[Facility]:
 
 
 def _check(facility: Facility, *, actor: User, confirm_duplicate: bool) -> None:
-    facility.full_clean(exclude=["current_province", "province"])
+    # Uniqueness is checked below with a message naming the holder; the database constraint remains the backstop.
+    facility.full_clean(exclude=["current_province", "province"], validate_constraints=False)
     if facility.tax_code:
         holder = Facility.objects.filter(tax_code=facility.tax_code).exclude(pk=facility.pk).first()
         if holder is not None:
-            who = f"{holder.name} (mã {holder.code})" if access.can_on_facility(actor, Action.VIEW, holder) else "một cơ sở khác"
+            who = (
+                f"{holder.name} (mã {holder.code})"
+                if access.can_on_facility(actor, Action.VIEW, holder)
+                else "một cơ sở khác"
+            )
             raise ValidationError({"tax_code": f"Mã số thuế {facility.tax_code} đã được đăng ký cho {who}."})
     if not confirm_duplicate:
         similar = facility_similar(facility)
@@ -116,7 +127,7 @@ def _check(facility: Facility, *, actor: User, confirm_duplicate: bool) -> None:
 def _next_code(facility: Facility) -> str:
     prefix = f"CS-{facility.current_province.code}-"
     codes = Facility.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(c[len(prefix):]) for c in codes if c[len(prefix):].isdigit()]
+    numbers = [int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:06d}"
 
 
@@ -130,6 +141,7 @@ def facility_create(
     facility = Facility()
     _apply(facility, data)
     facility.code = code or _next_code(facility)
+    facility.search_text = _search_text(facility)
     _check(facility, actor=actor, confirm_duplicate=confirm_duplicate)
     try:
         with transaction.atomic():
@@ -176,4 +188,3 @@ def facility_update(
             after=audit_snapshot(locked, AUDITED_FIELDS),
         )
     return locked
-

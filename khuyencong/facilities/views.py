@@ -53,7 +53,9 @@ def _get_or_404(request: HttpRequest, pk: int) -> Facility:
 @login_required
 def facility_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = Paginator(selectors.facility_list_for_user(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.facility_list_for_user(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     province = filters.province
     communes = (
         AdminUnit.objects.filter(parent=province, level__in=[Level.DISTRICT, Level.COMMUNE]).order_by("name")
@@ -81,7 +83,9 @@ def facility_export(request: HttpRequest) -> HttpResponse:
     if not access.may(request.user, Action.EXPORT):
         raise PermissionDenied
     _, filters = _filters(request)
-    facilities = selectors.facility_list_for_user(request.user, filters).select_related("province", "district", "commune")
+    facilities = selectors.facility_list_for_user(request.user, filters).select_related(
+        "province", "district", "commune"
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="co-so-cnnt-{stamp}.csv"'
@@ -126,7 +130,9 @@ def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -
     try:
         if facility is None:
             return services.facility_create(actor=user, data=form.facility_data(), confirm_duplicate=confirm)
-        return services.facility_update(facility=facility, actor=user, data=form.facility_data(), confirm_duplicate=confirm)
+        return services.facility_update(
+            facility=facility, actor=user, data=form.facility_data(), confirm_duplicate=confirm
+        )
     except services.DuplicateFacilityWarning as warning:
         form.duplicates = warning.similar  # type: ignore[attr-defined]
         form.add_error("confirm_duplicate", "Đã có cơ sở cùng tên trong cùng xã. Hãy kiểm tra danh sách dưới đây.")

@@ -107,7 +107,7 @@ def _load_former_names(units: dict[UnitKey, AdminUnit]) -> None:
         FormerName.objects.update_or_create(
             unit=units[(row["era"], int(row["level"]), row["code"])],
             name=row["name"],
-            valid_until=_date(row["valid_until"]),
+            valid_until=datetime.date.fromisoformat(row["valid_until"]),
             defaults={
                 "kind": row["kind"],
                 "valid_from": _date(row["valid_from"]),

@@ -88,12 +88,12 @@ class AdminUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["era", "level", "code"], name="geography_unit_code_unique_in_era"),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_from__lte=models.F("valid_until")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
                 name="geography_unit_validity_ordered",
             ),
-            models.CheckConstraint(
-                condition=~Q(era="2025-07", level=2), name="geography_no_districts_after_reform"
-            ),
+            models.CheckConstraint(condition=~Q(era="2025-07", level=2), name="geography_no_districts_after_reform"),
         ]
         indexes = [models.Index(fields=["level", "search_key"])]
 
@@ -138,7 +138,7 @@ class AdminUnit(models.Model):
 
     @property
     def path(self) -> str:
-        """"Xã Côn Minh, Huyện Na Rì, Tỉnh Bắc Kạn"."""
+        """ "Xã Côn Minh, Huyện Na Rì, Tỉnh Bắc Kạn"."""
         return ", ".join(unit.full_name for unit in [self, *self.ancestors()])
 
     def path_on(self, day: datetime.date) -> str:
@@ -164,7 +164,9 @@ class FormerName(models.Model):
     class Meta:
         verbose_name = _("tên cũ")
         verbose_name_plural = _("tên cũ")
-        constraints = [models.UniqueConstraint(fields=["unit", "name", "valid_until"], name="geography_former_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name", "valid_until"], name="geography_former_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.full_name

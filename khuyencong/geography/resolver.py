@@ -173,8 +173,10 @@ def _resolve_code(code: str, *, day: datetime.date, level: Level | None, within:
         raise UnknownPlace(f'Mã địa danh "{code}" không đúng độ dài (tỉnh 2 chữ số, huyện 3, xã 5).')
     unit = AdminUnit.objects.filter(_scope(level, day, within), code=code).first()
     if unit is None:
-        raise UnknownPlace(f"Không có {LEVEL_NAMES[level]} mã {code}{' thuộc ' + within.full_name if within else ''} "
-                           f"vào ngày {day:%d/%m/%Y}.")
+        raise UnknownPlace(
+            f"Không có {LEVEL_NAMES[level]} mã {code}{' thuộc ' + within.full_name if within else ''} "
+            f"vào ngày {day:%d/%m/%Y}."
+        )
     return unit
 
 

@@ -16,7 +16,11 @@ def unit_current_communes(unit: AdminUnit) -> list[AdminUnit]:
     if unit.level == Level.PROVINCE:
         return []
     links = Succession.objects.filter(successor__level=Level.COMMUNE).select_related("successor")
-    links = links.filter(predecessor=unit) if unit.level == Level.COMMUNE else links.filter(predecessor__parent=unit) | links.filter(predecessor=unit)
+    links = (
+        links.filter(predecessor=unit)
+        if unit.level == Level.COMMUNE
+        else links.filter(predecessor__parent=unit) | links.filter(predecessor=unit)
+    )
     ordered = sorted(links, key=lambda s: (not s.is_default, s.successor.code))
     return list({s.successor_id: s.successor for s in ordered}.values())
 
@@ -40,7 +44,9 @@ def unit_predecessions(unit: AdminUnit) -> QuerySet[Succession]:
     )
 
 
-def unit_list(*, era: str | None = None, parent: AdminUnit | None = None, level: int | None = None) -> QuerySet[AdminUnit]:
+def unit_list(
+    *, era: str | None = None, parent: AdminUnit | None = None, level: int | None = None
+) -> QuerySet[AdminUnit]:
     units = AdminUnit.objects.select_related("parent")
     if era:
         units = units.filter(era=era)

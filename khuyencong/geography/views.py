@@ -12,12 +12,17 @@ from .resolver import PlaceError, resolve_unit
 
 
 def _date(value: str | None) -> datetime.date | None:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(value or "", fmt).date()
-        except ValueError:
-            continue
-    return None
+    text = (value or "").strip()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    day, _, rest = text.partition("/")
+    month, _, year = rest.partition("/")
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 @login_required

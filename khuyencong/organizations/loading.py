@@ -2,8 +2,9 @@
 
 Codes are stable identifiers used by the exchange format: the Cục keeps the code CUC-CTDP of its former name (Cục Công
 Thương địa phương), under which the scenarios' records refer to it. Provincial bodies of today's provinces are coded
-by the province code (SCT-15 is the Sở Công Thương of Lào Cai); their official names vary by province (the KC centre
-is "… và Xúc tiến thương mại" in some, "… và Tư vấn phát triển công nghiệp" in others) and can be corrected in the admin.
+by the province code (SCT-15 is the Sở Công Thương of Lào Cai); their official names vary by province (the KC
+centre is "… và Xúc tiến thương mại" in some, "… và Tư vấn phát triển công nghiệp" in others) and can be corrected
+in the admin.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
 
 
 def province_phrase(province: AdminUnit) -> str:
-    """"tỉnh Lào Cai", "thành phố Hà Nội": how a body's name refers to its province."""
+    """ "tỉnh Lào Cai", "thành phố Hà Nội": how a body's name refers to its province."""
     return f"{'thành phố' if province.kind == Kind.CITY else 'tỉnh'} {province.name}"
 
 

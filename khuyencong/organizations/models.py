@@ -84,7 +84,10 @@ class RegionMembership(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
     province = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="region_memberships", limit_choices_to={"level": Level.PROVINCE}
+        AdminUnit,
+        on_delete=models.PROTECT,
+        related_name="region_memberships",
+        limit_choices_to={"level": Level.PROVINCE},
     )
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_until = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -92,7 +95,11 @@ class RegionMembership(models.Model):
     class Meta:
         verbose_name = _("tỉnh thuộc vùng")
         verbose_name_plural = _("tỉnh thuộc vùng")
-        constraints = [models.UniqueConstraint(fields=["region", "province", "valid_from"], name="organizations_region_member_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "province", "valid_from"], name="organizations_region_member_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.province} ∈ {self.region}"
@@ -103,16 +110,29 @@ class Organization(models.Model):
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=32, choices=OrganizationKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan chủ quản"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("cơ quan chủ quản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     territory = models.ForeignKey(
-        AdminUnit, verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+        AdminUnit,
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
     )
     region = models.ForeignKey(
         Region, verbose_name=_("vùng"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
     )
     valid_until = models.DateField(
-        _("ngừng hoạt động từ sau ngày"), null=True, blank=True, help_text=_("Ví dụ: các sở của tỉnh đã sáp nhập năm 2025.")
+        _("ngừng hoạt động từ sau ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ví dụ: các sở của tỉnh đã sáp nhập năm 2025."),
     )
 
     class Meta:
@@ -141,7 +161,10 @@ class Organization(models.Model):
                 raise ValidationError({"territory": _("Tổ chức cấp địa phương phải có địa bàn.")})
             if self.territory.level != TERRITORY_LEVEL[level]:
                 raise ValidationError(
-                    {"territory": _("Địa bàn phải là đơn vị %(level)s.") % {"level": Level(TERRITORY_LEVEL[level]).label}}
+                    {
+                        "territory": _("Địa bàn phải là đơn vị %(level)s.")
+                        % {"level": Level(TERRITORY_LEVEL[level]).label}
+                    }
                 )
         if level == OrganizationLevel.REGION and self.region is None:
             raise ValidationError({"region": _("Trung tâm khuyến công quốc gia phải gắn với một vùng.")})

@@ -83,7 +83,8 @@ def test_an_unknown_code_says_which_level_and_date() -> None:
 
 def test_a_place_of_2018_keeps_its_district_and_counts_under_thai_nguyen_today() -> None:
     place = resolve_place(province="Bắc Kạn", district="Na Rì", commune="Côn Minh", on=IN_2018)
-    assert place.district is not None and place.district.name == "Na Rì"
+    assert place.district is not None
+    assert place.district.name == "Na Rì"
     assert place.unit.current_province is not None
     assert place.unit.current_province.full_name == "Tỉnh Thái Nguyên"
 
@@ -93,10 +94,12 @@ def test_every_commune_of_na_ri_maps_into_thai_nguyen() -> None:
     communes = list(na_ri.children.all())
     assert len(communes) >= 10
     for commune in communes:
-        assert commune.current_province is not None and commune.current_province.code == "19"
+        assert commune.current_province is not None
+        assert commune.current_province.code == "19"
         default = commune.successions.get(is_default=True).successor
         assert default.era == Era.FROM_2025
-        assert default.parent is not None and default.parent.full_name == "Tỉnh Thái Nguyên"
+        assert default.parent is not None
+        assert default.parent.full_name == "Tỉnh Thái Nguyên"
 
 
 def test_thua_thien_hue_is_known_by_its_name_of_the_time() -> None:
@@ -135,7 +138,8 @@ def test_a_commune_merged_away_before_our_data_falls_back_to_its_district_with_a
 
 def test_a_new_commune_in_lao_cai_resolves_by_name_today() -> None:
     unit = resolve_unit("Việt Hồng", on=IN_2026, level=Level.COMMUNE)
-    assert unit.parent is not None and unit.parent.full_name == "Tỉnh Lào Cai"
+    assert unit.parent is not None
+    assert unit.parent.full_name == "Tỉnh Lào Cai"
 
 
 def test_quang_phong_with_a_hook_is_another_place() -> None:

@@ -11,8 +11,9 @@ from khuyencong.organizations.loading import load_organizations, load_regions
 
 class Command(BaseCommand):
     help = (
-        "Fills a migrated database with reference data only: administrative units before and after 01/07/2025 with "
-        "their lineage, KC regions, the organisations of the KC system, eligible trades. Running it again changes nothing."
+        "Fills a migrated database with reference data only: administrative units before and after 01/07/2025 "
+        "with their lineage, KC regions, the organisations of the KC system, eligible trades. "
+        "Running it again changes nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

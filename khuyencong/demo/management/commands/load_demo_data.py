@@ -5,14 +5,26 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from khuyencong.demo.loading import DEMO_PASSWORD, SCENARIOS, create_demo_users, generate_facilities, load_scenario, system_user
+from khuyencong.demo.loading import (
+    DEMO_PASSWORD,
+    SCENARIOS,
+    create_demo_users,
+    generate_facilities,
+    load_scenario,
+    system_user,
+)
 
 
 class Command(BaseCommand):
-    help = "Loads reference data, then the demo: both scenarios' organisations and facilities, generated facilities, demo users."
+    help = (
+        "Loads reference data, then the demo: both scenarios' organisations and facilities, "
+        "generated facilities, demo users."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--facilities", type=int, default=400, help="How many facilities to generate (default 400).")
+        parser.add_argument(
+            "--facilities", type=int, default=400, help="How many facilities to generate (default 400)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_reference_data", stdout=self.stdout)

@@ -1,0 +1,205 @@
+"""The facility pages: scoped to the user's territory (404 outside it), clear Vietnamese messages on bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from khuyencong.accounts.models import User
+from khuyencong.audit.models import AuditEntry
+from khuyencong.facilities.models import Facility
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def valid_post(**overrides: str) -> dict[str, str]:
+    return {
+        "name": "HTX Chè Shan Tuyết Bảo Thắng",
+        "legal_form": "cooperative",
+        "tax_code": "0100233488",
+        "place_recorded_on": "10/01/2026",
+        "province": "lao cai",
+        "commune": "bao thang",
+        "annual_revenue": "1.700.000.000",
+        "workers": "12",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("url_name", ["facilities:detail", "facilities:edit"])
+def test_another_provinces_facility_is_not_found_by_url(
+    laocai_officer: User, thai_nguyen_facility: Facility, url_name: str
+) -> None:
+    response = client_for(laocai_officer).get(reverse(url_name, args=[thai_nguyen_facility.pk]))
+    assert response.status_code == 404
+
+
+def test_another_provinces_facility_cannot_be_edited_by_post(
+    laocai_officer: User, thai_nguyen_facility: Facility
+) -> None:
+    response = client_for(laocai_officer).post(reverse("facilities:edit", args=[thai_nguyen_facility.pk]), valid_post())
+    assert response.status_code == 404
+    thai_nguyen_facility.refresh_from_db()
+    assert thai_nguyen_facility.name == "HTX Thành Ngân"
+
+
+def test_the_list_and_export_never_show_another_provinces_facility(
+    laocai_officer: User, yen_bai_facility: Facility, thai_nguyen_facility: Facility
+) -> None:
+    client = client_for(laocai_officer)
+    listing = client.get(reverse("facilities:list")).content.decode()
+    assert yen_bai_facility.name in listing
+    assert thai_nguyen_facility.name not in listing
+    export = client.get(reverse("facilities:export")).content.decode("utf-8-sig")
+    assert yen_bai_facility.name in export
+    assert thai_nguyen_facility.name not in export
+
+
+@pytest.mark.parametrize("url_name", ["facilities:list", "facilities:export"])
+def test_filtering_on_another_province_is_not_found(
+    laocai_officer: User, thai_nguyen_facility: Facility, url_name: str
+) -> None:
+    url = reverse(url_name) + f"?province={thai_nguyen_facility.current_province_id}"
+    assert client_for(laocai_officer).get(url).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_login(yen_bai_facility: Facility) -> None:
+    response = Client().get(reverse("facilities:detail", args=[yen_bai_facility.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+def test_a_viewer_may_not_open_the_create_page(laocai_viewer: User) -> None:
+    assert client_for(laocai_viewer).get(reverse("facilities:create")).status_code == 403
+
+
+def test_a_facility_representative_sees_their_page_but_cannot_edit(facility_rep: User) -> None:
+    client = client_for(facility_rep)
+    assert client.get(reverse("facilities:detail", args=[facility_rep.facility_id])).status_code == 200
+    assert client.get(reverse("facilities:edit", args=[facility_rep.facility_id])).status_code == 403
+    assert client.get(reverse("facilities:export")).status_code == 403
+
+
+def test_an_officer_registers_a_facility_typed_without_diacritics(laocai_officer: User) -> None:
+    response = client_for(laocai_officer).post(reverse("facilities:create"), valid_post())
+    facility = Facility.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("facilities:detail", args=[facility.pk])
+    assert facility.current_commune is not None
+    assert facility.current_commune.name == "Bảo Thắng"
+    assert facility.annual_revenue == 1_700_000_000
+    page = client_for(laocai_officer).get(response["Location"]).content.decode()
+    assert "1.700.000.000 đồng" in page
+    assert "Lịch sử thay đổi" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("tax_code", "0100233489", "sai chữ số kiểm tra"),
+        ("name", "", "Xin nhập tên cơ sở."),
+        ("province", "Atlantis", "Không tìm thấy tỉnh"),
+        ("commune", "Quang Phong", "Không tìm thấy xã"),
+        ("place_recorded_on", "31/02/2026", "Ngày phải có dạng dd/mm/yyyy"),
+        ("place_recorded_on", "01/01/2099", "không thể ở tương lai"),
+        ("annual_revenue", "-5", "Số tiền phải là số nguyên đồng"),
+        ("annual_revenue", "1,5", "Số tiền phải là số nguyên đồng"),
+        ("workers", "mười", "Số lao động phải là số nguyên."),
+        ("email", "khong-phai-email", "Địa chỉ thư điện tử không hợp lệ."),
+        ("district", "Trấn Yên", "không còn cấp huyện"),
+    ],
+)
+def test_bad_input_says_what_and_where_and_writes_nothing(
+    laocai_officer: User, field: str, value: str, message: str
+) -> None:
+    response = client_for(laocai_officer).post(reverse("facilities:create"), valid_post(**{field: value}))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert any(message in error for error in form.errors[field])
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Facility.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_ambiguous_commune_lists_the_candidates(laocai_officer: User) -> None:
+    from khuyencong.geography.models import AdminUnit, Era, Level
+    from khuyencong.organizations.models import Organization
+
+    # Two communes of today's Lào Cai share no name in our data, so use a national officer and an ambiguous name.
+    laocai_officer.organization = Organization.objects.get(code="CUC-CTDP")
+    laocai_officer.save()
+    names = AdminUnit.objects.filter(era=Era.BEFORE_2025, level=Level.COMMUNE, name="Quang Phong")
+    assert names.count() == 3
+    response = client_for(laocai_officer).post(
+        reverse("facilities:create"),
+        valid_post(province="Nghệ An", commune="Quang Phong", place_recorded_on="01/01/2020"),
+    )
+    errors = response.context["form"].errors["commune"][0]
+    assert "trùng tên 2 đơn vị" in errors
+    assert "Thị xã Thái Hòa" in errors
+    assert "Huyện Quế Phong" in errors
+
+
+def test_a_duplicate_name_asks_for_confirmation(laocai_officer: User) -> None:
+    client = client_for(laocai_officer)
+    client.post(reverse("facilities:create"), valid_post(tax_code=""))
+    response = client.post(reverse("facilities:create"), valid_post(tax_code=""))
+    assert response.status_code == 200
+    assert "Đã có cơ sở cùng tên trong cùng xã" in response.content.decode()
+    assert Facility.objects.count() == 1
+    response = client.post(reverse("facilities:create"), valid_post(tax_code="", confirm_duplicate="on"))
+    assert response.status_code == 302
+    assert Facility.objects.count() == 2
+
+
+def test_an_edit_is_shown_in_the_history_with_before_and_after(
+    laocai_officer: User, yen_bai_facility: Facility
+) -> None:
+    client = client_for(laocai_officer)
+    post = valid_post(
+        name=yen_bai_facility.name, tax_code="", province="Yên Bái", district="Trấn Yên", commune="Việt Hồng",
+        place_recorded_on="30/06/2022", workers="25",
+    )  # fmt: skip
+    assert client.post(reverse("facilities:edit", args=[yen_bai_facility.pk]), post).status_code == 302
+    page = client.get(reverse("facilities:detail", args=[yen_bai_facility.pk])).content.decode()
+    assert "Số lao động" in page
+    assert "<ins>25</ins>" in page
+    assert "laocai.officer" in page
+
+
+def test_the_export_neutralises_spreadsheet_formulas(cuc_officer: User, make_facility) -> None:
+    make_facility('=HYPERLINK("http://evil","x")', province="Hà Nội")
+    content = client_for(cuc_officer).get(reverse("facilities:export")).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][0] == "Mã cơ sở"
+    assert rows[1][1].startswith("'=")
+
+
+def test_names_with_html_are_escaped(cuc_officer: User, make_facility) -> None:
+    facility = make_facility("<script>alert(1)</script>", province="Hà Nội")
+    page = client_for(cuc_officer).get(reverse("facilities:detail", args=[facility.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_the_list_filters_by_legal_form_and_paginates(cuc_officer: User, make_facility) -> None:
+    for i in range(55):
+        make_facility(f"Hộ {i:02d}", province="Hà Nội")
+    make_facility("HTX duy nhất", province="Hà Nội", legal_form="cooperative")
+    client = client_for(cuc_officer)
+    first = client.get(reverse("facilities:list"))
+    assert first.context["page"].paginator.count == 56
+    assert len(first.context["page"].object_list) == 50
+    coop = client.get(reverse("facilities:list") + "?legal_form=cooperative")
+    assert [f.name for f in coop.context["page"].object_list] == ["HTX duy nhất"]
