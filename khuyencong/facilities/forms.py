@@ -41,6 +41,12 @@ class FacilityForm(forms.Form):
     province = forms.CharField(label="Tỉnh, thành phố", max_length=100, error_messages=_required("Tỉnh, thành phố"))
     district = forms.CharField(label="Huyện (trước 01/07/2025)", max_length=100, required=False)
     commune = forms.CharField(label="Xã, phường, thị trấn", max_length=100, required=False)
+    commune_as_written = forms.CharField(
+        label="Xã như đã ghi (nếu không còn trong danh mục)",
+        max_length=100,
+        required=False,
+        help_text="Giữ tên xã đã sáp nhập trước năm 2025 như hồ sơ gốc ghi.",
+    )
     address = forms.CharField(label="Số nhà, thôn, đường", max_length=255, required=False)
     trade = forms.ModelChoiceField(
         label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="— Chọn —"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -150,7 +149,3 @@ class Facility(models.Model):
     def current_place(self) -> str:
         unit = self.current_commune or self.current_province
         return unit.path
-
-    @property
-    def place_changed_since_recorded(self) -> bool:
-        return self.place_recorded_on < datetime.date(2025, 7, 1)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from khuyencong.accounts import access
 from khuyencong.facilities.selectors import facility_list_for_user
+from khuyencong.geography.models import AdminUnit
 
 
 class LoginView(auth_views.LoginView):
@@ -32,5 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_province": by_province[:40],
             "scope": access.scope_of(request.user),
             "can_create": access.may(request.user, access.Action.CREATE),
+            "province_count": AdminUnit.objects.current().provinces().count(),
         },
     )

@@ -203,3 +203,34 @@ def test_the_list_filters_by_legal_form_and_paginates(cuc_officer: User, make_fa
     assert len(first.context["page"].object_list) == 50
     coop = client.get(reverse("facilities:list") + "?legal_form=cooperative")
     assert [f.name for f in coop.context["page"].object_list] == ["HTX duy nhất"]
+
+
+def test_editing_a_facility_keeps_the_commune_as_written(cuc_officer: User, system_actor: User) -> None:
+    import datetime
+
+    from khuyencong.facilities.services import FacilityData, facility_create
+    from khuyencong.geography.resolver import resolve_place
+
+    place = resolve_place(
+        province="Yên Bái",
+        district="Trấn Yên",
+        commune="Xã Cũ",
+        on=datetime.date(2019, 1, 1),
+        allow_district_fallback=True,
+    )
+    facility = facility_create(
+        actor=system_actor,
+        data=FacilityData(name="Cơ sở xã cũ", legal_form="other", place=place, commune_as_written="Xã Cũ"),
+    )
+    client = client_for(cuc_officer)
+    form_page = client.get(reverse("facilities:edit", args=[facility.pk])).content.decode()
+    assert 'value="Xã Cũ"' in form_page
+    post = {
+        "name": "Cơ sở xã cũ", "legal_form": "other", "place_recorded_on": "01/01/2019", "province": "Yên Bái",
+        "district": "Trấn Yên", "commune_as_written": "Xã Cũ", "workers": "3",
+    }  # fmt: skip
+    assert client.post(reverse("facilities:edit", args=[facility.pk]), post).status_code == 302
+    facility.refresh_from_db()
+    assert facility.commune_as_written == "Xã Cũ"
+    assert facility.workers == 3
+    assert "Xã Cũ, Huyện Trấn Yên, Tỉnh Yên Bái" in facility.recorded_place
