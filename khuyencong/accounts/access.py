@@ -131,17 +131,26 @@ def facilities_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> Qu
     return queryset.filter(scope_of(user).condition(facility="pk"))
 
 
-def can_on_facility(user: User | AnonymousUser, action: Action, facility: Facility) -> bool:
+def _acting(user: User | AnonymousUser, action: Action) -> User | None:
+    """The user, if their roles allow `action` at all; a facility representative may only look."""
     if not user.is_authenticated:
-        return False
+        return None
     assert isinstance(user, User)
-    if not (user.is_superuser or user.has_role(*FACILITY_ROLES[action])):
+    if user.is_superuser:
+        return user
+    if user.has_role(Role.FACILITY_REPRESENTATIVE):
+        return user if action == Action.VIEW else None
+    return user if user.has_role(*FACILITY_ROLES[action]) else None
+
+
+def can_on_facility(user: User | AnonymousUser, action: Action, facility: Facility) -> bool:
+    actor = _acting(user, action)
+    if actor is None:
         return False
-    scope = scope_of(user)
-    if user.has_role(Role.FACILITY_REPRESENTATIVE) and not user.is_superuser:
-        return action == Action.VIEW and facility.pk in scope.facility_ids
+    scope = scope_of(actor)
     return (
         scope.everything
+        or facility.pk in scope.facility_ids
         or facility.current_province_id in scope.province_ids
         or facility.district_id in scope.district_ids
         or facility.current_commune_id in scope.commune_ids
@@ -152,14 +161,10 @@ def can_create_facility_in(
     user: User | AnonymousUser, province: AdminUnit, *, commune: AdminUnit | None = None
 ) -> bool:
     """Whether the user may register (or move) a facility to this place, given as recorded."""
-    if not user.is_authenticated:
+    actor = _acting(user, Action.CREATE)
+    if actor is None:
         return False
-    assert isinstance(user, User)
-    if not (user.is_superuser or user.has_role(*FACILITY_ROLES[Action.CREATE])):
-        return False
-    if user.has_role(Role.FACILITY_REPRESENTATIVE) and not user.is_superuser:
-        return False
-    scope = scope_of(user)
+    scope = scope_of(actor)
     if scope.covers_province(province.current_province_id or province.pk):
         return True
     if commune is None:
@@ -169,11 +174,5 @@ def can_create_facility_in(
 
 def may(user: User | AnonymousUser, action: Action) -> bool:
     """Whether the user may take `action` on facilities anywhere at all (to show or hide buttons and menus)."""
-    if not user.is_authenticated:
-        return False
-    assert isinstance(user, User)
-    if user.is_superuser:
-        return True
-    if user.has_role(Role.FACILITY_REPRESENTATIVE):
-        return action == Action.VIEW
-    return user.has_role(*FACILITY_ROLES[action]) and not scope_of(user).is_empty
+    actor = _acting(user, action)
+    return actor is not None and not scope_of(actor).is_empty
