@@ -109,6 +109,7 @@ def main() -> None:
     cases = [
         ("national, rare commune 'viet hong'", page(national, "viet hong")),
         ("national, common word 'go'", page(national, "go")),
+        ("national, common word 'che'", page(national, "che")),
         ("national, code 'b00500000'", page(national, "b00500000")),
         ("provincial (Lào Cai), 'che'", page(provincial, "che")),
         ("provincial (Lào Cai), no query", page(provincial, "")),

@@ -3,7 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -34,9 +36,9 @@ class FacilityFilters:
 def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters | None = None) -> QuerySet[Facility]:
     """The facilities the user may see, narrowed by the filters. Each search word must occur, diacritics ignored."""
     filters = filters or FacilityFilters()
-    facilities = access.facilities_in_scope(user, Facility.objects.all())
-    for term in search_terms(filters.query):
-        facilities = facilities.filter(search_text__contains=term)
+    scope = access.scope_of(user)
+    wide = filters.province is None and (scope.everything or len(scope.province_ids) > INDEX_WHEN_MORE_PROVINCES_THAN)
+    facilities = facility_search(access.facilities_in_scope(user, Facility.objects.all()), filters.query, wide=wide)
     if filters.province is not None:
         field = "current_province" if filters.province.era == Era.FROM_2025 else "province"
         facilities = facilities.filter(**{field: filters.province})
@@ -54,6 +56,33 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
     return facilities.select_related("current_province", "current_commune", "trade").order_by(
         *SORTS.get(filters.sort, SORTS["name"])
     )
+
+
+# Words shorter than this cannot use SQLite's trigram index (migration 0003) and are matched by a scan.
+TRIGRAM = 3
+# Measured on a million facilities (benchmarks/facility_search.py): across the country the index answers in
+# milliseconds where a scan takes most of a second, but within a few provinces scanning their rows through the
+# province index beats intersecting a common word's postings with them.
+INDEX_WHEN_MORE_PROVINCES_THAN = 3
+
+
+def facility_search(facilities: QuerySet[Facility], query: str, *, wide: bool = True) -> QuerySet[Facility]:
+    """Facilities whose folded search text contains every word of the query, alike on PostgreSQL and SQLite.
+
+    `wide` says the facilities span many provinces, where SQLite's full-text index pays off.
+    """
+    terms = search_terms(query)
+    indexed = [t for t in terms if len(t) >= TRIGRAM] if wide and connections[facilities.db].vendor == "sqlite" else []
+    if indexed:
+        # Words are letters and digits only (search_terms), so quoting them makes a safe FTS5 phrase each.
+        match = " AND ".join(f'"{term}"' for term in indexed)
+        facilities = facilities.filter(
+            pk__in=RawSQL("SELECT rowid FROM facilities_facility_fts WHERE facilities_facility_fts MATCH %s", (match,))
+        )
+    for term in terms:
+        if term not in indexed:
+            facilities = facilities.filter(search_text__contains=term)
+    return facilities
 
 
 def facility_get_for_user(user: User | AnonymousUser, pk: int) -> Facility:

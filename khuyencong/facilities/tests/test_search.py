@@ -53,3 +53,49 @@ def test_tax_code_and_code_are_searchable(cuc_officer: User, make_facility) -> N
 
 def test_search_never_reaches_outside_the_scope(thainguyen_officer: User, yen_bai_facility: Facility) -> None:
     assert search(thainguyen_officer, "viet hong") == []
+
+
+def test_an_edit_changes_what_search_finds(cuc_officer: User, make_facility, system_actor: User) -> None:
+    from khuyencong.facilities.services import FacilityData, facility_update
+    from khuyencong.geography.resolver import resolve_place
+
+    facility = make_facility("HTX Gốm Cũ", province="Bắc Ninh")
+    place = resolve_place(province="Bắc Ninh", on=facility.place_recorded_on)
+    facility_update(
+        facility=facility,
+        actor=system_actor,
+        data=FacilityData(name="HTX Sơn Mài Mới", legal_form="cooperative", place=place),
+    )
+    assert search(cuc_officer, "gom cu") == []
+    assert search(cuc_officer, "son mai moi") == ["HTX Sơn Mài Mới"]
+
+
+def test_short_and_long_terms_combine(cuc_officer: User, make_facility) -> None:
+    make_facility("Tổ hợp tác gỗ Hà Nội", province="Hà Nội")
+    make_facility("Tổ hợp tác chè Hà Nội", province="Hà Nội")
+    # "go" is shorter than a trigram and is matched by a scan; "hop" through the index on SQLite.
+    assert search(cuc_officer, "go hop") == ["Tổ hợp tác gỗ Hà Nội"]
+
+
+def test_wildcards_typed_in_the_query_are_not_patterns(cuc_officer: User, make_facility) -> None:
+    make_facility("Cơ sở 100% tre", province="Hà Nội")
+    make_facility("Cơ sở ABC", province="Hà Nội")
+    # The query is split into words of letters and digits; "%" and "_" never reach LIKE.
+    assert search(cuc_officer, "%") == ["Cơ sở 100% tre", "Cơ sở ABC"]
+    assert search(cuc_officer, "%_%") == ["Cơ sở 100% tre", "Cơ sở ABC"]
+    assert search(cuc_officer, "abc%") == ["Cơ sở ABC"]
+
+
+@pytest.mark.parametrize("wide", [True, False])
+def test_the_index_and_the_scan_find_the_same(make_facility, wide: bool) -> None:
+    from khuyencong.facilities.selectors import facility_search
+
+    make_facility("Hộ kinh doanh Phong Lan", province="Hà Nội")
+    make_facility("Cơ sở Việt Hồng", province="Hà Nội")
+    make_facility("Cơ sở Hồng Việt", province="Hà Nội")
+    found = facility_search(Facility.objects.all(), "viet hong", wide=wide)
+    assert sorted(f.name for f in found) == ["Cơ sở Hồng Việt", "Cơ sở Việt Hồng"]
+    # "hong" is inside "phong": substring search, as the folded column promises.
+    assert [f.name for f in facility_search(Facility.objects.all(), "hong lan", wide=wide)] == [
+        "Hộ kinh doanh Phong Lan"
+    ]
