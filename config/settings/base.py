@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "khuyencong.accounts",
     "khuyencong.facilities",
     "khuyencong.audit",
+    "khuyencong.programs",
+    "khuyencong.projects",
     "khuyencong.web",
     "khuyencong.demo",
 ]

@@ -11,6 +11,7 @@ import datetime
 import json
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ from khuyencong.facilities.services import FacilityData, facility_create
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, AdminUnit, Level
 from khuyencong.geography.resolver import ResolvedPlace, resolve_place
 from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import Plan
+from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create
+from khuyencong.projects.models import Project, ProjectContent
+from khuyencong.projects.services import payment_record, project_create, project_record_event
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCENARIOS = ["yen-bai-2022-h1.json", "bac-kan-2018-h1.json"]
@@ -73,9 +78,13 @@ def _place(spec: dict[str, Any]) -> ResolvedPlace:
     )
 
 
+def _document(name: str) -> dict[str, Any]:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
 @transaction.atomic
 def load_scenario(name: str, *, actor: User) -> tuple[int, int]:
-    document = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    document = _document(name)
     orgs = 0
     for spec in document["organizations"]:
         if Organization.objects.filter(code=spec["code"]).exists():
@@ -235,3 +244,55 @@ def create_demo_users() -> list[DemoUser]:
         for role in spec.roles:
             UserRole.objects.get_or_create(user=user, role=role)
     return DEMO_USERS
+
+
+@transaction.atomic
+def load_scenario_projects(name: str, *, actor: User) -> int:
+    """Plans, budgets, allocations and đề án of a scenario, every event replayed through the workflow services.
+
+    `actor` must be allowed to act for every organisation named (the system account): the events keep the
+    organisation that acted, as the file says."""
+    document = _document(name)
+    orgs = {o.code: o for o in Organization.objects.all()}
+    plans = {}
+    for spec in document["plans"]:
+        plan = Plan.objects.filter(code=spec["code"]).first()
+        if plan is None:
+            plan = plan_create(actor=actor, code=spec["code"], year=spec["year"],
+                               funding_source=spec["funding_source"], owner=orgs[spec["owner"]])  # fmt: skip
+            for budget in spec.get("budget", []):
+                plan_budget_decide(plan=plan, actor=actor, on=datetime.date.fromisoformat(budget["on"]),
+                                   kind=budget["kind"], amount=Decimal(budget["amount"]),
+                                   decision=budget.get("decision", ""))  # fmt: skip
+            for allocation in spec.get("allocations", []):
+                plan_allocate(plan=plan, actor=actor, on=datetime.date.fromisoformat(allocation["on"]),
+                              to=orgs[allocation["to"]], amount=Decimal(allocation["amount"]))  # fmt: skip
+        plans[spec["code"]] = plan
+    contents = {c.code: c for c in ProjectContent.objects.all()}
+    created = 0
+    for spec in document["projects"]:
+        if Project.objects.filter(code=spec["code"]).exists():
+            continue
+        money = {k: Decimal(spec[k]) for k in ("total_cost", "support_requested", "counterpart") if k in spec}
+        project = project_create(
+            actor=actor, code=spec["code"], title=spec["title"], plan=plans[spec["plan"]],
+            content=contents[spec["content"]], kind=spec["kind"], implementer=orgs[spec["implementer"]],
+            beneficiaries=Facility.objects.filter(code__in=spec.get("beneficiaries", [])), round=spec.get("round"),
+            **money,
+        )  # fmt: skip
+        events = [(datetime.date.fromisoformat(e["on"]), "event", e) for e in spec.get("events", [])]
+        payments = [(datetime.date.fromisoformat(p["on"]), "payment", p) for p in spec.get("payments", [])]
+        # Payments fall between events; on one day, the events (the contract) come first.
+        for day, what, item in sorted(events + payments, key=lambda x: (x[0], x[1] == "payment")):
+            if what == "event":
+                project_record_event(
+                    project=project, actor=actor, action=item["action"], on=day, organization=orgs[item["by"]],
+                    amount=Decimal(item["amount"]) if "amount" in item else None,
+                    percent=Decimal(str(item["percent"])) if "percent" in item else None,
+                    note=item.get("note", ""), document=item.get("document", ""),
+                )  # fmt: skip
+            else:
+                payment_record(project=project, actor=actor, on=day, kind=item["kind"],
+                               amount=Decimal(item["amount"]), document=item.get("document", ""))  # fmt: skip
+        created += 1
+    return created

@@ -7,12 +7,13 @@ from django.core.management.base import BaseCommand
 from khuyencong.facilities.loading import load_trades
 from khuyencong.geography.loading import load_geography
 from khuyencong.organizations.loading import load_organizations, load_regions
+from khuyencong.projects.loading import load_contents
 
 
 class Command(BaseCommand):
     help = (
         "Fills a migrated database with reference data only: administrative units before and after 01/07/2025 "
-        "with their lineage, KC regions, the organisations of the KC system, eligible trades. "
+        "with their lineage, KC regions, the organisations of the KC system, eligible trades, KC contents. "
         "Running it again changes nothing."
     )
 
@@ -24,4 +25,7 @@ class Command(BaseCommand):
         load_regions()
         load_organizations()
         load_trades()
-        self.stdout.write(self.style.SUCCESS("Reference data loaded: geography, regions, organisations, trades."))
+        load_contents()
+        self.stdout.write(
+            self.style.SUCCESS("Reference data loaded: geography, regions, organisations, trades, KC contents.")
+        )

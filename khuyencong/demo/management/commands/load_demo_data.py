@@ -11,6 +11,7 @@ from khuyencong.demo.loading import (
     create_demo_users,
     generate_facilities,
     load_scenario,
+    load_scenario_projects,
     system_user,
 )
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         actor = system_user()
         for name in SCENARIOS:
             orgs, facilities = load_scenario(name, actor=actor)
-            self.stdout.write(f"{name}: {orgs} organisations, {facilities} facilities added.")
+            projects = load_scenario_projects(name, actor=actor)
+            self.stdout.write(f"{name}: {orgs} organisations, {facilities} facilities, {projects} đề án added.")
         generated = generate_facilities(options["facilities"], actor=actor)
         self.stdout.write(f"Generated facilities: {generated} added.")
         users = create_demo_users()

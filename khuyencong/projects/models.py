@@ -1,0 +1,190 @@
+"""Đề án khuyến công and KC tasks, their event history, payments and results.
+
+The event rows are the truth: a đề án's state and amounts on any date are what its events up to that date lead to.
+The columns `state`, `percent` and `support_*` on Project cache today's derivation for lists; only the services write
+them, in the same transaction as the event.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import AdminUnit
+from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import Plan
+
+from .workflow import Action, State
+
+MONEY = {"max_digits": 18, "decimal_places": 0, "validators": [MinValueValidator(Decimal(0))]}
+PERCENT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+}
+
+
+class ProjectContent(models.Model):
+    """A KC content of Decree 45/2012/NĐ-CP Art. 4 (as amended by Decree 235/2025/NĐ-CP), dated by legal basis."""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("nội dung"), max_length=300)
+    legal_basis = models.CharField(_("căn cứ"), max_length=200)
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+    valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nội dung khuyến công")
+        verbose_name_plural = _("nội dung khuyến công")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectKind(models.TextChoices):
+    FACILITY = "facility", _("Hỗ trợ một cơ sở")
+    GROUP = "group", _("Đề án nhóm")
+    FLAGSHIP = "flagship", _("Đề án điểm")
+    LINKAGE = "linkage", _("Liên kết chuỗi, cụm")
+    GENERAL = "general", _("Đề án chung (không có cơ sở thụ hưởng riêng)")
+    TASK = "task", _("Nhiệm vụ khuyến công khác")
+
+
+class Project(models.Model):
+    code = models.CharField(_("mã đề án"), max_length=60, unique=True)
+    title = models.CharField(_("tên đề án"), max_length=500)
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="projects")
+    content = models.ForeignKey(ProjectContent, verbose_name=_("nội dung"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("loại"), max_length=12, choices=ProjectKind.choices)
+    round = models.PositiveSmallIntegerField(_("đợt"), null=True, blank=True, validators=[MinValueValidator(1)])
+    implementer = models.ForeignKey(
+        Organization, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="projects"
+    )
+    beneficiaries = models.ManyToManyField(
+        Facility, verbose_name=_("cơ sở thụ hưởng"), blank=True, related_name="projects"
+    )
+    # Money not given is unknown, not zero (exchange format).
+    total_cost = models.DecimalField(_("tổng kinh phí"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support_requested = models.DecimalField(_("kinh phí KC đề nghị"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    counterpart = models.DecimalField(_("vốn đối ứng"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    # Today's province, for scoping: the implementer's for a provincial body, else the beneficiaries'.
+    province = models.ForeignKey(
+        AdminUnit, verbose_name=_("tỉnh"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+
+    state = models.CharField(_("trạng thái"), max_length=24, choices=State.choices, null=True, blank=True)
+    resume_to = models.CharField(max_length=24, choices=State.choices, null=True, blank=True, editable=False)
+    percent = models.DecimalField(_("khối lượng hoàn thành (%)"), null=True, blank=True, **PERCENT)  # type: ignore[arg-type]
+    support_appraised = models.DecimalField(_("kinh phí thẩm định"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support_approved = models.DecimalField(_("kinh phí phê duyệt"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support_contracted = models.DecimalField(_("kinh phí hợp đồng"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support_settled = models.DecimalField(_("kinh phí quyết toán"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đề án")
+        verbose_name_plural = _("đề án")
+        ordering = ["plan__year", "code"]
+        indexes = [models.Index(fields=["province", "state"]), models.Index(fields=["plan", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class ProjectEvent(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField(_("thứ tự"))
+    on = models.DateField(_("ngày"))
+    action = models.CharField(_("thao tác"), max_length=32, choices=Action.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount = models.DecimalField(_("số tiền"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    percent = models.DecimalField(_("tỷ lệ (%)"), null=True, blank=True, **PERCENT)  # type: ignore[arg-type]
+    note = models.TextField(_("ghi chú"), blank=True)
+    document = models.CharField(_("số, ký hiệu văn bản"), max_length=100, blank=True)
+    state_after = models.CharField(_("trạng thái sau"), max_length=24, choices=State.choices)
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện đề án")
+        verbose_name_plural = _("sự kiện đề án")
+        ordering = ["project", "seq"]
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="projects_event_seq_unique")]
+        indexes = [models.Index(fields=["project", "on", "seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.get_action_display()}"
+
+
+class PaymentKind(models.TextChoices):
+    ADVANCE = "advance", _("Tạm ứng")
+    PAYMENT = "payment", _("Thanh toán")
+    REFUND = "refund", _("Thu hồi, hoàn trả")
+
+
+class Payment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payments")
+    on = models.DateField(_("ngày chứng từ"))
+    kind = models.CharField(_("loại"), max_length=10, choices=PaymentKind.choices)
+    amount = models.DecimalField(_("số tiền"), **MONEY)  # type: ignore[arg-type]
+    document = models.CharField(_("số chứng từ"), max_length=100, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thanh toán")
+        verbose_name_plural = _("thanh toán")
+        ordering = ["project", "on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="projects_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.amount}"
+
+
+class Indicator(models.TextChoices):
+    FACILITIES_SUPPORTED = "facilities_supported", _("Cơ sở được hỗ trợ")
+    DEMONSTRATION_MODELS = "demonstration_models", _("Mô hình trình diễn")
+    MACHINES = "machines", _("Máy móc thiết bị ứng dụng")
+    TECHNOLOGY_LINES = "technology_lines", _("Dây chuyền công nghệ")
+    TRAINEES = "trainees", _("Học viên đào tạo nghề")
+    TRAINEES_EMPLOYED = "trainees_employed", _("Học viên có việc làm sau đào tạo")
+    MANAGERS_TRAINED = "managers_trained", _("Người được đào tạo quản lý")
+    WORKSHOPS = "workshops", _("Hội thảo, tập huấn")
+    WORKSHOP_DELEGATES = "workshop_delegates", _("Đại biểu hội thảo")
+    FAIR_PARTICIPATIONS = "fair_participations", _("Lượt cơ sở tham gia hội chợ")
+    SHOWROOMS = "showrooms", _("Phòng trưng bày")
+    BRANDS = "brands", _("Thương hiệu, nhãn hiệu")
+    PRODUCTS_SELECTED = "products_selected", _("Sản phẩm được bình chọn")
+
+
+class Result(models.Model):
+    """An indicator recorded on a đề án; facility-times ("lượt cơ sở") and distinct facilities are kept apart."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results")
+    indicator = models.CharField(_("chỉ tiêu"), max_length=32, choices=Indicator.choices)
+    value = models.DecimalField(
+        _("giá trị"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    on = models.DateField(_("ngày"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+        ordering = ["project", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()}: {self.value}"

@@ -1,0 +1,74 @@
+"""Reads of đề án: scoped lists, and their state and amounts as of any past date, rebuilt from the events."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from khuyencong.accounts import access
+from khuyencong.accounts.models import User
+
+from .models import Payment, PaymentKind, Project, ProjectEvent
+from .workflow import Action, Position, State, advance
+
+
+@dataclass(frozen=True)
+class ProjectSnapshot:
+    """A đề án as it stood at the end of a day."""
+
+    state: State | None
+    percent: Decimal | None
+    support_appraised: Decimal | None
+    support_approved: Decimal | None
+    support_contracted: Decimal | None
+    support_settled: Decimal | None
+    paid: Decimal
+
+
+def snapshot(events: list[ProjectEvent], payments: list[Payment], day: datetime.date) -> ProjectSnapshot:
+    position = Position()
+    percent = appraised = approved = contracted = settled = None
+    for event in events:
+        if event.on > day:
+            break
+        position = advance(position, event.action)
+        if event.action == Action.APPRAISAL_PASSED and event.amount is not None:
+            appraised = event.amount
+        elif event.action == Action.APPROVED or (
+            event.action == Action.ADJUSTMENT_APPROVED and event.amount is not None
+        ):
+            approved = event.amount
+        elif event.action == Action.CONTRACT_SIGNED:
+            contracted = event.amount
+        elif event.action == Action.PROGRESS:
+            percent = event.percent
+        elif event.action == Action.ACCEPTED:
+            percent = Decimal(100)
+        elif event.action == Action.SETTLED:
+            settled = event.amount
+    paid = sum((-p.amount if p.kind == PaymentKind.REFUND else p.amount for p in payments if p.on <= day), Decimal(0))
+    return ProjectSnapshot(position.state, percent, appraised, approved, contracted, settled, paid)
+
+
+def projects_as_of(projects: QuerySet[Project], day: datetime.date) -> dict[int, ProjectSnapshot]:
+    """State and amounts of these đề án at the end of `day`, from their events and payments up to that day."""
+    projects = projects.prefetch_related(
+        Prefetch("events", queryset=ProjectEvent.objects.order_by("seq")),
+        Prefetch("payments", queryset=Payment.objects.order_by("on", "pk")),
+    )
+    return {p.pk: snapshot(list(p.events.all()), list(p.payments.all()), day) for p in projects}
+
+
+def project_list_for_user(user: User | AnonymousUser) -> QuerySet[Project]:
+    return access.projects_in_scope(user, Project.objects.all()).select_related(
+        "plan", "content", "implementer", "province"
+    )
+
+
+def project_get_for_user(user: User | AnonymousUser, pk: int) -> Project:
+    """Raises Project.DoesNotExist outside the user's scope, exactly as for a đề án that does not exist."""
+    return project_list_for_user(user).get(pk=pk)

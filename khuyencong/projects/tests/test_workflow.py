@@ -1,0 +1,112 @@
+"""The lifecycle as data, without the database: every action from every state is either the documented move or
+refused with a message naming the action, the state and the states it is allowed from."""
+
+from __future__ import annotations
+
+import pytest
+
+from khuyencong.projects.workflow import (
+    AUTHORITY,
+    CANNOT_OPEN,
+    MOVES,
+    RESUME,
+    STAY,
+    Action,
+    Party,
+    Position,
+    State,
+    TransitionNotAllowed,
+    advance,
+    allowed_actions,
+    may_act,
+    replay,
+)
+
+ALL_PAIRS = [(state, action) for state in State for action in Action]
+
+
+@pytest.mark.parametrize(("state", "action"), ALL_PAIRS, ids=[f"{s.value}-{a.value}" for s, a in ALL_PAIRS])
+def test_every_action_from_every_state_is_the_documented_move_or_refused(state: State, action: Action) -> None:
+    position = Position(state, State.CONTRACTED)
+    move = MOVES[action]
+    if state in move.sources:
+        after = advance(position, action)
+        if move.target == STAY:
+            assert after == position
+        elif move.target == RESUME:
+            assert after.state == State.CONTRACTED
+        else:
+            assert after.state == move.target
+    else:
+        with pytest.raises(TransitionNotAllowed) as refused:
+            advance(position, action)
+        assert f"«{action.label}»" in str(refused.value)
+        assert f"«{state.label}»" in str(refused.value)
+
+
+def test_terminal_states_allow_no_action() -> None:
+    for state in [State.FAILED, State.REJECTED, State.STOPPED, State.SETTLED]:
+        assert allowed_actions(Position(state)) == []
+
+
+def test_the_scenarios_histories_replay() -> None:
+    assert replay(["approved", "assigned", "contract_signed", "progress"]).state == State.IN_PROGRESS
+    assert replay(["approved", "assigned", "stop_requested"]).state == State.STOP_REQUESTED
+    assert replay(["approved", "assigned", "contract_signed", "accepted", "settled"]).state == State.SETTLED
+    assert replay(["submitted_for_appraisal", "appraisal_passed", "forwarded"]).state == State.FORWARDED
+    assert replay(["registered", "submitted_for_appraisal", "appraisal_failed"]).state == State.FAILED
+
+
+def test_a_history_may_begin_at_any_step_but_not_with_a_reply() -> None:
+    assert replay(["contract_signed"]).state == State.CONTRACTED
+    for action in CANNOT_OPEN:
+        with pytest.raises(TransitionNotAllowed, match="chưa có sự kiện nào"):
+            advance(Position(), action)
+
+
+def test_a_returned_đề_án_can_be_resubmitted() -> None:
+    assert (
+        replay(["submitted_for_appraisal", "returned_for_supplement", "submitted_for_appraisal"]).state
+        == State.SUBMITTED
+    )
+
+
+def test_answering_a_request_resumes_where_the_đề_án_was() -> None:
+    assert replay(["approved", "assigned", "contract_signed", "progress", "adjustment_requested",
+                   "adjustment_approved"]).state == State.IN_PROGRESS  # fmt: skip
+    assert replay(["approved", "assigned", "stop_requested", "stop_refused"]).state == State.ASSIGNED
+    assert replay(["approved", "adjustment_requested", "stop_requested", "stop_refused"]).state == State.APPROVED
+    assert replay(["approved", "assigned", "stop_requested", "stopped"]).state == State.STOPPED
+
+
+def test_nothing_after_stop_or_settlement() -> None:
+    stopped = replay(["approved", "stop_requested", "stopped"])
+    settled = replay(["approved", "assigned", "contract_signed", "accepted", "settled"])
+    for action in Action:
+        for position in (stopped, settled):
+            with pytest.raises(TransitionNotAllowed):
+                advance(position, action)
+
+
+def test_every_action_says_who_may_take_it() -> None:
+    assert set(AUTHORITY) == set(Action)
+    assert set(MOVES) == set(Action)
+
+
+@pytest.mark.parametrize(
+    ("action", "parties", "roles", "allowed"),
+    [
+        (Action.SUBMITTED_FOR_APPRAISAL, {Party.IMPLEMENTER}, {"officer"}, True),
+        (Action.SUBMITTED_FOR_APPRAISAL, {Party.DEPARTMENT}, {"officer", "appraiser"}, False),
+        (Action.APPRAISAL_PASSED, {Party.DEPARTMENT}, {"appraiser"}, True),
+        (Action.APPRAISAL_PASSED, {Party.DEPARTMENT}, {"officer"}, False),
+        (Action.APPRAISAL_PASSED, {Party.IMPLEMENTER}, {"appraiser"}, False),
+        (Action.APPROVED, {Party.APPROVER}, {"approver"}, True),
+        (Action.APPROVED, {Party.DEPARTMENT}, {"approver"}, False),
+        (Action.STOP_REQUESTED, {Party.BENEFICIARY}, {"facility_representative"}, True),
+        (Action.STOPPED, {Party.BENEFICIARY}, {"facility_representative"}, False),
+        (Action.PROGRESS, {Party.IMPLEMENTER}, {"viewer"}, False),
+    ],
+)
+def test_who_may_act(action: Action, parties: set[Party], roles: set[str], allowed: bool) -> None:
+    assert may_act(action, parties, roles) is allowed
