@@ -264,3 +264,15 @@ def can_create_project(user: User | AnonymousUser, *, implementer: Organization,
     if not user.has_role(Role.OFFICER, Role.ADMINISTRATOR) or user.organization is None:
         return False
     return user.organization_id == implementer.pk or organization_scope(user.organization).covers_province(province_id)
+
+
+def plans_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """National plans are everyone's business; a provincial plan is seen within its province."""
+    if not user.is_authenticated:
+        return queryset.none()
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    national = Q(owner__territory__isnull=True)
+    local = Q(owner__territory__current_province__in=scope.province_ids) | Q(owner__territory__in=scope.province_ids)
+    return queryset.filter(national | local) if scope.province_ids else queryset.filter(national)

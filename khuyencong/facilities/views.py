@@ -16,6 +16,7 @@ from khuyencong.accounts.access import Action
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.core.csv import safe_cell
 from khuyencong.geography.models import AdminUnit, Level
+from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
 from .forms import FacilityFilterForm, FacilityForm
@@ -118,6 +119,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "facility": facility,
             "history": audit_entries_for(facility),
+            "projects": project_list_for_user(request.user).filter(beneficiaries=facility),
             "can_edit": access.can_on_facility(request.user, Action.CHANGE, facility),
         },
     )

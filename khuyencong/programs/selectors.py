@@ -4,7 +4,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet, Sum
+
+from khuyencong.accounts import access
+from khuyencong.accounts.models import User
+from khuyencong.organizations.models import Organization
 
 from .models import Allocation, BudgetDecision, Plan
 
@@ -39,3 +44,15 @@ def plan_allocated_on(plan: Plan, day: datetime.date, *, to: int | None = None) 
 
 def plan_figures(plan: Plan, day: datetime.date) -> PlanFigures:
     return PlanFigures(on=day, budget=plan_budget_on(plan, day), allocated=plan_allocated_on(plan, day))
+
+
+def plan_list_for_user(user: User | AnonymousUser) -> QuerySet[Plan]:
+    return access.plans_in_scope(user, Plan.objects.select_related("owner", "program"))
+
+
+def plan_allocations_by_unit(plan: Plan, day: datetime.date) -> list[tuple[Organization, Decimal]]:
+    rows = (
+        Allocation.objects.filter(plan=plan, on__lte=day).values("to").annotate(total=Sum("amount")).order_by("-total")
+    )
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r["to"] for r in rows])}
+    return [(orgs[r["to"]], r["total"]) for r in rows]

@@ -1,0 +1,152 @@
+"""The đề án pages: scoped (404 outside the territory), only the actions the user may take, errors with messages."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import make_user
+from khuyencong.accounts.models import Role, User
+from khuyencong.demo.loading import load_scenario, load_scenario_projects, system_user
+from khuyencong.projects.models import Payment, Project, ProjectEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bac_kan() -> None:
+    load_scenario("bac-kan-2018-h1.json", actor=system_user())
+    load_scenario_projects("bac-kan-2018-h1.json", actor=system_user())
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_list_answers_as_of_a_past_date(bac_kan: None) -> None:
+    officer = make_user("tn", "SCT-19", Role.OFFICER)
+    client = client_for(officer)
+    now = client.get(reverse("projects:list"), {"year": 2018, "funding_source": "provincial"})
+    assert now.context["page"].paginator.count == 10
+    day = datetime.date(2018, 4, 1)
+    before = client.get(reverse("projects:list"), {"year": 2018, "funding_source": "provincial", "as_of": "01/04/2018"})
+    for project, snapshot in before.context["page"].object_list:
+        last = project.events.filter(on__lte=day).order_by("-seq").first()
+        assert snapshot.state == (last.state_after if last else None)
+    stopped = client.get(
+        reverse("projects:list"), {"funding_source": "provincial", "state": "stop_requested", "as_of": "30/06/2018"}
+    )
+    assert stopped.context["page"].paginator.count == 2
+
+
+def test_another_provinces_đề_án_is_not_found(bac_kan: None, laocai_officer: User) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    client = client_for(laocai_officer)
+    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 404
+    assert client.post(reverse("projects:act", args=[project.pk]), {"action": "progress"}).status_code == 404
+    assert project.pk not in [p.pk for p in client.get(reverse("projects:list")).context["page"].object_list]
+
+
+def test_the_page_offers_only_the_actions_this_user_may_take(bac_kan: None) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")  # contract signed, national
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    viewer = make_user("xem", "SCT-19", Role.VIEWER)
+    offered = client_for(centre).get(reverse("projects:detail", args=[project.pk])).context["event_form"]
+    assert offered is not None
+    choices = {value for value, _ in offered.fields["action"].choices}
+    assert {"progress", "stop_requested", "accepted"} <= choices
+    assert "approved" not in choices
+    assert client_for(viewer).get(reverse("projects:detail", args=[project.pk])).context["event_form"] is None
+    assert client_for(viewer).post(reverse("projects:act", args=[project.pk]), {}).status_code == 403
+
+
+def test_a_progress_report_through_the_page(bac_kan: None) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    response = client_for(centre).post(
+        reverse("projects:act", args=[project.pk]), {"action": "progress", "on": "01/07/2018", "percent": "30"}
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.state, project.percent) == ("in_progress", Decimal(30))
+
+
+@pytest.mark.parametrize(
+    ("post", "field", "message"),
+    [
+        ({"action": "progress", "on": "01/07/2018"}, "percent", "tỷ lệ"),
+        ({"action": "progress", "on": "31/13/2018", "percent": "10"}, "on", "dd/mm/yyyy"),
+        ({"action": "progress", "on": "01/01/2018", "percent": "10"}, "on", "trước sự kiện liền trước"),
+        ({"action": "progress", "on": "01/07/2018", "percent": "150"}, "percent", "từ 0 đến 100"),
+        ({"action": "approved", "on": "01/07/2018"}, "action", "Select a valid choice"),
+    ],
+)
+def test_bad_input_on_the_event_form_writes_nothing(bac_kan: None, post: dict, field: str, message: str) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    before = ProjectEvent.objects.filter(project=project).count()
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    response = client_for(centre).post(reverse("projects:act", args=[project.pk]), post)
+    assert response.status_code == 400
+    errors = response.context["event_form"].errors[field]
+    assert any(message.lower() in e.lower() for e in errors) or field == "action"
+    assert ProjectEvent.objects.filter(project=project).count() == before
+
+
+def test_a_payment_over_the_support_is_refused_on_the_page(bac_kan: None) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    cuc = make_user("cuc", "CUC-CTDP", Role.OFFICER, Role.APPROVER)
+    response = client_for(cuc).post(
+        reverse("projects:pay", args=[project.pk]), {"kind": "advance", "on": "02/06/2018", "amount": "999.000.000"}
+    )
+    assert response.status_code == 400
+    assert "Vượt kinh phí hỗ trợ" in response.content.decode()
+    assert not Payment.objects.filter(project=project).exists()
+    ok = client_for(cuc).post(
+        reverse("projects:pay", args=[project.pk]), {"kind": "advance", "on": "02/06/2018", "amount": "100.000.000"}
+    )
+    assert ok.status_code == 302
+
+
+def test_the_queue_lists_what_waits_for_the_user(bac_kan: None) -> None:
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    queues = dict(client_for(centre).get(reverse("projects:queue")).context["queues"])
+    assert [p.code for p in queues["Chờ ký hợp đồng"]]
+    committee = make_user("ubnd19", "UBND-19", Role.APPROVER)
+    queues = dict(client_for(committee).get(reverse("projects:queue")).context["queues"])
+    assert {p.code for p in queues["Xin dừng chờ quyết định"]} >= {p.code for p in Project.objects.filter(
+        state="stop_requested", plan__funding_source="provincial")}  # fmt: skip
+
+
+def test_plan_pages_compute_the_allocated_percent(bac_kan: None) -> None:
+    officer = make_user("tn", "SCT-19", Role.OFFICER)
+    laocai = make_user("lc", "SCT-15", Role.OFFICER)
+    client = client_for(officer)
+    listing = client.get(reverse("programs:list"), {"as_of": "30/06/2018"})
+    figures = {plan.code: f for plan, f in listing.context["plans"]}
+    assert figures["KCDP-BK-2018"].allocated_percent == Decimal("100.0")
+    plan = figures["KCDP-BK-2018"]
+    assert plan.budget == Decimal(529_000_000)
+    from khuyencong.programs.models import Plan
+
+    local = Plan.objects.get(code="KCDP-BK-2018")
+    assert client_for(laocai).get(reverse("programs:detail", args=[local.pk])).status_code == 404
+    page = client.get(reverse("programs:detail", args=[local.pk]), {"as_of": "30/06/2018"}).content.decode()
+    assert "529.000.000" in page
+    assert "100,0%" in page
+    early = client.get(reverse("programs:detail", args=[local.pk]), {"as_of": "05/02/2018"})
+    assert early.context["figures"].allocated == 0
+
+
+def test_the_facility_page_lists_its_đề_án(bac_kan: None) -> None:
+    from khuyencong.facilities.models import Facility
+
+    facility = Facility.objects.get(code="BK-HTX-TANTHANH")
+    officer = make_user("tn", "SCT-19", Role.OFFICER)
+    page = client_for(officer).get(reverse("facilities:detail", args=[facility.pk])).content.decode()
+    assert "BK-KCQG18-1" in page

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("queue/", views.project_queue, name="queue"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/act/", views.project_act, name="act"),
+    path("<int:pk>/pay/", views.project_pay, name="pay"),
+]

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from khuyencong.accounts import access
+
+from . import selectors, services
+from .forms import EventForm, PaymentForm, ProjectFilterForm
+from .models import Project
+from .workflow import Action, Position, State, allowed_actions
+
+PAGE_SIZE = 50
+
+
+def _get_or_404(request: HttpRequest, pk: int) -> Project:
+    try:
+        return selectors.project_get_for_user(request.user, pk)
+    except Project.DoesNotExist as exc:
+        raise Http404("Không tìm thấy đề án.") from exc
+
+
+def actions_for(request: HttpRequest, project: Project) -> list[Action]:
+    """The moves the workflow allows now that this user may take."""
+    position = Position(State(project.state) if project.state else None)
+    return [a for a in allowed_actions(position) if access.can_act_on_project(request.user, project, a)]
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    form = ProjectFilterForm(request.GET or None)
+    projects = selectors.project_list_for_user(request.user)
+    as_of = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            projects = projects.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        if data["year"]:
+            projects = projects.filter(plan__year=data["year"])
+        for field in ("funding_source", "content", "round"):
+            if data[field]:
+                projects = projects.filter(**{("plan__" if field == "funding_source" else "") + field: data[field]})
+        as_of = data["as_of"]
+        if data["state"] and as_of is None:
+            projects = projects.filter(state=data["state"])
+    rows: Any = projects
+    if as_of is not None:
+        # The state on a past date comes from replaying each đề án's events up to that date.
+        snapshots = selectors.projects_as_of(projects, as_of)
+        wanted = form.cleaned_data["state"]
+        rows = [(p, snapshots[p.pk]) for p in projects if not wanted or snapshots[p.pk].state == wanted]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/project_list.html",
+        {"form": form, "page": page, "as_of": as_of, "querystring": query.urlencode()},
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_or_404(request, pk)
+    actions = actions_for(request, project)
+    can_pay = project.state is not None and access.can_act_on_project(request.user, project, Action.SETTLED)
+    return render(request, "projects/project_detail.html", _detail_context(request, project, actions, can_pay))
+
+
+def _detail_context(
+    request: HttpRequest,
+    project: Project,
+    actions: list[Action],
+    can_pay: bool,
+    event_form: EventForm | None = None,
+    payment_form: PaymentForm | None = None,
+) -> dict[str, Any]:
+    return {
+        "project": project,
+        "events": project.events.select_related("organization", "actor"),
+        "payments": project.payments.all(),
+        "paid": services.payments_net(project),
+        "results": project.results.all(),
+        "beneficiaries": project.beneficiaries.select_related("current_province"),
+        "event_form": event_form or (EventForm(actions=actions) if actions else None),
+        "payment_form": payment_form or (PaymentForm(initial={"on": timezone.localdate()}) if can_pay else None),
+    }
+
+
+@login_required
+@require_POST
+def project_act(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_or_404(request, pk)
+    actions = actions_for(request, project)
+    if not actions:
+        raise PermissionDenied
+    form = EventForm(request.POST, actions=actions)
+    if form.is_valid():
+        data = form.cleaned_data
+        user: Any = request.user
+        try:
+            services.project_record_event(
+                project=project, actor=user, action=data["action"], on=data["on"], amount=data["amount"],
+                percent=data["percent"], note=data["note"], document=data["document"],
+            )  # fmt: skip
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Đã ghi «{Action(data['action']).label}» cho đề án {project.code}.")
+            return redirect("projects:detail", pk=project.pk)
+    can_pay = access.can_act_on_project(request.user, project, Action.SETTLED)
+    context = _detail_context(request, project, actions, can_pay, event_form=form)
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_or_404(request, pk)
+    if not access.can_act_on_project(request.user, project, Action.SETTLED):
+        raise PermissionDenied
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        user: Any = request.user
+        try:
+            services.payment_record(project=project, actor=user, on=data["on"], kind=data["kind"],
+                                    amount=data["amount"], document=data["document"])  # fmt: skip
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Đã ghi chứng từ cho đề án {project.code}.")
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, actions_for(request, project), True, payment_form=form)
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+QUEUES = [
+    ("Chờ thẩm định", State.SUBMITTED, Action.APPRAISAL_PASSED),
+    ("Chờ phê duyệt", State.APPRAISED, Action.APPROVED),
+    ("Chờ phê duyệt (đã chuyển Bộ)", State.FORWARDED, Action.APPROVED),
+    ("Chờ giao thực hiện", State.APPROVED, Action.ASSIGNED),
+    ("Chờ ký hợp đồng", State.ASSIGNED, Action.CONTRACT_SIGNED),
+    ("Xin điều chỉnh chờ quyết định", State.ADJUSTMENT_REQUESTED, Action.ADJUSTMENT_APPROVED),
+    ("Xin dừng chờ quyết định", State.STOP_REQUESTED, Action.STOPPED),
+]
+
+
+@login_required
+def project_queue(request: HttpRequest) -> HttpResponse:
+    """Đề án waiting for something this user may do, one list per step."""
+    visible = selectors.project_list_for_user(request.user)
+    queues = []
+    for title, state, action in QUEUES:
+        waiting = [p for p in visible.filter(state=state) if access.can_act_on_project(request.user, p, action)]
+        queues.append((title, waiting))
+    return render(request, "projects/project_queue.html", {"queues": queues})
