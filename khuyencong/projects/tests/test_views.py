@@ -32,10 +32,12 @@ def client_for(user: User) -> Client:
 def test_the_list_answers_as_of_a_past_date(bac_kan: None) -> None:
     officer = make_user("tn", "SCT-19", Role.OFFICER)
     client = client_for(officer)
-    now = client.get(reverse("projects:list"), {"year": 2018, "funding_source": "provincial"})
+    now = client.get(reverse("projects:list"), {"year": "2018", "funding_source": "provincial"})
     assert now.context["page"].paginator.count == 10
     day = datetime.date(2018, 4, 1)
-    before = client.get(reverse("projects:list"), {"year": 2018, "funding_source": "provincial", "as_of": "01/04/2018"})
+    before = client.get(
+        reverse("projects:list"), {"year": "2018", "funding_source": "provincial", "as_of": "01/04/2018"}
+    )
     for project, snapshot in before.context["page"].object_list:
         last = project.events.filter(on__lte=day).order_by("-seq").first()
         assert snapshot.state == (last.state_after if last else None)
