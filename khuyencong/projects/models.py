@@ -188,3 +188,35 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()}: {self.value}"
+
+
+class CapBasis(models.TextChoices):
+    PER_FACILITY = "facility", _("Mỗi cơ sở thụ hưởng")
+    PER_PROJECT = "project", _("Mỗi đề án (mô hình)")
+
+
+class SupportCap(models.Model):
+    """A legal ceiling on KC support for one content, one funding source and (for local rules) one province."""
+
+    content = models.ForeignKey(
+        ProjectContent, verbose_name=_("nội dung"), on_delete=models.CASCADE, related_name="caps"
+    )
+    funding_source = models.CharField(_("nguồn kinh phí"), max_length=20)
+    province = models.ForeignKey(
+        AdminUnit, verbose_name=_("tỉnh (mức riêng của địa phương)"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    max_percent = models.DecimalField(_("tối đa % chi phí"), max_digits=5, decimal_places=2, null=True, blank=True)
+    max_amount = models.DecimalField(_("tối đa (đồng)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    basis = models.CharField(_("tính theo"), max_length=10, choices=CapBasis.choices, default=CapBasis.PER_FACILITY)
+    legal_basis = models.CharField(_("căn cứ"), max_length=200)
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+    valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mức hỗ trợ tối đa")
+        verbose_name_plural = _("mức hỗ trợ tối đa")
+        ordering = ["content", "funding_source", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.content} ({self.funding_source}): {self.legal_basis}"

@@ -20,6 +20,7 @@ from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization, OrganizationLevel
 from khuyencong.programs.models import Plan
 
+from . import rules
 from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind, Result
 from .workflow import FORWARDED_SOURCES, Action, Position, State, TransitionNotAllowed, advance
 
@@ -163,6 +164,14 @@ def project_record_event(
     errors = _money_rules(project, act, amount, percent)
     if errors:
         raise ValidationError(errors)
+    # Old đề án are judged by the rules in force on the date of the act, not today's.
+    legal: dict[str, list[str]] = {}
+    if act in (Action.APPRAISAL_PASSED, Action.APPROVED, Action.ADJUSTMENT_APPROVED) and amount is not None:
+        legal["amount"] = [str(f) for f in rules.support_cap_findings(project, amount, on) if f.severity == rules.ERROR]
+    if act == Action.APPROVED:
+        legal["action"] = [str(f) for f in rules.eligibility_findings(project, on) if f.severity == rules.ERROR]
+    if any(legal.values()):
+        raise ValidationError({name: messages for name, messages in legal.items() if messages})
 
     assert position.state is not None
     event = ProjectEvent.objects.create(
@@ -288,6 +297,9 @@ def payment_record(
             raise ValidationError({"on": f"Ngày chứng từ trước ngày ký hợp đồng ({contract.on:%d/%m/%Y})."})
     elif state == State.SETTLED:
         raise ValidationError({"kind": "Đề án đã quyết toán; không ghi thêm chứng từ."})
+    out_of_year = rules.fiscal_year_findings(project, on) if kind != PaymentKind.REFUND else []
+    if out_of_year:
+        raise ValidationError({"on": [str(f) for f in out_of_year]})
     paid = payments_net(project)
     support = project.support_approved
     if kind == PaymentKind.REFUND:

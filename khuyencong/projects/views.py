@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import EventForm, PaymentForm, ProjectFilterForm
 from .models import Project
 from .workflow import Action, Position, State, allowed_actions
@@ -90,6 +90,7 @@ def _detail_context(
         "payments": project.payments.all(),
         "paid": services.payments_net(project),
         "results": project.results.all(),
+        "findings": rules.project_findings(project, timezone.localdate()),
         "beneficiaries": project.beneficiaries.select_related("current_province"),
         "event_form": event_form or (EventForm(actions=actions) if actions else None),
         "payment_form": payment_form or (PaymentForm(initial={"on": timezone.localdate()}) if can_pay else None),

@@ -7,13 +7,14 @@ from django.core.management.base import BaseCommand
 from khuyencong.facilities.loading import load_trades
 from khuyencong.geography.loading import load_geography
 from khuyencong.organizations.loading import load_organizations, load_regions
-from khuyencong.projects.loading import load_contents
+from khuyencong.projects.loading import load_contents, load_support_caps
 
 
 class Command(BaseCommand):
     help = (
         "Fills a migrated database with reference data only: administrative units before and after 01/07/2025 "
-        "with their lineage, KC regions, the organisations of the KC system, eligible trades, KC contents. "
+        "with their lineage, KC regions, the organisations of the KC system, eligible trades, KC contents, "
+        "support caps. "
         "Running it again changes nothing."
     )
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         load_organizations()
         load_trades()
         load_contents()
+        load_support_caps()
         self.stdout.write(
-            self.style.SUCCESS("Reference data loaded: geography, regions, organisations, trades, KC contents.")
+            self.style.SUCCESS(
+                "Reference data loaded: geography, regions, organisations, trades, KC contents, support caps."
+            )
         )

@@ -1,0 +1,165 @@
+"""Legal rules checked on đề án, each with its citation, judged by the rules in force on the date of the act.
+
+A finding is an error (the act is refused) or a warning (shown to the appraiser, with a link to what it concerns).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from khuyencong.core.numbers import format_money
+from khuyencong.facilities.models import Facility, LegalForm
+from khuyencong.geography.models import Kind, Level
+
+from .models import Project, SupportCap
+from .workflow import State
+
+DECREE_235_EFFECTIVE = datetime.date(2025, 10, 15)
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    citation: str
+    message: str
+    severity: str
+    value: Decimal | None = None
+    limit: Decimal | None = None
+    related: list[Project] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.citation})"
+
+
+def _in_force(day: datetime.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+    )
+
+
+def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) -> list[Finding]:
+    """The support may not exceed the cap for the content and funding source in force on `day`, a province's own
+    cap taking precedence over the national one."""
+    caps = SupportCap.objects.filter(_in_force(day), content=project.content_id,
+                                     funding_source=project.plan.funding_source)  # fmt: skip
+    cap = caps.filter(province=project.province_id).first() or caps.filter(province__isnull=True).first()
+    if cap is None:
+        return []
+    findings = []
+    count = max(project.beneficiaries.count(), 1) if cap.basis == "facility" else 1
+    if cap.max_amount is not None and amount > cap.max_amount * count:
+        limit = cap.max_amount * count
+        per = f" ({count} cơ sở × {format_money(cap.max_amount)})" if count > 1 else ""
+        findings.append(Finding(
+            "support_cap_amount", cap.legal_basis,
+            f"Kinh phí hỗ trợ {format_money(amount)} vượt mức tối đa {format_money(limit)}{per} cho nội dung "
+            f"«{project.content}»", ERROR, amount, limit,
+        ))  # fmt: skip
+    if cap.max_percent is not None:
+        if project.total_cost:
+            percent = (amount * 100 / project.total_cost).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if percent > cap.max_percent:
+                findings.append(Finding(
+                    "support_cap_percent", cap.legal_basis,
+                    f"Kinh phí hỗ trợ bằng {percent}% tổng chi phí, vượt tỷ lệ tối đa {cap.max_percent}%",
+                    ERROR, percent, cap.max_percent,
+                ))  # fmt: skip
+        else:
+            findings.append(Finding(
+                "support_cap_percent_unknown", cap.legal_basis,
+                f"Chưa có tổng chi phí nên chưa kiểm tra được tỷ lệ hỗ trợ tối đa {cap.max_percent}%", WARNING,
+            ))  # fmt: skip
+    return findings
+
+
+def double_support_findings(project: Project) -> list[Finding]:
+    """The same facility supported for the same content by other đề án of overlapping years, any funding source."""
+    others = (
+        Project.objects.filter(beneficiaries__in=project.beneficiaries.all(), content=project.content_id,
+                               plan__year__gte=project.plan.year - 1, plan__year__lte=project.plan.year + 1)
+        .exclude(pk=project.pk)
+        .exclude(state__in=[State.FAILED, State.REJECTED, State.STOPPED])
+        .select_related("plan")
+        .distinct()
+    )  # fmt: skip
+    if not others:
+        return []
+    listed = ", ".join(f"{o.code} ({o.plan})" for o in others)
+    return [Finding(
+        "double_support", "Nghị định 45/2012/NĐ-CP Điều 6 (nguyên tắc ưu tiên, không hỗ trợ trùng lặp)",
+        f"Cơ sở thụ hưởng đã được hỗ trợ cùng nội dung «{project.content}» trong các đề án: {listed}", WARNING,
+        related=list(others),
+    )]  # fmt: skip
+
+
+ELIGIBLE_FORMS_DECREE_45 = {LegalForm.ENTERPRISE, LegalForm.COOPERATIVE, LegalForm.COOPERATIVE_GROUP,
+                            LegalForm.HOUSEHOLD_BUSINESS}  # fmt: skip
+ELIGIBLE_FORMS_DECREE_235 = {*ELIGIBLE_FORMS_DECREE_45, LegalForm.COOPERATIVE_UNION, LegalForm.ARTISAN}
+
+
+def facility_eligibility_findings(facility: Facility, day: datetime.date) -> list[Finding]:
+    """Who and where may be supported, by the rule in force on `day`."""
+    findings = []
+    if day < DECREE_235_EFFECTIVE:
+        citation, forms = "Nghị định 45/2012/NĐ-CP Điều 1 khoản 2 điểm a", ELIGIBLE_FORMS_DECREE_45
+    else:
+        citation, forms = (
+            "Nghị định 45/2012/NĐ-CP Điều 1 khoản 2 điểm a, sửa đổi bởi Nghị định 235/2025/NĐ-CP",
+            ELIGIBLE_FORMS_DECREE_235,
+        )
+    if facility.legal_form not in forms:
+        findings.append(Finding(
+            "eligibility_legal_form", citation,
+            f"Cơ sở {facility.name}: loại hình «{facility.get_legal_form_display()}» không thuộc đối tượng được hỗ trợ",
+            ERROR,
+        ))  # fmt: skip
+    place = facility.commune
+    if place is not None and place.kind == Kind.WARD:
+        province = place.province
+        central_city = province.kind == Kind.CITY and province.level == Level.PROVINCE
+        if day < DECREE_235_EFFECTIVE and central_city:
+            # Decree 45 admits wards of class-2/3 cities only; every ward of a centrally-run city is class 1 or special.
+            findings.append(Finding(
+                "eligibility_place", citation,
+                f"Cơ sở {facility.name} ở {place.full_name} thuộc thành phố trực thuộc trung ương, "
+                "ngoài địa bàn được hỗ trợ",
+                ERROR,
+            ))  # fmt: skip
+        elif day >= DECREE_235_EFFECTIVE and central_city and not facility.craft_village:
+            findings.append(Finding(
+                "eligibility_place", citation,
+                f"Cơ sở {facility.name} ở {place.full_name} của thành phố trực thuộc trung ương chỉ được hỗ trợ "
+                "khi thuộc làng nghề được UBND cấp tỉnh công nhận",
+                ERROR,
+            ))  # fmt: skip
+    return findings
+
+
+def eligibility_findings(project: Project, day: datetime.date) -> list[Finding]:
+    return [f for facility in project.beneficiaries.select_related("commune__parent__parent")
+            for f in facility_eligibility_findings(facility, day)]  # fmt: skip
+
+
+def fiscal_year_findings(project: Project, day: datetime.date) -> list[Finding]:
+    """Expenditure vouchers must fall inside the budget year of the plan that funds them."""
+    if day.year == project.plan.year:
+        return []
+    return [Finding(
+        "fiscal_year", "Luật Ngân sách nhà nước 2015 Điều 14; Thông tư 36/2013/TT-BCT Điều 17 (chứng từ chi)",
+        f"Chứng từ ngày {day:%d/%m/%Y} nằm ngoài năm ngân sách {project.plan.year} của kế hoạch {project.plan.code}",
+        ERROR, Decimal(day.year), Decimal(project.plan.year),
+    )]  # fmt: skip
+
+
+def project_findings(project: Project, day: datetime.date) -> list[Finding]:
+    """Everything an appraiser should see about this đề án on `day`."""
+    findings = [*double_support_findings(project), *eligibility_findings(project, day)]
+    amount = project.support_approved or project.support_appraised or project.support_requested
+    if amount is not None:
+        findings += support_cap_findings(project, amount, day)
+    return findings
