@@ -10,5 +10,6 @@ urlpatterns = [
     path("geography/", include("khuyencong.geography.urls")),
     path("projects/", include("khuyencong.projects.urls")),
     path("plans/", include("khuyencong.programs.urls")),
+    path("consulting/", include("khuyencong.consulting.urls")),
     path("admin/", admin.site.urls),
 ]

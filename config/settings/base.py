@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "khuyencong.audit",
     "khuyencong.programs",
     "khuyencong.projects",
+    "khuyencong.consulting",
     "khuyencong.web",
     "khuyencong.demo",
 ]

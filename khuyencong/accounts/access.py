@@ -276,3 +276,17 @@ def plans_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySe
     national = Q(owner__territory__isnull=True)
     local = Q(owner__territory__current_province__in=scope.province_ids) | Q(owner__territory__in=scope.province_ids)
     return queryset.filter(national | local) if scope.province_ids else queryset.filter(national)
+
+
+def organizations_in_scope(
+    user: User | AnonymousUser, queryset: QuerySet[M], *, field: str = "organization"
+) -> QuerySet[M]:
+    """Records kept per organisation (consulting figures): national bodies see all, others their territory's."""
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    territory = f"{field}__territory"
+    q = Q(**{f"{territory}__current_province__in": scope.province_ids}) | Q(**{f"{territory}__in": scope.province_ids})
+    if isinstance(user, User) and user.organization_id is not None:
+        q |= Q(**{field: user.organization_id})
+    return queryset.filter(q)

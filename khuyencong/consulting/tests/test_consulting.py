@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from conftest import make_user
+from khuyencong.accounts.models import Role
+from khuyencong.audit.models import AuditEntry
+from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.consulting.services import consulting_record
+from khuyencong.organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def record(actor, **kw):
+    values = dict(code="TV-15-2022-9T", organization=Organization.objects.get(code="TTKC-15"), year=2022,
+                  period_end=datetime.date(2022, 9, 30), projects=12, revenue=Decimal(485_000_000),
+                  planned_revenue=Decimal(600_000_000))  # fmt: skip
+    values.update(kw)
+    return consulting_record(actor=actor, **values)
+
+
+def test_a_centre_records_its_figures_and_corrects_them_under_the_same_code() -> None:
+    centre = make_user("ttkc15", "TTKC-15", Role.OFFICER)
+    record(centre)
+    record(centre, revenue=Decimal(490_000_000))
+    assert ConsultingRecord.objects.get().revenue == Decimal(490_000_000)
+    assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["create", "update"]
+
+
+def test_another_provinces_centre_cannot_record() -> None:
+    with pytest.raises(PermissionDenied):
+        record(make_user("ttkc19", "TTKC-19", Role.OFFICER))
+
+
+def test_figures_must_be_dated_in_their_year_and_not_negative() -> None:
+    centre = make_user("ttkc15", "TTKC-15", Role.OFFICER)
+    with pytest.raises(ValidationError, match="không thuộc năm 2022"):
+        record(centre, period_end=datetime.date(2023, 1, 1))
+    with pytest.raises(ValidationError):
+        record(centre, revenue=Decimal(-1))
+    assert not ConsultingRecord.objects.exists()
+
+
+def test_the_list_is_scoped() -> None:
+    record(make_user("ttkc15", "TTKC-15", Role.OFFICER))
+    inside, outside = Client(), Client()
+    inside.force_login(make_user("sct15", "SCT-15", Role.VIEWER))
+    outside.force_login(make_user("sct19", "SCT-19", Role.VIEWER))
+    assert len(inside.get(reverse("consulting:list")).context["records"]) == 1
+    assert len(outside.get(reverse("consulting:list")).context["records"]) == 0
