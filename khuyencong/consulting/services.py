@@ -37,9 +37,8 @@ def consulting_record(
     record = ConsultingRecord.objects.select_for_update().filter(code=code).first()
     before = audit_snapshot(record, FIELDS) if record else {}
     record = record or ConsultingRecord(code=code)
-    for name, value in dict(organization=organization, year=year, period_end=period_end, projects=projects,
-                            revenue=revenue, planned_revenue=planned_revenue).items():  # fmt: skip
-        setattr(record, name, value)
+    record.organization, record.year, record.period_end = organization, year, period_end
+    record.projects, record.revenue, record.planned_revenue = projects, revenue, planned_revenue
     record.full_clean()
     record.save()
     audit_entry_write(

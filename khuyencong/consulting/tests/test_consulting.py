@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +20,15 @@ pytestmark = pytest.mark.django_db
 
 
 def record(actor, **kw):
-    values = dict(code="TV-15-2022-9T", organization=Organization.objects.get(code="TTKC-15"), year=2022,
-                  period_end=datetime.date(2022, 9, 30), projects=12, revenue=Decimal(485_000_000),
-                  planned_revenue=Decimal(600_000_000))  # fmt: skip
+    values: dict[str, Any] = {
+        "code": "TV-15-2022-9T",
+        "organization": Organization.objects.get(code="TTKC-15"),
+        "year": 2022,
+        "period_end": datetime.date(2022, 9, 30),
+        "projects": 12,
+        "revenue": Decimal(485_000_000),
+        "planned_revenue": Decimal(600_000_000),
+    }
     values.update(kw)
     return consulting_record(actor=actor, **values)
 
