@@ -290,3 +290,14 @@ def organizations_in_scope(
     if isinstance(user, User) and user.organization_id is not None:
         q |= Q(**{field: user.organization_id})
     return queryset.filter(q)
+
+
+def can_attach_to_project(user: User | AnonymousUser, project: Project) -> bool:
+    """Any party to the đề án with a working role may attach its documents."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    working = user.has_role(Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
+    return working and bool(project_parties(user, project))

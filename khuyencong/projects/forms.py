@@ -8,7 +8,7 @@ from django.utils import timezone
 from khuyencong.core.forms import MoneyField
 from khuyencong.programs.models import FundingSource
 
-from .models import PaymentKind, ProjectContent
+from .models import DocumentKind, PaymentKind, ProjectContent
 from .workflow import Action, State
 
 DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", "required": "Xin nhập ngày."}
@@ -51,3 +51,10 @@ class PaymentForm(forms.Form):
     on = forms.DateField(label="Ngày chứng từ", error_messages=DATE_ERRORS)
     amount = MoneyField(label="Số tiền (đồng)", error_messages={"required": "Xin nhập số tiền."})
     document = forms.CharField(label="Số chứng từ", required=False, max_length=100)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại tài liệu", choices=DocumentKind.choices)
+    title = forms.CharField(label="Tên tài liệu", max_length=255, required=False)
+    upload = forms.FileField(label="Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)",
+                             error_messages={"required": "Xin chọn tệp.", "empty": "Tệp rỗng."})  # fmt: skip

@@ -7,7 +7,9 @@ them, in the same transaction as the event.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -220,3 +222,47 @@ class SupportCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content} ({self.funding_source}): {self.legal_basis}"
+
+
+class DocumentKind(models.TextChoices):
+    DECISION = "decision", _("Quyết định")
+    PROPOSAL = "proposal", _("Hồ sơ đề án")
+    APPRAISAL = "appraisal", _("Biên bản thẩm định")
+    CONTRACT = "contract", _("Hợp đồng")
+    ACCEPTANCE = "acceptance", _("Biên bản nghiệm thu")
+    VOUCHER = "voucher", _("Chứng từ, hoá đơn")
+    REPORT = "report", _("Báo cáo")
+    OTHER = "other", _("Khác")
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks, no collisions.
+    return f"projects/{instance.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    event = models.ForeignKey(
+        ProjectEvent,
+        verbose_name=_("sự kiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=DocumentKind.choices)
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=document_path)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu")
+        verbose_name_plural = _("tài liệu")
+        ordering = ["project", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,15 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 
 from . import rules, selectors, services
-from .forms import EventForm, PaymentForm, ProjectFilterForm
+from .documents import document_attach as attach
+from .forms import DocumentForm, EventForm, PaymentForm, ProjectFilterForm
 from .models import Project
 from .workflow import Action, Position, State, allowed_actions
 
@@ -91,6 +92,9 @@ def _detail_context(
         "paid": services.payments_net(project),
         "results": project.results.all(),
         "findings": rules.project_findings(project, timezone.localdate()),
+        "documents": project.documents.all(),
+        "document_form": DocumentForm(),
+        "can_attach": access.can_attach_to_project(request.user, project),
         "beneficiaries": project.beneficiaries.select_related("current_province"),
         "event_form": event_form or (EventForm(actions=actions) if actions else None),
         "payment_form": payment_form or (PaymentForm(initial={"on": timezone.localdate()}) if can_pay else None),
@@ -167,3 +171,33 @@ def project_queue(request: HttpRequest) -> HttpResponse:
         waiting = [p for p in visible.filter(state=state) if access.can_act_on_project(request.user, p, action)]
         queues.append((title, waiting))
     return render(request, "projects/project_queue.html", {"queues": queues})
+
+
+@login_required
+def project_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """Served only through the đề án's scope; MEDIA_ROOT is never exposed as static files."""
+    project = _get_or_404(request, pk)
+    document = get_object_or_404(project.documents, pk=document_pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)  # fmt: skip
+
+
+@login_required
+@require_POST
+def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_or_404(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        user: Any = request.user
+        try:
+            attach(project=project, actor=user, upload=form.cleaned_data["upload"], title=form.cleaned_data["title"],
+                   kind=form.cleaned_data["kind"])  # fmt: skip
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Đã đính kèm tài liệu.")
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, actions_for(request, project), False)
+    context["document_form"] = form
+    return render(request, "projects/project_detail.html", context, status=400)

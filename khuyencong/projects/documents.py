@@ -1,0 +1,77 @@
+"""Documents attached to đề án: only office files, PDFs and images, recognised by their content, not their name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import filetype
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from khuyencong.accounts import access
+from khuyencong.accounts.models import User
+
+from .models import Document, Project, ProjectEvent
+
+MAX_SIZE = 20 * 1024 * 1024
+# Extension -> the content types filetype must recognise in the bytes.
+ALLOWED = {
+    ".pdf": {"application/pdf"},
+    ".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    ".odt": {"application/vnd.oasis.opendocument.text"},
+    ".ods": {"application/vnd.oasis.opendocument.spreadsheet"},
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".png": {"image/png"},
+    ".doc": {"application/msword"},
+    ".xls": {"application/vnd.ms-excel"},
+}
+# filetype 1.2 does not recognise OLE2 compound files (legacy .doc/.xls); their signature is fixed by the format.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(head: bytes, extension: str) -> str | None:
+    """The content type the bytes prove, if it is the one the extension claims."""
+    if extension in (".doc", ".xls"):
+        return next(iter(ALLOWED[extension])) if head.startswith(OLE2_SIGNATURE) else None
+    kind = filetype.guess(head)
+    return kind.mime if kind is not None and kind.mime in ALLOWED.get(extension, set()) else None
+
+
+@transaction.atomic
+def document_attach(
+    *, project: Project, actor: User, upload: UploadedFile, title: str, kind: str, event: ProjectEvent | None = None
+) -> Document:
+    if not access.can_attach_to_project(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền đính kèm tài liệu vào đề án {project.code}.")
+    name = upload.name or ""
+    extension = Path(name).suffix.lower()
+    if extension not in ALLOWED:
+        raise ValidationError({"upload": f"Tệp «{name}»: chỉ nhận PDF, Word, Excel, OpenDocument, JPG, PNG."})
+    if upload.size is None or upload.size > MAX_SIZE:
+        raise ValidationError({"upload": f"Tệp «{name}» lớn hơn {MAX_SIZE // (1024 * 1024)} MB."})
+    if upload.size == 0:
+        raise ValidationError({"upload": f"Tệp «{name}» rỗng."})
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff(head, extension)
+    if content_type is None:
+        raise ValidationError({"upload": f"Nội dung tệp «{name}» không đúng định dạng {extension}."})
+    if event is not None and event.project_id != project.pk:
+        raise ValidationError({"event": "Sự kiện không thuộc đề án này."})
+    document = Document(
+        project=project,
+        event=event,
+        kind=kind,
+        title=title.strip() or name,
+        file=upload,
+        original_name=name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
