@@ -285,7 +285,7 @@ def organizations_in_scope(
     scope = scope_of(user)
     if scope.everything:
         return queryset
-    territory = f"{field}__territory"
+    territory = "territory" if field == "pk" else f"{field}__territory"
     q = Q(**{f"{territory}__current_province__in": scope.province_ids}) | Q(**{f"{territory}__in": scope.province_ids})
     if isinstance(user, User) and user.organization_id is not None:
         q |= Q(**{field: user.organization_id})

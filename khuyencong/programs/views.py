@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from khuyencong.accounts import access
+from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
-from . import selectors
+from . import selectors, services
+from .forms import AllocationForm, BudgetDecisionForm
 from .models import Plan
 
 
@@ -29,17 +39,40 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/plan_list.html", {"plans": plans, "as_of": day})
 
 
-@login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _get_or_404(request: HttpRequest, pk: int) -> Plan:
     try:
-        plan = selectors.plan_list_for_user(request.user).get(pk=pk)
+        return selectors.plan_list_for_user(request.user).get(pk=pk)
     except Plan.DoesNotExist as exc:
         raise Http404("Không tìm thấy kế hoạch.") from exc
+
+
+def _units(request: HttpRequest) -> QuerySet[Organization]:
+    return access.organizations_in_scope(request.user, Organization.objects.all(), field="pk")
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_or_404(request, pk)
+    return _detail(request, plan)
+
+
+def _detail(
+    request: HttpRequest,
+    plan: Plan,
+    budget_form: BudgetDecisionForm | None = None,
+    allocation_form: AllocationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     day = _as_of(request)
+    can_manage = access.can_manage_plan(request.user, plan.owner)
     return render(
         request,
         "programs/plan_detail.html",
         {
+            "can_manage": can_manage,
+            "budget_form": budget_form or BudgetDecisionForm(initial={"on": timezone.localdate()}),
+            "allocation_form": allocation_form
+            or AllocationForm(initial={"on": timezone.localdate()}, units=_units(request)),
             "plan": plan,
             "as_of": day,
             "figures": selectors.plan_figures(plan, day),
@@ -48,4 +81,46 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "by_unit": selectors.plan_allocations_by_unit(plan, day),
             "projects": project_list_for_user(request.user).filter(plan=plan),
         },
+        status=status,
     )
+
+
+def _apply(form: forms.Form, write: Callable[[], object]) -> bool:
+    """Runs a service; its refusals land on the form's fields."""
+    try:
+        write()
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def plan_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_or_404(request, pk)
+    if not access.can_manage_plan(request.user, plan.owner):
+        raise PermissionDenied
+    form = BudgetDecisionForm(request.POST)
+    user: Any = request.user
+    if form.is_valid() and _apply(
+        form, lambda: services.plan_budget_decide(plan=plan, actor=user, **form.cleaned_data)
+    ):
+        messages.success(request, "Đã ghi quyết định giao dự toán.")
+        return redirect("programs:detail", pk=plan.pk)
+    return _detail(request, plan, budget_form=form, status=400)
+
+
+@login_required
+@require_POST
+def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_or_404(request, pk)
+    if not access.can_manage_plan(request.user, plan.owner):
+        raise PermissionDenied
+    form = AllocationForm(request.POST, units=_units(request))
+    user: Any = request.user
+    if form.is_valid() and _apply(form, lambda: services.plan_allocate(plan=plan, actor=user, **form.cleaned_data)):
+        messages.success(request, "Đã ghi phân bổ kinh phí.")
+        return redirect("programs:detail", pk=plan.pk)
+    return _detail(request, plan, allocation_form=form, status=400)

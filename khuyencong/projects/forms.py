@@ -6,9 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from khuyencong.core.forms import MoneyField
-from khuyencong.programs.models import FundingSource
+from khuyencong.facilities.models import Facility
+from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import FundingSource, Plan
 
-from .models import DocumentKind, PaymentKind, ProjectContent
+from .models import DocumentKind, PaymentKind, ProjectContent, ProjectKind
 from .workflow import Action, State
 
 DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", "required": "Xin nhập ngày."}
@@ -31,10 +33,17 @@ class EventForm(forms.Form):
     on = forms.DateField(label="Ngày", error_messages=DATE_ERRORS)
     amount = MoneyField(label="Số tiền (đồng)", required=False)
     percent = forms.DecimalField(
-        label="Khối lượng hoàn thành (%)", required=False, min_value=0, max_value=100, decimal_places=2,
-        error_messages={"invalid": "Tỷ lệ phải là số từ 0 đến 100.", "min_value": "Tỷ lệ từ 0 đến 100.",
-                        "max_value": "Tỷ lệ từ 0 đến 100."},
-    )  # fmt: skip
+        label="Khối lượng hoàn thành (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Tỷ lệ phải là số từ 0 đến 100.",
+            "min_value": "Tỷ lệ từ 0 đến 100.",
+            "max_value": "Tỷ lệ từ 0 đến 100.",
+        },
+    )
     document = forms.CharField(label="Số, ký hiệu văn bản", required=False, max_length=100)
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -56,5 +65,57 @@ class PaymentForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Loại tài liệu", choices=DocumentKind.choices)
     title = forms.CharField(label="Tên tài liệu", max_length=255, required=False)
-    upload = forms.FileField(label="Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)",
-                             error_messages={"required": "Xin chọn tệp.", "empty": "Tệp rỗng."})  # fmt: skip
+    upload = forms.FileField(
+        label="Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)",
+        error_messages={"required": "Xin chọn tệp.", "empty": "Tệp rỗng."},
+    )
+
+
+class ProjectCreateForm(forms.Form):
+    code = forms.CharField(label="Mã đề án", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự đặt.")
+    title = forms.CharField(label="Tên đề án", max_length=500, error_messages={"required": "Xin nhập tên đề án."})
+    plan = forms.ModelChoiceField(
+        label="Kế hoạch",
+        queryset=Plan.objects.none(),
+        empty_label="— Chọn —",
+        error_messages={"required": "Xin chọn kế hoạch."},
+    )
+    content = forms.ModelChoiceField(
+        label="Nội dung",
+        queryset=ProjectContent.objects.all(),
+        empty_label="— Chọn —",
+        error_messages={"required": "Xin chọn nội dung."},
+    )
+    kind = forms.ChoiceField(label="Loại đề án", choices=ProjectKind.choices)
+    round = forms.IntegerField(label="Đợt", required=False, min_value=1, max_value=20)
+    implementer = forms.ModelChoiceField(
+        label="Đơn vị thực hiện",
+        queryset=Organization.objects.none(),
+        empty_label="— Chọn —",
+        error_messages={"required": "Xin chọn đơn vị."},
+    )
+    beneficiaries = forms.CharField(
+        label="Mã cơ sở thụ hưởng",
+        required=False,
+        max_length=2000,
+        help_text="Các mã cách nhau bởi dấu phẩy, ví dụ: YB-F-R2-1, YB-F-R2-2",
+    )
+    total_cost = MoneyField(label="Tổng kinh phí (đồng)", required=False)
+    support_requested = MoneyField(label="Kinh phí khuyến công đề nghị (đồng)", required=False)
+    counterpart = MoneyField(label="Vốn đối ứng (đồng)", required=False)
+
+    def __init__(self, *args: Any, plans: Any, implementers: Any, facilities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("plan", plans), ("implementer", implementers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        self.facilities = facilities
+
+    def clean_beneficiaries(self) -> list[Facility]:
+        codes = [c.strip() for c in self.cleaned_data["beneficiaries"].replace(";", ",").split(",") if c.strip()]
+        found = {f.code: f for f in self.facilities.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(f"Không tìm thấy cơ sở trong phạm vi của bạn: {', '.join(unknown)}.")
+        return [found[c] for c in dict.fromkeys(codes)]

@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("queue/", views.project_queue, name="queue"),
+    path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/act/", views.project_act, name="act"),
     path("<int:pk>/pay/", views.project_pay, name="pay"),

@@ -13,10 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.facilities.selectors import facility_list_for_user
+from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import Plan
+from khuyencong.programs.selectors import plan_list_for_user
 
 from . import rules, selectors, services
 from .documents import document_attach as attach
-from .forms import DocumentForm, EventForm, PaymentForm, ProjectFilterForm
+from .forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ProjectFilterForm
 from .models import Project
 from .workflow import Action, Position, State, allowed_actions
 
@@ -114,9 +118,15 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         user: Any = request.user
         try:
             services.project_record_event(
-                project=project, actor=user, action=data["action"], on=data["on"], amount=data["amount"],
-                percent=data["percent"], note=data["note"], document=data["document"],
-            )  # fmt: skip
+                project=project,
+                actor=user,
+                action=data["action"],
+                on=data["on"],
+                amount=data["amount"],
+                percent=data["percent"],
+                note=data["note"],
+                document=data["document"],
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -139,8 +149,14 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         user: Any = request.user
         try:
-            services.payment_record(project=project, actor=user, on=data["on"], kind=data["kind"],
-                                    amount=data["amount"], document=data["document"])  # fmt: skip
+            services.payment_record(
+                project=project,
+                actor=user,
+                on=data["on"],
+                kind=data["kind"],
+                amount=data["amount"],
+                document=data["document"],
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -178,8 +194,12 @@ def project_document(request: HttpRequest, pk: int, document_pk: int) -> FileRes
     """Served only through the đề án's scope; MEDIA_ROOT is never exposed as static files."""
     project = _get_or_404(request, pk)
     document = get_object_or_404(project.documents, pk=document_pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)  # fmt: skip
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 @login_required
@@ -190,8 +210,13 @@ def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         user: Any = request.user
         try:
-            attach(project=project, actor=user, upload=form.cleaned_data["upload"], title=form.cleaned_data["title"],
-                   kind=form.cleaned_data["kind"])  # fmt: skip
+            attach(
+                project=project,
+                actor=user,
+                upload=form.cleaned_data["upload"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -201,3 +226,52 @@ def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, project, actions_for(request, project), False)
     context["document_form"] = form
     return render(request, "projects/project_detail.html", context, status=400)
+
+
+def _next_code(plan: Plan) -> str:
+    prefix = f"{plan.code}-"
+    numbers = [
+        int(c[len(prefix) :])
+        for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if c[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not (user.is_superuser or user.has_role("officer", "administrator")):
+        raise PermissionDenied
+    form = ProjectCreateForm(
+        request.POST or None,
+        plans=plan_list_for_user(user),
+        implementers=access.organizations_in_scope(user, Organization.objects.all(), field="pk"),
+        facilities=facility_list_for_user(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.project_create(
+                actor=user,
+                code=data["code"] or _next_code(data["plan"]),
+                title=data["title"],
+                plan=data["plan"],
+                content=data["content"],
+                kind=data["kind"],
+                implementer=data["implementer"],
+                beneficiaries=data["beneficiaries"],
+                round=data["round"],
+                total_cost=data["total_cost"],
+                support_requested=data["support_requested"],
+                counterpart=data["counterpart"],
+            )
+        except PermissionDenied as denied:
+            form.add_error("implementer", str(denied))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Đã lập đề án {project.code}.")
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form})
