@@ -97,11 +97,12 @@ def _detail_context(
         "results": project.results.all(),
         "findings": rules.project_findings(project, timezone.localdate()),
         "documents": project.documents.all(),
-        "document_form": DocumentForm(),
+        "document_form": DocumentForm(prefix="document"),
         "can_attach": access.can_attach_to_project(request.user, project),
         "beneficiaries": project.beneficiaries.select_related("current_province"),
-        "event_form": event_form or (EventForm(actions=actions) if actions else None),
-        "payment_form": payment_form or (PaymentForm(initial={"on": timezone.localdate()}) if can_pay else None),
+        "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
+        "payment_form": payment_form
+        or (PaymentForm(initial={"on": timezone.localdate()}, prefix="payment") if can_pay else None),
     }
 
 
@@ -112,7 +113,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     actions = actions_for(request, project)
     if not actions:
         raise PermissionDenied
-    form = EventForm(request.POST, actions=actions)
+    form = EventForm(request.POST, actions=actions, prefix="event")
     if form.is_valid():
         data = form.cleaned_data
         user: Any = request.user
@@ -144,7 +145,7 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
     if not access.can_act_on_project(request.user, project, Action.SETTLED):
         raise PermissionDenied
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, prefix="payment")
     if form.is_valid():
         data = form.cleaned_data
         user: Any = request.user
@@ -206,7 +207,7 @@ def project_document(request: HttpRequest, pk: int, document_pk: int) -> FileRes
 @require_POST
 def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, prefix="document")
     if form.is_valid():
         user: Any = request.user
         try:

@@ -122,12 +122,16 @@ def test_the_upload_form_reports_a_wrong_file(project: Project) -> None:
     client.force_login(make_user("ttkc-bk", "TTKC-BK", Role.OFFICER))
     response = client.post(
         reverse("projects:attach", args=[project.pk]),
-        {"kind": "contract", "title": "HĐ", "upload": SimpleUploadedFile("x.pdf", b"not a pdf")},
+        {
+            "document-kind": "contract",
+            "document-title": "HĐ",
+            "document-upload": SimpleUploadedFile("x.pdf", b"not a pdf"),
+        },
     )
     assert response.status_code == 400
     assert "không đúng định dạng .pdf" in response.content.decode()
     ok = client.post(
         reverse("projects:attach", args=[project.pk]),
-        {"kind": "contract", "title": "HĐ", "upload": SimpleUploadedFile("x.pdf", PDF)},
+        {"document-kind": "contract", "document-title": "HĐ", "document-upload": SimpleUploadedFile("x.pdf", PDF)},
     )
     assert ok.status_code == 302

@@ -51,7 +51,7 @@ def test_another_provinces_đề_án_is_not_found(bac_kan: None, laocai_officer:
     project = Project.objects.get(code="BK-KCQG18-1")
     client = client_for(laocai_officer)
     assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 404
-    assert client.post(reverse("projects:act", args=[project.pk]), {"action": "progress"}).status_code == 404
+    assert client.post(reverse("projects:act", args=[project.pk]), {"event-action": "progress"}).status_code == 404
     assert project.pk not in [p.pk for p in client.get(reverse("projects:list")).context["page"].object_list]
 
 
@@ -72,7 +72,8 @@ def test_a_progress_report_through_the_page(bac_kan: None) -> None:
     project = Project.objects.get(code="BK-KCQG18-1")
     centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
     response = client_for(centre).post(
-        reverse("projects:act", args=[project.pk]), {"action": "progress", "on": "01/07/2018", "percent": "30"}
+        reverse("projects:act", args=[project.pk]),
+        {"event-action": "progress", "event-on": "01/07/2018", "event-percent": "30"},
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -82,11 +83,15 @@ def test_a_progress_report_through_the_page(bac_kan: None) -> None:
 @pytest.mark.parametrize(
     ("post", "field", "message"),
     [
-        ({"action": "progress", "on": "01/07/2018"}, "percent", "tỷ lệ"),
-        ({"action": "progress", "on": "31/13/2018", "percent": "10"}, "on", "dd/mm/yyyy"),
-        ({"action": "progress", "on": "01/01/2018", "percent": "10"}, "on", "trước sự kiện liền trước"),
-        ({"action": "progress", "on": "01/07/2018", "percent": "150"}, "percent", "từ 0 đến 100"),
-        ({"action": "approved", "on": "01/07/2018"}, "action", "Select a valid choice"),
+        ({"event-action": "progress", "event-on": "01/07/2018"}, "percent", "tỷ lệ"),
+        ({"event-action": "progress", "event-on": "31/13/2018", "event-percent": "10"}, "on", "dd/mm/yyyy"),
+        (
+            {"event-action": "progress", "event-on": "01/01/2018", "event-percent": "10"},
+            "on",
+            "trước sự kiện liền trước",
+        ),
+        ({"event-action": "progress", "event-on": "01/07/2018", "event-percent": "150"}, "percent", "từ 0 đến 100"),
+        ({"event-action": "approved", "event-on": "01/07/2018"}, "action", "Select a valid choice"),
     ],
 )
 def test_bad_input_on_the_event_form_writes_nothing(bac_kan: None, post: dict, field: str, message: str) -> None:
@@ -104,13 +109,15 @@ def test_a_payment_over_the_support_is_refused_on_the_page(bac_kan: None) -> Non
     project = Project.objects.get(code="BK-KCQG18-1")
     cuc = make_user("cuc", "CUC-CTDP", Role.OFFICER, Role.APPROVER)
     response = client_for(cuc).post(
-        reverse("projects:pay", args=[project.pk]), {"kind": "advance", "on": "02/06/2018", "amount": "999.000.000"}
+        reverse("projects:pay", args=[project.pk]),
+        {"payment-kind": "advance", "payment-on": "02/06/2018", "payment-amount": "999.000.000"},
     )
     assert response.status_code == 400
     assert "Vượt kinh phí hỗ trợ" in response.content.decode()
     assert not Payment.objects.filter(project=project).exists()
     ok = client_for(cuc).post(
-        reverse("projects:pay", args=[project.pk]), {"kind": "advance", "on": "02/06/2018", "amount": "100.000.000"}
+        reverse("projects:pay", args=[project.pk]),
+        {"payment-kind": "advance", "payment-on": "02/06/2018", "payment-amount": "100.000.000"},
     )
     assert ok.status_code == 302
 
