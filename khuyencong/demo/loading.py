@@ -24,8 +24,8 @@ from khuyencong.facilities.services import FacilityData, facility_create
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, AdminUnit, Level
 from khuyencong.geography.resolver import ResolvedPlace, resolve_place
 from khuyencong.organizations.models import Organization
-from khuyencong.programs.models import Plan
-from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create
+from khuyencong.programs.models import Plan, Program
+from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
 from khuyencong.projects.models import Project, ProjectContent
 from khuyencong.projects.services import payment_record, project_create, project_record_event
 
@@ -158,11 +158,17 @@ GIVEN_NAMES = [
     "Thị Yến",
 ]
 PRODUCTS = [
-    ("ND45-1", "chế biến chè", "Chè"), ("ND45-1", "chế biến gỗ", "Gỗ"), ("ND45-1", "chế biến nông sản", "Nông sản"),
-    ("ND45-5", "mây tre đan", "Mây tre đan"), ("ND45-5", "dệt thổ cẩm", "Thổ cẩm"), ("ND45-5", "gốm sứ", "Gốm"),
-    ("ND45-4", "cơ khí nông cụ", "Cơ khí"), ("ND45-3", "gạch không nung", "Vật liệu xây dựng"),
-    ("ND45-2", "may mặc", "May"), ("ND45-1", "nước mắm", "Nước mắm"),
-]  # fmt: skip
+    ("ND45-1", "chế biến chè", "Chè"),
+    ("ND45-1", "chế biến gỗ", "Gỗ"),
+    ("ND45-1", "chế biến nông sản", "Nông sản"),
+    ("ND45-5", "mây tre đan", "Mây tre đan"),
+    ("ND45-5", "dệt thổ cẩm", "Thổ cẩm"),
+    ("ND45-5", "gốm sứ", "Gốm"),
+    ("ND45-4", "cơ khí nông cụ", "Cơ khí"),
+    ("ND45-3", "gạch không nung", "Vật liệu xây dựng"),
+    ("ND45-2", "may mặc", "May"),
+    ("ND45-1", "nước mắm", "Nước mắm"),
+]
 FORMS = [
     (LegalForm.HOUSEHOLD_BUSINESS, "Hộ kinh doanh {person}"),
     (LegalForm.COOPERATIVE, "HTX {product} {place}"),
@@ -258,15 +264,30 @@ def load_scenario_projects(name: str, *, actor: User) -> int:
     for spec in document["plans"]:
         plan = Plan.objects.filter(code=spec["code"]).first()
         if plan is None:
-            plan = plan_create(actor=actor, code=spec["code"], year=spec["year"],
-                               funding_source=spec["funding_source"], owner=orgs[spec["owner"]])  # fmt: skip
+            plan = plan_create(
+                actor=actor,
+                code=spec["code"],
+                year=spec["year"],
+                funding_source=spec["funding_source"],
+                owner=orgs[spec["owner"]],
+            )
             for budget in spec.get("budget", []):
-                plan_budget_decide(plan=plan, actor=actor, on=datetime.date.fromisoformat(budget["on"]),
-                                   kind=budget["kind"], amount=Decimal(budget["amount"]),
-                                   decision=budget.get("decision", ""))  # fmt: skip
+                plan_budget_decide(
+                    plan=plan,
+                    actor=actor,
+                    on=datetime.date.fromisoformat(budget["on"]),
+                    kind=budget["kind"],
+                    amount=Decimal(budget["amount"]),
+                    decision=budget.get("decision", ""),
+                )
             for allocation in spec.get("allocations", []):
-                plan_allocate(plan=plan, actor=actor, on=datetime.date.fromisoformat(allocation["on"]),
-                              to=orgs[allocation["to"]], amount=Decimal(allocation["amount"]))  # fmt: skip
+                plan_allocate(
+                    plan=plan,
+                    actor=actor,
+                    on=datetime.date.fromisoformat(allocation["on"]),
+                    to=orgs[allocation["to"]],
+                    amount=Decimal(allocation["amount"]),
+                )
         plans[spec["code"]] = plan
     contents = {c.code: c for c in ProjectContent.objects.all()}
     created = 0
@@ -275,24 +296,64 @@ def load_scenario_projects(name: str, *, actor: User) -> int:
             continue
         money = {k: Decimal(spec[k]) for k in ("total_cost", "support_requested", "counterpart") if k in spec}
         project = project_create(
-            actor=actor, code=spec["code"], title=spec["title"], plan=plans[spec["plan"]],
-            content=contents[spec["content"]], kind=spec["kind"], implementer=orgs[spec["implementer"]],
-            beneficiaries=Facility.objects.filter(code__in=spec.get("beneficiaries", [])), round=spec.get("round"),
+            actor=actor,
+            code=spec["code"],
+            title=spec["title"],
+            plan=plans[spec["plan"]],
+            content=contents[spec["content"]],
+            kind=spec["kind"],
+            implementer=orgs[spec["implementer"]],
+            beneficiaries=Facility.objects.filter(code__in=spec.get("beneficiaries", [])),
+            round=spec.get("round"),
             **money,
-        )  # fmt: skip
+        )
         events = [(datetime.date.fromisoformat(e["on"]), "event", e) for e in spec.get("events", [])]
         payments = [(datetime.date.fromisoformat(p["on"]), "payment", p) for p in spec.get("payments", [])]
         # Payments fall between events; on one day, the events (the contract) come first.
         for day, what, item in sorted(events + payments, key=lambda x: (x[0], x[1] == "payment")):
             if what == "event":
                 project_record_event(
-                    project=project, actor=actor, action=item["action"], on=day, organization=orgs[item["by"]],
+                    project=project,
+                    actor=actor,
+                    action=item["action"],
+                    on=day,
+                    organization=orgs[item["by"]],
                     amount=Decimal(item["amount"]) if "amount" in item else None,
                     percent=Decimal(str(item["percent"])) if "percent" in item else None,
-                    note=item.get("note", ""), document=item.get("document", ""),
-                )  # fmt: skip
+                    note=item.get("note", ""),
+                    document=item.get("document", ""),
+                )
             else:
-                payment_record(project=project, actor=actor, on=day, kind=item["kind"],
-                               amount=Decimal(item["amount"]), document=item.get("document", ""))  # fmt: skip
+                payment_record(
+                    project=project,
+                    actor=actor,
+                    on=day,
+                    kind=item["kind"],
+                    amount=Decimal(item["amount"]),
+                    document=item.get("document", ""),
+                )
         created += 1
     return created
+
+
+@transaction.atomic
+def load_demo_programs(*, actor: User) -> int:
+    """Seed 004: Lào Cai's provincial KC programme 2021–2025 and its targets."""
+    if Program.objects.filter(code="CTKC-LC-2021-2025").exists():
+        return 0
+    lao_cai = AdminUnit.objects.get(era="2025-07", level=Level.PROVINCE, code="15")
+    program_create(
+        actor=actor,
+        owner=Organization.objects.get(code="UBND-15"),
+        code="CTKC-LC-2021-2025",
+        name="Chương trình khuyến công tỉnh Lào Cai giai đoạn 2021-2025",
+        level="provincial",
+        territory=lao_cai,
+        start_year=2021,
+        end_year=2025,
+        targets=[
+            ("Giá trị sản xuất công nghiệp - tiểu thủ công nghiệp", Decimal(5_310_000_000_000), "đồng"),
+            ("Việc làm mới", Decimal(3000), "người"),
+        ],
+    )
+    return 1

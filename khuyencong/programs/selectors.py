@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.organizations.models import Organization
 
-from .models import Allocation, BudgetDecision, Plan
+from .models import Allocation, BudgetDecision, Plan, Program
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,16 @@ def plan_allocations_by_unit(plan: Plan, day: datetime.date) -> list[tuple[Organ
     )
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r["to"] for r in rows])}
     return [(orgs[r["to"]], r["total"]) for r in rows]
+
+
+def program_list_for_user(user: User | AnonymousUser) -> QuerySet[Program]:
+    """National programmes for everyone; a provincial one within its province."""
+    scope = access.scope_of(user)
+    programs = Program.objects.select_related("territory")
+    if scope.everything:
+        return programs
+    return programs.filter(
+        Q(territory__isnull=True)
+        | Q(territory__in=scope.province_ids)
+        | Q(territory__current_province__in=scope.province_ids)
+    )

@@ -124,3 +124,9 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Đã ghi phân bổ kinh phí.")
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, allocation_form=form, status=400)
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = selectors.program_list_for_user(request.user).prefetch_related("targets")
+    return render(request, "programs/program_list.html", {"programs": programs})

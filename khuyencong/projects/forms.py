@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from khuyencong.core.forms import MoneyField
 from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import FundingSource, Plan
 
@@ -25,6 +26,15 @@ class ProjectFilterForm(forms.Form):
         label="Nội dung", required=False, queryset=ProjectContent.objects.all(), empty_label="Tất cả"
     )
     round = forms.IntegerField(label="Đợt", required=False, min_value=1, max_value=20)
+    province = forms.ModelChoiceField(
+        label="Tỉnh (hiện nay)",
+        required=False,
+        queryset=AdminUnit.objects.current().provinces().order_by("name"),
+        empty_label="Tất cả",
+    )
+    implementer = forms.ModelChoiceField(
+        label="Đơn vị thực hiện", required=False, queryset=Organization.objects.all(), empty_label="Tất cả"
+    )
     as_of = forms.DateField(label="Tính đến ngày", required=False, error_messages=DATE_ERRORS)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -72,3 +73,15 @@ def project_list_for_user(user: User | AnonymousUser) -> QuerySet[Project]:
 def project_get_for_user(user: User | AnonymousUser, pk: int) -> Project:
     """Raises Project.DoesNotExist outside the user's scope, exactly as for a đề án that does not exist."""
     return project_list_for_user(user).get(pk=pk)
+
+
+# Still owing work: approved but neither accepted, settled nor closed otherwise.
+OPEN_AFTER_APPROVAL = [State.APPROVED, State.ASSIGNED, State.CONTRACTED, State.IN_PROGRESS,
+                       State.ADJUSTMENT_REQUESTED, State.STOP_REQUESTED]  # fmt: skip
+
+
+def overdue_projects(projects: QuerySet[Project], *, today: datetime.date | None = None) -> QuerySet[Project]:
+    """Đề án whose budget year has ended while their work is still open: the year's funds lapse (State Budget Law
+    2015 Art. 64), so they need acceptance, adjustment or a stop decision."""
+    day = today or timezone.localdate()
+    return projects.filter(plan__year__lt=day.year, state__in=OPEN_AFTER_APPROVAL).order_by("plan__year", "code")

@@ -51,7 +51,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             projects = projects.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
         if data["year"]:
             projects = projects.filter(plan__year=data["year"])
-        for field in ("funding_source", "content", "round"):
+        for field in ("funding_source", "content", "round", "province", "implementer"):
             if data[field]:
                 projects = projects.filter(**{("plan__" if field == "funding_source" else "") + field: data[field]})
         as_of = data["as_of"]
@@ -187,7 +187,9 @@ def project_queue(request: HttpRequest) -> HttpResponse:
     for title, state, action in QUEUES:
         waiting = [p for p in visible.filter(state=state) if access.can_act_on_project(request.user, p, action)]
         queues.append((title, waiting))
-    return render(request, "projects/project_queue.html", {"queues": queues})
+    return render(
+        request, "projects/project_queue.html", {"queues": queues, "overdue": selectors.overdue_projects(visible)}
+    )
 
 
 @login_required

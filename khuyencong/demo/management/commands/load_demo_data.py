@@ -10,6 +10,7 @@ from khuyencong.demo.loading import (
     SCENARIOS,
     create_demo_users,
     generate_facilities,
+    load_demo_programs,
     load_scenario,
     load_scenario_projects,
     system_user,
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             orgs, facilities = load_scenario(name, actor=actor)
             projects = load_scenario_projects(name, actor=actor)
             self.stdout.write(f"{name}: {orgs} organisations, {facilities} facilities, {projects} đề án added.")
+        load_demo_programs(actor=actor)
         generated = generate_facilities(options["facilities"], actor=actor)
         self.stdout.write(f"Generated facilities: {generated} added.")
         users = create_demo_users()

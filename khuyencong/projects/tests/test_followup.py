@@ -1,0 +1,95 @@
+"""Following đề án after approval: results, overdue work, list filters, programmes."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from conftest import make_user
+from khuyencong.accounts.models import Role, User
+from khuyencong.demo.loading import load_demo_programs, load_scenario, load_scenario_projects, system_user
+from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.organizations.models import Organization
+from khuyencong.projects.models import Project, Result
+from khuyencong.projects.selectors import overdue_projects
+from khuyencong.projects.services import result_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bac_kan() -> None:
+    load_scenario("bac-kan-2018-h1.json", actor=system_user())
+    load_scenario_projects("bac-kan-2018-h1.json", actor=system_user())
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_implementer_records_results_and_others_cannot(bac_kan: None) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    result_record(project=project, actor=centre, indicator="machines", value=Decimal(2), on=datetime.date(2018, 6, 30))
+    assert Result.objects.get().get_indicator_display() == "Máy móc thiết bị ứng dụng"
+    with pytest.raises(PermissionDenied):
+        result_record(
+            project=project,
+            actor=make_user("ngoai", "TTKC-15", Role.OFFICER),
+            indicator="machines",
+            value=Decimal(1),
+            on=datetime.date(2018, 6, 30),
+        )
+    with pytest.raises(ValidationError):
+        result_record(
+            project=project, actor=centre, indicator="machines", value=Decimal(-1), on=datetime.date(2018, 6, 30)
+        )
+
+
+def test_distinct_facilities_and_facility_times_are_separate_indicators(bac_kan: None) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    day = datetime.date(2018, 6, 30)
+    result_record(project=project, actor=centre, indicator="facilities_supported", value=Decimal(1), on=day)
+    result_record(project=project, actor=centre, indicator="fair_participations", value=Decimal(3), on=day)
+    assert dict(Result.objects.values_list("indicator", "value")) == {
+        "facilities_supported": Decimal(1),
+        "fair_participations": Decimal(3),
+    }
+
+
+def test_work_still_open_after_its_budget_year_is_overdue(bac_kan: None) -> None:
+    overdue = overdue_projects(Project.objects.all(), today=datetime.date(2019, 1, 10))
+    states = {p.state for p in overdue}
+    assert overdue.exists()
+    assert states <= {"approved", "assigned", "contracted", "in_progress", "adjustment_requested", "stop_requested"}
+    assert not overdue_projects(Project.objects.all(), today=datetime.date(2018, 12, 31)).exists()
+    committee = make_user("ubnd19", "UBND-19", Role.APPROVER)
+    assert client_for(committee).get(reverse("projects:queue")).context["overdue"]
+
+
+def test_the_list_filters_by_province_and_implementer(bac_kan: None) -> None:
+    cuc = make_user("cuc", "CUC-CTDP", Role.VIEWER)
+    thai_nguyen = AdminUnit.objects.get(era=Era.FROM_2025, level=Level.PROVINCE, code="19")
+    lao_cai = AdminUnit.objects.get(era=Era.FROM_2025, level=Level.PROVINCE, code="15")
+    client = client_for(cuc)
+    assert client.get(reverse("projects:list"), {"province": str(thai_nguyen.pk)}).context["page"].paginator.count == 15
+    assert client.get(reverse("projects:list"), {"province": str(lao_cai.pk)}).context["page"].paginator.count == 0
+    centre = Organization.objects.get(code="TTKC-BK")
+    by_centre = client.get(reverse("projects:list"), {"implementer": str(centre.pk)})
+    assert by_centre.context["page"].paginator.count == 15
+
+
+def test_programmes_with_targets_are_shown_within_scope() -> None:
+    load_demo_programs(actor=system_user())
+    inside = client_for(make_user("lc", "SCT-15", Role.VIEWER)).get(reverse("programs:programs"))
+    outside = client_for(make_user("tn", "SCT-19", Role.VIEWER)).get(reverse("programs:programs"))
+    assert "5.310.000.000.000" in inside.content.decode()
+    assert len(outside.context["programs"]) == 0
