@@ -236,7 +236,7 @@ def can_act_on_project(user: User | AnonymousUser, project: Project, action: str
     assert isinstance(user, User)
     if user.is_superuser:
         return True
-    return may_act(action, project_parties(user, project), user.role_set)
+    return may_act(action, project_parties(user, project), user.role_set, funding_source=project.plan.funding_source)
 
 
 def projects_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:

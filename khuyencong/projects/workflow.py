@@ -185,10 +185,13 @@ OFFICER, APPRAISER, APPROVER, REPRESENTATIVE = "officer", "appraiser", "approver
 class Authority:
     parties: frozenset[Party]
     roles: frozenset[str]
+    # Parties that act only on local funds: the Sở assigns and decides adjustments and stops for the UBND tỉnh,
+    # while for national đề án these belong to the Cục (Circular 36/2013 Art. 11).
+    local_parties: frozenset[Party] = frozenset()
 
 
-def _who(parties: Iterable[Party], roles: Iterable[str]) -> Authority:
-    return Authority(frozenset(parties), frozenset(roles))
+def _who(parties: Iterable[Party], roles: Iterable[str], *, local: Iterable[Party] = ()) -> Authority:
+    return Authority(frozenset(parties), frozenset(roles), frozenset(local))
 
 
 # Circular 36/2013 Art. 10 (the Sở receives registrations and appraises at base level, Art. 6 the Cục appraises and
@@ -205,16 +208,16 @@ AUTHORITY: dict[Action, Authority] = {
     Action.FORWARDED: _who([Party.DEPARTMENT], [APPRAISER]),
     Action.APPROVED: _who([Party.APPROVER], [APPROVER]),
     Action.REJECTED: _who([Party.APPROVER], [APPROVER]),
-    Action.ASSIGNED: _who([Party.APPROVER, Party.DEPARTMENT], [OFFICER, APPROVER]),
+    Action.ASSIGNED: _who([Party.APPROVER], [OFFICER, APPROVER], local=[Party.DEPARTMENT]),
     Action.CONTRACT_SIGNED: _who([Party.IMPLEMENTER, Party.APPROVER], [OFFICER, APPROVER]),
     Action.PROGRESS: _who([Party.IMPLEMENTER], [OFFICER]),
     Action.INSPECTED: _who([Party.DEPARTMENT, Party.NATIONAL, Party.IMPLEMENTER], [OFFICER, APPRAISER]),
     Action.ADJUSTMENT_REQUESTED: _who([Party.IMPLEMENTER, Party.BENEFICIARY], [OFFICER, REPRESENTATIVE]),
-    Action.ADJUSTMENT_APPROVED: _who([Party.APPROVER, Party.DEPARTMENT], [APPROVER]),
-    Action.ADJUSTMENT_REFUSED: _who([Party.APPROVER, Party.DEPARTMENT], [APPROVER]),
+    Action.ADJUSTMENT_APPROVED: _who([Party.APPROVER], [APPROVER], local=[Party.DEPARTMENT]),
+    Action.ADJUSTMENT_REFUSED: _who([Party.APPROVER], [APPROVER], local=[Party.DEPARTMENT]),
     Action.STOP_REQUESTED: _who([Party.IMPLEMENTER, Party.BENEFICIARY], [OFFICER, REPRESENTATIVE]),
-    Action.STOPPED: _who([Party.APPROVER, Party.DEPARTMENT], [APPROVER]),
-    Action.STOP_REFUSED: _who([Party.APPROVER, Party.DEPARTMENT], [APPROVER]),
+    Action.STOPPED: _who([Party.APPROVER], [APPROVER], local=[Party.DEPARTMENT]),
+    Action.STOP_REFUSED: _who([Party.APPROVER], [APPROVER], local=[Party.DEPARTMENT]),
     Action.ACCEPTED: _who([Party.IMPLEMENTER, Party.APPROVER], [OFFICER, APPROVER]),
     Action.LIQUIDATED: _who([Party.IMPLEMENTER, Party.APPROVER], [OFFICER, APPROVER]),
     Action.SETTLED: _who([Party.IMPLEMENTER, Party.APPROVER], [OFFICER, APPROVER]),
@@ -234,6 +237,7 @@ APPROVING_KINDS: dict[str, frozenset[str]] = {
 FORWARDED_SOURCES = frozenset({"national"})
 
 
-def may_act(action: str, parties: Iterable[str], roles: Iterable[str]) -> bool:
+def may_act(action: str, parties: Iterable[str], roles: Iterable[str], *, funding_source: str = "provincial") -> bool:
     authority = AUTHORITY[Action(action)]
-    return bool(authority.parties.intersection(parties)) and bool(authority.roles.intersection(roles))
+    allowed = authority.parties if funding_source in FORWARDED_SOURCES else authority.parties | authority.local_parties
+    return bool(allowed.intersection(parties)) and bool(authority.roles.intersection(roles))
