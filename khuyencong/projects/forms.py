@@ -11,7 +11,7 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import FundingSource, Plan
 
-from .models import DocumentKind, PaymentKind, ProjectContent, ProjectKind
+from .models import DocumentKind, Indicator, PaymentKind, ProjectContent, ProjectKind
 from .workflow import Action, State
 
 DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", "required": "Xin nhập ngày."}
@@ -129,3 +129,19 @@ class ProjectCreateForm(forms.Form):
         if unknown:
             raise forms.ValidationError(f"Không tìm thấy cơ sở trong phạm vi của bạn: {', '.join(unknown)}.")
         return [found[c] for c in dict.fromkeys(codes)]
+
+
+class ResultForm(forms.Form):
+    indicator = forms.ChoiceField(label="Chỉ tiêu", choices=Indicator.choices)
+    value = forms.DecimalField(
+        label="Giá trị",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Giá trị phải là số.",
+            "min_value": "Giá trị không thể âm.",
+            "required": "Xin nhập giá trị.",
+        },
+    )
+    on = forms.DateField(label="Ngày", error_messages=DATE_ERRORS)

@@ -20,7 +20,7 @@ from khuyencong.programs.selectors import plan_list_for_user
 
 from . import rules, selectors, services
 from .documents import document_attach as attach
-from .forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ProjectFilterForm
+from .forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ProjectFilterForm, ResultForm
 from .models import Project
 from .workflow import Action, Position, State, allowed_actions
 
@@ -99,6 +99,9 @@ def _detail_context(
         "documents": project.documents.all(),
         "document_form": DocumentForm(prefix="document"),
         "can_attach": access.can_attach_to_project(request.user, project),
+        "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()})
+        if access.can_act_on_project(request.user, project, Action.PROGRESS)
+        else None,
         "beneficiaries": project.beneficiaries.select_related("current_province"),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
         "payment_form": payment_form
@@ -278,3 +281,25 @@ def project_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã lập đề án {project.code}.")
             return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def project_result(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_or_404(request, pk)
+    if not access.can_act_on_project(request.user, project, Action.PROGRESS):
+        raise PermissionDenied
+    form = ResultForm(request.POST, prefix="result")
+    user: Any = request.user
+    if form.is_valid():
+        try:
+            services.result_record(project=project, actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Đã ghi kết quả.")
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, actions_for(request, project), False)
+    context["result_form"] = form
+    return render(request, "projects/project_detail.html", context, status=400)

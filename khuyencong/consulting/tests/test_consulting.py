@@ -62,3 +62,22 @@ def test_the_list_is_scoped() -> None:
     outside.force_login(make_user("sct19", "SCT-19", Role.VIEWER))
     assert len(inside.get(reverse("consulting:list")).context["records"]) == 1
     assert len(outside.get(reverse("consulting:list")).context["records"]) == 0
+
+
+def test_figures_are_entered_through_the_page_with_clear_errors() -> None:
+    client = Client()
+    client.force_login(make_user("ttkc15", "TTKC-15", Role.OFFICER))
+    centre = Organization.objects.get(code="TTKC-15")
+    post = {
+        "code": "TV-1",
+        "organization": str(centre.pk),
+        "year": "2022",
+        "period_end": "30/09/2022",
+        "projects": "12",
+        "revenue": "485.000.000",
+    }
+    wrong = client.post(reverse("consulting:list"), {**post, "period_end": "30/09/2023"})
+    assert wrong.status_code == 400
+    assert "không thuộc năm 2022" in wrong.content.decode()
+    assert client.post(reverse("consulting:list"), post).status_code == 302
+    assert ConsultingRecord.objects.get().revenue == Decimal(485_000_000)

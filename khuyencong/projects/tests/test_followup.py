@@ -93,3 +93,17 @@ def test_programmes_with_targets_are_shown_within_scope() -> None:
     outside = client_for(make_user("tn", "SCT-19", Role.VIEWER)).get(reverse("programs:programs"))
     assert "5.310.000.000.000" in inside.content.decode()
     assert len(outside.context["programs"]) == 0
+
+
+def test_results_are_recorded_through_the_page(bac_kan: None) -> None:
+    project = Project.objects.get(code="BK-KCQG18-1")
+    client = client_for(make_user("ttkc-bk", "TTKC-BK", Role.OFFICER))
+    url = reverse("projects:result", args=[project.pk])
+    bad = client.post(url, {"result-indicator": "trainees", "result-value": "-3", "result-on": "30/06/2018"})
+    assert bad.status_code == 400
+    assert "Giá trị không thể âm." in bad.content.decode()
+    ok = client.post(url, {"result-indicator": "trainees", "result-value": "25", "result-on": "30/06/2018"})
+    assert ok.status_code == 302
+    assert Result.objects.get().value == Decimal(25)
+    viewer = client_for(make_user("xem", "SCT-19", Role.VIEWER))
+    assert viewer.post(url, {}).status_code == 403
