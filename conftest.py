@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from khuyencong.accounts.models import Role, User, UserRole
 from khuyencong.facilities.models import Facility, LegalForm
@@ -139,3 +140,10 @@ def thai_nguyen_facility(make_facility: FacilityMaker) -> Facility:
 @pytest.fixture
 def facility_rep(yen_bai_facility: Facility) -> User:
     return make_user("facility.rep", None, Role.FACILITY_REPRESENTATIVE, facility=yen_bai_facility)
+
+
+def client_for(user: User) -> Client:
+    """A test client signed in as `user` (without the login form, which the browser tests cover)."""
+    client = Client()
+    client.force_login(user)
+    return client

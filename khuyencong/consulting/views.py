@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from khuyencong.accounts import access
+from khuyencong.core.forms import add_service_errors
 from khuyencong.organizations.models import Organization
 
 from .forms import ConsultingForm
@@ -30,8 +31,7 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
             except PermissionDenied as denied:
                 form.add_error("organization", str(denied))
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Đã ghi số liệu tư vấn {record.code}.")
                 return redirect("consulting:list")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
@@ -36,3 +40,21 @@ class MoneyField(forms.Field):
         if amount >= Decimal(10) ** 18:
             raise forms.ValidationError("Số tiền quá lớn.", code="money_too_large")
         return amount
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown where it belongs: on the named field if the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def run_service(form: forms.Form, write: Callable[[], T]) -> T | None:
+    """Runs a service on a valid form; its validation errors land on the form and nothing is written."""
+    try:
+        return write()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None

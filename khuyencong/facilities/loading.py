@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import csv
-import datetime
 from pathlib import Path
+
+from khuyencong.core.data import csv_rows, iso_date
 
 from .models import Trade
 
@@ -10,14 +10,13 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def load_trades() -> None:
-    with open(DATA_DIR / "trades.csv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            Trade.objects.update_or_create(
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "legal_basis": row["legal_basis"],
-                    "valid_from": datetime.date.fromisoformat(row["valid_from"]) if row["valid_from"] else None,
-                    "valid_until": datetime.date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
-                },
-            )
+    for row in csv_rows(DATA_DIR / "trades.csv"):
+        Trade.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "legal_basis": row["legal_basis"],
+                "valid_from": iso_date(row["valid_from"]),
+                "valid_until": iso_date(row["valid_until"]),
+            },
+        )

@@ -15,6 +15,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.core.csv import safe_cell
+from khuyencong.core.forms import add_service_errors
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -141,11 +142,7 @@ def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -
     except PermissionDenied as denied:
         form.add_error("province", str(denied))
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
     return None
 
 

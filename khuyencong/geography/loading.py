@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from khuyencong.core.data import csv_rows, iso_date
 from khuyencong.core.text import compact_key
 
 from .models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, AdminUnit, Era, FormerName, Level, Succession
@@ -27,12 +27,7 @@ class LoadResult:
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as fh:
-        yield from csv.DictReader(fh)
-
-
-def _date(value: str) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
+    return csv_rows(DATA_DIR / name)
 
 
 def _validity(era: str) -> tuple[datetime.date | None, datetime.date | None]:
@@ -110,7 +105,7 @@ def _load_former_names(units: dict[UnitKey, AdminUnit]) -> None:
             valid_until=datetime.date.fromisoformat(row["valid_until"]),
             defaults={
                 "kind": row["kind"],
-                "valid_from": _date(row["valid_from"]),
+                "valid_from": iso_date(row["valid_from"]),
                 "legal_basis": row["legal_basis"],
                 "search_key": compact_key(row["name"]),
             },

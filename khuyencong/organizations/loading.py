@@ -9,12 +9,12 @@ in the admin.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import transaction
 
+from khuyencong.core.data import csv_rows
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, AdminUnit, Era, Kind, Level
 
 from .models import Organization, OrganizationKind, Region, RegionMembership
@@ -36,8 +36,7 @@ PROVINCIAL_BODIES = [
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as fh:
-        yield from csv.DictReader(fh)
+    return csv_rows(DATA_DIR / name)
 
 
 def province_phrase(province: AdminUnit) -> str:

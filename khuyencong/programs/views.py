@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.forms import run_service
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -85,17 +84,6 @@ def _detail(
     )
 
 
-def _apply(form: forms.Form, write: Callable[[], object]) -> bool:
-    """Runs a service; its refusals land on the form's fields."""
-    try:
-        write()
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
-
-
 @login_required
 @require_POST
 def plan_budget(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,8 +92,10 @@ def plan_budget(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = BudgetDecisionForm(request.POST)
     user: Any = request.user
-    if form.is_valid() and _apply(
-        form, lambda: services.plan_budget_decide(plan=plan, actor=user, **form.cleaned_data)
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.plan_budget_decide(plan=plan, actor=user, **form.cleaned_data))
+        is not None
     ):
         messages.success(request, "Đã ghi quyết định giao dự toán.")
         return redirect("programs:detail", pk=plan.pk)
@@ -120,7 +110,10 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AllocationForm(request.POST, units=_units(request))
     user: Any = request.user
-    if form.is_valid() and _apply(form, lambda: services.plan_allocate(plan=plan, actor=user, **form.cleaned_data)):
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.plan_allocate(plan=plan, actor=user, **form.cleaned_data)) is not None
+    ):
         messages.success(request, "Đã ghi phân bổ kinh phí.")
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, allocation_form=form, status=400)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.forms import add_service_errors, run_service
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
@@ -117,26 +118,14 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     if not actions:
         raise PermissionDenied
     form = EventForm(request.POST, actions=actions, prefix="event")
-    if form.is_valid():
-        data = form.cleaned_data
-        user: Any = request.user
-        try:
-            services.project_record_event(
-                project=project,
-                actor=user,
-                action=data["action"],
-                on=data["on"],
-                amount=data["amount"],
-                percent=data["percent"],
-                note=data["note"],
-                document=data["document"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"Đã ghi «{Action(data['action']).label}» cho đề án {project.code}.")
-            return redirect("projects:detail", pk=project.pk)
+    user: Any = request.user
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.project_record_event(project=project, actor=user, **form.cleaned_data))
+        is not None
+    ):
+        messages.success(request, f"Đã ghi «{Action(form.cleaned_data['action']).label}» cho đề án {project.code}.")
+        return redirect("projects:detail", pk=project.pk)
     can_pay = access.can_act_on_project(request.user, project, Action.SETTLED)
     context = _detail_context(request, project, actions, can_pay, event_form=form)
     return render(request, "projects/project_detail.html", context, status=400)
@@ -149,24 +138,14 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_act_on_project(request.user, project, Action.SETTLED):
         raise PermissionDenied
     form = PaymentForm(request.POST, prefix="payment")
-    if form.is_valid():
-        data = form.cleaned_data
-        user: Any = request.user
-        try:
-            services.payment_record(
-                project=project,
-                actor=user,
-                on=data["on"],
-                kind=data["kind"],
-                amount=data["amount"],
-                document=data["document"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"Đã ghi chứng từ cho đề án {project.code}.")
-            return redirect("projects:detail", pk=project.pk)
+    user: Any = request.user
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.payment_record(project=project, actor=user, **form.cleaned_data))
+        is not None
+    ):
+        messages.success(request, f"Đã ghi chứng từ cho đề án {project.code}.")
+        return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), True, payment_form=form)
     return render(request, "projects/project_detail.html", context, status=400)
 
@@ -213,22 +192,13 @@ def project_document(request: HttpRequest, pk: int, document_pk: int) -> FileRes
 def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
     form = DocumentForm(request.POST, request.FILES, prefix="document")
-    if form.is_valid():
-        user: Any = request.user
-        try:
-            attach(
-                project=project,
-                actor=user,
-                upload=form.cleaned_data["upload"],
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Đã đính kèm tài liệu.")
-            return redirect("projects:detail", pk=project.pk)
+    user: Any = request.user
+    if (
+        form.is_valid()
+        and run_service(form, lambda: attach(project=project, actor=user, **form.cleaned_data)) is not None
+    ):
+        messages.success(request, "Đã đính kèm tài liệu.")
+        return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), False)
     context["document_form"] = form
     return render(request, "projects/project_detail.html", context, status=400)
@@ -275,8 +245,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as denied:
             form.add_error("implementer", str(denied))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Đã lập đề án {project.code}.")
             return redirect("projects:detail", pk=project.pk)
@@ -291,15 +260,13 @@ def project_result(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ResultForm(request.POST, prefix="result")
     user: Any = request.user
-    if form.is_valid():
-        try:
-            services.result_record(project=project, actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Đã ghi kết quả.")
-            return redirect("projects:detail", pk=project.pk)
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.result_record(project=project, actor=user, **form.cleaned_data))
+        is not None
+    ):
+        messages.success(request, "Đã ghi kết quả.")
+        return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), False)
     context["result_form"] = form
     return render(request, "projects/project_detail.html", context, status=400)

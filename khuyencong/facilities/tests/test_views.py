@@ -9,17 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditEntry
 from khuyencong.facilities.models import Facility
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def valid_post(**overrides: str) -> dict[str, str]:

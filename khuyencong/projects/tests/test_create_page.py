@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import make_user
+from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan
@@ -16,12 +15,6 @@ from khuyencong.programs.services import plan_create
 from khuyencong.projects.models import Project, ProjectContent
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

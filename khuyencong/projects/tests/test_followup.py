@@ -7,12 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 
-from conftest import make_user
-from khuyencong.accounts.models import Role, User
-from khuyencong.demo.loading import load_demo_programs, load_scenario, load_scenario_projects, system_user
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role
+from khuyencong.demo.loading import load_demo_programs, system_user
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Project, Result
@@ -20,18 +19,6 @@ from khuyencong.projects.selectors import overdue_projects
 from khuyencong.projects.services import result_record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bac_kan() -> None:
-    load_scenario("bac-kan-2018-h1.json", actor=system_user())
-    load_scenario_projects("bac-kan-2018-h1.json", actor=system_user())
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_implementer_records_results_and_others_cannot(bac_kan: None) -> None:

@@ -6,27 +6,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import make_user
+from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
-from khuyencong.demo.loading import load_scenario, load_scenario_projects, system_user
 from khuyencong.projects.models import Payment, Project, ProjectEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bac_kan() -> None:
-    load_scenario("bac-kan-2018-h1.json", actor=system_user())
-    load_scenario_projects("bac-kan-2018-h1.json", actor=system_user())
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_list_answers_as_of_a_past_date(bac_kan: None) -> None:
