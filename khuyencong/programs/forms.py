@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import NumberFormatError, parse_decimal
 from django import forms
 
 from khuyencong.core.forms import MoneyField
 from khuyencong.organizations.models import Organization
 
-from .models import BudgetKind
+from .models import BudgetKind, FundingSource, Program
 
 DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 15/03/2022.", "required": "Xin nhập ngày."}
 
@@ -35,3 +37,73 @@ class AllocationForm(forms.Form):
         field = self.fields["to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = units
+
+
+class PlanForm(forms.Form):
+    code = forms.CharField(label="Mã kế hoạch", max_length=40, error_messages={"required": "Xin nhập mã."})
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, error_messages={"required": "Xin nhập năm."})
+    funding_source = forms.ChoiceField(label="Nguồn kinh phí", choices=FundingSource.choices)
+    owner = forms.ModelChoiceField(
+        label="Cơ quan chủ quản",
+        queryset=Organization.objects.none(),
+        empty_label="— Chọn —",
+        error_messages={"required": "Xin chọn cơ quan."},
+    )
+    program = forms.ModelChoiceField(
+        label="Thuộc chương trình", queryset=Program.objects.none(), required=False, empty_label="— Không —"
+    )
+
+    def __init__(self, *args: Any, owners: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("owner", owners), ("program", programs)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class ProgramForm(forms.Form):
+    code = forms.CharField(label="Mã chương trình", max_length=40, error_messages={"required": "Xin nhập mã."})
+    name = forms.CharField(label="Tên chương trình", max_length=300, error_messages={"required": "Xin nhập tên."})
+    owner = forms.ModelChoiceField(
+        label="Cơ quan phê duyệt",
+        queryset=Organization.objects.none(),
+        empty_label="— Chọn —",
+        error_messages={"required": "Xin chọn cơ quan."},
+    )
+    start_year = forms.IntegerField(label="Từ năm", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="Đến năm", min_value=2000, max_value=2100)
+    targets = forms.CharField(
+        label="Chỉ tiêu (mỗi dòng: tên | giá trị | đơn vị)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ví dụ: Việc làm mới | 3.000 | người",
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = owners
+
+    def clean_targets(self) -> list[tuple[str, Decimal, str]]:
+        targets = []
+        for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3 or not parts[0] or not parts[2]:
+                raise forms.ValidationError(f"Dòng {number}: cần đúng 3 phần «tên | giá trị | đơn vị».")
+            try:
+                value = parse_decimal(parts[1], locale="vi_VN", strict=True)
+            except NumberFormatError as exc:
+                raise forms.ValidationError(
+                    f"Dòng {number}: giá trị «{parts[1]}» không phải số (ví dụ 5.310 hoặc 6.047,5)."
+                ) from exc
+            targets.append((parts[0], value, parts[2]))
+        return targets
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start_year") and data.get("end_year") and data["start_year"] > data["end_year"]:
+            self.add_error("end_year", "Năm kết thúc phải sau năm bắt đầu.")
+        return data

@@ -18,7 +18,7 @@ from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
-from .forms import AllocationForm, BudgetDecisionForm
+from .forms import AllocationForm, BudgetDecisionForm, PlanForm, ProgramForm
 from .models import Plan
 
 
@@ -34,8 +34,20 @@ def _as_of(request: HttpRequest) -> datetime.date:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     day = _as_of(request)
-    plans = [(plan, selectors.plan_figures(plan, day)) for plan in selectors.plan_list_for_user(request.user)]
-    return render(request, "programs/plan_list.html", {"plans": plans, "as_of": day})
+    user: Any = request.user
+    form = PlanForm(request.POST or None, owners=_units(request), programs=selectors.program_list_for_user(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = run_service(form, lambda: services.plan_create(actor=user, **form.cleaned_data))
+        except PermissionDenied as denied:
+            form.add_error("owner", str(denied))
+            created = None
+        if created is not None:
+            messages.success(request, f"Đã lập kế hoạch {created.code}.")
+            return redirect("programs:detail", pk=created.pk)
+    plans = [(plan, selectors.plan_figures(plan, day)) for plan in selectors.plan_list_for_user(user)]
+    status = 400 if form.errors else 200
+    return render(request, "programs/plan_list.html", {"plans": plans, "as_of": day, "form": form}, status=status)
 
 
 def _get_or_404(request: HttpRequest, pk: int) -> Plan:
@@ -121,5 +133,34 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = selectors.program_list_for_user(request.user).prefetch_related("targets")
-    return render(request, "programs/program_list.html", {"programs": programs})
+    user: Any = request.user
+    form = ProgramForm(request.POST or None, owners=_units(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        owner = data["owner"]
+        level = "national" if owner.territory_id is None else "provincial"
+        territory = None if owner.territory is None else owner.territory.current_province or owner.territory
+        try:
+            program = run_service(
+                form,
+                lambda: services.program_create(
+                    actor=user,
+                    owner=owner,
+                    targets=data["targets"],
+                    code=data["code"],
+                    name=data["name"],
+                    level=level,
+                    territory=territory,
+                    start_year=data["start_year"],
+                    end_year=data["end_year"],
+                ),
+            )
+        except PermissionDenied as denied:
+            form.add_error("owner", str(denied))
+            program = None
+        if program is not None:
+            messages.success(request, f"Đã lập chương trình {program.code}.")
+            return redirect("programs:programs")
+    programs = selectors.program_list_for_user(user).prefetch_related("targets")
+    status = 400 if form.errors else 200
+    return render(request, "programs/program_list.html", {"programs": programs, "form": form}, status=status)

@@ -116,3 +116,66 @@ def test_others_cannot_manage_the_plan(plan: Plan) -> None:
     url = reverse("programs:budget", args=[plan.pk])
     assert client_for(outsider).post(url, {}).status_code == 404
     assert client_for(viewer).post(url, {}).status_code == 403
+
+
+def test_a_plan_and_a_programme_are_created_through_the_pages(committee: User) -> None:
+    client = client_for(committee)
+    owner = Organization.objects.get(code="UBND-15")
+    programme = client.post(
+        reverse("programs:programs"),
+        {
+            "code": "CT-LC-26-30",
+            "name": "Chương trình khuyến công tỉnh Lào Cai 2026-2030",
+            "owner": str(owner.pk),
+            "start_year": "2026",
+            "end_year": "2030",
+            "targets": "Việc làm mới | 3.000 | người\nGiá trị sản xuất | 6.047,5 | tỷ đồng",
+        },
+    )
+    assert programme.status_code == 302
+    from khuyencong.programs.models import Program
+
+    created = Program.objects.get(code="CT-LC-26-30")
+    assert created.level == "provincial"
+    assert sorted(t.value for t in created.targets.all()) == [Decimal("3000"), Decimal("6047.5")]
+    plan = client.post(
+        reverse("programs:list"),
+        {
+            "code": "KCDP-15-2027",
+            "year": "2027",
+            "funding_source": "provincial",
+            "owner": str(owner.pk),
+            "program": str(created.pk),
+        },
+    )
+    assert plan.status_code == 302
+    assert Plan.objects.get(code="KCDP-15-2027").program == created
+
+
+def test_bad_programme_targets_say_which_line(committee: User) -> None:
+    owner = Organization.objects.get(code="UBND-15")
+    response = client_for(committee).post(
+        reverse("programs:programs"),
+        {
+            "code": "X",
+            "name": "X",
+            "owner": str(owner.pk),
+            "start_year": "2030",
+            "end_year": "2026",
+            "targets": "Việc làm | ba nghìn | người",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Dòng 1: giá trị «ba nghìn» không phải số" in page
+    assert "Năm kết thúc phải sau năm bắt đầu." in page
+
+
+def test_a_plan_cannot_be_created_for_another_provinces_body() -> None:
+    officer = make_user("sct19", "SCT-19", Role.OFFICER)
+    owner = Organization.objects.get(code="UBND-15")
+    response = client_for(officer).post(
+        reverse("programs:list"), {"code": "P", "year": "2027", "funding_source": "provincial", "owner": str(owner.pk)}
+    )
+    assert response.status_code == 400
+    assert not Plan.objects.filter(code="P").exists()
