@@ -144,7 +144,8 @@ def project_record_event(
     act = Action(action)
     if not access.can_act_on_project(actor, project, act):
         raise PermissionDenied(f"Bạn không có quyền «{act.label}» đề án {project.code}.")
-    by = organization or actor.organization
+    # A beneficiary's request reaches the approving body through the implementer (Circular 36/2013 Art. 11).
+    by = organization or actor.organization or (project.implementer if actor.facility_id else None)
     if by is None:
         raise ValidationError({"organization": "Không xác định được cơ quan thực hiện thao tác."})
     if on > timezone.localdate():

@@ -145,3 +145,22 @@ def test_the_facility_page_lists_its_đề_án(bac_kan: None) -> None:
     officer = make_user("tn", "SCT-19", Role.OFFICER)
     page = client_for(officer).get(reverse("facilities:detail", args=[facility.pk])).content.decode()
     assert "BK-KCQG18-1" in page
+
+
+def test_a_beneficiary_asks_to_stop_through_the_page(bac_kan: None) -> None:
+    from khuyencong.facilities.models import Facility
+
+    project = Project.objects.get(code="BK-KCQG18-1")  # contract signed
+    facility = Facility.objects.get(code="BK-HTX-TANTHANH")
+    representative = make_user("rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
+    client = client_for(representative)
+    offered = client.get(reverse("projects:detail", args=[project.pk])).context["event_form"]
+    assert {value for value, _ in offered.fields["action"].choices} == {"adjustment_requested", "stop_requested"}
+    response = client.post(
+        reverse("projects:act", args=[project.pk]),
+        {"event-action": "stop_requested", "event-on": "01/07/2018", "event-note": "Thiếu vốn đối ứng"},
+    )
+    assert response.status_code == 302
+    event = project.events.order_by("-seq").first()
+    assert event is not None
+    assert (event.action, event.organization.code, event.actor) == ("stop_requested", "TTKC-BK", representative)
