@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "khuyencong.programs",
     "khuyencong.projects",
     "khuyencong.consulting",
+    "khuyencong.exchange",
     "khuyencong.web",
     "khuyencong.demo",
 ]

@@ -1,0 +1,530 @@
+"""Import of an exchange document: all or nothing, every error listed with its JSON path, a code and a message.
+
+Each record is applied in its own savepoint so that one bad record does not hide the errors of the next; if any error
+was found, the whole import is rolled back. Events are replayed through the same workflow services and legal rules
+as the web pages. Importing the same document again changes nothing and reports every record as unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from khuyencong.accounts.models import User
+from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.consulting.services import consulting_record
+from khuyencong.core.money import MoneyError, parse_money
+from khuyencong.facilities.models import Facility, Trade
+from khuyencong.facilities.services import DuplicateFacilityWarning, FacilityData, facility_create, facility_update
+from khuyencong.facilities.validators import normalize_tax_code
+from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM
+from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_place
+from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import Plan, Program
+from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
+from khuyencong.projects.models import Project, ProjectContent, Result
+from khuyencong.projects.services import payment_record, project_create, project_record_event, result_record
+
+SCHEMA = json.loads((Path(__file__).resolve().parent / "schema.json").read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path} [{self.code}] {self.message}"
+
+
+@dataclass
+class ImportReport:
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed_nothing(self) -> bool:
+        return self.ok and not self.created and not self.updated
+
+
+class RecordError(Exception):
+    def __init__(self, path: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.issue = Issue(path, code, message)
+
+
+def _json_path(parts: Any) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+SCHEMA_MESSAGES = {
+    "required": "thiếu trường bắt buộc",
+    "additionalProperties": "trường không có trong định dạng (ghi thêm dữ liệu riêng dưới «extra»)",
+    "enum": "giá trị không thuộc danh mục cho phép",
+    "const": "giá trị không đúng",
+    "type": "sai kiểu dữ liệu",
+    "pattern": "sai dạng (ngày phải là YYYY-MM-DD)",
+    "minimum": "nhỏ hơn giá trị tối thiểu",
+    "maximum": "lớn hơn giá trị tối đa",
+    "minLength": "không được để trống",
+    "oneOf": "phải là số nguyên đồng hoặc chuỗi số tiền",
+}
+
+
+def validate_document(document: Any, report: ImportReport) -> None:
+    for error in sorted(VALIDATOR.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        reason = SCHEMA_MESSAGES.get(str(error.validator), "không hợp lệ")
+        report.errors.append(
+            Issue(_json_path(error.absolute_path), f"schema_{error.validator}", f"{reason}: {error.message}")
+        )
+    if report.errors:
+        return
+    for kind in ("organizations", "facilities", "programs", "plans", "projects", "consulting"):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(document.get(kind, [])):
+            if item["code"] in seen:
+                report.errors.append(
+                    Issue(
+                        f"$.{kind}[{index}].code",
+                        "duplicate_code",
+                        f"Mã «{item['code']}» trùng với $.{kind}[{seen[item['code']]}].",
+                    )
+                )
+            seen.setdefault(item["code"], index)
+
+
+def import_file(path: Path, *, actor: User) -> ImportReport:
+    report = ImportReport()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        report.errors.append(Issue("$", "encoding", "Tệp phải được mã hoá UTF-8."))
+        return report
+    except json.JSONDecodeError as error:
+        report.errors.append(
+            Issue("$", "json_malformed", f"JSON sai cú pháp ở dòng {error.lineno}, cột {error.colno}: {error.msg}.")
+        )
+        return report
+    return exchange_import(document, actor=actor)
+
+
+def exchange_import(document: Any, *, actor: User) -> ImportReport:
+    report = ImportReport()
+    validate_document(document, report)
+    if report.errors:
+        return report
+    with transaction.atomic():
+        _Importer(document, actor, report).run()
+        if report.errors:
+            transaction.set_rollback(True)
+    return report
+
+
+def _date(value: str, path: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise RecordError(path, "date_invalid", f"Ngày «{value}» không có thật.") from error
+
+
+def _money(value: Any, path: str) -> Decimal:
+    try:
+        return parse_money(value)
+    except MoneyError as error:
+        raise RecordError(path, "money_invalid", str(error)) from error
+
+
+def _service_error(path: str, error: ValidationError | PermissionDenied) -> RecordError:
+    if isinstance(error, PermissionDenied):
+        return RecordError(path, "permission_denied", str(error))
+    if hasattr(error, "error_dict"):
+        parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
+        return RecordError(path, "rule_violated", "; ".join(parts))
+    return RecordError(path, "rule_violated", " ".join(error.messages))
+
+
+class _Importer:
+    def __init__(self, document: dict[str, Any], actor: User, report: ImportReport) -> None:
+        self.document, self.actor, self.report = document, actor, report
+
+    @contextmanager
+    def record(self, path: str) -> Iterator[None]:
+        """One record in a savepoint: its failure is listed, and the import goes on to find the next one."""
+        try:
+            with transaction.atomic():
+                yield
+        except RecordError as error:
+            self.report.errors.append(error.issue)
+        except (ValidationError, PermissionDenied) as error:
+            self.report.errors.append(_service_error(path, error).issue)
+        except PlaceError as error:
+            self.report.errors.append(Issue(f"{path}.place.{error.field or 'province'}", error.code, error.message))
+
+    def run(self) -> None:
+        steps: list[tuple[str, Callable[[dict[str, Any], str], None]]] = [
+            ("organizations", self.organization),
+            ("facilities", self.facility),
+            ("programs", self.program),
+            ("plans", self.plan),
+            ("projects", self.project),
+            ("consulting", self.consulting),
+        ]
+        for key, step in steps:
+            for index, item in enumerate(self.document.get(key, [])):
+                path = f"$.{key}[{index}]"
+                with self.record(path):
+                    step(item, path)
+
+    # --- references -------------------------------------------------------------------------------------------
+
+    def org(self, code: str, path: str) -> Organization:
+        found = Organization.objects.filter(code=code).first()
+        if found is None:
+            raise RecordError(
+                path, "reference_missing", f"Không có tổ chức mã «{code}» (trong tệp hoặc trong hệ thống)."
+            )
+        return found
+
+    def place(self, spec: dict[str, Any], path: str, default_day: datetime.date | None = None) -> ResolvedPlace:
+        day = _date(spec["as_of"], f"{path}.as_of") if "as_of" in spec else default_day
+        place = resolve_place(
+            province=spec.get("province"),
+            district=spec.get("district"),
+            commune=spec.get("commune"),
+            on=day,
+            allow_district_fallback=True,
+        )
+        for warning in place.warnings:
+            self.report.warnings.append(Issue(f"{path}.commune", "commune_resolved_to_district", warning))
+        return place
+
+    # --- records ----------------------------------------------------------------------------------------------
+
+    def organization(self, item: dict[str, Any], path: str) -> None:
+        existing = Organization.objects.filter(code=item["code"]).first()
+        if existing is not None:
+            if existing.name != item["name"] or existing.kind != item["kind"]:
+                self.report.warnings.append(
+                    Issue(
+                        path,
+                        "organization_kept",
+                        f"Tổ chức «{item['code']}» đã có trong hệ thống với tên «{existing.name}»; giữ nguyên.",
+                    )
+                )
+            self.report.unchanged["organizations"] += 1
+            return
+        territory = self.place(item["place"], f"{path}.place").unit if "place" in item else None
+        org = Organization(
+            code=item["code"],
+            name=item["name"],
+            kind=item["kind"],
+            territory=territory,
+            parent=self.org(item["parent"], f"{path}.parent") if "parent" in item else None,
+            valid_until=LAST_DAY_BEFORE_REFORM if territory is not None and not territory.is_current else None,
+        )
+        org.full_clean()
+        org.save()
+        self.report.created["organizations"] += 1
+
+    def facility(self, item: dict[str, Any], path: str) -> None:
+        place = self.place(item["place"], f"{path}.place")
+        trade = Trade.objects.filter(code=item.get("trade", "")).first()
+        data = FacilityData(
+            name=item["name"],
+            legal_form=item["legal_form"],
+            place=place,
+            tax_code=item.get("tax_code") or None,
+            commune_as_written=str(item["place"].get("commune", ""))
+            if place.commune is None and "commune" in item["place"]
+            else "",
+            address=item.get("address", ""),
+            trade=trade,
+            trade_description="" if trade else item.get("trade", ""),
+            craft_village=item.get("craft_village", ""),
+            women_owned=item.get("women_owned", False),
+            ethnic_minority_owned=item.get("ethnic_minority_owned", False),
+        )
+        existing = Facility.objects.filter(code=item["code"]).first()
+        if existing is not None:
+            if _differs(existing, data):
+                facility_update(facility=existing, actor=self.actor, data=data, confirm_duplicate=True)
+                self.report.updated["facilities"] += 1
+            else:
+                self.report.unchanged["facilities"] += 1
+            return
+        try:
+            facility_create(actor=self.actor, data=data, code=item["code"])
+            self.report.created["facilities"] += 1
+        except DuplicateFacilityWarning as warning:
+            names = ", ".join(f"{f.code} {f.name}" for f in warning.similar)
+            self.report.warnings.append(Issue(path, "facility_similar_name", f"Trùng tên với cơ sở cùng xã: {names}."))
+            facility_create(actor=self.actor, data=data, code=item["code"], confirm_duplicate=True)
+            self.report.created["facilities"] += 1
+
+    def program(self, item: dict[str, Any], path: str) -> None:
+        if Program.objects.filter(code=item["code"]).exists():
+            self.report.unchanged["programs"] += 1
+            return
+        territory = self.place(item["place"], f"{path}.place").province if "place" in item else None
+        owner = (
+            Organization.objects.filter(kind="department").first()
+            if territory is None
+            else (
+                Organization.objects.filter(
+                    kind="provincial_committee", territory=territory.current_province or territory
+                ).first()
+            )
+        )
+        if owner is None:
+            raise RecordError(path, "reference_missing", "Không xác định được cơ quan phê duyệt chương trình.")
+        targets = [(t["indicator"], Decimal(str(t["value"])), t["unit"]) for t in item.get("targets", [])]
+        program_create(
+            actor=self.actor,
+            owner=owner,
+            targets=targets,
+            code=item["code"],
+            name=item["name"],
+            level=item["level"],
+            territory=territory,
+            start_year=item["start_year"],
+            end_year=item["end_year"],
+        )
+        self.report.created["programs"] += 1
+
+    def plan(self, item: dict[str, Any], path: str) -> None:
+        owner = self.org(item["owner"], f"{path}.owner")
+        plan = Plan.objects.filter(code=item["code"]).first()
+        if plan is None:
+            program = Program.objects.filter(code=item["program"]).first() if "program" in item else None
+            if "program" in item and program is None:
+                raise RecordError(f"{path}.program", "reference_missing", f"Không có chương trình «{item['program']}».")
+            plan = plan_create(
+                actor=self.actor,
+                code=item["code"],
+                year=item["year"],
+                funding_source=item["funding_source"],
+                owner=owner,
+                program=program,
+            )
+            self.report.created["plans"] += 1
+        elif (plan.year, plan.funding_source, plan.owner_id) != (item["year"], item["funding_source"], owner.pk):
+            raise RecordError(path, "plan_conflict", f"Kế hoạch «{plan.code}» đã có với năm, nguồn hoặc cơ quan khác.")
+        else:
+            self.report.unchanged["plans"] += 1
+        decisions = list(plan.budget_decisions.order_by("on", "pk"))
+        for index, budget in enumerate(item.get("budget", [])):
+            at = f"{path}.budget[{index}]"
+            on, amount = _date(budget["on"], f"{at}.on"), _money(budget["amount"], f"{at}.amount")
+            if index < len(decisions):
+                known = decisions[index]
+                if (known.on, known.kind, known.amount) != (on, budget["kind"], amount):
+                    raise RecordError(at, "history_conflict", "Khác với quyết định dự toán đã ghi trong hệ thống.")
+                continue
+            plan_budget_decide(
+                plan=plan,
+                actor=self.actor,
+                on=on,
+                kind=budget["kind"],
+                amount=amount,
+                decision=budget.get("decision", ""),
+            )
+            self.report.created["budget decisions"] += 1
+        allocations = list(plan.allocations.order_by("on", "pk"))
+        for index, allocation in enumerate(item.get("allocations", [])):
+            at = f"{path}.allocations[{index}]"
+            on, amount = _date(allocation["on"], f"{at}.on"), _money(allocation["amount"], f"{at}.amount")
+            to = self.org(allocation["to"], f"{at}.to")
+            if index < len(allocations):
+                given = allocations[index]
+                if (given.on, given.to_id, given.amount) != (on, to.pk, amount):
+                    raise RecordError(at, "history_conflict", "Khác với phân bổ đã ghi trong hệ thống.")
+                continue
+            plan_allocate(
+                plan=plan, actor=self.actor, on=on, to=to, amount=amount, decision=allocation.get("decision", "")
+            )
+            self.report.created["allocations"] += 1
+
+    def project(self, item: dict[str, Any], path: str) -> None:
+        plan = Plan.objects.filter(code=item["plan"]).first()
+        if plan is None:
+            raise RecordError(f"{path}.plan", "reference_missing", f"Không có kế hoạch «{item['plan']}».")
+        implementer = self.org(item["implementer"], f"{path}.implementer")
+        codes = item.get("beneficiaries", [])
+        found = {f.code: f for f in Facility.objects.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise RecordError(f"{path}.beneficiaries", "reference_missing", f"Không có cơ sở: {', '.join(missing)}.")
+        money = {
+            k: _money(item[k], f"{path}.{k}") for k in ("total_cost", "support_requested", "counterpart") if k in item
+        }
+        project = Project.objects.filter(code=item["code"]).first()
+        if project is None:
+            project = project_create(
+                actor=self.actor,
+                code=item["code"],
+                title=item["title"],
+                plan=plan,
+                content=ProjectContent.objects.get(code=item["content"]),
+                kind=item["kind"],
+                implementer=implementer,
+                beneficiaries=[found[c] for c in codes],
+                round=item.get("round"),
+                **money,
+            )
+            self.report.created["projects"] += 1
+        elif (project.title, project.plan_id, project.implementer_id) != (item["title"], plan.pk, implementer.pk):
+            raise RecordError(
+                path, "project_conflict", f"Đề án «{project.code}» đã có với tên, kế hoạch hoặc đơn vị thực hiện khác."
+            )
+        else:
+            self.report.unchanged["projects"] += 1
+        self.history(project, item, path)
+
+    def history(self, project: Project, item: dict[str, Any], path: str) -> None:
+        """Appends the events, payments and results the system does not have yet; what it has must match the file."""
+        known_events = list(project.events.order_by("seq"))
+        known_payments = list(project.payments.order_by("on", "pk"))
+        payments = sorted(
+            ((_date(p["on"], f"{path}.payments[{i}].on"), i, p) for i, p in enumerate(item.get("payments", []))),
+            key=lambda x: (x[0], x[1]),
+        )
+        # Events are replayed in the file's order (the history as stated, so that a date out of order is caught);
+        # each voucher goes in before the first event dated after it, since a payment needs its contract first.
+        for index, spec in enumerate(item.get("events", [])):
+            at = f"{path}.events[{index}]"
+            on = _date(spec["on"], f"{at}.on")
+            while payments and payments[0][0] < on:
+                self.payment(project, payments.pop(0), known_payments, path)
+            amount = _money(spec["amount"], f"{at}.amount") if "amount" in spec else None
+            percent = Decimal(str(spec["percent"])) if "percent" in spec else None
+            if index < len(known_events):
+                known = known_events[index]
+                if (known.on, known.action, known.organization.code, known.amount, known.percent) != (
+                    on,
+                    spec["action"],
+                    spec["by"],
+                    amount,
+                    percent,
+                ):
+                    raise RecordError(at, "history_conflict", "Khác với sự kiện đã ghi trong hệ thống.")
+                continue
+            try:
+                project_record_event(
+                    project=project,
+                    actor=self.actor,
+                    action=spec["action"],
+                    on=on,
+                    amount=amount,
+                    percent=percent,
+                    note=spec.get("note", ""),
+                    document=spec.get("document", ""),
+                    organization=self.org(spec["by"], f"{at}.by"),
+                )
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(at, error) from error
+            self.report.created["events"] += 1
+        for payment in payments:
+            self.payment(project, payment, known_payments, path)
+        known_results = {(r.indicator, r.value, r.on) for r in Result.objects.filter(project=project)}
+        for index, result in enumerate(item.get("results", [])):
+            key = (
+                result["indicator"],
+                Decimal(str(result["value"])),
+                _date(result["on"], f"{path}.results[{index}].on"),
+            )
+            if key not in known_results:
+                result_record(project=project, actor=self.actor, indicator=key[0], value=key[1], on=key[2])
+                self.report.created["results"] += 1
+
+    def payment(
+        self, project: Project, entry: tuple[datetime.date, int, dict[str, Any]], known: list[Any], path: str
+    ) -> None:
+        on, index, spec = entry
+        at = f"{path}.payments[{index}]"
+        amount = _money(spec["amount"], f"{at}.amount")
+        if index < len(known):
+            if (known[index].on, known[index].kind, known[index].amount) != (on, spec["kind"], amount):
+                raise RecordError(at, "history_conflict", "Khác với chứng từ đã ghi trong hệ thống.")
+            return
+        try:
+            payment_record(
+                project=project,
+                actor=self.actor,
+                on=on,
+                kind=spec["kind"],
+                amount=amount,
+                document=spec.get("document", ""),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(at, error) from error
+        self.report.created["payments"] += 1
+
+    def consulting(self, item: dict[str, Any], path: str) -> None:
+        values = {
+            "organization": self.org(item["organization"], f"{path}.organization"),
+            "year": item["year"],
+            "period_end": _date(item["period_end"], f"{path}.period_end"),
+            "projects": item["projects"],
+            "revenue": _money(item["revenue"], f"{path}.revenue"),
+            "planned_revenue": _money(item["planned_revenue"], f"{path}.planned_revenue")
+            if "planned_revenue" in item
+            else None,
+        }
+        existing = ConsultingRecord.objects.filter(code=item["code"]).first()
+        if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
+            self.report.unchanged["consulting"] += 1
+            return
+        consulting_record(actor=self.actor, code=item["code"], **values)
+        (self.report.updated if existing else self.report.created)["consulting"] += 1
+
+
+def _differs(facility: Facility, data: FacilityData) -> bool:
+    """Whether importing `data` would change the facility (so that re-importing the same file changes nothing)."""
+    place = data.place
+    recorded = (facility.place_recorded_on, facility.province_id, facility.district_id, facility.commune_id)
+    wanted = (
+        place.as_of,
+        place.province.pk,
+        place.district.pk if place.district else None,
+        place.commune.pk if place.commune else None,
+    )
+    fields = [
+        "name",
+        "legal_form",
+        "commune_as_written",
+        "address",
+        "trade",
+        "trade_description",
+        "craft_village",
+        "women_owned",
+        "ethnic_minority_owned",
+    ]
+    tax_code = normalize_tax_code(data.tax_code) if data.tax_code else None
+    return (
+        recorded != wanted
+        or tax_code != facility.tax_code
+        or any(getattr(facility, name) != getattr(data, name) for name in fields)
+    )
