@@ -11,5 +11,6 @@ urlpatterns = [
     path("projects/", include("khuyencong.projects.urls")),
     path("plans/", include("khuyencong.programs.urls")),
     path("consulting/", include("khuyencong.consulting.urls")),
+    path("exchange/", include("khuyencong.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
