@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.text import compact_key
+from khuyencong.core.validity import valid_on
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 LAST_DAY_BEFORE_REFORM = datetime.date(2025, 6, 30)
@@ -49,10 +50,7 @@ class Kind(models.TextChoices):
 
 class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
     def in_force_on(self, day: datetime.date) -> AdminUnitQuerySet:
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-        )
+        return self.filter(valid_on(day))
 
     def current(self) -> AdminUnitQuerySet:
         return self.filter(era=Era.FROM_2025)

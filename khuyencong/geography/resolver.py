@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from khuyencong.core.text import compact_key, fold, marks_key
+from khuyencong.core.validity import valid_on
 
 from .models import AdminUnit, Era, Kind, Level
 
@@ -119,10 +120,7 @@ def _describe(level: Level | None, value: str, within: AdminUnit | None, day: da
 def _candidates(key: str, scope: Q, day: datetime.date) -> list[AdminUnit]:
     units = AdminUnit.objects.filter(scope).select_related("parent__parent")
     by_name = units.filter(search_key=key)
-    by_former = units.filter(former_names__search_key=key).filter(
-        Q(former_names__valid_from__isnull=True) | Q(former_names__valid_from__lte=day),
-        former_names__valid_until__gte=day,
-    )
+    by_former = units.filter(valid_on(day, "former_names__"), former_names__search_key=key)
     return list({u.pk: u for u in [*by_name, *by_former]}.values())
 
 

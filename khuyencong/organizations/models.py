@@ -4,9 +4,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.validity import valid_on
 from khuyencong.geography.models import AdminUnit, Level
 
 
@@ -71,12 +71,8 @@ class Region(models.Model):
         return self.name
 
     def provinces_on(self, day: datetime.date) -> models.QuerySet[AdminUnit]:
-        return AdminUnit.objects.filter(
-            region_memberships__region=self,
-        ).filter(
-            Q(region_memberships__valid_from__isnull=True) | Q(region_memberships__valid_from__lte=day),
-            Q(region_memberships__valid_until__isnull=True) | Q(region_memberships__valid_until__gte=day),
-        )
+        # One filter() call, so that the region and the dates apply to the same membership row.
+        return AdminUnit.objects.filter(valid_on(day, "region_memberships__"), region_memberships__region=self)
 
 
 class RegionMembership(models.Model):

@@ -9,9 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
-
 from khuyencong.core.numbers import format_money
+from khuyencong.core.validity import valid_on
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.geography.models import Kind, Level
 
@@ -36,16 +35,10 @@ class Finding:
         return f"{self.message} ({self.citation})"
 
 
-def _in_force(day: datetime.date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-    )
-
-
 def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) -> list[Finding]:
     """The support may not exceed the cap for the content and funding source in force on `day`, a province's own
     cap taking precedence over the national one."""
-    caps = SupportCap.objects.filter(_in_force(day), content=project.content_id,
+    caps = SupportCap.objects.filter(valid_on(day), content=project.content_id,
                                      funding_source=project.plan.funding_source)  # fmt: skip
     cap = caps.filter(province=project.province_id).first() or caps.filter(province__isnull=True).first()
     if cap is None:
