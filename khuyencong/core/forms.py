@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -57,4 +58,12 @@ def run_service(form: forms.Form, write: Callable[[], T]) -> T | None:
         return write()
     except ValidationError as error:
         add_service_errors(form, error)
+        return None
+
+
+def date_from_query(text: str | None) -> datetime.date | None:
+    """A date typed in a query string, in any of the Vietnamese input formats (dd/mm/yyyy …); None if it is not one."""
+    try:
+        return forms.DateField(required=False).clean(text)
+    except ValidationError:
         return None

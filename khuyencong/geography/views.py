@@ -1,35 +1,21 @@
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+
+from khuyencong.core.forms import date_from_query
 
 from . import selectors
 from .models import AdminUnit, Era, Level
 from .resolver import PlaceError, resolve_unit
 
 
-def _date(value: str | None) -> datetime.date | None:
-    text = (value or "").strip()
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        pass
-    day, _, rest = text.partition("/")
-    month, _, year = rest.partition("/")
-    try:
-        return datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     era = request.GET.get("era") if request.GET.get("era") in Era.values else Era.FROM_2025
     query = request.GET.get("q", "").strip()
-    on = _date(request.GET.get("on"))
+    on = date_from_query(request.GET.get("on"))
     context: dict[str, object] = {"era": era, "eras": Era.choices, "query": query, "on": request.GET.get("on", "")}
     if query and on:
         # With a date, the query is read as one place, as a record of that date would name it.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
-from khuyencong.core.forms import run_service
+from khuyencong.core.forms import date_from_query, run_service
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -23,12 +23,7 @@ from .models import Plan
 
 
 def _as_of(request: HttpRequest) -> datetime.date:
-    text = request.GET.get("as_of", "")
-    try:
-        day, month, year = (int(part) for part in text.split("/"))
-        return datetime.date(year, month, day)
-    except ValueError:
-        return timezone.localdate()
+    return date_from_query(request.GET.get("as_of")) or timezone.localdate()
 
 
 @login_required
