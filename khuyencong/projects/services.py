@@ -216,16 +216,6 @@ def project_submit(
     )  # fmt: skip
 
 
-def project_appraise(
-    *, project: Project, actor: User, on: datetime.date, passed: bool, amount: Decimal | None = None, note: str = "",
-    document: str = "",
-) -> ProjectEvent:  # fmt: skip
-    action = Action.APPRAISAL_PASSED if passed else Action.APPRAISAL_FAILED
-    return project_record_event(
-        project=project, actor=actor, action=action, on=on, amount=amount, note=note, document=document
-    )
-
-
 def project_approve(
     *, project: Project, actor: User, on: datetime.date, amount: Decimal, note: str = "", document: str = ""
 ) -> ProjectEvent:
@@ -252,14 +242,6 @@ def project_report_progress(
     *, project: Project, actor: User, on: datetime.date, percent: Decimal, note: str = ""
 ) -> ProjectEvent:
     return project_record_event(project=project, actor=actor, action=Action.PROGRESS, on=on, percent=percent, note=note)
-
-
-def project_settle(
-    *, project: Project, actor: User, on: datetime.date, amount: Decimal, note: str = "", document: str = ""
-) -> ProjectEvent:
-    return project_record_event(
-        project=project, actor=actor, action=Action.SETTLED, on=on, amount=amount, note=note, document=document
-    )
 
 
 def payments_net(project: Project, *, until: datetime.date | None = None) -> Decimal:
