@@ -1,8 +1,6 @@
-"""Demo data: the organisations and facilities of the two scenarios, generated facilities across provinces, and demo
-users. Everything goes through the same resolver and services as the web pages, so the demo shows real behaviour.
-
-Only the organisations and facilities of the scenario files are read here; their plans and đề án belong to the
-lifecycle and exchange features.
+"""Demo data: both scenario files (through the exchange importer), a demo programme, generated facilities across
+provinces, and demo users. Everything goes through the same services as the web pages, so the demo shows real
+behaviour.
 """
 
 from __future__ import annotations
@@ -19,20 +17,18 @@ from django.db import transaction
 from stdnum.vn import mst
 
 from khuyencong.accounts.models import Role, User, UserRole
+from khuyencong.exchange.importer import ImportReport, exchange_import
 from khuyencong.facilities.models import Facility, LegalForm, Trade
 from khuyencong.facilities.services import FacilityData, facility_create
-from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, AdminUnit, Level
-from khuyencong.geography.resolver import ResolvedPlace, resolve_place
+from khuyencong.geography.models import AdminUnit, Level
+from khuyencong.geography.resolver import ResolvedPlace
 from khuyencong.organizations.models import Organization
-from khuyencong.programs.models import Plan, Program
-from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
-from khuyencong.projects.models import Project, ProjectContent
-from khuyencong.projects.services import payment_record, project_create, project_record_event
+from khuyencong.programs.models import Program
+from khuyencong.programs.services import program_create
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCENARIOS = ["yen-bai-2022-h1.json", "bac-kan-2018-h1.json"]
 DEMO_PASSWORD = "khuyencong-demo-2026"  # noqa: S105 - published demo accounts, never in production
-SYSTEM_USERNAME = "system"
 
 
 @dataclass(frozen=True)
@@ -57,74 +53,26 @@ DEMO_USERS = [
 ]
 
 
-def system_user() -> User:
-    user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"first_name": "Hệ thống", "is_superuser": True, "is_active": True},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
-def _place(spec: dict[str, Any]) -> ResolvedPlace:
-    return resolve_place(
-        province=spec.get("province"),
-        district=spec.get("district"),
-        commune=spec.get("commune"),
-        on=datetime.date.fromisoformat(spec["as_of"]),
-        allow_district_fallback=True,
-    )
-
-
 def _document(name: str) -> dict[str, Any]:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-@transaction.atomic
-def load_scenario(name: str, *, actor: User) -> tuple[int, int]:
+def _import(name: str, parts: tuple[str, ...], *, actor: User) -> ImportReport:
+    """Part of a scenario file, through the same importer (and so the same services) as any exchange document."""
     document = _document(name)
-    orgs = 0
-    for spec in document["organizations"]:
-        if Organization.objects.filter(code=spec["code"]).exists():
-            continue
-        territory = _place(spec["place"]).unit if spec.get("place") else None
-        Organization.objects.create(
-            code=spec["code"],
-            name=spec["name"],
-            kind=spec["kind"],
-            territory=territory,
-            parent=Organization.objects.filter(code=spec.get("parent")).first(),
-            # Bodies of provinces merged on 01/07/2025 ceased with them.
-            valid_until=LAST_DAY_BEFORE_REFORM if territory is not None and not territory.is_current else None,
-        )
-        orgs += 1
-    facilities = 0
-    trades = {t.code: t for t in Trade.objects.all()}
-    for spec in document["facilities"]:
-        if Facility.objects.filter(code=spec["code"]).exists():
-            continue
-        place = _place(spec["place"])
-        facility_create(
-            actor=actor,
-            code=spec["code"],
-            confirm_duplicate=True,
-            data=FacilityData(
-                name=spec["name"],
-                legal_form=spec["legal_form"],
-                place=place,
-                tax_code=spec.get("tax_code"),
-                commune_as_written=spec["place"].get("commune", "") if place.commune is None else "",
-                trade=trades.get(spec.get("trade", "")),
-                trade_description="" if spec.get("trade") in trades else spec.get("trade", ""),
-                craft_village=spec.get("craft_village", ""),
-                women_owned=spec.get("women_owned", False),
-                ethnic_minority_owned=spec.get("ethnic_minority_owned", False),
-            ),
-        )
-        facilities += 1
-    return orgs, facilities
+    report = exchange_import(
+        {"format": document["format"], "version": document["version"], **{k: document.get(k, []) for k in parts}},
+        actor=actor,
+    )
+    if not report.ok:
+        raise RuntimeError(f"{name}:\n" + "\n".join(str(issue) for issue in report.errors))
+    return report
+
+
+def load_scenario(name: str, *, actor: User) -> tuple[int, int]:
+    """The scenario's organisations and facilities; returns how many of each were added."""
+    report = _import(name, ("organizations", "facilities"), actor=actor)
+    return report.created["organizations"], report.created["facilities"]
 
 
 FAMILY_NAMES = [
@@ -252,88 +200,10 @@ def create_demo_users() -> list[DemoUser]:
     return DEMO_USERS
 
 
-@transaction.atomic
 def load_scenario_projects(name: str, *, actor: User) -> int:
-    """Plans, budgets, allocations and đề án of a scenario, every event replayed through the workflow services.
-
-    `actor` must be allowed to act for every organisation named (the system account): the events keep the
-    organisation that acted, as the file says."""
-    document = _document(name)
-    orgs = {o.code: o for o in Organization.objects.all()}
-    plans = {}
-    for spec in document["plans"]:
-        plan = Plan.objects.filter(code=spec["code"]).first()
-        if plan is None:
-            plan = plan_create(
-                actor=actor,
-                code=spec["code"],
-                year=spec["year"],
-                funding_source=spec["funding_source"],
-                owner=orgs[spec["owner"]],
-            )
-            for budget in spec.get("budget", []):
-                plan_budget_decide(
-                    plan=plan,
-                    actor=actor,
-                    on=datetime.date.fromisoformat(budget["on"]),
-                    kind=budget["kind"],
-                    amount=Decimal(budget["amount"]),
-                    decision=budget.get("decision", ""),
-                )
-            for allocation in spec.get("allocations", []):
-                plan_allocate(
-                    plan=plan,
-                    actor=actor,
-                    on=datetime.date.fromisoformat(allocation["on"]),
-                    to=orgs[allocation["to"]],
-                    amount=Decimal(allocation["amount"]),
-                )
-        plans[spec["code"]] = plan
-    contents = {c.code: c for c in ProjectContent.objects.all()}
-    created = 0
-    for spec in document["projects"]:
-        if Project.objects.filter(code=spec["code"]).exists():
-            continue
-        money = {k: Decimal(spec[k]) for k in ("total_cost", "support_requested", "counterpart") if k in spec}
-        project = project_create(
-            actor=actor,
-            code=spec["code"],
-            title=spec["title"],
-            plan=plans[spec["plan"]],
-            content=contents[spec["content"]],
-            kind=spec["kind"],
-            implementer=orgs[spec["implementer"]],
-            beneficiaries=Facility.objects.filter(code__in=spec.get("beneficiaries", [])),
-            round=spec.get("round"),
-            **money,
-        )
-        events = [(datetime.date.fromisoformat(e["on"]), "event", e) for e in spec.get("events", [])]
-        payments = [(datetime.date.fromisoformat(p["on"]), "payment", p) for p in spec.get("payments", [])]
-        # Payments fall between events; on one day, the events (the contract) come first.
-        for day, what, item in sorted(events + payments, key=lambda x: (x[0], x[1] == "payment")):
-            if what == "event":
-                project_record_event(
-                    project=project,
-                    actor=actor,
-                    action=item["action"],
-                    on=day,
-                    organization=orgs[item["by"]],
-                    amount=Decimal(item["amount"]) if "amount" in item else None,
-                    percent=Decimal(str(item["percent"])) if "percent" in item else None,
-                    note=item.get("note", ""),
-                    document=item.get("document", ""),
-                )
-            else:
-                payment_record(
-                    project=project,
-                    actor=actor,
-                    on=day,
-                    kind=item["kind"],
-                    amount=Decimal(item["amount"]),
-                    document=item.get("document", ""),
-                )
-        created += 1
-    return created
+    """The scenario's programmes, plans (budgets, allocations), đề án (events, payments, results) and consulting
+    figures; returns how many đề án were added."""
+    return _import(name, ("programs", "plans", "projects", "consulting"), actor=actor).created["projects"]
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from khuyencong.demo.loading import system_user
+from khuyencong.accounts.services import system_user
 from khuyencong.geography.models import AdminUnit
 
 from .exporter import exchange_export

@@ -244,11 +244,9 @@ def project_report_progress(
     return project_record_event(project=project, actor=actor, action=Action.PROGRESS, on=on, percent=percent, note=note)
 
 
-def payments_net(project: Project, *, until: datetime.date | None = None) -> Decimal:
+def payments_net(project: Project) -> Decimal:
     """Advances and payments less refunds."""
     payments = project.payments.all()
-    if until is not None:
-        payments = payments.filter(on__lte=until)
     out = payments.exclude(kind=PaymentKind.REFUND).aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     back = payments.filter(kind=PaymentKind.REFUND).aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     return out - back

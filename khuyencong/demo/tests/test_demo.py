@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from khuyencong.accounts.models import User
+from khuyencong.accounts.services import system_user
 from khuyencong.audit.models import AuditEntry
-from khuyencong.demo.loading import create_demo_users, generate_facilities, load_scenario, system_user
+from khuyencong.demo.loading import create_demo_users, generate_facilities, load_scenario
 from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
 

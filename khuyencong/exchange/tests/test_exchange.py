@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from khuyencong.demo.loading import DATA_DIR, system_user
+from khuyencong.accounts.services import system_user
+from khuyencong.demo.loading import DATA_DIR
 from khuyencong.exchange.exporter import exchange_export
 from khuyencong.exchange.importer import exchange_import, import_file
 from khuyencong.facilities.models import Facility

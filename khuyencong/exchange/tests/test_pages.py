@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
-from khuyencong.demo.loading import DATA_DIR, system_user
+from khuyencong.accounts.services import system_user
+from khuyencong.demo.loading import DATA_DIR
 from khuyencong.exchange.importer import exchange_import
 from khuyencong.projects.models import Project
 

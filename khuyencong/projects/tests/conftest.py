@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from khuyencong.demo.loading import load_scenario, load_scenario_projects, system_user
+from khuyencong.accounts.services import system_user
+from khuyencong.demo.loading import load_scenario, load_scenario_projects
 
 
 @pytest.fixture

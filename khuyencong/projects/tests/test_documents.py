@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from conftest import make_user
 from khuyencong.accounts.models import Role
-from khuyencong.demo.loading import load_scenario, load_scenario_projects, system_user
 from khuyencong.projects.documents import MAX_SIZE, document_attach
 from khuyencong.projects.models import Document, Project
 
@@ -30,9 +29,7 @@ def media(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def project() -> Project:
-    load_scenario("bac-kan-2018-h1.json", actor=system_user())
-    load_scenario_projects("bac-kan-2018-h1.json", actor=system_user())
+def project(bac_kan: None) -> Project:
     return Project.objects.get(code="BK-KCQG18-1")
 
 

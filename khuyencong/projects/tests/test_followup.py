@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role
-from khuyencong.demo.loading import load_demo_programs, system_user
+from khuyencong.accounts.services import system_user
+from khuyencong.demo.loading import load_demo_programs
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Project, Result

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from khuyencong.demo.loading import load_scenario, load_scenario_projects, system_user
+from khuyencong.accounts.services import system_user
+from khuyencong.demo.loading import load_scenario, load_scenario_projects
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_figures
 from khuyencong.projects.models import Project, ProjectKind

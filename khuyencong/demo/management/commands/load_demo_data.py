@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from khuyencong.accounts.services import system_user
 from khuyencong.demo.loading import (
     DEMO_PASSWORD,
     SCENARIOS,
@@ -13,7 +14,6 @@ from khuyencong.demo.loading import (
     load_demo_programs,
     load_scenario,
     load_scenario_projects,
-    system_user,
 )
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from khuyencong.demo.loading import system_user
+from khuyencong.accounts.services import system_user
 from khuyencong.exchange.importer import import_file
 
 MAX_BYTES = 50 * 1024 * 1024
