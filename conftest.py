@@ -142,6 +142,27 @@ def facility_rep(yen_bai_facility: Facility) -> User:
     return make_user("facility.rep", None, Role.FACILITY_REPRESENTATIVE, facility=yen_bai_facility)
 
 
+def _scenario(name: str) -> None:
+    from khuyencong.accounts.services import system_user
+    from khuyencong.demo.loading import load_scenario, load_scenario_projects
+
+    actor = system_user()
+    load_scenario(name, actor=actor)
+    load_scenario_projects(name, actor=actor)
+
+
+@pytest.fixture
+def bac_kan(db: None) -> None:
+    """The Bắc Kạn 2018 scenario: its organisations, facilities, plans and đề án, built through the services."""
+    _scenario("bac-kan-2018-h1.json")
+
+
+@pytest.fixture
+def yen_bai(db: None) -> None:
+    """The Yên Bái 2022 scenario (Yên Bái is part of Lào Cai since 01/07/2025)."""
+    _scenario("yen-bai-2022-h1.json")
+
+
 def client_for(user: User) -> Client:
     """A test client signed in as `user` (without the login form, which the browser tests cover)."""
     client = Client()

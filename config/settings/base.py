@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "khuyencong.core",
     "khuyencong.geography",
     "khuyencong.organizations",
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "khuyencong.projects",
     "khuyencong.consulting",
     "khuyencong.exchange",
+    "khuyencong.api",
     "khuyencong.web",
     "khuyencong.demo",
 ]
@@ -117,6 +123,43 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# API clients present a token (issued by `manage.py kc_api_token`), never a password: token authentication does not
+# call authenticate(), so it neither passes through nor weakens the axes login rate limit. Sessions let a signed-in
+# user try the API in the browser (with CSRF protection).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "khuyencong.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "khuyencong.api.exceptions.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khuyến công API",
+    "DESCRIPTION": "Cơ sở dữ liệu khuyến công: tổ chức, địa giới, cơ sở, kế hoạch, đề án, thanh toán, kết quả.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from the drf-spectacular-sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "khuyencong.organizations.models.OrganizationKind",
+        "UnitKindEnum": "khuyencong.geography.models.Kind",
+        "ProjectKindEnum": "khuyencong.projects.models.ProjectKind",
+        "PaymentKindEnum": "khuyencong.projects.models.PaymentKind",
+        "BudgetKindEnum": "khuyencong.programs.models.BudgetKind",
+        "StateEnum": "khuyencong.projects.workflow.State",
+    },
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

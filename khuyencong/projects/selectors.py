@@ -14,7 +14,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 
 from .models import Payment, PaymentKind, Project, ProjectEvent
-from .workflow import Action, Position, State, advance
+from .workflow import Action, Position, State, advance, allowed_actions
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,14 @@ def project_list_for_user(user: User | AnonymousUser) -> QuerySet[Project]:
     return access.projects_in_scope(user, Project.objects.all()).select_related(
         "plan", "content", "implementer", "province"
     )
+
+
+def project_actions_for(user: User | AnonymousUser, project: Project) -> list[Action]:
+    """The moves the workflow allows now that this user may take."""
+    position = Position(
+        State(project.state) if project.state else None, State(project.resume_to) if project.resume_to else None
+    )
+    return [a for a in allowed_actions(position) if access.can_act_on_project(user, project, a)]
 
 
 def project_get_for_user(user: User | AnonymousUser, pk: int) -> Project:

@@ -23,7 +23,7 @@ from . import rules, selectors, services
 from .documents import document_attach as attach
 from .forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ProjectFilterForm, ResultForm
 from .models import Project
-from .workflow import Action, Position, State, allowed_actions
+from .workflow import Action, State
 
 PAGE_SIZE = 50
 
@@ -36,9 +36,7 @@ def _get_or_404(request: HttpRequest, pk: int) -> Project:
 
 
 def actions_for(request: HttpRequest, project: Project) -> list[Action]:
-    """The moves the workflow allows now that this user may take."""
-    position = Position(State(project.state) if project.state else None)
-    return [a for a in allowed_actions(position) if access.can_act_on_project(request.user, project, a)]
+    return selectors.project_actions_for(request.user, project)
 
 
 @login_required

@@ -1,0 +1,27 @@
+"""Issues (or shows) the API token of a user, for a government system that connects on that user's behalf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rest_framework.authtoken.models import Token
+
+from khuyencong.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "In mã truy cập API (token) của một người dùng; --rotate để cấp mã mới và huỷ mã cũ."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--rotate", action="store_true", help="Huỷ mã cũ, cấp mã mới.")
+
+    def handle(self, *args: Any, username: str, rotate: bool, **options: Any) -> None:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"Không có người dùng đang hoạt động tên «{username}».")
+        if rotate:
+            Token.objects.filter(user=user).delete()
+        token, _ = Token.objects.get_or_create(user=user)
+        self.stdout.write(token.key)

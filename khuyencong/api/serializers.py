@@ -1,0 +1,274 @@
+"""What the API reads and writes. Field names follow the exchange format (docs/exchange-format.md), so that a record
+looks the same in a file and over the wire; records are named by their codes, never by database ids."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.facilities.models import Facility, LegalForm, Trade
+from khuyencong.geography.models import AdminUnit
+from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
+from khuyencong.projects.models import Indicator, Payment, PaymentKind, Project, ProjectEvent, Result
+from khuyencong.projects.workflow import Action
+
+from .fields import MoneyField
+
+
+def code_of(source: str | None = None) -> serializers.SlugRelatedField[Any]:
+    """A related record, named by its code."""
+    if source is None:
+        return serializers.SlugRelatedField(slug_field="code", read_only=True)
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, source=source)
+
+
+class UnitSerializer(serializers.ModelSerializer[AdminUnit]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    # DRF's Field has a `parent` attribute; the metaclass moves declared fields aside, so the name is free here.
+    parent = code_of()  # type: ignore[assignment]
+    current_province = code_of()
+
+    class Meta:
+        model = AdminUnit
+        fields = ["code", "name", "kind", "kind_label", "level", "era", "parent", "current_province", "path"]
+
+
+class UnitRefSerializer(serializers.ModelSerializer[AdminUnit]):
+    class Meta:
+        model = AdminUnit
+        fields = ["code", "name", "era"]
+
+
+class ResolveQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    province = serializers.CharField(max_length=100)
+    district = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    commune = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    on = serializers.DateField(required=False, help_text="Ngày của địa giới (mặc định: hôm nay).")
+
+
+class ResolvedPlaceSerializer(serializers.Serializer[Any]):
+    as_of = serializers.DateField()
+    province = UnitRefSerializer()
+    district = UnitRefSerializer(allow_null=True)
+    commune = UnitRefSerializer(allow_null=True)
+    current_province = UnitRefSerializer()
+    current_commune = UnitRefSerializer(allow_null=True)
+    path = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+    parent = code_of()  # type: ignore[assignment]
+    territory = UnitRefSerializer(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "kind", "level", "parent", "territory", "valid_until"]
+
+
+class PlaceSerializer(serializers.Serializer[dict[str, Any]]):
+    """A place as recorded: the units in force on `as_of` (districts exist only before 01/07/2025)."""
+
+    province = serializers.CharField(max_length=100)
+    district = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    commune = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    as_of = serializers.DateField(required=False)
+
+
+class FacilitySerializer(serializers.ModelSerializer[Facility]):
+    place = serializers.SerializerMethodField()
+    current_province = UnitRefSerializer(read_only=True)
+    current_commune = UnitRefSerializer(read_only=True)
+    trade = code_of()
+    annual_revenue = MoneyField(required=False, allow_null=True)
+
+    class Meta:
+        model = Facility
+        fields = [
+            "code", "name", "legal_form", "tax_code", "place", "current_province", "current_commune", "address",
+            "trade", "trade_description", "craft_village", "women_owned", "ethnic_minority_owned", "representative",
+            "phone", "email", "founded_year", "workers", "annual_revenue",
+        ]  # fmt: skip
+
+    def get_place(self, facility: Facility) -> dict[str, Any]:
+        return {
+            "province": facility.province.code,
+            "district": facility.district.code if facility.district else None,
+            "commune": facility.commune.code if facility.commune else facility.commune_as_written or None,
+            "as_of": facility.place_recorded_on.isoformat(),
+        }
+
+
+class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    """The fields a facility is registered or changed with; the service decides the rest (code, today's units)."""
+
+    code = serializers.CharField(max_length=40, required=False, help_text="Bỏ trống để hệ thống cấp mã.")
+    name = serializers.CharField(max_length=255)
+    legal_form = serializers.ChoiceField(choices=LegalForm.choices)
+    tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
+    place = PlaceSerializer()
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    trade = serializers.SlugRelatedField(
+        slug_field="code", queryset=Trade.objects.all(), required=False, allow_null=True
+    )
+    trade_description = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    craft_village = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    women_owned = serializers.BooleanField(required=False)
+    ethnic_minority_owned = serializers.BooleanField(required=False)
+    representative = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    founded_year = serializers.IntegerField(min_value=1800, max_value=2100, required=False, allow_null=True)
+    workers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    annual_revenue = MoneyField(required=False, allow_null=True)
+    confirm_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text="Xác nhận đăng ký dù đã có cơ sở cùng tên trong cùng xã."
+    )
+
+
+class BudgetSerializer(serializers.ModelSerializer[BudgetDecision]):
+    amount = MoneyField()
+
+    class Meta:
+        model = BudgetDecision
+        fields = ["on", "kind", "amount", "decision"]
+
+
+class AllocationSerializer(serializers.ModelSerializer[Allocation]):
+    to = code_of()
+    amount = MoneyField()
+
+    class Meta:
+        model = Allocation
+        fields = ["on", "to", "amount", "decision"]
+
+
+class PlanSerializer(serializers.ModelSerializer[Plan]):
+    owner = code_of()
+    program = code_of()
+    budget = BudgetSerializer(source="budget_decisions", many=True, read_only=True)
+    allocations = AllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["code", "year", "funding_source", "owner", "program", "budget", "allocations"]
+
+
+class ProgramSerializer(serializers.ModelSerializer[Program]):
+    territory = UnitRefSerializer(read_only=True)
+    targets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Program
+        fields = ["code", "name", "level", "territory", "start_year", "end_year", "targets"]
+
+    def get_targets(self, program: Program) -> list[dict[str, str]]:
+        return [{"indicator": t.indicator, "value": str(t.value), "unit": t.unit} for t in program.targets.all()]
+
+
+class EventSerializer(serializers.ModelSerializer[ProjectEvent]):
+    by = code_of(source="organization")
+    amount = MoneyField(allow_null=True)
+
+    class Meta:
+        model = ProjectEvent
+        fields = ["seq", "on", "action", "by", "amount", "percent", "note", "document", "state_after"]
+
+
+class PaymentSerializer(serializers.ModelSerializer[Payment]):
+    amount = MoneyField()
+
+    class Meta:
+        model = Payment
+        fields = ["on", "kind", "amount", "document"]
+
+
+class ResultSerializer(serializers.ModelSerializer[Result]):
+    class Meta:
+        model = Result
+        fields = ["indicator", "value", "on"]
+
+
+class ProjectSerializer(serializers.ModelSerializer[Project]):
+    plan = code_of()
+    funding_source = serializers.CharField(source="plan.funding_source", read_only=True)
+    year = serializers.IntegerField(source="plan.year", read_only=True)
+    content = code_of()
+    implementer = code_of()
+    beneficiaries = serializers.ManyRelatedField(child_relation=code_of())
+    province = UnitRefSerializer(read_only=True)
+    total_cost = MoneyField(allow_null=True)
+    support_requested = MoneyField(allow_null=True)
+    counterpart = MoneyField(allow_null=True)
+    support_appraised = MoneyField(allow_null=True)
+    support_approved = MoneyField(allow_null=True)
+    support_contracted = MoneyField(allow_null=True)
+    support_settled = MoneyField(allow_null=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "code", "title", "plan", "funding_source", "year", "content", "kind", "round", "implementer",
+            "beneficiaries", "province", "total_cost", "support_requested", "counterpart", "state", "percent",
+            "support_appraised", "support_approved", "support_contracted", "support_settled",
+        ]  # fmt: skip
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    events = EventSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+    results = ResultSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "events", "payments", "results", "allowed_actions"]
+
+    def get_allowed_actions(self, project: Project) -> list[str]:
+        return list(self.context.get("allowed_actions", []))
+
+
+def _not_future(day: datetime.date) -> None:
+    if day > timezone.localdate():
+        raise serializers.ValidationError("Ngày không thể ở tương lai.")
+
+
+class EventWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    action = serializers.ChoiceField(choices=Action.choices)
+    on = serializers.DateField(validators=[_not_future])
+    amount = MoneyField(required=False, allow_null=True)
+    percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    document = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class PaymentWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    on = serializers.DateField(validators=[_not_future])
+    kind = serializers.ChoiceField(choices=PaymentKind.choices)
+    amount = MoneyField()
+    document = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class ResultWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    indicator = serializers.ChoiceField(choices=Indicator.choices)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    on = serializers.DateField(validators=[_not_future])
+
+
+class ConsultingSerializer(serializers.ModelSerializer[ConsultingRecord]):
+    organization = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    revenue = MoneyField()
+    planned_revenue = MoneyField(required=False, allow_null=True)
+
+    class Meta:
+        model = ConsultingRecord
+        fields = ["code", "organization", "year", "period_end", "projects", "revenue", "planned_revenue"]
+        # The service corrects a record under the same code; uniqueness is not the serializer's to refuse.
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}

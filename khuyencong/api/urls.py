@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("geography/units", views.UnitViewSet, basename="unit")
+router.register("facilities", views.FacilityViewSet, basename="facility")
+router.register("programmes", views.ProgramViewSet, basename="programme")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("consulting", views.ConsultingViewSet, basename="consulting")
+
+urlpatterns = [
+    path("v1/geography/resolve/", views.ResolveView.as_view(), name="resolve"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,343 @@
+"""REST API v1. Thin adapters: every read goes through the same scoping selectors as the pages, every write through
+the same service functions, so that the API can do nothing a user could not do on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from khuyencong.accounts import access
+from khuyencong.accounts.models import User
+from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.consulting.services import consulting_record
+from khuyencong.facilities.models import Facility, LegalForm
+from khuyencong.facilities.selectors import FacilityFilters, facility_list_for_user
+from khuyencong.facilities.services import FacilityData, facility_create, facility_update
+from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.geography.resolver import ResolvedPlace, resolve_place
+from khuyencong.geography.selectors import unit_default_current_commune, unit_search
+from khuyencong.organizations.models import Organization, OrganizationKind, OrganizationLevel
+from khuyencong.programs.models import FundingSource, Plan, Program
+from khuyencong.programs.selectors import plan_list_for_user, program_list_for_user
+from khuyencong.projects import selectors as project_selectors
+from khuyencong.projects import services as project_services
+from khuyencong.projects.models import Project
+from khuyencong.projects.workflow import State
+
+from . import serializers as s
+
+CODE = "[^/]+"
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User), "every API view requires authentication"
+    return user
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
+    level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
+    province = django_filters.CharFilter(field_name="territory__current_province__code", label="Mã tỉnh hiện nay")
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "level", "province"]
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet[Organization]):
+    """Reference data: the bodies of the khuyến công system (Bộ, Cục, TTKC, Sở, UBND …)."""
+
+    queryset = Organization.objects.select_related("parent", "territory").order_by("code")
+    serializer_class = s.OrganizationSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    filterset_class = OrganizationFilter
+
+
+class UnitFilter(django_filters.FilterSet):
+    era = django_filters.ChoiceFilter(choices=Era.choices)
+    level = django_filters.TypedChoiceFilter(choices=Level.choices, coerce=int)
+    parent = django_filters.CharFilter(field_name="parent__code", label="Mã đơn vị cấp trên")
+
+    class Meta:
+        model = AdminUnit
+        fields = ["era", "level", "parent"]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("q", str, description="Tìm theo tên, không phân biệt dấu")])
+)
+class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[AdminUnit]):
+    """Administrative units of both generations: before and after the reform of 01/07/2025."""
+
+    serializer_class = s.UnitSerializer
+    filterset_class = UnitFilter
+
+    def get_queryset(self) -> QuerySet[AdminUnit]:
+        query = self.request.query_params.get("q", "").strip()
+        units = unit_search(query, limit=200) if query else AdminUnit.objects.order_by("era", "level", "code")
+        return units.select_related("parent__parent", "current_province")
+
+    def filter_queryset(self, queryset: QuerySet[AdminUnit, Any]) -> QuerySet[AdminUnit, Any]:
+        # unit_search slices its result; filters must go first, on the plain queryset.
+        if self.request.query_params.get("q", "").strip():
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+class ResolveView(APIView):
+    """Resolves a place written as on a record of a given date: codes or names, diacritics and case ignored."""
+
+    @extend_schema(parameters=[s.ResolveQuerySerializer], responses=s.ResolvedPlaceSerializer)
+    def get(self, request: Request) -> Response:
+        query = s.ResolveQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        place = resolve_place(
+            province=data["province"], district=data.get("district"), commune=data.get("commune"), on=data.get("on")
+        )
+        return Response(s.ResolvedPlaceSerializer(_resolved(place)).data)
+
+
+def _resolved(place: ResolvedPlace) -> dict[str, Any]:
+    unit = place.unit
+    return {
+        "as_of": place.as_of,
+        "province": place.province,
+        "district": place.district,
+        "commune": place.commune,
+        "current_province": unit.current_province,
+        "current_commune": unit_default_current_commune(place.commune) if place.commune else None,
+        "path": unit.path_on(place.as_of),
+        "warnings": place.warnings,
+    }
+
+
+FACILITY_PARAMETERS = [
+    OpenApiParameter("q", str, description="Tìm theo tên, mã, MST, địa chỉ; không phân biệt dấu"),
+    OpenApiParameter("province", str, description="Mã tỉnh (hiện nay, hoặc trước 2025 với era=2025-pre)"),
+    OpenApiParameter("era", str, enum=Era.values, description="Thế hệ địa giới của mã tỉnh (mặc định: hiện nay)"),
+    OpenApiParameter("legal_form", str, enum=LegalForm.values),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=FACILITY_PARAMETERS))
+class FacilityViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Facility]
+):
+    """Rural industrial facilities in the user's territory."""
+
+    serializer_class = s.FacilitySerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Facility]:
+        params = self.request.query_params
+        province = None
+        if params.get("province"):
+            era = params.get("era") or Era.FROM_2025
+            province = AdminUnit.objects.filter(era=era, level=Level.PROVINCE, code=params["province"]).first()
+            if province is None:
+                return Facility.objects.none()
+        filters = FacilityFilters(
+            query=params.get("q", "")[:200], province=province, legal_form=params.get("legal_form", "")
+        )
+        return facility_list_for_user(self.request.user, filters)
+
+    def get_object(self) -> Facility:
+        found = facility_list_for_user(self.request.user).filter(code=self.kwargs["code"]).first()
+        if found is None:
+            raise Http404
+        return found
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return s.FacilityWriteSerializer if self.action in ("create", "partial_update") else s.FacilitySerializer
+
+    @extend_schema(request=s.FacilityWriteSerializer, responses={201: s.FacilitySerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        write = s.FacilityWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data = dict(write.validated_data)
+        code, confirm = data.pop("code", None), data.pop("confirm_duplicate")
+        facility = facility_create(
+            actor=_user(request), data=_facility_data(data), code=code, confirm_duplicate=confirm
+        )
+        return Response(s.FacilitySerializer(facility).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FacilityWriteSerializer, responses=s.FacilitySerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        facility = self.get_object()
+        write = s.FacilityWriteSerializer(data=request.data, partial=True)
+        write.is_valid(raise_exception=True)
+        data = {**_facility_fields(facility), **write.validated_data}
+        data.pop("code", None)
+        confirm = data.pop("confirm_duplicate", False)
+        updated = facility_update(facility=facility, actor=_user(request), data=_facility_data(data),
+                                  confirm_duplicate=confirm)  # fmt: skip
+        return Response(s.FacilitySerializer(updated).data)
+
+
+def _facility_fields(facility: Facility) -> dict[str, Any]:
+    fields = {name: getattr(facility, name) for name in FacilityData.__dataclass_fields__ if name != "place"}
+    fields["place"] = {
+        "province": facility.province.code,
+        "district": facility.district.code if facility.district else "",
+        "commune": facility.commune.code if facility.commune else "",
+        "as_of": facility.place_recorded_on,
+    }
+    return fields
+
+
+def _facility_data(data: dict[str, Any]) -> FacilityData:
+    spec = data.pop("place")
+    place = resolve_place(
+        province=spec["province"], district=spec.get("district"), commune=spec.get("commune"), on=spec.get("as_of")
+    )
+    return FacilityData(place=place, **data)
+
+
+class PlanFilter(django_filters.FilterSet):
+    funding_source = django_filters.ChoiceFilter(choices=FundingSource.choices)
+
+    class Meta:
+        model = Plan
+        fields = ["year", "funding_source"]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+    """Annual plans: national plans are visible to all, a provincial plan within its province."""
+
+    serializer_class = s.PlanSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    filterset_class = PlanFilter
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return (
+            plan_list_for_user(self.request.user)
+            .select_related("owner", "program")
+            .prefetch_related("budget_decisions", "allocations__to")
+            .order_by("year", "code")
+        )
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet[Program]):
+    serializer_class = s.ProgramSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+
+    def get_queryset(self) -> QuerySet[Program]:
+        return program_list_for_user(self.request.user).select_related("territory").prefetch_related("targets")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="plan__year")
+    funding_source = django_filters.ChoiceFilter(field_name="plan__funding_source", choices=FundingSource.choices)
+    state = django_filters.ChoiceFilter(choices=State.choices)
+    province = django_filters.CharFilter(field_name="province__code", label="Mã tỉnh hiện nay")
+    content = django_filters.CharFilter(field_name="content__code")
+    implementer = django_filters.CharFilter(field_name="implementer__code")
+    plan = django_filters.CharFilter(field_name="plan__code")
+
+    class Meta:
+        model = Project
+        fields = ["year", "funding_source", "state", "province", "content", "implementer", "plan", "round", "kind"]
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet[Project]):
+    """Đề án khuyến công. Workflow steps, payments and results are written through the same services as the pages,
+    with the same rules: who may act, the allowed moves, the dates, the money limits and the legal caps."""
+
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    filterset_class = ProjectFilter
+
+    def get_queryset(self) -> QuerySet[Project]:
+        projects = project_selectors.project_list_for_user(self.request.user).prefetch_related("beneficiaries")
+        if self.action != "list":
+            projects = projects.prefetch_related("events__organization", "payments", "results")
+        return projects.order_by("plan__year", "code")
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return s.ProjectSerializer if self.action == "list" else s.ProjectDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if self.action == "retrieve":
+            context["allowed_actions"] = self._allowed(self.get_object())
+        return context
+
+    def _allowed(self, project: Project) -> list[str]:
+        return [a.value for a in project_selectors.project_actions_for(self.request.user, project)]
+
+    def _detail(self, project: Project, code: int = status.HTTP_201_CREATED) -> Response:
+        fresh = self.get_queryset().get(pk=project.pk)
+        body = s.ProjectDetailSerializer(fresh, context={"allowed_actions": self._allowed(fresh)}).data
+        return Response(body, status=code)
+
+    @extend_schema(request=s.EventWriteSerializer, responses={201: s.ProjectDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def events(self, request: Request, code: str) -> Response:
+        """Records one workflow step (submit, appraise, approve, contract, progress, stop …)."""
+        project = self.get_object()
+        write = s.EventWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        project_services.project_record_event(project=project, actor=_user(request), **write.validated_data)
+        return self._detail(project)
+
+    @extend_schema(request=s.PaymentWriteSerializer, responses={201: s.ProjectDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def payments(self, request: Request, code: str) -> Response:
+        """Records an advance, a payment or a refund."""
+        project = self.get_object()
+        write = s.PaymentWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        project_services.payment_record(project=project, actor=_user(request), **write.validated_data)
+        return self._detail(project)
+
+    @extend_schema(request=s.ResultWriteSerializer, responses={201: s.ProjectDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def results(self, request: Request, code: str) -> Response:
+        """Records a result indicator (facilities supported, trainees, machines …)."""
+        project = self.get_object()
+        write = s.ResultWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        project_services.result_record(project=project, actor=_user(request), **write.validated_data)
+        return self._detail(project)
+
+
+class ConsultingFilter(django_filters.FilterSet):
+    organization = django_filters.CharFilter(field_name="organization__code")
+
+    class Meta:
+        model = ConsultingRecord
+        fields = ["year", "organization"]
+
+
+class ConsultingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ConsultingRecord]):
+    """Industrial development consulting (TVPTCN) figures of the centres, as of a date."""
+
+    serializer_class = s.ConsultingSerializer
+    filterset_class = ConsultingFilter
+
+    def get_queryset(self) -> QuerySet[ConsultingRecord]:
+        records = access.organizations_in_scope(self.request.user, ConsultingRecord.objects.all())
+        return records.select_related("organization").order_by("year", "code")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        write = s.ConsultingSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        record = consulting_record(actor=_user(request), **write.validated_data)
+        return Response(s.ConsultingSerializer(record).data, status=status.HTTP_201_CREATED)
