@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "khuyencong.projects",
     "khuyencong.consulting",
     "khuyencong.exchange",
+    "khuyencong.reports",
     "khuyencong.api",
     "khuyencong.web",
     "khuyencong.demo",
@@ -185,5 +186,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools narrate every layout step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }

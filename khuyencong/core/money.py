@@ -75,6 +75,14 @@ def _parse_text(original: str) -> Decimal:
     previous: Decimal | None = None
     for index, (number, unit) in enumerate(terms):
         if not unit:
+            # "234 nghìn 567": exactly three digits after nghìn can only be the units; "1 nghìn 5" could be 1.500.
+            if (
+                index > 0
+                and index == len(terms) - 1
+                and terms[index - 1][1] == "nghìn"
+                and re.fullmatch(r"\d{3}", number)
+            ):
+                return total + Decimal(number)
             if index > 0:
                 raise MoneyError(
                     f"«{original}»: «{number}» đứng sau {terms[index - 1][1]} mà không ghi đơn vị; "

@@ -81,6 +81,16 @@ class Project(models.Model):
         AdminUnit, verbose_name=_("tỉnh"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
     )
 
+    # The province as written when the đề án was recorded (Yên Bái in 2022), for reports "as recorded".
+    recorded_province = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("tỉnh (khi ghi nhận)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recorded_projects",
+    )
+
     state = models.CharField(_("trạng thái"), max_length=24, choices=State.choices, null=True, blank=True)
     resume_to = models.CharField(max_length=24, choices=State.choices, null=True, blank=True, editable=False)
     percent = models.DecimalField(_("khối lượng hoàn thành (%)"), null=True, blank=True, **PERCENT)  # type: ignore[arg-type]

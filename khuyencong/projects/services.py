@@ -17,6 +17,7 @@ from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.numbers import format_money
 from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import Level
 from khuyencong.organizations.models import Organization, OrganizationLevel
 from khuyencong.programs.models import Plan
 
@@ -27,13 +28,20 @@ from .workflow import FORWARDED_SOURCES, Action, Position, State, TransitionNotA
 PAYABLE = {State.CONTRACTED, State.IN_PROGRESS, State.ACCEPTED, State.LIQUIDATED, State.ADJUSTMENT_REQUESTED}
 
 
-def _project_province(implementer: Organization, beneficiaries: Iterable[Facility]) -> int | None:
+def project_provinces(implementer: Organization, beneficiaries: Iterable[Facility]) -> tuple[int | None, int | None]:
+    """(today's province, the province as recorded): a local implementer's, else the beneficiaries' if shared."""
     if implementer.level in (OrganizationLevel.PROVINCE, OrganizationLevel.DISTRICT, OrganizationLevel.COMMUNE):
         territory = implementer.territory
         if territory is not None:
-            return territory.current_province_id or territory.pk
-    provinces = {f.current_province_id for f in beneficiaries}
-    return provinces.pop() if len(provinces) == 1 else None
+            province = territory if territory.level == Level.PROVINCE else territory.ancestors()[-1]
+            return territory.current_province_id or territory.pk, province.pk
+    beneficiaries = list(beneficiaries)
+    today = {f.current_province_id for f in beneficiaries}
+    recorded = {f.province_id for f in beneficiaries}
+    return (
+        today.pop() if len(today) == 1 else None,
+        recorded.pop() if len(recorded) == 1 else None,
+    )
 
 
 @transaction.atomic
@@ -56,8 +64,8 @@ def project_create(
     project = Project(
         code=code, title=title, plan=plan, content=content, kind=kind, round=round, implementer=implementer,
         total_cost=total_cost, support_requested=support_requested, counterpart=counterpart,
-        province_id=_project_province(implementer, beneficiaries),
     )  # fmt: skip
+    project.province_id, project.recorded_province_id = project_provinces(implementer, beneficiaries)
     if not access.can_create_project(actor, implementer=implementer, province_id=project.province_id):
         raise PermissionDenied("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này.")
     errors: dict[str, str] = {}
@@ -72,7 +80,7 @@ def project_create(
         )
     if errors:
         raise ValidationError(errors)
-    project.full_clean(exclude=["province"])
+    project.full_clean(exclude=["province", "recorded_province"])
     project.save()
     project.beneficiaries.set(beneficiaries)
     audit_entry_write(

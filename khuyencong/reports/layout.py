@@ -1,0 +1,65 @@
+"""A report laid out as titled tables, the one shape every format renders: the page, the Excel file and the PDF show
+the same cells, so that a figure read from any of them is the figure in the JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from khuyencong.core.numbers import format_money_compact, format_number, format_percent
+
+
+class Col(StrEnum):
+    TEXT = "text"
+    COUNT = "count"
+    MONEY = "money"
+    PERCENT = "percent"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: Col = Col.TEXT
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    # Optional link per row (drill-through to the records behind it), shown on screen only.
+    links: list[str | None] = field(default_factory=list)
+    note: str = ""
+    total_rows: frozenset[int] = frozenset()
+
+
+@dataclass
+class Section:
+    title: str
+    tables: list[Table]
+    text: list[str] = field(default_factory=list)
+
+
+def cell_text(value: Any, kind: Col) -> str:
+    if value is None or value == "":
+        return "—" if kind != Col.TEXT else ""
+    if kind == Col.MONEY:
+        return format_number(Decimal(value), places=0)
+    if kind == Col.COUNT:
+        return format_number(Decimal(value))
+    if kind == Col.PERCENT:
+        return format_percent(Decimal(value))
+    return str(value)
+
+
+def percent_of(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:
+    """part ÷ whole × 100 to one decimal, or None when the whole is zero or unknown (a rate of nothing is not 0%)."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def say_money(value: int | None) -> str:
+    return format_money_compact(value) if value is not None else "—"

@@ -1,0 +1,86 @@
+"""kc_report KIND: a report from the records, as JSON on standard output by default."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from khuyencong.geography.resolver import PlaceError
+from khuyencong.reports.periods import Period
+from khuyencong.reports.render import FORMATS, render
+from khuyencong.reports.scope import Geography, resolve_scope
+from khuyencong.reports.selectors import KINDS, report_build
+
+
+def _date(text: str) -> datetime.date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise CommandError(f"Ngày «{text}» không hợp lệ; viết YYYY-MM-DD hoặc dd/mm/yyyy.")
+
+
+class Command(BaseCommand):
+    help = "Lập báo cáo khuyến công từ dữ liệu: provincial, national, regional, programme."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("--province", action="append", default=[], help="Tỉnh (tên hoặc mã); lặp lại để gộp.")
+        parser.add_argument("--region", help="Vùng khuyến công (mã, ví dụ north, south).")
+        parser.add_argument("--program", help="Mã chương trình khuyến công (báo cáo programme).")
+        parser.add_argument("--plan", help="Mã kế hoạch (báo cáo national; mặc định: các kế hoạch trung ương của năm).")
+        parser.add_argument("--year", type=int, help="Năm báo cáo (cả năm, hoặc --months đầu năm).")
+        parser.add_argument("--months", type=int, help="Số tháng đầu năm: 6, 9 … (cùng --year).")
+        parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="Quý (cùng --year).")
+        parser.add_argument("--from", dest="start", help="Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy).")
+        parser.add_argument("--to", dest="end", help="Đến ngày.")
+        parser.add_argument("--as-of", dest="as_of", help="Số liệu tính đến ngày (mặc định: ngày cuối kỳ).")
+        parser.add_argument("--geography", choices=[g.value for g in Geography], default=Geography.RECORDED.value)
+        parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument("--output", help="Ghi ra tệp thay vì màn hình.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        period = self._period(options)
+        try:
+            scope = resolve_scope(
+                provinces=options["province"],
+                region=options["region"],
+                geography=Geography(options["geography"]),
+                on=period.as_of,
+            )
+            built = report_build(options["kind"], scope, period, program=options["program"], plan=options["plan"])
+        except PlaceError as error:
+            raise CommandError(f"--province: {error.message}") from error
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        content = render(options["format"], built.data, built.sections, built.document)
+        if options["output"]:
+            with open(options["output"], "wb") as handle:
+                handle.write(content)
+            self.stderr.write(f"Đã ghi {options['output']} ({len(content):,} byte).")
+        elif options["format"] in ("xlsx", "pdf"):
+            raise CommandError(f"Định dạng {options['format']} là tệp nhị phân: hãy ghi --output TỆP.")
+        else:
+            sys.stdout.flush()
+            self.stdout.write(content.decode(), ending="")
+
+    def _period(self, options: dict[str, Any]) -> Period:
+        as_of = _date(options["as_of"]) if options["as_of"] else None
+        try:
+            if options["start"] or options["end"]:
+                if not (options["start"] and options["end"]):
+                    raise CommandError("--from và --to phải đi cùng nhau.")
+                if options["year"]:
+                    raise CommandError("Chọn --year hoặc --from/--to, không cả hai.")
+                return Period.of(_date(options["start"]), _date(options["end"]), as_of=as_of)
+            if not options["year"]:
+                raise CommandError("Cần kỳ báo cáo: --year Y [--months M | --quarter Q] hoặc --from D --to D.")
+            if options["quarter"]:
+                return Period.quarter(options["year"], options["quarter"], as_of=as_of)
+            return Period.year(options["year"], months=options["months"] or 12, as_of=as_of)
+        except ValueError as error:
+            raise CommandError(str(error)) from error

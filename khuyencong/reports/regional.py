@@ -1,0 +1,185 @@
+"""Totals over a region or a list of provinces (seed 003): plan, implemented and its share of the plan, the same
+figures a year earlier, results by indicator, and the centres' consulting work."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.programs.models import Allocation, BudgetDecision, Plan
+from khuyencong.projects.models import Indicator, Project, Result
+
+from .facts import project_facts
+from .layout import Col, Column, Section, Table, percent_of, say_money
+from .periods import Period
+from .provincial import period_json
+from .scope import Geography, ReportScope
+
+# Indicators counted once per facility, whatever the number of đề án (Circular 36/2013 report forms keep
+# "cơ sở" and "lượt cơ sở" apart): a facility at three fairs is one facility and three facility-times.
+DISTINCT = {Indicator.FACILITIES_SUPPORTED}
+
+
+def _territory_q(scope: ReportScope, prefix: str) -> Q:
+    """Bodies whose territory lies in the scope's provinces (either generation of unit, as the scope says)."""
+    if scope.national:
+        return Q()
+    ids = [p.pk for p in scope.provinces]
+    if scope.geography == Geography.CURRENT:
+        return (
+            Q(**{f"{prefix}territory__current_province__in": ids})
+            | Q(**{f"{prefix}territory__in": ids})
+            | Q(**{f"{prefix}territory__parent__current_province__in": ids})
+        )
+    return Q(**{f"{prefix}territory__in": ids}) | Q(**{f"{prefix}territory__parent__in": ids})
+
+
+def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
+    """The year's plan for the scope: the budgets in force of the local plans, plus what national plans allocated to
+    the scope's own bodies (a national centre's share is not a province's)."""
+    local = Plan.objects.filter(_territory_q(scope, "owner__"), year=year, owner__territory__isnull=False)
+    total = Decimal(0)
+    for plan in local:
+        decision = BudgetDecision.objects.filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
+        total += decision.amount if decision else Decimal(0)
+    national = Allocation.objects.filter(
+        _territory_q(scope, "to__"), plan__year=year, plan__owner__territory__isnull=True, on__lte=day,
+        to__territory__isnull=False,
+    )  # fmt: skip
+    total += national.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
+    return total
+
+
+def implemented(scope: ReportScope, period: Period) -> Decimal:
+    """Disbursed (advances and payments less refunds) within the period on the đề án of the period's plans."""
+    facts = project_facts(scope.projects(Project.objects.filter(plan__year=period.plan_year)), period.as_of)
+    return sum((f.disbursed(period.start, period.until) for f in facts), Decimal(0))
+
+
+def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
+    """Result indicators recorded on these đề án within the dates, summed; distinct-facility indicators count each
+    facility once across đề án."""
+    rows = list(
+        Result.objects.filter(project__in=projects, on__gte=start, on__lte=end).values_list(
+            "project_id", "indicator", "value"
+        )
+    )
+    beneficiaries: dict[int, set[int]] = defaultdict(set)
+    for pk, facility in Project.beneficiaries.through.objects.filter(
+        project_id__in={pk for pk, _, _ in rows}
+    ).values_list("project_id", "facility_id"):
+        beneficiaries[pk].add(facility)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    facilities: dict[str, set[int]] = defaultdict(set)
+    for pk, indicator, value in rows:
+        totals[indicator] += value
+        facilities[indicator] |= beneficiaries.get(pk, set())
+    for indicator in DISTINCT:
+        if facilities[indicator]:
+            # Recorded per đề án; across đề án the same facility counts once.
+            totals[indicator] = Decimal(len(facilities[indicator]))
+    return dict(totals)
+
+
+def results(scope: ReportScope, period: Period) -> list[dict[str, Any]]:
+    totals = indicator_totals(scope.projects(Project.objects.all()), period.start, period.until)
+    out = [
+        {"indicator": indicator.value, "label": str(indicator.label), "value": _plain(totals[indicator.value])}
+        for indicator in Indicator
+        if indicator.value in totals
+    ]
+    trainees = totals.get(Indicator.TRAINEES)
+    if trainees:
+        employed = totals.get(Indicator.TRAINEES_EMPLOYED, Decimal(0))
+        out.append({"indicator": "trainees_employed_percent", "label": "Tỷ lệ học viên có việc làm sau đào tạo (%)",
+                    "value": str(percent_of(employed, trainees))})  # fmt: skip
+    return out
+
+
+def consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
+    """Each centre's latest figures of the year up to the report date, summed."""
+    records = ConsultingRecord.objects.filter(
+        _territory_q(scope, "organization__"), year=period.plan_year, period_end__lte=period.as_of
+    ).order_by("organization", "-period_end")
+    latest: dict[int, ConsultingRecord] = {}
+    for record in records:
+        latest.setdefault(record.organization_id, record)
+    return {
+        "units": len(latest),
+        "projects": sum(r.projects for r in latest.values()),
+        "revenue": int(sum((r.revenue for r in latest.values()), Decimal(0))),
+    }
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
+    previous = period.previous_year()
+    plan = plan_amount(scope, period.plan_year, period.as_of)
+    plan_before = plan_amount(scope, previous.plan_year, previous.as_of)
+    done = implemented(scope, period)
+    done_before = implemented(scope, previous)
+    return {
+        "kind": "regional",
+        "title": f"Báo cáo kết quả hoạt động khuyến công {period.label}",
+        "scope": scope.as_json(),
+        "period": period_json(period),
+        "previous_period": period_json(previous),
+        "plan": int(plan),
+        "plan_previous": int(plan_before),
+        "plan_change_percent": _change(plan, plan_before),
+        "implemented": int(done),
+        "implemented_percent_of_plan": _str(percent_of(done, plan)),
+        "implemented_previous": int(done_before),
+        "implemented_change_percent": _change(done, done_before),
+        "results": results(scope, period),
+        "consulting": consulting(scope, period),
+    }
+
+
+def _change(now: Decimal, before: Decimal) -> str | None:
+    """How much higher (or lower, negative) than a year earlier, in %."""
+    if not before:
+        return None
+    return str(((now - before) * 100 / before).quantize(Decimal("0.1")))
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def regional_sections(report: dict[str, Any]) -> list[Section]:
+    money = Table(
+        "Kinh phí",
+        [Column("Chỉ tiêu"), Column("Kỳ báo cáo", Col.MONEY), Column("Cùng kỳ năm trước", Col.MONEY),
+         Column("Tăng/giảm", Col.PERCENT)],
+    )  # fmt: skip
+    money.rows += [
+        ["Kế hoạch kinh phí năm (đồng)", report["plan"], report["plan_previous"], report["plan_change_percent"]],
+        ["Kinh phí đã thực hiện (đồng)", report["implemented"], report["implemented_previous"],
+         report["implemented_change_percent"]],
+    ]  # fmt: skip
+    share = Table("Tỷ lệ thực hiện", [Column("Chỉ tiêu"), Column("Tỷ lệ", Col.PERCENT)])
+    share.rows.append(["Đã thực hiện so với kế hoạch năm", report["implemented_percent_of_plan"]])
+    results_table = Table("Kết quả", [Column("Chỉ tiêu"), Column("Giá trị")])
+    for row in report["results"]:
+        results_table.rows.append([row["label"], row["value"].replace(".", ",")])
+    advice = report["consulting"]
+    consulting_table = Table(
+        "Tư vấn phát triển công nghiệp",
+        [Column("Số đơn vị", Col.COUNT), Column("Số dự án tư vấn", Col.COUNT), Column("Doanh thu (đồng)", Col.MONEY)],
+    )
+    consulting_table.rows.append([advice["units"], advice["projects"], advice["revenue"]])
+    text = [
+        f"Tổng kế hoạch kinh phí khuyến công {say_money(report['plan'])}; "
+        f"đã thực hiện {say_money(report['implemented'])}."
+    ]
+    tables = [money, share, results_table, consulting_table]
+    return [Section(report["scope"]["name"], [t for t in tables if t.rows], text)]
