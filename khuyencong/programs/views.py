@@ -42,7 +42,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             return redirect("programs:detail", pk=created.pk)
     plans = [(plan, selectors.plan_figures(plan, day)) for plan in selectors.plan_list_for_user(user)]
     status = 400 if form.errors else 200
-    return render(request, "programs/plan_list.html", {"plans": plans, "as_of": day, "form": form}, status=status)
+    can_create = user.is_superuser or user.has_role(*access.PLAN_ROLES)
+    context = {"plans": plans, "as_of": day, "form": form if can_create else None}
+    return render(request, "programs/plan_list.html", context, status=status)
 
 
 def _get_or_404(request: HttpRequest, pk: int) -> Plan:

@@ -29,10 +29,17 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
-    # Optional link per row (drill-through to the records behind it), shown on screen only.
+    # Per row, where its figure comes from (shown on screen as a link): "figure:<path in the report's JSON>" for the
+    # đề án behind a number, "project:<code>" for one đề án.
     links: list[str | None] = field(default_factory=list)
     note: str = ""
     total_rows: frozenset[int] = frozenset()
+
+    def add(self, row: list[Any], link: str | None = None, *, total: bool = False) -> None:
+        if total:
+            self.total_rows = self.total_rows | {len(self.rows)}
+        self.links += [None] * (len(self.rows) - len(self.links)) + [link]
+        self.rows.append(row)
 
 
 @dataclass

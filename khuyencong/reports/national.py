@@ -74,6 +74,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
                 "disbursed": int(disbursed),
                 "disbursed_projects": paid_projects,
                 "disbursed_percent": _str(percent_of(disbursed, assigned)),
+                "codes": sorted(f.code for f in group),
             }
         )
     support = sum((f.support_on(day) or Decimal(0) for f in approved), Decimal(0))
@@ -87,6 +88,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         "tasks": len([f for f in approved if f.kind == ProjectKind.TASK]),
         "provinces": len(provinces),
         "support_approved": int(support),
+        "codes": sorted(f.code for f in approved),
         "allocated": int(allocated),
         "allocated_percent": _str(percent_of(allocated, budget)),
         "disbursed": disbursed_total,
@@ -101,7 +103,7 @@ def _str(value: Decimal | None) -> str | None:
 
 def national_sections(report: dict[str, Any]) -> list[Section]:
     sections = []
-    for plan in report["plans"]:
+    for number, plan in enumerate(report["plans"]):
         summary = Table(
             "Tổng hợp",
             [Column("Chỉ tiêu"), Column("Giá trị", Col.MONEY), Column("Tỷ lệ so với kế hoạch", Col.PERCENT)],
@@ -120,9 +122,11 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
              Column("Kinh phí đề án đã giao (đồng)", Col.MONEY), Column("Đã giải ngân (đồng)", Col.MONEY),
              Column("Số đề án đã giải ngân", Col.COUNT), Column("Tỷ lệ giải ngân", Col.PERCENT)],
         )  # fmt: skip
-        for row in plan["units"]:
-            units.rows.append([row["name"], row["projects"], row["allocated"], row["assigned"], row["disbursed"],
-                               row["disbursed_projects"], row["disbursed_percent"]])  # fmt: skip
+        for index, row in enumerate(plan["units"]):
+            units.add([row["name"], row["projects"], row["allocated"], row["assigned"], row["disbursed"],
+                       row["disbursed_projects"], row["disbursed_percent"]],
+                      f"figure:plans.{number}.units.{index}")  # fmt: skip
+        summary.links = [None, f"figure:plans.{number}", None, f"figure:plans.{number}", None, None]
         text = [
             f"Kế hoạch {plan['code']} được giao {say_money(plan['budget'])}, thực hiện {plan['projects']} đề án tại "
             f"{plan['provinces']} địa phương; dự toán đã giao trực tiếp về các đơn vị {say_money(plan['allocated'])}"

@@ -51,8 +51,14 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
         "projects": len([f for f in facts if f.kind != ProjectKind.TASK]),
         "tasks": len([f for f in facts if f.kind == ProjectKind.TASK]),
         "support": int(_support(facts, period)),
+        "codes": sorted(f.code for f in facts),
         "by_content": [
-            {"content": name, "projects": len(group), "support": int(_support(group, period))}
+            {
+                "content": name,
+                "projects": len(group),
+                "support": int(_support(group, period)),
+                "codes": sorted(f.code for f in group),
+            }
             for name, group in sorted(by_content.items(), key=lambda item: (-len(item[1]), item[0]))
         ],
         "targets": [
@@ -78,6 +84,7 @@ def _plain(value: Decimal) -> str:
 
 def programme_sections(report: dict[str, Any]) -> list[Section]:
     summary = Table("Tổng hợp", [Column("Chỉ tiêu"), Column("Giá trị", Col.MONEY)])
+    summary.links = ["figure:", None, "figure:"]
     summary.rows += [
         ["Số đề án đã thực hiện", report["projects"]],
         ["Nhiệm vụ khuyến công khác", report["tasks"]],
@@ -87,8 +94,8 @@ def programme_sections(report: dict[str, Any]) -> list[Section]:
         "Theo nội dung",
         [Column("Nội dung"), Column("Số đề án", Col.COUNT), Column("Kinh phí hỗ trợ (đồng)", Col.MONEY)],
     )
-    for row in report["by_content"]:
-        contents.rows.append([row["content"], row["projects"], row["support"]])
+    for index, row in enumerate(report["by_content"]):
+        contents.add([row["content"], row["projects"], row["support"]], f"figure:by_content.{index}")
     targets = Table(
         "Mục tiêu của chương trình",
         [Column("Chỉ tiêu"), Column("Đơn vị tính"), Column("Mục tiêu"), Column("Đã đạt"), Column("Tỷ lệ", Col.PERCENT)],

@@ -43,17 +43,19 @@ STATUS_LABELS = {
 }
 
 
-def tally(facts: list[ProjectFacts], amounts: list[Decimal] | None = None) -> dict[str, int]:
+def tally(facts: list[ProjectFacts], amounts: list[Decimal] | None = None) -> dict[str, Any]:
     facilities = {code for f in facts for code, _ in f.beneficiaries}
     return {
         "projects": len(facts),
         "amount": int(sum(amounts or [], Decimal(0))),
         "facilities": len(facilities),
         "facility_times": sum(len(f.beneficiaries) for f in facts),
+        # Where the figure comes from: the đề án behind it, so that any number can be opened as a list.
+        "codes": sorted(f.code for f in facts),
     }
 
 
-def flows(facts: list[ProjectFacts], period: Period) -> dict[str, dict[str, int]]:
+def flows(facts: list[ProjectFacts], period: Period) -> dict[str, dict[str, Any]]:
     """For each step, the đề án that took it within the period (once each, at its latest such step) and the amount
     the step was about."""
     result = {}
@@ -82,6 +84,7 @@ def status_of(fact: ProjectFacts, period: Period) -> str | None:
 def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
     """Every đề án approved by the report date, by where it stands; those in progress by the workload reported."""
     counts: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
+    codes: dict[str, list[str]] = {key: [] for key in STATUS_LABELS}
     by_percent: dict[str, int] = defaultdict(int)
     approved = contracted = 0
     for fact in facts:
@@ -91,6 +94,7 @@ def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
         approved += 1
         contracted += fact.reached(Action.CONTRACT_SIGNED, period.as_of)
         counts[status] += 1
+        codes[status].append(fact.code)
         if status == "in_progress":
             percent = fact.percent_on(period.as_of)
             by_percent["" if percent is None else _plain(percent)] += 1
@@ -98,6 +102,7 @@ def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
         "approved": approved,
         "contracted": contracted,
         **counts,
+        "codes": codes,
         "in_progress_by_percent": [
             {"percent": p or None, "projects": n}
             for p, n in sorted(by_percent.items(), key=lambda item: Decimal(item[0] or -1), reverse=True)
@@ -228,13 +233,14 @@ def _source_order(source: str) -> int:
 def provincial_sections(report: dict[str, Any]) -> list[Section]:
     sections = []
     for number, source in enumerate(report["sources"], start=1):
-        sections.append(_source_sections(ROMAN[number], source))
+        sections.append(_source_sections(ROMAN[number], source, f"sources.{number - 1}"))
     next_year = report["next_year"]
     if next_year["sources"]:
         table = Table("Đăng ký kế hoạch năm sau", [Column("Nguồn kinh phí"), *_step_columns()])
-        for source in next_year["sources"]:
+        for index, source in enumerate(next_year["sources"]):
             for key in ("registered", "submitted", "appraised", "failed", "forwarded", "approved"):
-                table.rows.append([source["label"], STEP_LABELS[key], *_tally_cells(source[key])])
+                table.add([source["label"], STEP_LABELS[key], *_tally_cells(source[key])],
+                          f"figure:next_year.sources.{index}.{key}")  # fmt: skip
         sections.append(Section(f"Đăng ký kế hoạch khuyến công năm {next_year['year']}", [table]))
     if report["past_years"]:
         past = Table(
@@ -256,26 +262,27 @@ def _step_columns() -> list[Column]:
             Column("Kinh phí (đồng)", Col.MONEY)]  # fmt: skip
 
 
-def _tally_cells(t: dict[str, int]) -> list[int]:
+def _tally_cells(t: dict[str, Any]) -> list[int]:
     return [t["projects"], t["facilities"], t["amount"]]
 
 
-def _source_sections(number: str, source: dict[str, Any]) -> Section:
+def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
     projects, tasks, total = source["projects"], source["tasks"], source["total"]
     steps = Table("Tiến độ thủ tục trong kỳ", [Column("Nội dung"), *_step_columns()])
     for key, _, label in STEPS:
         if projects[key]["projects"]:
-            steps.rows.append(["Đề án", label, *_tally_cells(projects[key])])
+            steps.add(["Đề án", label, *_tally_cells(projects[key])], f"figure:{path}.projects.{key}")
         if tasks[key]["projects"]:
-            steps.rows.append(["Nội dung khuyến công khác", label, *_tally_cells(tasks[key])])
+            steps.add(["Nội dung khuyến công khác", label, *_tally_cells(tasks[key])], f"figure:{path}.tasks.{key}")
         if tasks[key]["projects"] and projects[key]["projects"]:
-            steps.total_rows = steps.total_rows | {len(steps.rows)}
-            steps.rows.append(["Cộng", label, *_tally_cells(total[key])])
+            steps.add(["Cộng", label, *_tally_cells(total[key])], f"figure:{path}.total.{key}", total=True)
     rounds = Table("Theo đợt", [Column("Đợt"), *_step_columns()])
-    for row in source["by_round"]:
+    for index, row in enumerate(source["by_round"]):
         for key, _, label in STEPS:
             if row[key]["projects"]:
-                rounds.rows.append([f"Đợt {row['round']}", label, *_tally_cells(row[key])])
+                rounds.add(
+                    [f"Đợt {row['round']}", label, *_tally_cells(row[key])], f"figure:{path}.by_round.{index}.{key}"
+                )
     status = source["status"]
     approved = status["approved"]
     states = Table(
@@ -284,29 +291,28 @@ def _source_sections(number: str, source: dict[str, Any]) -> Section:
     )
     for key, label in STATUS_LABELS.items():
         if status[key]:
-            states.rows.append([label, status[key], percent_of(status[key], approved)])
+            states.add([label, status[key], percent_of(status[key], approved)], f"figure:{path}.status.codes.{key}")
             if key == "in_progress":
                 for step in status["in_progress_by_percent"]:
                     workload = f"đạt {step['percent']}% khối lượng" if step["percent"] else "chưa báo cáo khối lượng"
                     states.rows.append([f"— {workload}", step["projects"], percent_of(step["projects"], approved)])
-    states.total_rows = frozenset({len(states.rows)})
-    states.rows.append(["Tổng số đề án đã phê duyệt", approved, percent_of(approved, approved)])
+    states.add(["Tổng số đề án đã phê duyệt", approved, percent_of(approved, approved)], total=True)
     implementers = Table(
         "Đơn vị thực hiện",
         [Column("Đơn vị"), Column("Số đề án", Col.COUNT), Column("Số cơ sở", Col.COUNT),
          Column("Kinh phí hỗ trợ (đồng)", Col.MONEY)],
     )  # fmt: skip
-    for row in source["by_implementer"]:
-        implementers.rows.append([row["name"], row["projects"], row["facilities"], row["amount"]])
+    for index, row in enumerate(source["by_implementer"]):
+        implementers.add([row["name"], row["projects"], row["facilities"], row["amount"]],
+                         f"figure:{path}.by_implementer.{index}")  # fmt: skip
     listing = Table(
         "Danh sách đề án",
         [Column("Mã"), Column("Tên đề án"), Column("Cơ sở thụ hưởng"), Column("Đơn vị thực hiện"),
          Column("Tình trạng"), Column("Khối lượng", Col.PERCENT), Column("Kinh phí hỗ trợ (đồng)", Col.MONEY)],
     )  # fmt: skip
     for row in source["list"]:
-        listing.rows.append([row["code"], row["title"], "; ".join(row["beneficiaries"]), row["implementer"],
-                             row["state_label"], row["percent"], row["support"]])  # fmt: skip
-        listing.links.append(row["code"])
+        listing.add([row["code"], row["title"], "; ".join(row["beneficiaries"]), row["implementer"],
+                     row["state_label"], row["percent"], row["support"]], f"project:{row['code']}")  # fmt: skip
     text = []
     if projects["submitted"]["projects"]:
         text.append(f"Tiếp nhận {projects['submitted']['projects']} đề án đề nghị thẩm định, tổng kinh phí "

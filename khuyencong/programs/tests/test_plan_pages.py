@@ -1,0 +1,25 @@
+"""The plans page: the creation form is on the page (it once sat inside <title>), and only for those who may plan."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from khuyencong.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_sees_the_form_to_create_a_plan_in_the_page(laocai_officer: User) -> None:
+    html = client_for(laocai_officer).get(reverse("programs:list")).content.decode()
+
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<form" not in title
+    assert "Lập kế hoạch năm" in html[html.index("<main") :]
+
+
+def test_a_viewer_has_no_form_to_create_a_plan(laocai_viewer: User) -> None:
+    html = client_for(laocai_viewer).get(reverse("programs:list")).content.decode()
+
+    assert "Lập kế hoạch năm" not in html
