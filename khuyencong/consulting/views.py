@@ -36,4 +36,7 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Đã ghi số liệu tư vấn {record.code}.")
                 return redirect("consulting:list")
         status = 400
-    return render(request, "consulting/consulting_list.html", {"records": records, "form": form}, status=status)
+    user_roles: Any = request.user
+    can_record = user_roles.is_superuser or user_roles.has_role(*access.PLAN_ROLES)
+    context = {"records": records, "form": form if can_record else None}
+    return render(request, "consulting/consulting_list.html", context, status=status)

@@ -160,4 +160,6 @@ def program_list(request: HttpRequest) -> HttpResponse:
             return redirect("programs:programs")
     programs = selectors.program_list_for_user(user).prefetch_related("targets")
     status = 400 if form.errors else 200
-    return render(request, "programs/program_list.html", {"programs": programs, "form": form}, status=status)
+    can_create = user.is_superuser or user.has_role(*access.PLAN_ROLES)
+    context = {"programs": programs, "form": form if can_create else None}
+    return render(request, "programs/program_list.html", context, status=status)

@@ -23,3 +23,14 @@ def test_a_viewer_has_no_form_to_create_a_plan(laocai_viewer: User) -> None:
     html = client_for(laocai_viewer).get(reverse("programs:list")).content.decode()
 
     assert "Lập kế hoạch năm" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"), [("programs:programs", "Lập chương trình"), ("consulting:list", "Ghi số liệu tư vấn")]
+)
+def test_the_other_creation_forms_are_in_the_page_too(laocai_officer: User, url: str, heading: str) -> None:
+    html = client_for(laocai_officer).get(reverse(url)).content.decode()
+
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<form" not in title
+    assert heading in html[html.index("<main") :]
