@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/", include("khuyencong.programs.urls")),
     path("consulting/", include("khuyencong.consulting.urls")),
     path("exchange/", include("khuyencong.exchange.urls")),
+    path("reports/", include("khuyencong.reports.urls")),
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import DATE_ERRORS, MoneyField
 from khuyencong.organizations.models import Organization
 
 
@@ -24,7 +24,7 @@ class ConsultingForm(forms.Form):
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, error_messages={"required": "Xin nhập năm."})
     period_end = forms.DateField(
         label="Số liệu tính đến ngày",
-        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Xin nhập ngày."},
+        error_messages=DATE_ERRORS,
     )
     projects = forms.IntegerField(
         label="Số dự án tư vấn",

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 
 T = TypeVar("T")
 
+DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", "required": "Xin nhập ngày."}
+
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 

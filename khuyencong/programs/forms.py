@@ -6,12 +6,10 @@ from typing import Any
 from babel.numbers import NumberFormatError, parse_decimal
 from django import forms
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import DATE_ERRORS, MoneyField
 from khuyencong.organizations.models import Organization
 
 from .models import BudgetKind, FundingSource, Program
-
-DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 15/03/2022.", "required": "Xin nhập ngày."}
 
 
 class BudgetDecisionForm(forms.Form):

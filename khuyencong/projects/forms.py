@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import DATE_ERRORS, MoneyField
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -13,8 +13,6 @@ from khuyencong.programs.models import FundingSource, Plan
 
 from .models import DocumentKind, Indicator, PaymentKind, ProjectContent, ProjectKind
 from .workflow import Action, State
-
-DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", "required": "Xin nhập ngày."}
 
 
 class ProjectFilterForm(forms.Form):

@@ -70,3 +70,15 @@ def percent_of(part: int | Decimal | None, whole: int | Decimal | None) -> Decim
 
 def say_money(value: int | None) -> str:
     return format_money_compact(value) if value is not None else "—"
+
+
+def figure_codes(data: dict[str, Any], path: str) -> list[str]:
+    """The đề án codes behind the figure at `path` ("sources.0.projects.submitted") of a report's JSON."""
+    node: Any = data
+    for part in filter(None, path.split(".")):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, dict):
+        node = node["codes"]
+    if not isinstance(node, list) or not all(isinstance(code, str) for code in node):
+        raise ValueError(f"«{path}» không phải một số liệu có danh sách đề án.")
+    return node

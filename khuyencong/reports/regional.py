@@ -41,12 +41,16 @@ def _territory_q(scope: ReportScope, prefix: str) -> Q:
 
 def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     """The year's plan for the scope: the budgets in force of the local plans, plus what national plans allocated to
-    the scope's own bodies (a national centre's share is not a province's)."""
-    local = Plan.objects.filter(_territory_q(scope, "owner__"), year=year, owner__territory__isnull=False)
+    the scope's own bodies (a national centre's share is not a province's). For the nation, every plan's budget."""
+    plans = Plan.objects.filter(year=year)
+    if not scope.national:
+        plans = plans.filter(_territory_q(scope, "owner__"), owner__territory__isnull=False)
     total = Decimal(0)
-    for plan in local:
+    for plan in plans:
         decision = BudgetDecision.objects.filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
         total += decision.amount if decision else Decimal(0)
+    if scope.national:
+        return total
     national = Allocation.objects.filter(
         _territory_q(scope, "to__"), plan__year=year, plan__owner__territory__isnull=True, on__lte=day,
         to__territory__isnull=False,

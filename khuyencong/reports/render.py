@@ -43,13 +43,17 @@ def to_json(report: dict[str, Any]) -> str:
 
 def _cells(table: Table, link: Callable[[str], str] | None) -> list[dict[str, Any]]:
     rows = []
+    # A figure's link sits on its count, so that the number itself opens the records; a đề án's on its code.
+    counts = [i for i, column in enumerate(table.columns) if column.kind in (Col.COUNT, Col.MONEY)]
+    figure_column = counts[0] if counts else 0
     for index, row in enumerate(table.rows):
         target = table.links[index] if index < len(table.links) else None
+        at = 0 if target and target.startswith("project:") else figure_column
         cells = [
             {
                 "text": cell_text(value, column.kind),
                 "kind": column.kind.value,
-                "link": link(target) if (link and target and i == 0) else None,
+                "link": link(target) if (link and target and i == at) else None,
             }
             for i, (value, column) in enumerate(zip(row, table.columns, strict=True))
         ]

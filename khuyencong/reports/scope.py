@@ -81,6 +81,14 @@ def resolve_scope(
         units.extend(found_region.provinces_on(on))
     for name in provinces or []:
         units.append(resolve_unit(name, on=on, level=Level.PROVINCE))
+    return scope_from_units(units, geography=geography, on=on, region=found_region)
+
+
+def scope_from_units(
+    units: list[AdminUnit], *, geography: Geography, on: datetime.date, region: Region | None = None
+) -> ReportScope:
+    """Provinces of either generation, taken in the chosen one: today's unit of a pre-2025 province for "current"; a
+    unit of today is refused for "recorded" in a report dated before the reform, where it did not exist."""
     chosen: dict[int, AdminUnit] = {}
     for unit in units:
         if geography == Geography.CURRENT and unit.era != Era.FROM_2025:
@@ -92,7 +100,7 @@ def resolve_scope(
                 "phải ghi tỉnh cũ, hoặc dùng --geography current."
             )
         chosen[unit.pk] = unit
-    return ReportScope(geography, tuple(sorted(chosen.values(), key=lambda u: u.code)), found_region)
+    return ReportScope(geography, tuple(sorted(chosen.values(), key=lambda u: u.code)), region)
 
 
 def scope_allowed(user: User | AnonymousUser, scope: ReportScope) -> bool:

@@ -20,6 +20,14 @@ def vn_money(value: int | Decimal | None) -> str:
 
 
 @register.filter
-def vn_percent(value: Decimal | None) -> str:
-    """20,7%: one decimal place, Vietnamese comma."""
-    return numbers.format_percent(value)
+def vn_percent(value: Decimal | str | None) -> str:
+    """20,7%: one decimal place, Vietnamese comma. Report JSON carries rates as exact decimal strings ("20.7")."""
+    if value is None or value == "":
+        return ""
+    return numbers.format_percent(Decimal(value))
+
+
+@register.filter
+def vn_money_compact(value: int | Decimal | None) -> str:
+    """1 tỷ 700 triệu đồng, as the reports say it."""
+    return numbers.format_money_compact(value)

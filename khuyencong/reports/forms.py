@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from khuyencong.accounts import access
+from khuyencong.accounts.models import User
+from khuyencong.core.forms import DATE_ERRORS
+from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.organizations.models import Region
+from khuyencong.programs.models import Program
+from khuyencong.programs.selectors import program_list_for_user
+
+from .periods import Period
+from .scope import Geography, scope_from_units
+from .selectors import KINDS
+
+PERIODS = [
+    ("6", "6 tháng đầu năm"),
+    ("9", "9 tháng"),
+    ("12", "Cả năm"),
+    ("q1", "Quý I"),
+    ("q2", "Quý II"),
+    ("q3", "Quý III"),
+    ("q4", "Quý IV"),
+    ("range", "Từ ngày … đến ngày …"),
+]
+
+
+class ProvinceChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name if obj.era == Era.FROM_2025 else f"{obj.name} (trước 01/07/2025)"
+
+
+def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
+    """Provinces of both generations the user may report on: Lào Cai's officials also choose Yên Bái as it was."""
+    provinces = AdminUnit.objects.filter(level=Level.PROVINCE)
+    scope = access.scope_of(user)
+    if not scope.everything:
+        ids = scope.province_ids
+        provinces = provinces.filter(Q(pk__in=ids) | Q(current_province__in=ids))
+    return provinces.order_by("-era", "name")
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label="Báo cáo", choices=list(KINDS.items()))
+    provinces = ProvinceChoice(
+        label="Tỉnh", required=False, queryset=AdminUnit.objects.none(), help_text="Bỏ trống: toàn quốc (hoặc cả vùng)."
+    )
+    region = forms.ModelChoiceField(label="Vùng", required=False, queryset=Region.objects.order_by("code"))
+    program = forms.ModelChoiceField(
+        label="Chương trình", required=False, queryset=Program.objects.none(), to_field_name="code"
+    )
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    period = forms.ChoiceField(label="Kỳ", choices=PERIODS, initial="6")
+    start = forms.DateField(label="Từ ngày", required=False, error_messages=DATE_ERRORS)
+    end = forms.DateField(label="Đến ngày", required=False, error_messages=DATE_ERRORS)
+    as_of = forms.DateField(
+        label="Số liệu tính đến ngày", required=False, error_messages=DATE_ERRORS, help_text="Mặc định: ngày cuối kỳ."
+    )
+    geography = forms.ChoiceField(
+        label="Địa giới",
+        choices=[(Geography.RECORDED.value, "Như khi ghi nhận"), (Geography.CURRENT.value, "Hiện nay")],
+        initial=Geography.RECORDED.value,
+    )
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        provinces: Any = self.fields["provinces"]
+        provinces.queryset = provinces_for(user)
+        program: Any = self.fields["program"]
+        program.queryset = program_list_for_user(user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            data["period_value"] = self._period(data)
+        except ValueError as error:
+            self.add_error("period", str(error))
+            return data
+        period: Period = data["period_value"]
+        if data["kind"] == "programme" and data.get("program") is None:
+            self.add_error("program", "Chọn chương trình khuyến công.")
+        units = list(data.get("provinces") or [])
+        if data.get("region") is not None:
+            units += list(data["region"].provinces_on(period.as_of))
+        try:
+            data["scope"] = scope_from_units(
+                units, geography=Geography(data["geography"]), on=period.as_of, region=data.get("region")
+            )
+        except ValueError as error:
+            self.add_error("provinces", str(error))
+        return data
+
+    def _period(self, data: dict[str, Any]) -> Period:
+        choice, year, as_of = data["period"], data["year"], data.get("as_of")
+        if choice == "range":
+            if not (data.get("start") and data.get("end")):
+                raise ValueError("Ghi cả ngày bắt đầu và ngày kết thúc.")
+            return Period.of(data["start"], data["end"], as_of=as_of)
+        if choice.startswith("q"):
+            return Period.quarter(year, int(choice[1]), as_of=as_of)
+        return Period.year(year, months=int(choice), as_of=as_of)
+
+
+def default_report_query(user: User | AnonymousUser, year: int) -> dict[str, Any]:
+    """What a report page opens on: the user's own province (as it is today), six months of the given year."""
+    scope = access.scope_of(user)
+    initial: dict[str, Any] = {"kind": "provincial", "year": year, "period": "6", "geography": "current"}
+    if not scope.everything and len(scope.province_ids) == 1:
+        initial["provinces"] = list(scope.province_ids)
+    elif scope.everything:
+        initial["kind"] = "national"
+    return initial
+
+
+class DashboardForm(forms.Form):
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    province = forms.ModelChoiceField(required=False, queryset=AdminUnit.objects.none())
+    as_of = forms.DateField(required=False, error_messages=DATE_ERRORS)
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["province"]
+        field.queryset = provinces_for(user).filter(era=Era.FROM_2025)
+
+
+def dashboard_units(user: User | AnonymousUser, province: AdminUnit | None) -> tuple[list[AdminUnit], Region | None]:
+    """The provinces the dashboard is about: the one asked for, else the user's own territory (none: the nation)."""
+    if province is not None:
+        return [province], None
+    scope = access.scope_of(user)
+    if scope.everything:
+        return [], None
+    org = getattr(user, "organization", None)
+    region = org.region if org is not None and org.region_id else None
+    return list(AdminUnit.objects.filter(pk__in=scope.province_ids).order_by("name")), region

@@ -1,0 +1,136 @@
+"""Report and dashboard pages: the same figures on screen, each number opening its đề án, and the scope boundary."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from khuyencong.accounts.models import User
+from khuyencong.geography.models import AdminUnit, Era, Level
+
+pytestmark = pytest.mark.django_db
+
+
+def province(name: str, era: str) -> AdminUnit:
+    return AdminUnit.objects.get(name=name, era=era, level=Level.PROVINCE)
+
+
+def yen_bai_h1(**extra: str) -> dict[str, str]:
+    return {"kind": "provincial", "provinces": str(province("Yên Bái", Era.BEFORE_2025).pk), "year": "2022",
+            "period": "6", "geography": "recorded", **extra}  # fmt: skip
+
+
+def record_links(html: str) -> dict[str, str]:
+    """figure path → the link's text (the number it shows)."""
+    return {
+        path: text
+        for href, path, text in re.findall(r'<a href="([^"]*figure=([^"&]+))">([^<]+)</a>', html.replace("&amp;", "&"))
+    }
+
+
+def test_the_report_page_shows_the_articles_figures(yen_bai: None, laocai_officer: User) -> None:
+    html = client_for(laocai_officer).get(reverse("reports:page"), yen_bai_h1()).content.decode()
+
+    for figure in ["1.700.000.000", "2.110.000.000", "1.580.000.000", "Tiếp nhận 3 đề án"]:
+        assert figure in html
+    links = record_links(html)
+    assert links["sources.0.projects.submitted"] == "3"
+    assert links["sources.1.total.approved"] == "9"
+
+
+def test_a_number_opens_the_list_of_its_đề_án(yen_bai: None, laocai_officer: User) -> None:
+    client = client_for(laocai_officer)
+    response = client.get(reverse("reports:records"), yen_bai_h1(figure="sources.1.projects.failed"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>2 đề án</h1>" in html
+    assert "YB-KCDP22-09" in html
+    assert "YB-KCDP22-10" in html
+
+
+def test_an_unknown_figure_is_not_found(yen_bai: None, laocai_officer: User) -> None:
+    response = client_for(laocai_officer).get(reverse("reports:records"), yen_bai_h1(figure="sources.9.nothing"))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("fmt", "content_type"), [("xlsx", "spreadsheetml"), ("pdf", "application/pdf")])
+def test_the_report_downloads(yen_bai: None, laocai_officer: User, fmt: str, content_type: str) -> None:
+    response = client_for(laocai_officer).get(reverse("reports:page"), yen_bai_h1(format=fmt))
+
+    assert content_type in response["Content-Type"]
+    assert f'filename="bao-cao-provincial-2022-01-01-2022-06-30.{fmt}"' in response["Content-Disposition"]
+
+
+def test_the_json_download_is_the_command_lines_json(yen_bai: None, laocai_officer: User) -> None:
+    response = client_for(laocai_officer).get(reverse("reports:page"), yen_bai_h1(format="json"))
+
+    report = json.loads(response.content)
+    assert report["sources"][1]["total"]["submitted"]["amount"] == 2_110_000_000
+
+
+def test_another_provinces_report_is_refused(yen_bai: None, thainguyen_officer: User) -> None:
+    response = client_for(thainguyen_officer).get(reverse("reports:page"), yen_bai_h1(format="json"))
+
+    assert response.status_code == 400
+    assert "2110000000" not in response.content.decode()
+
+
+def test_a_province_may_not_ask_for_the_national_report(yen_bai: None, laocai_officer: User) -> None:
+    response = client_for(laocai_officer).get(
+        reverse("reports:page"), {"kind": "national", "year": "2022", "period": "6", "geography": "recorded"}
+    )
+
+    assert response.status_code == 403
+
+
+def test_bad_period_input_is_explained_on_the_form(laocai_officer: User) -> None:
+    response = client_for(laocai_officer).get(
+        reverse("reports:page"),
+        {"kind": "provincial", "year": "2022", "period": "range", "start": "31/12/2022", "end": "01/01/2022",
+         "geography": "recorded"},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert "sau ngày kết thúc" in response.content.decode()
+
+
+def test_the_dashboard_shows_the_users_province_and_links_every_number(yen_bai: None, laocai_officer: User) -> None:
+    client = client_for(laocai_officer)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+
+    assert "Khuyến công năm 2022 · Tỉnh Lào Cai" in html
+    links = record_links(html)
+    assert links["funnel.2"] == "11"  # approved: 8 KCĐP đề án and TTKC1's 3 KCQG đề án (tasks apart)
+    assert links["funnel.3"] == "7"
+    listing = client.get(reverse("reports:dashboard_records"), {"year": "2022", "figure": "funnel.3"})
+    assert "<h1>7 đề án</h1>" in listing.content.decode()
+
+
+def test_the_dashboard_money_tiles(yen_bai: None, laocai_officer: User) -> None:
+    html = client_for(laocai_officer).get(reverse("reports:dashboard"), {"year": "2022"}).content.decode()
+
+    # The province's plan: the KCĐP budget of 1,58 tỷ; all of it allocated to the provincial centre.
+    assert "1.580.000.000 đồng" in html
+    assert "1 tỷ 580 triệu đồng" in html
+    assert "100,0% kế hoạch" in html
+
+
+def test_the_national_dashboard_ranks_provinces(yen_bai: None, bac_kan: None, cuc_officer: User) -> None:
+    html = client_for(cuc_officer).get(reverse("reports:dashboard"), {"year": "2022"}).content.decode()
+
+    assert "Toàn quốc" in html
+    assert "Tỉnh theo tỷ lệ giải ngân" in html
+    assert "Lào Cai" in html
+
+
+def test_someone_without_a_territory_sees_an_empty_dashboard(orphan_user: User) -> None:
+    response = client_for(orphan_user).get(reverse("reports:dashboard"))
+
+    assert response.status_code == 200
+    assert "Chưa có đề án được phê duyệt" in response.content.decode()

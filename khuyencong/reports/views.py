@@ -1,0 +1,172 @@
+"""Report and dashboard pages: thin adapters over the report selectors, with the same scope rule for every format."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from khuyencong.projects.selectors import project_list_for_user
+
+from .dashboard import dashboard_data, dashboard_scope, latest_year
+from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
+from .layout import Section, figure_codes
+from .render import render as render_report
+from .render import table_context
+from .selectors import BuiltReport, report_build
+
+CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def _query(request: HttpRequest, *drop: str) -> QueryDict:
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query
+
+
+def _build(form: ReportForm) -> BuiltReport | None:
+    data = form.cleaned_data
+    try:
+        return report_build(
+            data["kind"],
+            data["scope"],
+            data["period_value"],
+            program=data["program"].code if data.get("program") else None,
+            user=form.user,
+        )
+    except ValueError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+def _linker(request: HttpRequest, sections: list[Section], records_url: str) -> Any:
+    codes = {link[8:] for s in sections for t in s.tables for link in t.links if link and link.startswith("project:")}
+    pks = dict(project_list_for_user(request.user).filter(code__in=codes).values_list("code", "pk"))
+    query = _query(request, "format", "figure")
+
+    def link(target: str) -> str | None:
+        kind, _, value = target.partition(":")
+        if kind == "project":
+            pk = pks.get(value)
+            return reverse("projects:detail", args=[pk]) if pk else None
+        return f"{records_url}?{query.urlencode()}&{urlencode({'figure': value})}"
+
+    return link
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    year = latest_year(project_list_for_user(user), timezone.localdate())
+    form = ReportForm(request.GET or None, user=user, initial=default_report_query(user, year))
+    built = _build(form) if request.GET and form.is_valid() else None
+    fmt = request.GET.get("format", "")
+    if built is not None and fmt in CONTENT_TYPES:
+        body = render_report(fmt, built.data, built.sections, built.document)
+        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+        period = built.data["period"]
+        name = f"bao-cao-{built.data['kind']}-{period['from']}-{period['to']}.{fmt}"
+        disposition = "inline" if fmt == "html" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+        return response
+    context: dict[str, Any] = {"form": form, "built": built, "query": _query(request, "format").urlencode()}
+    if built is not None:
+        context["sections"] = table_context(
+            built.sections, _linker(request, built.sections, reverse("reports:records"))
+        )
+    return render(request, "reports/report_page.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def report_records(request: HttpRequest) -> HttpResponse:
+    """The đề án behind one figure of a report: the list has exactly as many rows as the figure counts."""
+    form = ReportForm(request.GET, user=request.user)
+    built = _build(form) if form.is_valid() else None
+    if built is None:
+        return render(request, "reports/report_page.html", {"form": form}, status=400)
+    return _records(request, built.data, built.data["title"], reverse("reports:page"))
+
+
+def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) -> HttpResponse:
+    path = request.GET.get("figure", "")
+    try:
+        codes = figure_codes(data, path)
+    except (KeyError, IndexError, ValueError, TypeError) as error:
+        raise Http404("Không có số liệu này trong báo cáo.") from error
+    projects = (
+        project_list_for_user(request.user)
+        .filter(code__in=codes)
+        .select_related("plan", "implementer", "province")
+        .order_by("code")
+    )
+    context = {
+        "title": title,
+        "projects": projects,
+        "expected": len(codes),
+        "back": f"{back}?{_query(request, 'figure', 'format').urlencode()}",
+    }
+    return render(request, "reports/records.html", context)
+
+
+def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any]]:
+    form = DashboardForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    as_of = data.get("as_of") or today
+    units, region = dashboard_units(request.user, data.get("province"))
+    visible = project_list_for_user(request.user)
+    scope = dashboard_scope(units, region=region)
+    year = data.get("year") or latest_year(scope.projects(visible), today)
+    return form, dashboard_data(scope, visible, year=year, as_of=as_of)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, data = _dashboard(request)
+    query = _query(request, "figure")
+    query["year"] = str(data["year"])
+    records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
+    money_max = max((row["amount"] for row in data["money"]), default=0)
+    funnel_max = max((len(row["codes"]) for row in data["funnel"]), default=0)
+    content_max = max((len(row["codes"]) for row in data["contents"]), default=0)
+    context = {
+        "form": form,
+        "data": data,
+        "records": records,
+        "money": [{**row, "width": _width(row["amount"], money_max)} for row in data["money"]],
+        "funnel": [
+            {**row, "count": len(row["codes"]), "width": _width(len(row["codes"]), funnel_max)}
+            for row in data["funnel"]
+        ],
+        "contents": [
+            {**row, "count": len(row["codes"]), "width": _width(len(row["codes"]), content_max)}
+            for row in data["contents"]
+        ],
+        "provinces": [{**row, "width": _width(Decimal(row["percent"] or 0), 100)} for row in data["provinces"]],
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _width(value: int | Decimal, largest: int | Decimal) -> str:
+    """A bar's share of the chart, in %, for an SVG width attribute."""
+    if not largest or value <= 0:
+        return "0"
+    return str(min(Decimal(value) * 100 / Decimal(largest), Decimal(100)).quantize(Decimal("0.1")))
+
+
+@login_required
+def dashboard_records(request: HttpRequest) -> HttpResponse:
+    _, data = _dashboard(request)
+    return _records(request, data, f"Bảng điều khiển năm {data['year']}", reverse("reports:dashboard"))
