@@ -161,6 +161,11 @@ def _service_error(path: str, error: ValidationError | PermissionDenied) -> Reco
     if isinstance(error, PermissionDenied):
         return RecordError(path, "permission_denied", str(error))
     if hasattr(error, "error_dict"):
+        fields = {name: messages for name, messages in error.message_dict.items() if name != "__all__"}
+        if len(fields) == 1 and len(error.message_dict) == 1:
+            # One field refused: the path names it, as for a schema error.
+            ((name, messages),) = fields.items()
+            return RecordError(f"{path}.{name}", "rule_violated", " ".join(messages))
         parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
         return RecordError(path, "rule_violated", "; ".join(parts))
     return RecordError(path, "rule_violated", " ".join(error.messages))

@@ -1,0 +1,413 @@
+"""Excel templates and their upload: the rows people already keep in spreadsheets, checked row by row, imported all or
+nothing through the same importer (and so the same services and rules) as an exchange document.
+
+A sheet is read in openpyxl's streaming mode, one row at a time; each row becomes an exchange record, and the
+importer's JSON paths ($.facilities[12].tax_code) are mapped back to the row and column the person typed them in.
+The copy of the file given back carries every message in an added "Lỗi" column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from khuyencong.accounts.models import User
+from khuyencong.core.csv import safe_cell
+from khuyencong.facilities.models import LegalForm
+from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.projects.models import ProjectContent, ProjectKind
+
+from .importer import ImportReport, Issue, exchange_import
+
+MAX_BYTES = 50 * 1024 * 1024
+# An .xlsx is a zip: a small file can expand to gigabytes (a "zip bomb"). Refuse before openpyxl inflates anything.
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ROWS = 200_000
+ERROR_HEADER = "Lỗi"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str
+    key: str
+    required: bool = False
+    width: int = 18
+    note: str = ""
+    choices: Callable[[], list[str]] | None = None
+
+
+def _legal_forms() -> list[str]:
+    return [str(label) for label in LegalForm.labels]
+
+
+def _provinces() -> list[str]:
+    current = AdminUnit.objects.filter(level=Level.PROVINCE, era=Era.FROM_2025).order_by("name")
+    before = AdminUnit.objects.filter(level=Level.PROVINCE, era=Era.BEFORE_2025).order_by("name")
+    return sorted({u.name for u in current} | {u.name for u in before})
+
+
+def _contents() -> list[str]:
+    return list(ProjectContent.objects.order_by("code").values_list("code", flat=True))
+
+
+def _kinds() -> list[str]:
+    return [str(label) for label in ProjectKind.labels]
+
+
+YES = {"có", "co", "x", "1", "true", "yes"}
+NO = {"", "không", "khong", "0", "false", "no"}
+
+FACILITY_COLUMNS = [
+    ColumnSpec("Mã cơ sở", "code", True, 16, "Mã của tỉnh cho cơ sở; nhập lại cùng mã thì cập nhật, không tạo mới."),
+    ColumnSpec("Tên cơ sở", "name", True, 36),
+    ColumnSpec("Loại hình", "legal_form", True, 26, choices=_legal_forms),
+    ColumnSpec("Mã số thuế", "tax_code", False, 16, "10 chữ số, hoặc 10 chữ số-3 chữ số (chi nhánh)."),
+    ColumnSpec("Tỉnh/thành phố", "province", True, 20, "Tên tỉnh tại ngày ghi địa chỉ.", _provinces),
+    ColumnSpec("Huyện (trước 01/07/2025)", "district", False, 20, "Bỏ trống với địa chỉ từ 01/07/2025."),
+    ColumnSpec("Xã/phường", "commune", False, 20),
+    ColumnSpec("Địa chỉ tính theo ngày", "as_of", True, 14, "dd/mm/yyyy: ngày của địa giới dùng để ghi địa chỉ."),
+    ColumnSpec("Thôn, số nhà", "address", False, 24),
+    ColumnSpec("Ngành nghề, sản phẩm", "trade", False, 24),
+    ColumnSpec("Làng nghề", "craft_village", False, 20),
+    ColumnSpec("Chủ là phụ nữ", "women_owned", False, 10, choices=lambda: ["Có", "Không"]),
+    ColumnSpec("Chủ là người DTTS", "ethnic_minority_owned", False, 10, choices=lambda: ["Có", "Không"]),
+]
+
+PROJECT_COLUMNS = [
+    ColumnSpec("Mã đề án", "code", True, 18),
+    ColumnSpec("Tên đề án", "title", True, 40),
+    ColumnSpec("Mã kế hoạch", "plan", True, 16, "Mã kế hoạch năm đã có trong hệ thống, ví dụ KCĐP-2026."),
+    ColumnSpec("Nội dung khuyến công", "content", True, 24, "Mã nội dung (xem danh mục).", _contents),
+    ColumnSpec("Loại đề án", "kind", True, 26, choices=_kinds),
+    ColumnSpec("Đợt", "round", False, 6),
+    ColumnSpec("Đơn vị thực hiện (mã)", "implementer", True, 18, "Mã tổ chức, ví dụ TTKC-15."),
+    ColumnSpec("Cơ sở thụ hưởng (mã)", "beneficiaries", False, 28, "Mã cơ sở, cách nhau bằng dấu chấm phẩy."),
+    ColumnSpec("Tổng kinh phí (đồng)", "total_cost", False, 18),
+    ColumnSpec("Kinh phí khuyến công đề nghị (đồng)", "support_requested", False, 18),
+    ColumnSpec("Vốn đối ứng (đồng)", "counterpart", False, 18),
+]
+
+SHEETS = {"facilities": ("Cơ sở", FACILITY_COLUMNS), "projects": ("Đề án", PROJECT_COLUMNS)}
+
+
+def template_workbook(kind: str) -> bytes:
+    """An empty template: Vietnamese headers, a note on each, dropdowns for the enumerations and provinces."""
+    title, columns = SHEETS[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    lists = workbook.create_sheet("Danh mục")
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append(["Mỗi dòng một bản ghi, từ dòng 2. Cột có dấu * là bắt buộc. Không đổi tên, thứ tự các cột."])
+    guide.append(["Tải tệp lên tại trang Trao đổi dữ liệu. Tệp có lỗi không ghi gì."])
+    guide.append(["Khi có lỗi, tải bản sao kèm cột «Lỗi» chỉ rõ từng dòng, sửa rồi tải lên lại."])
+    guide.append(["Số tiền ghi số nguyên đồng (1700000000 hoặc 1.700.000.000) hoặc như «1 tỷ 700 triệu»."])
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(1, index, column.header + (" *" if column.required else ""))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[letter].width = column.width
+        if column.note:
+            guide.append([f"{column.header}: {column.note}"])
+        if column.choices is not None:
+            values = column.choices()
+            for row, value in enumerate(values, start=1):
+                lists.cell(row, index, value)
+            source = f"'Danh mục'!${letter}$1:${letter}${max(len(values), 1)}"
+            validation = DataValidation(type="list", formula1=source, allow_blank=not column.required)
+            validation.error = f"Chọn {column.header.lower()} trong danh sách."
+            validation.errorTitle = column.header
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{MAX_ROWS}")
+    sheet.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class SpreadsheetRefused(ValueError):
+    """The file is not a spreadsheet we will open: too large, not an .xlsx, or a zip bomb."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_container(data: bytes) -> None:
+    if len(data) > MAX_BYTES:
+        raise SpreadsheetRefused("file_too_large", f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise SpreadsheetRefused("not_xlsx", "Tệp không phải bảng tính Excel (.xlsx).") from error
+    if "[Content_Types].xml" not in {e.filename for e in entries}:
+        raise SpreadsheetRefused("not_xlsx", "Tệp không phải bảng tính Excel (.xlsx).")
+    unpacked = sum(e.file_size for e in entries)
+    packed = sum(e.compress_size for e in entries) or 1
+    if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+        raise SpreadsheetRefused("zip_bomb", "Tệp giải nén ra dung lượng bất thường (có thể là tệp độc hại); không mở.")
+
+
+@dataclass
+class SheetRow:
+    number: int
+    values: list[Any]
+
+
+@dataclass
+class ExcelImport:
+    kind: str
+    report: ImportReport = field(default_factory=ImportReport)
+    # Messages per sheet row number, for the copy with the error column.
+    row_errors: dict[int, list[str]] = field(default_factory=dict)
+    rows: int = 0
+
+    def add(self, row: int, column: str | None, code: str, message: str) -> None:
+        where = f"Dòng {row}" + (f", cột «{column}»" if column else "")
+        self.report.errors.append(Issue(f"{where}", code, message))
+        self.row_errors.setdefault(row, []).append((f"{column}: " if column else "") + message)
+
+
+def _rows(data: bytes, kind: str, result: ExcelImport) -> Iterator[SheetRow]:
+    title, columns = SHEETS[kind]
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = workbook[title] if title in workbook.sheetnames else workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(v or "").replace("*", "").strip() for v in next(rows, ())]
+        expected = [c.header for c in columns]
+        if header[: len(expected)] != expected:
+            missing = [h for h in expected if h not in header]
+            detail = f"; thiếu cột: {', '.join(missing)}." if missing else "; các cột phải đúng thứ tự của mẫu."
+            result.add(1, None, "header", "Dòng tiêu đề không đúng mẫu" + detail)
+            return
+        for number, values in enumerate(rows, start=2):
+            if number - 1 > MAX_ROWS:
+                result.add(number, None, "too_many_rows", f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.")
+                return
+            cells = list(values[: len(columns)]) + [None] * (len(columns) - len(values))
+            if all(v is None or str(v).strip() == "" for v in cells):
+                continue
+            yield SheetRow(number, cells)
+    finally:
+        workbook.close()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = _text(value)
+    try:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date().isoformat()  # noqa: DTZ007 - a calendar date
+    except ValueError as error:
+        raise ValueError(f"«{text}» không phải ngày dd/mm/yyyy.") from error
+
+
+def _money(value: Any) -> Any:
+    """Numbers from Excel arrive as int or float; a float with a fraction is refused by the importer's money rule."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else str(Decimal(str(value))).replace(".", ",")
+    return value if isinstance(value, int) else _text(value)
+
+
+def _flag(value: Any, column: str) -> bool:
+    text = _text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"ghi «Có» hoặc «Không», không phải «{text}».")
+
+
+def _facility(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
+    v = dict(zip([c.key for c in FACILITY_COLUMNS], row.values, strict=True))
+    labels = {str(label).lower(): value for value, label in LegalForm.choices}
+    record: dict[str, Any] = {"code": _text(v["code"]), "name": _text(v["name"])}
+    ok = True
+    form = _text(v["legal_form"])
+    if form.lower() in labels or form in LegalForm.values:
+        record["legal_form"] = labels.get(form.lower(), form)
+    elif form:
+        result.add(row.number, "Loại hình", "enum", f"«{form}» không có trong danh sách loại hình.")
+        ok = False
+    place: dict[str, Any] = {"province": _text(v["province"])}
+    for key in ("district", "commune"):
+        if _text(v[key]):
+            place[key] = _text(v[key])
+    try:
+        if v["as_of"] not in (None, ""):
+            place["as_of"] = _date(v["as_of"])
+    except ValueError as error:
+        result.add(row.number, "Địa chỉ tính theo ngày", "date", str(error))
+        ok = False
+    record["place"] = place
+    for key in ("tax_code", "address", "trade", "craft_village"):
+        if _text(v[key]):
+            record[key] = _text(v[key])
+    for key, header in (("women_owned", "Chủ là phụ nữ"), ("ethnic_minority_owned", "Chủ là người DTTS")):
+        try:
+            if _flag(v[key], header):
+                record[key] = True
+        except ValueError as error:
+            result.add(row.number, header, "flag", str(error))
+            ok = False
+    return record if ok else None
+
+
+def _project(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
+    v = dict(zip([c.key for c in PROJECT_COLUMNS], row.values, strict=True))
+    kinds = {str(label).lower(): value for value, label in ProjectKind.choices}
+    record: dict[str, Any] = {key: _text(v[key]) for key in ("code", "title", "plan", "content", "implementer")}
+    ok = True
+    kind = _text(v["kind"])
+    if kind.lower() in kinds or kind in ProjectKind.values:
+        record["kind"] = kinds.get(kind.lower(), kind)
+    elif kind:
+        result.add(row.number, "Loại đề án", "enum", f"«{kind}» không có trong danh sách loại đề án.")
+        ok = False
+    if _text(v["round"]):
+        try:
+            record["round"] = int(_text(v["round"]))
+        except ValueError:
+            result.add(row.number, "Đợt", "type", f"«{_text(v['round'])}» không phải số đợt.")
+            ok = False
+    codes = [c.strip() for c in _text(v["beneficiaries"]).split(";") if c.strip()]
+    if codes:
+        record["beneficiaries"] = codes
+    for key in ("total_cost", "support_requested", "counterpart"):
+        if v[key] not in (None, ""):
+            record[key] = _money(v[key])
+    return record if ok else None
+
+
+def _cell_problems(row: SheetRow, kind: str, result: ExcelImport) -> bool:
+    """Formulas (we take values, never computations) and empty required cells."""
+    found = False
+    for value, column in zip(row.values, SHEETS[kind][1], strict=True):
+        if isinstance(value, str) and value.startswith("="):
+            result.add(row.number, column.header, "formula", "Ô chứa công thức; hãy dán giá trị (Paste Values).")
+            found = True
+        elif column.required and _text(value) == "":
+            result.add(row.number, column.header, "required", f"Chưa nhập «{column.header}».")
+            found = True
+    return found
+
+
+def excel_import(
+    data: bytes | BinaryIO,
+    *,
+    kind: str,
+    actor: User,
+    progress: Callable[[int], None] | None = None,
+) -> ExcelImport:
+    """Reads the sheet row by row; if every row is well-formed, imports them all through the exchange importer acting
+    as `actor` (so with the actor's own permissions), and maps its errors back to rows and columns."""
+    raw = data if isinstance(data, bytes) else data.read()
+    result = ExcelImport(kind)
+    try:
+        check_container(raw)
+    except SpreadsheetRefused as refused:
+        result.report.errors.append(Issue("Tệp", refused.code, str(refused)))
+        return result
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    convert = _facility if kind == "facilities" else _project
+    try:
+        for row in _rows(raw, kind, result):
+            result.rows += 1
+            if progress is not None and result.rows % 1000 == 0:
+                progress(result.rows)
+            if _cell_problems(row, kind, result):
+                continue
+            record = convert(row, result)
+            if record is not None:
+                records.append(record)
+                numbers.append(row.number)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        result.report.errors.append(Issue("Tệp", "not_xlsx", f"Không đọc được bảng tính: {error}"))
+        return result
+    if result.report.errors:
+        return result
+    document = {"format": "khuyencong-exchange", "version": 1, kind: records}
+    report = exchange_import(document, actor=actor)
+    columns = {c.key: c.header for c in SHEETS[kind][1]}
+    for issue in report.errors:
+        line, column = _locate(issue.path, kind, numbers, columns)
+        if line is None:
+            result.report.errors.append(issue)
+        else:
+            result.add(line, column, issue.code, issue.message)
+    result.report.warnings = [
+        Issue(_where(_locate(w.path, kind, numbers, columns)), w.code, w.message) for w in report.warnings
+    ]
+    result.report.created, result.report.updated = report.created, report.updated
+    result.report.unchanged = report.unchanged
+    if progress is not None:
+        progress(result.rows)
+    return result
+
+
+def _locate(path: str, kind: str, numbers: list[int], columns: dict[str, str]) -> tuple[int | None, str | None]:
+    """$.facilities[3].place.commune → (the sheet row of record 3, "Xã/phường")."""
+    prefix = f"$.{kind}["
+    if not path.startswith(prefix):
+        return None, None
+    index_text, _, rest = path[len(prefix) :].partition("]")
+    if not index_text.isdigit() or int(index_text) >= len(numbers):
+        return None, None
+    key = rest.lstrip(".").split(".")[-1].split("[")[0] if rest else ""
+    return numbers[int(index_text)], columns.get(key)
+
+
+def _where(located: tuple[int | None, str | None]) -> str:
+    row, column = located
+    if row is None:
+        return "Tệp"
+    return f"Dòng {row}" + (f", cột «{column}»" if column else "")
+
+
+def error_copy(data: bytes, result: ExcelImport) -> bytes:
+    """The uploaded rows with a "Lỗi" column: what to fix, on the line to fix. Cells are written back as text values
+    (formulas neutralised), so the copy cannot run anything either."""
+    title, columns = SHEETS[result.kind]
+    source = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = source[title] if title in source.sheetnames else source.worksheets[0]
+        out = Workbook(write_only=True)
+        target = out.create_sheet(title)
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [safe_cell(v) for v in list(values[: len(columns)])]
+            cells += [None] * (len(columns) - len(cells))
+            note = ERROR_HEADER if number == 1 else "; ".join(result.row_errors.get(number, []))
+            target.append([*cells, note])
+    finally:
+        source.close()
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""Excel templates and uploads: row-by-row messages, all or nothing, the copy with its error column, hostile files."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from khuyencong.accounts.models import User
+from khuyencong.exchange.excel import (
+    ERROR_HEADER,
+    FACILITY_COLUMNS,
+    MAX_BYTES,
+    PROJECT_COLUMNS,
+    error_copy,
+    excel_import,
+    template_workbook,
+)
+from khuyencong.facilities.models import Facility
+from khuyencong.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def sheet(kind: str, rows: list[list[Any]]) -> bytes:
+    columns = FACILITY_COLUMNS if kind == "facilities" else PROJECT_COLUMNS
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "Cơ sở" if kind == "facilities" else "Đề án"
+    ws.append([c.header + (" *" if c.required else "") for c in columns])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def facility_row(code: str, name: str | None, **change: Any) -> list[Any]:
+    values = {
+        "code": code, "name": name, "legal_form": "Hộ kinh doanh", "tax_code": None, "province": "Yên Bái",
+        "district": "Văn Chấn", "commune": "Sơn Thịnh", "as_of": datetime.date(2022, 3, 1), "address": "Thôn 3",
+        "trade": "Chế biến chè", "craft_village": None, "women_owned": "Có", "ethnic_minority_owned": None,
+    }  # fmt: skip
+    values.update(change)
+    return [values[c.key] for c in FACILITY_COLUMNS]
+
+
+GOOD = [
+    facility_row("YB-EX-1", "Cơ sở chè Sơn Thịnh"),
+    facility_row("LC-EX-2", "HTX gỗ Bảo Yên", province="Lào Cai", district=None, commune="Bảo Yên",
+                 as_of="01/08/2025", women_owned="Không"),
+]  # fmt: skip
+
+
+def test_the_facility_template_has_vietnamese_headers_and_dropdowns() -> None:
+    workbook = load_workbook(io.BytesIO(template_workbook("facilities")))
+
+    ws = workbook["Cơ sở"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["Mã cơ sở *", "Tên cơ sở *", "Loại hình *"]
+    validated = {str(v.sqref).split(":")[0] for v in ws.data_validations.dataValidation}
+    assert {"C2", "E2", "L2"} <= validated  # legal form, province, women-owned
+    lists = workbook["Danh mục"]
+    assert lists.sheet_state == "hidden"
+    provinces = {c.value for c in lists["E"]}
+    assert {"Yên Bái", "Lào Cai", "Thái Nguyên"} <= provinces
+
+
+def test_the_project_template_lists_the_contents_and_kinds() -> None:
+    workbook = load_workbook(io.BytesIO(template_workbook("projects")))
+
+    lists = workbook["Danh mục"]
+    assert "machinery_application" in {c.value for c in lists["D"]}
+    assert "Đề án nhóm" in {c.value for c in lists["E"]}
+
+
+def test_good_rows_are_imported_with_the_uploaders_own_rights(laocai_officer: User) -> None:
+    result = excel_import(sheet("facilities", GOOD), kind="facilities", actor=laocai_officer)
+
+    assert result.report.ok, [str(e) for e in result.report.errors]
+    assert result.report.created["facilities"] == 2
+    tea = Facility.objects.get(code="YB-EX-1")
+    assert tea.current_province.name == "Lào Cai"
+    assert tea.women_owned
+
+
+def test_uploading_the_same_file_again_changes_nothing(laocai_officer: User) -> None:
+    excel_import(sheet("facilities", GOOD), kind="facilities", actor=laocai_officer)
+
+    again = excel_import(sheet("facilities", GOOD), kind="facilities", actor=laocai_officer)
+
+    assert again.report.changed_nothing
+    assert Facility.objects.count() == 2
+
+
+def test_every_bad_row_is_reported_with_its_column_and_nothing_is_written(laocai_officer: User) -> None:
+    rows = [
+        GOOD[0],
+        facility_row("YB-EX-3", "Sai mã số thuế", tax_code="0101245485"),
+        facility_row("YB-EX-4", "Xã không có", commune="Xã Không Có Thật"),
+        facility_row("YB-EX-5", None),
+        facility_row("YB-EX-6", "Loại hình lạ", legal_form="Tập đoàn đa quốc gia"),
+        facility_row("YB-EX-7", '=HYPERLINK("http://x","bấm")'),
+        facility_row("YB-EX-8", "Ngày sai", as_of="31/02/2022"),
+    ]
+    data = sheet("facilities", rows)
+
+    result = excel_import(data, kind="facilities", actor=laocai_officer)
+
+    assert not result.report.ok
+    assert not Facility.objects.exists()
+    assert set(result.row_errors) == {5, 6, 7, 8}  # rows the sheet-level checks refuse, before any import
+    assert "Tên cơ sở" in result.row_errors[5][0]
+    assert "Loại hình" in result.row_errors[6][0]
+    assert "công thức" in result.row_errors[7][0]
+    assert "Địa chỉ tính theo ngày" in result.row_errors[8][0]
+
+    fixed = excel_import(sheet("facilities", rows[:3]), kind="facilities", actor=laocai_officer)
+    # Then the importer's own checks, mapped back to their rows and columns; a commune the geography no longer
+    # holds is kept under its district with a warning, as the exchange format says.
+    assert set(fixed.row_errors) == {3}
+    assert fixed.row_errors[3][0].startswith("Mã số thuế")
+    assert [w.path for w in fixed.report.warnings] == ["Dòng 4, cột «Xã/phường»"]
+    assert not Facility.objects.exists()
+
+
+def test_the_copy_carries_an_error_column_and_no_live_formula(laocai_officer: User) -> None:
+    rows = [GOOD[0], facility_row("YB-EX-7", "=1+1")]
+    data = sheet("facilities", rows)
+    result = excel_import(data, kind="facilities", actor=laocai_officer)
+
+    copy = load_workbook(io.BytesIO(error_copy(data, result)))
+    ws = copy.active
+    assert ws is not None
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0][-1] == ERROR_HEADER
+    assert values[1][-1] in (None, "")
+    assert "công thức" in values[2][-1]
+    assert values[2][1] == "'=1+1"
+
+
+def test_a_facility_outside_the_uploaders_territory_is_refused(thainguyen_officer: User) -> None:
+    result = excel_import(sheet("facilities", GOOD[:1]), kind="facilities", actor=thainguyen_officer)
+
+    assert not result.report.ok
+    assert 2 in result.row_errors
+    assert not Facility.objects.exists()
+
+
+def test_a_wrong_header_row_is_refused() -> None:
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.append(["Tên", "Địa chỉ"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    result = excel_import(buffer.getvalue(), kind="facilities", actor=User())
+
+    assert [e.code for e in result.report.errors] == ["header"]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(laocai_officer: User) -> None:
+    result = excel_import(b"PK\x03\x04 not really a zip", kind="facilities", actor=laocai_officer)
+
+    assert [e.code for e in result.report.errors] == ["not_xlsx"]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(laocai_officer: User) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+
+    result = excel_import(buffer.getvalue(), kind="facilities", actor=laocai_officer)
+
+    assert [e.code for e in result.report.errors] == ["zip_bomb"]
+
+
+def test_a_file_over_50_mb_is_refused(laocai_officer: User) -> None:
+    result = excel_import(b"\0" * (MAX_BYTES + 1), kind="facilities", actor=laocai_officer)
+
+    assert [e.code for e in result.report.errors] == ["file_too_large"]
+
+
+def project_row(code: str, **change: Any) -> list[Any]:
+    values = {
+        "code": code, "title": "Hỗ trợ máy sấy chè", "plan": "KCDP-YB-2022", "content": "machinery_application",
+        "kind": "Hỗ trợ một cơ sở", "round": 2, "implementer": "TTKC-YB", "beneficiaries": "YB-F-R1-1",
+        "total_cost": 400_000_000, "support_requested": "200 triệu", "counterpart": None,
+    }  # fmt: skip
+    values.update(change)
+    return [values[c.key] for c in PROJECT_COLUMNS]
+
+
+def test_projects_are_registered_from_the_template(yen_bai: None, laocai_officer: User) -> None:
+    result = excel_import(sheet("projects", [project_row("YB-EX-P1")]), kind="projects", actor=laocai_officer)
+
+    assert result.report.ok, [str(e) for e in result.report.errors]
+    project = Project.objects.get(code="YB-EX-P1")
+    assert project.support_requested == 200_000_000
+    assert [f.code for f in project.beneficiaries.all()] == ["YB-F-R1-1"]
+
+
+@pytest.mark.parametrize(
+    ("change", "column"),
+    [
+        ({"support_requested": 1.5}, "Kinh phí khuyến công đề nghị (đồng)"),
+        ({"support_requested": "-5 triệu"}, "Kinh phí khuyến công đề nghị (đồng)"),
+        ({"plan": "KHONG-CO"}, "Mã kế hoạch"),
+        ({"beneficiaries": "YB-F-R1-1; KHONG-CO"}, "Cơ sở thụ hưởng (mã)"),
+        ({"round": "hai"}, "Đợt"),
+    ],
+)
+def test_bad_project_rows_name_their_column(
+    yen_bai: None, laocai_officer: User, change: dict[str, Any], column: str
+) -> None:
+    result = excel_import(sheet("projects", [project_row("YB-EX-P2", **change)]), kind="projects", actor=laocai_officer)
+
+    assert not result.report.ok
+    assert result.row_errors[2][0].startswith(column)
+    assert not Project.objects.filter(code="YB-EX-P2").exists()
