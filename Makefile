@@ -26,12 +26,15 @@ setup: $(VENV)/.installed ## Create .venv, install, migrate, load reference and 
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --no-input -v0
 
-run: setup ## Set up, then serve the demo on http://$(HOST):$(PORT)
+run: setup ## Set up, then serve the demo on http://$(HOST):$(PORT) with the background worker
 	@echo ""
 	@echo "  Khuyến công is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "  Demo logins (password khuyencong-demo-2026): admin, cuc.chuyenvien, ttkc1.canbo, laocai.canbo,"
 	@echo "  laocai.xem, thainguyen.canbo, cosovh — see README.md."
 	@echo ""
+	@# The worker reads large uploads in the background; it stops with the server.
+	DEBUG=false $(PY) manage.py db_worker --interval 1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=false $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 reference: $(VENV)/.installed ## Migrate and load reference data only (geography, organisations, trades)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "khuyencong.core",
     "khuyencong.geography",
     "khuyencong.organizations",
@@ -161,6 +163,10 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "khuyencong.projects.workflow.State",
     },
 }
+
+# Large uploads are read by a worker (`manage.py db_worker`, started by `make run`), not in the web request. Tasks
+# are rows in our own database: no broker to run, the same on SQLite and PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -8,3 +8,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 AXES_FAILURE_LIMIT = 5
 # No collectstatic in tests: the browser tests' live server serves app static files through the finders.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# Tasks run in the test's own process and transaction; one test drives the database backend and its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -209,6 +209,19 @@ def _rows(data: bytes, kind: str, result: ExcelImport) -> Iterator[SheetRow]:
         workbook.close()
 
 
+def row_estimate(data: bytes) -> int | None:
+    """The number of data rows the sheet declares (its dimension), for a progress bar; None if it does not say."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    try:
+        sheet = workbook.worksheets[0]
+        return max(sheet.max_row - 1, 0) if sheet.max_row else None
+    finally:
+        workbook.close()
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""

@@ -21,6 +21,7 @@ import jsonschema
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
@@ -34,7 +35,13 @@ from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan, Program
 from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
 from khuyencong.projects.models import Project, ProjectContent, Result
-from khuyencong.projects.services import payment_record, project_create, project_record_event, result_record
+from khuyencong.projects.services import (
+    payment_record,
+    project_create,
+    project_provinces,
+    project_record_event,
+    result_record,
+)
 
 SCHEMA = json.loads((Path(__file__).resolve().parent / "schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -116,7 +123,7 @@ def validate_document(document: Any, report: ImportReport) -> None:
             seen.setdefault(item["code"], index)
 
 
-def import_file(path: Path, *, actor: User) -> ImportReport:
+def import_file(path: Path, *, actor: User, within: User | None = None) -> ImportReport:
     report = ImportReport()
     try:
         document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -128,16 +135,18 @@ def import_file(path: Path, *, actor: User) -> ImportReport:
             Issue("$", "json_malformed", f"JSON sai cú pháp ở dòng {error.lineno}, cột {error.colno}: {error.msg}.")
         )
         return report
-    return exchange_import(document, actor=actor)
+    return exchange_import(document, actor=actor, within=within)
 
 
-def exchange_import(document: Any, *, actor: User) -> ImportReport:
+def exchange_import(document: Any, *, actor: User, within: User | None = None) -> ImportReport:
+    """Imports as `actor`. With `within`, the person who sent the file: every record must lie in their territory (an
+    import in the name of the organisations a file lists is bounded by what its sender may see)."""
     report = ImportReport()
     validate_document(document, report)
     if report.errors:
         return report
     with transaction.atomic():
-        _Importer(document, actor, report).run()
+        _Importer(document, actor, report, within).run()
         if report.errors:
             transaction.set_rollback(True)
     return report
@@ -172,8 +181,13 @@ def _service_error(path: str, error: ValidationError | PermissionDenied) -> Reco
 
 
 class _Importer:
-    def __init__(self, document: dict[str, Any], actor: User, report: ImportReport) -> None:
+    def __init__(self, document: dict[str, Any], actor: User, report: ImportReport, within: User | None) -> None:
         self.document, self.actor, self.report = document, actor, report
+        self.scope = access.scope_of(within) if within is not None else access.EVERYTHING
+
+    def guard(self, path: str, province_id: int | None, what: str) -> None:
+        if not self.scope.covers_province(province_id):
+            raise RecordError(path, "out_of_scope", f"{what} nằm ngoài địa bàn bạn được nhập dữ liệu.")
 
     @contextmanager
     def record(self, path: str) -> Iterator[None]:
@@ -242,6 +256,7 @@ class _Importer:
             self.report.unchanged["organizations"] += 1
             return
         territory = self.place(item["place"], f"{path}.place").unit if "place" in item else None
+        self.guard(path, territory.current_province_id or territory.pk if territory else None, "Tổ chức")
         org = Organization(
             code=item["code"],
             name=item["name"],
@@ -256,6 +271,7 @@ class _Importer:
 
     def facility(self, item: dict[str, Any], path: str) -> None:
         place = self.place(item["place"], f"{path}.place")
+        self.guard(path, place.unit.current_province_id, "Cơ sở")
         trade = Trade.objects.filter(code=item.get("trade", "")).first()
         data = FacilityData(
             name=item["name"],
@@ -321,8 +337,12 @@ class _Importer:
 
     def plan(self, item: dict[str, Any], path: str) -> None:
         owner = self.org(item["owner"], f"{path}.owner")
+        territory = owner.territory
+        # A province's file names the national plan its đề án belong to; it may refer to it, not write it.
+        owner_province = territory.current_province_id or territory.pk if territory else None
         plan = Plan.objects.filter(code=item["code"]).first()
         if plan is None:
+            self.guard(path, owner_province, "Kế hoạch")
             program = Program.objects.filter(code=item["program"]).first() if "program" in item else None
             if "program" in item and program is None:
                 raise RecordError(f"{path}.program", "reference_missing", f"Không có chương trình «{item['program']}».")
@@ -348,6 +368,7 @@ class _Importer:
                 if (known.on, known.kind, known.amount) != (on, budget["kind"], amount):
                     raise RecordError(at, "history_conflict", "Khác với quyết định dự toán đã ghi trong hệ thống.")
                 continue
+            self.guard(at, owner_province, "Quyết định dự toán")
             plan_budget_decide(
                 plan=plan,
                 actor=self.actor,
@@ -367,6 +388,7 @@ class _Importer:
                 if (given.on, given.to_id, given.amount) != (on, to.pk, amount):
                     raise RecordError(at, "history_conflict", "Khác với phân bổ đã ghi trong hệ thống.")
                 continue
+            self.guard(at, owner_province, "Phân bổ kinh phí")
             plan_allocate(
                 plan=plan, actor=self.actor, on=on, to=to, amount=amount, decision=allocation.get("decision", "")
             )
@@ -385,6 +407,8 @@ class _Importer:
         money = {
             k: _money(item[k], f"{path}.{k}") for k in ("total_cost", "support_requested", "counterpart") if k in item
         }
+        province_id, _ = project_provinces(implementer, [found[c] for c in codes])
+        self.guard(path, province_id, "Đề án")
         project = Project.objects.filter(code=item["code"]).first()
         if project is None:
             project = project_create(
@@ -498,6 +522,8 @@ class _Importer:
             if "planned_revenue" in item
             else None,
         }
+        territory = values["organization"].territory
+        self.guard(path, territory.current_province_id or territory.pk if territory else None, "Số liệu tư vấn")
         existing = ConsultingRecord.objects.filter(code=item["code"]).first()
         if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
             self.report.unchanged["consulting"] += 1

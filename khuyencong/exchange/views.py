@@ -1,22 +1,27 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from khuyencong.accounts import access
 from khuyencong.accounts.services import system_user
 from khuyencong.geography.models import AdminUnit
 
+from .excel import MAX_BYTES, template_workbook
 from .exporter import exchange_export
 from .importer import ImportReport, Issue, exchange_import
-
-MAX_BYTES = 50 * 1024 * 1024
+from .models import ImportJob, JobKind, JobStatus
+from .tasks import run_import_job
 
 
 class ExportForm(forms.Form):
@@ -33,13 +38,39 @@ class ImportForm(forms.Form):
     upload = forms.FileField(label="Tệp JSON theo định dạng trao đổi", error_messages={"required": "Xin chọn tệp."})
 
 
+class ExcelForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại dữ liệu", choices=JobKind.choices)
+    upload = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu", error_messages={"required": "Xin chọn tệp."})
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB; hãy chia thành nhiều tệp.")
+        return upload
+
+
+def can_import_documents(user: Any) -> bool:
+    """An exchange document replays steps in the name of the organisations it lists: an explicit permission."""
+    return bool(user.is_superuser or user.has_perm("exchange.import_for_named_organizations"))
+
+
+def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
+    user: Any = request.user
+    context = {
+        "export_form": ExportForm(),
+        "import_form": ImportForm(),
+        "excel_form": ExcelForm(),
+        "can_import": can_import_documents(user),
+        "can_upload_excel": access.may(user, access.Action.CREATE),
+        "jobs": ImportJob.objects.filter(user=user)[:10] if user.is_authenticated else [],
+        **context,
+    }
+    return render(request, "exchange/exchange.html", context, status=status)
+
+
 @login_required
 def exchange_page(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "exchange/exchange.html",
-        {"export_form": ExportForm(), "import_form": ImportForm(), "can_import": request.user.is_superuser},
-    )
+    return _page(request)
 
 
 @login_required
@@ -47,12 +78,7 @@ def exchange_download(request: HttpRequest) -> HttpResponse:
     """Everything the user may see, in the exchange format: the same scoping as every page."""
     form = ExportForm(request.GET)
     if not form.is_valid():
-        return render(
-            request,
-            "exchange/exchange.html",
-            {"export_form": form, "import_form": ImportForm(), "can_import": request.user.is_superuser},
-            status=400,
-        )
+        return _page(request, 400, export_form=form)
     document = exchange_export(
         user=request.user, province=form.cleaned_data["province"], year=form.cleaned_data["year"]
     )
@@ -65,9 +91,7 @@ def exchange_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exchange_upload(request: HttpRequest) -> HttpResponse:
-    # An import acts for every organisation the file names; until a narrower import permission exists, only system
-    # administrators may do that.
-    if not request.user.is_superuser:
+    if not can_import_documents(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
@@ -90,13 +114,65 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
                     )
                 )
             else:
-                report = exchange_import(document, actor=system_user())
+                user: Any = request.user
+                # The system account replays the steps; the sender's territory bounds what the file may touch.
+                report = exchange_import(document, actor=system_user(), within=None if user.is_superuser else user)
     status = 400 if report is not None and not report.ok else 200
     # A Counter answers 0 for any key, so the template's "created.items" would be read as created["items"].
     created = sorted(report.created.items()) if report is not None else []
-    return render(
-        request,
-        "exchange/exchange.html",
-        {"export_form": ExportForm(), "import_form": form, "report": report, "created": created, "can_import": True},
-        status=status,
+    return _page(request, status, import_form=form, report=report, created=created)
+
+
+@login_required
+def excel_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in JobKind.values:
+        raise Http404
+    response = HttpResponse(
+        template_workbook(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    name = "mau-co-so.xlsx" if kind == JobKind.FACILITIES else "mau-de-an.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def excel_upload(request: HttpRequest) -> HttpResponse:
+    """Every Excel upload is a job for the worker, so a 100.000-row file never holds a web request; the page that
+    follows shows its progress."""
+    if not access.may(request.user, access.Action.CREATE):
+        raise PermissionDenied
+    form = ExcelForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, 400, excel_form=form)
+    upload = form.cleaned_data["upload"]
+    user: Any = request.user
+    job = ImportJob(user=user, kind=form.cleaned_data["kind"], filename=upload.name[:255])
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    return redirect("exchange:job", pk=job.pk)
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
+    user: Any = request.user
+    jobs = ImportJob.objects.all() if user.is_superuser else ImportJob.objects.filter(user=user)
+    try:
+        return jobs.get(pk=pk)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404("Không tìm thấy lượt nhập.") from exc
+
+
+@login_required
+def excel_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    return render(request, "exchange/job.html", {"job": job, "running": running})
+
+
+@login_required
+def excel_job_errors(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job_or_404(request, pk)
+    if not job.error_copy:
+        raise Http404("Lượt nhập này không có bản sao lỗi.")
+    return FileResponse(job.error_copy.open("rb"), as_attachment=True, filename=f"loi-{job.filename}")

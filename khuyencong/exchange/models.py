@@ -1,0 +1,57 @@
+"""Uploads processed in the background: the file, who sent it, how far the worker has read, and what it found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobKind(models.TextChoices):
+    FACILITIES = "facilities", _("Cơ sở (Excel)")
+    PROJECTS = "projects", _("Đề án (Excel)")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ xử lý")
+    RUNNING = "running", _("Đang xử lý")
+    DONE = "done", _("Đã nhập")
+    REFUSED = "refused", _("Có lỗi, không nhập gì")
+    FAILED = "failed", _("Lỗi hệ thống")
+
+
+class ImportJob(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    kind = models.CharField(_("loại"), max_length=12, choices=JobKind.choices)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("số dòng (ước tính)"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("đã đọc"), default=0)
+    report: models.JSONField[Any] = models.JSONField(_("kết quả"), default=dict, blank=True)
+    error_copy = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("lượt nhập dữ liệu")
+        ordering = ["-created_at"]
+        permissions = [
+            # Importing an exchange document replays events in the name of every organisation it lists (the Sở's
+            # appraisal, the UBND's approval …): only people given this permission may do that, within their scope.
+            ("import_for_named_organizations", "Nhập tệp trao đổi thay mặt các tổ chức có tên trong tệp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (JobStatus.DONE, JobStatus.REFUSED):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -1,0 +1,51 @@
+"""Background work: large uploads are read by `manage.py db_worker` (started by `make run`), not in the request."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .excel import error_copy, excel_import, row_estimate
+from .models import ImportJob, JobStatus
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return str(job.status)
+    data = job.file.read()
+    job.status, job.rows_total = JobStatus.RUNNING, row_estimate(data)
+    job.save(update_fields=["status", "rows_total"])
+
+    def progress(rows: int) -> None:
+        # Outside the import's transaction (the importer writes nothing until the end), so the page sees it.
+        ImportJob.objects.filter(pk=job_id).update(rows_done=rows)
+
+    try:
+        result = excel_import(io.BytesIO(data), kind=job.kind, actor=job.user, progress=progress)
+    except Exception:
+        ImportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now())
+        raise
+    report = result.report
+    job.refresh_from_db()
+    job.rows_done = result.rows
+    job.report = {
+        "errors": [asdict(issue) for issue in report.errors],
+        "warnings": [asdict(issue) for issue in report.warnings],
+        "created": dict(report.created),
+        "updated": dict(report.updated),
+        "unchanged": dict(report.unchanged),
+    }
+    job.status = JobStatus.DONE if report.ok else JobStatus.REFUSED
+    if result.row_errors:
+        with transaction.atomic():
+            job.error_copy.save(f"loi-{job.filename}", ContentFile(error_copy(data, result)), save=False)
+    job.finished_at = timezone.now()
+    job.save()
+    return str(job.status)
