@@ -79,7 +79,7 @@ def test_a_refused_upload_offers_the_copy_with_errors(
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert "không ghi gì" in page
     assert "Dòng 3, cột «Mã số thuế»" in page
-    copy = client.get(reverse("exchange:job_errors", args=[job.pk]))
+    copy: Any = client.get(reverse("exchange:job_errors", args=[job.pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(copy.streaming_content))).active.iter_rows(values_only=True))
     assert rows[0][-1] == "Lỗi"
     assert "chữ số kiểm tra" in rows[2][-1]
