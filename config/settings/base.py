@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -167,6 +168,17 @@ SPECTACULAR_SETTINGS = {
 # Large uploads are read by a worker (`manage.py db_worker`, started by `make run`), not in the web request. Tasks
 # are rows in our own database: no broker to run, the same on SQLite and PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An import's progress cannot live in the database: the import holds one transaction until its last row (all or
+# nothing), so a row updated inside it stays invisible to the progress page. A file cache shared by the web server
+# and the worker on the machine carries it instead (point PROGRESS_CACHE_DIR elsewhere, or use Redis, for several).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "khuyencong-progress")),
+        "TIMEOUT": 24 * 3600,
+    },
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

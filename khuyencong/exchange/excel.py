@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -27,7 +28,7 @@ from khuyencong.facilities.models import LegalForm
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.projects.models import ProjectContent, ProjectKind
 
-from .importer import ImportReport, Issue, exchange_import
+from .importer import ImportReport, Issue, import_records
 
 MAX_BYTES = 50 * 1024 * 1024
 # An .xlsx is a zip: a small file can expand to gigabytes (a "zip bomb"). Refuse before openpyxl inflates anything.
@@ -332,6 +333,10 @@ def _cell_problems(row: SheetRow, kind: str, result: ExcelImport) -> bool:
     return found
 
 
+# Rows imported per part: memory stays bounded by a part, whatever the file's length.
+CHUNK = 500
+
+
 def excel_import(
     data: bytes | BinaryIO,
     *,
@@ -339,8 +344,10 @@ def excel_import(
     actor: User,
     progress: Callable[[int], None] | None = None,
 ) -> ExcelImport:
-    """Reads the sheet row by row; if every row is well-formed, imports them all through the exchange importer acting
-    as `actor` (so with the actor's own permissions), and maps its errors back to rows and columns."""
+    """Reads the sheet row by row and imports it part by part through the exchange importer, acting as `actor` (so
+    with the actor's own permissions), in one transaction: any error anywhere and nothing is written. Every error is
+    found — the sheet's own (formulas, empty or unknown values, repeated codes) and the importer's, mapped back to
+    their rows and columns."""
     raw = data if isinstance(data, bytes) else data.read()
     result = ExcelImport(kind)
     try:
@@ -348,27 +355,49 @@ def excel_import(
     except SpreadsheetRefused as refused:
         result.report.errors.append(Issue("Tệp", refused.code, str(refused)))
         return result
-    records: list[dict[str, Any]] = []
-    numbers: list[int] = []
     convert = _facility if kind == "facilities" else _project
-    try:
-        for row in _rows(raw, kind, result):
-            result.rows += 1
-            if progress is not None and result.rows % 1000 == 0:
-                progress(result.rows)
-            if _cell_problems(row, kind, result):
-                continue
-            record = convert(row, result)
-            if record is not None:
-                records.append(record)
-                numbers.append(row.number)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        result.report.errors.append(Issue("Tệp", "not_xlsx", f"Không đọc được bảng tính: {error}"))
-        return result
-    if result.report.errors:
-        return result
-    document = {"format": "khuyencong-exchange", "version": 1, kind: records}
-    report = exchange_import(document, actor=actor)
+    code_header = SHEETS[kind][1][0].header
+    first_row: dict[str, int] = {}
+    part: list[tuple[int, dict[str, Any]]] = []
+    with transaction.atomic():
+        try:
+            for row in _rows(raw, kind, result):
+                result.rows += 1
+                if _cell_problems(row, kind, result):
+                    continue
+                record = convert(row, result)
+                if record is None:
+                    continue
+                first = first_row.setdefault(record["code"], row.number)
+                if first != row.number:
+                    result.add(row.number, code_header, "duplicate_code", f"Mã «{record['code']}» trùng dòng {first}.")
+                    continue
+                part.append((row.number, record))
+                if len(part) == CHUNK:
+                    _import_part(part, kind, actor, result)
+                    part = []
+                    if progress is not None:
+                        progress(result.rows)
+            _import_part(part, kind, actor, result)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            result.report.errors.append(Issue("Tệp", "not_xlsx", f"Không đọc được bảng tính: {error}"))
+        if result.report.errors:
+            transaction.set_rollback(True)
+    if progress is not None:
+        progress(result.rows)
+    return result
+
+
+def _import_part(part: list[tuple[int, dict[str, Any]]], kind: str, actor: User, result: ExcelImport) -> None:
+    if not part:
+        return
+    numbers = [number for number, _ in part]
+    report = ImportReport()
+    import_records(
+        {"format": "khuyencong-exchange", "version": 1, kind: [record for _, record in part]},
+        actor=actor,
+        report=report,
+    )
     columns = {c.key: c.header for c in SHEETS[kind][1]}
     for issue in report.errors:
         line, column = _locate(issue.path, kind, numbers, columns)
@@ -376,14 +405,12 @@ def excel_import(
             result.report.errors.append(issue)
         else:
             result.add(line, column, issue.code, issue.message)
-    result.report.warnings = [
+    result.report.warnings += [
         Issue(_where(_locate(w.path, kind, numbers, columns)), w.code, w.message) for w in report.warnings
     ]
-    result.report.created, result.report.updated = report.created, report.updated
-    result.report.unchanged = report.unchanged
-    if progress is not None:
-        progress(result.rows)
-    return result
+    result.report.created.update(report.created)
+    result.report.updated.update(report.updated)
+    result.report.unchanged.update(report.unchanged)
 
 
 def _locate(path: str, kind: str, numbers: list[int], columns: dict[str, str]) -> tuple[int | None, str | None]:

@@ -142,14 +142,25 @@ def exchange_import(document: Any, *, actor: User, within: User | None = None) -
     """Imports as `actor`. With `within`, the person who sent the file: every record must lie in their territory (an
     import in the name of the organisations a file lists is bounded by what its sender may see)."""
     report = ImportReport()
-    validate_document(document, report)
-    if report.errors:
-        return report
     with transaction.atomic():
-        _Importer(document, actor, report, within).run()
+        import_records(document, actor=actor, report=report, within=within)
         if report.errors:
             transaction.set_rollback(True)
     return report
+
+
+def import_records(document: Any, *, actor: User, report: ImportReport, within: User | None = None) -> None:
+    """Adds one document's records to `report`, inside the caller's transaction: a large upload is imported in
+    parts, and the caller rolls everything back if any part had an error."""
+    part = ImportReport()
+    validate_document(document, part)
+    if not part.errors:
+        _Importer(document, actor, part, within).run()
+    report.errors += part.errors
+    report.warnings += part.warnings
+    report.created.update(part.created)
+    report.updated.update(part.updated)
+    report.unchanged.update(part.unchanged)
 
 
 def _date(value: str, path: str) -> datetime.date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,9 +50,18 @@ class ImportJob(models.Model):
         return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
 
     @property
+    def rows_read(self) -> int:
+        """Rows read so far: the worker's progress while it runs (see CACHES in settings), the count once done."""
+        return max(self.rows_done, caches["progress"].get(progress_key(self.pk), 0))
+
+    @property
     def percent(self) -> int:
         if self.status in (JobStatus.DONE, JobStatus.REFUSED):
             return 100
         if not self.rows_total:
             return 0
-        return min(99, self.rows_done * 100 // self.rows_total)
+        return min(99, self.rows_read * 100 // self.rows_total)
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-job-{job_id}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from dataclasses import asdict
 
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from .excel import error_copy, excel_import, row_estimate
-from .models import ImportJob, JobStatus
+from .models import ImportJob, JobStatus, progress_key
 
 
 @task()
@@ -24,8 +25,7 @@ def run_import_job(job_id: int) -> str:
     job.save(update_fields=["status", "rows_total"])
 
     def progress(rows: int) -> None:
-        # Outside the import's transaction (the importer writes nothing until the end), so the page sees it.
-        ImportJob.objects.filter(pk=job_id).update(rows_done=rows)
+        caches["progress"].set(progress_key(job_id), rows)
 
     try:
         result = excel_import(io.BytesIO(data), kind=job.kind, actor=job.user, progress=progress)

@@ -114,19 +114,36 @@ def test_every_bad_row_is_reported_with_its_column_and_nothing_is_written(laocai
 
     assert not result.report.ok
     assert not Facility.objects.exists()
-    assert set(result.row_errors) == {5, 6, 7, 8}  # rows the sheet-level checks refuse, before any import
+    # The sheet's own checks and the importer's, each on its row and column, in one pass.
+    assert set(result.row_errors) == {3, 5, 6, 7, 8}
+    assert result.row_errors[3][0].startswith("Mã số thuế")
     assert "Tên cơ sở" in result.row_errors[5][0]
     assert "Loại hình" in result.row_errors[6][0]
     assert "công thức" in result.row_errors[7][0]
     assert "Địa chỉ tính theo ngày" in result.row_errors[8][0]
+    # A commune the geography no longer holds is kept under its district with a warning (exchange format).
+    assert [w.path for w in result.report.warnings] == ["Dòng 4, cột «Xã/phường»"]
 
-    fixed = excel_import(sheet("facilities", rows[:3]), kind="facilities", actor=laocai_officer)
-    # Then the importer's own checks, mapped back to their rows and columns; a commune the geography no longer
-    # holds is kept under its district with a warning, as the exchange format says.
-    assert set(fixed.row_errors) == {3}
-    assert fixed.row_errors[3][0].startswith("Mã số thuế")
-    assert [w.path for w in fixed.report.warnings] == ["Dòng 4, cột «Xã/phường»"]
+
+def test_a_code_repeated_in_the_sheet_is_named_with_its_first_row(laocai_officer: User) -> None:
+    rows = [GOOD[0], GOOD[1], facility_row("YB-EX-1", "Cùng mã")]
+
+    result = excel_import(sheet("facilities", rows), kind="facilities", actor=laocai_officer)
+
+    assert result.row_errors == {4: ["Mã cơ sở: Mã «YB-EX-1» trùng dòng 2."]}
     assert not Facility.objects.exists()
+
+
+def test_a_long_sheet_is_imported_in_parts_with_its_progress(laocai_officer: User) -> None:
+    rows = [facility_row(f"LC-N-{n}", f"Cơ sở {n}", province="Lào Cai", district=None, commune="Bảo Yên",
+                         as_of="01/08/2025") for n in range(1, 1202)]  # fmt: skip
+    seen: list[int] = []
+
+    result = excel_import(sheet("facilities", rows), kind="facilities", actor=laocai_officer, progress=seen.append)
+
+    assert result.report.ok, [str(e) for e in result.report.errors][:5]
+    assert Facility.objects.count() == 1201
+    assert seen == [500, 1000, 1201]
 
 
 def test_the_copy_carries_an_error_column_and_no_live_formula(laocai_officer: User) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
@@ -21,7 +22,7 @@ from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.services import system_user
 from khuyencong.exchange.importer import exchange_import
-from khuyencong.exchange.models import ImportJob, JobStatus
+from khuyencong.exchange.models import ImportJob, JobStatus, progress_key
 from khuyencong.exchange.tests.test_excel import GOOD, facility_row, sheet
 from khuyencong.facilities.models import Facility
 
@@ -174,3 +175,16 @@ def test_with_the_permission_a_province_cannot_import_another_provinces_file(med
 
 def test_scenario_files_are_where_the_tests_expect_them() -> None:
     assert json.loads((SCENARIOS / "yen-bai-2022-h1.json").read_text(encoding="utf-8"))["format"]
+
+
+@pytest.mark.django_db
+def test_the_progress_page_shows_the_workers_count(laocai_officer: User) -> None:
+    job = ImportJob.objects.create(
+        user=laocai_officer, kind="facilities", filename="lon.xlsx", status=JobStatus.RUNNING, rows_total=100_000
+    )
+    caches["progress"].set(progress_key(job.pk), 25_000)
+
+    html = client_for(laocai_officer).get(reverse("exchange:job", args=[job.pk])).content.decode()
+
+    assert "Đã đọc 25.000 / 100.000 dòng" in html
+    assert 'value="25"' in html
