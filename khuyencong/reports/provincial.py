@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
 from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.workflow import Action, State
@@ -289,13 +290,17 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
         "Tình hình thực hiện các đề án đã phê duyệt",
         [Column("Tình trạng"), Column("Số đề án", Col.COUNT), Column("Tỷ lệ", Col.PERCENT)],
     )
-    for key, label in STATUS_LABELS.items():
-        if status[key]:
-            states.add([label, status[key], percent_of(status[key], approved)], f"figure:{path}.status.codes.{key}")
-            if key == "in_progress":
-                for step in status["in_progress_by_percent"]:
-                    workload = f"đạt {step['percent']}% khối lượng" if step["percent"] else "chưa báo cáo khối lượng"
-                    states.rows.append([f"— {workload}", step["projects"], percent_of(step["projects"], approved)])
+    # The statuses' shares are rounded together so that they add up to 100,0% (three thirds are 33,4 + 33,3 + 33,3).
+    keys = [key for key in STATUS_LABELS if status[key]]
+    shares = dict(zip(keys, round_parts([Decimal(status[k] * 100) / approved for k in keys], places=1), strict=True))
+    for key in keys:
+        states.add([STATUS_LABELS[key], status[key], shares[key]], f"figure:{path}.status.codes.{key}")
+        if key == "in_progress":
+            steps_in = status["in_progress_by_percent"]
+            parts = round_parts([Decimal(step["projects"] * 100) / approved for step in steps_in], places=1)
+            for step, share in zip(steps_in, parts, strict=True):
+                workload = f"đạt {step['percent']}% khối lượng" if step["percent"] else "chưa báo cáo khối lượng"
+                states.add([f"— {workload}", step["projects"], share])
     states.add(["Tổng số đề án đã phê duyệt", approved, percent_of(approved, approved)], total=True)
     implementers = Table(
         "Đơn vị thực hiện",

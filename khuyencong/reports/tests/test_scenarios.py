@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from khuyencong.projects.models import Project
 from khuyencong.reports.periods import Period
 from khuyencong.reports.scope import Geography, resolve_scope
 from khuyencong.reports.selectors import report_build
@@ -219,3 +221,25 @@ def test_the_html_is_a_printable_document(bac_kan: None) -> None:
     assert "@page" in html
     assert "529.000.000" in html
     assert "Độc lập - Tự do - Hạnh phúc" in html
+
+
+def test_a_formula_in_a_title_is_text_in_the_excel_file(yen_bai: None, tmp_path: Path) -> None:
+    Project.objects.filter(code="YB-KCDP22-01").update(title='=HYPERLINK("http://x","bấm")')
+    target = tmp_path / "yb.xlsx"
+    call_command("kc_report", "provincial", "--province", "Yên Bái", "--year", "2022", "--months", "6",
+                 "--format", "xlsx", "--output", str(target))  # fmt: skip
+
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    titles = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "YB-KCDP22-01"]
+    assert titles == ['\'=HYPERLINK("http://x","bấm")']
+
+
+def test_status_shares_add_up_to_a_hundred(yen_bai: None) -> None:
+    built = report_build("provincial", resolve_scope(provinces=["Yên Bái"], on=H1_2022.as_of), H1_2022)
+
+    (states,) = [t for s in built.sections for t in s.tables if t.title.startswith("Tình hình thực hiện")][1:]
+    shares = [row[2] for i, row in enumerate(states.rows) if i not in states.total_rows and not row[0].startswith("—")]
+    # KCĐP: 7 in progress and 1 not started of 8 — 87,5% + 12,5%.
+    assert shares == [Decimal("87.5"), Decimal("12.5")]
+    assert sum(shares) == 100
