@@ -19,7 +19,7 @@ from khuyencong.projects.workflow import Action
 
 from .facts import ProjectFacts, project_facts
 from .layout import percent_of
-from .regional import _territory_q, plan_amount
+from .regional import plan_amount, territory_q
 from .scope import Geography, ReportScope
 
 # Each step counts the đề án that reached it or any later one: a đề án entered at approval (as old records are)
@@ -61,7 +61,7 @@ def dashboard_data(scope: ReportScope, projects: Any, *, year: int, as_of: datet
     plan = plan_amount(scope, year, as_of)
     allocations = Allocation.objects.filter(plan__year=year, on__lte=as_of)
     if not scope.national:
-        allocations = allocations.filter(_territory_q(scope, "to__"))
+        allocations = allocations.filter(territory_q(scope, "to__"))
     allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     contract_amount = sum((_contract(f) for f in contracted), Decimal(0))
     disbursed = sum((f.disbursed(datetime.date.min, as_of) for f in facts), Decimal(0))

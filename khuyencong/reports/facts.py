@@ -9,7 +9,6 @@ same events feed a dozen figures, which would otherwise be a dozen grouped queri
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -149,10 +148,3 @@ def project_facts(projects: QuerySet[Project], as_of: datetime.date) -> list[Pro
     ):
         facts[pk].payments.append((on, kind, amount))
     return list(facts.values())
-
-
-def group_by(facts: list[ProjectFacts], attr: str) -> dict[object, list[ProjectFacts]]:
-    grouped: dict[object, list[ProjectFacts]] = defaultdict(list)
-    for fact in facts:
-        grouped[getattr(fact, attr)].append(fact)
-    return grouped

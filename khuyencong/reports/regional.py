@@ -25,7 +25,7 @@ from .scope import Geography, ReportScope
 DISTINCT = {Indicator.FACILITIES_SUPPORTED}
 
 
-def _territory_q(scope: ReportScope, prefix: str) -> Q:
+def territory_q(scope: ReportScope, prefix: str) -> Q:
     """Bodies whose territory lies in the scope's provinces (either generation of unit, as the scope says)."""
     if scope.national:
         return Q()
@@ -44,7 +44,7 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     the scope's own bodies (a national centre's share is not a province's). For the nation, every plan's budget."""
     plans = Plan.objects.filter(year=year)
     if not scope.national:
-        plans = plans.filter(_territory_q(scope, "owner__"), owner__territory__isnull=False)
+        plans = plans.filter(territory_q(scope, "owner__"), owner__territory__isnull=False)
     total = Decimal(0)
     for plan in plans:
         decision = BudgetDecision.objects.filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
@@ -52,7 +52,7 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     if scope.national:
         return total
     national = Allocation.objects.filter(
-        _territory_q(scope, "to__"), plan__year=year, plan__owner__territory__isnull=True, on__lte=day,
+        territory_q(scope, "to__"), plan__year=year, plan__owner__territory__isnull=True, on__lte=day,
         to__territory__isnull=False,
     )  # fmt: skip
     total += national.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
@@ -108,7 +108,7 @@ def results(scope: ReportScope, period: Period) -> list[dict[str, Any]]:
 def consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
     """Each centre's latest figures of the year up to the report date, summed."""
     records = ConsultingRecord.objects.filter(
-        _territory_q(scope, "organization__"), year=period.plan_year, period_end__lte=period.as_of
+        territory_q(scope, "organization__"), year=period.plan_year, period_end__lte=period.as_of
     ).order_by("organization", "-period_end")
     latest: dict[int, ConsultingRecord] = {}
     for record in records:
