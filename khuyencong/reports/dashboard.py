@@ -18,7 +18,7 @@ from khuyencong.projects.selectors import overdue_projects
 from khuyencong.projects.workflow import Action
 
 from .facts import ProjectFacts, project_facts
-from .layout import percent_of
+from .layout import rate
 from .regional import plan_amount, territory_q
 from .scope import Geography, ReportScope
 
@@ -68,11 +68,11 @@ def dashboard_data(scope: ReportScope, projects: Any, *, year: int, as_of: datet
     money = [
         {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "codes": None},
         {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
-         "percent": _s(percent_of(allocated, plan)), "codes": None},
+         "percent": rate(allocated, plan), "codes": None},
         {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount),
-         "percent": _s(percent_of(contract_amount, plan)), "codes": sorted(f.code for f in contracted)},
+         "percent": rate(contract_amount, plan), "codes": sorted(f.code for f in contracted)},
         {"key": "disbursed", "label": "Đã giải ngân", "amount": int(disbursed),
-         "percent": _s(percent_of(disbursed, plan)), "codes": sorted(f.code for f in paid)},
+         "percent": rate(disbursed, plan), "codes": sorted(f.code for f in paid)},
     ]  # fmt: skip
     projects_only = [f for f in facts if f.kind != ProjectKind.TASK]
     stages = {f.code: _stage(f) for f in projects_only}
@@ -126,15 +126,11 @@ def _ranking(approved: list[ProjectFacts], as_of: datetime.date) -> list[dict[st
                 "name": names.get(pk, "?"),
                 "assigned": int(assigned),
                 "disbursed": int(disbursed),
-                "percent": _s(percent_of(disbursed, assigned)),
+                "percent": rate(disbursed, assigned),
                 "codes": sorted(f.code for f in group),
             }
         )
     return sorted(rows, key=lambda r: (-Decimal(r["percent"] or -1), r["name"]))
-
-
-def _s(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def dashboard_scope(units: list[AdminUnit], *, region: Any = None) -> ReportScope:

@@ -68,6 +68,17 @@ def percent_of(part: int | Decimal | None, whole: int | Decimal | None) -> Decim
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
+def rate(part: int | Decimal | None, whole: int | Decimal | None) -> str | None:
+    """`percent_of` as the report JSON carries it: an exact decimal string ("20.7"), never a float; None for no base."""
+    value = percent_of(part, whole)
+    return None if value is None else str(value)
+
+
+def plain(value: Decimal) -> str:
+    """A decimal as the report JSON carries it: exact, without exponent or trailing zeros ("50", "12.5")."""
+    return format(value.normalize(), "f")
+
+
 def say_money(value: int | None) -> str:
     return format_money_compact(value) if value is not None else "—"
 

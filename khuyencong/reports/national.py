@@ -18,7 +18,7 @@ from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.workflow import Action
 
 from .facts import ProjectFacts, project_facts
-from .layout import Col, Column, Section, Table, percent_of, say_money
+from .layout import Col, Column, Section, Table, rate, say_money
 from .periods import Period
 from .provincial import period_json
 from .scope import ReportScope
@@ -73,7 +73,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
                 "assigned": int(assigned),
                 "disbursed": int(disbursed),
                 "disbursed_projects": paid_projects,
-                "disbursed_percent": _str(percent_of(disbursed, assigned)),
+                "disbursed_percent": rate(disbursed, assigned),
                 "codes": sorted(f.code for f in group),
             }
         )
@@ -90,15 +90,11 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         "support_approved": int(support),
         "codes": sorted(f.code for f in approved),
         "allocated": int(allocated),
-        "allocated_percent": _str(percent_of(allocated, budget)),
+        "allocated_percent": rate(allocated, budget),
         "disbursed": disbursed_total,
-        "disbursed_percent_of_plan": _str(percent_of(disbursed_total, budget)),
+        "disbursed_percent_of_plan": rate(disbursed_total, budget),
         "units": rows,
     }
-
-
-def _str(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def national_sections(report: dict[str, Any]) -> list[Section]:

@@ -14,7 +14,7 @@ from khuyencong.projects.models import Indicator, Project, ProjectKind
 from khuyencong.projects.workflow import Action
 
 from .facts import ProjectFacts, project_facts
-from .layout import Col, Column, Section, Table, percent_of, say_money
+from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
 from .regional import indicator_totals
@@ -65,9 +65,9 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
             {
                 "indicator": t.indicator,
                 "unit": t.unit,
-                "target": _plain(t.value),
-                "achieved": _plain(achieved[t.indicator]) if t.indicator in achieved else None,
-                "percent": str(percent_of(achieved[t.indicator], t.value)) if t.indicator in achieved else None,
+                "target": plain(t.value),
+                "achieved": plain(achieved[t.indicator]) if t.indicator in achieved else None,
+                "percent": rate(achieved[t.indicator], t.value) if t.indicator in achieved else None,
             }
             for t in program.targets.order_by("pk")
         ],
@@ -76,10 +76,6 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
 
 def _support(facts: list[ProjectFacts], period: Period) -> Decimal:
     return sum((f.support_on(period.as_of) or Decimal(0) for f in facts), Decimal(0))
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def programme_sections(report: dict[str, Any]) -> list[Section]:

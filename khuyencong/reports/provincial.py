@@ -17,7 +17,7 @@ from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.workflow import Action, State
 
 from .facts import COMPLETED, IN_PROGRESS, NOT_STARTED, ProjectFacts, project_facts
-from .layout import Col, Column, Section, Table, percent_of, say_money
+from .layout import Col, Column, Section, Table, percent_of, plain, say_money
 from .periods import Period
 from .scope import ReportScope
 
@@ -98,7 +98,7 @@ def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
         codes[status].append(fact.code)
         if status == "in_progress":
             percent = fact.percent_on(period.as_of)
-            by_percent["" if percent is None else _plain(percent)] += 1
+            by_percent["" if percent is None else plain(percent)] += 1
     return {
         "approved": approved,
         "contracted": contracted,
@@ -109,10 +109,6 @@ def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
             for p, n in sorted(by_percent.items(), key=lambda item: Decimal(item[0] or -1), reverse=True)
         ],
     }
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def by_implementer(facts: list[ProjectFacts], period: Period) -> list[dict[str, Any]]:
@@ -148,7 +144,7 @@ def project_rows(facts: list[ProjectFacts], period: Period) -> list[dict[str, An
                 "state": state,
                 "state_label": str(State(state).label),
                 "status": status_of(fact, period),
-                "percent": _plain(percent) if percent is not None else None,
+                "percent": plain(percent) if percent is not None else None,
                 "support": int(support) if support is not None else None,
                 "disbursed": int(fact.disbursed(fact.events[0].on, period.as_of)) if fact.events else 0,
             }

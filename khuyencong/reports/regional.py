@@ -15,7 +15,7 @@ from khuyencong.programs.models import Allocation, BudgetDecision, Plan
 from khuyencong.projects.models import Indicator, Project, Result
 
 from .facts import project_facts
-from .layout import Col, Column, Section, Table, percent_of, say_money
+from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
 from .scope import Geography, ReportScope
@@ -92,8 +92,8 @@ def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: dat
 
 def results(scope: ReportScope, period: Period) -> list[dict[str, Any]]:
     totals = indicator_totals(scope.projects(Project.objects.all()), period.start, period.until)
-    out = [
-        {"indicator": indicator.value, "label": str(indicator.label), "value": _plain(totals[indicator.value])}
+    out: list[dict[str, Any]] = [
+        {"indicator": indicator.value, "label": str(indicator.label), "value": plain(totals[indicator.value])}
         for indicator in Indicator
         if indicator.value in totals
     ]
@@ -101,7 +101,7 @@ def results(scope: ReportScope, period: Period) -> list[dict[str, Any]]:
     if trainees:
         employed = totals.get(Indicator.TRAINEES_EMPLOYED, Decimal(0))
         out.append({"indicator": "trainees_employed_percent", "label": "Tỷ lệ học viên có việc làm sau đào tạo (%)",
-                    "value": str(percent_of(employed, trainees))})  # fmt: skip
+                    "value": rate(employed, trainees)})  # fmt: skip
     return out
 
 
@@ -120,10 +120,6 @@ def consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
     }
 
 
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
     previous = period.previous_year()
     plan = plan_amount(scope, period.plan_year, period.as_of)
@@ -140,7 +136,7 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
         "plan_previous": int(plan_before),
         "plan_change_percent": _change(plan, plan_before),
         "implemented": int(done),
-        "implemented_percent_of_plan": _str(percent_of(done, plan)),
+        "implemented_percent_of_plan": rate(done, plan),
         "implemented_previous": int(done_before),
         "implemented_change_percent": _change(done, done_before),
         "results": results(scope, period),
@@ -153,10 +149,6 @@ def _change(now: Decimal, before: Decimal) -> str | None:
     if not before:
         return None
     return str(((now - before) * 100 / before).quantize(Decimal("0.1")))
-
-
-def _str(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def regional_sections(report: dict[str, Any]) -> list[Section]:
