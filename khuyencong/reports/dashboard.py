@@ -57,14 +57,15 @@ def dashboard_data(scope: ReportScope, projects: Any, *, year: int, as_of: datet
     facts = project_facts(in_scope, as_of)
     approved = [f for f in facts if f.reached(Action.APPROVED, as_of)]
     contracted = [f for f in approved if f.reached(Action.CONTRACT_SIGNED, as_of)]
-    paid = [f for f in facts if f.disbursed(datetime.date.min, as_of) != 0]
+    disbursed_by = {f.code: f.disbursed(datetime.date.min, as_of) for f in facts}
+    paid = [f for f in facts if disbursed_by[f.code] != 0]
     plan = plan_amount(scope, year, as_of)
     allocations = Allocation.objects.filter(plan__year=year, on__lte=as_of)
     if not scope.national:
         allocations = allocations.filter(territory_q(scope, "to__"))
     allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     contract_amount = sum((_contract(f) for f in contracted), Decimal(0))
-    disbursed = sum((f.disbursed(datetime.date.min, as_of) for f in facts), Decimal(0))
+    disbursed = sum(disbursed_by.values(), Decimal(0))
     money = [
         {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "codes": None},
         {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),

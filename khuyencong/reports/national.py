@@ -62,8 +62,9 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
     for code in sorted(set(units) | set(allocated_to)):
         group = units.get(code, [])
         assigned = sum((f.support_on(day) or Decimal(0) for f in group if f.reached(Action.ASSIGNED, day)), Decimal(0))
-        disbursed = sum((f.disbursed(period.start, period.until) for f in group), Decimal(0))
-        paid_projects = sum(1 for f in group if f.disbursed(period.start, period.until) > 0)
+        paid = [f.disbursed(period.start, period.until) for f in group]
+        disbursed = sum(paid, Decimal(0))
+        paid_projects = sum(1 for amount in paid if amount > 0)
         rows.append(
             {
                 "code": code,

@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from khuyencong.consulting.models import ConsultingRecord
-from khuyencong.programs.models import Allocation, BudgetDecision, Plan
+from khuyencong.programs.models import Allocation, Plan
+from khuyencong.programs.selectors import plan_budget_on
 from khuyencong.projects.models import Indicator, Project, Result
 
 from .facts import project_facts
@@ -45,10 +46,7 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     plans = Plan.objects.filter(year=year)
     if not scope.national:
         plans = plans.filter(territory_q(scope, "owner__"), owner__territory__isnull=False)
-    total = Decimal(0)
-    for plan in plans:
-        decision = BudgetDecision.objects.filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
-        total += decision.amount if decision else Decimal(0)
+    total = sum((plan_budget_on(plan, day) or Decimal(0) for plan in plans), Decimal(0))
     if scope.national:
         return total
     national = Allocation.objects.filter(
