@@ -3,6 +3,7 @@ the same service functions, so that the API can do nothing a user could not do o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -287,35 +288,31 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet[Project]):
         body = s.ProjectDetailSerializer(fresh, context={"allowed_actions": self._allowed(fresh)}).data
         return Response(body, status=code)
 
+    def _record(self, write_class: type[BaseSerializer[Any]], service: Callable[..., object]) -> Response:
+        """Validates the body, calls the service the page would call for this đề án, answers with the đề án."""
+        project = self.get_object()
+        write = write_class(data=self.request.data)
+        write.is_valid(raise_exception=True)
+        service(project=project, actor=_user(self.request), **write.validated_data)
+        return self._detail(project)
+
     @extend_schema(request=s.EventWriteSerializer, responses={201: s.ProjectDetailSerializer})
     @action(detail=True, methods=["post"])
     def events(self, request: Request, code: str) -> Response:
         """Records one workflow step (submit, appraise, approve, contract, progress, stop …)."""
-        project = self.get_object()
-        write = s.EventWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        project_services.project_record_event(project=project, actor=_user(request), **write.validated_data)
-        return self._detail(project)
+        return self._record(s.EventWriteSerializer, project_services.project_record_event)
 
     @extend_schema(request=s.PaymentWriteSerializer, responses={201: s.ProjectDetailSerializer})
     @action(detail=True, methods=["post"])
     def payments(self, request: Request, code: str) -> Response:
         """Records an advance, a payment or a refund."""
-        project = self.get_object()
-        write = s.PaymentWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        project_services.payment_record(project=project, actor=_user(request), **write.validated_data)
-        return self._detail(project)
+        return self._record(s.PaymentWriteSerializer, project_services.payment_record)
 
     @extend_schema(request=s.ResultWriteSerializer, responses={201: s.ProjectDetailSerializer})
     @action(detail=True, methods=["post"])
     def results(self, request: Request, code: str) -> Response:
         """Records a result indicator (facilities supported, trainees, machines …)."""
-        project = self.get_object()
-        write = s.ResultWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        project_services.result_record(project=project, actor=_user(request), **write.validated_data)
-        return self._detail(project)
+        return self._record(s.ResultWriteSerializer, project_services.result_record)
 
 
 class ConsultingFilter(django_filters.FilterSet):
