@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from khuyencong.accounts.models import Role, User, UserRole
 from khuyencong.facilities.models import Facility, LegalForm
@@ -161,6 +162,32 @@ def bac_kan(db: None) -> None:
 def yen_bai(db: None) -> None:
     """The Yên Bái 2022 scenario (Yên Bái is part of Lào Cai since 01/07/2025)."""
     _scenario("yen-bai-2022-h1.json")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright (browsers cannot be downloaded here), one per test module."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def browser_session(browser: Browser, live_server: object, username: str) -> Page:
+    """A new browser context signed in through the login form, on the home page."""
+    page = browser.new_context(locale="vi-VN").new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+    return page
 
 
 def client_for(user: User) -> Client:

@@ -4,14 +4,12 @@ assigned, contracted, advanced, reported, accepted, paid and settled — each st
 from __future__ import annotations
 
 import datetime
-import os
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from conftest import PASSWORD, make_user
+from conftest import browser_session, make_user
 from khuyencong.accounts.models import Role
 from khuyencong.facilities.models import LegalForm
 from khuyencong.facilities.services import FacilityData, facility_create
@@ -21,28 +19,6 @@ from khuyencong.programs.services import plan_budget_decide, plan_create
 from khuyencong.projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-
-
-def session(browser: Browser, live_server: object, username: str) -> Page:
-    page = browser.new_context(locale="vi-VN").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
-    return page
 
 
 def act(page: Page, action: str, on: str, *, amount: str = "", percent: str = "") -> None:
@@ -82,7 +58,7 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
         data=FacilityData(name="HTX Chè Bảo Thắng", legal_form=LegalForm.COOPERATIVE, place=place),
     )
 
-    centre = session(browser, live_server, "ttkc15")
+    centre = browser_session(browser, live_server, "ttkc15")
     centre.goto(f"{live_server}/projects/new/")
     centre.get_by_label("Tên đề án").fill("Hỗ trợ máy sấy chè cho HTX Chè Bảo Thắng")
     centre.get_by_label("Kế hoạch").select_option(str(plan.pk))
@@ -97,12 +73,12 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     url = centre.url
     act(centre, "submitted_for_appraisal", "01/02/2026", amount="300.000.000")
 
-    department = session(browser, live_server, "sct15")
+    department = browser_session(browser, live_server, "sct15")
     department.goto(f"{live_server}/projects/queue/")
     department.get_by_role("link", name="Hỗ trợ máy sấy chè", exact=False).click()
     act(department, "appraisal_passed", "10/02/2026", amount="300.000.000")
 
-    approver = session(browser, live_server, "ubnd15")
+    approver = browser_session(browser, live_server, "ubnd15")
     approver.goto(url)
     # The committee may approve, but not appraise.
     options = approver.locator("#id_event-action option").all_inner_texts()

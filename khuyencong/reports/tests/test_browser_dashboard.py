@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from conftest import PASSWORD, _scenario, make_user
+from conftest import _scenario, browser_session, make_user
 from khuyencong.accounts.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-
-
 def test_a_dashboard_number_opens_its_đề_án(browser: Browser, live_server: object, reference_data: None) -> None:
     _scenario("yen-bai-2022-h1.json")
     make_user("laocai.sct", "SCT-15", Role.OFFICER)
-    page = browser.new_context(locale="vi-VN").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server}/login/")
-    page.get_by_label("Tên đăng nhập").fill("laocai.sct")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page = browser_session(browser, live_server, "laocai.sct")
 
     page.get_by_role("link", name="Báo cáo", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Khuyến công năm 2022 · Tỉnh Lào Cai")
