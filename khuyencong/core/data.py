@@ -6,6 +6,7 @@ import csv
 import datetime
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 def csv_rows(path: Path) -> Iterator[dict[str, str]]:
@@ -16,3 +17,17 @@ def csv_rows(path: Path) -> Iterator[dict[str, str]]:
 def iso_date(value: str) -> datetime.date | None:
     """An empty cell is an open end (no date)."""
     return datetime.date.fromisoformat(value) if value else None
+
+
+def load_dated_list(model: Any, path: Path) -> None:
+    """A list of legal reference entries (code, name, legal basis, valid from/until), updated in place by code."""
+    for row in csv_rows(path):
+        model.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "legal_basis": row["legal_basis"],
+                "valid_from": iso_date(row["valid_from"]),
+                "valid_until": iso_date(row["valid_until"]),
+            },
+        )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from khuyencong.core.data import csv_rows, iso_date
+from khuyencong.core.data import csv_rows, iso_date, load_dated_list
 from khuyencong.geography.models import AdminUnit
 
 from .models import ProjectContent, SupportCap
@@ -12,16 +12,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def load_contents() -> None:
-    for row in csv_rows(DATA_DIR / "contents.csv"):
-        ProjectContent.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "legal_basis": row["legal_basis"],
-                "valid_from": iso_date(row["valid_from"]),
-                "valid_until": iso_date(row["valid_until"]),
-            },
-        )
+    load_dated_list(ProjectContent, DATA_DIR / "contents.csv")
 
 
 def load_support_caps() -> None:
