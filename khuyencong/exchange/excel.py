@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -250,7 +250,14 @@ def _money(value: Any) -> Any:
     return value if isinstance(value, int) else _text(value)
 
 
-def _flag(value: Any, column: str) -> bool:
+def _choice(text: str, choices: type[models.TextChoices]) -> str | None:
+    """A value of an enumeration written by its Vietnamese label (as the template's list offers) or its code."""
+    if text in choices.values:
+        return text
+    return {str(label).lower(): value for value, label in choices.choices}.get(text.lower())
+
+
+def _flag(value: Any) -> bool:
     text = _text(value).lower()
     if text in YES:
         return True
@@ -261,12 +268,11 @@ def _flag(value: Any, column: str) -> bool:
 
 def _facility(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
     v = dict(zip([c.key for c in FACILITY_COLUMNS], row.values, strict=True))
-    labels = {str(label).lower(): value for value, label in LegalForm.choices}
     record: dict[str, Any] = {"code": _text(v["code"]), "name": _text(v["name"])}
     ok = True
     form = _text(v["legal_form"])
-    if form.lower() in labels or form in LegalForm.values:
-        record["legal_form"] = labels.get(form.lower(), form)
+    if (legal_form := _choice(form, LegalForm)) is not None:
+        record["legal_form"] = legal_form
     elif form:
         result.add(row.number, "Loại hình", "enum", f"«{form}» không có trong danh sách loại hình.")
         ok = False
@@ -286,7 +292,7 @@ def _facility(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
             record[key] = _text(v[key])
     for key, header in (("women_owned", "Chủ là phụ nữ"), ("ethnic_minority_owned", "Chủ là người DTTS")):
         try:
-            if _flag(v[key], header):
+            if _flag(v[key]):
                 record[key] = True
         except ValueError as error:
             result.add(row.number, header, "flag", str(error))
@@ -296,12 +302,11 @@ def _facility(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
 
 def _project(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
     v = dict(zip([c.key for c in PROJECT_COLUMNS], row.values, strict=True))
-    kinds = {str(label).lower(): value for value, label in ProjectKind.choices}
     record: dict[str, Any] = {key: _text(v[key]) for key in ("code", "title", "plan", "content", "implementer")}
     ok = True
     kind = _text(v["kind"])
-    if kind.lower() in kinds or kind in ProjectKind.values:
-        record["kind"] = kinds.get(kind.lower(), kind)
+    if (project_kind := _choice(kind, ProjectKind)) is not None:
+        record["kind"] = project_kind
     elif kind:
         result.add(row.number, "Loại đề án", "enum", f"«{kind}» không có trong danh sách loại đề án.")
         ok = False
