@@ -34,3 +34,13 @@ def test_the_other_creation_forms_are_in_the_page_too(laocai_officer: User, url:
     title = html[html.index("<title>") : html.index("</title>")]
     assert "<form" not in title
     assert heading in html[html.index("<main") :]
+
+
+def test_years_are_not_grouped_like_amounts(bac_kan: None, thainguyen_officer: User) -> None:
+    client = client_for(thainguyen_officer)
+    for language in ("vi", "en"):
+        html = client.get(reverse("programs:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+        assert "<td>2018</td>" in html
+        assert "2.018" not in html
+        assert "2,018" not in html
