@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from khuyencong.facilities.models import Facility
     from khuyencong.geography.models import AdminUnit
-    from khuyencong.projects.models import Project
 
 M = TypeVar("M", bound=Model)
 
@@ -200,45 +199,6 @@ def can_manage_plan(user: User | AnonymousUser, owner: Organization) -> bool:
     return territory is not None and scope.covers_province(territory.current_province_id or territory.pk)
 
 
-def project_parties(user: User | AnonymousUser, project: Project) -> frozenset[str]:
-    """The parts the user's organisation (or facility) plays towards this đề án."""
-    from khuyencong.projects.workflow import APPROVING_KINDS, Party
-
-    if not user.is_authenticated:
-        return frozenset()
-    assert isinstance(user, User)
-    parties: set[str] = set()
-    if user.facility_id is not None and user.has_role(Role.FACILITY_REPRESENTATIVE):
-        if project.beneficiaries.filter(pk=user.facility_id).exists():
-            parties.add(Party.BENEFICIARY)
-        return frozenset(parties)
-    org = user.organization
-    if org is None:
-        return frozenset()
-    if org.pk == project.implementer_id:
-        parties.add(Party.IMPLEMENTER)
-    level = org.level
-    covers = level == OrganizationLevel.NATIONAL or organization_scope(org).covers_province(project.province_id)
-    if level == OrganizationLevel.NATIONAL:
-        parties.add(Party.NATIONAL)
-    if org.kind == "provincial_department" and covers:
-        parties.add(Party.DEPARTMENT)
-    if org.kind in APPROVING_KINDS[project.plan.funding_source] and covers:
-        parties.add(Party.APPROVER)
-    return frozenset(parties)
-
-
-def can_act_on_project(user: User | AnonymousUser, project: Project, action: str) -> bool:
-    from khuyencong.projects.workflow import may_act
-
-    if not user.is_authenticated:
-        return False
-    assert isinstance(user, User)
-    if user.is_superuser:
-        return True
-    return may_act(action, project_parties(user, project), user.role_set, funding_source=project.plan.funding_source)
-
-
 def projects_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """Đề án of the user's territory, those their organisation implements, and, for a facility, its own."""
     scope = scope_of(user)
@@ -252,18 +212,6 @@ def projects_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> Quer
     if isinstance(user, User) and user.organization_id is not None and not scope.facility_ids:
         q |= Q(implementer_id=user.organization_id)
     return queryset.filter(q).distinct()
-
-
-def can_create_project(user: User | AnonymousUser, *, implementer: Organization, province_id: int | None) -> bool:
-    """Officers of the implementer, or of a body whose territory holds the đề án, may register it."""
-    if not user.is_authenticated:
-        return False
-    assert isinstance(user, User)
-    if user.is_superuser:
-        return True
-    if not user.has_role(Role.OFFICER, Role.ADMINISTRATOR) or user.organization is None:
-        return False
-    return user.organization_id == implementer.pk or organization_scope(user.organization).covers_province(province_id)
 
 
 def plans_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:
@@ -290,14 +238,3 @@ def organizations_in_scope(
     if isinstance(user, User) and user.organization_id is not None:
         q |= Q(**{field: user.organization_id})
     return queryset.filter(q)
-
-
-def can_attach_to_project(user: User | AnonymousUser, project: Project) -> bool:
-    """Any party to the đề án with a working role may attach its documents."""
-    if not user.is_authenticated:
-        return False
-    assert isinstance(user, User)
-    if user.is_superuser:
-        return True
-    working = user.has_role(Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
-    return working and bool(project_parties(user, project))

@@ -169,7 +169,7 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
         fields = ["code", "name", "level", "territory", "start_year", "end_year", "targets"]
 
     def get_targets(self, program: Program) -> list[dict[str, str]]:
-        return [{"indicator": t.indicator, "value": str(t.value), "unit": t.unit} for t in program.targets.all()]
+        return [{"indicator": t.indicator, "value": str(t.value), "unit": t.unit} for t in program.targets.standing()]
 
 
 class EventSerializer(serializers.ModelSerializer[ProjectEvent]):

@@ -10,6 +10,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Tạo mới")
     UPDATE = "update", _("Sửa")
     DELETE = "delete", _("Xoá")
+    VOID = "void", _("Huỷ bỏ, đính chính")
 
 
 class AuditEntry(models.Model):

@@ -25,7 +25,9 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
+from khuyencong.core.corrections import VoidNote
 from khuyencong.core.money import MoneyError, parse_money
+from khuyencong.core.refusals import OutOfScope, first_code
 from khuyencong.facilities.models import Facility, Trade
 from khuyencong.facilities.services import DuplicateFacilityWarning, FacilityData, facility_create, facility_update
 from khuyencong.facilities.validators import normalize_tax_code
@@ -34,12 +36,13 @@ from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_pla
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan, Program
 from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
-from khuyencong.projects.models import Project, ProjectContent, Result
+from khuyencong.projects.models import Project, ProjectContent
 from khuyencong.projects.services import (
     payment_record,
     project_create,
     project_provinces,
     project_record_event,
+    project_void_event,
     result_record,
 )
 
@@ -123,7 +126,7 @@ def validate_document(document: Any, report: ImportReport) -> None:
             seen.setdefault(item["code"], index)
 
 
-def import_file(path: Path, *, actor: User, within: User | None = None) -> ImportReport:
+def import_file(path: Path, *, actor: User) -> ImportReport:
     report = ImportReport()
     try:
         document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -135,27 +138,27 @@ def import_file(path: Path, *, actor: User, within: User | None = None) -> Impor
             Issue("$", "json_malformed", f"JSON sai cú pháp ở dòng {error.lineno}, cột {error.colno}: {error.msg}.")
         )
         return report
-    return exchange_import(document, actor=actor, within=within)
+    return exchange_import(document, actor=actor)
 
 
-def exchange_import(document: Any, *, actor: User, within: User | None = None) -> ImportReport:
-    """Imports as `actor`. With `within`, the person who sent the file: every record must lie in their territory (an
-    import in the name of the organisations a file lists is bounded by what its sender may see)."""
+def exchange_import(document: Any, *, actor: User) -> ImportReport:
+    """Imports as `actor`, the person who sends the file: every row written names them, every record must lie in
+    their territory, and each step names the body that took it, which must hold the authority for it."""
     report = ImportReport()
     with transaction.atomic():
-        import_records(document, actor=actor, report=report, within=within)
+        import_records(document, actor=actor, report=report)
         if report.errors:
             transaction.set_rollback(True)
     return report
 
 
-def import_records(document: Any, *, actor: User, report: ImportReport, within: User | None = None) -> None:
+def import_records(document: Any, *, actor: User, report: ImportReport) -> None:
     """Adds one document's records to `report`, inside the caller's transaction: a large upload is imported in
     parts, and the caller rolls everything back if any part had an error."""
     part = ImportReport()
     validate_document(document, part)
     if not part.errors:
-        _Importer(document, actor, part, within).run()
+        _Importer(document, actor, part).run()
     report.errors += part.errors
     report.warnings += part.warnings
     report.created.update(part.created)
@@ -178,23 +181,26 @@ def _money(value: Any, path: str) -> Decimal:
 
 
 def _service_error(path: str, error: ValidationError | PermissionDenied) -> RecordError:
+    if isinstance(error, OutOfScope):
+        return RecordError(path, OutOfScope.code, str(error))
     if isinstance(error, PermissionDenied):
         return RecordError(path, "permission_denied", str(error))
+    code = first_code(error)
     if hasattr(error, "error_dict"):
         fields = {name: messages for name, messages in error.message_dict.items() if name != "__all__"}
         if len(fields) == 1 and len(error.message_dict) == 1:
             # One field refused: the path names it, as for a schema error.
             ((name, messages),) = fields.items()
-            return RecordError(f"{path}.{name}", "rule_violated", " ".join(messages))
+            return RecordError(f"{path}.{name}", code, " ".join(messages))
         parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
-        return RecordError(path, "rule_violated", "; ".join(parts))
-    return RecordError(path, "rule_violated", " ".join(error.messages))
+        return RecordError(path, code, "; ".join(parts))
+    return RecordError(path, code, " ".join(error.messages))
 
 
 class _Importer:
-    def __init__(self, document: dict[str, Any], actor: User, report: ImportReport, within: User | None) -> None:
+    def __init__(self, document: dict[str, Any], actor: User, report: ImportReport) -> None:
         self.document, self.actor, self.report = document, actor, report
-        self.scope = access.scope_of(within) if within is not None else access.EVERYTHING
+        self.scope = access.scope_of(actor)
 
     def guard(self, path: str, province_id: int | None, what: str) -> None:
         if not self.scope.covers_province(province_id):
@@ -301,6 +307,8 @@ class _Importer:
         )
         existing = Facility.objects.filter(code=item["code"]).first()
         if existing is not None:
+            # A file may not move another province's facility into the sender's: the facility as held is checked too.
+            self.guard(path, existing.current_province_id, f"Cơ sở «{existing.code}» đã có trong hệ thống")
             if _differs(existing, data):
                 facility_update(facility=existing, actor=self.actor, data=data, confirm_duplicate=True)
                 self.report.updated["facilities"] += 1
@@ -370,51 +378,82 @@ class _Importer:
             raise RecordError(path, "plan_conflict", f"Kế hoạch «{plan.code}» đã có với năm, nguồn hoặc cơ quan khác.")
         else:
             self.report.unchanged["plans"] += 1
-        decisions = list(plan.budget_decisions.order_by("on", "pk"))
+        self.plan_entries(plan, item, path, owner_province)
+
+    def voided(self, spec: dict[str, Any], path: str) -> VoidNote | None:
+        if "voided" not in spec:
+            return None
+        note = spec["voided"]
+        return VoidNote(
+            on=_date(note["on"], f"{path}.voided.on"),
+            by=self.org(note["by"], f"{path}.voided.by"),
+            reason=note["reason"],
+        )
+
+    def plan_entries(self, plan: Plan, item: dict[str, Any], path: str, owner_province: int | None) -> None:
+        """Budget decisions and allocations, in any order: each one the system already holds (same date, values and
+        voided or not) is left alone; the rest are added, originals first and then by date, and the plan's timeline
+        must hold on every date once they are all in."""
+        known_budget = Counter((d.on, d.kind, d.amount, d.is_voided) for d in plan.budget_decisions.all())
+        new_budget: list[tuple[str, dict[str, Any], datetime.date, Decimal]] = []
         for index, budget in enumerate(item.get("budget", [])):
             at = f"{path}.budget[{index}]"
             on, amount = _date(budget["on"], f"{at}.on"), _money(budget["amount"], f"{at}.amount")
-            if index < len(decisions):
-                known = decisions[index]
-                if (known.on, known.kind, known.amount) != (on, budget["kind"], amount):
-                    raise RecordError(at, "history_conflict", "Khác với quyết định dự toán đã ghi trong hệ thống.")
+            key = (on, budget["kind"], amount, "voided" in budget)
+            if known_budget[key] > 0:
+                known_budget[key] -= 1
                 continue
+            new_budget.append((at, budget, on, amount))
+        new_budget.sort(key=lambda x: ("voided" in x[1], x[1]["kind"] != "original", x[2]))
+        for at, budget, on, amount in new_budget:
             self.guard(at, owner_province, "Quyết định dự toán")
-            plan_budget_decide(
-                plan=plan,
-                actor=self.actor,
-                on=on,
-                kind=budget["kind"],
-                amount=amount,
-                decision=budget.get("decision", ""),
-            )
+            try:
+                plan_budget_decide(
+                    plan=plan, actor=self.actor, on=on, kind=budget["kind"], amount=amount,
+                    decision=budget.get("decision", ""), voided=self.voided(budget, at),
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(at, error) from error
             self.report.created["budget decisions"] += 1
-        allocations = list(plan.allocations.order_by("on", "pk"))
+        known_allocations = Counter((a.on, a.to_id, a.amount, a.is_voided) for a in plan.allocations.all())
+        new_allocations: list[tuple[str, dict[str, Any], datetime.date, Decimal, Organization]] = []
         for index, allocation in enumerate(item.get("allocations", [])):
             at = f"{path}.allocations[{index}]"
             on, amount = _date(allocation["on"], f"{at}.on"), _money(allocation["amount"], f"{at}.amount")
             to = self.org(allocation["to"], f"{at}.to")
-            if index < len(allocations):
-                given = allocations[index]
-                if (given.on, given.to_id, given.amount) != (on, to.pk, amount):
-                    raise RecordError(at, "history_conflict", "Khác với phân bổ đã ghi trong hệ thống.")
+            key = (on, to.pk, amount, "voided" in allocation)
+            if known_allocations[key] > 0:
+                known_allocations[key] -= 1
                 continue
+            new_allocations.append((at, allocation, on, amount, to))
+        new_allocations.sort(key=lambda x: ("voided" in x[1], x[2]))
+        for at, allocation, on, amount, to in new_allocations:
             self.guard(at, owner_province, "Phân bổ kinh phí")
-            plan_allocate(
-                plan=plan, actor=self.actor, on=on, to=to, amount=amount, decision=allocation.get("decision", "")
-            )
+            try:
+                plan_allocate(
+                    plan=plan, actor=self.actor, on=on, to=to, amount=amount,
+                    decision=allocation.get("decision", ""), voided=self.voided(allocation, at),
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(at, error) from error
             self.report.created["allocations"] += 1
 
     def project(self, item: dict[str, Any], path: str) -> None:
-        plan = Plan.objects.filter(code=item["plan"]).first()
+        plan = Plan.objects.select_related("owner__territory").filter(code=item["plan"]).first()
         if plan is None:
             raise RecordError(f"{path}.plan", "reference_missing", f"Không có kế hoạch «{item['plan']}».")
+        territory = plan.owner.territory
+        if territory is not None:
+            # A national plan takes đề án from every province; a province's plan only its own.
+            self.guard(f"{path}.plan", territory.current_province_id or territory.pk, f"Kế hoạch «{plan.code}»")
         implementer = self.org(item["implementer"], f"{path}.implementer")
         codes = item.get("beneficiaries", [])
         found = {f.code: f for f in Facility.objects.filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
             raise RecordError(f"{path}.beneficiaries", "reference_missing", f"Không có cơ sở: {', '.join(missing)}.")
+        for index, code in enumerate(codes):
+            self.guard(f"{path}.beneficiaries[{index}]", found[code].current_province_id, f"Cơ sở «{code}»")
         money = {
             k: _money(item[k], f"{path}.{k}") for k in ("total_cost", "support_requested", "counterpart") if k in item
         }
@@ -440,36 +479,27 @@ class _Importer:
                 path, "project_conflict", f"Đề án «{project.code}» đã có với tên, kế hoạch hoặc đơn vị thực hiện khác."
             )
         else:
+            self.guard(path, project.province_id, "Đề án")
             self.report.unchanged["projects"] += 1
         self.history(project, item, path)
 
     def history(self, project: Project, item: dict[str, Any], path: str) -> None:
-        """Appends the events, payments and results the system does not have yet; what it has must match the file."""
-        known_events = list(project.events.order_by("seq"))
-        known_payments = list(project.payments.order_by("on", "pk"))
-        payments = sorted(
-            ((_date(p["on"], f"{path}.payments[{i}].on"), i, p) for i, p in enumerate(item.get("payments", []))),
-            key=lambda x: (x[0], x[1]),
-        )
-        # Events are replayed in the file's order (the history as stated, so that a date out of order is caught);
-        # each voucher goes in before the first event dated after it, since a payment needs its contract first.
+        """Appends the events the system does not have yet (what it has must match the file, in order), then the
+        payments and results it does not have, in any order. Each step is transcribed by the person importing, in the
+        name of the body the file says took it, which must hold the authority for it."""
+        known_events = list(project.events.select_related("organization").order_by("seq"))
         for index, spec in enumerate(item.get("events", [])):
             at = f"{path}.events[{index}]"
             on = _date(spec["on"], f"{at}.on")
-            while payments and payments[0][0] < on:
-                self.payment(project, payments.pop(0), known_payments, path)
             amount = _money(spec["amount"], f"{at}.amount") if "amount" in spec else None
             percent = Decimal(str(spec["percent"])) if "percent" in spec else None
             if index < len(known_events):
                 known = known_events[index]
                 if (known.on, known.action, known.organization.code, known.amount, known.percent) != (
-                    on,
-                    spec["action"],
-                    spec["by"],
-                    amount,
-                    percent,
-                ):
+                    on, spec["action"], spec["by"], amount, percent,
+                ):  # fmt: skip
                     raise RecordError(at, "history_conflict", "Khác với sự kiện đã ghi trong hệ thống.")
+                self.void_known_event(project, known, spec, at)
                 continue
             try:
                 project_record_event(
@@ -482,45 +512,72 @@ class _Importer:
                     note=spec.get("note", ""),
                     document=spec.get("document", ""),
                     organization=self.org(spec["by"], f"{at}.by"),
+                    transcribed=True,
+                    voided=self.voided(spec, at),
                 )
             except (ValidationError, PermissionDenied) as error:
                 raise _service_error(at, error) from error
             self.report.created["events"] += 1
-        for payment in payments:
-            self.payment(project, payment, known_payments, path)
-        known_results = {(r.indicator, r.value, r.on) for r in Result.objects.filter(project=project)}
+        self.payments(project, item, path)
+        known_results = Counter((r.indicator, r.value, r.on, r.is_voided) for r in project.results.all())
         for index, result in enumerate(item.get("results", [])):
+            at = f"{path}.results[{index}]"
             key = (
                 result["indicator"],
                 Decimal(str(result["value"])),
-                _date(result["on"], f"{path}.results[{index}].on"),
+                _date(result["on"], f"{at}.on"),
+                "voided" in result,
             )
-            if key not in known_results:
-                result_record(project=project, actor=self.actor, indicator=key[0], value=key[1], on=key[2])
-                self.report.created["results"] += 1
+            if known_results[key] > 0:
+                known_results[key] -= 1
+                continue
+            try:
+                result_record(
+                    project=project, actor=self.actor, indicator=key[0], value=key[1], on=key[2], transcribed=True,
+                    voided=self.voided(result, at),
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(at, error) from error
+            self.report.created["results"] += 1
 
-    def payment(
-        self, project: Project, entry: tuple[datetime.date, int, dict[str, Any]], known: list[Any], path: str
-    ) -> None:
-        on, index, spec = entry
-        at = f"{path}.payments[{index}]"
-        amount = _money(spec["amount"], f"{at}.amount")
-        if index < len(known):
-            if (known[index].on, known[index].kind, known[index].amount) != (on, spec["kind"], amount):
-                raise RecordError(at, "history_conflict", "Khác với chứng từ đã ghi trong hệ thống.")
+    def void_known_event(self, project: Project, known: Any, spec: dict[str, Any], at: str) -> None:
+        """A file may void a step the system holds (a correction made elsewhere); it may not revive a voided one."""
+        if known.is_voided == ("voided" in spec):
             return
+        if known.is_voided:
+            raise RecordError(at, "history_conflict", "Sự kiện này đã bị huỷ bỏ trong hệ thống.")
+        note = self.voided(spec, at)
+        assert note is not None
         try:
-            payment_record(
-                project=project,
-                actor=self.actor,
-                on=on,
-                kind=spec["kind"],
-                amount=amount,
-                document=spec.get("document", ""),
-            )
+            project_void_event(project=project, event=known, actor=self.actor, reason=note.reason, on=note.on)
         except (ValidationError, PermissionDenied) as error:
-            raise _service_error(at, error) from error
-        self.report.created["payments"] += 1
+            raise _service_error(f"{at}.voided", error) from error
+        self.report.updated["events"] += 1
+
+    def payments(self, project: Project, item: dict[str, Any], path: str) -> None:
+        """Vouchers in any order: those the system holds are matched by value, the others added standing ones first
+        by date (each is checked against the whole timeline, so the order they are added in does not matter)."""
+        known = Counter((p.on, p.kind, p.amount, p.is_voided) for p in project.payments.all())
+        new: list[tuple[str, dict[str, Any], datetime.date, Decimal]] = []
+        for index, spec in enumerate(item.get("payments", [])):
+            at = f"{path}.payments[{index}]"
+            on, amount = _date(spec["on"], f"{at}.on"), _money(spec["amount"], f"{at}.amount")
+            key = (on, spec["kind"], amount, "voided" in spec)
+            if known[key] > 0:
+                known[key] -= 1
+                continue
+            new.append((at, spec, on, amount))
+        # Refunds after the vouchers of their day, so that a refund never looks larger than what was paid so far.
+        new.sort(key=lambda x: ("voided" in x[1], x[2], x[1]["kind"] == "refund"))
+        for at, spec, on, amount in new:
+            try:
+                payment_record(
+                    project=project, actor=self.actor, on=on, kind=spec["kind"], amount=amount,
+                    document=spec.get("document", ""), transcribed=True, voided=self.voided(spec, at),
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(at, error) from error
+            self.report.created["payments"] += 1
 
     def consulting(self, item: dict[str, Any], path: str) -> None:
         values = {
@@ -535,7 +592,10 @@ class _Importer:
         }
         territory = values["organization"].territory
         self.guard(path, territory.current_province_id or territory.pk if territory else None, "Số liệu tư vấn")
-        existing = ConsultingRecord.objects.filter(code=item["code"]).first()
+        existing = ConsultingRecord.objects.select_related("organization__territory").filter(code=item["code"]).first()
+        if existing is not None:
+            held = existing.organization.territory
+            self.guard(path, held.current_province_id or held.pk if held else None, "Số liệu tư vấn đã có")
         if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
             self.report.unchanged["consulting"] += 1
             return

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
-from khuyencong.accounts.services import system_user
 from khuyencong.geography.models import AdminUnit
 
 from .excel import MAX_BYTES, template_workbook
@@ -115,8 +114,8 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 user: Any = request.user
-                # The system account replays the steps; the sender's territory bounds what the file may touch.
-                report = exchange_import(document, actor=system_user(), within=None if user.is_superuser else user)
+                # The sender is the actor: every row names them, and their territory bounds what the file may touch.
+                report = exchange_import(document, actor=user)
     status = 400 if report is not None and not report.ok else 200
     # A Counter answers 0 for any key, so the template's "created.items" would be read as created["items"].
     created = sorted(report.created.items()) if report is not None else []

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.corrections import Voidable
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 
@@ -63,7 +64,7 @@ class Program(models.Model):
         return f"{self.name} ({self.start_year}–{self.end_year})"
 
 
-class ProgramTarget(models.Model):
+class ProgramTarget(Voidable):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="targets")
     indicator = models.CharField(_("chỉ tiêu"), max_length=200)
     value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=2)
@@ -104,7 +105,7 @@ class BudgetKind(models.TextChoices):
     REVISED = "revised", _("Điều chỉnh")
 
 
-class BudgetDecision(models.Model):
+class BudgetDecision(Voidable):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_decisions")
     on = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=10, choices=BudgetKind.choices)
@@ -122,7 +123,7 @@ class BudgetDecision(models.Model):
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.amount}"
 
 
-class Allocation(models.Model):
+class Allocation(Voidable):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="allocations")
     on = models.DateField(_("ngày"))
     to = models.ForeignKey(

@@ -31,12 +31,12 @@ class PlanFigures:
 
 def plan_budget_on(plan: Plan, day: datetime.date) -> Decimal | None:
     """The budget in force on `day`: the last decision dated on or before it; None before any decision."""
-    decision = BudgetDecision.objects.filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
+    decision = BudgetDecision.objects.standing().filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
     return decision.amount if decision else None
 
 
 def plan_allocated_on(plan: Plan, day: datetime.date, *, to: int | None = None) -> Decimal:
-    allocations = Allocation.objects.filter(plan=plan, on__lte=day)
+    allocations = Allocation.objects.standing().filter(plan=plan, on__lte=day)
     if to is not None:
         allocations = allocations.filter(to_id=to)
     return allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
@@ -52,7 +52,11 @@ def plan_list_for_user(user: User | AnonymousUser) -> QuerySet[Plan]:
 
 def plan_allocations_by_unit(plan: Plan, day: datetime.date) -> list[tuple[Organization, Decimal]]:
     rows = (
-        Allocation.objects.filter(plan=plan, on__lte=day).values("to").annotate(total=Sum("amount")).order_by("-total")
+        Allocation.objects.standing()
+        .filter(plan=plan, on__lte=day)
+        .values("to")
+        .annotate(total=Sum("amount"))
+        .order_by("-total")
     )
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r["to"] for r in rows])}
     return [(orgs[r["to"]], r["total"]) for r in rows]

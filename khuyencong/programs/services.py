@@ -8,16 +8,18 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
-from khuyencong.organizations.models import Organization
+from khuyencong.core.refusals import refuse
+from khuyencong.organizations.models import Organization, OrganizationKind
 
 from .models import Allocation, BudgetDecision, BudgetKind, Plan, Program, ProgramTarget
-from .selectors import plan_allocated_on, plan_budget_on
 
 
 def _created(actor: User, instance: Plan | Program | BudgetDecision | Allocation, fields: list[str]) -> None:
@@ -36,7 +38,9 @@ def program_create(
     program.full_clean()
     program.save()
     for indicator, value, unit in targets:
-        ProgramTarget.objects.create(program=program, indicator=indicator, value=value, unit=unit)
+        target = ProgramTarget(program=program, indicator=indicator, value=value, unit=unit)
+        target.full_clean(exclude=["program", "voided_by", "voided_actor"])
+        target.save()
     _created(actor, program, ["code", "name", "level", "territory", "start_year", "end_year"])
     return program
 
@@ -54,32 +58,87 @@ def plan_create(
     return plan
 
 
+def _plan_breach(plan: Plan, decisions: list[BudgetDecision], allocations: list[Allocation]) -> ValidationError | None:
+    """The plan's whole money timeline, whatever order it was entered in: one original decision, before every
+    revision; on every date the allocations so far stay within the budget in force that day (Decree 45/2012
+    Art. 12–14: units are given money out of the estimate the plan holds)."""
+    ordered = sorted(decisions, key=lambda d: (d.on, d.kind != BudgetKind.ORIGINAL, d.pk or 0))
+    originals = [d for d in ordered if d.kind == BudgetKind.ORIGINAL]
+    if ordered and not originals:
+        return refuse("kind", "Kế hoạch chưa có dự toán giao ban đầu; quyết định đầu tiên phải là giao ban đầu.",
+                      "budget_original_missing")  # fmt: skip
+    if len(originals) > 1:
+        return refuse("kind", "Kế hoạch đã có dự toán giao ban đầu; hãy ghi quyết định điều chỉnh.",
+                      "budget_original_twice")  # fmt: skip
+    if ordered and ordered[0].kind != BudgetKind.ORIGINAL:
+        first = ordered[0]
+        return refuse("on", f"Quyết định điều chỉnh ngày {first.on:%d/%m/%Y} trước dự toán giao ban đầu "
+                            f"({originals[0].on:%d/%m/%Y}).", "date_order")  # fmt: skip
+    for decision in ordered:
+        if decision.on.year < plan.year - 1:
+            return refuse("on", f"Dự toán năm {plan.year} không thể quyết định trước năm {plan.year - 1}.",
+                          "date_out_of_range")  # fmt: skip
+    allocated = Decimal(0)
+    by_day: dict[datetime.date, Decimal] = {}
+    for allocation in allocations:
+        by_day[allocation.on] = by_day.get(allocation.on, Decimal(0)) + allocation.amount
+    for day in sorted(by_day.keys() | {d.on for d in ordered}):
+        allocated += by_day.get(day, Decimal(0))
+        in_force = [d for d in ordered if d.on <= day]
+        budget = in_force[-1].amount if in_force else None
+        if allocated and budget is None:
+            return refuse("on", f"Ngày {day:%d/%m/%Y} kế hoạch chưa có dự toán được giao.", "budget_missing")
+        if budget is not None and allocated > budget:
+            return refuse("amount", f"Vượt dự toán: đến ngày {day:%d/%m/%Y} đã phân bổ {format_money(allocated)}, "
+                                    f"lớn hơn dự toán {format_money(budget)}.", "allocation_above_budget")  # fmt: skip
+    return None
+
+
+def _check_plan(
+    plan: Plan,
+    *,
+    add_decision: BudgetDecision | None = None,
+    add_allocation: Allocation | None = None,
+    without: BudgetDecision | Allocation | None = None,
+) -> None:
+    decisions = [d for d in plan.budget_decisions.standing() if d != without]
+    allocations = [a for a in plan.allocations.standing() if a != without]
+    breach = _plan_breach(
+        plan,
+        [*decisions, *([add_decision] if add_decision else [])],
+        [*allocations, *([add_allocation] if add_allocation else [])],
+    )
+    if breach is not None:
+        raise breach
+
+
+def _not_future(on: datetime.date, what: str) -> None:
+    if on > timezone.localdate():
+        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} ở tương lai.", "future_date")
+
+
 @transaction.atomic
 def plan_budget_decide(
-    *, plan: Plan, actor: User, on: datetime.date, kind: str, amount: Decimal, decision: str = ""
+    *,
+    plan: Plan,
+    actor: User,
+    on: datetime.date,
+    kind: str,
+    amount: Decimal,
+    decision: str = "",
+    voided: VoidNote | None = None,
 ) -> BudgetDecision:
-    """Records a budget decision: the original first, then revisions, each dated on or after the previous one."""
+    """Records a budget decision, in any order: the plan's timeline must stay lawful on every date."""
     if not access.can_manage_plan(actor, plan.owner):
         raise PermissionDenied("Bạn không có quyền ghi dự toán của kế hoạch này.")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    last = plan.budget_decisions.order_by("-on", "-pk").first()
-    if last is None and kind != BudgetKind.ORIGINAL:
-        raise ValidationError(
-            {"kind": "Kế hoạch chưa có dự toán giao ban đầu; quyết định đầu tiên phải là giao ban đầu."}
-        )
-    if last is not None and kind == BudgetKind.ORIGINAL:
-        raise ValidationError({"kind": "Kế hoạch đã có dự toán giao ban đầu; hãy ghi quyết định điều chỉnh."})
-    if last is not None and on < last.on:
-        raise ValidationError({"on": f"Ngày quyết định không thể trước quyết định trước đó ({last.on:%d/%m/%Y})."})
-    if on.year < plan.year - 1:
-        raise ValidationError({"on": f"Dự toán năm {plan.year} không thể quyết định trước năm {plan.year - 1}."})
-    allocated = plan_allocated_on(plan, on)
-    if amount < allocated:
-        raise ValidationError(
-            {"amount": f"Dự toán {format_money(amount)} nhỏ hơn số đã phân bổ {format_money(allocated)}."}
-        )
+    _not_future(on, "Quyết định dự toán")
     budget = BudgetDecision(plan=plan, on=on, kind=kind, amount=amount, decision=decision)
-    budget.full_clean()
+    budget.full_clean(exclude=["voided_by", "voided_actor"])
+    if voided is not None:
+        apply_void_note(budget, voided, actor=actor)
+    else:
+        _check_plan(plan, add_decision=budget)
     budget.save()
     _created(actor, budget, ["on", "kind", "amount", "decision"])
     return budget
@@ -87,28 +146,127 @@ def plan_budget_decide(
 
 @transaction.atomic
 def plan_allocate(
-    *, plan: Plan, actor: User, on: datetime.date, to: Organization, amount: Decimal, decision: str = ""
+    *,
+    plan: Plan,
+    actor: User,
+    on: datetime.date,
+    to: Organization,
+    amount: Decimal,
+    decision: str = "",
+    voided: VoidNote | None = None,
 ) -> Allocation:
-    """Assigns part of the plan's budget to an implementing unit; the total never exceeds the budget in force."""
+    """Assigns part of the plan's budget to an implementing unit, in any order: on every date the total allocated
+    stays within the budget in force."""
     if not access.can_manage_plan(actor, plan.owner):
         raise PermissionDenied("Bạn không có quyền phân bổ kinh phí của kế hoạch này.")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    budget = plan_budget_on(plan, on)
-    if budget is None:
-        raise ValidationError({"on": f"Ngày {on:%d/%m/%Y} kế hoạch chưa có dự toán được giao."})
-    allocated = plan_allocated_on(plan, on)
-    if allocated + amount > budget:
-        raise ValidationError(
-            {
-                "amount": f"Vượt dự toán: đã phân bổ {format_money(allocated)}, thêm {format_money(amount)} "
-                f"lớn hơn dự toán {format_money(budget)} (ngày {on:%d/%m/%Y})."
-            }
-        )
-    later = plan.allocations.filter(on__gt=on).exists()
-    if later:
-        raise ValidationError({"on": "Đã có phân bổ mang ngày sau; không ghi lùi ngày phân bổ."})
+    _not_future(on, "Phân bổ")
     allocation = Allocation(plan=plan, on=on, to=to, amount=amount, decision=decision)
-    allocation.full_clean()
+    allocation.full_clean(exclude=["voided_by", "voided_actor"])
+    if voided is not None:
+        apply_void_note(allocation, voided, actor=actor)
+    else:
+        _check_plan(plan, add_allocation=allocation)
     allocation.save()
     _created(actor, allocation, ["on", "to", "amount", "decision"])
     return allocation
+
+
+def _void(actor: User, entry: BudgetDecision | Allocation | ProgramTarget, reason: str, day: datetime.date) -> None:
+    mark_voided(entry, actor=actor, on=day, reason=reason)
+    audit_entry_write(actor=actor, action=AuditAction.VOID, instance=entry, before={"voided": None},
+                      after={"voided": f"{day:%d/%m/%Y}: {reason}"}, note=reason)  # fmt: skip
+
+
+@transaction.atomic
+def plan_entry_void(
+    *, entry: BudgetDecision | Allocation, actor: User, reason: str, on: datetime.date | None = None
+) -> BudgetDecision | Allocation:
+    """Voids a budget decision or an allocation entered by mistake; what remains must stay lawful (a budget may not
+    be voided while the allocations it covers remain)."""
+    plan = Plan.objects.select_for_update().get(pk=entry.plan_id)
+    if not access.can_manage_plan(actor, plan.owner):
+        raise PermissionDenied("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này.")
+    entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+    day = on or timezone.localdate()
+    reason = check_void(entry, on=day, reason=reason, dated=entry.on)
+    try:
+        _check_plan(plan, without=entry)
+    except ValidationError as breach:
+        message = " ".join(breach.messages)
+        raise refuse("voided", f"Không thể huỷ {entry}: không có nó thì {message[0].lower()}{message[1:]}",
+                     "correction_breaks_history") from breach  # fmt: skip
+    _void(actor, entry, reason, day)
+    return entry
+
+
+@transaction.atomic
+def plan_entry_correct(
+    *,
+    entry: BudgetDecision | Allocation,
+    actor: User,
+    reason: str,
+    on: datetime.date,
+    amount: Decimal,
+    decision: str = "",
+) -> BudgetDecision | Allocation:
+    """Supersedes a budget decision or an allocation: the wrong one is voided, the corrected one recorded (same kind,
+    same unit), and the plan's timeline is checked with the corrected values."""
+    plan = Plan.objects.select_for_update().get(pk=entry.plan_id)
+    if not access.can_manage_plan(actor, plan.owner):
+        raise PermissionDenied("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này.")
+    entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+    reason = check_void(entry, on=timezone.localdate(), reason=reason, dated=None)
+    _not_future(on, "Bản ghi")
+    corrected: BudgetDecision | Allocation
+    if isinstance(entry, BudgetDecision):
+        corrected = BudgetDecision(plan=plan, on=on, kind=entry.kind, amount=amount, decision=decision)
+        corrected.full_clean(exclude=["voided_by", "voided_actor"])
+        _check_plan(plan, add_decision=corrected, without=entry)
+    else:
+        corrected = Allocation(plan=plan, on=on, to=entry.to, amount=amount, decision=decision)
+        corrected.full_clean(exclude=["voided_by", "voided_actor"])
+        _check_plan(plan, add_allocation=corrected, without=entry)
+    _void(actor, entry, reason, timezone.localdate())
+    corrected.save()
+    _created(actor, corrected, ["on", "amount", "decision"])
+    return corrected
+
+
+@transaction.atomic
+def program_target_void(*, target: ProgramTarget, actor: User, reason: str) -> ProgramTarget:
+    program = target.program
+    owner = _program_owner(program)
+    if owner is None or not access.can_manage_plan(actor, owner):
+        raise PermissionDenied("Bạn không có quyền đính chính chỉ tiêu của chương trình này.")
+    target = ProgramTarget.objects.select_for_update().get(pk=target.pk)
+    day = timezone.localdate()
+    reason = check_void(target, on=day, reason=reason, dated=None)
+    _void(actor, target, reason, day)
+    return target
+
+
+@transaction.atomic
+def program_target_add(
+    *, program: Program, actor: User, indicator: str, value: Decimal, unit: str, reason: str = ""
+) -> ProgramTarget:
+    owner = _program_owner(program)
+    if owner is None or not access.can_manage_plan(actor, owner):
+        raise PermissionDenied("Bạn không có quyền ghi chỉ tiêu của chương trình này.")
+    target = ProgramTarget(program=program, indicator=indicator, value=value, unit=unit)
+    target.full_clean(exclude=["voided_by", "voided_actor"])
+    target.save()
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=target, before={},
+                      after=audit_snapshot(target, ["indicator", "value", "unit"]), note=reason[:500])  # fmt: skip
+    return target
+
+
+def _program_owner(program: Program) -> Organization | None:
+    """The body that approves the programme: the Cục for a national one, the UBND tỉnh for a provincial one."""
+    if program.territory_id is None:
+        return Organization.objects.filter(kind=OrganizationKind.DEPARTMENT).order_by("pk").first()
+    return (
+        Organization.objects.filter(kind=OrganizationKind.PROVINCIAL_COMMITTEE, territory_id=program.territory_id)
+        .order_by("pk")
+        .first()
+    )

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 
+from . import authority
 from .models import Document, Project, ProjectEvent
 
 MAX_SIZE = 20 * 1024 * 1024
@@ -44,7 +44,7 @@ def sniff(head: bytes, extension: str) -> str | None:
 def document_attach(
     *, project: Project, actor: User, upload: UploadedFile, title: str, kind: str, event: ProjectEvent | None = None
 ) -> Document:
-    if not access.can_attach_to_project(actor, project):
+    if not authority.can_attach_to_project(actor, project):
         raise PermissionDenied(f"Bạn không có quyền đính kèm tài liệu vào đề án {project.code}.")
     name = upload.name or ""
     extension = Path(name).suffix.lower()

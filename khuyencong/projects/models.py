@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.corrections import Voidable
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -112,7 +113,7 @@ class Project(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(Voidable):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField(_("thứ tự"))
     on = models.DateField(_("ngày"))
@@ -147,7 +148,7 @@ class PaymentKind(models.TextChoices):
     REFUND = "refund", _("Thu hồi, hoàn trả")
 
 
-class Payment(models.Model):
+class Payment(Voidable):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payments")
     on = models.DateField(_("ngày chứng từ"))
     kind = models.CharField(_("loại"), max_length=10, choices=PaymentKind.choices)
@@ -182,7 +183,7 @@ class Indicator(models.TextChoices):
     PRODUCTS_SELECTED = "products_selected", _("Sản phẩm được bình chọn")
 
 
-class Result(models.Model):
+class Result(Voidable):
     """An indicator recorded on a đề án; facility-times ("lượt cơ sở") and distinct facilities are kept apart."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results")
@@ -191,6 +192,7 @@ class Result(models.Model):
         _("giá trị"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
     on = models.DateField(_("ngày"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -250,7 +252,7 @@ def document_path(instance: Document, filename: str) -> str:
     return f"projects/{instance.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class Document(models.Model):
+class Document(Voidable):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
     event = models.ForeignKey(
         ProjectEvent,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 
+from . import authority
 from .models import Payment, PaymentKind, Project, ProjectEvent
 from .workflow import Action, Position, State, advance, allowed_actions
 
@@ -58,8 +59,8 @@ def snapshot(events: list[ProjectEvent], payments: list[Payment], day: datetime.
 def projects_as_of(projects: QuerySet[Project], day: datetime.date) -> dict[int, ProjectSnapshot]:
     """State and amounts of these đề án at the end of `day`, from their events and payments up to that day."""
     projects = projects.prefetch_related(
-        Prefetch("events", queryset=ProjectEvent.objects.order_by("seq")),
-        Prefetch("payments", queryset=Payment.objects.order_by("on", "pk")),
+        Prefetch("events", queryset=ProjectEvent.objects.standing().order_by("seq")),
+        Prefetch("payments", queryset=Payment.objects.standing().order_by("on", "pk")),
     )
     return {p.pk: snapshot(list(p.events.all()), list(p.payments.all()), day) for p in projects}
 
@@ -75,7 +76,7 @@ def project_actions_for(user: User | AnonymousUser, project: Project) -> list[Ac
     position = Position(
         State(project.state) if project.state else None, State(project.resume_to) if project.resume_to else None
     )
-    return [a for a in allowed_actions(position) if access.can_act_on_project(user, project, a)]
+    return [a for a in allowed_actions(position) if authority.can_act_on_project(user, project, a)]
 
 
 def project_get_for_user(user: User | AnonymousUser, pk: int) -> Project:

@@ -5,27 +5,28 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
-from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
+from khuyencong.core.refusals import OutOfScope, refuse
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import Level
 from khuyencong.organizations.models import Organization, OrganizationLevel
 from khuyencong.programs.models import Plan
 
-from . import rules
+from . import authority, rules, timeline
 from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind, Result
-from .workflow import FORWARDED_SOURCES, Action, Position, State, TransitionNotAllowed, advance
-
-PAYABLE = {State.CONTRACTED, State.IN_PROGRESS, State.ACCEPTED, State.LIQUIDATED, State.ADJUSTMENT_REQUESTED}
+from .timeline import Derived
+from .workflow import FORWARDED_SOURCES, Action
 
 
 def project_provinces(implementer: Organization, beneficiaries: Iterable[Facility]) -> tuple[int | None, int | None]:
@@ -66,7 +67,7 @@ def project_create(
         total_cost=total_cost, support_requested=support_requested, counterpart=counterpart,
     )  # fmt: skip
     project.province_id, project.recorded_province_id = project_provinces(implementer, beneficiaries)
-    if not access.can_create_project(actor, implementer=implementer, province_id=project.province_id):
+    if not authority.can_create_project(actor, implementer=implementer, province_id=project.province_id):
         raise PermissionDenied("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này.")
     errors: dict[str, str] = {}
     if kind == ProjectKind.TASK and beneficiaries:
@@ -94,42 +95,85 @@ def project_create(
     return project
 
 
-def _money_rules(project: Project, action: Action, amount: Decimal | None, percent: Decimal | None) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    current = project.support_approved
-    requested = project.support_requested
-    if action == Action.APPRAISAL_PASSED and amount is not None and requested is not None and amount > requested:
-        errors["amount"] = (
-            f"Kinh phí thẩm định {format_money(amount)} lớn hơn kinh phí đề nghị {format_money(requested)}."
-        )
-    if action == Action.APPROVED:
-        if amount is None:
-            errors["amount"] = "Phê duyệt phải ghi kinh phí hỗ trợ được duyệt."
-        elif project.support_appraised is not None and amount > project.support_appraised:
-            errors["amount"] = (
-                f"Kinh phí phê duyệt {format_money(amount)} lớn hơn kinh phí đã thẩm định "
-                f"{format_money(project.support_appraised)}."
+def _standing_events(project: Project) -> list[ProjectEvent]:
+    return list(project.events.standing().select_related("organization").order_by("seq"))
+
+
+def _check_timeline(project: Project, events: list[Any], payments: list[Any]) -> Derived:
+    """The whole timeline after the write: refused with the first breach, naming its date and rule."""
+    derived, breach = timeline.check(events, payments, support_requested=project.support_requested)
+    if breach is not None:
+        raise refuse(breach.field, f"Đề án {project.code}: {breach.message}", breach.code)
+    return derived
+
+
+def _store(project: Project, events: list[ProjectEvent], derived: Derived) -> None:
+    """Today's derivation cached on the đề án and on each standing event (what lists and reports read)."""
+    changed = []
+    for event, state in zip(events, derived.states, strict=True):
+        if event.pk is not None and event.state_after != state:
+            event.state_after = state
+            changed.append(event)
+    if changed:
+        ProjectEvent.objects.bulk_update(changed, ["state_after"])
+    position = derived.position
+    project.state, project.resume_to = position.state, position.resume_to
+    project.percent = derived.percent
+    project.support_appraised, project.support_approved = derived.support_appraised, derived.support_approved
+    project.support_contracted, project.support_settled = derived.support_contracted, derived.support_settled
+    project.save()
+
+
+def _lock(project: Project) -> Project:
+    """Two people acting on the same đề án at once: the row lock makes the second wait and see the first's result.
+    Only the đề án row is locked (`of=self`), not its plan: events on two đề án of one national plan go at once."""
+    return Project.objects.select_for_update(of=("self",)).select_related("plan").get(pk=project.pk)
+
+
+def _not_future(on: datetime.date, what: str) -> None:
+    if on > timezone.localdate():
+        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} ở tương lai.", "future_date")
+
+
+def _acting_body(
+    project: Project, actor: User, act: Action, organization: Organization | None, transcribed: bool, document: str
+) -> Organization:
+    """The body on whose authority the step is recorded, after checking the person who records it."""
+    if transcribed:
+        # History entered after the fact: the person transcribes, the body named must hold the authority.
+        if not authority.can_enter_history(actor, project):
+            raise OutOfScope(
+                f"Bạn không được nhập lịch sử của đề án {project.code} (ngoài địa bàn hoặc thiếu vai trò)."
             )
-    if (
-        action in (Action.CONTRACT_SIGNED, Action.SETTLED)
-        and amount is not None
-        and current is not None
-        and amount > current
-    ):
-        errors["amount"] = f"Số tiền {format_money(amount)} vượt kinh phí hỗ trợ được duyệt {format_money(current)}."
-    if action == Action.SETTLED:
-        if amount is None:
-            errors["amount"] = "Quyết toán phải ghi số kinh phí quyết toán."
-        else:
-            paid = payments_net(project)
-            if amount < paid:
-                errors["amount"] = f"Số quyết toán {format_money(amount)} nhỏ hơn số đã chi {format_money(paid)}."
-    if action == Action.PROGRESS:
-        if percent is None:
-            errors["percent"] = "Báo cáo tiến độ phải ghi tỷ lệ khối lượng hoàn thành (%)."
-        elif project.percent is not None and percent < project.percent:
-            errors["percent"] = f"Tiến độ không thể giảm (lần trước {project.percent}%)."
-    return errors
+        if organization is None:
+            raise refuse(
+                "organization", "Nhập lịch sử phải ghi cơ quan đã thực hiện bước này.", "organization_required"
+            )
+        if not authority.organization_may_act(organization, project, act):
+            raise refuse(
+                "organization",
+                f"{organization.name} không có thẩm quyền «{act.label}» đề án {project.code} "
+                f"(nguồn kinh phí {project.plan.get_funding_source_display()}).",
+                "authority_denied",
+            )
+        return organization
+    if not authority.can_act_on_project(actor, project, act):
+        raise PermissionDenied(f"Bạn không có quyền «{act.label}» đề án {project.code}.")
+    if authority.records_on_behalf(actor, project, act):
+        body = authority.approving_body_for(project)
+        assert body is not None
+        if not document.strip():
+            raise refuse(
+                "document",
+                f"Ghi quyết định của {body.name} thay mặt UBND phải có số, ký hiệu văn bản quyết định.",
+                "decision_required",
+            )
+        return body
+    # A beneficiary's request reaches the approving body through the implementer (Circular 36/2013 Art. 11).
+    by = actor.organization or (project.implementer if actor.facility_id else None)
+    if by is None:
+        raise refuse("organization", "Không xác định được cơ quan thực hiện thao tác.", "organization_required")
+    return by
 
 
 @transaction.atomic
@@ -144,69 +188,172 @@ def project_record_event(
     note: str = "",
     document: str = "",
     organization: Organization | None = None,
+    transcribed: bool = False,
+    voided: VoidNote | None = None,
 ) -> ProjectEvent:
-    """Records one step of the đề án's life. Back-dating is allowed (records entered after the fact), but never before
-    the previous event, and never into the future."""
-    # Two people acting on the same đề án at once: the row lock makes the second wait and see the first's result.
-    project = Project.objects.select_for_update().select_related("plan").get(pk=project.pk)
+    """Records one step of the đề án's life, at the end of its sequence. Back-dating is allowed (records entered after
+    the fact), never before the previous standing step, and never into the future. `transcribed`: a step another body
+    took, entered by `actor` in its name (an import, "nhập lịch sử"); `voided`: a transcribed step that was already
+    voided, kept in the history and left out of the replay."""
+    project = _lock(project)
     act = Action(action)
-    if not access.can_act_on_project(actor, project, act):
-        raise PermissionDenied(f"Bạn không có quyền «{act.label}» đề án {project.code}.")
-    # A beneficiary's request reaches the approving body through the implementer (Circular 36/2013 Art. 11).
-    by = organization or actor.organization or (project.implementer if actor.facility_id else None)
-    if by is None:
-        raise ValidationError({"organization": "Không xác định được cơ quan thực hiện thao tác."})
-    if on > timezone.localdate():
-        raise ValidationError({"on": "Ngày của sự kiện không thể ở tương lai."})
-    last = project.events.order_by("-seq").first()
-    if last is not None and on < last.on:
-        raise ValidationError({"on": f"Ngày {on:%d/%m/%Y} trước sự kiện liền trước ({last.on:%d/%m/%Y})."})
+    by = _acting_body(project, actor, act, organization, transcribed, document)
+    _not_future(on, "Sự kiện")
+    if voided is not None:
+        kept = ProjectEvent(
+            project=project, seq=_next_seq(project), on=on, action=act, organization=by, actor=actor, amount=amount,
+            percent=percent, note=note, document=document, state_after=project.state or "",
+        )  # fmt: skip
+        apply_void_note(kept, voided, actor=actor)
+        kept.full_clean(exclude=["project", "organization", "actor", "voided_by", "voided_actor", "state_after"])
+        kept.save()
+        return kept
     if act == Action.FORWARDED and project.plan.funding_source not in FORWARDED_SOURCES:
-        raise ValidationError(
-            {"action": "Chỉ đề án khuyến công quốc gia mới chuyển lên Bộ; đề án địa phương do UBND tỉnh phê duyệt."}
+        raise refuse(
+            "action",
+            "Chỉ đề án khuyến công quốc gia mới chuyển lên Bộ; đề án địa phương do UBND tỉnh phê duyệt.",
+            "not_forwardable",
         )
-    try:
-        position = advance(Position(State(project.state) if project.state else None,
-                                    State(project.resume_to) if project.resume_to else None), act)  # fmt: skip
-    except TransitionNotAllowed as refused:
-        raise ValidationError({"action": f"Đề án {project.code}: {refused}"}) from refused
-    errors = _money_rules(project, act, amount, percent)
-    if errors:
-        raise ValidationError(errors)
+    events = _standing_events(project)
+    last = events[-1] if events else None
+    if last is not None and on < last.on:
+        raise refuse("on", f"Ngày {on:%d/%m/%Y} trước sự kiện liền trước ({last.on:%d/%m/%Y}).", "date_order")
+    event = ProjectEvent(
+        project=project, seq=_next_seq(project), on=on, action=act, organization=by, actor=actor,
+        amount=amount, percent=percent, note=note, document=document,
+    )  # fmt: skip
+    derived = _check_timeline(project, [*events, event], list(project.payments.standing()))
     # Old đề án are judged by the rules in force on the date of the act, not today's.
+    _legal_rules(project, act, amount, on)
+    event.state_after = derived.states[-1]
+    event.full_clean(exclude=["project", "organization", "actor", "voided_by", "voided_actor"])
+    event.save()
+    _store(project, [*events, event], derived)
+    return event
+
+
+def _next_seq(project: Project) -> int:
+    last = project.events.order_by("-seq").values_list("seq", flat=True).first()
+    return (last or 0) + 1
+
+
+def _legal_rules(project: Project, act: Action, amount: Decimal | None, on: datetime.date) -> None:
     legal: dict[str, list[str]] = {}
     if act in (Action.APPRAISAL_PASSED, Action.APPROVED, Action.ADJUSTMENT_APPROVED) and amount is not None:
         legal["amount"] = [str(f) for f in rules.support_cap_findings(project, amount, on) if f.severity == rules.ERROR]
     if act == Action.APPROVED:
         legal["action"] = [str(f) for f in rules.eligibility_findings(project, on) if f.severity == rules.ERROR]
     if any(legal.values()):
-        raise ValidationError({name: messages for name, messages in legal.items() if messages})
+        codes = {"amount": "support_cap_amount", "action": "eligibility"}
+        raise ValidationError(
+            {
+                name: [ValidationError(m, code=codes[name]) for m in messages]
+                for name, messages in legal.items()
+                if messages
+            }
+        )
 
-    assert position.state is not None
-    event = ProjectEvent.objects.create(
-        project=project, seq=(last.seq + 1) if last else 1, on=on, action=act, organization=by, actor=actor,
-        amount=amount, percent=percent, note=note, document=document, state_after=position.state,
-    )  # fmt: skip
-    project.state, project.resume_to = position.state, position.resume_to
-    _apply_amounts(project, act, amount, percent)
-    project.save()
+
+def can_correct_event(user: User, project: Project, event: ProjectEvent) -> bool:
+    """A step is corrected by those who may take it, or by the person who transcribed it within their territory."""
+    if authority.can_act_on_project(user, project, event.action):
+        return True
+    return event.actor_id == user.pk and authority.can_enter_history(user, project)
+
+
+@transaction.atomic
+def project_void_event(
+    *, project: Project, event: ProjectEvent, actor: User, reason: str, on: datetime.date | None = None
+) -> ProjectEvent:
+    """Voids a step recorded by mistake. The rest of the timeline must stay lawful without it: voiding an approval
+    that a contract depends on is refused until the contract is voided first."""
+    project = _lock(project)
+    event = project.events.select_for_update().get(pk=event.pk)
+    if not can_correct_event(actor, project, event):
+        raise PermissionDenied(
+            f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
+        )
+    day = on or timezone.localdate()
+    reason = check_void(event, on=day, reason=reason, dated=event.on)
+    rest = [e for e in _standing_events(project) if e.pk != event.pk]
+    derived = _check_after_void(project, event, rest)
+    mark_voided(event, actor=actor, on=day, reason=reason)
+    _store(project, rest, derived)
+    _audit_void(actor, event, reason)
     return event
 
 
-def _apply_amounts(project: Project, action: Action, amount: Decimal | None, percent: Decimal | None) -> None:
-    if action == Action.APPRAISAL_PASSED and amount is not None:
-        project.support_appraised = amount
-    elif action == Action.APPROVED or (action == Action.ADJUSTMENT_APPROVED and amount is not None):
-        # The previous approved amount stays on its own event: the adjustment keeps the earlier version.
-        project.support_approved = amount
-    elif action == Action.CONTRACT_SIGNED:
-        project.support_contracted = amount
-    elif action == Action.PROGRESS:
-        project.percent = percent
-    elif action == Action.ACCEPTED:
-        project.percent = Decimal(100)
-    elif action == Action.SETTLED:
-        project.support_settled = amount
+def _check_after_void(project: Project, event: ProjectEvent, rest: list[ProjectEvent]) -> Derived:
+    derived, breach = timeline.check(
+        rest, list(project.payments.standing()), support_requested=project.support_requested
+    )
+    if breach is not None:
+        raise refuse(
+            "voided",
+            f"Không thể huỷ «{event.get_action_display()}» ngày {event.on:%d/%m/%Y} của đề án {project.code}: "
+            f"không có bước này thì {breach.message[0].lower()}{breach.message[1:]} "
+            "Hãy huỷ các bước, chứng từ sau dựa vào nó trước.",
+            "correction_breaks_history",
+        )
+    return derived
+
+
+@transaction.atomic
+def project_correct_event(
+    *,
+    project: Project,
+    event: ProjectEvent,
+    actor: User,
+    reason: str,
+    on: datetime.date,
+    amount: Decimal | None = None,
+    percent: Decimal | None = None,
+    note: str = "",
+    document: str = "",
+) -> ProjectEvent:
+    """Supersedes a step: the wrong entry is voided and a corrected one takes its place in the sequence, the same
+    action by the same body; the whole timeline is checked with the corrected values."""
+    project = _lock(project)
+    event = project.events.select_for_update().select_related("organization").get(pk=event.pk)
+    if not can_correct_event(actor, project, event):
+        raise PermissionDenied(
+            f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
+        )
+    today = timezone.localdate()
+    reason = check_void(event, on=today, reason=reason, dated=None)
+    _not_future(on, "Sự kiện")
+    corrected = ProjectEvent(
+        project=project, seq=event.seq + 1, on=on, action=event.action, organization=event.organization, actor=actor,
+        amount=amount, percent=percent, note=note, document=document,
+    )  # fmt: skip
+    standing = _standing_events(project)
+    timeline_events = [corrected if e.pk == event.pk else e for e in standing]
+    derived = _check_timeline(project, timeline_events, list(project.payments.standing()))
+    _legal_rules(project, Action(event.action), amount, on)
+    mark_voided(event, actor=actor, on=today, reason=reason)
+    # The corrected step goes right after the one it replaces: later steps move one place down. Two updates through
+    # a range no sequence number uses, so that the unique (project, seq) holds after each statement.
+    later = project.events.filter(seq__gt=event.seq)
+    later.update(seq=F("seq") + SEQ_SHIFT)
+    project.events.filter(seq__gt=SEQ_SHIFT).update(seq=F("seq") - SEQ_SHIFT + 1)
+    corrected.state_after = derived.states[timeline_events.index(corrected)]
+    corrected.full_clean(exclude=["project", "organization", "actor", "voided_by", "voided_actor"])
+    corrected.save()
+    refreshed = _standing_events(project)
+    _store(project, refreshed, derived)
+    _audit_void(actor, event, reason, replaced_by=corrected)
+    return corrected
+
+
+SEQ_SHIFT = 1_000_000
+
+
+def _audit_void(actor: User, entry: Any, reason: str, *, replaced_by: Any = None) -> None:
+    after = {"voided": f"{entry.voided_on:%d/%m/%Y}: {reason}"}
+    if replaced_by is not None:
+        after["replaced_by"] = str(replaced_by)
+    audit_entry_write(actor=actor, action=AuditAction.VOID, instance=entry, before={"voided": None}, after=after,
+                      note=reason[:500])  # fmt: skip
 
 
 def project_submit(
@@ -253,65 +400,139 @@ def project_report_progress(
 
 
 def payments_net(project: Project) -> Decimal:
-    """Advances and payments less refunds."""
-    payments = project.payments.all()
+    """Advances and payments less refunds, voided vouchers left out."""
+    payments = project.payments.standing()
     out = payments.exclude(kind=PaymentKind.REFUND).aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     back = payments.filter(kind=PaymentKind.REFUND).aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     return out - back
 
 
+PAYMENT_FIELDS = ["on", "kind", "amount", "document"]
+RESULT_FIELDS = ["indicator", "value", "on"]
+
+
+def _may_write(actor: User, project: Project, allowed: bool, transcribed: bool, what: str) -> None:
+    if allowed or (transcribed and authority.can_enter_history(actor, project)):
+        return
+    raise PermissionDenied(f"Bạn không có quyền ghi {what} của đề án {project.code}.")
+
+
 @transaction.atomic
 def payment_record(
-    *, project: Project, actor: User, on: datetime.date, kind: str, amount: Decimal, document: str = ""
+    *,
+    project: Project,
+    actor: User,
+    on: datetime.date,
+    kind: str,
+    amount: Decimal,
+    document: str = "",
+    transcribed: bool = False,
+    voided: VoidNote | None = None,
 ) -> Payment:
-    """Advances + payments − refunds never exceed the approved (or adjusted) support; nothing is paid before the
-    contract or after settlement (Circular 36/2013 Art. 12–18); after a stop only refunds are recorded."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if not access.can_act_on_project(actor, project, Action.SETTLED):
-        raise PermissionDenied(f"Bạn không có quyền ghi thanh toán của đề án {project.code}.")
-    if amount <= 0:
-        raise ValidationError({"amount": "Số tiền phải lớn hơn 0."})
-    if on > timezone.localdate():
-        raise ValidationError({"on": "Ngày chứng từ không thể ở tương lai."})
-    contract = project.events.filter(action=Action.CONTRACT_SIGNED).order_by("seq").first()
-    state = State(project.state) if project.state else None
-    if kind != PaymentKind.REFUND:
-        if contract is None or state not in PAYABLE:
-            label = state.label if state else "—"
-            raise ValidationError(
-                {"kind": f"Chưa thể tạm ứng, thanh toán khi đề án ở trạng thái «{label}»; "
-                         "phải có hợp đồng và chưa dừng, chưa quyết toán."}
-            )  # fmt: skip
-        if on < contract.on:
-            raise ValidationError({"on": f"Ngày chứng từ trước ngày ký hợp đồng ({contract.on:%d/%m/%Y})."})
-    elif state == State.SETTLED:
-        raise ValidationError({"kind": "Đề án đã quyết toán; không ghi thêm chứng từ."})
-    out_of_year = rules.fiscal_year_findings(project, on) if kind != PaymentKind.REFUND else []
-    if out_of_year:
-        raise ValidationError({"on": [str(f) for f in out_of_year]})
-    paid = payments_net(project)
-    support = project.support_approved
-    if kind == PaymentKind.REFUND:
-        if amount > paid:
-            raise ValidationError(
-                {"amount": f"Số hoàn trả {format_money(amount)} lớn hơn số đã chi {format_money(paid)}."}
-            )
-    elif support is None or paid + amount > support:
-        raise ValidationError(
-            {"amount": f"Vượt kinh phí hỗ trợ: đã chi {format_money(paid)}, thêm {format_money(amount)}, "
-                       f"kinh phí được duyệt {format_money(support) if support is not None else 'chưa có'}."}
-        )  # fmt: skip
+    """Records a voucher, in any order: advances + payments − refunds never exceed the approved (or adjusted)
+    support on any date, and never fall below zero; nothing is paid before the contract or after settlement
+    (Circular 36/2013 Art. 12–18); after a stop only refunds are recorded."""
+    project = _lock(project)
+    _may_write(actor, project, authority.can_pay(actor, project), transcribed, "thanh toán")
     payment = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
-    payment.full_clean()
+    if voided is not None:
+        apply_void_note(payment, voided, actor=actor)
+        payment.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
+    else:
+        _check_payment(project, payment, exclude=None)
     payment.save()
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=payment, before={},
+                      after=audit_snapshot(payment, PAYMENT_FIELDS))  # fmt: skip
+    return payment
+
+
+def _check_payment(project: Project, payment: Payment, *, exclude: int | None) -> None:
+    if payment.amount is None or payment.amount <= 0:
+        raise refuse("amount", "Số tiền phải lớn hơn 0.", "amount_not_positive")
+    _not_future(payment.on, "Chứng từ")
+    payment.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
+    out_of_year = rules.fiscal_year_findings(project, payment.on) if payment.kind != PaymentKind.REFUND else []
+    if out_of_year:
+        raise ValidationError({"on": [ValidationError(str(f), code="fiscal_year") for f in out_of_year]})
+    others = [p for p in project.payments.standing() if p.pk != exclude]
+    _check_timeline(project, _standing_events(project), [*others, payment])
+
+
+@transaction.atomic
+def payment_void(
+    *, project: Project, payment: Payment, actor: User, reason: str, on: datetime.date | None = None
+) -> Payment:
+    """Voids a voucher entered by mistake; a refund that it covered must not be left above what was paid."""
+    project = _lock(project)
+    payment = project.payments.select_for_update().get(pk=payment.pk)
+    if not authority.can_pay(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền đính chính thanh toán của đề án {project.code}.")
+    day = on or timezone.localdate()
+    reason = check_void(payment, on=day, reason=reason, dated=payment.on)
+    rest = [p for p in project.payments.standing() if p.pk != payment.pk]
+    _derived, breach = timeline.check(_standing_events(project), rest, support_requested=project.support_requested)
+    if breach is not None:
+        raise refuse("voided", f"Không thể huỷ chứng từ ngày {payment.on:%d/%m/%Y}: {breach.message}",
+                     "correction_breaks_history")  # fmt: skip
+    mark_voided(payment, actor=actor, on=day, reason=reason)
+    _audit_void(actor, payment, reason)
     return payment
 
 
 @transaction.atomic
-def result_record(*, project: Project, actor: User, indicator: str, value: Decimal, on: datetime.date) -> Result:
-    if not access.can_act_on_project(actor, project, Action.PROGRESS):
-        raise PermissionDenied(f"Bạn không có quyền ghi kết quả của đề án {project.code}.")
-    result = Result(project=project, indicator=indicator, value=value, on=on)
-    result.full_clean()
+def payment_correct(
+    *, project: Project, payment: Payment, actor: User, reason: str, on: datetime.date, kind: str, amount: Decimal,
+    document: str = "",
+) -> Payment:  # fmt: skip
+    """Supersedes a voucher: the wrong one is voided and the corrected one recorded, checked together."""
+    project = _lock(project)
+    payment = project.payments.select_for_update().get(pk=payment.pk)
+    if not authority.can_pay(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền đính chính thanh toán của đề án {project.code}.")
+    today = timezone.localdate()
+    reason = check_void(payment, on=today, reason=reason, dated=None)
+    corrected = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
+    _check_payment(project, corrected, exclude=payment.pk)
+    mark_voided(payment, actor=actor, on=today, reason=reason)
+    corrected.save()
+    _audit_void(actor, payment, reason, replaced_by=corrected)
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=corrected, before={},
+                      after=audit_snapshot(corrected, PAYMENT_FIELDS), note=f"Đính chính: {reason}"[:500])  # fmt: skip
+    return corrected
+
+
+@transaction.atomic
+def result_record(
+    *,
+    project: Project,
+    actor: User,
+    indicator: str,
+    value: Decimal,
+    on: datetime.date,
+    transcribed: bool = False,
+    voided: VoidNote | None = None,
+) -> Result:
+    _may_write(actor, project, authority.can_record_result(actor, project), transcribed, "kết quả")
+    _not_future(on, "Kết quả")
+    result = Result(project=project, indicator=indicator, value=value, on=on, actor=actor)
+    if voided is not None:
+        apply_void_note(result, voided, actor=actor)
+    result.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
     result.save()
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=result, before={},
+                      after=audit_snapshot(result, RESULT_FIELDS))  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def result_void(
+    *, project: Project, result: Result, actor: User, reason: str, on: datetime.date | None = None
+) -> Result:
+    result = project.results.select_for_update().get(pk=result.pk)
+    if not authority.can_record_result(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền đính chính kết quả của đề án {project.code}.")
+    day = on or timezone.localdate()
+    reason = check_void(result, on=day, reason=reason, dated=result.on)
+    mark_voided(result, actor=actor, on=day, reason=reason)
+    _audit_void(actor, result, reason)
     return result

@@ -19,7 +19,7 @@ from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_list_for_user
 
-from . import rules, selectors, services
+from . import authority, rules, selectors, services
 from .documents import document_attach as attach
 from .forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ProjectFilterForm, ResultForm
 from .models import Project
@@ -76,7 +76,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
     actions = actions_for(request, project)
-    can_pay = project.state is not None and access.can_act_on_project(request.user, project, Action.SETTLED)
+    can_pay = project.state is not None and authority.can_act_on_project(request.user, project, Action.SETTLED)
     return render(request, "projects/project_detail.html", _detail_context(request, project, actions, can_pay))
 
 
@@ -97,9 +97,9 @@ def _detail_context(
         "findings": rules.project_findings(project, timezone.localdate()),
         "documents": project.documents.all(),
         "document_form": DocumentForm(prefix="document"),
-        "can_attach": access.can_attach_to_project(request.user, project),
+        "can_attach": authority.can_attach_to_project(request.user, project),
         "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()})
-        if access.can_act_on_project(request.user, project, Action.PROGRESS)
+        if authority.can_act_on_project(request.user, project, Action.PROGRESS)
         else None,
         "beneficiaries": project.beneficiaries.select_related("current_province"),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
@@ -124,7 +124,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, f"Đã ghi «{Action(form.cleaned_data['action']).label}» cho đề án {project.code}.")
         return redirect("projects:detail", pk=project.pk)
-    can_pay = access.can_act_on_project(request.user, project, Action.SETTLED)
+    can_pay = authority.can_act_on_project(request.user, project, Action.SETTLED)
     context = _detail_context(request, project, actions, can_pay, event_form=form)
     return render(request, "projects/project_detail.html", context, status=400)
 
@@ -133,7 +133,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
-    if not access.can_act_on_project(request.user, project, Action.SETTLED):
+    if not authority.can_act_on_project(request.user, project, Action.SETTLED):
         raise PermissionDenied
     form = PaymentForm(request.POST, prefix="payment")
     user: Any = request.user
@@ -165,7 +165,7 @@ def project_queue(request: HttpRequest) -> HttpResponse:
     visible = selectors.project_list_for_user(request.user)
     queues = []
     for title, state, action in QUEUES:
-        waiting = [p for p in visible.filter(state=state) if access.can_act_on_project(request.user, p, action)]
+        waiting = [p for p in visible.filter(state=state) if authority.can_act_on_project(request.user, p, action)]
         queues.append((title, waiting))
     return render(
         request, "projects/project_queue.html", {"queues": queues, "overdue": selectors.overdue_projects(visible)}
@@ -254,7 +254,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def project_result(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
-    if not access.can_act_on_project(request.user, project, Action.PROGRESS):
+    if not authority.can_act_on_project(request.user, project, Action.PROGRESS):
         raise PermissionDenied
     form = ResultForm(request.POST, prefix="result")
     user: Any = request.user

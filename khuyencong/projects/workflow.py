@@ -169,7 +169,7 @@ def allowed_actions(position: Position) -> list[Action]:
 
 
 class Party(models.TextChoices):
-    """The parts organisations play towards one đề án; `accounts.access.project_parties` says which a user plays."""
+    """The parts organisations play towards one đề án; `authority.project_parties` says which a user plays."""
 
     IMPLEMENTER = "implementer", _("Đơn vị thực hiện")
     BENEFICIARY = "beneficiary", _("Cơ sở thụ hưởng")
@@ -188,10 +188,14 @@ class Authority:
     # Parties that act only on local funds: the Sở assigns and decides adjustments and stops for the UBND tỉnh,
     # while for national đề án these belong to the Cục (Circular 36/2013 Art. 11).
     local_parties: frozenset[Party] = frozenset()
+    # The roles the local parties act with, when they differ (the Sở's officer records the UBND's decision).
+    local_roles: frozenset[str] | None = None
 
 
-def _who(parties: Iterable[Party], roles: Iterable[str], *, local: Iterable[Party] = ()) -> Authority:
-    return Authority(frozenset(parties), frozenset(roles), frozenset(local))
+def _who(
+    parties: Iterable[Party], roles: Iterable[str], *, local: Iterable[Party] = (), local_roles: Iterable[str] = ()
+) -> Authority:
+    return Authority(frozenset(parties), frozenset(roles), frozenset(local), frozenset(local_roles) or None)
 
 
 # Circular 36/2013 Art. 10 (the Sở receives registrations and appraises at base level, Art. 6 the Cục appraises and
@@ -206,8 +210,9 @@ AUTHORITY: dict[Action, Authority] = {
     Action.APPRAISAL_PASSED: _who([Party.DEPARTMENT, Party.NATIONAL], [APPRAISER]),
     Action.APPRAISAL_FAILED: _who([Party.DEPARTMENT, Party.NATIONAL], [APPRAISER]),
     Action.FORWARDED: _who([Party.DEPARTMENT], [APPRAISER]),
-    Action.APPROVED: _who([Party.APPROVER], [APPROVER]),
-    Action.REJECTED: _who([Party.APPROVER], [APPROVER]),
+    # For local funds the UBND tỉnh decides (Decree 45/2012 Art. 16); the Sở records its decision on its behalf.
+    Action.APPROVED: _who([Party.APPROVER], [APPROVER], local=[Party.DEPARTMENT], local_roles=[OFFICER, APPROVER]),
+    Action.REJECTED: _who([Party.APPROVER], [APPROVER], local=[Party.DEPARTMENT], local_roles=[OFFICER, APPROVER]),
     Action.ASSIGNED: _who([Party.APPROVER], [OFFICER, APPROVER], local=[Party.DEPARTMENT]),
     Action.CONTRACT_SIGNED: _who([Party.IMPLEMENTER, Party.APPROVER], [OFFICER, APPROVER]),
     Action.PROGRESS: _who([Party.IMPLEMENTER], [OFFICER]),
@@ -239,5 +244,9 @@ FORWARDED_SOURCES = frozenset({"national"})
 
 def may_act(action: str, parties: Iterable[str], roles: Iterable[str], *, funding_source: str = "provincial") -> bool:
     authority = AUTHORITY[Action(action)]
-    allowed = authority.parties if funding_source in FORWARDED_SOURCES else authority.parties | authority.local_parties
-    return bool(allowed.intersection(parties)) and bool(authority.roles.intersection(roles))
+    parties, roles = frozenset(parties), frozenset(roles)
+    if authority.parties & parties and authority.roles & roles:
+        return True
+    if funding_source in FORWARDED_SOURCES or not authority.local_parties & parties:
+        return False
+    return bool((authority.local_roles or authority.roles) & roles)

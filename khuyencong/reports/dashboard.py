@@ -60,7 +60,7 @@ def dashboard_data(scope: ReportScope, projects: Any, *, year: int, as_of: datet
     disbursed_by = {f.code: f.disbursed(datetime.date.min, as_of) for f in facts}
     paid = [f for f in facts if disbursed_by[f.code] != 0]
     plan = plan_amount(scope, year, as_of)
-    allocations = Allocation.objects.filter(plan__year=year, on__lte=as_of)
+    allocations = Allocation.objects.standing().filter(plan__year=year, on__lte=as_of)
     if not scope.national:
         allocations = allocations.filter(territory_q(scope, "to__"))
     allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]

@@ -69,7 +69,7 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
                 "achieved": plain(achieved[t.indicator]) if t.indicator in achieved else None,
                 "percent": rate(achieved[t.indicator], t.value) if t.indicator in achieved else None,
             }
-            for t in program.targets.order_by("pk")
+            for t in program.targets.standing().order_by("pk")
         ],
     }
 

@@ -49,7 +49,7 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     total = sum((plan_budget_on(plan, day) or Decimal(0) for plan in plans), Decimal(0))
     if scope.national:
         return total
-    national = Allocation.objects.filter(
+    national = Allocation.objects.standing().filter(
         territory_q(scope, "to__"), plan__year=year, plan__owner__territory__isnull=True, on__lte=day,
         to__territory__isnull=False,
     )  # fmt: skip
@@ -67,7 +67,7 @@ def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: dat
     """Result indicators recorded on these đề án within the dates, summed; distinct-facility indicators count each
     facility once across đề án."""
     rows = list(
-        Result.objects.filter(project__in=projects, on__gte=start, on__lte=end).values_list(
+        Result.objects.standing().filter(project__in=projects, on__gte=start, on__lte=end).values_list(
             "project_id", "indicator", "value"
         )
     )

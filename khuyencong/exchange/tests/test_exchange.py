@@ -102,10 +102,10 @@ def test_every_record_error_is_listed_and_nothing_is_written() -> None:
     report = exchange_import(document, actor=system_user())
     found = {(i.path, i.code) for i in report.errors}
     assert ("$.facilities[1].place.district", "place_unknown") in found
-    assert ("$.facilities[2].tax_code", "rule_violated") in found
+    assert ("$.facilities[2].tax_code", "tax_code_checksum") in found
     assert ("$.projects[0].beneficiaries", "reference_missing") in found
     assert (f"$.projects[{first}].events[0].on", "date_invalid") in found
-    assert (f"$.projects[{second}].events[1].on", "rule_violated") in found
+    assert (f"$.projects[{second}].events[1].on", "date_order") in found
     assert (f"$.projects[{third}].support_requested", "money_invalid") in found
     assert "chữ số kiểm tra" in next(i.message for i in report.errors if i.path == "$.facilities[2].tax_code")
     assert not Facility.objects.filter(code__startswith="BK-").exists()

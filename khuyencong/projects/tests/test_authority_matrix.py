@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import make_user
-from khuyencong.accounts import access
 from khuyencong.accounts.models import Role, User
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
+from khuyencong.projects import authority
 from khuyencong.projects.models import Project, ProjectContent
 from khuyencong.projects.services import project_create
 from khuyencong.projects.workflow import Action
@@ -49,6 +49,8 @@ APPROVER = {
 }
 # The Sở decides adjustments and stops of local đề án for the UBND tỉnh, as the approving side.
 DEPARTMENT_APPROVER_LOCAL = {"adjustment_approved", "adjustment_refused", "stopped", "stop_refused"}
+# The Sở records the UBND tỉnh's approval or rejection of a local đề án on its behalf (Decree 45/2012 Art. 16).
+ON_BEHALF_OF_UBND = {"approved", "rejected"}
 NATIONAL_APPRAISER = {"returned_for_supplement", "appraisal_passed", "appraisal_failed", "inspected"}
 BENEFICIARY = {"adjustment_requested", "stop_requested"}
 
@@ -69,8 +71,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "centre officer": IMPLEMENTER,
         "centre viewer": set(),
         "Sở appraiser": DEPARTMENT_APPRAISER,
-        "Sở officer": DEPARTMENT_OFFICER,
-        "Sở approver": {"assigned", *DEPARTMENT_APPROVER_LOCAL},
+        "Sở officer": DEPARTMENT_OFFICER | ON_BEHALF_OF_UBND,
+        "Sở approver": {"assigned", *DEPARTMENT_APPROVER_LOCAL, *ON_BEHALF_OF_UBND},
         "UBND approver": APPROVER,
         "Cục appraiser": NATIONAL_APPRAISER,
         "Cục approver": set(),
@@ -111,7 +113,7 @@ def test_who_may_take_each_action(source: str, persona: str) -> None:
     project = a_project(source)
     org, roles = PERSONAS[persona]
     user = make_user(persona.replace(" ", "-").replace(",", ""), org, *roles)
-    allowed = {action.value for action in Action if access.can_act_on_project(user, project, action)}
+    allowed = {action.value for action in Action if authority.can_act_on_project(user, project, action)}
     assert allowed == EXPECTED[source][persona]
 
 
@@ -120,9 +122,9 @@ def test_a_beneficiarys_representative_may_only_ask(make_facility) -> None:
     project = a_project("provincial")
     project.beneficiaries.add(facility)
     representative = make_user("rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
-    allowed = {action.value for action in Action if access.can_act_on_project(representative, project, action)}
+    allowed = {action.value for action in Action if authority.can_act_on_project(representative, project, action)}
     assert allowed == BENEFICIARY
     stranger = make_user(
         "rep2", None, Role.FACILITY_REPRESENTATIVE, facility=make_facility("HTX B", province="Lào Cai")
     )
-    assert not any(access.can_act_on_project(stranger, project, action) for action in Action)
+    assert not any(authority.can_act_on_project(stranger, project, action) for action in Action)

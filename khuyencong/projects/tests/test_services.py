@@ -131,7 +131,10 @@ def test_the_wrong_party_or_role_is_refused(local_plan, cast, beneficiary) -> No
     with pytest.raises(PermissionDenied):  # the implementer does not appraise its own đề án
         project_record_event(project=project, actor=cast["centre"], action="appraisal_passed", on=D(2026, 2, 2))
     project_record_event(project=project, actor=cast["department"], action="appraisal_passed", on=D(2026, 2, 2))
-    with pytest.raises(PermissionDenied):  # the Sở does not approve KCĐP: the UBND tỉnh does
+    with pytest.raises(PermissionDenied):  # another province's Sở cannot record this UBND's decision either
+        project_approve(project=project, actor=cast["other_department"], on=D(2026, 3, 1), amount=M(1))
+    # The UBND tỉnh approves KCĐP; the Sở may record its decision on its behalf, but only with the decision's number.
+    with pytest.raises(ValidationError, match="số, ký hiệu văn bản quyết định"):
         project_approve(project=project, actor=cast["department"], on=D(2026, 3, 1), amount=M(1))
     assert ProjectEvent.objects.filter(project=project).count() == 2
 

@@ -94,19 +94,22 @@ def test_every_action_says_who_may_take_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("action", "parties", "roles", "allowed"),
+    ("action", "parties", "roles", "allowed", "source"),
     [
-        (Action.SUBMITTED_FOR_APPRAISAL, {Party.IMPLEMENTER}, {"officer"}, True),
-        (Action.SUBMITTED_FOR_APPRAISAL, {Party.DEPARTMENT}, {"officer", "appraiser"}, False),
-        (Action.APPRAISAL_PASSED, {Party.DEPARTMENT}, {"appraiser"}, True),
-        (Action.APPRAISAL_PASSED, {Party.DEPARTMENT}, {"officer"}, False),
-        (Action.APPRAISAL_PASSED, {Party.IMPLEMENTER}, {"appraiser"}, False),
-        (Action.APPROVED, {Party.APPROVER}, {"approver"}, True),
-        (Action.APPROVED, {Party.DEPARTMENT}, {"approver"}, False),
-        (Action.STOP_REQUESTED, {Party.BENEFICIARY}, {"facility_representative"}, True),
-        (Action.STOPPED, {Party.BENEFICIARY}, {"facility_representative"}, False),
-        (Action.PROGRESS, {Party.IMPLEMENTER}, {"viewer"}, False),
+        (Action.SUBMITTED_FOR_APPRAISAL, {Party.IMPLEMENTER}, {"officer"}, True, "provincial"),
+        (Action.SUBMITTED_FOR_APPRAISAL, {Party.DEPARTMENT}, {"officer", "appraiser"}, False, "provincial"),
+        (Action.APPRAISAL_PASSED, {Party.DEPARTMENT}, {"appraiser"}, True, "provincial"),
+        (Action.APPRAISAL_PASSED, {Party.DEPARTMENT}, {"officer"}, False, "provincial"),
+        (Action.APPRAISAL_PASSED, {Party.IMPLEMENTER}, {"appraiser"}, False, "provincial"),
+        (Action.APPROVED, {Party.APPROVER}, {"approver"}, True, "provincial"),
+        # The Sở records the UBND tỉnh's decision on a local đề án on its behalf; a national one is the Ministry's.
+        (Action.APPROVED, {Party.DEPARTMENT}, {"officer"}, True, "provincial"),
+        (Action.APPROVED, {Party.DEPARTMENT}, {"approver"}, False, "national"),
+        (Action.APPROVED, {Party.DEPARTMENT}, {"appraiser"}, False, "provincial"),
+        (Action.STOP_REQUESTED, {Party.BENEFICIARY}, {"facility_representative"}, True, "provincial"),
+        (Action.STOPPED, {Party.BENEFICIARY}, {"facility_representative"}, False, "provincial"),
+        (Action.PROGRESS, {Party.IMPLEMENTER}, {"viewer"}, False, "provincial"),
     ],
 )
-def test_who_may_act(action: Action, parties: set[Party], roles: set[str], allowed: bool) -> None:
-    assert may_act(action, parties, roles) is allowed
+def test_who_may_act(action: Action, parties: set[Party], roles: set[str], allowed: bool, source: str) -> None:
+    assert may_act(action, parties, roles, funding_source=source) is allowed

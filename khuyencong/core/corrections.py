@@ -1,0 +1,117 @@
+"""Corrections without silent edits: a recorded fact is voided (with who, when and why), never changed or deleted.
+
+Every dated record that officials enter — workflow events, payments, results, budget decisions, allocations,
+programme targets, documents — carries the same voiding columns. A voided row stays in the history (struck through on
+the pages, with its `voided` object in the exchange format) and is ignored by replays, money rules and reports, which
+read `.standing()` rows only. A correction of a wrong value is a void plus a new entry, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.refusals import refuse
+
+if TYPE_CHECKING:
+    from khuyencong.accounts.models import User
+    from khuyencong.organizations.models import Organization
+
+V = TypeVar("V", bound="Voidable")
+
+REASON_MAX = 500
+
+
+class VoidableQuerySet(models.QuerySet[V]):
+    def standing(self) -> VoidableQuerySet[V]:
+        """The entries in force: not voided."""
+        return self.filter(voided_at__isnull=True)
+
+    def voided(self) -> VoidableQuerySet[V]:
+        return self.filter(voided_at__isnull=False)
+
+
+class Voidable(models.Model):
+    voided_on = models.DateField(_("ngày huỷ bỏ"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("cơ quan huỷ bỏ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    voided_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người huỷ bỏ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    voided_reason = models.CharField(_("lý do huỷ bỏ"), max_length=REASON_MAX, blank=True)
+    voided_at = models.DateTimeField(_("huỷ bỏ lúc"), null=True, blank=True)
+
+    objects: Any = VoidableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+def check_void(entry: Voidable, *, on: datetime.date, reason: str, dated: datetime.date | None) -> str:
+    """The common refusals of a correction; returns the cleaned reason. `dated` is the entry's own date."""
+    if entry.is_voided:
+        raise refuse(
+            "voided", f"Bản ghi đã bị huỷ bỏ ngày {entry.voided_on:%d/%m/%Y}; không huỷ lần nữa.", "already_voided"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse("reason", "Phải ghi lý do huỷ bỏ, đính chính.", "reason_required")
+    if len(reason) > REASON_MAX:
+        raise refuse("reason", f"Lý do dài quá {REASON_MAX} ký tự.", "too_long")
+    if on > timezone.localdate():
+        raise refuse("on", "Ngày huỷ bỏ không thể ở tương lai.", "future_date")
+    if dated is not None and on < dated:
+        raise refuse("on", f"Ngày huỷ bỏ {on:%d/%m/%Y} trước ngày của bản ghi ({dated:%d/%m/%Y}).", "date_order")
+    return reason
+
+
+def mark_voided(
+    entry: Voidable, *, actor: User, on: datetime.date, reason: str, by: Organization | None = None
+) -> None:
+    entry.voided_on, entry.voided_reason = on, reason
+    entry.voided_by = by if by is not None else actor.organization
+    entry.voided_actor, entry.voided_at = actor, timezone.now()
+    entry.save(update_fields=["voided_on", "voided_reason", "voided_by", "voided_actor", "voided_at"])
+
+
+VOID_FIELDS = ["voided_on", "voided_by", "voided_reason"]
+
+
+@dataclass(frozen=True)
+class VoidNote:
+    """A correction already made elsewhere, arriving with the record (an exchange file's `voided` object)."""
+
+    on: datetime.date
+    by: Organization | None
+    reason: str
+
+
+def apply_void_note(entry: Voidable, note: VoidNote, *, actor: User) -> None:
+    """Marks a record that is being transcribed as already voided; the caller saves it."""
+    if note.on > timezone.localdate():
+        raise refuse("voided", f"Ngày huỷ bỏ {note.on:%d/%m/%Y} ở tương lai.", "future_date")
+    if not note.reason.strip():
+        raise refuse("voided", "Bản ghi bị huỷ bỏ phải có lý do.", "reason_required")
+    entry.voided_on, entry.voided_by, entry.voided_reason = note.on, note.by, note.reason.strip()[:REASON_MAX]
+    entry.voided_actor, entry.voided_at = actor, timezone.now()

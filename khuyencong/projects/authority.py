@@ -1,0 +1,156 @@
+"""Who may take which step on a đề án: the parts an organisation plays towards it, combined with the workflow's
+authority table (`workflow.AUTHORITY`). `accounts.access` keeps the user's territory; the đề án decisions live here,
+beside the workflow, and every path — pages, the API, imports, commands — asks these functions.
+
+Two ways to record a step:
+- **acting**: a person takes the step for their own organisation (`can_act_on_project`);
+- **entering history**: a person transcribes a step another body took (an import, the "nhập lịch sử" mode): the
+  person must work on the đề án's territory (`can_enter_history`), and the body named must hold the authority for
+  that step (`organization_may_act`) — a provincial centre cannot approve a KCQG đề án, whoever types it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from khuyencong.accounts.access import organization_scope, scope_of
+from khuyencong.accounts.models import Role, User
+from khuyencong.organizations.models import Organization, OrganizationKind, OrganizationLevel
+
+from .workflow import APPROVING_KINDS, AUTHORITY, FORWARDED_SOURCES, Action, Party, may_act
+
+if TYPE_CHECKING:
+    from .models import Project
+
+WORKING_ROLES = (Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
+
+
+def organization_parties(organization: Organization, project: Project) -> frozenset[Party]:
+    """The parts this organisation plays towards this đề án."""
+    parties: set[Party] = set()
+    if organization.pk == project.implementer_id:
+        parties.add(Party.IMPLEMENTER)
+    level = organization.level
+    covers = level == OrganizationLevel.NATIONAL or organization_scope(organization).covers_province(
+        project.province_id
+    )
+    if level == OrganizationLevel.NATIONAL:
+        parties.add(Party.NATIONAL)
+    if organization.kind == OrganizationKind.PROVINCIAL_DEPARTMENT and covers:
+        parties.add(Party.DEPARTMENT)
+    if organization.kind in APPROVING_KINDS[project.plan.funding_source] and covers:
+        parties.add(Party.APPROVER)
+    return frozenset(parties)
+
+
+def project_parties(user: User | AnonymousUser, project: Project) -> frozenset[Party]:
+    """The parts the user's organisation (or facility) plays towards this đề án."""
+    if not user.is_authenticated:
+        return frozenset()
+    assert isinstance(user, User)
+    if user.facility_id is not None and user.has_role(Role.FACILITY_REPRESENTATIVE):
+        if project.beneficiaries.filter(pk=user.facility_id).exists():
+            return frozenset({Party.BENEFICIARY})
+        return frozenset()
+    if user.organization is None:
+        return frozenset()
+    return organization_parties(user.organization, project)
+
+
+def can_act_on_project(user: User | AnonymousUser, project: Project, action: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    return may_act(action, project_parties(user, project), user.role_set, funding_source=project.plan.funding_source)
+
+
+def organization_may_act(organization: Organization, project: Project, action: str) -> bool:
+    """Whether the body named on a step holds the authority for it (its parts, whatever the roles of its staff)."""
+    authority = AUTHORITY[Action(action)]
+    local = project.plan.funding_source not in FORWARDED_SOURCES
+    allowed = authority.parties | (authority.local_parties if local else frozenset())
+    parties = organization_parties(organization, project)
+    if Party.BENEFICIARY in allowed and organization.pk == project.implementer_id:
+        # A beneficiary's request reaches the approving body through the implementer (Circular 36/2013 Art. 11).
+        return True
+    return bool(allowed & parties)
+
+
+def can_enter_history(user: User | AnonymousUser, project: Project) -> bool:
+    """Whether the user may transcribe steps already taken on this đề án (an import, the "nhập lịch sử" mode):
+    a working role, and the đề án in the user's territory or implemented by the user's organisation."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    if not user.has_role(Role.OFFICER, Role.ADMINISTRATOR) or user.organization is None:
+        return False
+    return user.organization_id == project.implementer_id or scope_of(user).covers_province(project.province_id)
+
+
+def approving_body_for(project: Project) -> Organization | None:
+    """The UBND tỉnh whose decision the Sở records for a local đề án (Decree 45/2012 Art. 16)."""
+    if project.plan.funding_source in FORWARDED_SOURCES or project.province_id is None:
+        return None
+    return (
+        Organization.objects.filter(kind=OrganizationKind.PROVINCIAL_COMMITTEE, territory_id=project.province_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+def records_on_behalf(user: User | AnonymousUser, project: Project, action: str) -> bool:
+    """The Sở records the UBND tỉnh's approval or rejection of a local đề án on its behalf (the committee decides;
+    its decision number and date are what the Sở enters)."""
+    if Action(action) not in ON_BEHALF_ACTIONS or not user.is_authenticated:
+        return False
+    parties = project_parties(user, project)
+    return Party.APPROVER not in parties and Party.DEPARTMENT in parties and approving_body_for(project) is not None
+
+
+ON_BEHALF_ACTIONS = frozenset({Action.APPROVED, Action.REJECTED})
+
+
+def can_create_project(user: User | AnonymousUser, *, implementer: Organization, province_id: int | None) -> bool:
+    """Officers of the implementer, or of a body whose territory holds the đề án, may register it."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    if not user.has_role(Role.OFFICER, Role.ADMINISTRATOR) or user.organization is None:
+        return False
+    return user.organization_id == implementer.pk or organization_scope(user.organization).covers_province(province_id)
+
+
+def organization_active(organization: Organization, on: datetime.date | None = None) -> bool:
+    """Bodies dissolved by the 2025 reform take no new acts after their end date."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    return organization.valid_until is None or day <= organization.valid_until
+
+
+def can_attach_to_project(user: User | AnonymousUser, project: Project) -> bool:
+    """Any party to the đề án with a working role may attach its documents."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    return user.has_role(*WORKING_ROLES) and bool(project_parties(user, project))
+
+
+def can_pay(user: User | AnonymousUser, project: Project) -> bool:
+    """Vouchers are recorded by those who may settle the đề án: its implementer and the approving body."""
+    return can_act_on_project(user, project, Action.SETTLED)
+
+
+def can_record_result(user: User | AnonymousUser, project: Project) -> bool:
+    return can_act_on_project(user, project, Action.PROGRESS)

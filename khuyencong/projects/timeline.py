@@ -1,0 +1,238 @@
+"""A đề án's whole timeline checked at once: its standing events in sequence and its payments in any order.
+
+Records arrive late and out of order (from Word and Excel, from several people), and a correction can remove a step
+that later ones relied on. So the money and workflow invariants are not checked against the last entry but over the
+whole timeline, on every date: the workflow allows each move; dates never go back; advances + payments − refunds never
+exceed the support in force that day nor fall below zero; nothing is paid before the contract, after settlement, or
+(except refunds) after a stop; the settled amount covers what was paid (Circular 36/2013/TT-BCT Art. 12–18).
+Pure Python over plain values, so that it is tested without the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from khuyencong.core.numbers import format_money, format_number
+
+from .workflow import Action, Position, State, TransitionNotAllowed, advance
+
+PAYABLE = frozenset({State.CONTRACTED, State.IN_PROGRESS, State.ACCEPTED, State.LIQUIDATED,
+                     State.ADJUSTMENT_REQUESTED})  # fmt: skip
+
+
+class EventLike(Protocol):
+    on: datetime.date
+    action: str
+    amount: Decimal | None
+    percent: Decimal | None
+
+
+class PaymentLike(Protocol):
+    on: datetime.date
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Why a timeline is not lawful: the field, a stable code, and a message naming the entry and its date."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass
+class Derived:
+    """What the events lead to: today's cached columns of the đề án, and the state after each event."""
+
+    position: Position = field(default_factory=Position)
+    states: list[State] = field(default_factory=list)
+    percent: Decimal | None = None
+    support_appraised: Decimal | None = None
+    support_approved: Decimal | None = None
+    support_contracted: Decimal | None = None
+    support_settled: Decimal | None = None
+
+
+def _label(action: str) -> str:
+    return str(Action(action).label)
+
+
+def derive(events: Sequence[EventLike], *, support_requested: Decimal | None = None) -> tuple[Derived, Breach | None]:
+    """Replays the events in sequence; stops at the first step the workflow, the dates or the amounts forbid."""
+    derived = Derived()
+    previous: EventLike | None = None
+    for event in events:
+        if previous is not None and event.on < previous.on:
+            return derived, Breach(
+                "on", "date_order",
+                f"«{_label(event.action)}» ngày {event.on:%d/%m/%Y} trước «{_label(previous.action)}» "
+                f"ngày {previous.on:%d/%m/%Y} đứng trước nó.",
+            )  # fmt: skip
+        try:
+            derived.position = advance(derived.position, event.action)
+        except TransitionNotAllowed as refused:
+            return derived, Breach("action", "transition_not_allowed", f"Ngày {event.on:%d/%m/%Y}: {refused}")
+        breach = _amounts(derived, event, support_requested)
+        if breach is not None:
+            return derived, breach
+        assert derived.position.state is not None
+        derived.states.append(derived.position.state)
+        previous = event
+    return derived, None
+
+
+def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> Breach | None:
+    action, amount, day = Action(event.action), event.amount, f"{event.on:%d/%m/%Y}"
+    if action == Action.APPRAISAL_PASSED and amount is not None:
+        if requested is not None and amount > requested:
+            return Breach("amount", "amount_above_requested",
+                          f"Kinh phí thẩm định {format_money(amount)} (ngày {day}) lớn hơn kinh phí đề nghị "
+                          f"{format_money(requested)}.")  # fmt: skip
+        derived.support_appraised = amount
+    elif action == Action.APPROVED:
+        if amount is None:
+            return Breach("amount", "amount_required", f"Phê duyệt ngày {day} phải ghi kinh phí hỗ trợ được duyệt.")
+        if derived.support_appraised is not None and amount > derived.support_appraised:
+            return Breach("amount", "amount_above_appraised",
+                          f"Kinh phí phê duyệt {format_money(amount)} (ngày {day}) lớn hơn kinh phí đã thẩm định "
+                          f"{format_money(derived.support_appraised)}.")  # fmt: skip
+        derived.support_approved = amount
+    elif action == Action.ADJUSTMENT_APPROVED and amount is not None:
+        derived.support_approved = amount
+    elif action == Action.CONTRACT_SIGNED:
+        if amount is not None and derived.support_approved is not None and amount > derived.support_approved:
+            return Breach("amount", "amount_above_support",
+                          f"Giá trị hợp đồng {format_money(amount)} (ngày {day}) vượt kinh phí hỗ trợ được duyệt "
+                          f"{format_money(derived.support_approved)}.")  # fmt: skip
+        derived.support_contracted = amount
+    elif action == Action.PROGRESS:
+        if event.percent is None:
+            return Breach("percent", "percent_required",
+                          f"Báo cáo tiến độ ngày {day} phải ghi tỷ lệ khối lượng hoàn thành (%).")  # fmt: skip
+        if derived.percent is not None and event.percent < derived.percent:
+            message = (
+                f"Tiến độ không thể giảm: ngày {day} báo cáo {format_number(event.percent.normalize())}%, "
+                f"lần trước {format_number(derived.percent.normalize())}%."
+            )
+            return Breach("percent", "percent_decreased", message)
+        derived.percent = event.percent
+    elif action == Action.ACCEPTED:
+        # TT 36/2013 Art. 16: acceptance settles the volume done within the contract; it cannot exceed it.
+        ceiling = derived.support_contracted or derived.support_approved
+        if amount is not None and ceiling is not None and amount > ceiling:
+            return Breach("amount", "amount_above_contract",
+                          f"Giá trị nghiệm thu {format_money(amount)} (ngày {day}) vượt kinh phí hỗ trợ theo hợp đồng "
+                          f"{format_money(ceiling)}.")  # fmt: skip
+        derived.percent = Decimal(100)
+    elif action == Action.SETTLED:
+        if amount is None:
+            return Breach("amount", "amount_required", f"Quyết toán ngày {day} phải ghi số kinh phí quyết toán.")
+        if derived.support_approved is not None and amount > derived.support_approved:
+            return Breach("amount", "amount_above_support",
+                          f"Số quyết toán {format_money(amount)} (ngày {day}) vượt kinh phí hỗ trợ được duyệt "
+                          f"{format_money(derived.support_approved)}.")  # fmt: skip
+        derived.support_settled = amount
+    return None
+
+
+@dataclass(frozen=True)
+class _Day:
+    """The đề án at the end of one day, from its events."""
+
+    state: State | None
+    support: Decimal | None
+    contract_on: datetime.date | None
+    settled: Decimal | None
+    settled_on: datetime.date | None
+
+
+def _days(events: Sequence[EventLike], states: Sequence[State]) -> list[tuple[datetime.date, _Day]]:
+    out: list[tuple[datetime.date, _Day]] = []
+    support = settled = None
+    contract_on = settled_on = None
+    for event, state in zip(events, states, strict=False):
+        if event.action in (Action.APPROVED, Action.ADJUSTMENT_APPROVED) and event.amount is not None:
+            support = event.amount
+        if event.action == Action.CONTRACT_SIGNED and contract_on is None:
+            contract_on = event.on
+        if event.action == Action.SETTLED:
+            settled, settled_on = event.amount, event.on
+        day = _Day(state, support, contract_on, settled, settled_on)
+        if out and out[-1][0] == event.on:
+            out[-1] = (event.on, day)
+        else:
+            out.append((event.on, day))
+    return out
+
+
+def _on(days: list[tuple[datetime.date, _Day]], when: datetime.date) -> _Day:
+    found = _Day(None, None, None, None, None)
+    for on, day in days:
+        if on > when:
+            break
+        found = day
+    return found
+
+
+def check_payments(
+    events: Sequence[EventLike], states: Sequence[State], payments: Iterable[PaymentLike]
+) -> Breach | None:
+    """Every voucher against the đề án as it stood on its date, and the running total on every date."""
+    from .models import PaymentKind
+
+    days = _days(events, states)
+    ordered = sorted(payments, key=lambda p: (p.on, p.kind == PaymentKind.REFUND))
+    for payment in ordered:
+        day = _on(days, payment.on)
+        when = f"{payment.on:%d/%m/%Y}"
+        if payment.kind == PaymentKind.REFUND:
+            continue
+        contract_on = next((e.on for e in events if e.action == Action.CONTRACT_SIGNED), None)
+        if contract_on is not None and payment.on < contract_on:
+            return Breach("on", "before_contract",
+                          f"Ngày chứng từ {when} trước ngày ký hợp đồng ({contract_on:%d/%m/%Y}).")  # fmt: skip
+        if day.contract_on is None or day.state not in PAYABLE:
+            label = day.state.label if day.state else "chưa có sự kiện"
+            return Breach("kind", "not_payable",
+                          f"Chứng từ ngày {when}: chưa thể tạm ứng, thanh toán khi đề án ở trạng thái «{label}»; "
+                          "phải có hợp đồng và chưa dừng, chưa quyết toán.")  # fmt: skip
+    net = Decimal(0)
+    checkpoints = sorted({p.on for p in ordered} | {on for on, _ in days})
+    by_day: dict[datetime.date, Decimal] = {}
+    for payment in ordered:
+        signed = -payment.amount if payment.kind == PaymentKind.REFUND else payment.amount
+        by_day[payment.on] = by_day.get(payment.on, Decimal(0)) + signed
+    for when in checkpoints:
+        net += by_day.get(when, Decimal(0))
+        day = _on(days, when)
+        if net < 0:
+            return Breach(
+                "amount",
+                "refund_above_paid",
+                f"Đến ngày {when:%d/%m/%Y} số hoàn trả lớn hơn số đã chi, vượt {format_money(-net)}.",
+            )
+        if net > 0 and (day.support is None or net > day.support):
+            limit = format_money(day.support) if day.support is not None else "chưa có"
+            return Breach("amount", "payment_above_support",
+                          f"Vượt kinh phí hỗ trợ: đến ngày {when:%d/%m/%Y} đã chi {format_money(net)}, kinh phí "
+                          f"được duyệt {limit}.")  # fmt: skip
+        if day.settled is not None and day.settled_on == when and net > day.settled:
+            return Breach("amount", "settled_below_paid",
+                          f"Số quyết toán {format_money(day.settled)} (ngày {when:%d/%m/%Y}) nhỏ hơn số đã chi "
+                          f"{format_money(net)}.")  # fmt: skip
+    return None
+
+
+def check(
+    events: Sequence[EventLike], payments: Iterable[PaymentLike], *, support_requested: Decimal | None = None
+) -> tuple[Derived, Breach | None]:
+    derived, breach = derive(events, support_requested=support_requested)
+    if breach is None:
+        breach = check_payments(events, derived.states, payments)
+    return derived, breach
