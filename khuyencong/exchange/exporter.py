@@ -13,6 +13,7 @@ from django.db.models import Q
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.core.corrections import Voidable
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
@@ -24,6 +25,16 @@ FORMAT = {"format": "khuyencong-exchange", "version": 1}
 
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
+
+
+def _voided(entry: Voidable, default: Organization) -> dict[str, str] | None:
+    """A correction travels with its record. A voiding recorded by an account without an organisation (the system
+    administrator) is attributed to the body the record belongs to, since the format names bodies, not people."""
+    if not entry.is_voided:
+        return None
+    assert entry.voided_on is not None
+    by = entry.voided_by or default
+    return {"on": entry.voided_on.isoformat(), "by": by.code, "reason": entry.voided_reason}
 
 
 def _money(value: Decimal | None) -> int | None:
@@ -84,7 +95,11 @@ def exchange_export(
     plan_ids = {*plans.values_list("pk", flat=True), *projects.values_list("plan", flat=True)}
     plan_list = list(Plan.objects.filter(pk__in=plan_ids).select_related("owner", "program"))
     program_list = list(Program.objects.filter(plans__in=plan_list).distinct())
-    project_list = list(projects.prefetch_related("beneficiaries", "events__organization", "payments", "results"))
+    project_list = list(
+        projects.prefetch_related(
+            "beneficiaries", "events__organization", "events__voided_by", "payments__voided_by", "results__voided_by"
+        )
+    )
     consulting_list = list(consulting.select_related("organization"))
 
     org_codes: set[str] = set()
@@ -92,6 +107,18 @@ def exchange_export(
     org_codes |= {e.organization.code for p in project_list for e in p.events.all()}
     org_codes |= {a.to.code for p in plan_list for a in p.allocations.select_related("to")}
     org_codes |= {c.organization.code for c in consulting_list}
+    org_codes |= {
+        entry.voided_by.code
+        for p in project_list
+        for entry in [*p.events.all(), *p.payments.all(), *p.results.all()]
+        if entry.voided_by is not None
+    }
+    org_codes |= {
+        entry.voided_by.code
+        for p in plan_list
+        for entry in [*p.budget_decisions.all(), *p.allocations.all()]
+        if entry.voided_by is not None
+    }
     orgs = {o.code: o for o in Organization.objects.filter(code__in=org_codes).select_related("parent", "territory")}
     for org in list(orgs.values()):
         parent = org.parent
@@ -161,7 +188,8 @@ def _program(p: Program) -> dict[str, Any]:
             "start_year": p.start_year,
             "end_year": p.end_year,
             "targets": [
-                {"indicator": t.indicator, "value": _number(t.value), "unit": t.unit} for t in p.targets.order_by("pk")
+                {"indicator": t.indicator, "value": _number(t.value), "unit": t.unit}
+                for t in p.targets.standing().order_by("pk")
             ],
         }
     )
@@ -176,12 +204,28 @@ def _plan(p: Plan) -> dict[str, Any]:
             "owner": p.owner.code,
             "program": p.program.code if p.program else None,
             "budget": [
-                _clean({"on": b.on.isoformat(), "kind": b.kind, "amount": _money(b.amount), "decision": b.decision})
-                for b in p.budget_decisions.order_by("on", "pk")
+                _clean(
+                    {
+                        "on": b.on.isoformat(),
+                        "kind": b.kind,
+                        "amount": _money(b.amount),
+                        "decision": b.decision,
+                        "voided": _voided(b, p.owner),
+                    }
+                )
+                for b in p.budget_decisions.order_by("on", "pk").select_related("voided_by")
             ],
             "allocations": [
-                _clean({"on": a.on.isoformat(), "to": a.to.code, "amount": _money(a.amount), "decision": a.decision})
-                for a in p.allocations.order_by("on", "pk").select_related("to")
+                _clean(
+                    {
+                        "on": a.on.isoformat(),
+                        "to": a.to.code,
+                        "amount": _money(a.amount),
+                        "decision": a.decision,
+                        "voided": _voided(a, p.owner),
+                    }
+                )
+                for a in p.allocations.order_by("on", "pk").select_related("to", "voided_by")
             ],
         }
     )
@@ -211,16 +255,32 @@ def _project(p: Project) -> dict[str, Any]:
                         "percent": _number(e.percent) if e.percent is not None else None,
                         "note": e.note,
                         "document": e.document,
+                        "voided": _voided(e, e.organization),
                     }
                 )
                 for e in sorted(p.events.all(), key=lambda e: e.seq)
             ],
             "payments": [
-                _clean({"on": x.on.isoformat(), "kind": x.kind, "amount": _money(x.amount), "document": x.document})
+                _clean(
+                    {
+                        "on": x.on.isoformat(),
+                        "kind": x.kind,
+                        "amount": _money(x.amount),
+                        "document": x.document,
+                        "voided": _voided(x, p.implementer),
+                    }
+                )
                 for x in sorted(p.payments.all(), key=lambda x: (x.on, x.pk))
             ],
             "results": [
-                {"indicator": r.indicator, "value": _number(r.value), "on": r.on.isoformat()}
+                _clean(
+                    {
+                        "indicator": r.indicator,
+                        "value": _number(r.value),
+                        "on": r.on.isoformat(),
+                        "voided": _voided(r, p.implementer),
+                    }
+                )
                 for r in sorted(p.results.all(), key=lambda r: (r.on, r.pk))
             ],
         }
