@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
@@ -59,8 +60,8 @@ def snapshot(events: list[ProjectEvent], payments: list[Payment], day: datetime.
 def projects_as_of(projects: QuerySet[Project], day: datetime.date) -> dict[int, ProjectSnapshot]:
     """State and amounts of these đề án at the end of `day`, from their events and payments up to that day."""
     projects = projects.prefetch_related(
-        Prefetch("events", queryset=ProjectEvent.objects.standing().order_by("seq")),
-        Prefetch("payments", queryset=Payment.objects.standing().order_by("on", "pk")),
+        Prefetch("events", queryset=cast(QuerySet[ProjectEvent], ProjectEvent.objects.standing().order_by("seq"))),
+        Prefetch("payments", queryset=cast(QuerySet[Payment], Payment.objects.standing().order_by("on", "pk"))),
     )
     return {p.pk: snapshot(list(p.events.all()), list(p.payments.all()), day) for p in projects}
 

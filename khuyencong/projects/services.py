@@ -349,7 +349,7 @@ SEQ_SHIFT = 1_000_000
 
 
 def _audit_void(actor: User, entry: Any, reason: str, *, replaced_by: Any = None) -> None:
-    after = {"voided": f"{entry.voided_on:%d/%m/%Y}: {reason}"}
+    after: dict[str, str | None] = {"voided": f"{entry.voided_on:%d/%m/%Y}: {reason}"}
     if replaced_by is not None:
         after["replaced_by"] = str(replaced_by)
     audit_entry_write(actor=actor, action=AuditAction.VOID, instance=entry, before={"voided": None}, after=after,

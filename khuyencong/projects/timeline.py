@@ -208,23 +208,23 @@ def check_payments(
     for payment in ordered:
         signed = -payment.amount if payment.kind == PaymentKind.REFUND else payment.amount
         by_day[payment.on] = by_day.get(payment.on, Decimal(0)) + signed
-    for when in checkpoints:
-        net += by_day.get(when, Decimal(0))
-        day = _on(days, when)
+    for moment in checkpoints:
+        net += by_day.get(moment, Decimal(0))
+        day = _on(days, moment)
         if net < 0:
             return Breach(
                 "amount",
                 "refund_above_paid",
-                f"Đến ngày {when:%d/%m/%Y} số hoàn trả lớn hơn số đã chi, vượt {format_money(-net)}.",
+                f"Đến ngày {moment:%d/%m/%Y} số hoàn trả lớn hơn số đã chi, vượt {format_money(-net)}.",
             )
         if net > 0 and (day.support is None or net > day.support):
             limit = format_money(day.support) if day.support is not None else "chưa có"
             return Breach("amount", "payment_above_support",
-                          f"Vượt kinh phí hỗ trợ: đến ngày {when:%d/%m/%Y} đã chi {format_money(net)}, kinh phí "
+                          f"Vượt kinh phí hỗ trợ: đến ngày {moment:%d/%m/%Y} đã chi {format_money(net)}, kinh phí "
                           f"được duyệt {limit}.")  # fmt: skip
-        if day.settled is not None and day.settled_on == when and net > day.settled:
+        if day.settled is not None and day.settled_on == moment and net > day.settled:
             return Breach("amount", "settled_below_paid",
-                          f"Số quyết toán {format_money(day.settled)} (ngày {when:%d/%m/%Y}) nhỏ hơn số đã chi "
+                          f"Số quyết toán {format_money(day.settled)} (ngày {moment:%d/%m/%Y}) nhỏ hơn số đã chi "
                           f"{format_money(net)}.")  # fmt: skip
     return None
 

@@ -75,8 +75,7 @@ def local_document() -> dict[str, Any]:
 
 @pytest.fixture
 def importer(db: None) -> User:
-    user = make_user("laocai.importer", "SCT-15", Role.OFFICER, Role.APPRAISER)
-    return user
+    return make_user("laocai.importer", "SCT-15", Role.OFFICER, Role.APPRAISER)
 
 
 def codes(report: Any) -> set[tuple[str, str]]:
@@ -133,7 +132,7 @@ def test_kc_import_acts_as_the_named_user_or_says_it_acts_as_the_administrator(
 
 def test_an_upload_cannot_reach_another_province(importer: User, thainguyen_officer: User) -> None:
     # Given Thái Nguyên's facility, plan and consulting figures
-    theirs = {
+    theirs: dict[str, Any] = {
         **FORMAT,
         "facilities": [facility("CS-TN-1", "Thái Nguyên", "Phổ Yên")],
         "plans": [{"code": "KCDP-TN-2026", "year": 2026, "funding_source": "provincial", "owner": "UBND-19"}],
@@ -209,11 +208,17 @@ def test_corrections_travel_in_the_file_and_are_left_out_of_the_figures(importer
     report = exchange_import(with_corrections(), actor=importer)
     assert report.ok, report.errors
     project = Project.objects.get(code="DA-LC-1")
-    assert project.state == "contracted" and project.percent is None
+    assert project.state == "contracted"
+    assert project.percent is None
     voided = ProjectEvent.objects.get(project=project, action="progress")
-    assert voided.is_voided and voided.voided_by.code == "TTKC-15" and voided.voided_actor == importer
-    assert Payment.objects.voided().count() == 1 and Result.objects.voided().count() == 1
-    assert BudgetDecision.objects.voided().count() == 1 and Allocation.objects.voided().count() == 1
+    assert voided.is_voided
+    assert voided.voided_by is not None
+    assert voided.voided_by.code == "TTKC-15"
+    assert voided.voided_actor == importer
+    assert Payment.objects.voided().count() == 1
+    assert Result.objects.voided().count() == 1
+    assert BudgetDecision.objects.voided().count() == 1
+    assert Allocation.objects.voided().count() == 1
     held = Plan.objects.get(code="KCDP-LC-2026")
     assert plan_budget_on(held, datetime.date(2026, 2, 1)) == Decimal(2_000_000_000)
     assert plan_allocated_on(held, datetime.date(2026, 12, 31)) == Decimal(1_500_000_000)

@@ -27,14 +27,7 @@ from khuyencong.projects.services import (
     result_record,
     result_void,
 )
-from khuyencong.projects.tests.test_services import (  # noqa: F401 - fixtures
-    SUPPORT,
-    beneficiary,
-    cast,
-    local_plan,
-    new_project,
-    to_contract,
-)
+from khuyencong.projects.tests.test_services import SUPPORT, new_project, to_contract
 from khuyencong.projects.workflow import Action, State
 from khuyencong.reports.facts import project_facts
 
@@ -63,10 +56,15 @@ def test_a_wrong_progress_report_is_voided_and_the_history_keeps_it(contracted, 
     project_void_event(project=contracted, event=wrong, actor=cast["centre"], reason="Gõ nhầm 80% thay vì 40%")
     # Then it stays in the history, struck out with who, when and why, and the đề án is back where it was
     wrong.refresh_from_db()
-    assert wrong.is_voided and wrong.voided_actor == cast["centre"] and wrong.voided_on == D(2026, 11, 27)
-    assert wrong.voided_by.code == "TTKC-15" and "Gõ nhầm" in wrong.voided_reason
+    assert wrong.is_voided
+    assert wrong.voided_actor == cast["centre"]
+    assert wrong.voided_on == D(2026, 11, 27)
+    assert wrong.voided_by is not None
+    assert wrong.voided_by.code == "TTKC-15"
+    assert "Gõ nhầm" in wrong.voided_reason
     contracted.refresh_from_db()
-    assert contracted.state == State.CONTRACTED and contracted.percent is None
+    assert contracted.state == State.CONTRACTED
+    assert contracted.percent is None
     assert ProjectEvent.objects.filter(project=contracted).count() == 6
     assert AuditEntry.objects.filter(action=AuditAction.VOID, object_id=str(wrong.pk)).exists()
     # And a lower figure can now be reported, which the wrong one forbade
@@ -89,13 +87,14 @@ def test_a_step_others_depend_on_cannot_be_voided_until_they_are(contracted, cas
     project_void_event(project=contracted, event=assigned, actor=cast["department"], reason="Giao lại")
     project_void_event(project=contracted, event=approval, actor=cast["committee"], reason="Nhầm đề án")
     contracted.refresh_from_db()
-    assert contracted.state == State.APPRAISED and contracted.support_approved is None
+    assert contracted.state == State.APPRAISED
+    assert contracted.support_approved is None
 
 
 def test_a_payment_keeps_its_approval_alive(contracted, cast) -> None:
     payment_record(project=contracted, actor=cast["centre"], on=D(2026, 4, 1), kind="advance", amount=M(100_000_000))
     contract = contracted.events.get(action=Action.CONTRACT_SIGNED)
-    with pytest.raises(ValidationError, match="trước ngày ký hợp đồng|chưa thể tạm ứng"):
+    with pytest.raises(ValidationError, match=r"trước ngày ký hợp đồng|chưa thể tạm ứng"):
         project_void_event(project=contracted, event=contract, actor=cast["centre"], reason="Ký lại")
 
 
@@ -110,9 +109,11 @@ def test_an_event_is_superseded_in_place_by_a_corrected_one(contracted, cast) ->
     # Then the old one is voided and the corrected one takes its place in the sequence, before the assignment
     actions = [(e.action, e.is_voided) for e in contracted.events.order_by("seq")]
     assert actions[2:5] == [(Action.APPROVED, True), (Action.APPROVED, False), (Action.ASSIGNED, False)]
-    assert corrected.organization.code == "UBND-15" and corrected.document == "123/QĐ-UBND"
+    assert corrected.organization.code == "UBND-15"
+    assert corrected.document == "123/QĐ-UBND"
     contracted.refresh_from_db()
-    assert contracted.state == State.CONTRACTED and contracted.support_approved == SUPPORT
+    assert contracted.state == State.CONTRACTED
+    assert contracted.support_approved == SUPPORT
     one = Project.objects.filter(pk=contracted.pk)
     assert projects_as_of(one, D(2026, 3, 1))[contracted.pk].state == State.APPRAISED
     assert projects_as_of(one, D(2026, 3, 2))[contracted.pk].state == State.APPROVED
@@ -170,7 +171,8 @@ def test_voided_entries_are_left_out_of_reports_and_as_of_figures(contracted, ca
     assert project_facts(one, D(2026, 7, 1))[0].percent_on(D(2026, 7, 1)) == M(60)
     project_void_event(project=contracted, event=progress, actor=cast["centre"], reason="Chưa kiểm tra")
     facts = project_facts(one, D(2026, 7, 1))[0]
-    assert facts.percent_on(D(2026, 7, 1)) is None and facts.state_on(D(2026, 7, 1)) == State.CONTRACTED
+    assert facts.percent_on(D(2026, 7, 1)) is None
+    assert facts.state_on(D(2026, 7, 1)) == State.CONTRACTED
 
 
 def test_a_payment_is_corrected_by_a_new_voucher(contracted, cast) -> None:
@@ -180,7 +182,8 @@ def test_a_payment_is_corrected_by_a_new_voucher(contracted, cast) -> None:
         on=D(2026, 4, 1), kind="advance", amount=M(100_000_000),
     )  # fmt: skip
     wrong.refresh_from_db()
-    assert wrong.is_voided and not corrected.is_voided
+    assert wrong.is_voided
+    assert not corrected.is_voided
     assert AuditEntry.objects.filter(object_id=str(corrected.pk), action=AuditAction.CREATE).exists()
     with pytest.raises(ValidationError, match="Vượt kinh phí hỗ trợ"):
         payment_correct(
