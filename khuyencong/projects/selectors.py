@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import cast
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
