@@ -77,7 +77,7 @@ def project_actions_for(user: User | AnonymousUser, project: Project) -> list[Ac
     position = Position(
         State(project.state) if project.state else None, State(project.resume_to) if project.resume_to else None
     )
-    return [a for a in allowed_actions(position) if authority.can_act_on_project(user, project, a)]
+    return [a for a in allowed_actions(position, live=True) if authority.can_act_on_project(user, project, a)]
 
 
 def project_get_for_user(user: User | AnonymousUser, pk: int) -> Project:

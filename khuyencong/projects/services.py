@@ -26,7 +26,7 @@ from khuyencong.programs.models import Plan
 from . import authority, rules, timeline
 from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind, Result
 from .timeline import Derived
-from .workflow import FORWARDED_SOURCES, Action
+from .workflow import FORWARDED_SOURCES, LIVE_OPENINGS, Action
 
 
 def project_provinces(implementer: Organization, beneficiaries: Iterable[Facility]) -> tuple[int | None, int | None]:
@@ -215,6 +215,13 @@ def project_record_event(
             "not_forwardable",
         )
     events = _standing_events(project)
+    if not events and not transcribed and act not in LIVE_OPENINGS:
+        raise refuse(
+            "action",
+            f"Đề án {project.code} chưa có bước nào: bắt đầu bằng «{Action.REGISTERED.label}» hoặc "
+            f"«{Action.SUBMITTED_FOR_APPRAISAL.label}»; các bước đã diễn ra trước đó ghi ở chế độ «Nhập lịch sử».",
+            "history_mode_required",
+        )
     last = events[-1] if events else None
     if last is not None and on < last.on:
         raise refuse("on", f"Ngày {on:%d/%m/%Y} trước sự kiện liền trước ({last.on:%d/%m/%Y}).", "date_order")

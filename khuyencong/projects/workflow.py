@@ -112,6 +112,9 @@ MOVES: dict[Action, Move] = {
 
 # Actions that cannot open a history entered after the fact: they answer a request that is not on record.
 CANNOT_OPEN = {Action.ADJUSTMENT_APPROVED, Action.ADJUSTMENT_REFUSED, Action.STOP_REFUSED, Action.INSPECTED}
+# A đề án recorded as it happens starts with its registration or its submission for appraisal (Circular 36/2013
+# Art. 10); a history that begins at a later step is entered after the fact, in the name of the bodies that took it.
+LIVE_OPENINGS = frozenset({Action.REGISTERED, Action.SUBMITTED_FOR_APPRAISAL})
 
 
 class TransitionNotAllowed(ValueError):
@@ -162,9 +165,10 @@ def replay(actions: Iterable[str]) -> Position:
     return position
 
 
-def allowed_actions(position: Position) -> list[Action]:
+def allowed_actions(position: Position, *, live: bool = False) -> list[Action]:
+    """The moves from here; `live`: as they happen (a new đề án opens only at registration or submission)."""
     if position.state is None:
-        return [a for a in Action if a not in CANNOT_OPEN]
+        return [a for a in Action if (a in LIVE_OPENINGS if live else a not in CANNOT_OPEN)]
     return [a for a, move in MOVES.items() if position.state in move.sources]
 
 

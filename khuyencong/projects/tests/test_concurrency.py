@@ -71,3 +71,44 @@ def test_two_approvals_at_once_one_wins(reference_data: None) -> None:
     assert outcome["second_done_at"] >= committed_at  # type: ignore[operator]
     approvals = ProjectEvent.objects.filter(project=project, action="approved")
     assert [e.amount for e in approvals] == [Decimal(100_000_000)]
+
+
+def test_steps_on_two_đề_án_of_one_plan_go_at_once(reference_data: None) -> None:
+    """An event write locks its đề án row only, not the plan: a national plan with thousands of đề án is not
+    serialised behind one slow write."""
+    root = User.objects.create_superuser("root", None, None, organization=Organization.objects.get(code="CUC-CTDP"))
+    plan = Plan.objects.create(
+        code="P", year=2026, funding_source="national", owner=Organization.objects.get(code="CUC-CTDP")
+    )
+    projects = [
+        project_create(
+            actor=root,
+            code=f"ONE-PLAN-{n}",
+            title="Cùng kế hoạch",
+            plan=plan,
+            content=ProjectContent.objects.get(code="information"),
+            kind="general",
+            implementer=Organization.objects.get(code="TTKC1"),
+        )  # fmt: skip
+        for n in (1, 2)
+    ]
+    outcome: dict[str, float] = {}
+
+    def other() -> None:
+        try:
+            project_record_event(project=projects[1], actor=root, action="submitted_for_appraisal",
+                                 on=datetime.date(2026, 1, 5))  # fmt: skip
+            outcome["other_done_at"] = time.monotonic()
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        project_record_event(project=projects[0], actor=root, action="submitted_for_appraisal",
+                             on=datetime.date(2026, 1, 5))  # fmt: skip
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=10)
+        still_open_at = time.monotonic()
+    # The second write finished while the first transaction still held its row lock.
+    assert outcome["other_done_at"] <= still_open_at
+    assert ProjectEvent.objects.filter(project__plan=plan).count() == 2

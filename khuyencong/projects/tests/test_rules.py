@@ -156,7 +156,9 @@ def test_approval_of_an_ineligible_beneficiary_is_refused(root, make_facility) -
 
 def test_vouchers_outside_the_budget_year_are_refused(root, facility) -> None:
     p = project(root, [facility], year=2025, total=600_000_000)
-    for action, amount in [("approved", M(300_000_000)), ("assigned", None), ("contract_signed", M(300_000_000))]:
+    steps = [("submitted_for_appraisal", None), ("appraisal_passed", M(300_000_000)), ("approved", M(300_000_000)),
+             ("assigned", None), ("contract_signed", M(300_000_000))]  # fmt: skip
+    for action, amount in steps:
         project_record_event(project=p, actor=root, action=action, on=D(2025, 3, 1), amount=amount)
     with pytest.raises(ValidationError) as refused:
         payment_record(project=p, actor=root, on=D(2026, 1, 5), kind="payment", amount=M(100_000_000))
