@@ -179,6 +179,33 @@ def may(user: User | AnonymousUser, action: Action) -> bool:
     return actor is not None and not scope_of(actor).is_empty
 
 
+CONSULTING_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
+
+
+def can_record_consulting(user: User | AnonymousUser, organization: Organization) -> bool:
+    """A centre's consulting figures are recorded by the centre itself or by a body whose territory holds it.
+
+    The territory test is the one `organizations_in_scope` reads with, so that a user records exactly the figures they
+    may see; a record already kept under a code must pass this too, for its organisation as it stands.
+    """
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    if not user.has_role(*CONSULTING_ROLES) or user.organization_id is None:
+        return False
+    if user.organization_id == organization.pk:
+        return True
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    territory = organization.territory
+    return territory is not None and (
+        territory.pk in scope.province_ids or territory.current_province_id in scope.province_ids
+    )
+
+
 PLAN_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
 
 
