@@ -95,6 +95,10 @@ def scope_of(user: User | AnonymousUser, *, on: datetime.date | None = None) -> 
     assert isinstance(user, User)
     if user.is_superuser:
         return EVERYTHING
+    if not user.role_set:
+        # No role, no data: an organisation says where someone works, a role that they may work with its records at
+        # all. Accounts are often created (and organisations set) before the province grants a role.
+        return EMPTY
     if user.has_role(Role.FACILITY_REPRESENTATIVE) and user.facility_id is not None:
         return Scope(facility_ids=frozenset({user.facility_id}))
     if user.organization is None:
