@@ -183,6 +183,15 @@ def may(user: User | AnonymousUser, action: Action) -> bool:
     return actor is not None and not scope_of(actor).is_empty
 
 
+def can_export(user: User | AnonymousUser) -> bool:
+    """Any download of records — facilities as CSV, the exchange JSON, a report as XLSX, PDF or JSON — is one decision.
+
+    A file leaves the system's scoping behind (it is forwarded, merged, kept), so taking one is a permission of its own,
+    not a side effect of being allowed to look: a facility representative may look at its own records but not export.
+    """
+    return may(user, Action.EXPORT)
+
+
 CONSULTING_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
 
 

@@ -7,11 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from khuyencong.accounts import access
 from khuyencong.projects.selectors import project_list_for_user
 
 from .dashboard import dashboard_data, dashboard_scope, latest_year
@@ -27,6 +29,9 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
 }
+# Files that leave the system. The HTML "bản in" is the page itself laid out for the browser's print dialog: whoever
+# may read the page may print it, so it is not gated as an export.
+DOWNLOADS = frozenset({"json", "xlsx", "pdf"})
 
 
 def _query(request: HttpRequest, *drop: str) -> QueryDict:
@@ -69,10 +74,12 @@ def _linker(request: HttpRequest, sections: list[Section], records_url: str) -> 
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
     user = request.user
+    fmt = request.GET.get("format", "")
+    if fmt in DOWNLOADS and not access.can_export(user):
+        raise PermissionDenied("Bạn không có quyền tải báo cáo về.")
     year = latest_year(project_list_for_user(user), timezone.localdate())
     form = ReportForm(request.GET or None, user=user, initial=default_report_query(user, year))
     built = _build(form) if request.GET and form.is_valid() else None
-    fmt = request.GET.get("format", "")
     if built is not None and fmt in CONTENT_TYPES:
         body = render_report(fmt, built.data, built.sections, built.document)
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -81,7 +88,12 @@ def report_page(request: HttpRequest) -> HttpResponse:
         disposition = "inline" if fmt == "html" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{name}"'
         return response
-    context: dict[str, Any] = {"form": form, "built": built, "query": _query(request, "format").urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "built": built,
+        "query": _query(request, "format").urlencode(),
+        "can_export": access.can_export(user),
+    }
     if built is not None:
         context["sections"] = table_context(
             built.sections, _linker(request, built.sections, reverse("reports:records"))
