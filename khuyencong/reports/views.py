@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from khuyencong.accounts import access
+from khuyencong.accounts.models import Role
 from khuyencong.projects.selectors import project_list_for_user
 
-from .dashboard import dashboard_data, dashboard_scope, latest_year
+from .dashboard import dashboard_data, dashboard_scope, latest_year, own_dashboard_data
 from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
 from .layout import Section, figure_codes
 from .render import render as render_report
@@ -132,21 +133,38 @@ def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) 
     return render(request, "reports/records.html", context)
 
 
-def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any]]:
-    form = DashboardForm(request.GET or None, user=request.user)
+def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any] | None]:
+    """The figures the user may see, or None when they may see none (no role, no territory)."""
+    user = request.user
+    form = DashboardForm(request.GET or None, user=user)
+    seen = access.scope_of(user)
+    if seen.is_empty:
+        return form, None
     data = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     as_of = data.get("as_of") or today
-    units, region = dashboard_units(request.user, data.get("province"))
-    visible = project_list_for_user(request.user)
+    units, region = dashboard_units(user, data.get("province"))
+    visible = project_list_for_user(user)
+    if not units and not seen.everything:
+        # No province to show (a facility, a district, a commune): no units would otherwise mean the nation.
+        year = data.get("year") or latest_year(visible, today)
+        return form, own_dashboard_data(_own_name(user), visible, year=year, as_of=as_of)
     scope = dashboard_scope(units, region=region)
     year = data.get("year") or latest_year(scope.projects(visible), today)
     return form, dashboard_data(scope, visible, year=year, as_of=as_of)
 
 
+def _own_name(user: Any) -> str:
+    if user.facility is not None and user.has_role(Role.FACILITY_REPRESENTATIVE):
+        return str(user.facility.name)
+    return str(user.organization) if user.organization is not None else str(user)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, data = _dashboard(request)
+    if data is None:
+        return render(request, "reports/dashboard.html", {"form": form, "data": None})
     query = _query(request, "figure")
     query["year"] = str(data["year"])
     records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
@@ -181,4 +199,6 @@ def _width(value: int | Decimal, largest: int | Decimal) -> str:
 @login_required
 def dashboard_records(request: HttpRequest) -> HttpResponse:
     _, data = _dashboard(request)
+    if data is None:
+        raise Http404("Không có số liệu này.")
     return _records(request, data, f"Bảng điều khiển năm {data['year']}", reverse("reports:dashboard"))
