@@ -94,6 +94,10 @@ def scope_of(user: User | AnonymousUser, *, on: datetime.date | None = None) -> 
     assert isinstance(user, User)
     if user.is_superuser:
         return EVERYTHING
+    if not user.role_set:
+        # No role, no data: an organisation says where someone works, a role that they may work with its records at
+        # all. Accounts are often created (and organisations set) before the province grants a role.
+        return EMPTY
     if user.has_role(Role.FACILITY_REPRESENTATIVE) and user.facility_id is not None:
         return Scope(facility_ids=frozenset({user.facility_id}))
     if user.organization is None:
@@ -176,6 +180,42 @@ def may(user: User | AnonymousUser, action: Action) -> bool:
     """Whether the user may take `action` on facilities anywhere at all (to show or hide buttons and menus)."""
     actor = _acting(user, action)
     return actor is not None and not scope_of(actor).is_empty
+
+
+def can_export(user: User | AnonymousUser) -> bool:
+    """Any download of records — facilities as CSV, the exchange JSON, a report as XLSX, PDF or JSON — is one decision.
+
+    A file leaves the system's scoping behind (it is forwarded, merged, kept), so taking one is a permission of its own,
+    not a side effect of being allowed to look: a facility representative may look at its own records but not export.
+    """
+    return may(user, Action.EXPORT)
+
+
+CONSULTING_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
+
+
+def can_record_consulting(user: User | AnonymousUser, organization: Organization) -> bool:
+    """A centre's consulting figures are recorded by the centre itself or by a body whose territory holds it.
+
+    The territory test is the one `organizations_in_scope` reads with, so that a user records exactly the figures they
+    may see; a record already kept under a code must pass this too, for its organisation as it stands.
+    """
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    if not user.has_role(*CONSULTING_ROLES) or user.organization_id is None:
+        return False
+    if user.organization_id == organization.pk:
+        return True
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    territory = organization.territory
+    return territory is not None and (
+        territory.pk in scope.province_ids or territory.current_province_id in scope.province_ids
+    )
 
 
 PLAN_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,8 +20,9 @@ from rest_framework.views import APIView
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
+from khuyencong.consulting import services as consulting_services
 from khuyencong.consulting.models import ConsultingRecord
-from khuyencong.consulting.services import consulting_record
+from khuyencong.consulting.selectors import consulting_list_for_user
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.facilities.selectors import FacilityFilters, facility_list_for_user
 from khuyencong.facilities.services import FacilityData, facility_create, facility_update
@@ -330,11 +332,37 @@ class ConsultingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     filterset_class = ConsultingFilter
 
     def get_queryset(self) -> QuerySet[ConsultingRecord]:
-        records = access.organizations_in_scope(self.request.user, ConsultingRecord.objects.all())
-        return records.select_related("organization").order_by("year", "code")
+        return consulting_list_for_user(self.request.user).order_by("year", "code")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         write = s.ConsultingSerializer(data=request.data)
         write.is_valid(raise_exception=True)
-        record = consulting_record(actor=_user(request), **write.validated_data)
+        user = _user(request)
+        if not access.can_record_consulting(user, write.validated_data["organization"]):
+            return _refusal(consulting_services.OUT_OF_SCOPE, "Bạn không có quyền ghi kết quả tư vấn của đơn vị này.")
+        try:
+            record = consulting_services.consulting_record(actor=user, **write.validated_data)
+        except consulting_services.ConsultingRefused as refused:
+            return _refusal(refused.code, refused.message)
+        except DjangoValidationError as error:
+            return _invalid(error)
         return Response(s.ConsultingSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+def _refusal(code: str, message: str) -> Response:
+    return Response({"detail": message, "code": code}, status=status.HTTP_403_FORBIDDEN)
+
+
+def _invalid(error: DjangoValidationError) -> Response:
+    """A service's validation errors keyed by field as the API always gives them, with the first error's code beside
+    them for programs."""
+    errors = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    body: dict[str, Any] = {}
+    codes = []
+    for field, items in errors.items():
+        key = "non_field_errors" if field == "__all__" else field
+        body[key] = [message for item in items for message in item.messages]
+        codes += [item.code for item in items if item.code]
+    if codes:
+        body["code"] = codes[0]
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)

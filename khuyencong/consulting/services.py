@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -15,6 +16,20 @@ from khuyencong.organizations.models import Organization
 from .models import ConsultingRecord
 
 FIELDS = ["organization", "year", "period_end", "projects", "revenue", "planned_revenue"]
+
+OUT_OF_SCOPE = "out_of_scope"
+FUTURE_DATE = "future_date"
+PERIOD_YEAR = "period_year"
+
+
+class ConsultingRefused(PermissionDenied):
+    """A refusal for who asks rather than for what they typed; `code` stays stable for programs, the message is for
+    people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 @transaction.atomic
@@ -30,11 +45,31 @@ def consulting_record(
     planned_revenue: Decimal | None = None,
 ) -> ConsultingRecord:
     """Records (or corrects, under the same code) a centre's consulting figures as of a date."""
-    if not access.can_manage_plan(actor, organization):
-        raise PermissionDenied("Bạn không có quyền ghi kết quả tư vấn của đơn vị này.")
+    if not access.can_record_consulting(actor, organization):
+        raise ConsultingRefused(OUT_OF_SCOPE, "Bạn không có quyền ghi kết quả tư vấn của đơn vị này.")
+    if period_end > timezone.localdate():
+        raise ValidationError(
+            {
+                "period_end": ValidationError(
+                    f"Ngày số liệu {period_end:%d/%m/%Y} chưa đến; chỉ ghi số liệu đã có.", code=FUTURE_DATE
+                )
+            }
+        )
     if period_end.year != year:
-        raise ValidationError({"period_end": f"Ngày số liệu {period_end:%d/%m/%Y} không thuộc năm {year}."})
-    record = ConsultingRecord.objects.select_for_update().filter(code=code).first()
+        raise ValidationError(
+            {
+                "period_end": ValidationError(
+                    f"Ngày số liệu {period_end:%d/%m/%Y} không thuộc năm {year}.", code=PERIOD_YEAR
+                )
+            }
+        )
+    # Codes are unique across the country, so the lookup cannot be scoped; the record found must then be the writer's
+    # too, or a correction would carry another province's figures into the writer's own centre.
+    record = ConsultingRecord.objects.select_for_update().select_related("organization").filter(code=code).first()
+    if record is not None and not access.can_record_consulting(actor, record.organization):
+        raise ConsultingRefused(
+            OUT_OF_SCOPE, f"Mã {code} đã dùng cho số liệu của một đơn vị ngoài địa bàn của bạn; hãy chọn mã khác."
+        )
     before = audit_snapshot(record, FIELDS) if record else {}
     record = record or ConsultingRecord(code=code)
     record.organization, record.year, record.period_end = organization, year, period_end

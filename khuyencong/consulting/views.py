@@ -13,30 +13,32 @@ from khuyencong.core.forms import add_service_errors
 from khuyencong.organizations.models import Organization
 
 from .forms import ConsultingForm
-from .models import ConsultingRecord
+from .selectors import consulting_list_for_user, consulting_organizations_for_user
 from .services import consulting_record
 
 
 @login_required
 def consulting_list(request: HttpRequest) -> HttpResponse:
-    records = access.organizations_in_scope(request.user, ConsultingRecord.objects.select_related("organization"))
-    units = access.organizations_in_scope(request.user, Organization.objects.all(), field="pk")
-    form = ConsultingForm(request.POST or None, units=units)
+    user: Any = request.user
+    # The form offers only what the service would accept, so a user never fills in a form bound to be refused.
+    units = [unit for unit in consulting_organizations_for_user(user) if access.can_record_consulting(user, unit)]
+    if request.method == "POST" and not units:
+        raise PermissionDenied("Bạn không có quyền ghi kết quả tư vấn.")
+    form = ConsultingForm(
+        request.POST or None, units=Organization.objects.filter(pk__in=[u.pk for u in units]).order_by("name")
+    )
     status = 200
     if request.method == "POST":
-        user: Any = request.user
         if form.is_valid():
             try:
                 record = consulting_record(actor=user, **form.cleaned_data)
             except PermissionDenied as denied:
-                form.add_error("organization", str(denied))
+                form.add_error(None, str(denied))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"Đã ghi số liệu tư vấn {record.code}.")
                 return redirect("consulting:list")
         status = 400
-    user_roles: Any = request.user
-    can_record = user_roles.is_superuser or user_roles.has_role(*access.PLAN_ROLES)
-    context = {"records": records, "form": form if can_record else None}
+    context = {"records": consulting_list_for_user(user), "form": form if units else None}
     return render(request, "consulting/consulting_list.html", context, status=status)

@@ -60,6 +60,7 @@ def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpRespon
         "import_form": ImportForm(),
         "excel_form": ExcelForm(),
         "can_import": can_import_documents(user),
+        "can_export": access.can_export(user),
         "can_upload_excel": access.may(user, access.Action.CREATE),
         "jobs": ImportJob.objects.filter(user=user)[:10] if user.is_authenticated else [],
         **context,
@@ -75,6 +76,8 @@ def exchange_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def exchange_download(request: HttpRequest) -> HttpResponse:
     """Everything the user may see, in the exchange format: the same scoping as every page."""
+    if not access.can_export(request.user):
+        raise PermissionDenied("Bạn không có quyền tải dữ liệu về.")
     form = ExportForm(request.GET)
     if not form.is_valid():
         return _page(request, 400, export_form=form)

@@ -75,14 +75,14 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "communes": communes,
             "querystring": query.urlencode(),
             "can_create": access.may(request.user, Action.CREATE),
-            "can_export": access.may(request.user, Action.EXPORT),
+            "can_export": access.can_export(request.user),
         },
     )
 
 
 @login_required
 def facility_export(request: HttpRequest) -> HttpResponse:
-    if not access.may(request.user, Action.EXPORT):
+    if not access.can_export(request.user):
         raise PermissionDenied
     _, filters = _filters(request)
     facilities = selectors.facility_list_for_user(request.user, filters).select_related(

@@ -45,36 +45,46 @@ def latest_year(projects: Any, today: datetime.date) -> int:
     """The latest plan year with approved đề án (else with any), not after this year: pages open on something to
     see, not on next year's first registrations."""
     past = projects.filter(plan__year__lte=today.year)
-    year = past.filter(events__action=Action.APPROVED).aggregate(year=Max("plan__year"))["year"]
+    year = past.filter(events__action=Action.APPROVED, events__voided_at__isnull=True).aggregate(
+        year=Max("plan__year")
+    )["year"]
     year = year or past.aggregate(year=Max("plan__year"))["year"]
     return int(year) if year else today.year
 
 
-def dashboard_data(scope: ReportScope, projects: Any, *, year: int, as_of: datetime.date) -> dict[str, Any]:
+def dashboard_data(
+    scope: ReportScope, projects: Any, *, year: int, as_of: datetime.date, plans: bool = True
+) -> dict[str, Any]:
     """`projects` is already limited to what the user may see; `scope` narrows it to the nation, a region or a
-    province (today's units)."""
+    province (today's units). Without `plans`, the figures are those of the đề án alone: no plan budget, allocation
+    or ranking of provinces, which are a territory's figures and not the sum of the đề án shown."""
     in_scope = scope.projects(projects).filter(plan__year=year)
     facts = project_facts(in_scope, as_of)
     approved = [f for f in facts if f.reached(Action.APPROVED, as_of)]
     contracted = [f for f in approved if f.reached(Action.CONTRACT_SIGNED, as_of)]
     disbursed_by = {f.code: f.disbursed(datetime.date.min, as_of) for f in facts}
     paid = [f for f in facts if disbursed_by[f.code] != 0]
-    plan = plan_amount(scope, year, as_of)
-    allocations = Allocation.objects.standing().filter(plan__year=year, on__lte=as_of)
-    if not scope.national:
-        allocations = allocations.filter(territory_q(scope, "to__"))
-    allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     contract_amount = sum((_contract(f) for f in contracted), Decimal(0))
     disbursed = sum(disbursed_by.values(), Decimal(0))
     money = [
-        {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "codes": None},
-        {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
-         "percent": rate(allocated, plan), "codes": None},
-        {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount),
-         "percent": rate(contract_amount, plan), "codes": sorted(f.code for f in contracted)},
-        {"key": "disbursed", "label": "Đã giải ngân", "amount": int(disbursed),
-         "percent": rate(disbursed, plan), "codes": sorted(f.code for f in paid)},
+        {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount), "percent": None,
+         "codes": sorted(f.code for f in contracted)},
+        {"key": "disbursed", "label": "Đã giải ngân", "amount": int(disbursed), "percent": None,
+         "codes": sorted(f.code for f in paid)},
     ]  # fmt: skip
+    if plans:
+        plan = plan_amount(scope, year, as_of)
+        allocations = Allocation.objects.standing().filter(plan__year=year, on__lte=as_of)
+        if not scope.national:
+            allocations = allocations.filter(territory_q(scope, "to__"))
+        allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
+        money[0]["percent"] = rate(contract_amount, plan)
+        money[1]["percent"] = rate(disbursed, plan)
+        money[:0] = [
+            {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "codes": None},
+            {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
+             "percent": rate(allocated, plan), "codes": None},
+        ]  # fmt: skip
     projects_only = [f for f in facts if f.kind != ProjectKind.TASK]
     stages = {f.code: _stage(f) for f in projects_only}
     funnel = [
@@ -97,7 +107,7 @@ def dashboard_data(scope: ReportScope, projects: Any, *, year: int, as_of: datet
         "money": money,
         "funnel": funnel,
         "contents": contents,
-        "provinces": _ranking(approved, as_of) if len(scope.provinces) != 1 else [],
+        "provinces": _ranking(approved, as_of) if plans and len(scope.provinces) != 1 else [],
         "overdue": {"codes": sorted(overdue.values_list("code", flat=True))},
     }
 
@@ -137,3 +147,13 @@ def _ranking(approved: list[ProjectFacts], as_of: datetime.date) -> list[dict[st
 def dashboard_scope(units: list[AdminUnit], *, region: Any = None) -> ReportScope:
     """Dashboards count records under today's provinces."""
     return ReportScope(Geography.CURRENT, tuple(units), region)
+
+
+def own_dashboard_data(name: str, projects: Any, *, year: int, as_of: datetime.date) -> dict[str, Any]:
+    """The dashboard of someone whose territory is no province — a facility's representative, a district's or a
+    commune's body: the đề án they may see, summed, under their own name. A national scope here would show the
+    nation's budget to someone who may not see the nation."""
+    data = dashboard_data(dashboard_scope([]), projects, year=year, as_of=as_of, plans=False)
+    data["scope"] = {"name": name, "geography": Geography.CURRENT.value, "region": None, "provinces": []}
+    data["own"] = True
+    return data

@@ -136,13 +136,15 @@ def project_facts(projects: QuerySet[Project], as_of: datetime.date) -> list[Pro
     ):
         facts[pk].beneficiaries.append((code, name))
     for pk, seq, on, action, amount, percent, state_after in (
-        ProjectEvent.objects.standing().filter(project_id__in=ids, on__lte=as_of)
+        ProjectEvent.objects.standing()
+        .filter(project_id__in=ids, on__lte=as_of)
         .values_list("project_id", "seq", "on", "action", "amount", "percent", "state_after")
         .order_by("project_id", "seq")
     ):
         facts[pk].events.append(Event(seq, on, action, amount, percent, state_after))
     for pk, on, kind, amount in (
-        Payment.objects.standing().filter(project_id__in=ids, on__lte=as_of)
+        Payment.objects.standing()
+        .filter(project_id__in=ids, on__lte=as_of)
         .values_list("project_id", "on", "kind", "amount")
         .order_by("project_id", "on", "pk")
     ):

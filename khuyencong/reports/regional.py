@@ -67,9 +67,9 @@ def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: dat
     """Result indicators recorded on these đề án within the dates, summed; distinct-facility indicators count each
     facility once across đề án."""
     rows = list(
-        Result.objects.standing().filter(project__in=projects, on__gte=start, on__lte=end).values_list(
-            "project_id", "indicator", "value"
-        )
+        Result.objects.standing()
+        .filter(project__in=projects, on__gte=start, on__lte=end)
+        .values_list("project_id", "indicator", "value")
     )
     beneficiaries: dict[int, set[int]] = defaultdict(set)
     for pk, facility in Project.beneficiaries.through.objects.filter(

@@ -7,14 +7,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from khuyencong.accounts import access
+from khuyencong.accounts.models import Role
 from khuyencong.projects.selectors import project_list_for_user
 
-from .dashboard import dashboard_data, dashboard_scope, latest_year
+from .dashboard import dashboard_data, dashboard_scope, latest_year, own_dashboard_data
 from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
 from .layout import Section, figure_codes
 from .render import render as render_report
@@ -27,6 +30,9 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
 }
+# Files that leave the system. The HTML "bản in" is the page itself laid out for the browser's print dialog: whoever
+# may read the page may print it, so it is not gated as an export.
+DOWNLOADS = frozenset({"json", "xlsx", "pdf"})
 
 
 def _query(request: HttpRequest, *drop: str) -> QueryDict:
@@ -69,10 +75,12 @@ def _linker(request: HttpRequest, sections: list[Section], records_url: str) -> 
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
     user = request.user
+    fmt = request.GET.get("format", "")
+    if fmt in DOWNLOADS and not access.can_export(user):
+        raise PermissionDenied("Bạn không có quyền tải báo cáo về.")
     year = latest_year(project_list_for_user(user), timezone.localdate())
     form = ReportForm(request.GET or None, user=user, initial=default_report_query(user, year))
     built = _build(form) if request.GET and form.is_valid() else None
-    fmt = request.GET.get("format", "")
     if built is not None and fmt in CONTENT_TYPES:
         body = render_report(fmt, built.data, built.sections, built.document)
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -81,7 +89,12 @@ def report_page(request: HttpRequest) -> HttpResponse:
         disposition = "inline" if fmt == "html" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{name}"'
         return response
-    context: dict[str, Any] = {"form": form, "built": built, "query": _query(request, "format").urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "built": built,
+        "query": _query(request, "format").urlencode(),
+        "can_export": access.can_export(user),
+    }
     if built is not None:
         context["sections"] = table_context(
             built.sections, _linker(request, built.sections, reverse("reports:records"))
@@ -120,21 +133,38 @@ def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) 
     return render(request, "reports/records.html", context)
 
 
-def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any]]:
-    form = DashboardForm(request.GET or None, user=request.user)
+def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any] | None]:
+    """The figures the user may see, or None when they may see none (no role, no territory)."""
+    user = request.user
+    form = DashboardForm(request.GET or None, user=user)
+    seen = access.scope_of(user)
+    if seen.is_empty:
+        return form, None
     data = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     as_of = data.get("as_of") or today
-    units, region = dashboard_units(request.user, data.get("province"))
-    visible = project_list_for_user(request.user)
+    units, region = dashboard_units(user, data.get("province"))
+    visible = project_list_for_user(user)
+    if not units and not seen.everything:
+        # No province to show (a facility, a district, a commune): no units would otherwise mean the nation.
+        year = data.get("year") or latest_year(visible, today)
+        return form, own_dashboard_data(_own_name(user), visible, year=year, as_of=as_of)
     scope = dashboard_scope(units, region=region)
     year = data.get("year") or latest_year(scope.projects(visible), today)
     return form, dashboard_data(scope, visible, year=year, as_of=as_of)
 
 
+def _own_name(user: Any) -> str:
+    if user.facility is not None and user.has_role(Role.FACILITY_REPRESENTATIVE):
+        return str(user.facility.name)
+    return str(user.organization) if user.organization is not None else str(user)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, data = _dashboard(request)
+    if data is None:
+        return render(request, "reports/dashboard.html", {"form": form, "data": None})
     query = _query(request, "figure")
     query["year"] = str(data["year"])
     records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
@@ -169,4 +199,6 @@ def _width(value: int | Decimal, largest: int | Decimal) -> str:
 @login_required
 def dashboard_records(request: HttpRequest) -> HttpResponse:
     _, data = _dashboard(request)
+    if data is None:
+        raise Http404("Không có số liệu này.")
     return _records(request, data, f"Bảng điều khiển năm {data['year']}", reverse("reports:dashboard"))

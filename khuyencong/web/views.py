@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -18,7 +20,9 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    facilities = facility_list_for_user(request.user)
+    user: Any = request.user
+    facilities = facility_list_for_user(user)
+    organization = user.organization
     by_province = (
         facilities.order_by()
         .values("current_province__pk", "current_province__name")
@@ -31,8 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "facility_count": facilities.count(),
             "by_province": by_province[:40],
-            "scope": access.scope_of(request.user),
-            "can_create": access.may(request.user, access.Action.CREATE),
+            "scope": access.scope_of(user),
+            # A template reading user.organization.territory fails loudly (a 500) when there is no organisation.
+            "territory": (organization.territory or organization.region) if organization is not None else None,
+            "can_create": access.may(user, access.Action.CREATE),
             "province_count": AdminUnit.objects.current().provinces().count(),
         },
     )

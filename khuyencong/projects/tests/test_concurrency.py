@@ -89,7 +89,7 @@ def test_steps_on_two_đề_án_of_one_plan_go_at_once(reference_data: None) -> 
             content=ProjectContent.objects.get(code="information"),
             kind="general",
             implementer=Organization.objects.get(code="TTKC1"),
-        )  # fmt: skip
+        )
         for n in (1, 2)
     ]
     outcome: dict[str, float] = {}

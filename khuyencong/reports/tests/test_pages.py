@@ -129,8 +129,9 @@ def test_the_national_dashboard_ranks_provinces(yen_bai: None, bac_kan: None, cu
     assert "Lào Cai" in html
 
 
-def test_someone_without_a_territory_sees_an_empty_dashboard(orphan_user: User) -> None:
+def test_someone_without_a_territory_sees_no_figures_but_why(orphan_user: User) -> None:
     response = client_for(orphan_user).get(reverse("reports:dashboard"))
 
     assert response.status_code == 200
-    assert "Chưa có đề án được phê duyệt" in response.content.decode()
+    assert "chưa được giao địa bàn hoặc vai trò" in response.content.decode()
+    assert "Kế hoạch vốn" not in response.content.decode()
