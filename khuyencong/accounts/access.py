@@ -244,6 +244,9 @@ def projects_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> Quer
     scope = scope_of(user)
     if scope.everything:
         return queryset
+    if scope.is_empty:
+        # No role, no data: not even the đề án one's own organisation implements.
+        return queryset.none()
     q = Q(province__in=scope.province_ids) if scope.province_ids else Q(pk__in=[])
     if scope.facility_ids:
         q |= Q(beneficiaries__in=scope.facility_ids)
@@ -256,11 +259,11 @@ def projects_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> Quer
 
 def plans_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """National plans are everyone's business; a provincial plan is seen within its province."""
-    if not user.is_authenticated:
-        return queryset.none()
     scope = scope_of(user)
     if scope.everything:
         return queryset
+    if scope.is_empty:
+        return queryset.none()
     national = Q(owner__territory__isnull=True)
     local = Q(owner__territory__current_province__in=scope.province_ids) | Q(owner__territory__in=scope.province_ids)
     return queryset.filter(national | local) if scope.province_ids else queryset.filter(national)

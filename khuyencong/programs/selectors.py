@@ -68,6 +68,8 @@ def program_list_for_user(user: User | AnonymousUser) -> QuerySet[Program]:
     programs = Program.objects.select_related("territory")
     if scope.everything:
         return programs
+    if scope.is_empty:
+        return programs.none()
     return programs.filter(
         Q(territory__isnull=True)
         | Q(territory__in=scope.province_ids)

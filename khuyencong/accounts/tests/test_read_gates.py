@@ -103,14 +103,6 @@ def test_home_names_the_users_territory(laocai_officer: User) -> None:
     assert f"Phạm vi: {territory}." in client_for(laocai_officer).get(reverse("web:home")).content.decode()
 
 
-# --- Known holes outside these files ----------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.projects_in_scope admits the đề án the user's organisation implements whatever the user's roles; "
-    "only scope_of may change here",
-)
 def test_a_user_without_a_role_does_not_read_the_dean_its_organisation_implements(yen_bai: None) -> None:
     # given an account of the Yên Bái centre, which implements the scenario's đề án, without a role
     nobody = make_user("ttkcyb.norole", "TTKC-YB")
@@ -119,12 +111,9 @@ def test_a_user_without_a_role_does_not_read_the_dean_its_organisation_implement
     assert page_count(client_for(nobody), "projects:list") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.plans_in_scope and programs.selectors show national plans to every signed-in user",
-)
 def test_a_user_without_a_role_does_not_read_the_national_plans(yen_bai: None, roleless: User) -> None:
     assert api_for(roleless).get("/api/v1/plans/").json()["count"] == 0
+    assert api_for(roleless).get("/api/v1/programmes/").json()["count"] == 0
 
 
 def test_consulting_figures_of_the_users_own_centre_need_a_role_too(laocai_records: dict[str, Any]) -> None:
