@@ -8,8 +8,12 @@ import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from khuyencong.accounts.models import User
+from khuyencong.audit.models import AuditAction
+from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.corrections import check_void, mark_voided
 
 from . import authority
 from .models import Document, Project, ProjectEvent
@@ -72,6 +76,22 @@ def document_attach(
         size=upload.size,
         uploaded_by=actor,
     )
-    document.full_clean(exclude=["file"])
+    document.full_clean(exclude=["file", "voided_by", "voided_actor"])
     document.save()
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=document, before={},
+                      after=audit_snapshot(document, ["kind", "title", "original_name", "size"]))  # fmt: skip
+    return document
+
+
+@transaction.atomic
+def document_void(*, project: Project, document: Document, actor: User, reason: str) -> Document:
+    """A document attached by mistake is voided, not deleted: the file stays, struck out, with who, when and why."""
+    if not authority.can_attach_to_project(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền đính chính tài liệu của đề án {project.code}.")
+    document = project.documents.select_for_update().get(pk=document.pk)
+    day = timezone.localdate()
+    reason = check_void(document, on=day, reason=reason, dated=None)
+    mark_voided(document, actor=actor, on=day, reason=reason)
+    audit_entry_write(actor=actor, action=AuditAction.VOID, instance=document, before={"voided": None},
+                      after={"voided": f"{day:%d/%m/%Y}: {reason}"}, note=reason)  # fmt: skip
     return document

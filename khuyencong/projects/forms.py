@@ -143,3 +143,51 @@ class ResultForm(forms.Form):
         },
     )
     on = forms.DateField(label="Ngày", error_messages=DATE_ERRORS)
+
+
+class VoidForm(forms.Form):
+    """Voids a record entered by mistake: it stays in the history, struck out, with this reason."""
+
+    reason = forms.CharField(
+        label="Lý do huỷ bỏ",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Xin ghi lý do huỷ bỏ.", "max_length": "Lý do dài quá 500 ký tự."},
+    )
+
+
+class EventCorrectForm(forms.Form):
+    """Supersedes a step with corrected values: the same step, by the same body."""
+
+    reason = VoidForm.base_fields["reason"]
+    on = forms.DateField(label="Ngày đúng", error_messages=DATE_ERRORS)
+    amount = MoneyField(label="Số tiền đúng (đồng)", required=False)
+    percent = EventForm.base_fields["percent"]
+    document = forms.CharField(label="Số, ký hiệu văn bản", required=False, max_length=100)
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HistoryForm(forms.Form):
+    """ "Nhập lịch sử": a step another body took before the đề án was in the system, entered in that body's name."""
+
+    action = forms.ChoiceField(label="Bước đã diễn ra", choices=Action.choices)
+    organization = forms.ModelChoiceField(
+        label="Cơ quan đã thực hiện",
+        queryset=Organization.objects.order_by("name"),
+        error_messages={"required": "Xin chọn cơ quan đã thực hiện bước này."},
+    )
+    on = forms.DateField(label="Ngày", error_messages=DATE_ERRORS)
+    amount = MoneyField(label="Số tiền (đồng)", required=False)
+    percent = EventForm.base_fields["percent"]
+    document = forms.CharField(label="Số, ký hiệu văn bản", required=False, max_length=100)
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    # A decision taken by a body (approval, rejection, its answers to requests) is cited by its number.
+    DECISIONS = frozenset({Action.APPROVED, Action.REJECTED, Action.ADJUSTMENT_APPROVED, Action.ADJUSTMENT_REFUSED,
+                           Action.STOPPED, Action.STOP_REFUSED, Action.CONTRACT_SIGNED})  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") in self.DECISIONS and not (data.get("document") or "").strip():
+            self.add_error("document", "Bước này là một quyết định, hợp đồng: xin ghi số, ký hiệu văn bản.")
+        return data

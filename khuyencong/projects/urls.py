@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/attach/", views.project_attach, name="attach"),
     path("<int:pk>/results/", views.project_result, name="result"),
     path("<int:pk>/documents/<int:document_pk>/", views.project_document, name="document"),
+    path("<int:pk>/history/", views.project_history, name="history"),
+    path("<int:pk>/<str:kind>/<int:entry_pk>/void/", views.project_void, name="void"),
+    path("<int:pk>/events/<int:entry_pk>/correct/", views.project_correct, name="correct"),
 ]

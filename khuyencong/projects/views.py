@@ -21,7 +21,18 @@ from khuyencong.programs.selectors import plan_list_for_user
 
 from . import authority, rules, selectors, services
 from .documents import document_attach as attach
-from .forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ProjectFilterForm, ResultForm
+from .documents import document_void
+from .forms import (
+    DocumentForm,
+    EventCorrectForm,
+    EventForm,
+    HistoryForm,
+    PaymentForm,
+    ProjectCreateForm,
+    ProjectFilterForm,
+    ResultForm,
+    VoidForm,
+)
 from .models import Project
 from .workflow import Action, State
 
@@ -88,19 +99,23 @@ def _detail_context(
     event_form: EventForm | None = None,
     payment_form: PaymentForm | None = None,
 ) -> dict[str, Any]:
+    user: Any = request.user
+    events = list(project.events.select_related("organization", "actor", "voided_by", "voided_actor"))
+    can_record_result = authority.can_record_result(user, project)
+    can_attach = authority.can_attach_to_project(user, project)
     return {
         "project": project,
-        "events": project.events.select_related("organization", "actor"),
-        "payments": project.payments.all(),
+        # Each entry with whether this user may void or correct it; voided ones stay listed, struck out.
+        "events": [(e, not e.is_voided and services.can_correct_event(user, project, e)) for e in events],
+        "payments": [(p, not p.is_voided and can_pay) for p in project.payments.select_related("voided_actor")],
         "paid": services.payments_net(project),
-        "results": project.results.all(),
+        "results": [(r, not r.is_voided and can_record_result) for r in project.results.select_related("voided_actor")],
         "findings": rules.project_findings(project, timezone.localdate()),
-        "documents": project.documents.all(),
+        "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
         "document_form": DocumentForm(prefix="document"),
-        "can_attach": authority.can_attach_to_project(request.user, project),
-        "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()})
-        if authority.can_act_on_project(request.user, project, Action.PROGRESS)
-        else None,
+        "can_attach": can_attach,
+        "history_form": HistoryForm(prefix="history") if authority.can_enter_history(user, project) else None,
+        "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()}) if can_record_result else None,
         "beneficiaries": project.beneficiaries.select_related("current_province"),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
         "payment_form": payment_form
@@ -267,4 +282,101 @@ def project_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), False)
     context["result_form"] = form
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Nhập lịch sử": a step taken before the đề án was in the system, in the name of the body that took it."""
+    project = _get_or_404(request, pk)
+    if not authority.can_enter_history(request.user, project):
+        raise PermissionDenied
+    form = HistoryForm(request.POST, prefix="history")
+    user: Any = request.user
+    if form.is_valid():
+        data = form.cleaned_data
+        written = run_service(
+            form,
+            lambda: services.project_record_event(project=project, actor=user, transcribed=True, **data),
+        )
+        if written is not None:
+            messages.success(request, f"Đã nhập lịch sử «{written.get_action_display()}» của {written.organization}.")
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
+    context["history_form"] = form
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, reason: str) -> str:
+    """Voids one entry of the đề án through its service; returns what to tell the user."""
+    user: Any = request.user
+    if kind == "event":
+        event = get_object_or_404(project.events, pk=entry_pk)
+        services.project_void_event(project=project, event=event, actor=user, reason=reason)
+        return f"Đã huỷ bỏ «{event.get_action_display()}» ngày {event.on:%d/%m/%Y}."
+    if kind == "payment":
+        payment = get_object_or_404(project.payments, pk=entry_pk)
+        services.payment_void(project=project, payment=payment, actor=user, reason=reason)
+        return f"Đã huỷ bỏ chứng từ ngày {payment.on:%d/%m/%Y}."
+    if kind == "result":
+        result = get_object_or_404(project.results, pk=entry_pk)
+        services.result_void(project=project, result=result, actor=user, reason=reason)
+        return f"Đã huỷ bỏ kết quả «{result.get_indicator_display()}»."
+    document = get_object_or_404(project.documents, pk=entry_pk)
+    document_void(project=project, document=document, actor=user, reason=reason)
+    return f"Đã huỷ bỏ tài liệu «{document.title}»."
+
+
+VOIDABLE = ("event", "payment", "result", "document")
+
+
+@login_required
+@require_POST
+def project_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
+    project = _get_or_404(request, pk)
+    if kind not in VOIDABLE:
+        raise Http404
+    form = VoidForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            message = _void_one(request, project, kind, entry_pk, form.cleaned_data["reason"])
+        except ValidationError as refused:
+            errors = refused.messages
+        else:
+            messages.success(request, message)
+            return redirect("projects:detail", pk=project.pk)
+    else:
+        errors = [e for field in form.errors.values() for e in field]
+    user: Any = request.user
+    context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
+    context["correction_errors"] = errors
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def project_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    """Supersedes a step: the wrong one is voided and the corrected one takes its place in the history."""
+    project = _get_or_404(request, pk)
+    event = get_object_or_404(project.events, pk=entry_pk)
+    user: Any = request.user
+    if not services.can_correct_event(user, project, event):
+        raise PermissionDenied
+    form = EventCorrectForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.project_correct_event(project=project, event=event, actor=user, **form.cleaned_data)
+        except ValidationError as refused:
+            errors = refused.messages
+        else:
+            messages.success(request, f"Đã đính chính «{event.get_action_display()}».")
+            return redirect("projects:detail", pk=project.pk)
+    else:
+        errors = [f"{form.fields[name].label}: {e}" if name in form.fields else e
+                  for name, field in form.errors.items() for e in field]  # fmt: skip
+    context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
+    context["correction_errors"] = errors
     return render(request, "projects/project_detail.html", context, status=400)
