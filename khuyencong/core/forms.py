@@ -69,3 +69,14 @@ def date_from_query(text: str | None) -> datetime.date | None:
         return forms.DateField(required=False).clean(text)
     except ValidationError:
         return None
+
+
+class VoidForm(forms.Form):
+    """Voids a record entered by mistake: it stays in the history, struck out, with this reason."""
+
+    reason = forms.CharField(
+        label="Lý do huỷ bỏ",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Xin ghi lý do huỷ bỏ.", "max_length": "Lý do dài quá 500 ký tự."},
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/budget/", views.plan_budget, name="budget"),
     path("<int:pk>/allocate/", views.plan_allocate, name="allocate"),
+    path("<int:pk>/<str:kind>/<int:entry_pk>/void/", views.plan_void, name="void"),
 ]

@@ -5,21 +5,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
-from khuyencong.core.forms import date_from_query, run_service
+from khuyencong.core.forms import VoidForm, date_from_query, run_service
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
 from .forms import AllocationForm, BudgetDecisionForm, PlanForm, ProgramForm
-from .models import Plan
+from .models import Allocation, BudgetDecision, Plan
 
 
 def _as_of(request: HttpRequest) -> datetime.date:
@@ -70,6 +70,7 @@ def _detail(
     budget_form: BudgetDecisionForm | None = None,
     allocation_form: AllocationForm | None = None,
     status: int = 200,
+    correction_errors: list[str] | None = None,
 ) -> HttpResponse:
     day = _as_of(request)
     can_manage = access.can_manage_plan(request.user, plan.owner)
@@ -84,8 +85,9 @@ def _detail(
             "plan": plan,
             "as_of": day,
             "figures": selectors.plan_figures(plan, day),
-            "decisions": plan.budget_decisions.all(),
-            "allocations": plan.allocations.select_related("to"),
+            "decisions": plan.budget_decisions.select_related("voided_by", "voided_actor"),
+            "allocations": plan.allocations.select_related("to", "voided_by", "voided_actor"),
+            "correction_errors": correction_errors,
             "by_unit": selectors.plan_allocations_by_unit(plan, day),
             "projects": project_list_for_user(request.user).filter(plan=plan),
         },
@@ -163,3 +165,29 @@ def program_list(request: HttpRequest) -> HttpResponse:
     can_create = user.is_superuser or user.has_role(*access.PLAN_ROLES)
     context = {"programs": programs, "form": form if can_create else None}
     return render(request, "programs/program_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def plan_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
+    """Voids a budget decision or an allocation entered by mistake; the plan's timeline must stay lawful without it."""
+    plan = _get_or_404(request, pk)
+    entry: BudgetDecision | Allocation
+    if kind == "budget":
+        entry = get_object_or_404(plan.budget_decisions, pk=entry_pk)
+    elif kind == "allocation":
+        entry = get_object_or_404(plan.allocations, pk=entry_pk)
+    else:
+        raise Http404
+    if not access.can_manage_plan(request.user, plan.owner):
+        raise PermissionDenied
+    form = VoidForm(request.POST)
+    user: Any = request.user
+    if form.is_valid():
+        try:
+            services.plan_entry_void(entry=entry, actor=user, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            return _detail(request, plan, status=400, correction_errors=refused.messages)
+        messages.success(request, f"Đã huỷ bỏ {entry}.")
+        return redirect("programs:detail", pk=plan.pk)
+    return _detail(request, plan, status=400, correction_errors=[str(e) for errs in form.errors.values() for e in errs])

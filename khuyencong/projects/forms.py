@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from khuyencong.core.forms import DATE_ERRORS, MoneyField
+from khuyencong.core.forms import DATE_ERRORS, MoneyField, VoidForm
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -143,17 +143,6 @@ class ResultForm(forms.Form):
         },
     )
     on = forms.DateField(label="Ngày", error_messages=DATE_ERRORS)
-
-
-class VoidForm(forms.Form):
-    """Voids a record entered by mistake: it stays in the history, struck out, with this reason."""
-
-    reason = forms.CharField(
-        label="Lý do huỷ bỏ",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Xin ghi lý do huỷ bỏ.", "max_length": "Lý do dài quá 500 ký tự."},
-    )
 
 
 class EventCorrectForm(forms.Form):

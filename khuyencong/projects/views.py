@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
-from khuyencong.core.forms import add_service_errors, run_service
+from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
@@ -31,7 +31,6 @@ from .forms import (
     ProjectCreateForm,
     ProjectFilterForm,
     ResultForm,
-    VoidForm,
 )
 from .models import Project
 from .workflow import Action, State
@@ -348,7 +347,7 @@ def project_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> Htt
             messages.success(request, message)
             return redirect("projects:detail", pk=project.pk)
     else:
-        errors = [e for field in form.errors.values() for e in field]
+        errors = [str(e) for field in form.errors.values() for e in field]
     user: Any = request.user
     context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
     context["correction_errors"] = errors
@@ -375,7 +374,7 @@ def project_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
             messages.success(request, f"Đã đính chính «{event.get_action_display()}».")
             return redirect("projects:detail", pk=project.pk)
     else:
-        errors = [f"{form.fields[name].label}: {e}" if name in form.fields else e
+        errors = [f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
                   for name, field in form.errors.items() for e in field]  # fmt: skip
     context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
     context["correction_errors"] = errors
