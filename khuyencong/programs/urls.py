@@ -7,6 +7,7 @@ app_name = "programs"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("programmes/", views.program_list, name="programs"),
+    path("programmes/targets/<int:pk>/void/", views.program_target_void, name="target_void"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/budget/", views.plan_budget, name="budget"),
     path("<int:pk>/allocate/", views.plan_allocate, name="allocate"),

@@ -19,7 +19,7 @@ from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
 from .forms import AllocationForm, BudgetDecisionForm, PlanForm, ProgramForm
-from .models import Allocation, BudgetDecision, Plan
+from .models import Allocation, BudgetDecision, Plan, ProgramTarget
 
 
 def _as_of(request: HttpRequest) -> datetime.date:
@@ -191,3 +191,27 @@ def plan_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpRe
         messages.success(request, f"Đã huỷ bỏ {entry}.")
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, status=400, correction_errors=[str(e) for errs in form.errors.values() for e in errs])
+
+
+@login_required
+@require_POST
+def program_target_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """A programme target entered wrong is voided (struck out, with the reason); a new one is added in its place."""
+    user: Any = request.user
+    target = get_object_or_404(ProgramTarget.objects.filter(program__in=selectors.program_list_for_user(user)), pk=pk)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.program_target_void(target=target, actor=user, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            errors = refused.messages
+        else:
+            messages.success(request, f"Đã huỷ bỏ chỉ tiêu «{target.indicator}».")
+            return redirect("programs:programs")
+    else:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+    programs = selectors.program_list_for_user(user).prefetch_related("targets")
+    can_create = user.is_superuser or user.has_role(*access.PLAN_ROLES)
+    form_for_page = ProgramForm(owners=_units(request)) if can_create else None
+    context = {"programs": programs, "form": form_for_page, "correction_errors": errors}
+    return render(request, "programs/program_list.html", context, status=400)

@@ -116,7 +116,7 @@ def test_any_order_of_a_lawful_set_gives_the_same_figures(plan: Plan, committee:
             kind, on, budget_kind, amount = entry
             try:
                 if kind == "budget":
-                    plan_budget_decide(plan=plan, actor=committee, on=on, kind=budget_kind, amount=amount)
+                    plan_budget_decide(plan=plan, actor=committee, on=on, kind=str(budget_kind), amount=amount)
                 else:
                     plan_allocate(plan=plan, actor=committee, on=on, to=centre, amount=amount)
                 pending.remove(entry)
@@ -142,6 +142,7 @@ def test_a_wrong_allocation_is_voided_and_a_budget_it_needs_cannot_be(plan: Plan
     corrected = plan_entry_correct(entry=original, actor=committee, reason="Sai số", on=D(2026, 1, 10), amount=M(2000))
     assert plan_budget_on(plan, D(2026, 2, 1)) == M(2000)
     assert BudgetDecision.objects.voided().get().pk == original.pk
+    assert isinstance(corrected, BudgetDecision)
     assert corrected.kind == "original"
 
 
@@ -186,3 +187,20 @@ def test_a_programme_target_is_voided_not_edited(committee: User) -> None:
     program_target_void(target=target, actor=committee, reason="Chỉ tiêu đã được điều chỉnh")
     assert not Program.objects.get().targets.standing().exists()
     assert ProgramTarget.objects.voided().count() == 1
+
+
+def test_the_programme_page_voids_a_target(committee: User) -> None:
+    program = program_create(
+        actor=committee, owner=Organization.objects.get(code="UBND-15"), targets=[("Lao động", M(500), "người")],
+        code="CT-15", name="Chương trình KC Lào Cai", level="provincial",
+        territory=Organization.objects.get(code="UBND-15").territory, start_year=2026, end_year=2030,
+    )  # fmt: skip
+    target = program.targets.get()
+    url = reverse("programs:target_void", args=[target.pk])
+    stranger = make_user("sct19", "SCT-19", Role.OFFICER, Role.APPROVER)
+    assert client_for(stranger).post(url, {"reason": "x"}).status_code in (403, 404)
+    assert client_for(committee).post(url, {"reason": ""}).status_code == 400
+    assert client_for(committee).post(url, {"reason": "Đã điều chỉnh"}).status_code == 302
+    page = client_for(committee).get(reverse("programs:programs")).content.decode()
+    assert "<del>Lao động</del>" in page
+    assert "Đã điều chỉnh" in page
