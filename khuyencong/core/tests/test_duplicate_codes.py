@@ -234,6 +234,7 @@ def race(first: Callable[[], object], second: Callable[[], object]) -> object:
 def test_two_creations_at_once_under_one_code_one_wins(kind: str, reference_data: None) -> None:
     # given two people creating a record under the same code at the same moment
     make, model = CREATIONS[kind]
+    _root()
     if kind == "đề án":
         new_plan("KH-DUA")()
 
