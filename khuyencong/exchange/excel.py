@@ -123,11 +123,12 @@ def template_workbook(kind: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[letter].width = column.width
         if column.note:
-            guide.append([f"{column.header}: {column.note}"])
+            guide.append([safe_cell(f"{column.header}: {column.note}")])
         if column.choices is not None:
             values = column.choices()
             for row, value in enumerate(values, start=1):
-                lists.cell(row, index, value)
+                # Province and content names come from the database, which an import may have filled.
+                lists.cell(row, index, safe_cell(value))
             source = f"'Danh mục'!${letter}$1:${letter}${max(len(values), 1)}"
             validation = DataValidation(type="list", formula1=source, allow_blank=not column.required)
             validation.error = f"Chọn {column.header.lower()} trong danh sách."
@@ -453,7 +454,8 @@ def error_copy(data: bytes, result: ExcelImport) -> bytes:
             cells = [safe_cell(v) for v in list(values[: len(columns)])]
             cells += [None] * (len(columns) - len(cells))
             note = ERROR_HEADER if number == 1 else "; ".join(result.row_errors.get(number, []))
-            target.append([*cells, note])
+            # Messages quote the values typed, which may begin with "=".
+            target.append([*cells, safe_cell(note)])
     finally:
         source.close()
     buffer = io.BytesIO()
