@@ -6,21 +6,52 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from khuyencong.core.codes import DUPLICATE_CODE, is_unique_violation
 from khuyencong.facilities.services import DuplicateFacilityWarning
 from khuyencong.geography.resolver import PlaceError
 
 NON_FIELD = "non_field_errors"
 
 
+def _field_with(error: DjangoValidationError, code: str) -> str | None:
+    """The field whose refusal carries `code` (NON_FIELD for a refusal of the whole record), or None."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for name, errors in by_field.items():
+        if any(e.code == code for e in errors):
+            return NON_FIELD if name == "__all__" else name
+    return None
+
+
+def _duplicate(detail: str, field: str) -> Response:
+    return Response({"detail": detail, "code": DUPLICATE_CODE, "field": field}, status.HTTP_409_CONFLICT)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     body: dict[str, Any]
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
-        return Response({NON_FIELD if k == "__all__" else k: v for k, v in body.items()}, status.HTTP_400_BAD_REQUEST)
+        body = {NON_FIELD if k == "__all__" else k: v for k, v in body.items()}
+        if (field := _field_with(exc, DUPLICATE_CODE)) is not None:
+            # A conflict with the present state, not bad input: someone holds the code, perhaps since a moment ago.
+            # The field is itself called "code", so the machine code and the field are given apart.
+            return _duplicate(" ".join(body[field]), field)
+        return Response(body, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RecursionError):
+        # DRF's JSON parser recurses once per nesting level; a body of nested brackets exhausts the stack there.
+        return Response(
+            {"detail": "Dữ liệu JSON lồng nhau quá sâu.", "code": "json_too_deep"}, status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, IntegrityError) and is_unique_violation(exc):
+        return _duplicate("Bản ghi cùng mã vừa được người khác ghi; hãy tải lại và thử lại.", "code")
+    if isinstance(exc, DataError | OverflowError):
+        # The last line behind the serializers' own checks: a value the database cannot store is the client's error.
+        detail = "Cơ sở dữ liệu không nhận một giá trị gửi lên (quá dài, quá lớn hoặc có ký tự không hợp lệ)."
+        return Response({NON_FIELD: [detail], "code": "value_refused"}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PlaceError):
         candidates = [unit.path for unit in exc.candidates]
         body = {exc.field or "place": [exc.message], "code": exc.code, "candidates": candidates}

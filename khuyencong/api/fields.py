@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from khuyencong.core.money import MoneyError, parse_money
+from khuyencong.core.untrusted import text_problem
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -26,3 +27,13 @@ class MoneyField(serializers.Field):
         except MoneyError as error:
             raise serializers.ValidationError(str(error), code="money") from error
         return amount
+
+
+class CodeRelatedField(serializers.SlugRelatedField[Any]):
+    """A related record named by its code. The code is checked as text before the lookup: PostgreSQL refuses a NUL
+    byte even in a WHERE clause, which would otherwise surface as a server error instead of "no such code"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and (problem := text_problem(data)) is not None:
+            raise serializers.ValidationError(problem, code="text_invalid")
+        return super().to_internal_value(data)

@@ -18,7 +18,7 @@ from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
 from khuyencong.projects.models import Indicator, Payment, PaymentKind, Project, ProjectEvent, Result
 from khuyencong.projects.workflow import Action
 
-from .fields import MoneyField
+from .fields import CodeRelatedField, MoneyField
 
 
 def code_of(source: str | None = None) -> serializers.SlugRelatedField[Any]:
@@ -114,9 +114,7 @@ class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
     tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
     place = PlaceSerializer()
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    trade = serializers.SlugRelatedField(
-        slug_field="code", queryset=Trade.objects.all(), required=False, allow_null=True
-    )
+    trade = CodeRelatedField(slug_field="code", queryset=Trade.objects.all(), required=False, allow_null=True)
     trade_description = serializers.CharField(max_length=255, required=False, allow_blank=True)
     craft_village = serializers.CharField(max_length=255, required=False, allow_blank=True)
     women_owned = serializers.BooleanField(required=False)
@@ -263,7 +261,7 @@ class ResultWriteSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ConsultingSerializer(serializers.ModelSerializer[ConsultingRecord]):
-    organization = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    organization = CodeRelatedField(slug_field="code", queryset=Organization.objects.all())
     revenue = MoneyField()
     planned_revenue = MoneyField(required=False, allow_null=True)
 

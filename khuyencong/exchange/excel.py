@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -28,7 +28,7 @@ from khuyencong.facilities.models import LegalForm
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.projects.models import ProjectContent, ProjectKind
 
-from .importer import ImportReport, Issue, import_records
+from .importer import ImportReport, Issue, database_refusal, document_refusals, import_records
 
 MAX_BYTES = 50 * 1024 * 1024
 # An .xlsx is a zip: a small file can expand to gigabytes (a "zip bomb"). Refuse before openpyxl inflates anything.
@@ -123,11 +123,12 @@ def template_workbook(kind: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[letter].width = column.width
         if column.note:
-            guide.append([f"{column.header}: {column.note}"])
+            guide.append([safe_cell(f"{column.header}: {column.note}")])
         if column.choices is not None:
             values = column.choices()
             for row, value in enumerate(values, start=1):
-                lists.cell(row, index, value)
+                # Province and content names come from the database, which an import may have filled.
+                lists.cell(row, index, safe_cell(value))
             source = f"'Danh mục'!${letter}$1:${letter}${max(len(values), 1)}"
             validation = DataValidation(type="list", formula1=source, allow_blank=not column.required)
             validation.error = f"Chọn {column.header.lower()} trong danh sách."
@@ -398,11 +399,14 @@ def _import_part(part: list[tuple[int, dict[str, Any]]], kind: str, actor: User,
         return
     numbers = [number for number, _ in part]
     report = ImportReport()
-    import_records(
-        {"format": "khuyencong-exchange", "version": 1, kind: [record for _, record in part]},
-        actor=actor,
-        report=report,
-    )
+    document = {"format": "khuyencong-exchange", "version": 1, kind: [record for _, record in part]}
+    report.errors += document_refusals(document)
+    if not report.errors:
+        try:
+            with transaction.atomic():
+                import_records(document, actor=actor, report=report)
+        except (DataError, IntegrityError, OverflowError) as error:
+            report.errors.append(database_refusal(error))
     columns = {c.key: c.header for c in SHEETS[kind][1]}
     for issue in report.errors:
         line, column = _locate(issue.path, kind, numbers, columns)
@@ -450,7 +454,8 @@ def error_copy(data: bytes, result: ExcelImport) -> bytes:
             cells = [safe_cell(v) for v in list(values[: len(columns)])]
             cells += [None] * (len(columns) - len(cells))
             note = ERROR_HEADER if number == 1 else "; ".join(result.row_errors.get(number, []))
-            target.append([*cells, note])
+            # Messages quote the values typed, which may begin with "=".
+            target.append([*cells, safe_cell(note)])
     finally:
         source.close()
     buffer = io.BytesIO()

@@ -19,24 +19,26 @@ from typing import Any
 
 import jsonschema
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
+from khuyencong.core.codes import DUPLICATE_CODE, is_unique_violation
 from khuyencong.core.corrections import VoidNote
 from khuyencong.core.money import MoneyError, parse_money
 from khuyencong.core.refusals import OutOfScope, first_code
+from khuyencong.core.untrusted import InputRefused, Limits, column_limits, hostile_values, load_json
 from khuyencong.facilities.models import Facility, Trade
 from khuyencong.facilities.services import DuplicateFacilityWarning, FacilityData, facility_create, facility_update
 from khuyencong.facilities.validators import normalize_tax_code
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM
 from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_place
 from khuyencong.organizations.models import Organization
-from khuyencong.programs.models import Plan, Program
+from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
-from khuyencong.projects.models import Project, ProjectContent
+from khuyencong.projects.models import Payment, Project, ProjectContent, ProjectEvent, Result
 from khuyencong.projects.services import (
     payment_record,
     project_create,
@@ -45,6 +47,60 @@ from khuyencong.projects.services import (
     project_void_event,
     result_record,
 )
+
+# Money is read by parse_money, whose messages say more than a column's width; a tax code is normalised first.
+_SKIPPED = {"total_cost", "support_requested", "counterpart", "amount", "revenue", "planned_revenue", "tax_code"}
+
+
+def _exchange_limits() -> Limits:
+    """What the columns behind each exchange field hold, read from the models so that the two cannot drift."""
+    records: dict[str, Any] = {
+        "organizations": Organization, "facilities": Facility, "programs": Program, "programs.targets": ProgramTarget,
+        "plans": Plan, "plans.budget": BudgetDecision, "plans.allocations": Allocation, "projects": Project,
+        "projects.events": ProjectEvent, "projects.payments": Payment, "projects.results": Result,
+        "consulting": ConsultingRecord,
+    }  # fmt: skip
+    fields = {
+        f"{prefix}.{field.name}": field
+        for prefix, model in records.items()
+        for field in model._meta.concrete_fields
+        if not field.is_relation and field.name not in _SKIPPED
+    }
+    fields["facilities.trade"] = Facility._meta.get_field("trade_description")
+    fields["facilities.place.commune"] = Facility._meta.get_field("commune_as_written")
+    return column_limits(fields)
+
+
+def document_refusals(document: Any) -> list[Issue]:
+    """Values no column can store (control characters, text or numbers wider than their column, absurd depth), each
+    with its JSON path: refused before the importer writes anything."""
+    return [Issue(p.path, p.code, p.message) for p in hostile_values(document, _exchange_limits())]
+
+
+def database_refusal(error: DataError | IntegrityError | OverflowError) -> Issue:
+    """The last line: a value the checks above missed and the database refused. Everything is rolled back."""
+    if isinstance(error, IntegrityError) and is_unique_violation(error):
+        return Issue("$", DUPLICATE_CODE, "Một mã trong tệp vừa được người khác ghi vào hệ thống; hãy nhập lại tệp.")
+    return Issue("$", "value_refused", "Cơ sở dữ liệu không nhận một giá trị trong tệp; không ghi gì.")
+
+
+def import_bytes(raw: bytes, *, actor: User) -> ImportReport:
+    """An uploaded or read file imported whole, or refused with coded issues: never an exception from its content."""
+    report = ImportReport()
+    try:
+        document = load_json(raw)
+    except InputRefused as refused:
+        report.errors.append(Issue("$", refused.code, str(refused)))
+        return report
+    report.errors += document_refusals(document)
+    if report.errors:
+        return report
+    try:
+        return exchange_import(document, actor=actor)
+    except (DataError, IntegrityError, OverflowError) as error:
+        report.errors.append(database_refusal(error))
+        return report
+
 
 SCHEMA = json.loads((Path(__file__).resolve().parent / "schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -127,18 +183,7 @@ def validate_document(document: Any, report: ImportReport) -> None:
 
 
 def import_file(path: Path, *, actor: User) -> ImportReport:
-    report = ImportReport()
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError:
-        report.errors.append(Issue("$", "encoding", "Tệp phải được mã hoá UTF-8."))
-        return report
-    except json.JSONDecodeError as error:
-        report.errors.append(
-            Issue("$", "json_malformed", f"JSON sai cú pháp ở dòng {error.lineno}, cột {error.colno}: {error.msg}.")
-        )
-        return report
-    return exchange_import(document, actor=actor)
+    return import_bytes(path.read_bytes(), actor=actor)
 
 
 def exchange_import(document: Any, *, actor: User) -> ImportReport:

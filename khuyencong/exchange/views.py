@@ -18,7 +18,7 @@ from khuyencong.geography.models import AdminUnit
 
 from .excel import MAX_BYTES, template_workbook
 from .exporter import exchange_export
-from .importer import ImportReport, Issue, exchange_import
+from .importer import ImportReport, Issue, import_bytes
 from .models import ImportJob, JobKind, JobStatus
 from .tasks import run_import_job
 
@@ -103,22 +103,9 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
         if upload.size > MAX_BYTES:
             report.errors.append(Issue("$", "file_too_large", f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB."))
         else:
-            try:
-                document: Any = json.loads(upload.read().decode("utf-8"))
-            except UnicodeDecodeError:
-                report.errors.append(Issue("$", "encoding", "Tệp phải được mã hoá UTF-8."))
-            except json.JSONDecodeError as error:
-                report.errors.append(
-                    Issue(
-                        "$",
-                        "json_malformed",
-                        f"JSON sai cú pháp ở dòng {error.lineno}, cột {error.colno}: {error.msg}.",
-                    )
-                )
-            else:
-                user: Any = request.user
-                # The sender is the actor: every row names them, and their territory bounds what the file may touch.
-                report = exchange_import(document, actor=user)
+            user: Any = request.user
+            # The sender is the actor: every row names them, and their territory bounds what the file may touch.
+            report = import_bytes(upload.read(), actor=user)
     status = 400 if report is not None and not report.ok else 200
     # A Counter answers 0 for any key, so the template's "created.items" would be read as created["items"].
     created = sorted(report.created.items()) if report is not None else []

@@ -14,6 +14,7 @@ from khuyencong.accounts.access import Action
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.codes import created_under_new_code, is_unique_violation, require_free_code
 from khuyencong.core.text import compact_key, fold
 from khuyencong.geography.resolver import ResolvedPlace
 from khuyencong.geography.selectors import unit_default_current_commune
@@ -138,13 +139,15 @@ def facility_create(
         raise PermissionDenied("Bạn không có quyền đăng ký cơ sở tại địa bàn này.")
     if code is not None and not CODE_PATTERN.match(code):
         raise ValidationError({"code": "Mã cơ sở chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự)."})
+    if code is not None:
+        require_free_code(Facility, code, "cơ sở")
     facility = Facility()
     _apply(facility, data)
     facility.code = code or _next_code(facility)
     facility.search_text = _search_text(facility)
     _check(facility, actor=actor, confirm_duplicate=confirm_duplicate)
     try:
-        with transaction.atomic():
+        with created_under_new_code(Facility, facility.code, "cơ sở"):
             facility.save()
             audit_entry_write(
                 actor=actor,
@@ -154,8 +157,12 @@ def facility_create(
                 after=audit_snapshot(facility, AUDITED_FIELDS),
             )
     except IntegrityError as exc:
-        # Two people registering the same code or tax code at the same moment: the constraint decides.
-        raise ValidationError("Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.") from exc
+        if not is_unique_violation(exc):
+            raise
+        # The same tax code registered by someone else at the same moment, or a generated code taken meanwhile.
+        raise ValidationError(
+            "Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.", code="duplicate_code"
+        ) from exc
     return facility
 
 

@@ -7,9 +7,21 @@ from babel.numbers import NumberFormatError, parse_decimal
 from django import forms
 
 from khuyencong.core.forms import DATE_ERRORS, MoneyField
+from khuyencong.core.untrusted import column_limits
 from khuyencong.organizations.models import Organization
 
-from .models import BudgetKind, FundingSource, Program
+from .models import BudgetKind, FundingSource, Program, ProgramTarget
+
+
+def _target_problem(indicator: str, value: Decimal, unit: str) -> str | None:
+    """What the target's columns cannot hold, said with the line's own words."""
+    limits = column_limits({name: ProgramTarget._meta.get_field(name) for name in ("indicator", "value", "unit")})
+    for label, text, name in (("tên chỉ tiêu", indicator, "indicator"), ("đơn vị", unit, "unit")):
+        if len(text) > limits.text[name]:
+            return f"{label} dài {len(text)} ký tự, tối đa {limits.text[name]} ký tự."
+    if abs(value) > limits.numbers["value"]:
+        return f"giá trị {value} quá lớn."
+    return None
 
 
 class BudgetDecisionForm(forms.Form):
@@ -97,6 +109,8 @@ class ProgramForm(forms.Form):
                 raise forms.ValidationError(
                     f"Dòng {number}: giá trị «{parts[1]}» không phải số (ví dụ 5.310 hoặc 6.047,5)."
                 ) from exc
+            if problem := _target_problem(parts[0], value, parts[2]):
+                raise forms.ValidationError(f"Dòng {number}: {problem}")
             targets.append((parts[0], value, parts[2]))
         return targets
 

@@ -14,6 +14,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
 from khuyencong.core.refusals import refuse
@@ -35,12 +36,23 @@ def program_create(
     if not access.can_manage_plan(actor, owner):
         raise PermissionDenied("Bạn không có quyền tạo chương trình cho cơ quan này.")
     program = Program(**fields)
+    require_free_code(Program, program.code, "chương trình")
     program.full_clean()
-    program.save()
-    for indicator, value, unit in targets:
-        target = ProgramTarget(program=program, indicator=indicator, value=value, unit=unit)
-        target.full_clean(exclude=["program", "voided_by", "voided_actor"])
-        target.save()
+    rows = [
+        ProgramTarget(program=program, indicator=indicator, value=value, unit=unit)
+        for indicator, value, unit in targets
+    ]
+    for row in rows:
+        try:
+            row.full_clean(exclude=["program", "voided_by", "voided_actor"])
+        except ValidationError as error:
+            problems = "; ".join(" ".join(messages) for messages in error.message_dict.values())
+            raise ValidationError({"targets": f"Chỉ tiêu «{row.indicator[:60]}»: {problems}"}) from error
+    with created_under_new_code(Program, program.code, "chương trình"):
+        program.save()
+    for row in rows:
+        row.program = program
+        row.save()
     _created(actor, program, ["code", "name", "level", "territory", "start_year", "end_year"])
     return program
 
@@ -51,9 +63,11 @@ def plan_create(
 ) -> Plan:
     if not access.can_manage_plan(actor, owner):
         raise PermissionDenied("Bạn không có quyền lập kế hoạch cho cơ quan này.")
+    require_free_code(Plan, code, "kế hoạch")
     plan = Plan(code=code, year=year, funding_source=funding_source, owner=owner, program=program)
     plan.full_clean()
-    plan.save()
+    with created_under_new_code(Plan, code, "kế hoạch"):
+        plan.save()
     _created(actor, plan, ["code", "year", "funding_source", "owner", "program"])
     return plan
 

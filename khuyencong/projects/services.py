@@ -15,6 +15,7 @@ from django.utils import timezone
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
 from khuyencong.core.refusals import OutOfScope, refuse
@@ -81,8 +82,10 @@ def project_create(
         )
     if errors:
         raise ValidationError(errors)
+    require_free_code(Project, code, "đề án")
     project.full_clean(exclude=["province", "recorded_province"])
-    project.save()
+    with created_under_new_code(Project, code, "đề án"):
+        project.save()
     project.beneficiaries.set(beneficiaries)
     audit_entry_write(
         actor=actor,

@@ -105,31 +105,34 @@ def to_xlsx(report: dict[str, Any], sections: list[Section], document: Document)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Báo cáo"
-    sheet.append([document.issuer.upper()])
-    sheet.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc"])
-    sheet.append([f"{document.place}, ngày {document.date:%d/%m/%Y}"])
-    sheet.append([report["title"]])
+
+    def append(*values: Any) -> None:
+        # Titles and names come from records people typed (organisations, programmes, đề án): text, never formulas.
+        sheet.append([safe_cell(value) for value in values])
+
+    append(document.issuer.upper())
+    append("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc")
+    append(f"{document.place}, ngày {document.date:%d/%m/%Y}")
+    append(report["title"])
     sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13)
-    sheet.append([f"{report['scope']['name']} — số liệu tính đến ngày "
-                  f"{datetime.date.fromisoformat(report['period']['as_of']):%d/%m/%Y}"])  # fmt: skip
+    append(f"{report['scope']['name']} — số liệu tính đến ngày "
+           f"{datetime.date.fromisoformat(report['period']['as_of']):%d/%m/%Y}")  # fmt: skip
     widths: dict[int, int] = {}
     for section in sections:
-        sheet.append([])
-        sheet.append([section.title])
+        append()
+        append(section.title)
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
         for line in section.text:
-            sheet.append([safe_cell(line)])
+            append(line)
         for table in section.tables:
-            sheet.append([table.title])
+            append(table.title)
             sheet.cell(sheet.max_row, 1).font = Font(italic=True, bold=True)
-            sheet.append([column.title for column in table.columns])
+            append(*(column.title for column in table.columns))
             for i in range(1, len(table.columns) + 1):
                 sheet.cell(sheet.max_row, i).font = Font(bold=True)
                 sheet.cell(sheet.max_row, i).alignment = Alignment(wrap_text=True, vertical="top")
             for index, row in enumerate(table.rows):
-                sheet.append(
-                    [_xlsx_value(value, column.kind) for value, column in zip(row, table.columns, strict=True)]
-                )
+                append(*(_xlsx_value(value, column.kind) for value, column in zip(row, table.columns, strict=True)))
                 for i, column in enumerate(table.columns, start=1):
                     cell = sheet.cell(sheet.max_row, i)
                     if column.kind in NUMBER_FORMATS:
@@ -153,7 +156,7 @@ def _xlsx_value(value: Any, kind: Col) -> Any:
         # The percentage itself (20.7), formatted "0.0", rather than the fraction 0.207 Excel's % format wants: the
         # file then shows the very number of the report, and openpyxl writes the Decimal without a float in our code.
         return Decimal(value)
-    return safe_cell(str(value))
+    return str(value)
 
 
 def render(fmt: str, report: dict[str, Any], sections: list[Section], document: Document) -> bytes:

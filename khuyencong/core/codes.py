@@ -1,0 +1,50 @@
+"""Records named by a code the person chooses (facilities, plans, programmes, đề án): a code already taken is a
+refusal with the machine code `duplicate_code` on the `code` field, whether it was taken long ago or a moment ago by
+someone pressing "save" at the same time — the database's unique constraint is the arbiter of the second case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, models, transaction
+
+DUPLICATE_CODE = "duplicate_code"
+UNIQUE_VIOLATION = "23505"
+
+
+def duplicate_code_error(what: str, code: str) -> ValidationError:
+    return ValidationError(
+        {"code": ValidationError(f"Mã {what} «{code}» đã có trong hệ thống; hãy chọn mã khác.", code=DUPLICATE_CODE)}
+    )
+
+
+def is_unique_violation(error: DatabaseError) -> bool:
+    """Whether the database refused a row because a unique value is taken (PostgreSQL's SQLSTATE, SQLite's text)."""
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    if sqlstate is not None:
+        return bool(sqlstate == UNIQUE_VIOLATION)
+    return "UNIQUE constraint failed" in str(error)
+
+
+def require_free_code(model: type[models.Model], code: str, what: str) -> None:
+    """Refuses a code already in use, before anything is written (the common case, with a clear message)."""
+    manager: Any = model._default_manager
+    if manager.filter(code=code).exists():
+        raise duplicate_code_error(what, code)
+
+
+@contextmanager
+def created_under_new_code(model: type[models.Model], code: str, what: str) -> Iterator[None]:
+    """Wraps the insert of a record under `code` in a savepoint: if someone else took the code since the check (two
+    people saving at once), the loser gets the same refusal as if the code had been taken before."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        manager: Any = model._default_manager
+        if is_unique_violation(error) and manager.filter(code=code).exists():
+            raise duplicate_code_error(what, code) from error
+        raise
