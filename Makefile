@@ -30,7 +30,7 @@ run: setup ## Set up, then serve the demo on http://$(HOST):$(PORT) with the bac
 	@echo ""
 	@echo "  Khuyến công is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "  Demo logins (password khuyencong-demo-2026): admin, cuc.chuyenvien, ttkc1.canbo, laocai.canbo,"
-	@echo "  laocai.xem, thainguyen.canbo, cosovh — see README.md."
+	@echo "  laocai.xem, laocai.ttkc, laocai.ubnd, thainguyen.canbo, cosovh — see README.md."
 	@echo ""
 	@# The worker reads large uploads in the background; it stops with the server.
 	DEBUG=false $(PY) manage.py db_worker --interval 1 & WORKER=$$!; \

@@ -48,6 +48,10 @@ DEMO_USERS = [
     DemoUser("ttkc1.canbo", "Trần Văn Hùng (TTKC I)", "TTKC1", (Role.OFFICER,)),
     DemoUser("laocai.canbo", "Lê Thị Mai (Sở Công Thương Lào Cai)", "SCT-15", (Role.OFFICER, Role.APPRAISER)),
     DemoUser("laocai.xem", "Phạm Văn Nam (TTKC Lào Cai)", "TTKC-15", (Role.VIEWER,)),
+    # The local flow without the administrator: the centre implements, the Sở appraises and records, the UBND tỉnh
+    # approves KCĐP (Decree 45/2012 Art. 16).
+    DemoUser("laocai.ttkc", "Vũ Văn Đức (TTKC Lào Cai)", "TTKC-15", (Role.OFFICER,)),
+    DemoUser("laocai.ubnd", "Đỗ Thị Hà (UBND tỉnh Lào Cai)", "UBND-15", (Role.APPROVER,)),
     DemoUser("thainguyen.canbo", "Hoàng Thị Thu (Sở Công Thương Thái Nguyên)", "SCT-19", (Role.OFFICER,)),
     DemoUser("cosovh", "Đại diện cơ sở gỗ Yên Bái số 1", None, (Role.FACILITY_REPRESENTATIVE,), facility="YB-F-R1-1"),
 ]
