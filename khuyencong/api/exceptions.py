@@ -8,10 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from khuyencong.core.codes import DUPLICATE_CODE, is_unique_violation
+from khuyencong.core.refusals import codes_of
 from khuyencong.facilities.services import DuplicateFacilityWarning
 from khuyencong.geography.resolver import PlaceError
 
@@ -40,6 +42,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             # A conflict with the present state, not bad input: someone holds the code, perhaps since a moment ago.
             # The field is itself called "code", so the machine code and the field are given apart.
             return _duplicate(" ".join(body[field]), field)
+        # Each refused field's stable machine codes (`future_date`, `out_of_scope`, …) beside its messages.
+        body["codes"] = {NON_FIELD if k == "__all__" else k: v for k, v in codes_of(exc).items()}
         return Response(body, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RecursionError):
         # DRF's JSON parser recurses once per nesting level; a body of nested brackets exhausts the stack there.
@@ -63,4 +67,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             "similar": similar,
         }
         return Response(body, status.HTTP_409_CONFLICT)
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if isinstance(exc, DRFValidationError) and response is not None and isinstance(response.data, dict):
+        # The serializers' refusals carry their codes too (`required`, `invalid`, `future_date`, …).
+        codes = exc.get_codes()
+        response.data["codes"] = codes if isinstance(codes, dict) else {NON_FIELD: codes}
+    return response

@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from khuyencong.consulting.models import ConsultingRecord
+from khuyencong.core.corrections import Voidable
 from khuyencong.facilities.models import Facility, LegalForm, Trade
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -130,21 +132,42 @@ class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
+class VoidedSerializer(serializers.Serializer[Any]):
+    """A correction, as in the exchange format: when, by which body, why; null for an entry in force."""
+
+    on = serializers.DateField(source="voided_on")
+    by = serializers.CharField(source="voided_by.code", allow_null=True)
+    reason = serializers.CharField(source="voided_reason")
+
+
+class VoidedField(serializers.Field):
+    def __init__(self) -> None:
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, entry: Voidable) -> dict[str, Any] | None:
+        return dict(VoidedSerializer(entry).data) if entry.is_voided else None
+
+
+extend_schema_field(VoidedSerializer(allow_null=True))(VoidedField)
+
+
 class BudgetSerializer(serializers.ModelSerializer[BudgetDecision]):
     amount = MoneyField()
+    voided = VoidedField()
 
     class Meta:
         model = BudgetDecision
-        fields = ["on", "kind", "amount", "decision"]
+        fields = ["id", "on", "kind", "amount", "decision", "voided"]
 
 
 class AllocationSerializer(serializers.ModelSerializer[Allocation]):
     to = code_of()
     amount = MoneyField()
+    voided = VoidedField()
 
     class Meta:
         model = Allocation
-        fields = ["on", "to", "amount", "decision"]
+        fields = ["id", "on", "to", "amount", "decision", "voided"]
 
 
 class PlanSerializer(serializers.ModelSerializer[Plan]):
@@ -173,24 +196,36 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
 class EventSerializer(serializers.ModelSerializer[ProjectEvent]):
     by = code_of(source="organization")
     amount = MoneyField(allow_null=True)
+    voided = VoidedField()
 
     class Meta:
         model = ProjectEvent
-        fields = ["seq", "on", "action", "by", "amount", "percent", "note", "document", "state_after"]
+        fields = ["id", "seq", "on", "action", "by", "amount", "percent", "note", "document", "state_after", "voided"]
 
 
 class PaymentSerializer(serializers.ModelSerializer[Payment]):
     amount = MoneyField()
+    voided = VoidedField()
 
     class Meta:
         model = Payment
-        fields = ["on", "kind", "amount", "document"]
+        fields = ["id", "on", "kind", "amount", "document", "voided"]
 
 
 class ResultSerializer(serializers.ModelSerializer[Result]):
+    voided = VoidedField()
+
     class Meta:
         model = Result
-        fields = ["indicator", "value", "on"]
+        fields = ["id", "indicator", "value", "on", "voided"]
+
+
+class VoidWriteSerializer(serializers.Serializer[Any]):
+    """Voids one entry of the đề án: it stays in the history, struck out, and is left out of every figure."""
+
+    entry = serializers.ChoiceField(choices=["event", "payment", "result"])
+    id = serializers.IntegerField(min_value=1, max_value=2**62)
+    reason = serializers.CharField(max_length=500)
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
@@ -233,7 +268,7 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 def _not_future(day: datetime.date) -> None:
     if day > timezone.localdate():
-        raise serializers.ValidationError("Ngày không thể ở tương lai.")
+        raise serializers.ValidationError("Ngày không thể ở tương lai.", code="future_date")
 
 
 class EventWriteSerializer(serializers.Serializer[dict[str, Any]]):

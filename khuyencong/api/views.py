@@ -10,6 +10,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -315,6 +316,26 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet[Project]):
     def results(self, request: Request, code: str) -> Response:
         """Records a result indicator (facilities supported, trainees, machines …)."""
         return self._record(s.ResultWriteSerializer, project_services.result_record)
+
+    @extend_schema(request=s.VoidWriteSerializer, responses={200: s.ProjectDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, code: str) -> Response:
+        """Voids a step, a voucher or a result entered by mistake (with the reason): it stays in the history, struck
+        out, and is left out of every figure. A step that later ones depend on is refused until they are voided."""
+        project = self.get_object()
+        write = s.VoidWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data, user = write.validated_data, _user(request)
+        if data["entry"] == "event":
+            event = get_object_or_404(project.events, pk=data["id"])
+            project_services.project_void_event(project=project, event=event, actor=user, reason=data["reason"])
+        elif data["entry"] == "payment":
+            payment = get_object_or_404(project.payments, pk=data["id"])
+            project_services.payment_void(project=project, payment=payment, actor=user, reason=data["reason"])
+        else:
+            result = get_object_or_404(project.results, pk=data["id"])
+            project_services.result_void(project=project, result=result, actor=user, reason=data["reason"])
+        return self._detail(project, status.HTTP_200_OK)
 
 
 class ConsultingFilter(django_filters.FilterSet):

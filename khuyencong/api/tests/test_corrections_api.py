@@ -1,0 +1,93 @@
+"""Corrections through the API: voided entries are listed with their voided object, a void goes through the same
+service as the page, and every refusal carries its machine codes beside the messages."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from khuyencong.accounts.models import User
+from khuyencong.projects.models import Payment, Project
+from khuyencong.projects.services import payment_record
+from khuyencong.projects.tests.test_services import new_project, to_contract
+
+pytestmark = pytest.mark.django_db
+
+V1 = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def api_for(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def contracted(local_plan, cast, beneficiary) -> Project:
+    return to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+
+
+def test_a_voucher_is_voided_through_the_api_and_listed_as_voided(contracted, cast) -> None:
+    paid = payment_record(project=contracted, actor=cast["centre"], on=datetime.date(2026, 4, 1), kind="advance",
+                          amount=Decimal(100))  # fmt: skip
+    api = api_for(cast["centre"])
+    response = api.post(f"{V1}/projects/{contracted.code}/void/",
+                        {"entry": "payment", "id": paid.pk, "reason": "Ghi trùng"}, format="json")  # fmt: skip
+    assert response.status_code == 200, response.json()
+    (payment,) = response.json()["payments"]
+    assert payment["voided"] == {"on": "2026-11-27", "by": "TTKC-15", "reason": "Ghi trùng"}
+    events = api.get(f"{V1}/projects/{contracted.code}/").json()["events"]
+    assert all(e["voided"] is None for e in events)
+
+
+def test_a_refused_void_names_its_code_and_writes_nothing(contracted, cast) -> None:
+    approval = contracted.events.get(action="approved")
+    response = api_for(cast["committee"]).post(
+        f"{V1}/projects/{contracted.code}/void/", {"entry": "event", "id": approval.pk, "reason": "Nhầm"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["codes"] == {"voided": ["correction_breaks_history"]}
+    assert "Hãy huỷ các bước" in response.json()["voided"][0]
+    approval.refresh_from_db()
+    assert not approval.is_voided
+
+
+def test_only_those_who_may_record_an_entry_void_it_through_the_api(contracted, cast) -> None:
+    paid = payment_record(project=contracted, actor=cast["centre"], on=datetime.date(2026, 4, 1), kind="advance",
+                          amount=Decimal(100))  # fmt: skip
+    body = {"entry": "payment", "id": paid.pk, "reason": "x"}
+    assert (
+        api_for(cast["other_centre"]).post(f"{V1}/projects/{contracted.code}/void/", body, format="json").status_code
+        == 404
+    )
+    assert (
+        api_for(cast["department"]).post(f"{V1}/projects/{contracted.code}/void/", body, format="json").status_code
+        == 403
+    )
+    missing = {"entry": "payment", "id": 999_999, "reason": "x"}
+    assert (
+        api_for(cast["centre"]).post(f"{V1}/projects/{contracted.code}/void/", missing, format="json").status_code
+        == 404
+    )
+    bad = {"entry": "plan", "id": paid.pk, "reason": ""}
+    assert api_for(cast["centre"]).post(f"{V1}/projects/{contracted.code}/void/", bad, format="json").status_code == 400
+    assert not Payment.objects.voided().exists()
+
+
+def test_a_service_refusal_carries_its_code(contracted, cast) -> None:
+    response = api_for(cast["centre"]).post(
+        f"{V1}/projects/{contracted.code}/payments/",
+        {"on": "2026-12-01", "kind": "advance", "amount": 1}, format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["codes"] == {"on": ["future_date"]}
