@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
@@ -15,6 +16,7 @@ from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.codes import created_under_new_code, is_unique_violation, require_free_code
+from khuyencong.core.refusals import refuse
 from khuyencong.core.text import compact_key, fold
 from khuyencong.geography.resolver import ResolvedPlace
 from khuyencong.geography.selectors import unit_default_current_commune
@@ -110,6 +112,11 @@ def facility_similar(facility: Facility) -> list[Facility]:
 def _check(facility: Facility, *, actor: User, confirm_duplicate: bool) -> None:
     # Uniqueness is checked below with a message naming the holder; the database constraint remains the backstop.
     facility.full_clean(exclude=["current_province", "province"], validate_constraints=False)
+    today = timezone.localdate()
+    if facility.place_recorded_on > today:
+        raise refuse("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.", "future_date")
+    if facility.founded_year is not None and facility.founded_year > today.year:
+        raise refuse("founded_year", f"Năm thành lập {facility.founded_year} ở tương lai.", "future_date")
     if facility.tax_code:
         holder = Facility.objects.filter(tax_code=facility.tax_code).exclude(pk=facility.pk).first()
         if holder is not None:

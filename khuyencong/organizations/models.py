@@ -101,6 +101,12 @@ class RegionMembership(models.Model):
         return f"{self.province} ∈ {self.region}"
 
 
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def active_on(self, day: datetime.date) -> OrganizationQuerySet:
+        """Bodies that may still act on `day`: those dissolved by the 2025 reform are not offered for new acts."""
+        return self.filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
+
+
 class Organization(models.Model):
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=255)
@@ -130,6 +136,8 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Ví dụ: các sở của tỉnh đã sáp nhập năm 2025."),
     )
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tổ chức")

@@ -55,7 +55,9 @@ def _get_or_404(request: HttpRequest, pk: int) -> Plan:
 
 
 def _units(request: HttpRequest) -> QuerySet[Organization]:
-    return access.organizations_in_scope(request.user, Organization.objects.all(), field="pk")
+    """The bodies this user may name for a new act: in scope, and not dissolved (the 2025 reform ended many)."""
+    active = Organization.objects.active_on(timezone.localdate())
+    return access.organizations_in_scope(request.user, active, field="pk")
 
 
 @login_required

@@ -149,6 +149,19 @@ def fiscal_year_findings(project: Project, day: datetime.date) -> list[Finding]:
     )]  # fmt: skip
 
 
+def contract_year_findings(project: Project, day: datetime.date) -> list[Finding]:
+    """A contract signed outside the plan's budget year leaves no lawful date for its vouchers (they must fall inside
+    that year): said at signing, before payments become impossible."""
+    if day.year == project.plan.year:
+        return []
+    return [Finding(
+        "contract_year", "Luật Ngân sách nhà nước 2015 Điều 14; Thông tư 36/2013/TT-BCT Điều 17 (chứng từ chi)",
+        f"Hợp đồng ký ngày {day:%d/%m/%Y}, ngoài năm ngân sách {project.plan.year} của kế hoạch {project.plan.code}: "
+        "chứng từ tạm ứng, thanh toán phải nằm trong năm ngân sách",
+        WARNING, Decimal(day.year), Decimal(project.plan.year),
+    )]  # fmt: skip
+
+
 def project_findings(project: Project, day: datetime.date) -> list[Finding]:
     """Everything an appraiser should see about this đề án on `day`."""
     findings = [*double_support_findings(project), *eligibility_findings(project, day)]

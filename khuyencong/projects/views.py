@@ -137,6 +137,9 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         is not None
     ):
         messages.success(request, f"Đã ghi «{Action(form.cleaned_data['action']).label}» cho đề án {project.code}.")
+        if form.cleaned_data["action"] == Action.CONTRACT_SIGNED:
+            for finding in rules.contract_year_findings(project, form.cleaned_data["on"]):
+                messages.warning(request, f"{finding.message} ({finding.citation}).")
         return redirect("projects:detail", pk=project.pk)
     can_pay = authority.can_act_on_project(request.user, project, Action.SETTLED)
     context = _detail_context(request, project, actions, can_pay, event_form=form)
@@ -234,7 +237,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectCreateForm(
         request.POST or None,
         plans=plan_list_for_user(user),
-        implementers=access.organizations_in_scope(user, Organization.objects.all(), field="pk"),
+        # Bodies dissolved by the 2025 reform implement no new đề án.
+        implementers=access.organizations_in_scope(
+            user, Organization.objects.active_on(timezone.localdate()), field="pk"
+        ),
         facilities=facility_list_for_user(user),
     )
     if request.method == "POST" and form.is_valid():
