@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from khuyencong.audit.admin_mixins import AuditedAdmin
+
 from .models import Facility, Trade
 
 
 @admin.register(Trade)
-class TradeAdmin(admin.ModelAdmin):
+class TradeAdmin(AuditedAdmin):
     list_display = ["code", "name", "legal_basis", "valid_from", "valid_until"]
 
 

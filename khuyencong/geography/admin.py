@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from khuyencong.audit.admin_mixins import AuditedAdmin
+
 from .models import AdminUnit, FormerName, Succession
 
 
@@ -10,7 +12,7 @@ class FormerNameInline(admin.TabularInline):
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(admin.ModelAdmin):
+class AdminUnitAdmin(AuditedAdmin):
     list_display = ["code", "name", "kind", "level", "era", "parent", "current_province"]
     list_filter = ["era", "level", "kind"]
     search_fields = ["code", "name", "search_key"]
@@ -19,7 +21,7 @@ class AdminUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(AuditedAdmin):
     list_display = ["predecessor", "successor", "is_default"]
     raw_id_fields = ["predecessor", "successor"]
     search_fields = ["predecessor__name", "successor__name", "predecessor__code", "successor__code"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from khuyencong.audit.admin_mixins import AuditedAdmin
+
 from .models import Organization, Region, RegionMembership
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["code", "name", "kind", "territory", "region", "valid_until"]
     list_filter = ["kind", "region"]
     search_fields = ["code", "name"]
@@ -18,6 +20,6 @@ class RegionMembershipInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "centre"]
     inlines = [RegionMembershipInline]

@@ -23,7 +23,9 @@ from khuyencong.organizations.models import Organization, OrganizationKind
 from .models import Allocation, BudgetDecision, BudgetKind, Plan, Program, ProgramTarget
 
 
-def _created(actor: User, instance: Plan | Program | BudgetDecision | Allocation, fields: list[str]) -> None:
+def _created(
+    actor: User, instance: Plan | Program | ProgramTarget | BudgetDecision | Allocation, fields: list[str]
+) -> None:
     audit_entry_write(
         actor=actor, action=AuditAction.CREATE, instance=instance, before={}, after=audit_snapshot(instance, fields)
     )
@@ -50,10 +52,11 @@ def program_create(
             raise ValidationError({"targets": f"Chỉ tiêu «{row.indicator[:60]}»: {problems}"}) from error
     with created_under_new_code(Program, program.code, "chương trình"):
         program.save()
+    _created(actor, program, ["code", "name", "level", "territory", "start_year", "end_year"])
     for row in rows:
         row.program = program
         row.save()
-    _created(actor, program, ["code", "name", "level", "territory", "start_year", "end_year"])
+        _created(actor, row, ["indicator", "value", "unit"])
     return program
 
 
