@@ -242,3 +242,29 @@ def test_bad_project_rows_name_their_column(
     assert not result.report.ok
     assert result.row_errors[2][0].startswith(column)
     assert not Project.objects.filter(code="YB-EX-P2").exists()
+
+
+def test_a_project_row_may_not_use_another_provinces_plan_or_beneficiaries(
+    yen_bai: None, bac_kan: None, laocai_officer: User
+) -> None:
+    # Given Thái Nguyên's (former Bắc Kạn's) provincial plan and facility, a Lào Cai officer's rows naming them
+    from khuyencong.programs.models import Plan
+
+    foreign_plan = (
+        Plan.objects.filter(owner__territory__current_province__name__contains="Thái Nguyên")
+        .exclude(funding_source="national")
+        .first()
+    )
+    foreign_facility = Facility.objects.filter(current_province__name__contains="Thái Nguyên").first()
+    assert foreign_plan is not None
+    assert foreign_facility is not None
+    rows = [
+        project_row("YB-EX-P3", plan=foreign_plan.code),
+        project_row("YB-EX-P4", beneficiaries=foreign_facility.code),
+    ]
+    result = excel_import(sheet("projects", rows), kind="projects", actor=laocai_officer)
+    # Then both rows are refused, named by row and column, and nothing is written
+    assert not result.report.ok
+    assert any("ngoài địa bàn" in message for message in result.row_errors[2])
+    assert any("ngoài địa bàn" in message for message in result.row_errors[3])
+    assert not Project.objects.filter(code__in=["YB-EX-P3", "YB-EX-P4"]).exists()
