@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.corrections import Voidable
 from khuyencong.organizations.models import Organization
 
 
-class ConsultingRecord(models.Model):
+class ConsultingRecord(Voidable):
     """Industrial development consulting (TVPTCN) of a centre: projects and revenue as of a date, against its plan."""
 
     code = models.CharField(_("mã"), max_length=60, unique=True)
@@ -37,7 +38,12 @@ class ConsultingRecord(models.Model):
         verbose_name_plural = _("kết quả tư vấn")
         ordering = ["-year", "organization", "period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "period_end"], name="consulting_one_record_per_date"),
+            # A voided record stays in the history and does not hold its date: the corrected one takes its place.
+            models.UniqueConstraint(
+                fields=["organization", "period_end"],
+                condition=Q(voided_at__isnull=True),
+                name="consulting_one_record_per_date",
+            ),
             models.CheckConstraint(condition=Q(revenue__gte=0), name="consulting_revenue_not_negative"),
         ]
 

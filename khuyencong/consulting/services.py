@@ -11,6 +11,8 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.corrections import check_void, mark_voided
+from khuyencong.core.refusals import refuse
 from khuyencong.organizations.models import Organization
 
 from .models import ConsultingRecord
@@ -70,6 +72,8 @@ def consulting_record(
         raise ConsultingRefused(
             OUT_OF_SCOPE, f"Mã {code} đã dùng cho số liệu của một đơn vị ngoài địa bàn của bạn; hãy chọn mã khác."
         )
+    if record is not None and record.is_voided:
+        raise refuse("code", f"Số liệu mã {code} đã bị huỷ bỏ; ghi số liệu đúng dưới một mã mới.", "already_voided")
     before = audit_snapshot(record, FIELDS) if record else {}
     record = record or ConsultingRecord(code=code)
     record.organization, record.year, record.period_end = organization, year, period_end
@@ -83,4 +87,18 @@ def consulting_record(
         before=before,
         after=audit_snapshot(record, FIELDS),
     )
+    return record
+
+
+@transaction.atomic
+def consulting_void(*, actor: User, record: ConsultingRecord, reason: str) -> ConsultingRecord:
+    """Figures entered by mistake are voided (struck out, with who, when and why) and left out of the reports."""
+    record = ConsultingRecord.objects.select_for_update().select_related("organization").get(pk=record.pk)
+    if not access.can_record_consulting(actor, record.organization):
+        raise ConsultingRefused(OUT_OF_SCOPE, "Bạn không có quyền huỷ bỏ số liệu tư vấn của đơn vị này.")
+    day = timezone.localdate()
+    reason = check_void(record, on=day, reason=reason, dated=None)
+    mark_voided(record, actor=actor, on=day, reason=reason)
+    audit_entry_write(actor=actor, action=AuditAction.VOID, instance=record, before={"voided": None},
+                      after={"voided": f"{day:%d/%m/%Y}: {reason}"}, note=reason)  # fmt: skip
     return record

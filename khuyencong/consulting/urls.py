@@ -4,4 +4,7 @@ from . import views
 
 app_name = "consulting"
 
-urlpatterns = [path("", views.consulting_list, name="list")]
+urlpatterns = [
+    path("", views.consulting_list, name="list"),
+    path("<int:pk>/void/", views.consulting_void_view, name="void"),
+]

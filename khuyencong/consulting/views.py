@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
-from khuyencong.core.forms import add_service_errors
+from khuyencong.core.forms import VoidForm, add_service_errors
 from khuyencong.organizations.models import Organization
 
 from .forms import ConsultingForm
 from .selectors import consulting_list_for_user, consulting_organizations_for_user
-from .services import consulting_record
+from .services import consulting_record, consulting_void
 
 
 @login_required
@@ -40,5 +41,34 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Đã ghi số liệu tư vấn {record.code}.")
                 return redirect("consulting:list")
         status = 400
-    context = {"records": consulting_list_for_user(user), "form": form if units else None}
-    return render(request, "consulting/consulting_list.html", context, status=status)
+    return render(request, "consulting/consulting_list.html", _context(user, form if units else None), status=status)
+
+
+def _context(user: Any, form: ConsultingForm | None, errors: list[str] | None = None) -> dict[str, Any]:
+    records = consulting_list_for_user(user).select_related("voided_by", "voided_actor")
+    may = {}
+    rows = []
+    for record in records:
+        if record.organization_id not in may:
+            may[record.organization_id] = access.can_record_consulting(user, record.organization)
+        rows.append((record, not record.is_voided and may[record.organization_id]))
+    return {"records": rows, "form": form, "correction_errors": errors}
+
+
+@login_required
+@require_POST
+def consulting_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    record = get_object_or_404(consulting_list_for_user(user), pk=pk)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            consulting_void(actor=user, record=record, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            errors = refused.messages
+        else:
+            messages.success(request, f"Đã huỷ bỏ số liệu tư vấn {record.code}.")
+            return redirect("consulting:list")
+    else:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+    return render(request, "consulting/consulting_list.html", _context(user, None, errors), status=400)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -66,7 +66,8 @@ def exchange_export(
     projects = Project.objects.all()
     facilities = Facility.objects.all()
     plans = Plan.objects.all()
-    consulting = ConsultingRecord.objects.all()
+    # The format carries no correction on consulting figures: voided ones are left out rather than revived on import.
+    consulting: QuerySet[ConsultingRecord] = ConsultingRecord.objects.standing()
     if user is not None:
         projects = access.projects_in_scope(user, projects)
         facilities = access.facilities_in_scope(user, facilities)

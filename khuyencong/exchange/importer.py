@@ -641,6 +641,8 @@ class _Importer:
         if existing is not None:
             held = existing.organization.territory
             self.guard(path, held.current_province_id or held.pk if held else None, "Số liệu tư vấn đã có")
+            if existing.is_voided:
+                raise RecordError(path, "history_conflict", f"Số liệu tư vấn «{existing.code}» đã bị huỷ bỏ.")
         if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
             self.report.unchanged["consulting"] += 1
             return

@@ -105,9 +105,11 @@ def results(scope: ReportScope, period: Period) -> list[dict[str, Any]]:
 
 def consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
     """Each centre's latest figures of the year up to the report date, summed."""
-    records = ConsultingRecord.objects.filter(
-        territory_q(scope, "organization__"), year=period.plan_year, period_end__lte=period.as_of
-    ).order_by("organization", "-period_end")
+    records = (
+        ConsultingRecord.objects.standing()
+        .filter(territory_q(scope, "organization__"), year=period.plan_year, period_end__lte=period.as_of)
+        .order_by("organization", "-period_end")
+    )
     latest: dict[int, ConsultingRecord] = {}
     for record in records:
         latest.setdefault(record.organization_id, record)

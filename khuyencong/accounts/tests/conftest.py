@@ -4,13 +4,14 @@ a facility's representative, and a clock that stands still."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -27,16 +28,10 @@ TODAY = datetime.date(2026, 1, 15)
 
 
 @pytest.fixture
-def frozen_today(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
-    """The clock stands on 15/01/2026. time_machine is not installed in this environment; the code reads the day only
-    through django.utils.timezone.localdate, so that is what stands still."""
-    real = timezone.localdate
-
-    def localdate(value: datetime.datetime | None = None, timezone: Any = None) -> datetime.date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return TODAY
+def frozen_today() -> Iterator[datetime.date]:
+    """The clock stands on 15/01/2026."""
+    with time_machine.travel(datetime.datetime(2026, 1, 15, 9, 0, tzinfo=datetime.UTC), tick=False):
+        yield TODAY
 
 
 @pytest.fixture

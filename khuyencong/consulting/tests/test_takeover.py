@@ -4,13 +4,14 @@ are never dated in the future; a correction within one's own territory is kept, 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -19,7 +20,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import Role, User
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
-from khuyencong.consulting.services import ConsultingRefused, consulting_record
+from khuyencong.consulting.services import ConsultingRefused, consulting_record, consulting_void
 from khuyencong.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +30,10 @@ CODE = "TV-19-2025-Y"
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
-    """The clock stands on 15/01/2026. time_machine is not installed in this environment; the service reads the day
-    only through django.utils.timezone.localdate, so that is what stands still."""
-    real = timezone.localdate
-
-    def localdate(value: datetime.datetime | None = None, timezone: Any = None) -> datetime.date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return TODAY
+def frozen_today() -> Iterator[datetime.date]:
+    """The clock stands on 15/01/2026."""
+    with time_machine.travel(datetime.datetime(2026, 1, 15, 9, 0, tzinfo=datetime.UTC), tick=False):
+        yield TODAY
 
 
 @pytest.fixture
@@ -244,3 +239,31 @@ def test_the_api_refuses_a_future_period_end_with_a_code(laocai_officer: User) -
     assert response.json()["code"] == "future_date"
     assert "chưa đến" in response.json()["period_end"][0]
     assert not ConsultingRecord.objects.exists()
+
+
+def test_figures_entered_by_mistake_are_voided_and_left_out_of_the_region(laocai_officer: User) -> None:
+    """Corrections of consulting figures: voided with the reason, struck out on the page, out of the reports."""
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
+        record = consulting_record(
+            actor=laocai_officer, code="TV-LC-1", organization=Organization.objects.get(code="TTKC-15"), year=2026,
+            period_end=datetime.date(2026, 6, 30), projects=3, revenue=Decimal(100_000_000),
+        )  # fmt: skip
+        client = client_for(laocai_officer)
+        assert client.post(reverse("consulting:void", args=[record.pk]), {"reason": ""}).status_code == 400
+        assert client.post(reverse("consulting:void", args=[record.pk]), {"reason": "Nhầm kỳ"}).status_code == 302
+        record.refresh_from_db()
+        assert record.is_voided
+        assert "Nhầm kỳ" in client.get(reverse("consulting:list")).content.decode()
+        # The date is free again for the right figures, under a new code; the voided code is not reused
+        consulting_record(
+            actor=laocai_officer, code="TV-LC-2", organization=record.organization, year=2026,
+            period_end=datetime.date(2026, 6, 30), projects=2, revenue=Decimal(80_000_000),
+        )  # fmt: skip
+        with pytest.raises(ValidationError):
+            consulting_record(
+                actor=laocai_officer, code="TV-LC-1", organization=record.organization, year=2026,
+                period_end=datetime.date(2026, 5, 31), projects=1, revenue=Decimal(1),
+            )  # fmt: skip
+        assert ConsultingRecord.objects.standing().count() == 1
+        with pytest.raises(PermissionDenied):
+            consulting_void(actor=make_user("tn.cv", "SCT-19", Role.OFFICER), record=record, reason="x")
