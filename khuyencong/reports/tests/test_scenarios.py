@@ -243,3 +243,31 @@ def test_status_shares_add_up_to_a_hundred(yen_bai: None) -> None:
     # KCĐP: 7 in progress and 1 not started of 8 — 87,5% + 12,5%.
     assert shares == [Decimal("87.5"), Decimal("12.5")]
     assert sum(shares) == 100
+
+
+def test_a_voided_step_leaves_the_report_and_comes_back_with_its_correction(yen_bai: None) -> None:
+    """Reports before and after a correction: the figures are those of the standing entries."""
+    import datetime
+
+    from khuyencong.accounts.services import system_user
+    from khuyencong.projects.services import project_correct_event, project_void_event
+
+    before = source(provincial("Yên Bái", H1_2022), "national")
+    assert figures(before["projects"]["submitted"]) == (3, 1_700_000_000)
+    # Given the round-2 group đề án's forwarding was recorded by mistake (it is still with the Sở)
+    group = next(p for p in Project.objects.filter(plan__funding_source="national") if p.beneficiaries.count() == 4)
+    forwarded = group.events.get(action="forwarded")
+    project_void_event(project=group, event=forwarded, actor=system_user(), reason="Chưa chuyển Bộ",
+                       on=datetime.date(2022, 7, 1))  # fmt: skip
+    # Then the report no longer counts it as forwarded, and still counts it as submitted and appraised
+    after = source(provincial("Yên Bái", H1_2022), "national")
+    round_2 = after["by_round"][1]
+    assert round_2["forwarded"]["projects"] == 0
+    assert figures(round_2["appraised"]) == (1, 1_100_000_000)
+    assert figures(after["projects"]["submitted"]) == (3, 1_700_000_000)
+    # And a submission amount corrected in place changes the submitted total by exactly the difference
+    submitted = group.events.get(action="submitted_for_appraisal")
+    project_correct_event(project=group, event=submitted, actor=system_user(), reason="Sai số tiền",
+                          on=submitted.on, amount=Decimal(1_000_000_000))  # fmt: skip
+    corrected = source(provincial("Yên Bái", H1_2022), "national")
+    assert figures(corrected["projects"]["submitted"]) == (3, 1_600_000_000)
