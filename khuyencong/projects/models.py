@@ -142,6 +142,49 @@ class ProjectEvent(Voidable):
         return f"{self.on:%d/%m/%Y} {self.get_action_display()}"
 
 
+class ProjectPeriod(models.Model):
+    """What a đề án was over an interval of days, derived from its standing events and payments: `valid_from` up to
+    (not including) `valid_to`, open-ended for today's. "As of D" is then one indexed range query, and report
+    figures are SQL aggregates over these rows instead of a replay of every event in Python. Written only by
+    `periods.refresh_periods`, in the same transaction as the event, payment or correction that changes them;
+    `kc_rebuild --check` proves them equal to the replay."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="periods")
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến trước ngày"), null=True, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=24, choices=State.choices)
+    percent = models.DecimalField(_("khối lượng hoàn thành (%)"), null=True, blank=True, **PERCENT)  # type: ignore[arg-type]
+    support_appraised = models.DecimalField(_("kinh phí thẩm định"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support = models.DecimalField(_("kinh phí hỗ trợ đang có hiệu lực"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support_contracted = models.DecimalField(_("kinh phí hợp đồng"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    support_settled = models.DecimalField(_("kinh phí quyết toán"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    # Advances and payments less refunds up to and including the last day of the interval's start.
+    disbursed = models.DecimalField(_("đã giải ngân lũy kế"), max_digits=18, decimal_places=0, default=Decimal(0))
+    # The first day each milestone was reached, carried forward ("reached approval by D" is `approved_on IS NOT NULL`).
+    approved_on = models.DateField(null=True, blank=True)
+    contracted_on = models.DateField(null=True, blank=True)
+    accepted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khoảng trạng thái đề án")
+        verbose_name_plural = _("khoảng trạng thái đề án")
+        ordering = ["project", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "valid_from"], name="projects_period_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="projects_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_to"], name="projects_period_range"),
+            models.Index(fields=["state", "valid_from"], name="projects_period_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.valid_from}–{self.valid_to or '…'} {self.state}"
+
+
 class PaymentKind(models.TextChoices):
     ADVANCE = "advance", _("Tạm ứng")
     PAYMENT = "payment", _("Thanh toán")

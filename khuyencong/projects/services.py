@@ -26,6 +26,7 @@ from khuyencong.programs.models import Plan
 
 from . import authority, rules, timeline
 from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind, Result
+from .periods import refresh_periods
 from .timeline import Derived
 from .workflow import FORWARDED_SOURCES, LIVE_OPENINGS, Action
 
@@ -125,6 +126,7 @@ def _store(project: Project, events: list[ProjectEvent], derived: Derived) -> No
     project.support_appraised, project.support_approved = derived.support_appraised, derived.support_approved
     project.support_contracted, project.support_settled = derived.support_contracted, derived.support_settled
     project.save()
+    refresh_periods(project)
 
 
 def _lock(project: Project) -> Project:
@@ -451,6 +453,7 @@ def payment_record(
     else:
         _check_payment(project, payment, exclude=None)
     payment.save()
+    refresh_periods(project)
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=payment, before={},
                       after=audit_snapshot(payment, PAYMENT_FIELDS))  # fmt: skip
     return payment
@@ -485,6 +488,7 @@ def payment_void(
         raise refuse("voided", f"Không thể huỷ chứng từ ngày {payment.on:%d/%m/%Y}: {breach.message}",
                      "correction_breaks_history")  # fmt: skip
     mark_voided(payment, actor=actor, on=day, reason=reason)
+    refresh_periods(project)
     _audit_void(actor, payment, reason)
     return payment
 
@@ -505,6 +509,7 @@ def payment_correct(
     _check_payment(project, corrected, exclude=payment.pk)
     mark_voided(payment, actor=actor, on=today, reason=reason)
     corrected.save()
+    refresh_periods(project)
     _audit_void(actor, payment, reason, replaced_by=corrected)
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=corrected, before={},
                       after=audit_snapshot(corrected, PAYMENT_FIELDS), note=f"Đính chính: {reason}"[:500])  # fmt: skip
