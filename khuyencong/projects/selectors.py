@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from khuyencong.accounts import access
@@ -64,6 +64,41 @@ def projects_as_of(projects: QuerySet[Project], day: datetime.date) -> dict[int,
         Prefetch("payments", queryset=cast(QuerySet[Payment], Payment.objects.standing().order_by("on", "pk"))),
     )
     return {p.pk: snapshot(list(p.events.all()), list(p.payments.all()), day) for p in projects}
+
+
+@dataclass(frozen=True)
+class StateOn:
+    """A đề án as it stood at the end of a day, read from its period in force then."""
+
+    state: State | None
+    percent: Decimal | None
+    support_approved: Decimal | None
+    paid: Decimal
+
+
+def with_state_on(projects: QuerySet[Project], day: datetime.date, *, state: str | None = None) -> QuerySet[Project]:
+    """The đề án annotated with their period in force on `day` (one indexed range join, at most one row each):
+    `on_state`, `on_percent`, `on_support`, `on_disbursed`; with `state`, only those in that state that day."""
+    in_force = Q(periods__valid_from__lte=day) & (Q(periods__valid_to__gt=day) | Q(periods__valid_to__isnull=True))
+    annotated = projects.annotate(
+        on_period=FilteredRelation("periods", condition=in_force),
+        on_state=F("on_period__state"),
+        on_percent=F("on_period__percent"),
+        on_support=F("on_period__support"),
+        on_disbursed=F("on_period__disbursed"),
+    )
+    return annotated.filter(on_period__state=state) if state else annotated
+
+
+def state_on(project: Project) -> StateOn:
+    """The annotations of `with_state_on`, as a value."""
+    state = getattr(project, "on_state", None)
+    return StateOn(
+        State(state) if state else None,
+        getattr(project, "on_percent", None),
+        getattr(project, "on_support", None),
+        getattr(project, "on_disbursed", None) or Decimal(0),
+    )
 
 
 def project_list_for_user(user: User | AnonymousUser) -> QuerySet[Project]:

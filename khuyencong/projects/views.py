@@ -66,19 +66,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
         as_of = data["as_of"]
         if data["state"] and as_of is None:
             projects = projects.filter(state=data["state"])
-    rows: Any = projects
     if as_of is not None:
-        # The state on a past date comes from replaying each đề án's events up to that date.
-        snapshots = selectors.projects_as_of(projects, as_of)
-        wanted = form.cleaned_data["state"]
-        rows = [(p, snapshots[p.pk]) for p in projects if not wanted or snapshots[p.pk].state == wanted]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The state on a past date is the period in force that day: filtered, counted and paginated in SQL.
+        projects = selectors.with_state_on(projects, as_of, state=form.cleaned_data["state"] or None)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(p, selectors.state_on(p)) for p in page.object_list] if as_of is not None else page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "projects/project_list.html",
-        {"form": form, "page": page, "as_of": as_of, "querystring": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "as_of": as_of, "querystring": query.urlencode()},
     )
 
 

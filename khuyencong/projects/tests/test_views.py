@@ -24,7 +24,7 @@ def test_the_list_answers_as_of_a_past_date(bac_kan: None) -> None:
     before = client.get(
         reverse("projects:list"), {"year": "2018", "funding_source": "provincial", "as_of": "01/04/2018"}
     )
-    for project, snapshot in before.context["page"].object_list:
+    for project, snapshot in before.context["rows"]:
         last = project.events.filter(on__lte=day).order_by("-seq").first()
         assert snapshot.state == (last.state_after if last else None)
     stopped = client.get(
@@ -164,3 +164,22 @@ def test_a_beneficiary_asks_to_stop_through_the_page(bac_kan: None) -> None:
     event = project.events.order_by("-seq").first()
     assert event is not None
     assert (event.action, event.organization.code, event.actor) == ("stop_requested", "TTKC-BK", representative)
+
+
+def test_the_list_as_of_a_date_is_the_replay_for_every_đề_án(bac_kan: None, yen_bai: None) -> None:
+    """The SQL list (periods in force that day) says what replaying each đề án's events says, on several days."""
+    from khuyencong.projects.selectors import projects_as_of
+
+    cuc = make_user("cuc", "CUC-CTDP", Role.OFFICER)
+    client = client_for(cuc)
+    for day in (datetime.date(2018, 1, 31), datetime.date(2018, 6, 30), datetime.date(2022, 3, 15),
+                datetime.date(2022, 6, 30), datetime.date(2026, 1, 1)):  # fmt: skip
+        shown = {}
+        for number in (1, 2):
+            response = client.get(reverse("projects:list"), {"as_of": day.strftime("%d/%m/%Y"), "page": number})
+            shown |= {p.pk: s for p, s in response.context["rows"]}
+        assert len(shown) == Project.objects.count()
+        replay = projects_as_of(Project.objects.filter(pk__in=shown), day)
+        assert {pk: s.state for pk, s in shown.items()} == {pk: r.state for pk, r in replay.items()}
+        assert {pk: s.paid for pk, s in shown.items()} == {pk: r.paid for pk, r in replay.items()}
+        assert response.context["page"].paginator.count == Project.objects.count()
