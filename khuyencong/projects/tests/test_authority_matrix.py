@@ -128,3 +128,29 @@ def test_a_beneficiarys_representative_may_only_ask(make_facility) -> None:
         "rep2", None, Role.FACILITY_REPRESENTATIVE, facility=make_facility("HTX B", province="Lào Cai")
     )
     assert not any(authority.can_act_on_project(stranger, project, action) for action in Action)
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_the_database_condition_says_what_the_check_says(persona: str, bac_kan: None, yen_bai: None) -> None:
+    """`actionable` (a work queue's filter) and `can_act_on_project` (one đề án) decide alike, for every action."""
+    org, roles = PERSONAS[persona]
+    user = make_user(persona.replace(" ", "-").replace(",", ""), org, *roles)
+    projects = list(Project.objects.select_related("plan", "implementer"))
+    for action in Action:
+        expected = {p.pk for p in projects if authority.can_act_on_project(user, p, action)}
+        found = set(Project.objects.filter(authority.actionable(user, action)).values_list("pk", flat=True))
+        assert found == expected, action
+
+
+def test_a_beneficiary_may_ask_only_on_its_own_đề_án(bac_kan: None) -> None:
+    facility_project = Project.objects.filter(beneficiaries__isnull=False).first()
+    assert facility_project is not None
+    facility = facility_project.beneficiaries.first()
+    representative = make_user("dai-dien", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
+    found = set(
+        Project.objects.filter(authority.actionable(representative, Action.STOP_REQUESTED)).values_list("pk", flat=True)
+    )
+    assert found == {
+        p.pk for p in Project.objects.all() if authority.can_act_on_project(representative, p, Action.STOP_REQUESTED)
+    }
+    assert facility_project.pk in found

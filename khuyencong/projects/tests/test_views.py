@@ -168,13 +168,13 @@ def test_a_beneficiary_asks_to_stop_through_the_page(bac_kan: None) -> None:
 
 def test_the_list_as_of_a_date_is_the_replay_for_every_đề_án(bac_kan: None, yen_bai: None) -> None:
     """The SQL list (periods in force that day) says what replaying each đề án's events says, on several days."""
-    from khuyencong.projects.selectors import projects_as_of
+    from khuyencong.projects.selectors import StateOn, projects_as_of
 
     cuc = make_user("cuc", "CUC-CTDP", Role.OFFICER)
     client = client_for(cuc)
     for day in (datetime.date(2018, 1, 31), datetime.date(2018, 6, 30), datetime.date(2022, 3, 15),
                 datetime.date(2022, 6, 30), datetime.date(2026, 1, 1)):  # fmt: skip
-        shown = {}
+        shown: dict[int, StateOn] = {}
         for number in (1, 2):
             response = client.get(reverse("projects:list"), {"as_of": day.strftime("%d/%m/%Y"), "page": number})
             shown |= {p.pk: s for p, s in response.context["rows"]}
