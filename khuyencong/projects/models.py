@@ -160,10 +160,16 @@ class ProjectPeriod(models.Model):
     support_settled = models.DecimalField(_("kinh phí quyết toán"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     # Advances and payments less refunds up to and including the last day of the interval's start.
     disbursed = models.DecimalField(_("đã giải ngân lũy kế"), max_digits=18, decimal_places=0, default=Decimal(0))
+    # What the contract was about: its own amount, else the latest amount set before it (an assignment carries the
+    # approved support), else the support requested — the amount the reports count as contracted.
+    contract_amount = models.DecimalField(_("giá trị hợp đồng (tính báo cáo)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     # The first day each milestone was reached, carried forward ("reached approval by D" is `approved_on IS NOT NULL`).
+    appraised_on = models.DateField(null=True, blank=True)
     approved_on = models.DateField(null=True, blank=True)
+    assigned_on = models.DateField(null=True, blank=True)
     contracted_on = models.DateField(null=True, blank=True)
     accepted_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("khoảng trạng thái đề án")

@@ -32,15 +32,36 @@ class Period:
     support_contracted: Decimal | None
     support_settled: Decimal | None
     disbursed: Decimal
+    contract_amount: Decimal | None
+    appraised_on: datetime.date | None
     approved_on: datetime.date | None
+    assigned_on: datetime.date | None
     contracted_on: datetime.date | None
     accepted_on: datetime.date | None
+    completed_on: datetime.date | None
 
 
 PERIOD_FIELDS = [f.name for f in fields(Period)]
 
 
-def derive_periods(events: Sequence[Any], payments: Iterable[Any]) -> list[Period]:
+# Steps that set the amount a later step without its own amount is about (reports/facts.AMOUNT_SETTING).
+AMOUNT_SETTING = frozenset({Action.SUBMITTED_FOR_APPRAISAL, Action.APPRAISAL_PASSED, Action.APPROVED,
+                            Action.ADJUSTMENT_APPROVED, Action.CONTRACT_SIGNED})  # fmt: skip
+# The first step of each milestone, as the reports' funnel counts them: a đề án entered at approval (as old records
+# are) still went through appraisal; one settled has been completed.
+MILESTONES: dict[str, frozenset[str]] = {
+    "appraised_on": frozenset({Action.APPRAISAL_PASSED, Action.FORWARDED, Action.APPROVED}),
+    "approved_on": frozenset({Action.APPROVED}),
+    "assigned_on": frozenset({Action.ASSIGNED}),
+    "contracted_on": frozenset({Action.CONTRACT_SIGNED}),
+    "accepted_on": frozenset({Action.ACCEPTED}),
+    "completed_on": frozenset({Action.ACCEPTED, Action.LIQUIDATED, Action.SETTLED}),
+}
+
+
+def derive_periods(
+    events: Sequence[Any], payments: Iterable[Any], *, support_requested: Decimal | None = None
+) -> list[Period]:
     """One period per day on which a standing event or payment changed the đề án, in date order. Events are taken in
     their sequence; a history the workflow refuses cannot be standing (the services keep it lawful)."""
     by_day: dict[datetime.date, list[Any]] = {}
@@ -51,8 +72,8 @@ def derive_periods(events: Sequence[Any], payments: Iterable[Any]) -> list[Perio
         signed = -payment.amount if payment.kind == PaymentKind.REFUND else payment.amount
         paid_on[payment.on] = paid_on.get(payment.on, Decimal(0)) + signed
     position = Position()
-    percent = appraised = support = contracted = settled = None
-    approved_on = contracted_on = accepted_on = None
+    percent = appraised = support = contracted = settled = contract_amount = last_amount = None
+    reached: dict[str, datetime.date] = {}
     disbursed = Decimal(0)
     rows: list[Period] = []
     for day in sorted(by_day.keys() | paid_on.keys()):
@@ -71,12 +92,14 @@ def derive_periods(events: Sequence[Any], payments: Iterable[Any]) -> list[Perio
                 percent = Decimal(100)
             elif action == Action.SETTLED:
                 settled = amount
-            if action == Action.APPROVED and approved_on is None:
-                approved_on = day
-            elif action == Action.CONTRACT_SIGNED and contracted_on is None:
-                contracted_on = day
-            elif action == Action.ACCEPTED and accepted_on is None:
-                accepted_on = day
+            if action == Action.CONTRACT_SIGNED:
+                fallback = last_amount if last_amount is not None else (support_requested or Decimal(0))
+                contract_amount = amount if amount is not None else fallback
+            if amount is not None and action in AMOUNT_SETTING:
+                last_amount = amount
+            for milestone, actions in MILESTONES.items():
+                if action in actions:
+                    reached.setdefault(milestone, day)
         disbursed += paid_on.get(day, Decimal(0))
         if position.state is None:
             # No state (vouchers before any step, or a request opening a history and then answered): nothing is in
@@ -87,7 +110,7 @@ def derive_periods(events: Sequence[Any], payments: Iterable[Any]) -> list[Perio
         if rows and rows[-1].valid_to is None:
             rows[-1] = _close(rows[-1], day)
         rows.append(Period(day, None, State(position.state), percent, appraised, support, contracted, settled,
-                           disbursed, approved_on, contracted_on, accepted_on))  # fmt: skip
+                           disbursed, contract_amount, **{m: reached.get(m) for m in MILESTONES}))  # fmt: skip
     return rows
 
 
@@ -107,7 +130,8 @@ def refresh_periods(project: Project) -> None:
     """Rewrites one đề án's periods from its standing events and payments (called inside the writing transaction)."""
     events, payments = _standing(project)
     ProjectPeriod.objects.filter(project=project).delete()
-    ProjectPeriod.objects.bulk_create(_rows(project.pk, derive_periods(events, payments)))
+    periods = derive_periods(events, payments, support_requested=project.support_requested)
+    ProjectPeriod.objects.bulk_create(_rows(project.pk, periods))
 
 
 def _rows(project_id: int, periods: Iterable[Period]) -> list[ProjectPeriod]:
@@ -137,9 +161,10 @@ def rebuild(projects: QuerySet[Project]) -> int:
     count = 0
     for project in _with_history(projects):
         ProjectPeriod.objects.filter(project=project).delete()
-        ProjectPeriod.objects.bulk_create(
-            _rows(project.pk, derive_periods(list(project.events.all()), list(project.payments.all())))
+        periods = derive_periods(
+            list(project.events.all()), list(project.payments.all()), support_requested=project.support_requested
         )
+        ProjectPeriod.objects.bulk_create(_rows(project.pk, periods))
         count += 1
     return count
 
@@ -148,7 +173,9 @@ def check(projects: QuerySet[Project]) -> list[str]:
     """Where the stored periods differ from the replay, one line per đề án; empty when derived = replay."""
     problems: list[str] = []
     for project in _with_history(projects):
-        expected = derive_periods(list(project.events.all()), list(project.payments.all()))
+        expected = derive_periods(
+            list(project.events.all()), list(project.payments.all()), support_requested=project.support_requested
+        )
         stored = [
             Period(**{n: getattr(row, n) for n in PERIOD_FIELDS})
             for row in ProjectPeriod.objects.filter(project=project).order_by("valid_from")

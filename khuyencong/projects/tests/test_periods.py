@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khuyencong.projects.models import Project, ProjectPeriod
-from khuyencong.projects.periods import Period, check, derive_periods
+from khuyencong.projects.periods import MILESTONES, Period, check, derive_periods
 from khuyencong.projects.selectors import snapshot
 from khuyencong.projects.services import (
     payment_record,
@@ -28,6 +28,8 @@ from khuyencong.projects.services import (
 )
 from khuyencong.projects.tests.test_services import new_project, to_contract
 from khuyencong.projects.workflow import Position, advance, allowed_actions
+from khuyencong.reports.facts import Event as FactEvent
+from khuyencong.reports.facts import ProjectFacts
 
 D = datetime.date
 START = D(2024, 1, 1)
@@ -78,11 +80,27 @@ def in_force(periods: list[Period], day: datetime.date) -> Period | None:
     return next((p for p in periods if p.valid_from <= day and (p.valid_to is None or day < p.valid_to)), None)
 
 
+def facts_on(events: list[E], payments: list[P], day: datetime.date, requested: Decimal | None) -> ProjectFacts:
+    """The reports' own replay (reports/facts.py) of the same history, read up to `day`."""
+    fact = ProjectFacts(
+        1, "X", "", "facility", None, 2024, "provincial", "c", "c", "o", "o", "o", None, None, requested
+    )
+    fact.events = [FactEvent(n, e.on, e.action, e.amount, e.percent, "") for n, e in enumerate(events) if e.on <= day]
+    fact.payments = [(p.on, p.kind, p.amount) for p in sorted(payments, key=lambda p: p.on) if p.on <= day]
+    return fact
+
+
 @settings(max_examples=300, deadline=None)
-@given(history=histories(), offset=st.integers(-5, 600))
-def test_the_period_in_force_on_any_day_is_the_replay(history: tuple[list[E], list[P]], offset: int) -> None:
+@given(
+    history=histories(),
+    offset=st.integers(-5, 600),
+    requested=st.one_of(st.none(), st.integers(1, 10**9).map(Decimal)),
+)
+def test_the_period_in_force_on_any_day_is_the_replay(
+    history: tuple[list[E], list[P]], offset: int, requested: Decimal | None
+) -> None:
     events, payments = history
-    periods = derive_periods(events, payments)
+    periods = derive_periods(events, payments, support_requested=requested)
     for day in {START + datetime.timedelta(days=offset), *(e.on for e in events), *(p.on for p in payments)}:
         replay = snapshot(events, payments, day)  # type: ignore[arg-type]
         row = in_force(periods, day)
@@ -95,6 +113,15 @@ def test_the_period_in_force_on_any_day_is_the_replay(history: tuple[list[E], li
             replay.state, replay.percent, replay.support_appraised, replay.support_approved,
             replay.support_contracted, replay.support_settled, replay.paid,
         )  # fmt: skip
+        # And what the reports count: milestones reached by that day, the contract's amount, the support in force.
+        fact = facts_on(events, payments, day, requested)
+        for milestone, actions in MILESTONES.items():
+            assert (getattr(row, milestone) is not None) == any(fact.reached(a, day) for a in actions), milestone
+        contract_events = [e for e in fact.events if e.action == "contract_signed"]
+        expected = fact.amount_at(contract_events[-1]) if contract_events else None
+        assert row.contract_amount == expected
+        assert row.support == fact.support_on(day)
+        assert row.disbursed == fact.disbursed(datetime.date.min, day)
     # The periods never overlap, and only the last may be open.
     assert all(a.valid_to is not None and a.valid_to <= b.valid_from for a, b in itertools.pairwise(periods))
     assert all(p.valid_to is not None for p in periods[:-1])
