@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import DecimalField, Max, Sum, Value
+from django.db.models.functions import Coalesce
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation
 from khuyencong.projects.models import ProjectKind
-from khuyencong.projects.selectors import overdue_projects
+from khuyencong.projects.selectors import overdue_projects, with_state_on
 from khuyencong.projects.workflow import Action
 
-from .facts import ProjectFacts, project_facts
 from .layout import rate
 from .regional import plan_amount, territory_q
 from .scope import Geography, ReportScope
@@ -33,12 +34,47 @@ FUNNEL: list[tuple[str, str, frozenset[str]]] = [
 ]
 
 
-def _stage(fact: ProjectFacts) -> int:
-    reached = 0
-    for index, (_, _, actions) in enumerate(FUNNEL, start=1):
-        if any(e.action in actions for e in fact.events):
-            reached = index
-    return reached
+@dataclass(frozen=True)
+class Row:
+    """One đề án of the dashboard, as it stood on the as-of day: read from its period in force, one row each."""
+
+    code: str
+    kind: str
+    content: str
+    province_id: int | None
+    state: str | None
+    support: Decimal | None
+    disbursed: Decimal
+    contract_amount: Decimal | None
+    appraised_on: datetime.date | None
+    approved_on: datetime.date | None
+    assigned_on: datetime.date | None
+    contracted_on: datetime.date | None
+    completed_on: datetime.date | None
+
+    @property
+    def stage(self) -> int:
+        """The last funnel step reached (0: no step yet)."""
+        reached = [self.state is not None, self.appraised_on, self.approved_on, self.contracted_on, self.completed_on]
+        return max((index for index, done in enumerate(reached, start=1) if done), default=0)
+
+
+def _rows(projects: Any, as_of: datetime.date) -> list[Row]:
+    """The đề án with their period in force on `as_of`: one indexed join, a row per đề án — the cost grows with the
+    đề án listed, not with their events."""
+    # The annotations are named at run time, which the type checker cannot follow.
+    annotated: Any = with_state_on(projects, as_of).order_by()
+    annotated = annotated.annotate(
+        disbursed_or_0=Coalesce(
+            "on_disbursed", Value(Decimal(0)), output_field=DecimalField(max_digits=18, decimal_places=0)
+        )
+    )
+    values: Any = annotated.values_list(
+        "code", "kind", "content__name", "province_id", "on_state", "on_support", "disbursed_or_0",
+        "on_period__contract_amount", "on_period__appraised_on", "on_period__approved_on",
+        "on_period__assigned_on", "on_period__contracted_on", "on_period__completed_on",
+    )  # fmt: skip
+    return [Row(*row) for row in values]
 
 
 def latest_year(projects: Any, today: datetime.date) -> int:
@@ -59,18 +95,17 @@ def dashboard_data(
     province (today's units). Without `plans`, the figures are those of the đề án alone: no plan budget, allocation
     or ranking of provinces, which are a territory's figures and not the sum of the đề án shown."""
     in_scope = scope.projects(projects).filter(plan__year=year)
-    facts = project_facts(in_scope, as_of)
-    approved = [f for f in facts if f.reached(Action.APPROVED, as_of)]
-    contracted = [f for f in approved if f.reached(Action.CONTRACT_SIGNED, as_of)]
-    disbursed_by = {f.code: f.disbursed(datetime.date.min, as_of) for f in facts}
-    paid = [f for f in facts if disbursed_by[f.code] != 0]
-    contract_amount = sum((_contract(f) for f in contracted), Decimal(0))
-    disbursed = sum(disbursed_by.values(), Decimal(0))
+    rows = _rows(in_scope, as_of)
+    approved = [r for r in rows if r.approved_on is not None]
+    contracted = [r for r in approved if r.contracted_on is not None]
+    paid = [r for r in rows if r.disbursed != 0]
+    contract_amount = sum((r.contract_amount or Decimal(0) for r in contracted), Decimal(0))
+    disbursed = sum((r.disbursed for r in rows), Decimal(0))
     money = [
         {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount), "percent": None,
-         "codes": sorted(f.code for f in contracted)},
+         "codes": sorted(r.code for r in contracted)},
         {"key": "disbursed", "label": "Đã giải ngân", "amount": int(disbursed), "percent": None,
-         "codes": sorted(f.code for f in paid)},
+         "codes": sorted(r.code for r in paid)},
     ]  # fmt: skip
     if plans:
         plan = plan_amount(scope, year, as_of)
@@ -85,18 +120,17 @@ def dashboard_data(
             {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
              "percent": rate(allocated, plan), "codes": None},
         ]  # fmt: skip
-    projects_only = [f for f in facts if f.kind != ProjectKind.TASK]
-    stages = {f.code: _stage(f) for f in projects_only}
+    stages = {r.code: r.stage for r in rows if r.kind != ProjectKind.TASK}
     funnel = [
         {"key": key, "label": label, "codes": sorted(code for code, s in stages.items() if s >= index)}
         for index, (key, label, _) in enumerate(FUNNEL, start=1)
     ]
-    by_content: dict[str, list[ProjectFacts]] = defaultdict(list)
-    for fact in approved:
-        by_content[fact.content_name].append(fact)
+    by_content: dict[str, list[Row]] = defaultdict(list)
+    for row in approved:
+        by_content[row.content].append(row)
     contents = [
-        {"label": name, "codes": sorted(f.code for f in group),
-         "amount": int(sum((f.support_on(as_of) or Decimal(0) for f in group), Decimal(0)))}
+        {"label": name, "codes": sorted(r.code for r in group),
+         "amount": int(sum((r.support or Decimal(0) for r in group), Decimal(0)))}
         for name, group in sorted(by_content.items(), key=lambda item: (-len(item[1]), item[0]))
     ]  # fmt: skip
     overdue = overdue_projects(scope.projects(projects), today=as_of)
@@ -107,41 +141,33 @@ def dashboard_data(
         "money": money,
         "funnel": funnel,
         "contents": contents,
-        "provinces": _ranking(approved, as_of) if plans and len(scope.provinces) != 1 else [],
+        "provinces": _ranking(approved) if plans and len(scope.provinces) != 1 else [],
         "overdue": {"codes": sorted(overdue.values_list("code", flat=True))},
     }
 
 
-def _contract(fact: ProjectFacts) -> Decimal:
-    amount = None
-    for event in fact.events:
-        if event.action == Action.CONTRACT_SIGNED:
-            amount = fact.amount_at(event)
-    return amount or Decimal(0)
-
-
-def _ranking(approved: list[ProjectFacts], as_of: datetime.date) -> list[dict[str, Any]]:
+def _ranking(approved: list[Row]) -> list[dict[str, Any]]:
     """Provinces (today's) by disbursement rate: disbursed ÷ support assigned, highest first."""
-    groups: dict[int, list[ProjectFacts]] = defaultdict(list)
-    for fact in approved:
-        if fact.province_id is not None and fact.reached(Action.ASSIGNED, as_of):
-            groups[fact.province_id].append(fact)
+    groups: dict[int, list[Row]] = defaultdict(list)
+    for row in approved:
+        if row.province_id is not None and row.assigned_on is not None:
+            groups[row.province_id].append(row)
     names = dict(AdminUnit.objects.filter(pk__in=groups).values_list("pk", "name"))
-    rows = []
+    ranked = []
     for pk, group in groups.items():
-        assigned = sum((f.support_on(as_of) or Decimal(0) for f in group), Decimal(0))
-        disbursed = sum((f.disbursed(datetime.date.min, as_of) for f in group), Decimal(0))
-        rows.append(
+        assigned = sum((r.support or Decimal(0) for r in group), Decimal(0))
+        disbursed = sum((r.disbursed for r in group), Decimal(0))
+        ranked.append(
             {
                 "province": pk,
                 "name": names.get(pk, "?"),
                 "assigned": int(assigned),
                 "disbursed": int(disbursed),
                 "percent": rate(disbursed, assigned),
-                "codes": sorted(f.code for f in group),
+                "codes": sorted(r.code for r in group),
             }
         )
-    return sorted(rows, key=lambda r: (-Decimal(r["percent"] or -1), r["name"]))
+    return sorted(ranked, key=lambda r: (-Decimal(r["percent"] or -1), r["name"]))
 
 
 def dashboard_scope(units: list[AdminUnit], *, region: Any = None) -> ReportScope:
