@@ -4,20 +4,22 @@ assigned to it."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import DecimalField, FilteredRelation, Q, Value
+from django.db.models.functions import Coalesce
 
 from khuyencong.core.numbers import format_percent
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_allocations_by_unit, plan_budget_on
 from khuyencong.projects.models import Project, ProjectKind
-from khuyencong.projects.workflow import Action
+from khuyencong.projects.selectors import with_state_on
 
-from .facts import ProjectFacts, project_facts
 from .layout import Col, Column, Section, Table, rate, say_money
 from .periods import Period
 from .provincial import period_json
@@ -45,26 +47,82 @@ def national_report(scope: ReportScope, period: Period, *, plan_code: str | None
     }
 
 
+@dataclass(frozen=True)
+class Row:
+    """One đề án of a national plan as it stood on the report's day, from its periods."""
+
+    code: str
+    kind: str
+    implementer: str
+    recorded_province_id: int | None
+    province_id: int | None
+    approved: bool
+    assigned: bool
+    support: Decimal | None
+    paid_to_end: Decimal
+    paid_before: Decimal
+
+
+def _rows(projects: Any, period: Period) -> list[Row]:
+    """A row per đề án with its period in force on the report's day and on the eve of the period: what was disbursed
+    within the period is the difference. The cost grows with the đề án of the plan, not with their events."""
+    day = period.as_of
+    end = min(period.until, day)
+    eve = period.start - datetime.timedelta(days=1)
+    annotated: Any = with_state_on(projects, day).order_by()
+    annotated = annotated.annotate(
+        at_end=FilteredRelation("periods", condition=_in_force(end)),
+        at_eve=FilteredRelation("periods", condition=_in_force(eve)),
+        paid_to_end=Coalesce("at_end__disbursed", Value(Decimal(0)), output_field=MONEY),
+        paid_before=Coalesce("at_eve__disbursed", Value(Decimal(0)), output_field=MONEY),
+    )
+    values: Any = annotated.values_list(
+        "code", "kind", "implementer__code", "recorded_province_id", "province_id", "on_period__approved_on",
+        "on_period__assigned_on", "on_support", "paid_to_end", "paid_before",
+    )  # fmt: skip
+    return [
+        Row(
+            code,
+            kind,
+            implementer,
+            recorded,
+            current,
+            approved is not None,
+            assigned is not None,
+            support,
+            to_end,
+            before,
+        )
+        for code, kind, implementer, recorded, current, approved, assigned, support, to_end, before in values
+    ]
+
+
+MONEY = DecimalField(max_digits=18, decimal_places=0)
+
+
+def _in_force(day: datetime.date) -> Q:
+    return Q(periods__valid_from__lte=day) & (Q(periods__valid_to__gt=day) | Q(periods__valid_to__isnull=True))
+
+
 def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str, Any]:
     day = period.as_of
-    facts = project_facts(scope.projects(Project.objects.filter(plan=plan)), day)
-    approved = [f for f in facts if f.reached(Action.APPROVED, day)]
+    rows_of_plan = _rows(scope.projects(Project.objects.filter(plan=plan)), period)
+    approved = [r for r in rows_of_plan if r.approved]
     budget = plan_budget_on(plan, day)
     allocations = plan_allocations_by_unit(plan, day)
     allocated = sum((amount for _, amount in allocations), Decimal(0))
-    provinces = {scope.province_of(f.recorded_province_id, f.province_id) for f in approved} - {None}
-    units: dict[str, list[ProjectFacts]] = defaultdict(list)
-    for fact in approved:
-        units[fact.implementer].append(fact)
+    provinces = {scope.province_of(r.recorded_province_id, r.province_id) for r in approved} - {None}
+    units: dict[str, list[Row]] = defaultdict(list)
+    for row in approved:
+        units[row.implementer].append(row)
     allocated_to = {org.code: amount for org, amount in allocations}
     names = dict(Organization.objects.filter(Q(code__in=units) | Q(code__in=allocated_to)).values_list("code", "name"))
     rows: list[dict[str, Any]] = []
     for code in sorted(set(units) | set(allocated_to)):
         group = units.get(code, [])
-        assigned = sum((f.support_on(day) or Decimal(0) for f in group if f.reached(Action.ASSIGNED, day)), Decimal(0))
-        paid = [f.disbursed(period.start, period.until) for f in group]
+        assigned = sum((r.support or Decimal(0) for r in group if r.assigned), Decimal(0))
+        paid = [r.paid_to_end - r.paid_before for r in group]
         disbursed = sum(paid, Decimal(0))
-        paid_projects = sum(1 for amount in paid if amount > 0)
         rows.append(
             {
                 "code": code,
@@ -73,23 +131,23 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
                 "allocated": int(allocated_to.get(code, 0)),
                 "assigned": int(assigned),
                 "disbursed": int(disbursed),
-                "disbursed_projects": paid_projects,
+                "disbursed_projects": sum(1 for amount in paid if amount > 0),
                 "disbursed_percent": rate(disbursed, assigned),
-                "codes": sorted(f.code for f in group),
+                "codes": sorted(r.code for r in group),
             }
         )
-    support = sum((f.support_on(day) or Decimal(0) for f in approved), Decimal(0))
+    support = sum((r.support or Decimal(0) for r in approved), Decimal(0))
     disbursed_total = sum(r["disbursed"] for r in rows)
     return {
         "code": plan.code,
         "year": plan.year,
         "funding_source": plan.funding_source,
         "budget": int(budget) if budget is not None else None,
-        "projects": len([f for f in approved if f.kind != ProjectKind.TASK]),
-        "tasks": len([f for f in approved if f.kind == ProjectKind.TASK]),
+        "projects": len([r for r in approved if r.kind != ProjectKind.TASK]),
+        "tasks": len([r for r in approved if r.kind == ProjectKind.TASK]),
         "provinces": len(provinces),
         "support_approved": int(support),
-        "codes": sorted(f.code for f in approved),
+        "codes": sorted(r.code for r in approved),
         "allocated": int(allocated),
         "allocated_percent": rate(allocated, budget),
         "disbursed": disbursed_total,
