@@ -89,7 +89,8 @@ def check_void(entry: Voidable, *, on: datetime.date, reason: str, dated: dateti
 def mark_voided(
     entry: Voidable, *, actor: User, on: datetime.date, reason: str, by: Organization | None = None
 ) -> None:
-    entry.voided_on, entry.voided_reason = on, reason
+    # A correction's reason carries its "Đính chính: " prefix within the column's width.
+    entry.voided_on, entry.voided_reason = on, reason[:REASON_MAX]
     entry.voided_by = by if by is not None else actor.organization
     entry.voided_actor, entry.voided_at = actor, timezone.now()
     entry.save(update_fields=["voided_on", "voided_reason", "voided_by", "voided_actor", "voided_at"])

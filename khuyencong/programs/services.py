@@ -233,7 +233,7 @@ def plan_entry_correct(
     if not access.can_manage_plan(actor, plan.owner):
         raise PermissionDenied("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này.")
     entry = type(entry).objects.select_for_update().get(pk=entry.pk)
-    reason = check_void(entry, on=timezone.localdate(), reason=reason, dated=None)
+    reason = f"Đính chính: {check_void(entry, on=timezone.localdate(), reason=reason, dated=None)}"
     _not_future(on, "Bản ghi")
     corrected: BudgetDecision | Allocation
     if isinstance(entry, BudgetDecision):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 from khuyencong.core.forms import VoidForm, date_from_query, run_service
+from khuyencong.core.numbers import format_money
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -190,7 +191,8 @@ def plan_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpRe
             services.plan_entry_void(entry=entry, actor=user, reason=form.cleaned_data["reason"])
         except ValidationError as refused:
             return _detail(request, plan, status=400, correction_errors=refused.messages)
-        messages.success(request, f"Đã huỷ bỏ {entry}.")
+        what = "quyết định dự toán" if isinstance(entry, BudgetDecision) else f"phân bổ cho {entry.to}"
+        messages.success(request, f"Đã huỷ bỏ {what} ngày {entry.on:%d/%m/%Y}, {format_money(entry.amount)}.")
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, status=400, correction_errors=[str(e) for errs in form.errors.values() for e in errs])
 

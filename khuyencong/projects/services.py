@@ -170,7 +170,7 @@ def _acting_body(
         if not document.strip():
             raise refuse(
                 "document",
-                f"Ghi quyết định của {body.name} thay mặt UBND phải có số, ký hiệu văn bản quyết định.",
+                f"Ghi quyết định thay mặt {body.name} phải có số, ký hiệu quyết định.",
                 "decision_required",
             )
         return body
@@ -332,7 +332,7 @@ def project_correct_event(
             f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
         )
     today = timezone.localdate()
-    reason = check_void(event, on=today, reason=reason, dated=None)
+    reason = f"Đính chính: {check_void(event, on=today, reason=reason, dated=None)}"
     _not_future(on, "Sự kiện")
     corrected = ProjectEvent(
         project=project, seq=event.seq + 1, on=on, action=event.action, organization=event.organization, actor=actor,
@@ -504,7 +504,7 @@ def payment_correct(
     if not authority.can_pay(actor, project):
         raise PermissionDenied(f"Bạn không có quyền đính chính thanh toán của đề án {project.code}.")
     today = timezone.localdate()
-    reason = check_void(payment, on=today, reason=reason, dated=None)
+    reason = f"Đính chính: {check_void(payment, on=today, reason=reason, dated=None)}"
     corrected = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
     _check_payment(project, corrected, exclude=payment.pk)
     mark_voided(payment, actor=actor, on=today, reason=reason)
@@ -512,7 +512,7 @@ def payment_correct(
     refresh_periods(project)
     _audit_void(actor, payment, reason, replaced_by=corrected)
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=corrected, before={},
-                      after=audit_snapshot(corrected, PAYMENT_FIELDS), note=f"Đính chính: {reason}"[:500])  # fmt: skip
+                      after=audit_snapshot(corrected, PAYMENT_FIELDS), note=reason[:500])  # fmt: skip
     return corrected
 
 

@@ -71,8 +71,8 @@ def derive(events: Sequence[EventLike], *, support_requested: Decimal | None = N
         if previous is not None and event.on < previous.on:
             return derived, Breach(
                 "on", "date_order",
-                f"«{_label(event.action)}» ngày {event.on:%d/%m/%Y} trước «{_label(previous.action)}» "
-                f"ngày {previous.on:%d/%m/%Y} đứng trước nó.",
+                f"«{_label(event.action)}» ngày {event.on:%d/%m/%Y} không thể trước bước liền trước nó "
+                f"(«{_label(previous.action)}» ngày {previous.on:%d/%m/%Y}).",
             )  # fmt: skip
         try:
             derived.position = advance(derived.position, event.action)

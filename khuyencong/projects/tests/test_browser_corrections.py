@@ -47,7 +47,7 @@ def test_the_sở_records_the_ubnd_approval_and_the_centre_voids_a_voucher(
     department.locator("#id_event-on").fill("01/03/2026")
     department.locator("#id_event-amount").fill("50.000.000")
     department.get_by_role("button", name="Ghi", exact=True).click()
-    expect(department.locator("main")).to_contain_text("số, ký hiệu văn bản quyết định")
+    expect(department.locator("main")).to_contain_text("số, ký hiệu quyết định")
     department.locator("#id_event-document").fill("123/QĐ-UBND")
     department.get_by_role("button", name="Ghi", exact=True).click()
     expect(department.locator(".messages")).to_contain_text("Đã ghi")

@@ -104,7 +104,7 @@ def test_the_wrong_party_or_role_is_refused(local_plan, cast, beneficiary) -> No
     with pytest.raises(PermissionDenied):  # another province's Sở cannot record this UBND's decision either
         project_approve(project=project, actor=cast["other_department"], on=D(2026, 3, 1), amount=M(1))
     # The UBND tỉnh approves KCĐP; the Sở may record its decision on its behalf, but only with the decision's number.
-    with pytest.raises(ValidationError, match="số, ký hiệu văn bản quyết định"):
+    with pytest.raises(ValidationError, match="số, ký hiệu quyết định"):
         project_approve(project=project, actor=cast["department"], on=D(2026, 3, 1), amount=M(1))
     assert ProjectEvent.objects.filter(project=project).count() == 2
 
