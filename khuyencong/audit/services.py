@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from khuyencong.accounts.models import User
+from khuyencong.core.numbers import format_number
 
 from .models import AuditAction, AuditEntry
 
@@ -27,7 +28,7 @@ def _display(instance: models.Model, field: models.Field[Any, Any]) -> str | Non
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
-        return str(value)
+        return format_number(value)
     return str(value)
 
 

@@ -10,10 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.audit.models import AuditAction
+from khuyencong.audit.selectors import audit_history
 from khuyencong.core.forms import VoidForm, add_service_errors
 from khuyencong.organizations.models import Organization
 
 from .forms import ConsultingForm
+from .models import ConsultingRecord
 from .selectors import consulting_list_for_user, consulting_organizations_for_user
 from .services import consulting_record, consulting_void
 
@@ -45,13 +48,16 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _context(user: Any, form: ConsultingForm | None, errors: list[str] | None = None) -> dict[str, Any]:
-    records = consulting_list_for_user(user).select_related("voided_by", "voided_actor")
-    may = {}
+    records = list(consulting_list_for_user(user).select_related("voided_by", "voided_actor"))
+    # Figures re-entered under the same code are corrections: each keeps its earlier values in the audit log, shown
+    # beside the record (never a silent overwrite).
+    corrections = audit_history(ConsultingRecord, [r.pk for r in records], action=AuditAction.UPDATE)
+    may: dict[int, bool] = {}
     rows = []
     for record in records:
         if record.organization_id not in may:
             may[record.organization_id] = access.can_record_consulting(user, record.organization)
-        rows.append((record, not record.is_voided and may[record.organization_id]))
+        rows.append((record, not record.is_voided and may[record.organization_id], corrections.get(record.pk, [])))
     return {"records": rows, "form": form, "correction_errors": errors}
 
 
