@@ -13,9 +13,8 @@ from django.db.models import Q, QuerySet, Sum
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.programs.models import Allocation, Plan
 from khuyencong.programs.selectors import plan_budget_on
-from khuyencong.projects.models import Indicator, Project, Result
+from khuyencong.projects.models import Indicator, Project, ProjectPeriod, Result
 
-from .facts import project_facts
 from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
@@ -58,9 +57,19 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
 
 
 def implemented(scope: ReportScope, period: Period) -> Decimal:
-    """Disbursed (advances and payments less refunds) within the period on the đề án of the period's plans."""
-    facts = project_facts(scope.projects(Project.objects.filter(plan__year=period.plan_year)), period.as_of)
-    return sum((f.disbursed(period.start, period.until) for f in facts), Decimal(0))
+    """Disbursed (advances and payments less refunds) within the period on the đề án of the period's plans: what was
+    disbursed to date at the period's end less what was disbursed on its eve, summed in the database from each đề
+    án's periods in force on those two days."""
+    projects = scope.projects(Project.objects.filter(plan__year=period.plan_year))
+    end = min(period.until, period.as_of)
+    eve = period.start - datetime.timedelta(days=1)
+    return _disbursed_to(projects, end) - _disbursed_to(projects, eve)
+
+
+def _disbursed_to(projects: QuerySet[Project], day: datetime.date) -> Decimal:
+    in_force = Q(valid_from__lte=day) & (Q(valid_to__gt=day) | Q(valid_to__isnull=True))
+    rows = ProjectPeriod.objects.filter(in_force, project__in=projects.order_by().values("pk"))
+    return rows.aggregate(total=Sum("disbursed", default=Decimal(0)))["total"]
 
 
 def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
@@ -72,8 +81,10 @@ def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: dat
         .values_list("project_id", "indicator", "value")
     )
     beneficiaries: dict[int, set[int]] = defaultdict(set)
+    # The đề án with results, as a subquery: never a list of their ids in the statement.
+    with_results = Result.objects.standing().filter(project__in=projects, on__gte=start, on__lte=end)
     for pk, facility in Project.beneficiaries.through.objects.filter(
-        project_id__in={pk for pk, _, _ in rows}
+        project_id__in=with_results.values("project_id")
     ).values_list("project_id", "facility_id"):
         beneficiaries[pk].add(facility)
     totals: dict[str, Decimal] = defaultdict(Decimal)

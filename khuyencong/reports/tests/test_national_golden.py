@@ -39,3 +39,23 @@ def test_the_sql_national_report_is_the_replay(south: None, bac_kan: None, yen_b
                     compared += 1000
     # Something was disbursed in some period, so that equality is not between two empty reports
     assert compared > 1000
+
+
+def test_what_a_region_implemented_is_the_replay(south: None, bac_kan: None, yen_bai: None) -> None:
+    """The regional report's "implemented" (disbursed within the period), summed in SQL, equals the replay's sum."""
+    from khuyencong.organizations.models import Region
+    from khuyencong.projects.models import Project
+    from khuyencong.reports.facts import project_facts
+    from khuyencong.reports.regional import implemented
+    from khuyencong.reports.scope import resolve_scope
+
+    seen = 0
+    for region in Region.objects.all():
+        for year in (2018, 2021, 2022):
+            for period in periods_of(year):
+                scope = resolve_scope(region=region.code, on=period.as_of)
+                facts = project_facts(scope.projects(Project.objects.filter(plan__year=year)), period.as_of)
+                replay = sum((f.disbursed(period.start, period.until) for f in facts), 0)
+                assert implemented(scope, period) == replay, (region.code, period)
+                seen += int(replay != 0)
+    assert seen
