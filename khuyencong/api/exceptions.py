@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from rest_framework import status
@@ -35,6 +36,12 @@ def _duplicate(detail: str, field: str) -> Response:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     body: dict[str, Any]
+    if isinstance(exc, DjangoPermissionDenied):
+        # A refusal for who asks: its message and stable code, as the pages say it.
+        detail = str(exc) or "Bạn không có quyền thực hiện thao tác này."
+        return Response(
+            {"detail": detail, "code": getattr(exc, "code", "permission_denied")}, status.HTTP_403_FORBIDDEN
+        )
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         body = {NON_FIELD if k == "__all__" else k: v for k, v in body.items()}

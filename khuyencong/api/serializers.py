@@ -299,9 +299,10 @@ class ConsultingSerializer(serializers.ModelSerializer[ConsultingRecord]):
     organization = CodeRelatedField(slug_field="code", queryset=Organization.objects.all())
     revenue = MoneyField()
     planned_revenue = MoneyField(required=False, allow_null=True)
+    voided = VoidedField()
 
     class Meta:
         model = ConsultingRecord
-        fields = ["code", "organization", "year", "period_end", "projects", "revenue", "planned_revenue"]
+        fields = ["code", "organization", "year", "period_end", "projects", "revenue", "planned_revenue", "voided"]
         # The service corrects a record under the same code; uniqueness is not the serializer's to refuse.
         extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}

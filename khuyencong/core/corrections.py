@@ -108,10 +108,14 @@ class VoidNote:
     reason: str
 
 
-def apply_void_note(entry: Voidable, note: VoidNote, *, actor: User) -> None:
+def apply_void_note(entry: Voidable, note: VoidNote, *, actor: User, dated: datetime.date | None = None) -> None:
     """Marks a record that is being transcribed as already voided; the caller saves it."""
     if note.on > timezone.localdate():
         raise refuse("voided", f"Ngày huỷ bỏ {note.on:%d/%m/%Y} ở tương lai.", "future_date")
+    if dated is not None and note.on < dated:
+        raise refuse(
+            "voided", f"Ngày huỷ bỏ {note.on:%d/%m/%Y} trước ngày của bản ghi ({dated:%d/%m/%Y}).", "date_order"
+        )
     if not note.reason.strip():
         raise refuse("voided", "Bản ghi bị huỷ bỏ phải có lý do.", "reason_required")
     entry.voided_on, entry.voided_by, entry.voided_reason = note.on, note.by, note.reason.strip()[:REASON_MAX]

@@ -14,10 +14,21 @@ def refuse(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-class OutOfScope(PermissionDenied):
-    """A write outside the writer's territory or authority; the page answers 403, an import names `out_of_scope`."""
+class Refused(PermissionDenied):
+    """A refusal for who asks rather than for what they typed (403 on a page and in the API), with its code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class OutOfScope(Refused):
+    """A write outside the writer's territory; an import names `out_of_scope`."""
 
     code = "out_of_scope"
+
+    def __init__(self, message: str) -> None:
+        super().__init__("out_of_scope", message)
 
 
 def codes_of(error: ValidationError) -> dict[str, list[str]]:

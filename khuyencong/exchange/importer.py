@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +28,7 @@ from khuyencong.consulting.services import consulting_record
 from khuyencong.core.codes import DUPLICATE_CODE, is_unique_violation
 from khuyencong.core.corrections import VoidNote
 from khuyencong.core.money import MoneyError, parse_money
-from khuyencong.core.refusals import OutOfScope, first_code
+from khuyencong.core.refusals import first_code
 from khuyencong.core.untrusted import InputRefused, Limits, column_limits, hostile_values, load_json
 from khuyencong.facilities.models import Facility, Trade
 from khuyencong.facilities.services import DuplicateFacilityWarning, FacilityData, facility_create, facility_update
@@ -37,15 +37,23 @@ from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM
 from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_place
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
-from khuyencong.programs.services import plan_allocate, plan_budget_decide, plan_create, program_create
+from khuyencong.programs.services import (
+    plan_allocate,
+    plan_budget_decide,
+    plan_create,
+    plan_entry_void,
+    program_create,
+)
 from khuyencong.projects.models import Payment, Project, ProjectContent, ProjectEvent, Result
 from khuyencong.projects.services import (
     payment_record,
+    payment_void,
     project_create,
     project_provinces,
     project_record_event,
     project_void_event,
     result_record,
+    result_void,
 )
 
 # Money is read by parse_money, whose messages say more than a column's width; a tax code is normalised first.
@@ -226,10 +234,8 @@ def _money(value: Any, path: str) -> Decimal:
 
 
 def _service_error(path: str, error: ValidationError | PermissionDenied) -> RecordError:
-    if isinstance(error, OutOfScope):
-        return RecordError(path, OutOfScope.code, str(error))
     if isinstance(error, PermissionDenied):
-        return RecordError(path, "permission_denied", str(error))
+        return RecordError(path, getattr(error, "code", "permission_denied"), str(error))
     code = first_code(error)
     if hasattr(error, "error_dict"):
         fields = {name: messages for name, messages in error.message_dict.items() if name != "__all__"}
@@ -240,6 +246,24 @@ def _service_error(path: str, error: ValidationError | PermissionDenied) -> Reco
         parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
         return RecordError(path, code, "; ".join(parts))
     return RecordError(path, code, " ".join(error.messages))
+
+
+class _Held:
+    """The records the system holds for one list of a file, by value: matched whatever order either comes in."""
+
+    def __init__(self, records: Iterable[Any], key: Callable[[Any], tuple[Any, ...]]) -> None:
+        self.by_key: dict[tuple[Any, ...], list[Any]] = {}
+        for record in records:
+            self.by_key.setdefault(key(record), []).append(record)
+
+    def take(self, key: tuple[Any, ...], voided: bool) -> Any | None:
+        """A held record of that value, preferably one voided or not as the file says; None if there is none."""
+        candidates = self.by_key.get(key, [])
+        for record in candidates:
+            if record.is_voided == voided:
+                candidates.remove(record)
+                return record
+        return candidates.pop(0) if candidates else None
 
 
 class _Importer:
@@ -436,17 +460,15 @@ class _Importer:
         )
 
     def plan_entries(self, plan: Plan, item: dict[str, Any], path: str, owner_province: int | None) -> None:
-        """Budget decisions and allocations, in any order: each one the system already holds (same date, values and
-        voided or not) is left alone; the rest are added, originals first and then by date, and the plan's timeline
-        must hold on every date once they are all in."""
-        known_budget = Counter((d.on, d.kind, d.amount, d.is_voided) for d in plan.budget_decisions.all())
+        """Budget decisions and allocations, in any order: each one the system already holds (same date and values)
+        is matched, and voided if the file says it was; the rest are added, originals first and then by date, and
+        the plan's timeline must hold on every date once they are all in."""
+        held = _Held(plan.budget_decisions.all(), lambda d: (d.on, d.kind, d.amount))
         new_budget: list[tuple[str, dict[str, Any], datetime.date, Decimal]] = []
         for index, budget in enumerate(item.get("budget", [])):
             at = f"{path}.budget[{index}]"
             on, amount = _date(budget["on"], f"{at}.on"), _money(budget["amount"], f"{at}.amount")
-            key = (on, budget["kind"], amount, "voided" in budget)
-            if known_budget[key] > 0:
-                known_budget[key] -= 1
+            if self.matched(held, (on, budget["kind"], amount), budget, at, "budget decisions"):
                 continue
             new_budget.append((at, budget, on, amount))
         new_budget.sort(key=lambda x: ("voided" in x[1], x[1]["kind"] != "original", x[2]))
@@ -460,15 +482,13 @@ class _Importer:
             except (ValidationError, PermissionDenied) as error:
                 raise _service_error(at, error) from error
             self.report.created["budget decisions"] += 1
-        known_allocations = Counter((a.on, a.to_id, a.amount, a.is_voided) for a in plan.allocations.all())
+        held = _Held(plan.allocations.all(), lambda a: (a.on, a.to_id, a.amount))
         new_allocations: list[tuple[str, dict[str, Any], datetime.date, Decimal, Organization]] = []
         for index, allocation in enumerate(item.get("allocations", [])):
             at = f"{path}.allocations[{index}]"
             on, amount = _date(allocation["on"], f"{at}.on"), _money(allocation["amount"], f"{at}.amount")
             to = self.org(allocation["to"], f"{at}.to")
-            key = (on, to.pk, amount, "voided" in allocation)
-            if known_allocations[key] > 0:
-                known_allocations[key] -= 1
+            if self.matched(held, (on, to.pk, amount), allocation, at, "allocations"):
                 continue
             new_allocations.append((at, allocation, on, amount, to))
         new_allocations.sort(key=lambda x: ("voided" in x[1], x[2]))
@@ -482,6 +502,34 @@ class _Importer:
             except (ValidationError, PermissionDenied) as error:
                 raise _service_error(at, error) from error
             self.report.created["allocations"] += 1
+
+    def matched(self, held: _Held, key: tuple[Any, ...], spec: dict[str, Any], at: str, kind: str) -> bool:
+        """Whether the file's record is one the system holds. One held in force that the file says was voided is
+        voided now, with the file's date, body and reason (a correction made elsewhere); one voided here that the
+        file has in force is a conflict: a file never revives a voided record."""
+        wanted_voided = "voided" in spec
+        record = held.take(key, wanted_voided)
+        if record is None:
+            return False
+        if wanted_voided == record.is_voided:
+            return True
+        if record.is_voided:
+            raise RecordError(at, "history_conflict", "Bản ghi này đã bị huỷ bỏ trong hệ thống; tệp không khôi phục.")
+        note = self.voided(spec, at)
+        assert note is not None
+        try:
+            if isinstance(record, BudgetDecision | Allocation):
+                plan_entry_void(entry=record, actor=self.actor, reason=note.reason, on=note.on, by=note.by)
+            elif isinstance(record, Payment):
+                payment_void(project=record.project, payment=record, actor=self.actor, reason=note.reason,
+                             on=note.on, by=note.by)  # fmt: skip
+            else:
+                result_void(project=record.project, result=record, actor=self.actor, reason=note.reason,
+                            on=note.on, by=note.by)  # fmt: skip
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(f"{at}.voided", error) from error
+        self.report.updated[kind] += 1
+        return True
 
     def project(self, item: dict[str, Any], path: str) -> None:
         plan = Plan.objects.select_related("owner__territory").filter(code=item["plan"]).first()
@@ -564,17 +612,11 @@ class _Importer:
                 raise _service_error(at, error) from error
             self.report.created["events"] += 1
         self.payments(project, item, path)
-        known_results = Counter((r.indicator, r.value, r.on, r.is_voided) for r in project.results.all())
+        held = _Held(project.results.all(), lambda r: (r.indicator, r.value, r.on))
         for index, result in enumerate(item.get("results", [])):
             at = f"{path}.results[{index}]"
-            key = (
-                result["indicator"],
-                Decimal(str(result["value"])),
-                _date(result["on"], f"{at}.on"),
-                "voided" in result,
-            )
-            if known_results[key] > 0:
-                known_results[key] -= 1
+            key = (result["indicator"], Decimal(str(result["value"])), _date(result["on"], f"{at}.on"))
+            if self.matched(held, key, result, at, "results"):
                 continue
             try:
                 result_record(
@@ -594,22 +636,22 @@ class _Importer:
         note = self.voided(spec, at)
         assert note is not None
         try:
-            project_void_event(project=project, event=known, actor=self.actor, reason=note.reason, on=note.on)
+            project_void_event(
+                project=project, event=known, actor=self.actor, reason=note.reason, on=note.on, by=note.by
+            )
         except (ValidationError, PermissionDenied) as error:
             raise _service_error(f"{at}.voided", error) from error
         self.report.updated["events"] += 1
 
     def payments(self, project: Project, item: dict[str, Any], path: str) -> None:
-        """Vouchers in any order: those the system holds are matched by value, the others added standing ones first
-        by date (each is checked against the whole timeline, so the order they are added in does not matter)."""
-        known = Counter((p.on, p.kind, p.amount, p.is_voided) for p in project.payments.all())
+        """Vouchers in any order: those the system holds are matched by value (and voided if the file says so), the
+        others added standing ones first by date (each is checked against the whole timeline)."""
+        held = _Held(project.payments.all(), lambda p: (p.on, p.kind, p.amount))
         new: list[tuple[str, dict[str, Any], datetime.date, Decimal]] = []
         for index, spec in enumerate(item.get("payments", [])):
             at = f"{path}.payments[{index}]"
             on, amount = _date(spec["on"], f"{at}.on"), _money(spec["amount"], f"{at}.amount")
-            key = (on, spec["kind"], amount, "voided" in spec)
-            if known[key] > 0:
-                known[key] -= 1
+            if self.matched(held, (on, spec["kind"], amount), spec, at, "payments"):
                 continue
             new.append((at, spec, on, amount))
         # Refunds after the vouchers of their day, so that a refund never looks larger than what was paid so far.

@@ -31,7 +31,9 @@ class PlanFigures:
 
 def plan_budget_on(plan: Plan, day: datetime.date) -> Decimal | None:
     """The budget in force on `day`: the last decision dated on or before it; None before any decision."""
-    decision = BudgetDecision.objects.standing().filter(plan=plan, on__lte=day).order_by("-on", "-pk").first()
+    # On one day an original comes before its revisions, and among revisions the later recorded is in force.
+    decisions = BudgetDecision.objects.standing().filter(plan=plan, on__lte=day)
+    decision = decisions.order_by("-on", "-kind", "-pk").first()
     return decision.amount if decision else None
 
 

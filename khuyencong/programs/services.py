@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -79,7 +80,8 @@ def _plan_breach(plan: Plan, decisions: list[BudgetDecision], allocations: list[
     """The plan's whole money timeline, whatever order it was entered in: one original decision, before every
     revision; on every date the allocations so far stay within the budget in force that day (Decree 45/2012
     Art. 12–14: units are given money out of the estimate the plan holds)."""
-    ordered = sorted(decisions, key=lambda d: (d.on, d.kind != BudgetKind.ORIGINAL, d.pk or 0))
+    # The order `plan_budget_on` reads them in: by date, the original first, then as recorded (a new one last).
+    ordered = sorted(decisions, key=lambda d: (d.on, d.kind != BudgetKind.ORIGINAL, d.pk or sys.maxsize))
     originals = [d for d in ordered if d.kind == BudgetKind.ORIGINAL]
     if ordered and not originals:
         return refuse("kind", "Kế hoạch chưa có dự toán giao ban đầu; quyết định đầu tiên phải là giao ban đầu.",
@@ -153,7 +155,7 @@ def plan_budget_decide(
     budget = BudgetDecision(plan=plan, on=on, kind=kind, amount=amount, decision=decision)
     budget.full_clean(exclude=["voided_by", "voided_actor"])
     if voided is not None:
-        apply_void_note(budget, voided, actor=actor)
+        apply_void_note(budget, voided, actor=actor, dated=on)
     else:
         _check_plan(plan, add_decision=budget)
     budget.save()
@@ -178,10 +180,16 @@ def plan_allocate(
         raise PermissionDenied("Bạn không có quyền phân bổ kinh phí của kế hoạch này.")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _not_future(on, "Phân bổ")
+    if to.valid_until is not None and on > to.valid_until:
+        raise refuse(
+            "to",
+            f"{to.name} đã ngừng hoạt động từ sau ngày {to.valid_until:%d/%m/%Y}; không phân bổ cho đơn vị này.",
+            "organization_dissolved",
+        )
     allocation = Allocation(plan=plan, on=on, to=to, amount=amount, decision=decision)
     allocation.full_clean(exclude=["voided_by", "voided_actor"])
     if voided is not None:
-        apply_void_note(allocation, voided, actor=actor)
+        apply_void_note(allocation, voided, actor=actor, dated=on)
     else:
         _check_plan(plan, add_allocation=allocation)
     allocation.save()
@@ -189,15 +197,27 @@ def plan_allocate(
     return allocation
 
 
-def _void(actor: User, entry: BudgetDecision | Allocation | ProgramTarget, reason: str, day: datetime.date) -> None:
-    mark_voided(entry, actor=actor, on=day, reason=reason)
+def _void(
+    actor: User,
+    entry: BudgetDecision | Allocation | ProgramTarget,
+    reason: str,
+    day: datetime.date,
+    *,
+    by: Organization | None = None,
+) -> None:
+    mark_voided(entry, actor=actor, on=day, reason=reason, by=by)
     audit_entry_write(actor=actor, action=AuditAction.VOID, instance=entry, before={"voided": None},
                       after={"voided": f"{day:%d/%m/%Y}: {reason}"}, note=reason)  # fmt: skip
 
 
 @transaction.atomic
 def plan_entry_void(
-    *, entry: BudgetDecision | Allocation, actor: User, reason: str, on: datetime.date | None = None
+    *,
+    entry: BudgetDecision | Allocation,
+    actor: User,
+    reason: str,
+    on: datetime.date | None = None,
+    by: Organization | None = None,
 ) -> BudgetDecision | Allocation:
     """Voids a budget decision or an allocation entered by mistake; what remains must stay lawful (a budget may not
     be voided while the allocations it covers remain)."""
@@ -213,7 +233,7 @@ def plan_entry_void(
         message = " ".join(breach.messages)
         raise refuse("voided", f"Không thể huỷ {entry}: không có nó thì {message[0].lower()}{message[1:]}",
                      "correction_breaks_history") from breach  # fmt: skip
-    _void(actor, entry, reason, day)
+    _void(actor, entry, reason, day, by=by)
     return entry
 
 

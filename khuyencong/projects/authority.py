@@ -24,7 +24,7 @@ from khuyencong.organizations.models import Organization, OrganizationKind, Orga
 from .workflow import APPROVING_KINDS, AUTHORITY, FORWARDED_SOURCES, Action, Party, may_act
 
 if TYPE_CHECKING:
-    from .models import Project
+    from .models import Project, ProjectEvent
 
 WORKING_ROLES = (Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
 
@@ -145,6 +145,32 @@ def can_enter_history(user: User | AnonymousUser, project: Project) -> bool:
     if not user.has_role(Role.OFFICER, Role.ADMINISTRATOR) or user.organization is None:
         return False
     return user.organization_id == project.implementer_id or scope_of(user).covers_province(project.province_id)
+
+
+# Decisions of a body (approval, rejection, its answers to requests): transcribing one in that body's name is reserved
+# to those who may take or record it themselves, or who hold the explicit right to import in others' names.
+DECISIONS = frozenset({Action.APPROVED, Action.REJECTED, Action.ADJUSTMENT_APPROVED, Action.ADJUSTMENT_REFUSED,
+                       Action.STOPPED, Action.STOP_REFUSED})  # fmt: skip
+IMPORT_FOR_OTHERS = "exchange.import_for_named_organizations"
+
+
+def can_transcribe_step(user: User | AnonymousUser, project: Project, action: str) -> bool:
+    """Whether the user may enter this past step in another body's name: on the đề án's territory, and for a
+    decision only if they could take or record it themselves, or hold the right to import in others' names (else an
+    implementer could "transcribe" its own approval)."""
+    if not can_enter_history(user, project):
+        return False
+    assert isinstance(user, User)
+    if Action(action) not in DECISIONS or user.is_superuser or user.has_perm(IMPORT_FOR_OTHERS):
+        return True
+    return can_act_on_project(user, project, action) or records_on_behalf(user, project, action)
+
+
+def can_correct_event(user: User | AnonymousUser, project: Project, event: ProjectEvent) -> bool:
+    """A step is corrected by those who may take it, or by the person who transcribed it within their territory."""
+    if can_act_on_project(user, project, event.action):
+        return True
+    return event.actor_id == getattr(user, "pk", None) and can_transcribe_step(user, project, event.action)
 
 
 def approving_body_for(project: Project) -> Organization | None:

@@ -129,6 +129,8 @@ class ProjectEvent(Voidable):
     note = models.TextField(_("ghi chú"), blank=True)
     document = models.CharField(_("số, ký hiệu văn bản"), max_length=100, blank=True)
     state_after = models.CharField(_("trạng thái sau"), max_length=24, choices=State.choices)
+    # Entered after the fact in the name of the body that took it (an import, "nhập lịch sử"), not taken live.
+    transcribed = models.BooleanField(_("nhập lịch sử"), default=False)
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from typing import Any, cast
 from django.db.models import Prefetch, QuerySet
 
 from .models import Payment, PaymentKind, Project, ProjectEvent, ProjectPeriod
+from .selectors import snapshot
 from .workflow import Action, Position, State, advance
 
 BATCH = 500
@@ -184,7 +185,20 @@ def check(projects: QuerySet[Project]) -> list[str]:
             problems.append(
                 f"{project.code}: {len(stored)} khoảng đã lưu khác {len(expected)} khoảng tính lại từ sự kiện"
             )
+            continue
+        # And each stored period against the đề án's own replay (selectors.snapshot), written apart from this module.
+        for period in stored:
+            replay = snapshot(list(project.events.all()), list(project.payments.all()), period.valid_from)
+            held = (period.state, period.percent, period.support, period.support_contracted, period.disbursed)
+            again = (replay.state, replay.percent, replay.support_approved, replay.support_contracted, replay.paid)
+            if _values(held) != _values(again):
+                problems.append(f"{project.code}: ngày {period.valid_from:%d/%m/%Y} khác với diễn biến tính lại")
+                break
     return problems
+
+
+def _values(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(Decimal(v).normalize() if isinstance(v, Decimal) else v for v in values)
 
 
 def _normal(period: Period) -> tuple[Any, ...]:

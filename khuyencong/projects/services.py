@@ -18,7 +18,7 @@ from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
-from khuyencong.core.refusals import OutOfScope, refuse
+from khuyencong.core.refusals import OutOfScope, Refused, refuse
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import Level
 from khuyencong.organizations.models import Organization, OrganizationLevel
@@ -141,7 +141,13 @@ def _not_future(on: datetime.date, what: str) -> None:
 
 
 def _acting_body(
-    project: Project, actor: User, act: Action, organization: Organization | None, transcribed: bool, document: str
+    project: Project,
+    actor: User,
+    act: Action,
+    organization: Organization | None,
+    transcribed: bool,
+    document: str,
+    on: datetime.date,
 ) -> Organization:
     """The body on whose authority the step is recorded, after checking the person who records it."""
     if transcribed:
@@ -150,9 +156,29 @@ def _acting_body(
             raise OutOfScope(
                 f"Bạn không được nhập lịch sử của đề án {project.code} (ngoài địa bàn hoặc thiếu vai trò)."
             )
+        if not authority.can_transcribe_step(actor, project, act):
+            raise Refused(
+                "decision_not_yours",
+                f"«{act.label}» là quyết định của cơ quan có thẩm quyền: chỉ người được ghi quyết định đó (hoặc được "
+                "giao quyền nhập dữ liệu thay các cơ quan) mới nhập lịch sử bước này.",
+            )
+        if project.events.standing().filter(transcribed=False).exists():
+            raise refuse(
+                "action",
+                f"Đề án {project.code} đã có bước ghi trực tiếp; chế độ nhập lịch sử chỉ dùng cho các bước đã diễn ra "
+                "trước khi đề án có trong hệ thống.",
+                "history_closed",
+            )
         if organization is None:
             raise refuse(
                 "organization", "Nhập lịch sử phải ghi cơ quan đã thực hiện bước này.", "organization_required"
+            )
+        if organization.valid_until is not None and on > organization.valid_until:
+            raise refuse(
+                "organization",
+                f"{organization.name} đã ngừng hoạt động từ sau ngày {organization.valid_until:%d/%m/%Y}; "
+                f"không thể «{act.label}» ngày {on:%d/%m/%Y}.",
+                "organization_dissolved",
             )
         if not authority.organization_may_act(organization, project, act):
             raise refuse(
@@ -163,7 +189,7 @@ def _acting_body(
             )
         return organization
     if not authority.can_act_on_project(actor, project, act):
-        raise PermissionDenied(f"Bạn không có quyền «{act.label}» đề án {project.code}.")
+        raise Refused("permission_denied", f"Bạn không có quyền «{act.label}» đề án {project.code}.")
     if authority.records_on_behalf(actor, project, act):
         body = authority.approving_body_for(project)
         assert body is not None
@@ -202,14 +228,14 @@ def project_record_event(
     voided, kept in the history and left out of the replay."""
     project = _lock(project)
     act = Action(action)
-    by = _acting_body(project, actor, act, organization, transcribed, document)
+    by = _acting_body(project, actor, act, organization, transcribed, document, on)
     _not_future(on, "Sự kiện")
     if voided is not None:
         kept = ProjectEvent(
             project=project, seq=_next_seq(project), on=on, action=act, organization=by, actor=actor, amount=amount,
-            percent=percent, note=note, document=document, state_after=project.state or "",
+            percent=percent, note=note, document=document, state_after=project.state or "", transcribed=transcribed,
         )  # fmt: skip
-        apply_void_note(kept, voided, actor=actor)
+        apply_void_note(kept, voided, actor=actor, dated=on)
         kept.full_clean(exclude=["project", "organization", "actor", "voided_by", "voided_actor", "state_after"])
         kept.save()
         return kept
@@ -232,7 +258,7 @@ def project_record_event(
         raise refuse("on", f"Ngày {on:%d/%m/%Y} trước sự kiện liền trước ({last.on:%d/%m/%Y}).", "date_order")
     event = ProjectEvent(
         project=project, seq=_next_seq(project), on=on, action=act, organization=by, actor=actor,
-        amount=amount, percent=percent, note=note, document=document,
+        amount=amount, percent=percent, note=note, document=document, transcribed=transcribed,
     )  # fmt: skip
     derived = _check_timeline(project, [*events, event], list(project.payments.standing()))
     # Old đề án are judged by the rules in force on the date of the act, not today's.
@@ -266,22 +292,21 @@ def _legal_rules(project: Project, act: Action, amount: Decimal | None, on: date
         )
 
 
-def can_correct_event(user: User, project: Project, event: ProjectEvent) -> bool:
-    """A step is corrected by those who may take it, or by the person who transcribed it within their territory."""
-    if authority.can_act_on_project(user, project, event.action):
-        return True
-    return event.actor_id == user.pk and authority.can_enter_history(user, project)
-
-
 @transaction.atomic
 def project_void_event(
-    *, project: Project, event: ProjectEvent, actor: User, reason: str, on: datetime.date | None = None
+    *,
+    project: Project,
+    event: ProjectEvent,
+    actor: User,
+    reason: str,
+    on: datetime.date | None = None,
+    by: Organization | None = None,
 ) -> ProjectEvent:
     """Voids a step recorded by mistake. The rest of the timeline must stay lawful without it: voiding an approval
     that a contract depends on is refused until the contract is voided first."""
     project = _lock(project)
     event = project.events.select_for_update().get(pk=event.pk)
-    if not can_correct_event(actor, project, event):
+    if not authority.can_correct_event(actor, project, event):
         raise PermissionDenied(
             f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
         )
@@ -289,7 +314,7 @@ def project_void_event(
     reason = check_void(event, on=day, reason=reason, dated=event.on)
     rest = [e for e in _standing_events(project) if e.pk != event.pk]
     derived = _check_after_void(project, event, rest)
-    mark_voided(event, actor=actor, on=day, reason=reason)
+    mark_voided(event, actor=actor, on=day, reason=reason, by=by)
     _store(project, rest, derived)
     _audit_void(actor, event, reason)
     return event
@@ -327,16 +352,20 @@ def project_correct_event(
     action by the same body; the whole timeline is checked with the corrected values."""
     project = _lock(project)
     event = project.events.select_for_update().select_related("organization").get(pk=event.pk)
-    if not can_correct_event(actor, project, event):
+    if not authority.can_correct_event(actor, project, event):
         raise PermissionDenied(
             f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
         )
     today = timezone.localdate()
     reason = f"Đính chính: {check_void(event, on=today, reason=reason, dated=None)}"
     _not_future(on, "Sự kiện")
+    if event.action in authority.DECISIONS and event.document.strip() and not document.strip():
+        raise refuse(
+            "document", "Đính chính một quyết định phải giữ số, ký hiệu quyết định của nó.", "decision_required"
+        )
     corrected = ProjectEvent(
         project=project, seq=event.seq + 1, on=on, action=event.action, organization=event.organization, actor=actor,
-        amount=amount, percent=percent, note=note, document=document,
+        amount=amount, percent=percent, note=note, document=document, transcribed=event.transcribed,
     )  # fmt: skip
     standing = _standing_events(project)
     timeline_events = [corrected if e.pk == event.pk else e for e in standing]
@@ -448,7 +477,11 @@ def payment_record(
     _may_write(actor, project, authority.can_pay(actor, project), transcribed, "thanh toán")
     payment = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
     if voided is not None:
-        apply_void_note(payment, voided, actor=actor)
+        # A voided voucher is not judged against the timeline (it is out of it), but it must be one that could exist.
+        if payment.amount is None or payment.amount <= 0:
+            raise refuse("amount", "Số tiền phải lớn hơn 0.", "amount_not_positive")
+        _not_future(on, "Chứng từ")
+        apply_void_note(payment, voided, actor=actor, dated=on)
         payment.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
     else:
         _check_payment(project, payment, exclude=None)
@@ -473,7 +506,13 @@ def _check_payment(project: Project, payment: Payment, *, exclude: int | None) -
 
 @transaction.atomic
 def payment_void(
-    *, project: Project, payment: Payment, actor: User, reason: str, on: datetime.date | None = None
+    *,
+    project: Project,
+    payment: Payment,
+    actor: User,
+    reason: str,
+    on: datetime.date | None = None,
+    by: Organization | None = None,
 ) -> Payment:
     """Voids a voucher entered by mistake; a refund that it covered must not be left above what was paid."""
     project = _lock(project)
@@ -487,7 +526,7 @@ def payment_void(
     if breach is not None:
         raise refuse("voided", f"Không thể huỷ chứng từ ngày {payment.on:%d/%m/%Y}: {breach.message}",
                      "correction_breaks_history")  # fmt: skip
-    mark_voided(payment, actor=actor, on=day, reason=reason)
+    mark_voided(payment, actor=actor, on=day, reason=reason, by=by)
     refresh_periods(project)
     _audit_void(actor, payment, reason)
     return payment
@@ -531,7 +570,7 @@ def result_record(
     _not_future(on, "Kết quả")
     result = Result(project=project, indicator=indicator, value=value, on=on, actor=actor)
     if voided is not None:
-        apply_void_note(result, voided, actor=actor)
+        apply_void_note(result, voided, actor=actor, dated=on)
     result.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
     result.save()
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=result, before={},
@@ -541,13 +580,19 @@ def result_record(
 
 @transaction.atomic
 def result_void(
-    *, project: Project, result: Result, actor: User, reason: str, on: datetime.date | None = None
+    *,
+    project: Project,
+    result: Result,
+    actor: User,
+    reason: str,
+    on: datetime.date | None = None,
+    by: Organization | None = None,
 ) -> Result:
     result = project.results.select_for_update().get(pk=result.pk)
     if not authority.can_record_result(actor, project):
         raise PermissionDenied(f"Bạn không có quyền đính chính kết quả của đề án {project.code}.")
     day = on or timezone.localdate()
     reason = check_void(result, on=day, reason=reason, dated=result.on)
-    mark_voided(result, actor=actor, on=day, reason=reason)
+    mark_voided(result, actor=actor, on=day, reason=reason, by=by)
     _audit_void(actor, result, reason)
     return result

@@ -180,6 +180,23 @@ def _on(days: list[tuple[datetime.date, _Day]], when: datetime.date) -> _Day:
     return found
 
 
+# Steps that close the books at the end of their day: a voucher of that same day was paid before them.
+CLOSING = frozenset({Action.SETTLED, Action.STOPPED})
+
+
+def _payable_on(events: Sequence[EventLike], states: Sequence[State], day: datetime.date) -> tuple[State | None, bool]:
+    """The state a voucher of `day` is judged against: after every step before that day and the day's own steps
+    except those that close the books (the final payment and the settlement are often dated alike)."""
+    state: State | None = None
+    contracted = False
+    for event, after in zip(events, states, strict=False):
+        if event.on > day or (event.on == day and event.action in CLOSING):
+            break
+        state = after
+        contracted = contracted or event.action == Action.CONTRACT_SIGNED
+    return state, contracted
+
+
 def check_payments(
     events: Sequence[EventLike], states: Sequence[State], payments: Iterable[PaymentLike]
 ) -> Breach | None:
@@ -188,17 +205,24 @@ def check_payments(
 
     days = _days(events, states)
     ordered = sorted(payments, key=lambda p: (p.on, p.kind == PaymentKind.REFUND))
+    contract_on = next((e.on for e in events if e.action == Action.CONTRACT_SIGNED), None)
+    settled_on = next((e.on for e in events if e.action == Action.SETTLED), None)
     for payment in ordered:
-        day = _on(days, payment.on)
         when = f"{payment.on:%d/%m/%Y}"
         if payment.kind == PaymentKind.REFUND:
+            # Nothing is recorded once the đề án is settled (Circular 36/2013 Art. 18): the settlement closes its
+            # books; a refund on the settlement day itself is part of them.
+            if settled_on is not None and payment.on > settled_on:
+                return Breach("on", "after_settlement",
+                              f"Chứng từ ngày {when} sau ngày quyết toán ({settled_on:%d/%m/%Y}); "
+                              "đề án đã quyết toán không ghi thêm chứng từ.")  # fmt: skip
             continue
-        contract_on = next((e.on for e in events if e.action == Action.CONTRACT_SIGNED), None)
         if contract_on is not None and payment.on < contract_on:
             return Breach("on", "before_contract",
                           f"Ngày chứng từ {when} trước ngày ký hợp đồng ({contract_on:%d/%m/%Y}).")  # fmt: skip
-        if day.contract_on is None or day.state not in PAYABLE:
-            label = day.state.label if day.state else "chưa có sự kiện"
+        state, contracted = _payable_on(events, states, payment.on)
+        if not contracted or state not in PAYABLE:
+            label = state.label if state else "chưa có sự kiện"
             return Breach("kind", "not_payable",
                           f"Chứng từ ngày {when}: chưa thể tạm ứng, thanh toán khi đề án ở trạng thái «{label}»; "
                           "phải có hợp đồng và chưa dừng, chưa quyết toán.")  # fmt: skip

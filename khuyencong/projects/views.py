@@ -103,7 +103,7 @@ def _detail_context(
     return {
         "project": project,
         # Each entry with whether this user may void or correct it; voided ones stay listed, struck out.
-        "events": [(e, not e.is_voided and services.can_correct_event(user, project, e)) for e in events],
+        "events": [(e, not e.is_voided and authority.can_correct_event(user, project, e)) for e in events],
         "payments": [(p, not p.is_voided and can_pay) for p in project.payments.select_related("voided_actor")],
         "paid": services.payments_net(project),
         "results": [(r, not r.is_voided and can_record_result) for r in project.results.select_related("voided_actor")],
@@ -317,17 +317,25 @@ def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, 
     user: Any = request.user
     if kind == "event":
         event = get_object_or_404(project.events, pk=entry_pk)
+        if not authority.can_correct_event(user, project, event):
+            raise PermissionDenied(f"Bạn không có quyền đính chính «{event.get_action_display()}».")
         services.project_void_event(project=project, event=event, actor=user, reason=reason)
         return f"Đã huỷ bỏ «{event.get_action_display()}» ngày {event.on:%d/%m/%Y}."
     if kind == "payment":
         payment = get_object_or_404(project.payments, pk=entry_pk)
+        if not authority.can_pay(user, project):
+            raise PermissionDenied("Bạn không có quyền đính chính thanh toán của đề án này.")
         services.payment_void(project=project, payment=payment, actor=user, reason=reason)
         return f"Đã huỷ bỏ chứng từ ngày {payment.on:%d/%m/%Y}."
     if kind == "result":
         result = get_object_or_404(project.results, pk=entry_pk)
+        if not authority.can_record_result(user, project):
+            raise PermissionDenied("Bạn không có quyền đính chính kết quả của đề án này.")
         services.result_void(project=project, result=result, actor=user, reason=reason)
         return f"Đã huỷ bỏ kết quả «{result.get_indicator_display()}»."
     document = get_object_or_404(project.documents, pk=entry_pk)
+    if not authority.can_attach_to_project(user, project):
+        raise PermissionDenied("Bạn không có quyền đính chính tài liệu của đề án này.")
     document_void(project=project, document=document, actor=user, reason=reason)
     return f"Đã huỷ bỏ tài liệu «{document.title}»."
 
@@ -366,7 +374,7 @@ def project_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
     project = _get_or_404(request, pk)
     event = get_object_or_404(project.events, pk=entry_pk)
     user: Any = request.user
-    if not services.can_correct_event(user, project, event):
+    if not authority.can_correct_event(user, project, event):
         raise PermissionDenied
     form = EventCorrectForm(request.POST)
     errors: list[str] = []

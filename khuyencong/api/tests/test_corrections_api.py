@@ -91,3 +91,25 @@ def test_a_service_refusal_carries_its_code(contracted, cast) -> None:
     )  # fmt: skip
     assert response.status_code == 400
     assert response.json()["codes"] == {"on": ["future_date"]}
+
+
+def test_voided_consulting_figures_say_so_in_the_api(laocai_officer: User) -> None:
+    from khuyencong.consulting.services import consulting_record, consulting_void
+    from khuyencong.organizations.models import Organization
+
+    record = consulting_record(
+        actor=laocai_officer, code="TV-LC-API", organization=Organization.objects.get(code="TTKC-15"), year=2026,
+        period_end=datetime.date(2026, 6, 30), projects=1, revenue=Decimal(1),
+    )  # fmt: skip
+    consulting_void(actor=laocai_officer, record=record, reason="Nhầm")
+    (row,) = api_for(laocai_officer).get(f"{V1}/consulting/").json()["results"]
+    assert row["voided"]["reason"] == "Nhầm"
+
+
+def test_a_refusal_for_who_asks_carries_its_code(contracted, cast) -> None:
+    approval = contracted.events.get(action="approved")
+    response = api_for(cast["centre"]).post(
+        f"{V1}/projects/{contracted.code}/void/", {"entry": "event", "id": approval.pk, "reason": "x"}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"

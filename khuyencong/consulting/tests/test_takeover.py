@@ -272,8 +272,9 @@ def test_figures_entered_by_mistake_are_voided_and_left_out_of_the_region(laocai
 def test_figures_re_entered_under_the_same_code_show_their_earlier_values(laocai_officer: User) -> None:
     """A correction under the same code is no silent overwrite: the page shows what the figures were before."""
     with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        values: dict[str, Any] = {"actor": laocai_officer, "code": "TV-LC-9T", "organization": Organization.objects.get(code="TTKC-15"),
-                  "year": 2026, "period_end": datetime.date(2026, 9, 30), "projects": 3}  # fmt: skip
+        centre = Organization.objects.get(code="TTKC-15")
+        values: dict[str, Any] = {"actor": laocai_officer, "code": "TV-LC-9T", "organization": centre,
+                                  "year": 2026, "period_end": datetime.date(2026, 9, 30), "projects": 3}  # fmt: skip
         consulting_record(**values, revenue=Decimal(850_000_000))
         consulting_record(**values, revenue=Decimal(870_000_000))
         page = client_for(laocai_officer).get(reverse("consulting:list")).content.decode()

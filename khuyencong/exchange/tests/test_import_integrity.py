@@ -196,7 +196,8 @@ def with_corrections() -> dict[str, Any]:
         4, {"on": "2026-03-10", "action": "progress", "by": "TTKC-15", "percent": 90, "voided": voided}
     )
     project["payments"].append({"on": "2026-03-26", "kind": "advance", "amount": 900_000_000, "voided": voided})
-    project["results"].append({"indicator": "trainees", "value": 5, "on": "2026-06-01", "voided": voided})
+    project["results"].append({"indicator": "trainees", "value": 5, "on": "2026-06-01",
+                               "voided": {**voided, "on": "2026-06-02"}})  # fmt: skip
     plan = document["plans"][0]
     plan["budget"].append({"on": "2026-01-20", "kind": "revised", "amount": 1, "voided": {**voided, "by": "UBND-15"}})
     plan["allocations"].append({"on": "2026-02-02", "to": "TTKC-15", "amount": 9_000_000_000,
@@ -257,3 +258,33 @@ def test_a_later_file_voids_a_step_already_held(importer: User) -> None:
     # A file may not bring a voided step back
     del document["projects"][0]["events"][-1]["voided"]
     assert ("$.projects[0].events[5]", "history_conflict") in codes(exchange_import(document, actor=centre))
+
+
+def test_a_later_file_voids_held_vouchers_budgets_allocations_and_results(importer: User) -> None:
+    # Given a file imported once
+    document = local_document()
+    plan = document["plans"][0]
+    plan["budget"].append({"on": "2026-02-20", "kind": "revised", "amount": 2_500_000_000})
+    assert exchange_import(document, actor=importer).ok
+    # When the same records come back voided by the bodies that voided them elsewhere
+    voided = {"on": "2026-07-01", "by": "UBND-15", "reason": "Sai số liệu"}
+    plan["budget"][1]["voided"] = voided
+    plan["allocations"][0]["voided"] = voided
+    project = document["projects"][0]
+    project["payments"][0]["voided"] = {**voided, "by": "TTKC-15"}
+    project["results"][0]["voided"] = {**voided, "by": "TTKC-15"}
+    report = exchange_import(document, actor=system_user())
+    # Then the held records are voided, in place: no copies, the file's body and date kept
+    assert report.ok, report.errors
+    assert (Payment.objects.count(), Payment.objects.voided().count()) == (1, 1)
+    payment = Payment.objects.get()
+    assert payment.voided_by is not None
+    assert payment.voided_by.code == "TTKC-15"
+    assert payment.voided_on == datetime.date(2026, 7, 1)
+    assert (BudgetDecision.objects.count(), BudgetDecision.objects.voided().count()) == (2, 1)
+    assert (Allocation.objects.count(), Allocation.objects.voided().count()) == (1, 1)
+    assert (Result.objects.count(), Result.objects.voided().count()) == (1, 1)
+    assert exchange_import(document, actor=system_user()).changed_nothing
+    # And a file that has them in force again is a conflict: a file never revives a voided record
+    del project["payments"][0]["voided"]
+    assert ("$.projects[0].payments[0]", "history_conflict") in codes(exchange_import(document, actor=system_user()))
