@@ -97,6 +97,7 @@ class World:
     pay_on: dict[str, datetime.date]
     foreign_codes: re.Pattern[str]
     all_codes: re.Pattern[str]
+    not_for_rep: re.Pattern[str]
 
 
 def _province(code: str) -> AdminUnit:
@@ -208,6 +209,15 @@ def _build_world() -> World:
         pay_on={where: side["pay_on"] for where, side in sides.items()},
         foreign_codes=_codes(*foreign),
         all_codes=_codes(*(m._default_manager.all() for m in record_models)),
+        # A facility's representative sees its facility, the đề án it benefits from (with their plans and other
+        # beneficiaries), national plans and programmes.
+        not_for_rep=_codes(
+            Project.objects.exclude(beneficiaries=facility[INSIDE]),
+            Facility.objects.exclude(projects__beneficiaries=facility[INSIDE]).exclude(pk=facility[INSIDE].pk),
+            Plan.objects.exclude(owner__territory__isnull=True).exclude(projects__beneficiaries=facility[INSIDE]),
+            Program.objects.exclude(territory__isnull=True),
+            ConsultingRecord.objects.all(),
+        ),
     )
 
 
@@ -349,6 +359,12 @@ def facility_edit_form(w: World, where: str) -> dict[str, Any]:
     return {**data, "name": "Tên đổi bởi ma trận", "confirm_duplicate": "on"}
 
 
+def facility_move_form(w: World, where: str) -> dict[str, Any]:
+    """The facility inside, moved to Thái Nguyên: only a body whose territory holds both may do it."""
+    data = {k: v for k, v in facility_edit_form(w, where).items() if k not in ("district", "commune")}
+    return {**data, "province": w.unit[OUTSIDE].name, "place_recorded_on": DAY}
+
+
 def project_create_form(w: World, where: str) -> dict[str, Any]:
     from khuyencong.projects.models import ProjectContent
 
@@ -397,6 +413,9 @@ CASES: list[Case] = [
     Case("facilities:edit", "POST", kwargs=pk_of("facility"), data=facility_edit_form, allowed=seen(OFFICERS),
          visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True),
     # geography: reference data, the same for every signed-in user
+    Case("facilities:edit", "POST", label="move", kwargs=pk_of("facility"), data=facility_move_form,
+         wheres=(INSIDE,), allowed={INSIDE: OFFICERS & NATIONAL}, visible=PROJECT_SEEN, ok=WRITE_OK,
+         refused=FORM_REFUSAL, admin_writes=True),
     Case("geography:index", wheres=(ANY,), allowed=everyone(ANY), reference=True),
     Case("geography:unit", kwargs=lambda w, where: {"pk": w.unit[where].pk}, allowed=READ_ALL, reference=True),
     # projects
@@ -406,6 +425,9 @@ CASES: list[Case] = [
     Case("projects:create", wheres=(ANY,), allowed={ANY: OFFICERS}, xfail={(NO_ORG, ANY): NO_ORG_CREATE_PAGE}),
     Case("projects:create", "POST", data=project_create_form, allowed=seen(OFFICERS), ok=WRITE_OK,
          refused=FORM_REFUSAL),
+    Case("projects:create", "POST", label="foreign beneficiary", wheres=(INSIDE,), ok=WRITE_OK, refused=FORM_REFUSAL,
+         allowed={INSIDE: OFFICERS & NATIONAL},
+         data=lambda w, where: {**project_create_form(w, where), "beneficiaries": w.facility[OUTSIDE].code}),
     Case("projects:detail", kwargs=pk_of("project"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
     Case("projects:act", "POST", kwargs=pk_of("project"), visible=PROJECT_SEEN, ok=WRITE_OK,
          data=lambda w, where: {"event-action": "inspected", "event-on": DAY},
@@ -445,6 +467,15 @@ CASES: list[Case] = [
          visible=PROJECT_SEEN, ok=WRITE_OK, allowed=seen({ADMIN, UBND15}, {ADMIN}),
          data=lambda w, where: {"reason": "Sai ngày", "on": f"{w.event[where].on:%d/%m/%Y}",
                                 "document": "Số 1/QĐ"}),
+    # An entry of the đề án outside reached through the đề án inside: not found, for everyone.
+    Case("projects:document", label="cross", wheres=(INSIDE,), allowed={INSIDE: NOBODY}, refused=frozenset({404}),
+         kwargs=lambda w, where: {"pk": w.project[INSIDE].pk, "document_pk": w.document[OUTSIDE].pk}),
+    Case("projects:void", "POST", label="cross payment", wheres=(INSIDE,), allowed={INSIDE: NOBODY},
+         refused=frozenset({404}), data=lambda w, where: {"reason": "Nhập nhầm"},
+         kwargs=lambda w, where: {"pk": w.project[INSIDE].pk, "kind": "payment", "entry_pk": w.payment[OUTSIDE].pk}),
+    Case("projects:correct", "POST", label="cross", wheres=(INSIDE,), allowed={INSIDE: NOBODY},
+         refused=frozenset({404}), data=lambda w, where: {"reason": "Sai", "on": DAY},
+         kwargs=lambda w, where: {"pk": w.project[INSIDE].pk, "entry_pk": w.event[OUTSIDE].pk}),
     # programmes and plans
     Case("programs:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("programs:list", "POST", ok=WRITE_OK, refused=FORM_REFUSAL, allowed=seen(PLANNERS), admin_writes=True,
@@ -463,10 +494,17 @@ CASES: list[Case] = [
     Case("programs:allocate", "POST", kwargs=pk_of("plan"), ok=WRITE_OK, allowed=seen(PLANNERS),
          visible=seen(SCOPED), data=lambda w, where: {
              "on": DAY, "amount": "1000", "to": w.org["TTKC-15" if where == INSIDE else "TTKC-19"].pk}),
+    Case("programs:allocate", "POST", label="foreign unit", kwargs=pk_of("plan"), wheres=(INSIDE,), ok=WRITE_OK,
+         allowed={INSIDE: PLANNERS & NATIONAL}, visible=seen(SCOPED), refused=FORM_REFUSAL,
+         data=lambda w, where: {"on": DAY, "amount": "1000", "to": w.org["TTKC-19"].pk}),
     Case("programs:void", "POST", label="allocation", ok=WRITE_OK, allowed=seen(PLANNERS), visible=seen(SCOPED),
          kwargs=lambda w, where: {"pk": w.plan[where].pk, "kind": "allocation",
                                   "entry_pk": w.plan[where].allocations.get().pk},
          data=lambda w, where: {"reason": "Nhập nhầm"}, admin_writes=True),
+    Case("programs:void", "POST", label="cross allocation", wheres=(INSIDE,), allowed={INSIDE: NOBODY},
+         refused=frozenset({404}), data=lambda w, where: {"reason": "Nhập nhầm"},
+         kwargs=lambda w, where: {"pk": w.plan[INSIDE].pk, "kind": "allocation",
+                                  "entry_pk": w.plan[OUTSIDE].allocations.get().pk}),
     Case("programs:void", "POST", label="budget", ok=WRITE_OK, allowed=seen(PLANNERS), visible=seen(SCOPED),
          kwargs=lambda w, where: {"pk": w.plan[where].pk, "kind": "budget",
                                   "entry_pk": w.plan[where].budget_decisions.get().pk},
@@ -505,7 +543,13 @@ CASES: list[Case] = [
     Case("reports:dashboard", wheres=(ANY,), allowed=everyone(ANY)),
     Case("reports:dashboard_records", wheres=(ANY,), query=lambda w, where: {"figure": "funnel.0"},
          allowed={ANY: SCOPED | {REP}}, refused=frozenset({404})),
+    Case("reports:dashboard", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE),
+         ok=FILTERED),
     Case("reports:page", wheres=(ANY,), allowed=everyone(ANY)),
+    # The nation is for national bodies; a regional centre has its region (403), a province its province.
+    Case("reports:page", label="national", wheres=(ANY,), allowed={ANY: frozenset({ADMIN, CUC})},
+         refused=frozenset({400, 403}),
+         query=lambda w, where: {**report_query(w, INSIDE), "kind": "national", "provinces": []}),
     Case("reports:page", label="provincial", query=report_query, allowed=seen(SCOPED),
          refused=frozenset({400, 403})),
     Case("reports:page", label="json", query=lambda w, where: {**report_query(w, where), "format": "json"},
@@ -534,6 +578,10 @@ CASES: list[Case] = [
     Case("api:facility-detail", "PATCH", api="/api/v1/facilities/{code}/", kwargs=code_of("facility"), json=True,
          data=lambda w, where: {"name": "Tên đổi qua API"}, allowed=seen(OFFICERS), visible=PROJECT_SEEN,
          ok=WRITE_OK, admin_writes=True),
+    Case("api:facility-detail", "PATCH", label="move", api="/api/v1/facilities/{code}/", kwargs=code_of("facility"),
+         json=True, wheres=(INSIDE,), allowed={INSIDE: OFFICERS & NATIONAL}, visible=PROJECT_SEEN, ok=WRITE_OK,
+         refused=frozenset({400, 403}), admin_writes=True,
+         data=lambda w, where: {"place": {"province": w.unit[OUTSIDE].code, "as_of": TODAY.isoformat()}}),
     Case("api:programme-list", api="/api/v1/programmes/", wheres=(ANY,), allowed=everyone(ANY)),
     Case("api:programme-detail", api="/api/v1/programmes/{code}/", kwargs=code_of("program"), allowed=seen(SCOPED),
          visible=seen(SCOPED)),
@@ -716,7 +764,10 @@ def test_matrix(world: World, clock: None, case: Case, persona: str, where: str)
     status = response.status_code
     assert status != 500, f"{case.id} answered 500 to {persona} ({where})"
     wanted = expected_statuses(case, persona, where)
-    assert status in wanted, f"{case.id} for {persona} ({where}): {status}, expected one of {sorted(wanted)}"
+    assert status in wanted, (
+        f"{case.id} for {persona} ({where}): {status}, expected one of {sorted(wanted)}; "
+        f"{_errors(response, _body(response))[:300]}"
+    )
 
     # What the user typed comes back in a refused form, and help texts cite example codes; neither is a leak.
     body = _body(response)
@@ -728,6 +779,9 @@ def test_matrix(world: World, clock: None, case: Case, persona: str, where: str)
     if not case.reference and persona in LOCAL:
         leaked = sorted(set(world.foreign_codes.findall(body)))
         assert not leaked, f"{case.id} shows {persona} Thái Nguyên records: {leaked[:10]}"
+    if not case.reference and persona == REP:
+        leaked = sorted(set(world.not_for_rep.findall(body)))
+        assert not leaked, f"{case.id} shows the facility's representative others' records: {leaked[:10]}"
     if not case.reference and persona in EMPTY | {ANON}:
         leaked = sorted(set(world.all_codes.findall(body)))
         assert not leaked, f"{case.id} shows {persona} records although they may see none: {leaked[:10]}"
