@@ -196,6 +196,17 @@ def records_on_behalf(user: User | AnonymousUser, project: Project, action: str)
 ON_BEHALF_ACTIONS = frozenset({Action.APPROVED, Action.REJECTED})
 
 
+def may_create_projects(user: User | AnonymousUser) -> bool:
+    """Whether the user may register đề án anywhere at all (to show the page): an officer of a body with a
+    territory; `can_create_project` then decides for the implementer and place chosen."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    return user.has_role(Role.OFFICER, Role.ADMINISTRATOR) and not scope_of(user).is_empty
+
+
 def can_create_project(user: User | AnonymousUser, *, implementer: Organization, province_id: int | None) -> bool:
     """Officers of the implementer, or of a body whose territory holds the đề án, may register it."""
     if not user.is_authenticated:

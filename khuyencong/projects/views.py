@@ -231,8 +231,10 @@ def _next_code(plan: Plan) -> str:
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (user.is_superuser or user.has_role("officer", "administrator")):
-        raise PermissionDenied
+    if not authority.may_create_projects(user):
+        raise PermissionDenied(
+            "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
+        )
     form = ProjectCreateForm(
         request.POST or None,
         plans=plan_list_for_user(user),
