@@ -16,6 +16,8 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
@@ -288,3 +290,39 @@ def test_a_later_file_voids_held_vouchers_budgets_allocations_and_results(import
     # And a file that has them in force again is a conflict: a file never revives a voided record
     del project["payments"][0]["voided"]
     assert ("$.projects[0].payments[0]", "history_conflict") in codes(exchange_import(document, actor=system_user()))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(4)), allocation_order=st.permutations(range(3)))
+def test_a_file_lists_vouchers_and_allocations_in_any_order(
+    importer: User, order: list[int], allocation_order: list[int]
+) -> None:
+    """Any permutation of a lawful set in one file is accepted whole and gives the same figures: the importer adds
+    them in date order (refunds after their day's vouchers), whatever order the file lists them in."""
+    document = local_document()
+    vouchers = [
+        {"on": "2026-03-25", "kind": "advance", "amount": 100_000_000},
+        {"on": "2026-04-10", "kind": "payment", "amount": 50_000_000},
+        {"on": "2026-05-02", "kind": "refund", "amount": 30_000_000},
+        {"on": "2026-06-15", "kind": "payment", "amount": 120_000_000},
+    ]
+    allocations = [
+        {"on": "2026-02-01", "to": "TTKC-15", "amount": 700_000_000},
+        {"on": "2026-03-01", "to": "TTKC-15", "amount": 600_000_000},
+        {"on": "2026-05-01", "to": "TTKC-15", "amount": 500_000_000},
+    ]
+    document["projects"][0]["payments"] = [vouchers[i] for i in order]
+    document["plans"][0]["allocations"] = [allocations[i] for i in allocation_order]
+    with transaction.atomic():
+        report = exchange_import(document, actor=importer)
+        assert report.ok, report.errors
+        project = Project.objects.get(code="DA-LC-1")
+        assert project.payments.count() == 4
+        from khuyencong.projects.selectors import projects_as_of
+
+        one = Project.objects.filter(pk=project.pk)
+        assert projects_as_of(one, datetime.date(2026, 12, 31))[project.pk].paid == Decimal(240_000_000)
+        assert plan_allocated_on(Plan.objects.get(code="KCDP-LC-2026"), datetime.date(2026, 12, 31)) == Decimal(
+            1_800_000_000
+        )
+        transaction.set_rollback(True)

@@ -107,7 +107,9 @@ ENTRIES = [
 
 
 @pytest.mark.parametrize("order", list(permutations(range(len(ENTRIES))))[::3])
-def test_any_order_of_a_lawful_set_gives_the_same_figures(plan: Plan, committee: User, order: tuple[int, ...]) -> None:
+def test_a_lawful_set_offered_in_any_order_ends_with_the_same_figures(
+    plan: Plan, committee: User, order: tuple[int, ...]
+) -> None:
     centre = Organization.objects.get(code=CENTRE)
     pending = [ENTRIES[i] for i in order]
     # Offered in this order; an entry the timeline cannot take yet (an allocation before any budget) waits its turn

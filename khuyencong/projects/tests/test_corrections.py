@@ -227,9 +227,9 @@ LAWFUL = [
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order=st.permutations(range(len(LAWFUL))))
-def test_payments_are_accepted_in_any_order_with_the_same_figures(local_plan, cast, beneficiary, order) -> None:
-    # Given a lawful set of vouchers, entered in any order (a refund may even come before the voucher it returns,
-    # provided the running total on every date stays lawful once all are in)
+def test_payments_come_in_any_order_once_what_a_refund_returns_is_in(local_plan, cast, beneficiary, order) -> None:
+    # Given a lawful set of vouchers, offered in any order: each is accepted as soon as the timeline it joins is lawful
+    # on every date (so a refund waits for the voucher it returns; everything else goes in as it comes)
     Project.objects.filter(code__startswith="DA-P").delete()
     project = to_contract(new_project(local_plan, cast["centre"], beneficiary, code=f"DA-P{len(order)}"), cast)
     pending = [LAWFUL[i] for i in order]
