@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from khuyencong.core.forms import DATE_ERRORS, MoneyField, VoidForm
@@ -11,7 +12,7 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import FundingSource, Plan
 
-from .models import DocumentKind, Indicator, PaymentKind, ProjectContent, ProjectKind
+from .models import DocumentKind, Indicator, PaymentKind, Project, ProjectContent, ProjectKind
 from .workflow import Action, State
 
 
@@ -163,12 +164,28 @@ class HistoryForm(forms.Form):
     organization = forms.ModelChoiceField(
         label="Cơ quan đã thực hiện",
         queryset=Organization.objects.order_by("name"),
+        empty_label="— Chọn cơ quan —",
         error_messages={"required": "Xin chọn cơ quan đã thực hiện bước này."},
     )
     on = forms.DateField(label="Ngày", error_messages=DATE_ERRORS)
     amount = MoneyField(label="Số tiền (đồng)", required=False)
     percent = EventForm.base_fields["percent"]
     document = forms.CharField(label="Số, ký hiệu văn bản", required=False, max_length=100)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The bodies that can have taken a step of this đề án: its implementer, the national bodies and those of its
+        # province (the Sở, the UBND, the centre), not every body of the country.
+        province = project.province_id
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(
+            Q(pk=project.implementer_id)
+            | Q(territory__isnull=True)
+            | Q(territory=province)
+            | Q(territory__current_province=province)
+        ).order_by("name")
+
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     # A decision taken by a body (approval, rejection, its answers to requests) is cited by its number.

@@ -111,7 +111,9 @@ def _detail_context(
         "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
         "document_form": DocumentForm(prefix="document"),
         "can_attach": can_attach,
-        "history_form": HistoryForm(prefix="history") if authority.can_enter_history(user, project) else None,
+        "history_form": HistoryForm(prefix="history", project=project)
+        if authority.can_enter_history(user, project)
+        else None,
         "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()}) if can_record_result else None,
         "beneficiaries": project.beneficiaries.select_related("current_province"),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
@@ -298,7 +300,7 @@ def project_history(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
     if not authority.can_enter_history(request.user, project):
         raise PermissionDenied
-    form = HistoryForm(request.POST, prefix="history")
+    form = HistoryForm(request.POST, prefix="history", project=project)
     user: Any = request.user
     if form.is_valid():
         data = form.cleaned_data

@@ -103,7 +103,7 @@ def test_a_step_is_corrected_on_the_page(contracted, cast) -> None:
     # A correction the timeline refuses comes back with its reason
     response = client_for(cast["committee"]).post(
         reverse("projects:correct", args=[contracted.pk, corrected.pk]),
-        {"reason": "Giảm", "on": "02/03/2026", "amount": "1"},
+        {"reason": "Giảm", "on": "02/03/2026", "amount": "1", "document": "55/QĐ-UBND"},
     )
     assert response.status_code == 400
     assert "vượt kinh phí hỗ trợ được duyệt" in response.content.decode()
