@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -49,6 +50,13 @@ def make_user(username: str, organization_code: str | None, *roles: str, facilit
     for role in roles:
         UserRole.objects.create(user=user, role=role)
     return user
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[None]:
+    """The clock stands on 27/11/2026, 16:00 in Hà Nội: no test depends on the day it runs."""
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
+        yield
 
 
 @pytest.fixture

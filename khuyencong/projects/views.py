@@ -111,8 +111,9 @@ def _detail_context(
         "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
         "document_form": DocumentForm(prefix="document"),
         "can_attach": can_attach,
+        # Past steps are entered before the first step taken live; after it, the history is what happens here.
         "history_form": HistoryForm(prefix="history", project=project)
-        if authority.can_enter_history(user, project)
+        if authority.can_enter_history(user, project) and not any(not e.is_voided and not e.transcribed for e in events)
         else None,
         "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()}) if can_record_result else None,
         "beneficiaries": project.beneficiaries.select_related("current_province"),

@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from rest_framework.test import APIClient
 
 from khuyencong.accounts.models import User
@@ -15,15 +14,9 @@ from khuyencong.projects.models import Payment, Project
 from khuyencong.projects.services import payment_record
 from khuyencong.projects.tests.test_services import new_project, to_contract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 V1 = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def api_for(user: User) -> APIClient:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -31,15 +30,9 @@ from khuyencong.programs.models import Allocation, BudgetDecision, Plan
 from khuyencong.programs.selectors import plan_allocated_on, plan_budget_on
 from khuyencong.projects.models import Payment, Project, ProjectEvent, Result
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 FORMAT = {"format": "khuyencong-exchange", "version": 1}
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def facility(code: str, province: str, commune: str) -> dict[str, Any]:

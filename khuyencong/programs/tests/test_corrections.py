@@ -9,7 +9,6 @@ from decimal import Decimal
 from itertools import permutations
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -30,16 +29,10 @@ from khuyencong.programs.services import (
     program_target_void,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 D = datetime.date
 M = Decimal
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from conftest import client_for, make_user
@@ -18,16 +17,10 @@ from khuyencong.projects.models import Payment, Project, ProjectEvent
 from khuyencong.projects.services import payment_record, project_report_progress
 from khuyencong.projects.tests.test_services import new_project, to_contract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 D = datetime.date
 M = Decimal
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -17,15 +17,9 @@ from khuyencong.organizations.models import Organization
 from khuyencong.projects import rules
 from khuyencong.projects.tests.test_services import new_project, to_contract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def test_a_facility_founded_next_year_or_placed_tomorrow_is_refused(make_facility) -> None:

@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -26,16 +25,10 @@ from khuyencong.projects.services import (
 )
 from khuyencong.projects.tests.test_services import SUPPORT, new_project, to_contract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 D = datetime.date
 M = Decimal
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def test_the_implementer_cannot_transcribe_its_own_approval(local_plan, cast, beneficiary) -> None:
