@@ -11,6 +11,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.codes import created_under_new_code
 from khuyencong.core.corrections import check_void, mark_voided
 from khuyencong.core.refusals import refuse
 from khuyencong.organizations.models import Organization
@@ -79,7 +80,9 @@ def consulting_record(
     record.organization, record.year, record.period_end = organization, year, period_end
     record.projects, record.revenue, record.planned_revenue = projects, revenue, planned_revenue
     record.full_clean()
-    record.save()
+    # Two people saving a new code at once: the loser is refused like a code taken before (`duplicate_code`).
+    with created_under_new_code(ConsultingRecord, code, "số liệu tư vấn"):
+        record.save()
     audit_entry_write(
         actor=actor,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
