@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import QuerySet
 
 from khuyencong.core.numbers import format_money_in
 from khuyencong.programs.models import Program
 from khuyencong.projects.models import Indicator, Project, ProjectKind
-from khuyencong.projects.workflow import Action
+from khuyencong.projects.selectors import with_state_on
 
-from .facts import ProjectFacts, project_facts
 from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
@@ -29,8 +31,8 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
     projects = scope.projects(
         Project.objects.filter(plan__program=program, plan__year__gte=program.start_year, plan__year__lte=last_year)
     )
-    facts = [f for f in project_facts(projects, period.as_of) if f.reached(Action.APPROVED, period.as_of)]
-    by_content: dict[str, list[ProjectFacts]] = defaultdict(list)
+    facts = _approved(projects, period.as_of)
+    by_content: dict[str, list[Approved]] = defaultdict(list)
     for fact in facts:
         by_content[fact.content_name].append(fact)
     achieved = indicator_totals(projects, datetime.date(program.start_year, 1, 1), period.as_of)
@@ -74,8 +76,28 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
     }
 
 
-def _support(facts: list[ProjectFacts], period: Period) -> Decimal:
-    return sum((f.support_on(period.as_of) or Decimal(0) for f in facts), Decimal(0))
+@dataclass(frozen=True)
+class Approved:
+    """A đề án of the programme approved by the report's day, with the support in force that day."""
+
+    code: str
+    kind: str
+    content_name: str
+    support: Decimal | None
+
+
+def _approved(projects: QuerySet[Project], day: datetime.date) -> list[Approved]:
+    """From each đề án's period in force on `day` (one join): the cost grows with the programme's đề án, not with
+    their events."""
+    annotated: Any = with_state_on(projects, day).order_by()
+    rows: Any = annotated.filter(on_period__approved_on__isnull=False).values_list(
+        "code", "kind", "content__name", "on_support"
+    )
+    return [Approved(*row) for row in rows]
+
+
+def _support(facts: list[Approved], period: Period) -> Decimal:
+    return sum((f.support or Decimal(0) for f in facts), Decimal(0))
 
 
 def programme_sections(report: dict[str, Any]) -> list[Section]:

@@ -59,3 +59,21 @@ def test_what_a_region_implemented_is_the_replay(south: None, bac_kan: None, yen
                 assert implemented(scope, period) == replay, (region.code, period)
                 seen += int(replay != 0)
     assert seen
+
+
+def test_the_sql_programme_report_is_the_replay(south: None) -> None:
+    """The programme report from the periods equals the replay for every programme, year and as-of day."""
+    from khuyencong.programs.models import Program
+    from khuyencong.reports.programme import programme_report
+    from khuyencong.reports.tests.programme_replay import replay_programme_report
+
+    compared = 0
+    for program in Program.objects.all():
+        for year in range(program.start_year, program.end_year + 1):
+            for period in periods_of(year):
+                for geography in Geography:
+                    scope = ReportScope(geography, (), None)
+                    sql = programme_report(scope, period, program_code=program.code)
+                    assert sql == replay_programme_report(scope, period, program_code=program.code), (program, period)
+                    compared += int(sql["projects"] > 0)
+    assert compared
