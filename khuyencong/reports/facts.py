@@ -128,7 +128,9 @@ def project_facts(projects: QuerySet[Project], as_of: datetime.date) -> list[Pro
     facts = {row[0]: ProjectFacts(*row) for row in rows}
     if not facts:
         return []
-    ids = list(facts)
+    # The đề án as a subquery, never their ids in the statement (SQLite allows 32,766 parameters; a national or
+    # multi-year scope has more đề án than that).
+    ids = projects.order_by().values("pk")
     for pk, code, name in (
         Project.beneficiaries.through.objects.filter(project_id__in=ids)
         .values_list("project_id", "facility__code", "facility__name")
