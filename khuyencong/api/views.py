@@ -24,6 +24,8 @@ from khuyencong.accounts.models import User
 from khuyencong.consulting import services as consulting_services
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.selectors import consulting_list_for_user
+from khuyencong.core.codes import DUPLICATE_CODE
+from khuyencong.core.refusals import codes_of
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.facilities.selectors import FacilityFilters, facility_list_for_user
 from khuyencong.facilities.services import FacilityData, facility_create, facility_update
@@ -366,6 +368,9 @@ class ConsultingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         except consulting_services.ConsultingRefused as refused:
             return _refusal(refused.code, refused.message)
         except DjangoValidationError as error:
+            if any(DUPLICATE_CODE in codes for codes in codes_of(error).values()):
+                # A code taken, perhaps a moment ago: a conflict (409), answered as for every other record.
+                raise
             return _invalid(error)
         return Response(s.ConsultingSerializer(record).data, status=status.HTTP_201_CREATED)
 
