@@ -3,7 +3,10 @@ pages say the same thing in the same words, and a client can act on the code wit
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 # A refusal raised without its own code: a rule of the service, stated in its message.
 RULE_VIOLATED = "rule_violated"
@@ -12,6 +15,12 @@ RULE_VIOLATED = "rule_violated"
 def refuse(field: str, message: str, code: str) -> ValidationError:
     """A service's refusal of one field, with its code (`future_date`, `out_of_scope`, …)."""
     return ValidationError({field: ValidationError(message, code=code)})
+
+
+def not_future(on: datetime.date, what: str) -> None:
+    """No record is dated after today (in Hà Nội): what has not happened cannot be recorded."""
+    if on > timezone.localdate():
+        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} ở tương lai.", "future_date")
 
 
 class Refused(PermissionDenied):

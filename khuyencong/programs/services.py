@@ -18,6 +18,7 @@ from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
+from khuyencong.core.refusals import not_future as _not_future
 from khuyencong.core.refusals import refuse
 from khuyencong.organizations.models import Organization, OrganizationKind
 
@@ -129,11 +130,6 @@ def _check_plan(
     )
     if breach is not None:
         raise breach
-
-
-def _not_future(on: datetime.date, what: str) -> None:
-    if on > timezone.localdate():
-        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} ở tương lai.", "future_date")
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
 from khuyencong.core.numbers import format_money
 from khuyencong.core.refusals import OutOfScope, Refused, refuse
+from khuyencong.core.refusals import not_future as _not_future
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import Level
 from khuyencong.organizations.models import Organization, OrganizationLevel
@@ -133,11 +134,6 @@ def _lock(project: Project) -> Project:
     """Two people acting on the same đề án at once: the row lock makes the second wait and see the first's result.
     Only the đề án row is locked (`of=self`), not its plan: events on two đề án of one national plan go at once."""
     return Project.objects.select_for_update(of=("self",)).select_related("plan").get(pk=project.pk)
-
-
-def _not_future(on: datetime.date, what: str) -> None:
-    if on > timezone.localdate():
-        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} ở tương lai.", "future_date")
 
 
 def _acting_body(
