@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.programs.models import Allocation, Plan
-from khuyencong.programs.selectors import plan_budget_on
+from khuyencong.programs.selectors import budgets_on
 from khuyencong.projects.models import Indicator, Project, ProjectPeriod, Result
 
 from .layout import Col, Column, Section, Table, plain, rate, say_money
@@ -45,7 +45,7 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     plans = Plan.objects.filter(year=year)
     if not scope.national:
         plans = plans.filter(territory_q(scope, "owner__"), owner__territory__isnull=False)
-    total = sum((plan_budget_on(plan, day) or Decimal(0) for plan in plans), Decimal(0))
+    total = budgets_on(plans, day)
     if scope.national:
         return total
     national = Allocation.objects.standing().filter(
