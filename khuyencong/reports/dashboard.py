@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Max, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 
 from khuyencong.geography.models import AdminUnit
-from khuyencong.programs.models import Allocation
+from khuyencong.programs.models import Allocation, Plan
 from khuyencong.projects.models import ProjectKind
 from khuyencong.projects.selectors import overdue_projects, with_state_on
 from khuyencong.projects.workflow import Action
@@ -79,12 +79,14 @@ def _rows(projects: Any, as_of: datetime.date) -> list[Row]:
 
 def latest_year(projects: Any, today: datetime.date) -> int:
     """The latest plan year with approved đề án (else with any), not after this year: pages open on something to
-    see, not on next year's first registrations."""
-    past = projects.filter(plan__year__lte=today.year)
-    year = past.filter(events__action=Action.APPROVED, events__voided_at__isnull=True).aggregate(
-        year=Max("plan__year")
-    )["year"]
-    year = year or past.aggregate(year=Max("plan__year"))["year"]
+    see, not on next year's first registrations. Asked plan by plan from the latest (a plan is a handful of rows,
+    its đề án an index away), so the answer comes without reading the years behind it."""
+    plans = Plan.objects.filter(year__lte=today.year).order_by("-year")
+    mine = projects.filter(plan=OuterRef("pk"))
+    year = (
+        plans.filter(Exists(mine.filter(periods__approved_on__isnull=False))).values_list("year", flat=True).first()
+    )
+    year = year or plans.filter(Exists(mine)).values_list("year", flat=True).first()
     return int(year) if year else today.year
 
 
