@@ -1,0 +1,84 @@
+"""Golden on a sample of the generated national dataset (the benchmark's, smaller): hundreds of đề án with varied
+lawful histories — failures, rejections, adjustments, stops, refunds, unsettled — in every province; every report
+figure read from the periods equals the replay of the events, for several years and as-of days."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from khuyencong.demo.national import build
+from khuyencong.organizations.models import Region
+from khuyencong.programs.models import Plan
+from khuyencong.projects.models import Payment, Project, ProjectEvent, ProjectPeriod
+from khuyencong.projects.workflow import State
+from khuyencong.reports.dashboard import dashboard_data, dashboard_scope
+from khuyencong.reports.national import _plan_execution
+from khuyencong.reports.periods import Period
+from khuyencong.reports.programme import programme_report
+from khuyencong.reports.scope import Geography, ReportScope
+from khuyencong.reports.tests.dashboard_replay import replay_dashboard_data
+from khuyencong.reports.tests.national_replay import replay_plan_execution
+from khuyencong.reports.tests.programme_replay import replay_programme_report
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2024, 11, 27)
+
+
+@pytest.fixture
+def generated() -> None:
+    build(projects=360, facilities=3000, first_year=2020, years=6, today=TODAY, seed=11, say=lambda _: None)
+    call_command("kc_rebuild", stdout=StringIO())
+
+
+def periods_of(year: int) -> list[Period]:
+    return [Period.year(year, months=6), Period.year(year), Period.quarter(year, 3),
+            Period.year(year, as_of=datetime.date(year, 10, 15))]  # fmt: skip
+
+
+def test_the_generated_histories_are_varied_and_their_periods_are_the_replay(generated: None) -> None:
+    # Given the generated sample: the histories the reports must handle are all there
+    states = set(Project.objects.values_list("state", flat=True))
+    assert {State.FAILED, State.REJECTED, State.STOPPED, State.SETTLED, State.ACCEPTED} <= states
+    assert Payment.objects.filter(kind="refund").exists()
+    assert ProjectEvent.objects.filter(action="adjustment_approved").exists()
+    assert ProjectPeriod.objects.count() > Project.objects.count()
+    # Then the periods written by kc_rebuild are the replay
+    call_command("kc_rebuild", "--check", stdout=StringIO())
+
+
+def test_national_and_programme_reports_on_the_sample_are_the_replay(generated: None) -> None:
+    compared = 0
+    for plan in Plan.objects.filter(owner__territory__isnull=True, code__startswith="NAT-"):
+        for period in periods_of(plan.year):
+            for geography in Geography:
+                scope = ReportScope(geography, (), None)
+                sql = _plan_execution(plan, scope, period)
+                assert sql == replay_plan_execution(plan, scope, period), (plan.code, period, geography)
+                compared += int(sql["disbursed"] > 0)
+    assert compared > 5
+    nation = ReportScope(Geography.CURRENT, (), None)
+    for year in range(2021, 2025):
+        for period in periods_of(year):
+            sql = programme_report(nation, period, program_code="NAT-CTKCQG-2021-2025")
+            assert sql == replay_programme_report(nation, period, program_code="NAT-CTKCQG-2021-2025"), period
+            assert sql["projects"]
+
+
+def test_dashboards_on_the_sample_are_the_replay(generated: None) -> None:
+    region = Region.objects.get(code="north")
+    today_units = list(region.provinces_on(datetime.date(2026, 1, 1)))
+    scopes = [dashboard_scope([]), dashboard_scope(today_units, region=region)]
+    scopes += [dashboard_scope([p]) for p in today_units[:2]]
+    days = [(2021, datetime.date(2021, 6, 30)), (2022, datetime.date(2022, 12, 31)), (2024, TODAY),
+            (2023, datetime.date(2024, 3, 31))]  # fmt: skip
+    for scope in scopes:
+        for year, as_of in days:
+            sql = dashboard_data(scope, Project.objects.all(), year=year, as_of=as_of)
+            assert sql == replay_dashboard_data(scope, Project.objects.all(), year=year, as_of=as_of), (year, as_of)
+    nation = dashboard_data(scopes[0], Project.objects.all(), year=2022, as_of=datetime.date(2022, 12, 31))
+    assert all(row["codes"] for row in nation["funnel"])
