@@ -9,6 +9,7 @@ The copy of the file given back carries every message in an added "Lỗi" column
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.db import DataError, IntegrityError, models, transaction
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -255,7 +257,13 @@ def _choice(text: str, choices: type[models.TextChoices]) -> str | None:
     """A value of an enumeration written by its Vietnamese label (as the template's list offers) or its code."""
     if text in choices.values:
         return text
-    return {str(label).lower(): value for value, label in choices.choices}.get(text.lower())
+    return _labels(choices, translation.get_language()).get(text.lower())
+
+
+@functools.lru_cache(maxsize=16)
+def _labels(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    # Translating every label of every row cost more than the rest of the row's conversion; they change by language.
+    return {str(label).lower(): value for value, label in choices.choices}
 
 
 def _flag(value: Any) -> bool:

@@ -31,10 +31,19 @@ from khuyencong.core.money import MoneyError, parse_money
 from khuyencong.core.refusals import first_code
 from khuyencong.core.untrusted import InputRefused, Limits, column_limits, hostile_values, load_json
 from khuyencong.facilities.models import Facility, Trade
-from khuyencong.facilities.services import DuplicateFacilityWarning, FacilityData, facility_create, facility_update
+from khuyencong.facilities.services import (
+    LOOKUP_CHUNK,
+    DuplicateFacilityWarning,
+    FacilityBatchRefused,
+    FacilityData,
+    NewFacility,
+    facility_create,
+    facility_create_many,
+    facility_update,
+)
 from khuyencong.facilities.validators import normalize_tax_code
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM
-from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_place
+from khuyencong.geography.resolver import PlaceError, PlaceResolver, ResolvedPlace
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import (
@@ -266,10 +275,43 @@ class _Held:
         return candidates.pop(0) if candidates else None
 
 
+def _record_issue(path: str, error: RecordError | ValidationError | PermissionDenied | PlaceError) -> Issue:
+    """How a record's refusal is reported, whichever check raised it."""
+    if isinstance(error, RecordError):
+        return error.issue
+    if isinstance(error, PlaceError):
+        return Issue(f"{path}.place.{error.field or 'province'}", error.code, error.message)
+    return _service_error(path, error).issue
+
+
+# Facilities new to the system are created this many at a time: bounded memory whatever the document's length.
+FACILITY_BATCH = 2000
+
+
+@dataclass
+class _FacilityRow:
+    """A facility of the file on its way to `facility_create_many`, with what its row already has to report."""
+
+    index: int
+    path: str
+    code: str
+    data: FacilityData | None = None
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def _chunks(values: list[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 class _Importer:
     def __init__(self, document: dict[str, Any], actor: User, report: ImportReport) -> None:
         self.document, self.actor, self.report = document, actor, report
         self.scope = access.scope_of(actor)
+        # Places are resolved once per place as written, not once per record.
+        self.places = PlaceResolver()
+        self._trades: dict[str, Trade] | None = None
 
     def guard(self, path: str, province_id: int | None, what: str) -> None:
         if not self.scope.covers_province(province_id):
@@ -281,12 +323,8 @@ class _Importer:
         try:
             with transaction.atomic():
                 yield
-        except RecordError as error:
-            self.report.errors.append(error.issue)
-        except (ValidationError, PermissionDenied) as error:
-            self.report.errors.append(_service_error(path, error).issue)
-        except PlaceError as error:
-            self.report.errors.append(Issue(f"{path}.place.{error.field or 'province'}", error.code, error.message))
+        except (RecordError, ValidationError, PermissionDenied, PlaceError) as error:
+            self.report.errors.append(_record_issue(path, error))
 
     def run(self) -> None:
         steps: list[tuple[str, Callable[[dict[str, Any], str], None]]] = [
@@ -298,6 +336,9 @@ class _Importer:
             ("consulting", self.consulting),
         ]
         for key, step in steps:
+            if key == "facilities":
+                self.facilities(self.document.get(key, []))
+                continue
             for index, item in enumerate(self.document.get(key, [])):
                 path = f"$.{key}[{index}]"
                 with self.record(path):
@@ -313,9 +354,15 @@ class _Importer:
             )
         return found
 
-    def place(self, spec: dict[str, Any], path: str, default_day: datetime.date | None = None) -> ResolvedPlace:
+    def place(
+        self,
+        spec: dict[str, Any],
+        path: str,
+        default_day: datetime.date | None = None,
+        warnings: list[Issue] | None = None,
+    ) -> ResolvedPlace:
         day = _date(spec["as_of"], f"{path}.as_of") if "as_of" in spec else default_day
-        place = resolve_place(
+        place = self.places.resolve(
             province=spec.get("province"),
             district=spec.get("district"),
             commune=spec.get("commune"),
@@ -323,8 +370,15 @@ class _Importer:
             allow_district_fallback=True,
         )
         for warning in place.warnings:
-            self.report.warnings.append(Issue(f"{path}.commune", "commune_resolved_to_district", warning))
+            (self.report.warnings if warnings is None else warnings).append(
+                Issue(f"{path}.commune", "commune_resolved_to_district", warning)
+            )
         return place
+
+    def trade(self, code: str) -> Trade | None:
+        if self._trades is None:
+            self._trades = {trade.code: trade for trade in Trade.objects.all()}
+        return self._trades.get(code)
 
     # --- records ----------------------------------------------------------------------------------------------
 
@@ -355,11 +409,69 @@ class _Importer:
         org.save()
         self.report.created["organizations"] += 1
 
-    def facility(self, item: dict[str, Any], path: str) -> None:
-        place = self.place(item["place"], f"{path}.place")
+    def facilities(self, items: list[dict[str, Any]]) -> None:
+        """Facilities in file order. Those the system holds are updated one by one (`facility`); the new ones are
+        created in batches by `facility_create_many`, which checks each as `facility_create` would with the rows before
+        it already written. Every row's errors and warnings are reported in file order, as record by record."""
+        codes = [item["code"] for item in items]
+        held: set[str] = set()
+        for chunk in _chunks(codes):
+            held.update(Facility.objects.filter(code__in=chunk).values_list("code", flat=True))
+        batch: list[_FacilityRow] = []
+        for index, item in enumerate(items):
+            path = f"$.facilities[{index}]"
+            if item["code"] in held:
+                self.create_facilities(batch)
+                batch = []
+                with self.record(path):
+                    self.facility(item, path)
+                continue
+            row = _FacilityRow(index, path, item["code"])
+            try:
+                row.data = self.facility_data(item, path, row.warnings)
+            except (RecordError, PlaceError) as error:
+                row.errors.append(_record_issue(path, error))
+            batch.append(row)
+            if len(batch) == FACILITY_BATCH:
+                self.create_facilities(batch)
+                batch = []
+        self.create_facilities(batch)
+
+    def create_facilities(self, batch: list[_FacilityRow]) -> None:
+        rows = [row for row in batch if row.data is not None]
+        while rows:
+            try:
+                created = facility_create_many(
+                    actor=self.actor, rows=[NewFacility(row.data, row.code) for row in rows if row.data is not None]
+                )
+            except FacilityBatchRefused as refused:
+                for position, error in refused.errors.items():
+                    rows[position].errors.append(_record_issue(rows[position].path, error))
+                # The others are written as record by record they would have been, so that the rest of the file is
+                # checked against them (tax codes, names); the whole import is rolled back at its end.
+                rows = [row for position, row in enumerate(rows) if position not in refused.errors]
+                continue
+            except ValidationError as error:
+                # Someone else took a code or tax code since the batch's look-ups.
+                self.report.errors.append(_service_error("$.facilities", error).issue)
+                break
+            for row, similar in zip(rows, created.similar, strict=True):
+                if similar:
+                    names = ", ".join(f"{f.code} {f.name}" for f in similar)
+                    row.warnings.append(
+                        Issue(row.path, "facility_similar_name", f"Trùng tên với cơ sở cùng xã: {names}.")
+                    )
+            self.report.created["facilities"] += len(created.facilities)
+            break
+        for row in batch:
+            self.report.errors += row.errors
+            self.report.warnings += row.warnings
+
+    def facility_data(self, item: dict[str, Any], path: str, warnings: list[Issue] | None = None) -> FacilityData:
+        place = self.place(item["place"], f"{path}.place", warnings=warnings)
         self.guard(path, place.unit.current_province_id, "Cơ sở")
-        trade = Trade.objects.filter(code=item.get("trade", "")).first()
-        data = FacilityData(
+        trade = self.trade(item.get("trade", ""))
+        return FacilityData(
             name=item["name"],
             legal_form=item["legal_form"],
             place=place,
@@ -374,6 +486,9 @@ class _Importer:
             women_owned=item.get("women_owned", False),
             ethnic_minority_owned=item.get("ethnic_minority_owned", False),
         )
+
+    def facility(self, item: dict[str, Any], path: str) -> None:
+        data = self.facility_data(item, path)
         existing = Facility.objects.filter(code=item["code"]).first()
         if existing is not None:
             # A file may not move another province's facility into the sender's: the facility as held is checked too.

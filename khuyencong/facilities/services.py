@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from bisect import insort
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +16,16 @@ from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
-from khuyencong.audit.services import audit_entry_write, audit_snapshot
-from khuyencong.core.codes import created_under_new_code, is_unique_violation, require_free_code
+from khuyencong.audit.services import audit_entries_write, audit_entry_build, audit_entry_write, audit_snapshot
+from khuyencong.core.codes import (
+    created_under_new_code,
+    duplicate_code_error,
+    is_unique_violation,
+    require_free_code,
+)
 from khuyencong.core.refusals import refuse
 from khuyencong.core.text import compact_key, fold
+from khuyencong.geography.models import AdminUnit
 from khuyencong.geography.resolver import ResolvedPlace
 from khuyencong.geography.selectors import unit_default_current_commune
 
@@ -63,7 +71,11 @@ class FacilityData:
     annual_revenue: Decimal | None = None
 
 
-def _apply(facility: Facility, data: FacilityData) -> None:
+def _apply(
+    facility: Facility,
+    data: FacilityData,
+    current_commune: Callable[[AdminUnit], AdminUnit | None] = unit_default_current_commune,
+) -> None:
     place = data.place
     facility.place_recorded_on = place.as_of
     facility.province = place.province
@@ -71,7 +83,7 @@ def _apply(facility: Facility, data: FacilityData) -> None:
     facility.commune = place.commune
     assert place.unit.current_province is not None, "every unit is linked to a current province at load time"
     facility.current_province = place.unit.current_province
-    facility.current_commune = unit_default_current_commune(place.commune) if place.commune else None
+    facility.current_commune = current_commune(place.commune) if place.commune else None
     for f in fields(FacilityData):
         if f.name != "place":
             setattr(facility, f.name, getattr(data, f.name))
@@ -112,31 +124,43 @@ def facility_similar(facility: Facility) -> list[Facility]:
 def _check(facility: Facility, *, actor: User, confirm_duplicate: bool) -> None:
     # Uniqueness is checked below with a message naming the holder; the database constraint remains the backstop.
     facility.full_clean(exclude=["current_province", "province"], validate_constraints=False)
-    today = timezone.localdate()
-    if facility.place_recorded_on > today:
-        raise refuse("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.", "future_date")
-    if facility.founded_year is not None and facility.founded_year > today.year:
-        raise refuse("founded_year", f"Năm thành lập {facility.founded_year} ở tương lai.", "future_date")
+    _check_dates(facility)
     if facility.tax_code:
         holder = Facility.objects.filter(tax_code=facility.tax_code).exclude(pk=facility.pk).first()
         if holder is not None:
-            who = (
-                f"{holder.name} (mã {holder.code})"
-                if access.can_on_facility(actor, Action.VIEW, holder)
-                else "một cơ sở khác"
-            )
-            raise ValidationError({"tax_code": f"Mã số thuế {facility.tax_code} đã được đăng ký cho {who}."})
+            raise _tax_code_taken(facility, holder, actor)
     if not confirm_duplicate:
         similar = facility_similar(facility)
         if similar:
             raise DuplicateFacilityWarning(similar)
 
 
+def _check_dates(facility: Facility) -> None:
+    today = timezone.localdate()
+    if facility.place_recorded_on > today:
+        raise refuse("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.", "future_date")
+    if facility.founded_year is not None and facility.founded_year > today.year:
+        raise refuse("founded_year", f"Năm thành lập {facility.founded_year} ở tương lai.", "future_date")
+
+
+def _tax_code_taken(facility: Facility, holder: Facility, actor: User) -> ValidationError:
+    """The holder is named only to someone who may see it."""
+    visible = access.can_on_facility(actor, Action.VIEW, holder)
+    who = f"{holder.name} (mã {holder.code})" if visible else "một cơ sở khác"
+    return ValidationError({"tax_code": f"Mã số thuế {facility.tax_code} đã được đăng ký cho {who}."})
+
+
 def _next_code(facility: Facility) -> str:
     prefix = f"CS-{facility.current_province.code}-"
-    codes = Facility.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:06d}"
+    return f"{prefix}{_last_number(prefix) + 1:06d}"
+
+
+def _last_number(prefix: str) -> int:
+    return _last_number_in(prefix, Facility.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+
+
+def _last_number_in(prefix: str, codes: Iterable[str]) -> int:
+    return max((int(c[len(prefix) :]) for c in codes if c.startswith(prefix) and c[len(prefix) :].isdigit()), default=0)
 
 
 def facility_create(
@@ -171,6 +195,184 @@ def facility_create(
             "Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.", code="duplicate_code"
         ) from exc
     return facility
+
+
+# Values per IN list in the batch's look-ups: far under SQLite's 32,766 parameters, and a plan the database caches.
+LOOKUP_CHUNK = 500
+# Fields `full_clean` would check by one query each and that the batch checks otherwise: the units and the trade are
+# instances just read from the database, and the code is looked up for the whole batch below.
+_BATCH_CLEAN_EXCLUDE = ["current_province", "province", "district", "commune", "current_commune", "trade"]
+
+
+@dataclass
+class NewFacility:
+    """One facility of a batch: what `facility_create` takes for one."""
+
+    data: FacilityData
+    code: str | None = None
+
+
+@dataclass
+class FacilityBatch:
+    """What `facility_create_many` wrote: the facilities in the order given and, for each, the facilities of the same
+    name in the same commune that already existed when it was added (what `DuplicateFacilityWarning` names)."""
+
+    facilities: list[Facility]
+    similar: list[list[Facility]] = field(default_factory=list)
+
+
+class FacilityBatchRefused(Exception):
+    """Rows of a batch refused, by their index in the batch; each error is the one `facility_create` raises for that
+    row. Nothing was written."""
+
+    def __init__(self, errors: dict[int, ValidationError | PermissionDenied]) -> None:
+        super().__init__(f"{len(errors)} cơ sở không đăng ký được.")
+        self.errors = errors
+
+
+def _chunks(values: Iterable[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+SimilarKey = tuple[str, str, int]
+
+
+def _similar_keys(facility: Facility) -> list[SimilarKey]:
+    """The keys under which `facility_similar` finds this facility: its commune today, or, without one, its recorded
+    district and its province (a facility without a commune is found from either)."""
+    if facility.current_commune_id:
+        return [(facility.name_key, "commune", facility.current_commune_id)]
+    keys = [(facility.name_key, "province", facility.current_province_id)]
+    if facility.district_id:
+        keys.append((facility.name_key, "district", facility.district_id))
+    return keys
+
+
+def _similar_key(facility: Facility) -> SimilarKey:
+    """The key `facility_similar` searches with for this facility (the same order of preference)."""
+    if facility.current_commune_id:
+        return (facility.name_key, "commune", facility.current_commune_id)
+    if facility.district_id:
+        return (facility.name_key, "district", facility.district_id)
+    return (facility.name_key, "province", facility.current_province_id)
+
+
+def facility_create_many(*, actor: User, rows: Sequence[NewFacility]) -> FacilityBatch:
+    """`facility_create` for many facilities at once (an Excel or exchange import), all or nothing.
+
+    Each row passes the same checks in the same order as `facility_create` — the capability check, the code, the
+    fields, the dates, the tax code, the same-name search — against the database *and* the rows before it in the batch,
+    as if they had been created one by one; but the database is read a few times per batch (places' successors, codes,
+    tax codes, names: in chunks) instead of several times per row, and the facilities and their audit entries are
+    inserted in bulk. The search index follows: the folded column is filled here, SQLite's FTS5 table by its triggers
+    and PostgreSQL's trigram index by itself.
+
+    Rows are created as if the same-name question had been confirmed; the same-name facilities are returned for the
+    caller to warn about. If any row is refused, nothing is written and `FacilityBatchRefused` names every refused row.
+    """
+    successors: dict[int, AdminUnit | None] = {}
+
+    def current_commune(unit: AdminUnit) -> AdminUnit | None:
+        if unit.pk not in successors:
+            successors[unit.pk] = unit_default_current_commune(unit)
+        return successors[unit.pk]
+
+    drafts: list[Facility] = []
+    for row in rows:
+        draft = Facility()
+        _apply(draft, row.data, current_commune)
+        drafts.append(draft)
+    taken_codes: set[str] = set()
+    for chunk in _chunks(row.code for row in rows if row.code is not None):
+        taken_codes.update(Facility.objects.filter(code__in=chunk).values_list("code", flat=True))
+    holders: dict[str, Facility] = {}
+    for chunk in _chunks({d.tax_code for d in drafts if d.tax_code}):
+        holders.update((f.tax_code, f) for f in Facility.objects.filter(tax_code__in=chunk) if f.tax_code)
+    same_name: dict[SimilarKey, list[Facility]] = {}
+    for chunk in _chunks({d.name_key for d in drafts}):
+        known = Facility.objects.filter(name_key__in=chunk).only(
+            "code", "name", "name_key", "current_commune", "district", "current_province"
+        )
+        for facility in known.order_by("name", "pk"):
+            for key in _similar_keys(facility):
+                same_name.setdefault(key, []).append(facility)
+    next_numbers: dict[str, int] = {}
+    allowed: dict[tuple[int, int | None], bool] = {}
+    errors: dict[int, ValidationError | PermissionDenied] = {}
+    accepted: list[Facility] = []
+    similar: list[list[Facility]] = []
+    for index, (row, facility) in enumerate(zip(rows, drafts, strict=True)):
+        place = row.data.place
+        where = (place.province.pk, place.commune.pk if place.commune else None)
+        if where not in allowed:
+            allowed[where] = access.can_create_facility_in(actor, place.province, commune=place.commune)
+        try:
+            if not allowed[where]:
+                raise PermissionDenied("Bạn không có quyền đăng ký cơ sở tại địa bàn này.")
+            if row.code is not None and not CODE_PATTERN.match(row.code):
+                raise ValidationError(
+                    {"code": "Mã cơ sở chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự)."}
+                )
+            if row.code is not None and row.code in taken_codes:
+                raise duplicate_code_error("cơ sở", row.code)
+            prefix = f"CS-{facility.current_province.code}-"
+            if row.code is None and prefix not in next_numbers:
+                # As _next_code would see it: the database's codes and those given to earlier rows of the batch.
+                next_numbers[prefix] = max(_last_number(prefix), _last_number_in(prefix, taken_codes))
+            facility.code = row.code or f"{prefix}{next_numbers[prefix] + 1:06d}"
+            facility.search_text = _search_text(facility)
+            facility.full_clean(exclude=_BATCH_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
+            _check_dates(facility)
+            holder = holders.get(facility.tax_code) if facility.tax_code else None
+            if holder is not None:
+                raise _tax_code_taken(facility, holder, actor)
+        except (ValidationError, PermissionDenied) as error:
+            errors[index] = error
+            similar.append([])
+            continue
+        # Accepted: the rows after it see it as the database would have after its creation.
+        found = same_name.get(_similar_key(facility), [])
+        similar.append(found[:10])
+        for key in _similar_keys(facility):
+            # Kept in the order facility_similar reads (name, then creation); the new one was created last.
+            insort(same_name.setdefault(key, []), facility, key=lambda f: f.name)
+        taken_codes.add(facility.code)
+        if facility.tax_code:
+            holders[facility.tax_code] = facility
+        for start, number in next_numbers.items():
+            next_numbers[start] = max(number, _last_number_in(start, [facility.code]))
+        accepted.append(facility)
+    if errors:
+        raise FacilityBatchRefused(errors)
+    try:
+        with transaction.atomic():
+            Facility.objects.bulk_create(accepted, batch_size=LOOKUP_CHUNK)
+            entries = [
+                audit_entry_build(
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    instance=facility,
+                    before={},
+                    after=audit_snapshot(facility, AUDITED_FIELDS),
+                )
+                for facility in accepted
+            ]
+            audit_entries_write([entry for entry in entries if entry is not None])
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        # A code or tax code registered by someone else since the look-ups above.
+        raise ValidationError(
+            "Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.", code="duplicate_code"
+        ) from exc
+    return FacilityBatch(accepted, similar)
 
 
 def facility_update(

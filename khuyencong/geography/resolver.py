@@ -8,9 +8,11 @@ reused by the 2025 reform.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import difflib
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +20,7 @@ from django.utils import timezone
 from khuyencong.core.text import compact_key, fold, marks_key
 from khuyencong.core.validity import valid_on
 
-from .models import AdminUnit, Era, Kind, Level
+from .models import AdminUnit, Era, FormerName, Kind, Level
 
 # Folded prefixes and the kinds they announce, longest first so that "thanh pho" wins over a bare "t".
 PREFIXES: list[tuple[str, frozenset[str]]] = [
@@ -238,3 +240,55 @@ def _resolve_part(
     except PlaceError as error:
         error.field = part
         raise
+
+
+PlaceKey = tuple[str | int | None, str | int | None, str | int | None, bool, Era, int]
+
+
+class PlaceResolver:
+    """`resolve_place` for the many records of one import: each place as written is resolved once, not once per row.
+
+    An answer depends on the day only through the era (which generation of units) and the former names in force, so
+    the days between two consecutive former-name validity bounds share one answer; it is kept under that stretch and
+    given back with the record's own day. A refusal names its day, so it is kept for that exact day only.
+    """
+
+    def __init__(self) -> None:
+        bounds: set[datetime.date] = set()
+        for start, end in FormerName.objects.values_list("valid_from", "valid_until"):
+            if start is not None:
+                bounds.add(start)
+            bounds.add(end + datetime.timedelta(days=1))
+        self._bounds = sorted(bounds)
+        self._found: dict[PlaceKey, ResolvedPlace] = {}
+        self._refused: dict[tuple[PlaceKey, datetime.date], PlaceError] = {}
+
+    def resolve(
+        self,
+        *,
+        province: str | int | None = None,
+        district: str | int | None = None,
+        commune: str | int | None = None,
+        on: datetime.date | None = None,
+        allow_district_fallback: bool = False,
+    ) -> ResolvedPlace:
+        day = on or timezone.localdate()
+        key: PlaceKey = (
+            province, district, commune, allow_district_fallback, Era.on(day), bisect_right(self._bounds, day)
+        )  # fmt: skip
+        found = self._found.get(key)
+        if found is not None:
+            return replace(found, as_of=day, warnings=list(found.warnings))
+        refused = self._refused.get((key, day))
+        if refused is not None:
+            raise copy.copy(refused)
+        try:
+            place = resolve_place(
+                province=province, district=district, commune=commune, on=day,
+                allow_district_fallback=allow_district_fallback,
+            )  # fmt: skip
+        except PlaceError as error:
+            self._refused[(key, day)] = copy.copy(error)
+            raise
+        self._found[key] = place
+        return replace(place, warnings=list(place.warnings))

@@ -146,6 +146,32 @@ def test_a_long_sheet_is_imported_in_parts_with_its_progress(laocai_officer: Use
     assert seen == [500, 1000, 1201]
 
 
+def test_errors_far_apart_in_a_long_sheet_are_all_named_and_nothing_is_written(laocai_officer: User) -> None:
+    # Given 2,500 rows (several parts and batches) with mistakes near the start, in the middle and at the end
+    rows = [facility_row(f"LC-M-{n}", f"Cơ sở {n}", province="Lào Cai", district=None, commune="Bảo Yên",
+                         as_of="01/08/2025") for n in range(1, 2501)]  # fmt: skip
+    rows[1] = facility_row("LC-M-2", "Sai mã số thuế", tax_code="0101245485")
+    rows[9] = facility_row("LC-M-10", "Có mã số thuế", tax_code="0100233488")
+    rows[1200] = facility_row("LC-M-1201", "Trùng mã số thuế", tax_code="0100233488")
+    rows[1800] = facility_row("LC-M-1801", "Xã lạ", province="Lào Cai", district=None, commune="Không Có",
+                              as_of="01/08/2025")  # fmt: skip
+    rows[2400] = facility_row("LC-M-2401", "Tỉnh khác", province="Thái Nguyên", district=None,
+                              commune="Phường Bắc Kạn", as_of="01/08/2025")  # fmt: skip
+
+    # When the sheet is uploaded
+    result = excel_import(sheet("facilities", rows), kind="facilities", actor=laocai_officer)
+
+    # Then each mistake is named on its sheet row (data starts on row 2), with its column where it has one
+    assert set(result.row_errors) == {3, 1202, 1802, 2402}
+    assert result.row_errors[3][0].startswith("Mã số thuế: Mã số thuế 0101245485 sai chữ số kiểm tra")
+    assert result.row_errors[1202][0].startswith("Mã số thuế: Mã số thuế 0100233488 đã được đăng ký cho Có mã")
+    assert result.row_errors[1802][0].startswith("Xã/phường: ")
+    assert "ngoài địa bàn" in result.row_errors[2402][0]
+    assert [e.code for e in result.report.errors] == ["tax_code_checksum", "rule_violated", "place_unknown",
+                                                      "out_of_scope"]  # fmt: skip
+    assert not Facility.objects.exists()
+
+
 def test_the_copy_carries_an_error_column_and_no_live_formula(laocai_officer: User) -> None:
     rows = [GOOD[0], facility_row("YB-EX-7", "=1+1")]
     data = sheet("facilities", rows)
