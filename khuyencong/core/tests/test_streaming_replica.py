@@ -97,8 +97,8 @@ def standby() -> Iterator[int]:
     """A hot standby of the primary on a free port, removed afterwards whatever happens."""
     server_bin = _server_bin()
     runner = _as_server_user()
-    with psycopg.connect(_primary_conninfo(), autocommit=True) as primary:
-        limits = _check_primary(primary)
+    with psycopg.connect(_primary_conninfo(), autocommit=True) as server:
+        limits = _check_primary(server)
     home = Path(tempfile.mkdtemp(prefix="kc-standby-"))
     data = home / "data"
     port = _free_port()
