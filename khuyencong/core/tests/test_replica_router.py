@@ -26,8 +26,9 @@ def replica(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(db, "replica_configured", lambda: True)
 
 
-def test_without_a_replica_every_read_goes_to_the_primary() -> None:
-    # given no DATABASE_REPLICA_URL (the test settings)
+def test_without_a_replica_every_read_goes_to_the_primary(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given no DATABASE_REPLICA_URL
+    monkeypatch.setattr(db, "replica_configured", lambda: False)
     # when a report reads
     with db.request_scope(), db.reading_replica():
         target = router.db_for_read(Project)
