@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-import dj_database_url
+from . import environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,12 +31,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-p
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
+DATABASES = environment.databases(os.environ, default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Reports, dashboards and lists may read the replica (DATABASE_REPLICA_URL); everything else reads the primary.
+DATABASE_ROUTERS = ["khuyencong.core.db.PrimaryReplicaRouter"]
+# After a write, the browser reads the primary this long, well beyond the replica's lag (docs/deployment.md).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -74,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session middleware, so that a session saved on the way out counts as a write.
+    "khuyencong.core.db.ReadYourWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,16 +170,12 @@ SPECTACULAR_SETTINGS = {
 # are rows in our own database: no broker to run, the same on SQLite and PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # An import's progress cannot live in the database: the import holds one transaction until its last row (all or
-# nothing), so a row updated inside it stays invisible to the progress page. A file cache shared by the web server
-# and the worker on the machine carries it instead (point PROGRESS_CACHE_DIR elsewhere, or use Redis, for several).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "progress": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "khuyencong-progress")),
-        "TIMEOUT": 24 * 3600,
-    },
-}
+# nothing), so a row updated inside it stays invisible to the progress page. A cache shared by the web servers and
+# the workers carries it: a file cache on one machine, Redis (CACHE_URL or PROGRESS_CACHE_URL) for several.
+CACHES = environment.caches(
+    os.environ,
+    progress_dir=os.environ.get("PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "khuyencong-progress")),
+)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -194,8 +191,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded documents and import files: MEDIA_ROOT (shared storage when there are several servers) or an
+# S3-compatible bucket (MEDIA_S3_BUCKET). Code reads them through the storage API only, never by local path.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": environment.media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -25,6 +25,7 @@ from khuyencong.consulting import services as consulting_services
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.selectors import consulting_list_for_user
 from khuyencong.core.codes import DUPLICATE_CODE
+from khuyencong.core.db import reading_replica
 from khuyencong.core.refusals import codes_of
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.facilities.selectors import FacilityFilters, facility_list_for_user
@@ -45,6 +46,14 @@ from . import serializers as s
 CODE = "[^/]+"
 
 
+class ReplicaListMixin(mixins.ListModelMixin):
+    """Lists may read the streaming replica (khuyencong/core/db.py); one record, and anything written, the primary."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with reading_replica():
+            return super().list(request, *args, **kwargs)
+
+
 def _user(request: Request) -> User:
     user = request.user
     assert isinstance(user, User), "every API view requires authentication"
@@ -61,7 +70,7 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["kind", "level", "province"]
 
 
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet[Organization]):
+class OrganizationViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Organization]):
     """Reference data: the bodies of the khuyến công system (Bộ, Cục, TTKC, Sở, UBND …)."""
 
     queryset = Organization.objects.select_related("parent", "territory").order_by("code")
@@ -84,7 +93,7 @@ class UnitFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str, description="Tìm theo tên, không phân biệt dấu")])
 )
-class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[AdminUnit]):
+class UnitViewSet(ReplicaListMixin, viewsets.GenericViewSet[AdminUnit]):
     """Administrative units of both generations: before and after the reform of 01/07/2025."""
 
     serializer_class = s.UnitSerializer
@@ -140,7 +149,7 @@ FACILITY_PARAMETERS = [
 
 @extend_schema_view(list=extend_schema(parameters=FACILITY_PARAMETERS))
 class FacilityViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Facility]
+    ReplicaListMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Facility]
 ):
     """Rural industrial facilities in the user's territory."""
 
@@ -222,7 +231,7 @@ class PlanFilter(django_filters.FilterSet):
         fields = ["year", "funding_source"]
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+class PlanViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Plan]):
     """Annual plans: national plans are visible to all, a provincial plan within its province."""
 
     serializer_class = s.PlanSerializer
@@ -239,7 +248,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
         )
 
 
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet[Program]):
+class ProgramViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Program]):
     serializer_class = s.ProgramSerializer
     lookup_field = "code"
     lookup_value_regex = CODE
@@ -262,7 +271,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["year", "funding_source", "state", "province", "content", "implementer", "plan", "round", "kind"]
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet[Project]):
+class ProjectViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Project]):
     """Đề án khuyến công. Workflow steps, payments and results are written through the same services as the pages,
     with the same rules: who may act, the allowed moves, the dates, the money limits and the legal caps."""
 
@@ -348,7 +357,7 @@ class ConsultingFilter(django_filters.FilterSet):
         fields = ["year", "organization"]
 
 
-class ConsultingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ConsultingRecord]):
+class ConsultingViewSet(ReplicaListMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ConsultingRecord]):
     """Industrial development consulting (TVPTCN) figures of the centres, as of a date."""
 
     serializer_class = s.ConsultingSerializer

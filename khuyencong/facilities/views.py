@@ -15,6 +15,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.core.csv import safe_cell
+from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import add_service_errors
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.projects.selectors import project_list_for_user
@@ -53,6 +54,7 @@ def _get_or_404(request: HttpRequest, pk: int) -> Facility:
 
 
 @login_required
+@replica_reads
 def facility_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     page = Paginator(selectors.facility_list_for_user(request.user, filters), PAGE_SIZE).get_page(
@@ -81,6 +83,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def facility_export(request: HttpRequest) -> HttpResponse:
     if not access.can_export(request.user):
         raise PermissionDenied

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization
@@ -50,6 +51,7 @@ def actions_for(request: HttpRequest, project: Project) -> list[Action]:
 
 
 @login_required
+@replica_reads
 def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None)
     projects = selectors.project_list_for_user(request.user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
+from khuyencong.core.db import replica_reads
 from khuyencong.projects.selectors import project_list_for_user
 
 from .dashboard import dashboard_data, dashboard_scope, latest_year, own_dashboard_data
@@ -73,6 +74,7 @@ def _linker(request: HttpRequest, sections: list[Section], records_url: str) -> 
 
 
 @login_required
+@replica_reads
 def report_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     fmt = request.GET.get("format", "")
@@ -103,6 +105,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def report_records(request: HttpRequest) -> HttpResponse:
     """The đề án behind one figure of a report: the list has exactly as many rows as the figure counts."""
     form = ReportForm(request.GET, user=request.user)
@@ -161,6 +164,7 @@ def _own_name(user: Any) -> str:
 
 
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, data = _dashboard(request)
     if data is None:
@@ -197,6 +201,7 @@ def _width(value: int | Decimal, largest: int | Decimal) -> str:
 
 
 @login_required
+@replica_reads
 def dashboard_records(request: HttpRequest) -> HttpResponse:
     _, data = _dashboard(request)
     if data is None:
