@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts import access
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
+from khuyencong.core.pagination import KeyPaginator
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
@@ -68,10 +68,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
         as_of = data["as_of"]
         if data["state"] and as_of is None:
             projects = projects.filter(state=data["state"])
+    keys, rows_of_page = projects, projects
     if as_of is not None:
-        # The state on a past date is the period in force that day: filtered, counted and paginated in SQL.
-        projects = selectors.with_state_on(projects, as_of, state=form.cleaned_data["state"] or None)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The state on a past date is the period in force that day: filtered, counted and paginated in SQL. A đề án
+        # has at most one period in force on a day, so without a state asked for, the join cannot change the count.
+        state = form.cleaned_data["state"] or None
+        rows_of_page = selectors.with_state_on(projects, as_of, state=state)
+        keys = rows_of_page if state else projects
+    page = KeyPaginator(keys, rows_of_page, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, selectors.state_on(p)) for p in page.object_list] if as_of is not None else page.object_list
     query = request.GET.copy()
     query.pop("page", None)
