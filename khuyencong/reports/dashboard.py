@@ -1,21 +1,20 @@
 """The landing dashboard for the nation, a region or a province: a plan year's money from plan to disbursement, its
-đề án as a funnel and by content, provinces ranked by disbursement rate, and the overdue. Like the reports, every
-figure carries the codes of the đề án behind it, so that each number opens as a list."""
+đề án as a funnel and by content, provinces ranked by disbursement rate, and the overdue. Every figure is an
+aggregate in the database with the condition that opens it as a list (`figure_projects`)."""
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
+import functools
+import operator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, OuterRef, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
-from khuyencong.projects.models import ProjectKind
+from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import overdue_projects, with_state_on
 from khuyencong.projects.workflow import Action
 
@@ -34,47 +33,22 @@ FUNNEL: list[tuple[str, str, frozenset[str]]] = [
 ]
 
 
-@dataclass(frozen=True)
-class Row:
-    """One đề án of the dashboard, as it stood on the as-of day: read from its period in force, one row each."""
-
-    code: str
-    kind: str
-    content: str
-    province_id: int | None
-    state: str | None
-    support: Decimal | None
-    disbursed: Decimal
-    contract_amount: Decimal | None
-    appraised_on: datetime.date | None
-    approved_on: datetime.date | None
-    assigned_on: datetime.date | None
-    contracted_on: datetime.date | None
-    completed_on: datetime.date | None
-
-    @property
-    def stage(self) -> int:
-        """The last funnel step reached (0: no step yet)."""
-        reached = [self.state is not None, self.appraised_on, self.approved_on, self.contracted_on, self.completed_on]
-        return max((index for index, done in enumerate(reached, start=1) if done), default=0)
+def _annotated(projects: Any, as_of: datetime.date) -> Any:
+    """The đề án with their period in force on `as_of`: one indexed join, aggregated in the database — the cost grows
+    with the figures, not with the đề án or their events. (Annotations are named at run time, which the type
+    checker cannot follow.)"""
+    return with_state_on(projects, as_of).order_by()
 
 
-def _rows(projects: Any, as_of: datetime.date) -> list[Row]:
-    """The đề án with their period in force on `as_of`: one indexed join, a row per đề án — the cost grows with the
-    đề án listed, not with their events."""
-    # The annotations are named at run time, which the type checker cannot follow.
-    annotated: Any = with_state_on(projects, as_of).order_by()
-    annotated = annotated.annotate(
-        disbursed_or_0=Coalesce(
-            "on_disbursed", Value(Decimal(0)), output_field=DecimalField(max_digits=18, decimal_places=0)
-        )
-    )
-    values: Any = annotated.values_list(
-        "code", "kind", "content__name", "province_id", "on_state", "on_support", "disbursed_or_0",
-        "on_period__contract_amount", "on_period__appraised_on", "on_period__approved_on",
-        "on_period__assigned_on", "on_period__contracted_on", "on_period__completed_on",
-    )  # fmt: skip
-    return [Row(*row) for row in values]
+APPROVED = Q(on_period__approved_on__isnull=False)
+CONTRACTED = APPROVED & Q(on_period__contracted_on__isnull=False)
+PAID = Q(on_disbursed__isnull=False) & ~Q(on_disbursed=0)
+ASSIGNED = APPROVED & Q(on_period__assigned_on__isnull=False) & Q(province__isnull=False)
+# The milestone of each funnel step; a step counts the đề án that reached it or any later one.
+_REACHED = [Q(on_state__isnull=False), Q(on_period__appraised_on__isnull=False), APPROVED,
+            Q(on_period__contracted_on__isnull=False), Q(on_period__completed_on__isnull=False)]  # fmt: skip
+STEPS = [~Q(kind=ProjectKind.TASK) & functools.reduce(operator.or_, _REACHED[index:]) for index in range(len(_REACHED))]
+MONEY_FIGURES = {"contracted": CONTRACTED, "disbursed": PAID}
 
 
 def latest_year(projects: Any, today: datetime.date) -> int:
@@ -83,9 +57,7 @@ def latest_year(projects: Any, today: datetime.date) -> int:
     its đề án an index away), so the answer comes without reading the years behind it."""
     plans = Plan.objects.filter(year__lte=today.year).order_by("-year")
     mine = projects.filter(plan=OuterRef("pk"))
-    year = (
-        plans.filter(Exists(mine.filter(periods__approved_on__isnull=False))).values_list("year", flat=True).first()
-    )
+    year = plans.filter(Exists(mine.filter(periods__approved_on__isnull=False))).values_list("year", flat=True).first()
     year = year or plans.filter(Exists(mine)).values_list("year", flat=True).first()
     return int(year) if year else today.year
 
@@ -95,19 +67,22 @@ def dashboard_data(
 ) -> dict[str, Any]:
     """`projects` is already limited to what the user may see; `scope` narrows it to the nation, a region or a
     province (today's units). Without `plans`, the figures are those of the đề án alone: no plan budget, allocation
-    or ranking of provinces, which are a territory's figures and not the sum of the đề án shown."""
-    in_scope = scope.projects(projects).filter(plan__year=year)
-    rows = _rows(in_scope, as_of)
-    approved = [r for r in rows if r.approved_on is not None]
-    contracted = [r for r in approved if r.contracted_on is not None]
-    paid = [r for r in rows if r.disbursed != 0]
-    contract_amount = sum((r.contract_amount or Decimal(0) for r in contracted), Decimal(0))
-    disbursed = sum((r.disbursed for r in rows), Decimal(0))
+    or ranking of provinces, which are a territory's figures and not the sum of the đề án shown. Each figure has
+    its count; `figure_projects` gives the đề án behind it."""
+    rows = _annotated(scope.projects(projects).filter(plan__year=year), as_of)
+    totals = rows.aggregate(
+        contracted=Count("pk", filter=CONTRACTED),
+        contract_amount=Sum("on_period__contract_amount", filter=CONTRACTED, default=Decimal(0)),
+        paid=Count("pk", filter=PAID),
+        disbursed=Sum("on_disbursed", default=Decimal(0)),
+        **{f"step{index}": Count("pk", filter=step) for index, step in enumerate(STEPS)},
+    )
+    contract_amount, disbursed = totals["contract_amount"], totals["disbursed"]
     money = [
         {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount), "percent": None,
-         "codes": sorted(r.code for r in contracted)},
+         "count": totals["contracted"]},
         {"key": "disbursed", "label": "Đã giải ngân", "amount": int(disbursed), "percent": None,
-         "codes": sorted(r.code for r in paid)},
+         "count": totals["paid"]},
     ]  # fmt: skip
     if plans:
         plan = plan_amount(scope, year, as_of)
@@ -118,23 +93,23 @@ def dashboard_data(
         money[0]["percent"] = rate(contract_amount, plan)
         money[1]["percent"] = rate(disbursed, plan)
         money[:0] = [
-            {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "codes": None},
+            {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "count": None},
             {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
-             "percent": rate(allocated, plan), "codes": None},
+             "percent": rate(allocated, plan), "count": None},
         ]  # fmt: skip
-    stages = {r.code: r.stage for r in rows if r.kind != ProjectKind.TASK}
     funnel = [
-        {"key": key, "label": label, "codes": sorted(code for code, s in stages.items() if s >= index)}
-        for index, (key, label, _) in enumerate(FUNNEL, start=1)
+        {"key": key, "label": label, "count": totals[f"step{index}"]} for index, (key, label, _) in enumerate(FUNNEL)
     ]
-    by_content: dict[str, list[Row]] = defaultdict(list)
-    for row in approved:
-        by_content[row.content].append(row)
+    by_content = (
+        rows.filter(APPROVED)
+        .values("content__name")
+        .annotate(count=Count("pk"), amount=Sum("on_support", default=Decimal(0)))
+        .order_by()
+    )
     contents = [
-        {"label": name, "codes": sorted(r.code for r in group),
-         "amount": int(sum((r.support or Decimal(0) for r in group), Decimal(0)))}
-        for name, group in sorted(by_content.items(), key=lambda item: (-len(item[1]), item[0]))
-    ]  # fmt: skip
+        {"label": row["content__name"], "count": row["count"], "amount": int(row["amount"])}
+        for row in sorted(by_content, key=lambda row: (-row["count"], row["content__name"]))
+    ]
     overdue = overdue_projects(scope.projects(projects), today=as_of)
     return {
         "year": year,
@@ -143,33 +118,63 @@ def dashboard_data(
         "money": money,
         "funnel": funnel,
         "contents": contents,
-        "provinces": _ranking(approved) if plans and len(scope.provinces) != 1 else [],
-        "overdue": {"codes": sorted(overdue.values_list("code", flat=True))},
+        "provinces": _ranking(rows) if plans and len(scope.provinces) != 1 else [],
+        "overdue": {"count": overdue.count()},
     }
 
 
-def _ranking(approved: list[Row]) -> list[dict[str, Any]]:
+def _ranking(rows: Any) -> list[dict[str, Any]]:
     """Provinces (today's) by disbursement rate: disbursed ÷ support assigned, highest first."""
-    groups: dict[int, list[Row]] = defaultdict(list)
-    for row in approved:
-        if row.province_id is not None and row.assigned_on is not None:
-            groups[row.province_id].append(row)
-    names = dict(AdminUnit.objects.filter(pk__in=groups).values_list("pk", "name"))
-    ranked = []
-    for pk, group in groups.items():
-        assigned = sum((r.support or Decimal(0) for r in group), Decimal(0))
-        disbursed = sum((r.disbursed for r in group), Decimal(0))
-        ranked.append(
-            {
-                "province": pk,
-                "name": names.get(pk, "?"),
-                "assigned": int(assigned),
-                "disbursed": int(disbursed),
-                "percent": rate(disbursed, assigned),
-                "codes": sorted(r.code for r in group),
-            }
+    groups = (
+        rows.filter(ASSIGNED)
+        .values("province")
+        .annotate(
+            count=Count("pk"),
+            assigned=Sum("on_support", default=Decimal(0)),
+            disbursed=Sum("on_disbursed", default=Decimal(0)),
         )
+        .order_by()
+    )
+    groups = list(groups)
+    names = dict(AdminUnit.objects.filter(pk__in=[g["province"] for g in groups]).values_list("pk", "name"))
+    ranked = [
+        {
+            "province": group["province"],
+            "name": names.get(group["province"], "?"),
+            "assigned": int(group["assigned"]),
+            "disbursed": int(group["disbursed"]),
+            "percent": rate(group["disbursed"], group["assigned"]),
+            "count": group["count"],
+        }
+        for group in groups
+    ]
     return sorted(ranked, key=lambda r: (-Decimal(r["percent"] or -1), r["name"]))
+
+
+def figure_projects(scope: ReportScope, projects: Any, data: dict[str, Any], path: str) -> QuerySet[Project]:
+    """The đề án behind the figure at `path` ("funnel.2", "contents.0", "provinces.3", "money.2", "overdue") of
+    `data`, as a query: drill-through by the figure's own condition, never by a list of codes. KeyError, IndexError
+    or ValueError for a path that names no list."""
+    as_of = datetime.date.fromisoformat(data["as_of"])
+    if path == "overdue":
+        return overdue_projects(scope.projects(projects), today=as_of)
+    part, _, index = path.partition(".")
+    row = data[part][int(index)]
+    condition: Q
+    if part == "money":
+        if row["key"] not in MONEY_FIGURES:
+            raise ValueError(f"«{path}» không có danh sách đề án.")
+        condition = MONEY_FIGURES[row["key"]]
+    elif part == "funnel":
+        condition = STEPS[int(index)]
+    elif part == "contents":
+        condition = APPROVED & Q(content__name=row["label"])
+    elif part == "provinces":
+        condition = ASSIGNED & Q(province=row["province"])
+    else:
+        raise ValueError(f"«{path}» không phải một số liệu của bảng điều khiển.")
+    listed: QuerySet[Project] = _annotated(scope.projects(projects).filter(plan__year=data["year"]), as_of)
+    return listed.filter(condition)
 
 
 def dashboard_scope(units: list[AdminUnit], *, region: Any = None) -> ReportScope:

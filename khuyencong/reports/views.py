@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,13 +18,15 @@ from django.utils import timezone
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
+from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
-from .dashboard import dashboard_data, dashboard_scope, latest_year, own_dashboard_data
+from .dashboard import dashboard_data, dashboard_scope, figure_projects, latest_year, own_dashboard_data
 from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
 from .layout import Section, figure_codes
 from .render import render as render_report
 from .render import table_context
+from .scope import ReportScope
 from .selectors import BuiltReport, report_build
 
 CONTENT_TYPES = {
@@ -136,7 +140,16 @@ def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) 
     return render(request, "reports/records.html", context)
 
 
-def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any] | None]:
+@dataclass(frozen=True)
+class DashboardView:
+    """What a dashboard shows and what it was computed over, so that a figure can be opened as its list."""
+
+    scope: ReportScope
+    projects: QuerySet[Project]
+    data: dict[str, Any]
+
+
+def _dashboard(request: HttpRequest) -> tuple[DashboardForm, DashboardView | None]:
     """The figures the user may see, or None when they may see none (no role, no territory)."""
     user = request.user
     form = DashboardForm(request.GET or None, user=user)
@@ -151,10 +164,11 @@ def _dashboard(request: HttpRequest) -> tuple[DashboardForm, dict[str, Any] | No
     if not units and not seen.everything:
         # No province to show (a facility, a district, a commune): no units would otherwise mean the nation.
         year = data.get("year") or latest_year(visible, today)
-        return form, own_dashboard_data(_own_name(user), visible, year=year, as_of=as_of)
+        own = own_dashboard_data(_own_name(user), visible, year=year, as_of=as_of)
+        return form, DashboardView(dashboard_scope([]), visible, own)
     scope = dashboard_scope(units, region=region)
     year = data.get("year") or latest_year(scope.projects(visible), today)
-    return form, dashboard_data(scope, visible, year=year, as_of=as_of)
+    return form, DashboardView(scope, visible, dashboard_data(scope, visible, year=year, as_of=as_of))
 
 
 def _own_name(user: Any) -> str:
@@ -166,28 +180,23 @@ def _own_name(user: Any) -> str:
 @login_required
 @replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, data = _dashboard(request)
-    if data is None:
+    form, shown = _dashboard(request)
+    if shown is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
+    data = shown.data
     query = _query(request, "figure")
     query["year"] = str(data["year"])
     records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
     money_max = max((row["amount"] for row in data["money"]), default=0)
-    funnel_max = max((len(row["codes"]) for row in data["funnel"]), default=0)
-    content_max = max((len(row["codes"]) for row in data["contents"]), default=0)
+    funnel_max = max((row["count"] for row in data["funnel"]), default=0)
+    content_max = max((row["count"] for row in data["contents"]), default=0)
     context = {
         "form": form,
         "data": data,
         "records": records,
         "money": [{**row, "width": _width(row["amount"], money_max)} for row in data["money"]],
-        "funnel": [
-            {**row, "count": len(row["codes"]), "width": _width(len(row["codes"]), funnel_max)}
-            for row in data["funnel"]
-        ],
-        "contents": [
-            {**row, "count": len(row["codes"]), "width": _width(len(row["codes"]), content_max)}
-            for row in data["contents"]
-        ],
+        "funnel": [{**row, "width": _width(row["count"], funnel_max)} for row in data["funnel"]],
+        "contents": [{**row, "width": _width(row["count"], content_max)} for row in data["contents"]],
         "provinces": [{**row, "width": _width(Decimal(row["percent"] or 0), 100)} for row in data["provinces"]],
     }
     return render(request, "reports/dashboard.html", context)
@@ -203,7 +212,30 @@ def _width(value: int | Decimal, largest: int | Decimal) -> str:
 @login_required
 @replica_reads
 def dashboard_records(request: HttpRequest) -> HttpResponse:
-    _, data = _dashboard(request)
-    if data is None:
+    """The đề án behind one figure of the dashboard, read by the figure's own condition."""
+    _, shown = _dashboard(request)
+    if shown is None:
         raise Http404("Không có số liệu này.")
-    return _records(request, data, f"Bảng điều khiển năm {data['year']}", reverse("reports:dashboard"))
+    path = request.GET.get("figure", "")
+    data = shown.data
+    try:
+        listed = figure_projects(shown.scope, shown.projects, data, path)
+        expected = _figure_count(data, path)
+    except (KeyError, IndexError, ValueError, TypeError) as error:
+        raise Http404("Không có số liệu này trong bảng điều khiển.") from error
+    context = {
+        "title": f"Bảng điều khiển năm {data['year']}",
+        "projects": listed.select_related("plan", "implementer", "province").order_by("code"),
+        "expected": expected,
+        "back": f"{reverse('reports:dashboard')}?{_query(request, 'figure', 'format').urlencode()}",
+    }
+    return render(request, "reports/records.html", context)
+
+
+def _figure_count(data: dict[str, Any], path: str) -> int:
+    node: Any = data
+    for part in filter(None, path.split(".")):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if not isinstance(node, dict) or not isinstance(node.get("count"), int):
+        raise ValueError(f"«{path}» không có danh sách đề án.")
+    return int(node["count"])

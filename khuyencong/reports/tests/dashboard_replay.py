@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -129,3 +130,38 @@ def _ranking(approved: list[ProjectFacts], as_of: datetime.date) -> list[dict[st
             }
         )
     return sorted(rows, key=lambda r: (-Decimal(r["percent"] or -1), r["name"]))
+
+
+def counted(replay: Any) -> Any:
+    """The replay's figures as the SQL dashboard gives them: each list of codes as its count."""
+    if isinstance(replay, dict):
+        return {("count" if k == "codes" else k): (len(v) if k == "codes" and v is not None else counted(v))
+                for k, v in replay.items()}  # fmt: skip
+    if isinstance(replay, list):
+        return [counted(item) for item in replay]
+    return replay
+
+
+def figure_paths(replay: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """Every figure of the replayed dashboard that opens as a list, with the codes behind it."""
+    for part in ("money", "funnel", "contents", "provinces"):
+        for index, row in enumerate(replay[part]):
+            if row.get("codes") is not None:
+                yield f"{part}.{index}", row["codes"]
+    yield "overdue", replay["overdue"]["codes"]
+
+
+def assert_dashboard_is_replay(scope: ReportScope, projects: Any, *, year: int, as_of: datetime.date) -> int:
+    """Figure for figure, the SQL dashboard equals the replay; and each figure opened as a list (by its condition)
+    holds exactly the replay's codes. Returns how many non-empty lists were compared."""
+    from khuyencong.reports.dashboard import dashboard_data, figure_projects
+
+    sql = dashboard_data(scope, projects, year=year, as_of=as_of)
+    replay = replay_dashboard_data(scope, projects, year=year, as_of=as_of)
+    assert sql == counted(replay), (scope.name, year, as_of)
+    compared = 0
+    for path, codes in figure_paths(replay):
+        listed = sorted(figure_projects(scope, projects, sql, path).values_list("code", flat=True))
+        assert listed == sorted(codes), (scope.name, year, as_of, path)
+        compared += bool(codes)
+    return compared

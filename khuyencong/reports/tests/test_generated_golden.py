@@ -20,7 +20,7 @@ from khuyencong.reports.national import _plan_execution
 from khuyencong.reports.periods import Period
 from khuyencong.reports.programme import programme_report
 from khuyencong.reports.scope import Geography, ReportScope
-from khuyencong.reports.tests.dashboard_replay import replay_dashboard_data
+from khuyencong.reports.tests.dashboard_replay import assert_dashboard_is_replay
 from khuyencong.reports.tests.national_replay import replay_plan_execution
 from khuyencong.reports.tests.programme_replay import replay_programme_report
 
@@ -76,9 +76,11 @@ def test_dashboards_on_the_sample_are_the_replay(generated: None) -> None:
     scopes += [dashboard_scope([p]) for p in today_units[:2]]
     days = [(2021, datetime.date(2021, 6, 30)), (2022, datetime.date(2022, 12, 31)), (2024, TODAY),
             (2023, datetime.date(2024, 3, 31))]  # fmt: skip
-    for scope in scopes:
-        for year, as_of in days:
-            sql = dashboard_data(scope, Project.objects.all(), year=year, as_of=as_of)
-            assert sql == replay_dashboard_data(scope, Project.objects.all(), year=year, as_of=as_of), (year, as_of)
+    compared = sum(
+        assert_dashboard_is_replay(scope, Project.objects.all(), year=year, as_of=as_of)
+        for scope in scopes
+        for year, as_of in days
+    )
+    assert compared > 50
     nation = dashboard_data(scopes[0], Project.objects.all(), year=2022, as_of=datetime.date(2022, 12, 31))
-    assert all(row["codes"] for row in nation["funnel"])
+    assert all(row["count"] for row in nation["funnel"])
