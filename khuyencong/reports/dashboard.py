@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
@@ -34,19 +35,25 @@ FUNNEL: list[tuple[str, str, frozenset[str]]] = [
 
 
 def _annotated(projects: Any, as_of: datetime.date) -> Any:
-    """The đề án with their period in force on `as_of`: one indexed join, aggregated in the database — the cost grows
-    with the figures, not with the đề án or their events. (Annotations are named at run time, which the type
-    checker cannot follow.)"""
-    return with_state_on(projects, as_of).order_by()
+    """The đề án with their period in force on `as_of`, its milestones as annotations: the conditions below name
+    these, so every figure reads the one join (a filter on the relation's own path would join it again).
+    (Annotations are named at run time, which the type checker cannot follow.)"""
+    return (
+        with_state_on(projects, as_of)
+        .annotate(**{f"on_{name}": F(f"on_period__{name}") for name in MILESTONES})
+        .annotate(on_contract_amount=F("on_period__contract_amount"))
+        .order_by()
+    )
 
 
-APPROVED = Q(on_period__approved_on__isnull=False)
-CONTRACTED = APPROVED & Q(on_period__contracted_on__isnull=False)
+MILESTONES = ("appraised_on", "approved_on", "assigned_on", "contracted_on", "completed_on")
+APPROVED = Q(on_approved_on__isnull=False)
+CONTRACTED = APPROVED & Q(on_contracted_on__isnull=False)
 PAID = Q(on_disbursed__isnull=False) & ~Q(on_disbursed=0)
-ASSIGNED = APPROVED & Q(on_period__assigned_on__isnull=False) & Q(province__isnull=False)
+ASSIGNED = APPROVED & Q(on_assigned_on__isnull=False) & Q(province__isnull=False)
 # The milestone of each funnel step; a step counts the đề án that reached it or any later one.
-_REACHED = [Q(on_state__isnull=False), Q(on_period__appraised_on__isnull=False), APPROVED,
-            Q(on_period__contracted_on__isnull=False), Q(on_period__completed_on__isnull=False)]  # fmt: skip
+_REACHED = [Q(on_state__isnull=False), Q(on_appraised_on__isnull=False), APPROVED,
+            Q(on_contracted_on__isnull=False), Q(on_completed_on__isnull=False)]  # fmt: skip
 STEPS = [~Q(kind=ProjectKind.TASK) & functools.reduce(operator.or_, _REACHED[index:]) for index in range(len(_REACHED))]
 MONEY_FIGURES = {"contracted": CONTRACTED, "disbursed": PAID}
 
@@ -70,13 +77,23 @@ def dashboard_data(
     or ranking of provinces, which are a territory's figures and not the sum of the đề án shown. Each figure has
     its count; `figure_projects` gives the đề án behind it."""
     rows = _annotated(scope.projects(projects).filter(plan__year=year), as_of)
-    totals = rows.aggregate(
-        contracted=Count("pk", filter=CONTRACTED),
-        contract_amount=Sum("on_period__contract_amount", filter=CONTRACTED, default=Decimal(0)),
-        paid=Count("pk", filter=PAID),
-        disbursed=Sum("on_disbursed", default=Decimal(0)),
-        **{f"step{index}": Count("pk", filter=step) for index, step in enumerate(STEPS)},
+    # One pass over the year's đề án, grouped by content and province: every figure is a sum of these groups.
+    groups = list(
+        rows.values("content__name", "province").annotate(
+            contracted=Count("pk", filter=CONTRACTED),
+            contract_amount=Sum("on_contract_amount", filter=CONTRACTED, default=Decimal(0)),
+            paid=Count("pk", filter=PAID),
+            disbursed=Sum("on_disbursed", default=Decimal(0)),
+            approved=Count("pk", filter=APPROVED),
+            support=Sum("on_support", filter=APPROVED, default=Decimal(0)),
+            assigned=Count("pk", filter=ASSIGNED),
+            assigned_support=Sum("on_support", filter=ASSIGNED, default=Decimal(0)),
+            assigned_disbursed=Sum("on_disbursed", filter=ASSIGNED, default=Decimal(0)),
+            **{f"step{index}": Count("pk", filter=step) for index, step in enumerate(STEPS)},
+        )
     )
+    totals = {key: sum((g[key] for g in groups), 0) for key in ("contracted", "contract_amount", "paid", "disbursed",
+                                                               *(f"step{i}" for i in range(len(STEPS))))}  # fmt: skip
     contract_amount, disbursed = totals["contract_amount"], totals["disbursed"]
     money = [
         {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount), "percent": None,
@@ -100,15 +117,14 @@ def dashboard_data(
     funnel = [
         {"key": key, "label": label, "count": totals[f"step{index}"]} for index, (key, label, _) in enumerate(FUNNEL)
     ]
-    by_content = (
-        rows.filter(APPROVED)
-        .values("content__name")
-        .annotate(count=Count("pk"), amount=Sum("on_support", default=Decimal(0)))
-        .order_by()
-    )
+    by_content: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    for group in groups:
+        if group["approved"]:
+            by_content[group["content__name"]][0] += group["approved"]
+            by_content[group["content__name"]][1] += group["support"]
     contents = [
-        {"label": row["content__name"], "count": row["count"], "amount": int(row["amount"])}
-        for row in sorted(by_content, key=lambda row: (-row["count"], row["content__name"]))
+        {"label": name, "count": count, "amount": int(amount)}
+        for name, (count, amount) in sorted(by_content.items(), key=lambda item: (-item[1][0], item[0]))
     ]
     overdue = overdue_projects(scope.projects(projects), today=as_of)
     return {
@@ -118,35 +134,31 @@ def dashboard_data(
         "money": money,
         "funnel": funnel,
         "contents": contents,
-        "provinces": _ranking(rows) if plans and len(scope.provinces) != 1 else [],
+        "provinces": _ranking(groups) if plans and len(scope.provinces) != 1 else [],
         "overdue": {"count": overdue.count()},
     }
 
 
-def _ranking(rows: Any) -> list[dict[str, Any]]:
+def _ranking(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Provinces (today's) by disbursement rate: disbursed ÷ support assigned, highest first."""
-    groups = (
-        rows.filter(ASSIGNED)
-        .values("province")
-        .annotate(
-            count=Count("pk"),
-            assigned=Sum("on_support", default=Decimal(0)),
-            disbursed=Sum("on_disbursed", default=Decimal(0)),
-        )
-        .order_by()
-    )
-    groups = list(groups)
-    names = dict(AdminUnit.objects.filter(pk__in=[g["province"] for g in groups]).values_list("pk", "name"))
+    by_province: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    for group in groups:
+        if group["assigned"]:
+            totals = by_province[group["province"]]
+            totals[0] += group["assigned"]
+            totals[1] += group["assigned_support"]
+            totals[2] += group["assigned_disbursed"]
+    names = dict(AdminUnit.objects.filter(pk__in=list(by_province)).values_list("pk", "name"))
     ranked = [
         {
-            "province": group["province"],
-            "name": names.get(group["province"], "?"),
-            "assigned": int(group["assigned"]),
-            "disbursed": int(group["disbursed"]),
-            "percent": rate(group["disbursed"], group["assigned"]),
-            "count": group["count"],
+            "province": pk,
+            "name": names.get(pk, "?"),
+            "assigned": int(assigned),
+            "disbursed": int(disbursed),
+            "percent": rate(disbursed, assigned),
+            "count": count,
         }
-        for group in groups
+        for pk, (count, assigned, disbursed) in by_province.items()
     ]
     return sorted(ranked, key=lambda r: (-Decimal(r["percent"] or -1), r["name"]))
 
