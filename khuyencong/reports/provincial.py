@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 
 from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
@@ -306,7 +306,8 @@ def past_years(projects: QuerySet[Project], period: Period) -> list[dict[str, An
     """Each earlier plan year: đề án approved by the as-of day (tasks apart), the distinct facilities they supported,
     the support in force and what was disbursed — aggregates per plan year over their periods in force that day."""
     annotated: Any = with_state_on(projects.exclude(kind=ProjectKind.TASK), period.as_of)
-    approved = annotated.filter(on_period__approved_on__isnull=False).order_by()
+    # Filtered through an annotation: a filter on `on_period__…` itself would join the periods a second time.
+    approved = annotated.annotate(on_approved=F("on_period__approved_on")).filter(on_approved__isnull=False).order_by()
     totals = approved.values("plan__year").annotate(
         projects=Count("pk"), amount=Sum("on_support"), disbursed=Sum("on_disbursed")
     )
