@@ -1,9 +1,10 @@
-"""The records behind a report, read once: each đề án with its events and payments up to the as-of date.
+"""The reference replay of the reports: each đề án with its events and payments up to the as-of date, replayed in
+Python, so that every figure is what the events up to that day say (a đề án approved on 01/07 does not count in a
+report as of 30/06, whatever its state today).
 
-Reports are built from these facts and nothing else, so that every figure is what the events up to that day say
-(a đề án approved on 01/07 does not count in a report as of 30/06, whatever its state today). Three queries fetch
-everything — the đề án, their events, their payments — as plain tuples; the counting is done in Python because the
-same events feed a dozen figures, which would otherwise be a dozen grouped queries.
+No report reads it any more: they read the periods (`projects/periods.py`) and, for the provincial steps, only the
+events dated within the period. It stays as the independent reference the golden tests compare every report with
+(`reports/tests/*_replay.py`); it loads every event of every đề án it is given, so it is not for production paths.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectEvent
-from khuyencong.projects.workflow import Action, State
+from khuyencong.projects.workflow import Action
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,6 @@ AMOUNT_SETTING = frozenset(
     {Action.SUBMITTED_FOR_APPRAISAL, Action.APPRAISAL_PASSED, Action.APPROVED, Action.ADJUSTMENT_APPROVED,
      Action.CONTRACT_SIGNED}
 )  # fmt: skip
-
-COMPLETED = frozenset({State.ACCEPTED, State.LIQUIDATED, State.SETTLED})
-IN_PROGRESS = frozenset({State.CONTRACTED, State.IN_PROGRESS})
-NOT_STARTED = frozenset({State.APPROVED, State.ASSIGNED})
 
 
 def project_facts(projects: QuerySet[Project], as_of: datetime.date) -> list[ProjectFacts]:

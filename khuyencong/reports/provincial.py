@@ -8,15 +8,19 @@ implements them; then next year's registrations and past years' đề án with t
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
+
 from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
-from khuyencong.projects.models import Project, ProjectKind
+from khuyencong.projects.models import Project, ProjectEvent, ProjectKind, ProjectPeriod
+from khuyencong.projects.periods import AMOUNT_SETTING
+from khuyencong.projects.selectors import with_state_on
 from khuyencong.projects.workflow import Action, State
 
-from .facts import COMPLETED, IN_PROGRESS, NOT_STARTED, ProjectFacts, project_facts
 from .layout import Col, Column, Section, Table, percent_of, plain, say_money
 from .periods import Period
 from .scope import ReportScope
@@ -44,61 +48,94 @@ STATUS_LABELS = {
 }
 
 
-def tally(facts: list[ProjectFacts], amounts: list[Decimal] | None = None) -> dict[str, Any]:
-    facilities = {code for f in facts for code, _ in f.beneficiaries}
+# Where an approved đề án stands, as the report's status table groups the states.
+COMPLETED = frozenset({State.ACCEPTED, State.LIQUIDATED, State.SETTLED})
+IN_PROGRESS = frozenset({State.CONTRACTED, State.IN_PROGRESS})
+NOT_STARTED = frozenset({State.APPROVED, State.ASSIGNED})
+
+STEP_ACTIONS = frozenset(action for _, actions, _ in STEPS for action in actions)
+
+
+@dataclass
+class Row:
+    """One đề án of the year's or next year's plans as it stood at the end of the as-of day (its period in force
+    then), with its beneficiaries and what each step it took within the period was about."""
+
+    pk: int
+    code: str
+    title: str
+    kind: str
+    round: int | None
+    year: int
+    funding_source: str
+    content_name: str
+    implementer: str
+    implementer_name: str
+    implementer_kind: str
+    support_requested: Decimal | None
+    state: str | None
+    percent: Decimal | None
+    support: Decimal | None
+    disbursed: Decimal
+    approved: bool
+    contracted: bool
+    beneficiaries: list[tuple[str, str]] = field(default_factory=list)
+    # Step key → the amount of the đề án's latest such step within the period.
+    steps: dict[str, Decimal] = field(default_factory=dict)
+
+
+def tally(rows: list[Row], amounts: list[Decimal] | None = None) -> dict[str, Any]:
+    facilities = {code for r in rows for code, _ in r.beneficiaries}
     return {
-        "projects": len(facts),
+        "projects": len(rows),
         "amount": int(sum(amounts or [], Decimal(0))),
         "facilities": len(facilities),
-        "facility_times": sum(len(f.beneficiaries) for f in facts),
+        "facility_times": sum(len(r.beneficiaries) for r in rows),
         # Where the figure comes from: the đề án behind it, so that any number can be opened as a list.
-        "codes": sorted(f.code for f in facts),
+        "codes": sorted(r.code for r in rows),
     }
 
 
-def flows(facts: list[ProjectFacts], period: Period) -> dict[str, dict[str, Any]]:
+def flows(rows: list[Row]) -> dict[str, dict[str, Any]]:
     """For each step, the đề án that took it within the period (once each, at its latest such step) and the amount
     the step was about."""
     result = {}
-    for key, actions, _ in STEPS:
-        taken = [(f, f.last(actions, period.start, period.until)) for f in facts]
-        hits = [(f, e) for f, e in taken if e is not None]
-        result[key] = tally([f for f, _ in hits], [f.amount_at(e) for f, e in hits])
+    for key, _, _ in STEPS:
+        hits = [r for r in rows if key in r.steps]
+        result[key] = tally(hits, [r.steps[key] for r in hits])
     return result
 
 
-def status_of(fact: ProjectFacts, period: Period) -> str | None:
-    state = fact.state_on(period.as_of)
-    if state is None or not fact.reached(Action.APPROVED, period.as_of):
+def status_of(row: Row) -> str | None:
+    if row.state is None or not row.approved:
         return None
-    if state in COMPLETED:
+    if row.state in COMPLETED:
         return "completed"
-    if state in IN_PROGRESS:
+    if row.state in IN_PROGRESS:
         return "in_progress"
-    if state in NOT_STARTED:
+    if row.state in NOT_STARTED:
         return "not_started"
-    if state in (State.ADJUSTMENT_REQUESTED, State.STOP_REQUESTED, State.STOPPED):
-        return str(state)
+    if row.state in (State.ADJUSTMENT_REQUESTED, State.STOP_REQUESTED, State.STOPPED):
+        return str(row.state)
     return None
 
 
-def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
+def statuses(rows: list[Row]) -> dict[str, Any]:
     """Every đề án approved by the report date, by where it stands; those in progress by the workload reported."""
     counts: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
     codes: dict[str, list[str]] = {key: [] for key in STATUS_LABELS}
     by_percent: dict[str, int] = defaultdict(int)
     approved = contracted = 0
-    for fact in facts:
-        status = status_of(fact, period)
+    for row in rows:
+        status = status_of(row)
         if status is None:
             continue
         approved += 1
-        contracted += fact.reached(Action.CONTRACT_SIGNED, period.as_of)
+        contracted += row.contracted
         counts[status] += 1
-        codes[status].append(fact.code)
+        codes[status].append(row.code)
         if status == "in_progress":
-            percent = fact.percent_on(period.as_of)
-            by_percent["" if percent is None else plain(percent)] += 1
+            by_percent["" if row.percent is None else plain(row.percent)] += 1
     return {
         "approved": approved,
         "contracted": contracted,
@@ -111,105 +148,191 @@ def statuses(facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
     }
 
 
-def by_implementer(facts: list[ProjectFacts], period: Period) -> list[dict[str, Any]]:
+def by_implementer(rows: list[Row]) -> list[dict[str, Any]]:
     """Who carries out the approved đề án: the province's own centre, or a national centre working in the province."""
-    groups: dict[str, list[ProjectFacts]] = defaultdict(list)
-    for fact in facts:
-        if fact.reached(Action.APPROVED, period.as_of):
-            groups[fact.implementer].append(fact)
-    rows = []
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row.approved:
+            groups[row.implementer].append(row)
+    out = []
     for code, group in sorted(groups.items()):
-        row = tally(group, [f.support_on(period.as_of) or Decimal(0) for f in group])
-        rows.append({"code": code, "name": group[0].implementer_name, "kind": group[0].implementer_kind, **row})
-    return rows
+        figures = tally(group, [r.support or Decimal(0) for r in group])
+        out.append({"code": code, "name": group[0].implementer_name, "kind": group[0].implementer_kind, **figures})
+    return out
 
 
-def project_rows(facts: list[ProjectFacts], period: Period) -> list[dict[str, Any]]:
-    rows = []
-    for fact in facts:
-        state = fact.state_on(period.as_of)
-        if state is None:
-            continue
-        support = fact.support_on(period.as_of)
-        percent = fact.percent_on(period.as_of)
-        rows.append(
-            {
-                "code": fact.code,
-                "title": fact.title,
-                "kind": fact.kind,
-                "round": fact.round,
-                "content": fact.content_name,
-                "implementer": fact.implementer_name,
-                "beneficiaries": [name for _, name in fact.beneficiaries],
-                "state": state,
-                "state_label": str(State(state).label),
-                "status": status_of(fact, period),
-                "percent": plain(percent) if percent is not None else None,
-                "support": int(support) if support is not None else None,
-                "disbursed": int(fact.disbursed(fact.events[0].on, period.as_of)) if fact.events else 0,
-            }
-        )
-    return rows
+def project_rows(rows: list[Row]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": row.code,
+            "title": row.title,
+            "kind": row.kind,
+            "round": row.round,
+            "content": row.content_name,
+            "implementer": row.implementer_name,
+            "beneficiaries": [name for _, name in row.beneficiaries],
+            "state": row.state,
+            "state_label": str(State(row.state).label),
+            "status": status_of(row),
+            "percent": plain(row.percent) if row.percent is not None else None,
+            "support": int(row.support) if row.support is not None else None,
+            "disbursed": int(row.disbursed),
+        }
+        for row in rows
+        if row.state is not None
+    ]
 
 
-def source_section(source: str, facts: list[ProjectFacts], period: Period) -> dict[str, Any]:
-    projects = [f for f in facts if f.kind != ProjectKind.TASK]
-    tasks = [f for f in facts if f.kind == ProjectKind.TASK]
-    rounds = sorted({f.round for f in projects if f.round is not None})
+def source_section(source: str, rows: list[Row]) -> dict[str, Any]:
+    projects = [r for r in rows if r.kind != ProjectKind.TASK]
+    tasks = [r for r in rows if r.kind == ProjectKind.TASK]
+    rounds = sorted({r.round for r in projects if r.round is not None})
     return {
         "funding_source": source,
         "label": str(FundingSource(source).label),
-        "projects": flows(projects, period),
-        "tasks": flows(tasks, period),
-        "total": flows(facts, period),
-        "by_round": [{"round": r, **flows([f for f in projects if f.round == r], period)} for r in rounds],
-        "status": statuses(projects, period),
-        "by_implementer": by_implementer(facts, period),
-        "list": project_rows(facts, period),
+        "projects": flows(projects),
+        "tasks": flows(tasks),
+        "total": flows(rows),
+        "by_round": [{"round": n, **flows([r for r in projects if r.round == n])} for n in rounds],
+        "status": statuses(projects),
+        "by_implementer": by_implementer(rows),
+        "list": project_rows(rows),
     }
 
 
 def provincial_report(scope: ReportScope, period: Period, *, projects: Any = None) -> dict[str, Any]:
-    queryset = scope.projects(projects if projects is not None else Project.objects.all())
-    facts = project_facts(queryset.filter(plan__year__lte=period.plan_year + 1), period.as_of)
+    """Read from the periods and from the events of the period only: the year's and next year's đề án with their
+    period in force on the as-of day (one range join), the steps dated within the period, and the earlier years as
+    SQL aggregates. Nothing is replayed, and the cost grows with the two years reported, not with the history."""
+    in_scope = scope.projects(projects if projects is not None else Project.objects.all())
     year = period.plan_year
-    this_year = [f for f in facts if f.year == year]
-    next_year = [f for f in facts if f.year == year + 1]
-    sources = sorted({f.funding_source for f in this_year}, key=_source_order)
+    rows = _rows(in_scope.filter(plan__year__in=(year, year + 1)), period)
+    this_year = [r for r in rows if r.year == year]
+    next_year = [r for r in rows if r.year == year + 1]
+    sources = sorted({r.funding_source for r in this_year}, key=_source_order)
     return {
         "kind": "provincial",
         "title": f"Báo cáo tình hình thực hiện công tác khuyến công {period.label}",
         "scope": scope.as_json(),
         "period": period_json(period),
-        "sources": [source_section(s, [f for f in this_year if f.funding_source == s], period) for s in sources],
+        "sources": [source_section(s, [r for r in this_year if r.funding_source == s]) for s in sources],
         "next_year": {
             "year": year + 1,
             "sources": [
                 {
                     "funding_source": s,
                     "label": str(FundingSource(s).label),
-                    **flows([f for f in next_year if f.funding_source == s], period),
+                    **flows([r for r in next_year if r.funding_source == s]),
                 }
-                for s in sorted({f.funding_source for f in next_year}, key=_source_order)
+                for s in sorted({r.funding_source for r in next_year}, key=_source_order)
             ],
         },
-        "past_years": past_years([f for f in facts if f.year < year], period),
+        "past_years": past_years(in_scope.filter(plan__year__lt=year), period),
     }
 
 
-def past_years(facts: list[ProjectFacts], period: Period) -> list[dict[str, Any]]:
-    """Each earlier plan year: đề án approved, the distinct facilities they supported, and the support approved."""
-    years: dict[int, list[ProjectFacts]] = defaultdict(list)
-    for fact in facts:
-        if fact.reached(Action.APPROVED, period.as_of) and fact.kind != ProjectKind.TASK:
-            years[fact.year].append(fact)
+def _rows(projects: QuerySet[Project], period: Period) -> list[Row]:
+    """The đề án with their period in force on the as-of day, their steps within the period and, for those the
+    report shows, their beneficiaries: three or four queries whatever the number of đề án."""
+    day = period.as_of
+    annotated: Any = with_state_on(projects, day)
+    values = (
+        annotated.order_by("plan__year", "code")
+        .values_list(
+            "pk", "code", "title", "kind", "round", "plan__year", "plan__funding_source", "content__name",
+            "implementer__code", "implementer__name", "implementer__kind", "support_requested", "on_state",
+            "on_percent", "on_support", "on_disbursed", "on_period__approved_on", "on_period__contracted_on",
+        )
+    )  # fmt: skip
+    rows: dict[int, Row] = {}
+    for (pk, code, title, kind, round_, year, source, content, implementer, implementer_name, implementer_kind,
+         requested, state, percent, support, disbursed, approved_on, contracted_on) in values:  # fmt: skip
+        rows[pk] = Row(
+            pk, code, title, kind, round_, year, source, content, implementer, implementer_name, implementer_kind,
+            requested, state, percent, support, disbursed or Decimal(0), approved_on is not None,
+            contracted_on is not None,
+        )  # fmt: skip
+    if not rows:
+        return []
+    ids = projects.order_by().values("pk")
+    # Steps dated within the period and by the as-of day (events are indexed by đề án and date).
+    taken = ProjectEvent.objects.standing().filter(
+        project_id__in=ids, on__gte=period.start, on__lte=period.until, action__in=STEP_ACTIONS
+    )
+    latest: dict[tuple[int, str], tuple[int, Decimal | None]] = {}
+    for pk, seq, action, amount in taken.values_list("project_id", "seq", "action", "amount").order_by(
+        "project_id", "seq"
+    ):
+        for key, actions, _ in STEPS:
+            if action in actions:
+                latest[pk, key] = (seq, amount)
+    # A step without its own amount is about the latest amount set before it (an assignment carries the approved
+    # support), else the support requested: read the amount-setting steps of only the đề án that have such a step.
+    setting: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for pk, seq, set_amount in (
+        ProjectEvent.objects.standing()
+        .filter(
+            project_id__in=taken.filter(amount__isnull=True).values("project_id"),
+            on__lte=period.until,
+            action__in=AMOUNT_SETTING,
+            amount__isnull=False,
+        )
+        .values_list("project_id", "seq", "amount")
+        .order_by("project_id", "seq")
+    ):
+        if set_amount is not None:
+            setting[pk].append((seq, set_amount))
+    for (pk, key), (seq, amount) in latest.items():
+        row = rows[pk]
+        if amount is None:
+            earlier = [set_amount for set_seq, set_amount in setting[pk] if set_seq < seq]
+            amount = earlier[-1] if earlier else row.support_requested or Decimal(0)
+        row.steps[key] = amount
+    # Beneficiaries of the đề án the report shows: those with a state by the as-of day, and any with a step.
+    shown = projects.filter(
+        Exists(ProjectPeriod.objects.filter(project=OuterRef("pk"), valid_from__lte=day))
+        | Exists(taken.filter(project=OuterRef("pk")))
+    )
+    for pk, code, name in (
+        Project.beneficiaries.through.objects.filter(project_id__in=shown.order_by().values("pk"))
+        .values_list("project_id", "facility__code", "facility__name")
+        .order_by("project_id", "facility__code")
+    ):
+        rows[pk].beneficiaries.append((code, name))
+    return list(rows.values())
+
+
+def past_years(projects: QuerySet[Project], period: Period) -> list[dict[str, Any]]:
+    """Each earlier plan year: đề án approved by the as-of day (tasks apart), the distinct facilities they supported,
+    the support in force and what was disbursed — aggregates per plan year over their periods in force that day."""
+    annotated: Any = with_state_on(projects.exclude(kind=ProjectKind.TASK), period.as_of)
+    # Filtered through an annotation: a filter on `on_period__…` itself would join the periods a second time.
+    approved = annotated.annotate(on_approved=F("on_period__approved_on")).filter(on_approved__isnull=False).order_by()
+    totals = approved.values("plan__year").annotate(
+        projects=Count("pk"), amount=Sum("on_support"), disbursed=Sum("on_disbursed")
+    )
+    reached = (
+        Project.beneficiaries.through.objects.filter(project_id__in=approved.values("pk"))
+        .order_by()
+        .values("project__plan__year")
+        .annotate(facilities=Count("facility_id", distinct=True), times=Count("pk"))
+    )
+    facilities = {r["project__plan__year"]: (r["facilities"], r["times"]) for r in reached}
+    # The drill-through list of each year, as every figure of the report carries one (not linked on the page).
+    codes: dict[int, list[str]] = defaultdict(list)
+    for year, code in approved.values_list("plan__year", "code"):
+        codes[year].append(code)
     return [
         {
-            "year": year,
-            **tally(group, [f.support_on(period.as_of) or Decimal(0) for f in group]),
-            "disbursed": int(sum((f.disbursed(f.events[0].on, period.as_of) for f in group), Decimal(0))),
+            "year": row["plan__year"],
+            "projects": row["projects"],
+            "amount": int(row["amount"] or 0),
+            "facilities": facilities.get(row["plan__year"], (0, 0))[0],
+            "facility_times": facilities.get(row["plan__year"], (0, 0))[1],
+            "codes": sorted(codes[row["plan__year"]]),
+            "disbursed": int(row["disbursed"] or 0),
         }
-        for year, group in sorted(years.items())
+        for row in sorted(totals, key=lambda r: r["plan__year"])
     ]
 
 
