@@ -87,7 +87,8 @@ def with_state_on(projects: QuerySet[Project], day: datetime.date, *, state: str
         on_support=F("on_period__support"),
         on_disbursed=F("on_period__disbursed"),
     )
-    return annotated.filter(on_period__state=state) if state else annotated
+    # Filtered through the annotation: a filter on the relation's own path would join the periods a second time.
+    return annotated.filter(on_state=state) if state else annotated
 
 
 def state_on(project: Project) -> StateOn:
