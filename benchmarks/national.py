@@ -36,6 +36,7 @@ settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.stora
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from khuyencong.accounts.models import User  # noqa: E402
 from khuyencong.projects.models import Project  # noqa: E402
@@ -148,23 +149,32 @@ def main() -> None:
               AND ev.on BETWEEN %s AND %s GROUP BY pl.funding_source, ev.action""".replace("ev.on", 'ev."on"'),
          [lao_cai_id, h1.start, h1.until]),
     ])  # fmt: skip
-    dashboard_floor = sql([(
-        f"""SELECT pl.year, e.state, count(*), sum(coalesce(e.support, 0)), sum(e.disbursed)
-            FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
-            JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
-            WHERE pl.year BETWEEN %s AND %s GROUP BY pl.year, e.state""",
-        [datetime.date(2026, 11, 27), datetime.date(2026, 11, 27), 2021, 2026],
-    )])  # fmt: skip
+    today = timezone.localdate()
+
+    def dashboard_floor(province: int | None) -> Run:
+        where = "AND p.province_id = %s" if province else ""
+        return sql([(
+            f"""SELECT p.content_id, p.province_id, count(*) FILTER (WHERE e.contracted_on IS NOT NULL),
+                       sum(e.contract_amount) FILTER (WHERE e.contracted_on IS NOT NULL),
+                       count(*) FILTER (WHERE e.disbursed <> 0), sum(e.disbursed),
+                       count(*) FILTER (WHERE e.approved_on IS NOT NULL), sum(e.support),
+                       count(*) FILTER (WHERE e.assigned_on IS NOT NULL), count(e.state), count(e.appraised_on),
+                       count(e.completed_on)
+                FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
+                LEFT JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
+                WHERE pl.year = %s {where} GROUP BY p.content_id, p.province_id""",
+            [today, today, 2026, *([province] if province else [])],
+        )])  # fmt: skip
 
     def list_floor(year: int | None) -> Run:
-        where = "AND pl.year = %s" if year else ""
+        where = "WHERE pl.year = %s" if year else ""
         extra = [year] if year else []
-        head = f"""FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
-                   JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")} WHERE TRUE {where}"""
+        keys = f"FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id {where}"
         return sql([
-            (f"SELECT count(*) {head}", [july, july, *extra]),
-            (f"SELECT p.id, p.code, p.title, e.state, e.percent, e.support {head} ORDER BY pl.year, p.code LIMIT 50",
-             [july, july, *extra]),
+            (f"SELECT count(*) {keys}", extra),
+            (f"""SELECT p.id, p.code, p.title, e.state, e.percent, e.support FROM projects_project p
+                 LEFT JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
+                 WHERE p.id IN (SELECT p.id {keys} ORDER BY pl.year, p.code LIMIT 50)""", [july, july, *extra]),
         ])  # fmt: skip
 
     queue_floor = sql([(
@@ -199,8 +209,8 @@ def main() -> None:
          programme_floor),
         ("provincial report Lào Cai, 6 months 2022", lambda: report_build("provincial", lao_cai, h1),
          provincial_floor),
-        ("landing dashboard, Cục (page)", page(cuc, "/reports/"), dashboard_floor),
-        ("landing dashboard, Sở Lào Cai (page)", page(laocai, "/reports/"), dashboard_floor),
+        ("landing dashboard, Cục (page)", page(cuc, "/reports/"), dashboard_floor(None)),
+        ("landing dashboard, Sở Lào Cai (page)", page(laocai, "/reports/"), dashboard_floor(lao_cai_id)),
         ("đề án list 2022 as of 31/07/2022, Cục (page)", page(cuc, "/projects/?year=2022&as_of=2022-07-31"),
          list_floor(2022)),
         ("đề án list as of 31/07/2022, all years, Cục (page)", page(cuc, "/projects/?as_of=2022-07-31"),

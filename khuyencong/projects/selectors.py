@@ -76,12 +76,16 @@ class StateOn:
     paid: Decimal
 
 
+def period_in_force(day: datetime.date) -> Q:
+    """The condition on a đề án's `periods` for the one in force at the end of `day`."""
+    return Q(periods__valid_from__lte=day) & (Q(periods__valid_to__gt=day) | Q(periods__valid_to__isnull=True))
+
+
 def with_state_on(projects: QuerySet[Project], day: datetime.date, *, state: str | None = None) -> QuerySet[Project]:
     """The đề án annotated with their period in force on `day` (one indexed range join, at most one row each):
     `on_state`, `on_percent`, `on_support`, `on_disbursed`; with `state`, only those in that state that day."""
-    in_force = Q(periods__valid_from__lte=day) & (Q(periods__valid_to__gt=day) | Q(periods__valid_to__isnull=True))
     annotated = projects.annotate(
-        on_period=FilteredRelation("periods", condition=in_force),
+        on_period=FilteredRelation("periods", condition=period_in_force(day)),
         on_state=F("on_period__state"),
         on_percent=F("on_period__percent"),
         on_support=F("on_period__support"),

@@ -18,7 +18,7 @@ from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_allocations_by_unit, plan_budget_on
 from khuyencong.projects.models import Project, ProjectKind
-from khuyencong.projects.selectors import with_state_on
+from khuyencong.projects.selectors import period_in_force, with_state_on
 
 from .layout import Col, Column, Section, Table, rate, say_money
 from .periods import Period
@@ -71,8 +71,8 @@ def _rows(projects: Any, period: Period) -> list[Row]:
     eve = period.start - datetime.timedelta(days=1)
     annotated: Any = with_state_on(projects, day).order_by()
     annotated = annotated.annotate(
-        at_end=FilteredRelation("periods", condition=_in_force(end)),
-        at_eve=FilteredRelation("periods", condition=_in_force(eve)),
+        at_end=FilteredRelation("periods", condition=period_in_force(end)),
+        at_eve=FilteredRelation("periods", condition=period_in_force(eve)),
         paid_to_end=Coalesce("at_end__disbursed", Value(Decimal(0)), output_field=MONEY),
         paid_before=Coalesce("at_eve__disbursed", Value(Decimal(0)), output_field=MONEY),
     )
@@ -98,10 +98,6 @@ def _rows(projects: Any, period: Period) -> list[Row]:
 
 
 MONEY = DecimalField(max_digits=18, decimal_places=0)
-
-
-def _in_force(day: datetime.date) -> Q:
-    return Q(periods__valid_from__lte=day) & (Q(periods__valid_to__gt=day) | Q(periods__valid_to__isnull=True))
 
 
 def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from khuyencong.core.numbers import format_money_in
 from khuyencong.programs.models import Program
@@ -89,8 +89,9 @@ class Approved:
 def _approved(projects: QuerySet[Project], day: datetime.date) -> list[Approved]:
     """From each đề án's period in force on `day` (one join): the cost grows with the programme's đề án, not with
     their events."""
-    annotated: Any = with_state_on(projects, day).order_by()
-    rows: Any = annotated.filter(on_period__approved_on__isnull=False).values_list(
+    # Filtered through an annotation: a filter on the relation's own path would join the periods a second time.
+    annotated: Any = with_state_on(projects, day).annotate(on_approved_on=F("on_period__approved_on")).order_by()
+    rows: Any = annotated.filter(on_approved_on__isnull=False).values_list(
         "code", "kind", "content__name", "on_support"
     )
     return [Approved(*row) for row in rows]

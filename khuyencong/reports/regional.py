@@ -8,12 +8,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import FilteredRelation, Q, QuerySet, Sum
 
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.programs.models import Allocation, Plan
 from khuyencong.programs.selectors import budgets_on
-from khuyencong.projects.models import Indicator, Project, ProjectPeriod, Result
+from khuyencong.projects.models import Indicator, Project, Result
+from khuyencong.projects.selectors import period_in_force
 
 from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
@@ -58,18 +59,19 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
 
 def implemented(scope: ReportScope, period: Period) -> Decimal:
     """Disbursed (advances and payments less refunds) within the period on the đề án of the period's plans: what was
-    disbursed to date at the period's end less what was disbursed on its eve, summed in the database from each đề
-    án's periods in force on those two days."""
-    projects = scope.projects(Project.objects.filter(plan__year=period.plan_year))
+    disbursed to date at the period's end less what was disbursed on its eve — each đề án's periods in force on those
+    two days, joined once each and summed in one query."""
+    projects = scope.projects(Project.objects.filter(plan__year=period.plan_year)).order_by()
     end = min(period.until, period.as_of)
     eve = period.start - datetime.timedelta(days=1)
-    return _disbursed_to(projects, end) - _disbursed_to(projects, eve)
-
-
-def _disbursed_to(projects: QuerySet[Project], day: datetime.date) -> Decimal:
-    in_force = Q(valid_from__lte=day) & (Q(valid_to__gt=day) | Q(valid_to__isnull=True))
-    rows = ProjectPeriod.objects.filter(in_force, project__in=projects.order_by().values("pk"))
-    return rows.aggregate(total=Sum("disbursed", default=Decimal(0)))["total"]
+    totals = projects.annotate(
+        at_end=FilteredRelation("periods", condition=period_in_force(end)),
+        at_eve=FilteredRelation("periods", condition=period_in_force(eve)),
+    ).aggregate(
+        end=Sum("at_end__disbursed", default=Decimal(0)),
+        eve=Sum("at_eve__disbursed", default=Decimal(0)),
+    )
+    return Decimal(totals["end"]) - Decimal(totals["eve"])
 
 
 def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
