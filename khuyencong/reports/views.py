@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -120,22 +121,37 @@ def report_records(request: HttpRequest) -> HttpResponse:
 
 
 def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) -> HttpResponse:
+    """A page of the figure's đề án at a time: only the page's codes reach the database (a programme's figure can
+    stand for tens of thousands of đề án, more than SQLite binds in one statement)."""
     path = request.GET.get("figure", "")
     try:
         codes = figure_codes(data, path)
     except (KeyError, IndexError, ValueError, TypeError) as error:
         raise Http404("Không có số liệu này trong báo cáo.") from error
-    projects = (
+    page = Paginator(sorted(codes), RECORDS_PAGE).get_page(request.GET.get("page"))
+    projects = list(
         project_list_for_user(request.user)
-        .filter(code__in=codes)
+        .filter(code__in=list(page.object_list))
         .select_related("plan", "implementer", "province")
         .order_by("code")
     )
+    return _records_page(request, title, back, page, projects, hidden=len(page.object_list) - len(projects))
+
+
+RECORDS_PAGE = 50
+
+
+def _records_page(
+    request: HttpRequest, title: str, back: str, page: Page, projects: list[Project], *, hidden: int
+) -> HttpResponse:
     context = {
         "title": title,
+        "page": page,
         "projects": projects,
-        "expected": len(codes),
-        "back": f"{back}?{_query(request, 'figure', 'format').urlencode()}",
+        "expected": page.paginator.count,
+        "hidden": hidden,
+        "querystring": _query(request, "page").urlencode(),
+        "back": f"{back}?{_query(request, 'figure', 'format', 'page').urlencode()}",
     }
     return render(request, "reports/records.html", context)
 
@@ -220,22 +236,19 @@ def dashboard_records(request: HttpRequest) -> HttpResponse:
     data = shown.data
     try:
         listed = figure_projects(shown.scope, shown.projects, data, path)
-        expected = _figure_count(data, path)
+        _check_figure(data, path)
     except (KeyError, IndexError, ValueError, TypeError) as error:
         raise Http404("Không có số liệu này trong bảng điều khiển.") from error
-    context = {
-        "title": f"Bảng điều khiển năm {data['year']}",
-        "projects": listed.select_related("plan", "implementer", "province").order_by("code"),
-        "expected": expected,
-        "back": f"{reverse('reports:dashboard')}?{_query(request, 'figure', 'format').urlencode()}",
-    }
-    return render(request, "reports/records.html", context)
+    ordered = listed.select_related("plan", "implementer", "province").order_by("code")
+    page = Paginator(ordered, RECORDS_PAGE).get_page(request.GET.get("page"))
+    title = f"Bảng điều khiển năm {data['year']}"
+    return _records_page(request, title, reverse("reports:dashboard"), page, list(page.object_list), hidden=0)
 
 
-def _figure_count(data: dict[str, Any], path: str) -> int:
+def _check_figure(data: dict[str, Any], path: str) -> None:
+    """A path that names a counted figure of the dashboard, else ValueError, KeyError or IndexError."""
     node: Any = data
     for part in filter(None, path.split(".")):
         node = node[int(part)] if isinstance(node, list) else node[part]
     if not isinstance(node, dict) or not isinstance(node.get("count"), int):
         raise ValueError(f"«{path}» không có danh sách đề án.")
-    return int(node["count"])
