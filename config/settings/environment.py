@@ -17,9 +17,10 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
-    """One connection's settings. On PostgreSQL: JIT off (its compile time was 23% of a one-year report query on
-    200,000 đề án and won nothing on the long ones) and, when DATABASE_STATEMENT_TIMEOUT is set (web processes
-    only), a ceiling on any one statement."""
+    """One connection's settings. On PostgreSQL: JIT off (it added about 20% to a report's floor at 200,000 đề án
+    in issue 10's measurement; on the national benchmark's dataset it never made a report query faster —
+    benchmarks/README.md) and, when DATABASE_STATEMENT_TIMEOUT is set (web processes only), a ceiling on any one
+    statement."""
     conn_max_age = int(environ.get("DATABASE_CONN_MAX_AGE", "0"))
     config: dict[str, Any] = dict(
         dj_database_url.parse(
