@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from khuyencong.organizations.models import Organization, OrganizationLevel
@@ -248,13 +248,17 @@ def projects_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> Quer
         # No role, no data: not even the đề án one's own organisation implements.
         return queryset.none()
     q = Q(province__in=scope.province_ids) if scope.province_ids else Q(pk__in=[])
+    # Beneficiaries as EXISTS, not a join: a join gives a row per beneficiary, and any count or sum over the result
+    # (a dashboard's) would count a đề án with two of the commune's facilities twice.
+    through: Any = queryset.model._meta.get_field("beneficiaries").remote_field.through  # type: ignore[union-attr]
+    beneficiaries = through.objects.filter(project_id=OuterRef("pk"))
     if scope.facility_ids:
-        q |= Q(beneficiaries__in=scope.facility_ids)
+        q |= Q(Exists(beneficiaries.filter(facility_id__in=scope.facility_ids)))
     if scope.commune_ids:
-        q |= Q(beneficiaries__current_commune__in=scope.commune_ids)
+        q |= Q(Exists(beneficiaries.filter(facility__current_commune__in=scope.commune_ids)))
     if isinstance(user, User) and user.organization_id is not None and not scope.facility_ids:
         q |= Q(implementer_id=user.organization_id)
-    return queryset.filter(q).distinct()
+    return queryset.filter(q)
 
 
 def plans_in_scope(user: User | AnonymousUser, queryset: QuerySet[M]) -> QuerySet[M]:

@@ -24,8 +24,9 @@ REPLICA = "replica"
 PIN_COOKIE = "kc_primary"
 # Marks an opted-in view; functools.wraps carries it through login_required, so tests can find it on the URL's view.
 OPTED_IN = "reads_replica"
-# Rows that decide who is signed in, what is locked out or which task runs must never be a moment old.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "authtoken", "django_tasks_db", "django_tasks"})
+# Rows that decide who is signed in, what they may see (roles, organisation), what is locked out or which task runs
+# must never be a moment old: a role revoked on the primary must not keep working on the replica for its lag.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "axes", "authtoken", "django_tasks_db", "django_tasks"})
 
 P = ParamSpec("P")
 R = TypeVar("R")

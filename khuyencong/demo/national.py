@@ -98,7 +98,11 @@ def build(
     seed: int = 7,
     say: Callable[[str], None] = print,
 ) -> None:
-    """Adds what is missing up to the requested sizes (a second run with the same sizes adds nothing)."""
+    """Adds what is missing up to the requested sizes (a second run with the same sizes adds nothing). Refuses a
+    database that holds any đề án of its own: the load bypasses the services and sets indexes aside, which is for a
+    benchmark's database only."""
+    if Project.objects.exclude(code__startswith=f"{PREFIX}-").exists():
+        raise RuntimeError("Cơ sở dữ liệu này đã có đề án thật: chỉ sinh dữ liệu quốc gia vào một cơ sở dữ liệu riêng.")
     rng = random.Random(seed)
     provinces = _provinces()
     build_facilities(facilities, rng=rng, say=say)

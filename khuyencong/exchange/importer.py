@@ -429,7 +429,7 @@ class _Importer:
             row = _FacilityRow(index, path, item["code"])
             try:
                 row.data = self.facility_data(item, path, row.warnings)
-            except (RecordError, PlaceError) as error:
+            except (RecordError, ValidationError, PermissionDenied, PlaceError) as error:
                 row.errors.append(_record_issue(path, error))
             batch.append(row)
             if len(batch) == FACILITY_BATCH:

@@ -318,10 +318,8 @@ def past_years(projects: QuerySet[Project], period: Period) -> list[dict[str, An
         .annotate(facilities=Count("facility_id", distinct=True), times=Count("pk"))
     )
     facilities = {r["project__plan__year"]: (r["facilities"], r["times"]) for r in reached}
-    # The drill-through list of each year, as every figure of the report carries one (not linked on the page).
-    codes: dict[int, list[str]] = defaultdict(list)
-    for year, code in approved.values_list("plan__year", "code"):
-        codes[year].append(code)
+    # No list of codes here, unlike this year's figures: it would be every approved đề án of every past year (the
+    # one read that grew with history), and the page opens no list from this table.
     return [
         {
             "year": row["plan__year"],
@@ -329,7 +327,6 @@ def past_years(projects: QuerySet[Project], period: Period) -> list[dict[str, An
             "amount": int(row["amount"] or 0),
             "facilities": facilities.get(row["plan__year"], (0, 0))[0],
             "facility_times": facilities.get(row["plan__year"], (0, 0))[1],
-            "codes": sorted(codes[row["plan__year"]]),
             "disbursed": int(row["disbursed"] or 0),
         }
         for row in sorted(totals, key=lambda r: r["plan__year"])

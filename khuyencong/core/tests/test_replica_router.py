@@ -119,7 +119,7 @@ def test_migrations_run_on_the_primary_only() -> None:
 @pytest.mark.parametrize(
     "name",
     ["reports:page", "reports:records", "reports:dashboard", "reports:dashboard_records", "projects:list",
-     "facilities:list", "facilities:export"],
+     "facilities:list"],
 )  # fmt: skip
 def test_report_dashboard_and_list_pages_opt_into_the_replica(name: str) -> None:
     # given the page's view, when the router asks whether it opted in, then it did (through @replica_reads)

@@ -188,7 +188,11 @@ def past_years(facts: list[ProjectFacts], period: Period) -> list[dict[str, Any]
     return [
         {
             "year": year,
-            **tally(group, [f.support_on(period.as_of) or Decimal(0) for f in group]),
+            **{
+                k: v
+                for k, v in tally(group, [f.support_on(period.as_of) or Decimal(0) for f in group]).items()
+                if k != "codes"
+            },
             "disbursed": int(sum((f.disbursed(f.events[0].on, period.as_of) for f in group), Decimal(0))),
         }
         for year, group in sorted(years.items())

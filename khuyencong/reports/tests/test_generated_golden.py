@@ -84,3 +84,48 @@ def test_dashboards_on_the_sample_are_the_replay(generated: None) -> None:
     assert compared > 50
     nation = dashboard_data(scopes[0], Project.objects.all(), year=2022, as_of=datetime.date(2022, 12, 31))
     assert all(row["count"] for row in nation["funnel"])
+
+
+def test_a_commune_bodys_dashboard_counts_each_dean_once(generated: None) -> None:
+    """A đề án with two of the commune's facilities is one đề án, on the tile and in its list."""
+    from django.urls import reverse
+
+    from conftest import client_for, make_user
+    from khuyencong.accounts.models import Role
+    from khuyencong.facilities.models import Facility
+    from khuyencong.organizations.models import Organization
+
+    # Given a group đề án of 2022 whose beneficiaries all lie in one commune, and that commune's committee
+    project = (
+        Project.objects.filter(plan__year=2022, kind="group", state__isnull=False)
+        .exclude(province__isnull=True)
+        .order_by("code")
+        .first()
+    )
+    assert project is not None
+    facilities = list(project.beneficiaries.all())
+    assert len(facilities) >= 2
+    commune = facilities[0].current_commune
+    Facility.objects.filter(pk__in=[f.pk for f in facilities]).update(current_commune=commune)
+    Organization.objects.create(code="UBND-XA", name="UBND xã", kind="commune_committee", territory=commune)
+    user = make_user("xa.officer", "UBND-XA", Role.OFFICER)
+    seen = set(
+        Project.objects.filter(beneficiaries__current_commune=commune, plan__year=2022).values_list("code", flat=True)
+    )
+    # When its officer opens the 2022 dashboard and the first funnel step's list
+    client = client_for(user)
+    data = client.get(reverse("reports:dashboard"), {"year": "2022", "as_of": "27/11/2024"}).context["data"]
+    listing = client.get(reverse("reports:dashboard_records"), {"year": "2022", "as_of": "27/11/2024",
+                                                                "figure": "funnel.0"})  # fmt: skip
+    # Then each đề án counts once, and the tile equals its list
+    assert project.code in seen
+    assert data["funnel"][0]["count"] == len(seen)
+    assert {p.code for p in listing.context["projects"]} == seen
+
+
+def test_the_generator_refuses_a_database_with_real_deans(yen_bai: None) -> None:
+    # Given a database holding a province's own đề án, when the national dataset is asked for, then nothing is added
+    before = Project.objects.count()
+    with pytest.raises(RuntimeError, match="đề án thật"):
+        build(projects=10, facilities=10, say=lambda _: None)
+    assert Project.objects.count() == before
