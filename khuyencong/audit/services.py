@@ -37,6 +37,30 @@ def audit_snapshot(instance: models.Model, fields: list[str]) -> Snapshot:
     return {name: _display(instance, instance._meta.get_field(name)) for name in fields}  # type: ignore[arg-type]
 
 
+def audit_snapshots(instances: list[models.Model], fields: list[str]) -> list[Snapshot]:
+    """`audit_snapshot` of many records of one model (a bulk import). Choice labels and related records' names are
+    read once per value: translating a label or naming a unit cost more than the rest of a record's snapshot."""
+    if not instances:
+        return []
+    meta = instances[0]._meta
+    spec: list[tuple[str, models.Field[Any, Any]]] = [(name, meta.get_field(name)) for name in fields]  # type: ignore[misc]
+    shown: dict[tuple[str, Any], str | None] = {}
+    snapshots = []
+    for instance in instances:
+        snapshot: Snapshot = {}
+        for name, field in spec:
+            if field.choices or isinstance(field, models.ForeignKey):
+                # Within one batch a label depends only on the stored value (the code, or the related record's key).
+                key = (name, getattr(instance, field.attname))
+                if key not in shown:
+                    shown[key] = _display(instance, field)
+                snapshot[name] = shown[key]
+            else:
+                snapshot[name] = _display(instance, field)
+        snapshots.append(snapshot)
+    return snapshots
+
+
 def audit_entry_build(
     *,
     actor: User,

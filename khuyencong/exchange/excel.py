@@ -28,6 +28,7 @@ from khuyencong.accounts.models import User
 from khuyencong.core.csv import safe_cell
 from khuyencong.facilities.models import LegalForm
 from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.geography.resolver import PlaceResolver
 from khuyencong.projects.models import ProjectContent, ProjectKind
 
 from .importer import ImportReport, Issue, database_refusal, document_refusals, import_records
@@ -374,6 +375,7 @@ def excel_import(
     first_row: dict[str, int] = {}
     part: list[tuple[int, dict[str, Any]]] = []
     with transaction.atomic():
+        places = PlaceResolver()
         try:
             for row in _rows(raw, kind, result):
                 result.rows += 1
@@ -388,11 +390,11 @@ def excel_import(
                     continue
                 part.append((row.number, record))
                 if len(part) == CHUNK:
-                    _import_part(part, kind, actor, result)
+                    _import_part(part, kind, actor, result, places)
                     part = []
                     if progress is not None:
                         progress(result.rows)
-            _import_part(part, kind, actor, result)
+            _import_part(part, kind, actor, result, places)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
             result.report.errors.append(Issue("Tệp", "not_xlsx", f"Không đọc được bảng tính: {error}"))
         if result.report.errors:
@@ -402,7 +404,9 @@ def excel_import(
     return result
 
 
-def _import_part(part: list[tuple[int, dict[str, Any]]], kind: str, actor: User, result: ExcelImport) -> None:
+def _import_part(
+    part: list[tuple[int, dict[str, Any]]], kind: str, actor: User, result: ExcelImport, places: PlaceResolver
+) -> None:
     if not part:
         return
     numbers = [number for number, _ in part]
@@ -412,7 +416,7 @@ def _import_part(part: list[tuple[int, dict[str, Any]]], kind: str, actor: User,
     if not report.errors:
         try:
             with transaction.atomic():
-                import_records(document, actor=actor, report=report)
+                import_records(document, actor=actor, report=report, places=places)
         except (DataError, IntegrityError, OverflowError) as error:
             report.errors.append(database_refusal(error))
     columns = {c.key: c.header for c in SHEETS[kind][1]}
