@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from khuyencong.accounts.models import User
+from khuyencong.core.bulk import insert_all
 from khuyencong.core.numbers import format_number
 
 from .models import AuditAction, AuditEntry
@@ -108,6 +109,6 @@ def audit_entry_write(
 
 
 def audit_entries_write(entries: list[AuditEntry]) -> None:
-    """Entries built by `audit_entry_build` for many records at once (a bulk import), in one insert per batch: the
+    """Entries built by `audit_entry_build` for many records at once (a bulk import), by COPY or multi-row inserts: the
     same rows `audit_entry_write` would have written one by one."""
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    insert_all(entries)

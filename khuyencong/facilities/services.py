@@ -23,6 +23,7 @@ from khuyencong.audit.services import (
     audit_snapshot,
     audit_snapshots,
 )
+from khuyencong.core.bulk import insert_all
 from khuyencong.core.codes import (
     created_under_new_code,
     duplicate_code_error,
@@ -359,7 +360,7 @@ def facility_create_many(*, actor: User, rows: Sequence[NewFacility]) -> Facilit
         raise FacilityBatchRefused(errors)
     try:
         with transaction.atomic():
-            Facility.objects.bulk_create(accepted, batch_size=LOOKUP_CHUNK)
+            insert_all(accepted)
             entries = [
                 audit_entry_build(actor=actor, action=AuditAction.CREATE, instance=facility, before={}, after=after)
                 for facility, after in zip(accepted, audit_snapshots(list(accepted), AUDITED_FIELDS), strict=True)

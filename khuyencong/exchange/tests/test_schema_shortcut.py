@@ -7,7 +7,7 @@ import pytest
 
 from khuyencong.exchange.importer import SCHEMA, VALIDATOR, _plainly_valid
 
-FACILITY = {
+FACILITY: dict[str, Any] = {
     "code": "CS-1",
     "name": "Cơ sở chè",
     "legal_form": "household_business",
