@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from khuyencong.accounts.models import User
+from khuyencong.core.bulk import insert_all
 from khuyencong.core.numbers import format_number
 
 from .models import AuditAction, AuditEntry
@@ -35,6 +36,30 @@ def _display(instance: models.Model, field: models.Field[Any, Any]) -> str | Non
 def audit_snapshot(instance: models.Model, fields: list[str]) -> Snapshot:
     """Field values as people read them, so that the log stays meaningful after codes or choices change."""
     return {name: _display(instance, instance._meta.get_field(name)) for name in fields}  # type: ignore[arg-type]
+
+
+def audit_snapshots(instances: list[models.Model], fields: list[str]) -> list[Snapshot]:
+    """`audit_snapshot` of many records of one model (a bulk import). Choice labels and related records' names are
+    read once per value: translating a label or naming a unit cost more than the rest of a record's snapshot."""
+    if not instances:
+        return []
+    meta = instances[0]._meta
+    spec: list[tuple[str, models.Field[Any, Any]]] = [(name, meta.get_field(name)) for name in fields]  # type: ignore[misc]
+    shown: dict[tuple[str, Any], str | None] = {}
+    snapshots = []
+    for instance in instances:
+        snapshot: Snapshot = {}
+        for name, field in spec:
+            if field.choices or isinstance(field, models.ForeignKey):
+                # Within one batch a label depends only on the stored value (the code, or the related record's key).
+                key = (name, getattr(instance, field.attname))
+                if key not in shown:
+                    shown[key] = _display(instance, field)
+                snapshot[name] = shown[key]
+            else:
+                snapshot[name] = _display(instance, field)
+        snapshots.append(snapshot)
+    return snapshots
 
 
 def audit_entry_build(
@@ -84,6 +109,6 @@ def audit_entry_write(
 
 
 def audit_entries_write(entries: list[AuditEntry]) -> None:
-    """Entries built by `audit_entry_build` for many records at once (a bulk import), in one insert per batch: the
+    """Entries built by `audit_entry_build` for many records at once (a bulk import), by COPY or multi-row inserts: the
     same rows `audit_entry_write` would have written one by one."""
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    insert_all(entries)

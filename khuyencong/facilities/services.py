@@ -16,7 +16,14 @@ from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
-from khuyencong.audit.services import audit_entries_write, audit_entry_build, audit_entry_write, audit_snapshot
+from khuyencong.audit.services import (
+    audit_entries_write,
+    audit_entry_build,
+    audit_entry_write,
+    audit_snapshot,
+    audit_snapshots,
+)
+from khuyencong.core.bulk import insert_all
 from khuyencong.core.codes import (
     created_under_new_code,
     duplicate_code_error,
@@ -353,16 +360,10 @@ def facility_create_many(*, actor: User, rows: Sequence[NewFacility]) -> Facilit
         raise FacilityBatchRefused(errors)
     try:
         with transaction.atomic():
-            Facility.objects.bulk_create(accepted, batch_size=LOOKUP_CHUNK)
+            insert_all(accepted)
             entries = [
-                audit_entry_build(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    instance=facility,
-                    before={},
-                    after=audit_snapshot(facility, AUDITED_FIELDS),
-                )
-                for facility in accepted
+                audit_entry_build(actor=actor, action=AuditAction.CREATE, instance=facility, before={}, after=after)
+                for facility, after in zip(accepted, audit_snapshots(list(accepted), AUDITED_FIELDS), strict=True)
             ]
             audit_entries_write([entry for entry in entries if entry is not None])
     except IntegrityError as exc:
