@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "sqlite:////tmp/khuyencong-bench-excel.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# As in production: with DEBUG, Django keeps the text of every statement, each multi-row insert written out in full.
+os.environ["DEBUG"] = "false"
 
 import django  # noqa: E402
 
