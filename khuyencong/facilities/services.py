@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -184,24 +185,30 @@ def facility_create(
     facility.code = code or _next_code(facility)
     facility.search_text = _search_text(facility)
     _check(facility, actor=actor, confirm_duplicate=confirm_duplicate)
+    with _taken_meanwhile(), created_under_new_code(Facility, facility.code, "cơ sở"):
+        facility.save()
+        audit_entry_write(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=facility,
+            before={},
+            after=audit_snapshot(facility, AUDITED_FIELDS),
+        )
+    return facility
+
+
+@contextmanager
+def _taken_meanwhile() -> Iterator[None]:
+    """A code or tax code registered by someone else since the look-ups (the same tax code at the same moment, or a
+    generated code taken meanwhile): refused as such, never an error page."""
     try:
-        with created_under_new_code(Facility, facility.code, "cơ sở"):
-            facility.save()
-            audit_entry_write(
-                actor=actor,
-                action=AuditAction.CREATE,
-                instance=facility,
-                before={},
-                after=audit_snapshot(facility, AUDITED_FIELDS),
-            )
+        yield
     except IntegrityError as exc:
         if not is_unique_violation(exc):
             raise
-        # The same tax code registered by someone else at the same moment, or a generated code taken meanwhile.
         raise ValidationError(
             "Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.", code="duplicate_code"
         ) from exc
-    return facility
 
 
 # Values per IN list in the batch's look-ups: far under SQLite's 32,766 parameters, and a plan the database caches.
@@ -358,21 +365,13 @@ def facility_create_many(*, actor: User, rows: Sequence[NewFacility]) -> Facilit
         accepted.append(facility)
     if errors:
         raise FacilityBatchRefused(errors)
-    try:
-        with transaction.atomic():
-            insert_all(accepted)
-            entries = [
-                audit_entry_build(actor=actor, action=AuditAction.CREATE, instance=facility, before={}, after=after)
-                for facility, after in zip(accepted, audit_snapshots(list(accepted), AUDITED_FIELDS), strict=True)
-            ]
-            audit_entries_write([entry for entry in entries if entry is not None])
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        # A code or tax code registered by someone else since the look-ups above.
-        raise ValidationError(
-            "Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.", code="duplicate_code"
-        ) from exc
+    with _taken_meanwhile(), transaction.atomic():
+        insert_all(accepted)
+        entries = [
+            audit_entry_build(actor=actor, action=AuditAction.CREATE, instance=facility, before={}, after=after)
+            for facility, after in zip(accepted, audit_snapshots(list(accepted), AUDITED_FIELDS), strict=True)
+        ]
+        audit_entries_write([entry for entry in entries if entry is not None])
     return FacilityBatch(accepted, similar)
 
 
