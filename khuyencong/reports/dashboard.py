@@ -17,20 +17,20 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
 from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import overdue_projects, with_state_on
-from khuyencong.projects.workflow import Action
 
 from .layout import rate
 from .regional import plan_amount, territory_q
 from .scope import Geography, ReportScope
 
-# Each step counts the đề án that reached it or any later one: a đề án entered at approval (as old records are)
-# still went through appraisal.
-FUNNEL: list[tuple[str, str, frozenset[str]]] = [
-    ("entered", "Đã đăng ký, gửi thẩm định", frozenset(Action.values)),
-    ("appraised", "Đạt thẩm định", frozenset({Action.APPRAISAL_PASSED, Action.FORWARDED, Action.APPROVED})),
-    ("approved", "Được phê duyệt", frozenset({Action.APPROVED})),
-    ("contracted", "Đã ký hợp đồng", frozenset({Action.CONTRACT_SIGNED})),
-    ("completed", "Đã nghiệm thu", frozenset({Action.ACCEPTED, Action.LIQUIDATED, Action.SETTLED})),
+# The funnel's steps, each with the milestone that reaches it (`_REACHED` below, in the same order). A step counts
+# the đề án that reached it or any later one: a đề án entered at approval (as old records are) still went through
+# appraisal.
+FUNNEL: list[tuple[str, str]] = [
+    ("entered", "Đã đăng ký, gửi thẩm định"),
+    ("appraised", "Đạt thẩm định"),
+    ("approved", "Được phê duyệt"),
+    ("contracted", "Đã ký hợp đồng"),
+    ("completed", "Đã nghiệm thu"),
 ]
 
 
@@ -51,7 +51,8 @@ APPROVED = Q(on_approved_on__isnull=False)
 CONTRACTED = APPROVED & Q(on_contracted_on__isnull=False)
 PAID = Q(on_disbursed__isnull=False) & ~Q(on_disbursed=0)
 ASSIGNED = APPROVED & Q(on_assigned_on__isnull=False) & Q(province__isnull=False)
-# The milestone of each funnel step; a step counts the đề án that reached it or any later one.
+# The milestone of each funnel step (FUNNEL's order): entered, appraisal passed (or forwarded, or approved),
+# approved, contract signed, completed (accepted, liquidated or settled) — periods.MILESTONES.
 _REACHED = [Q(on_state__isnull=False), Q(on_appraised_on__isnull=False), APPROVED,
             Q(on_contracted_on__isnull=False), Q(on_completed_on__isnull=False)]  # fmt: skip
 STEPS = [~Q(kind=ProjectKind.TASK) & functools.reduce(operator.or_, _REACHED[index:]) for index in range(len(_REACHED))]
@@ -115,7 +116,7 @@ def dashboard_data(
              "percent": rate(allocated, plan), "count": None},
         ]  # fmt: skip
     funnel = [
-        {"key": key, "label": label, "count": totals[f"step{index}"]} for index, (key, label, _) in enumerate(FUNNEL)
+        {"key": key, "label": label, "count": totals[f"step{index}"]} for index, (key, label) in enumerate(FUNNEL)
     ]
     by_content: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
     for group in groups:
