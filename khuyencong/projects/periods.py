@@ -103,8 +103,7 @@ def derive_periods(
                     reached.setdefault(milestone, day)
         disbursed += paid_on.get(day, Decimal(0))
         if position.state is None:
-            # No state (vouchers before any step, or a request opening a history and then answered): nothing is in
-            # force from this day on, until a step gives the đề án a state again.
+            # No state (vouchers dated before any step): nothing is in force until a step gives the đề án a state.
             if rows and rows[-1].valid_to is None:
                 rows[-1] = _close(rows[-1], day)
             continue

@@ -110,8 +110,11 @@ MOVES: dict[Action, Move] = {
     Action.SETTLED: _move([State.ACCEPTED, State.LIQUIDATED], State.SETTLED),
 }
 
-# Actions that cannot open a history entered after the fact: they answer a request that is not on record.
-CANNOT_OPEN = {Action.ADJUSTMENT_APPROVED, Action.ADJUSTMENT_REFUSED, Action.STOP_REFUSED, Action.INSPECTED}
+# Actions that cannot open a history entered after the fact: a reply answers a request that is not on record, and a
+# request (Circular 36/2013 Art. 11) suspends a running đề án whose state must be on record to resume to — a
+# history opened by a request and then answered would leave the đề án with no state at all.
+CANNOT_OPEN = {Action.ADJUSTMENT_APPROVED, Action.ADJUSTMENT_REFUSED, Action.STOP_REFUSED, Action.INSPECTED,
+               Action.ADJUSTMENT_REQUESTED, Action.STOP_REQUESTED}  # fmt: skip
 # A đề án recorded as it happens starts with its registration or its submission for appraisal (Circular 36/2013
 # Art. 10); a history that begins at a later step is entered after the fact, in the name of the bodies that took it.
 LIVE_OPENINGS = frozenset({Action.REGISTERED, Action.SUBMITTED_FOR_APPRAISAL})

@@ -57,7 +57,9 @@ def test_the_scenarios_histories_replay() -> None:
     assert replay(["registered", "submitted_for_appraisal", "appraisal_failed"]).state == State.FAILED
 
 
-def test_a_history_may_begin_at_any_step_but_not_with_a_reply() -> None:
+def test_a_history_may_begin_at_any_step_but_not_with_a_reply_or_a_request() -> None:
+    # A request suspends a running đề án: with nothing on record, its answer would have no state to resume to
+    assert {Action.ADJUSTMENT_REQUESTED, Action.STOP_REQUESTED} <= CANNOT_OPEN
     assert replay(["contract_signed"]).state == State.CONTRACTED
     for action in CANNOT_OPEN:
         with pytest.raises(TransitionNotAllowed, match="chưa có sự kiện nào"):
