@@ -154,6 +154,6 @@ def test_the_facility_csv_shows_a_formula_name_as_text(laocai_officer: User, mak
     response = client_for(laocai_officer).get(reverse("facilities:export"))
 
     # then the name is text that does not start a formula
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     names = [row[1] for row in rows[1:]]
     assert names == ["'" + HYPERLINK]
