@@ -33,7 +33,7 @@ from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.geography.resolver import PlaceResolver
 from khuyencong.projects.models import ProjectContent, ProjectKind
 
-from .importer import ImportReport, Issue, database_refusal, document_refusals, import_records
+from .importer import ImportReport, Issue, PathParts, database_refusal, import_records
 
 MAX_BYTES = 50 * 1024 * 1024
 # An .xlsx is a zip: a small file can expand to gigabytes (a "zip bomb"). Refuse before openpyxl inflates anything.
@@ -89,6 +89,9 @@ FACILITY_COLUMNS = [
     ColumnSpec("Chủ là phụ nữ", "women_owned", False, 10, choices=lambda: ["Có", "Không"]),
     ColumnSpec("Chủ là người DTTS", "ethnic_minority_owned", False, 10, choices=lambda: ["Có", "Không"]),
 ]
+
+# The yes/no columns of the facility sheet.
+FLAGS = ("women_owned", "ethnic_minority_owned")
 
 PROJECT_COLUMNS = [
     ColumnSpec("Mã đề án", "code", True, 18),
@@ -346,76 +349,95 @@ def _flag(value: Any) -> bool:
     raise ValueError(f"ghi «Có» hoặc «Không», không phải «{text}».")
 
 
-def _facility(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
-    v = dict(zip([c.key for c in FACILITY_COLUMNS], row.values, strict=True))
-    record: dict[str, Any] = {"code": _text(v["code"]), "name": _text(v["name"])}
-    ok = True
-    form = _text(v["legal_form"])
-    if (legal_form := _choice(form, LegalForm)) is not None:
-        record["legal_form"] = legal_form
-    elif form:
-        result.add(row.number, "Loại hình", "enum", f"«{form}» không có trong danh sách loại hình.")
-        ok = False
-    place: dict[str, Any] = {"province": _text(v["province"])}
-    for key in ("district", "commune"):
-        if _text(v[key]):
+def _facility(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, Any]:
+    """The row as an exchange record. A cell that cannot be read is reported, added to `bad` and left out, so that the
+    importer still checks the rest of the row (its place, its tax code) without reporting that cell again."""
+    v = {c.key: value for c, value in zip(FACILITY_COLUMNS, row.values, strict=True) if c.key not in bad}
+    headers = {c.key: c.header for c in FACILITY_COLUMNS}
+    record: dict[str, Any] = {key: _text(v[key]) for key in ("code", "name") if key in v}
+    if "legal_form" in v:
+        form = _text(v["legal_form"])
+        if (legal_form := _choice(form, LegalForm)) is not None:
+            record["legal_form"] = legal_form
+        elif form:
+            result.add(row.number, headers["legal_form"], "enum", f"«{form}» không có trong danh sách loại hình.")
+            bad.add("legal_form")
+    place: dict[str, Any] = {}
+    for key in ("province", "district", "commune"):
+        if key in v and _text(v[key]):
             place[key] = _text(v[key])
-    try:
-        if v["as_of"] not in (None, ""):
+    if "as_of" in v and v["as_of"] not in (None, ""):
+        try:
             place["as_of"] = _date(v["as_of"])
-    except ValueError as error:
-        result.add(row.number, "Địa chỉ tính theo ngày", "date", str(error))
-        ok = False
+        except ValueError as error:
+            result.add(row.number, headers["as_of"], "date", str(error))
+            bad.add("as_of")
     record["place"] = place
     for key in ("tax_code", "address", "trade", "craft_village"):
-        if _text(v[key]):
+        if key in v and _text(v[key]):
             record[key] = _text(v[key])
-    for key, header in (("women_owned", "Chủ là phụ nữ"), ("ethnic_minority_owned", "Chủ là người DTTS")):
+    for key in FLAGS:
+        if key not in v:
+            continue
         try:
             if _flag(v[key]):
                 record[key] = True
         except ValueError as error:
-            result.add(row.number, header, "flag", str(error))
-            ok = False
-    return record if ok else None
+            result.add(row.number, headers[key], "flag", str(error))
+            bad.add(key)
+    return record
 
 
-def _project(row: SheetRow, result: ExcelImport) -> dict[str, Any] | None:
-    v = dict(zip([c.key for c in PROJECT_COLUMNS], row.values, strict=True))
-    record: dict[str, Any] = {key: _text(v[key]) for key in ("code", "title", "plan", "content", "implementer")}
-    ok = True
-    kind = _text(v["kind"])
-    if (project_kind := _choice(kind, ProjectKind)) is not None:
-        record["kind"] = project_kind
-    elif kind:
-        result.add(row.number, "Loại đề án", "enum", f"«{kind}» không có trong danh sách loại đề án.")
-        ok = False
-    if _text(v["round"]):
+def _project(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, Any]:
+    """As `_facility`, for a đề án."""
+    v = {c.key: value for c, value in zip(PROJECT_COLUMNS, row.values, strict=True) if c.key not in bad}
+    record: dict[str, Any] = {
+        key: _text(v[key]) for key in ("code", "title", "plan", "content", "implementer") if key in v
+    }
+    if "kind" in v:
+        kind = _text(v["kind"])
+        if (project_kind := _choice(kind, ProjectKind)) is not None:
+            record["kind"] = project_kind
+        elif kind:
+            result.add(row.number, "Loại đề án", "enum", f"«{kind}» không có trong danh sách loại đề án.")
+            bad.add("kind")
+    if "round" in v and _text(v["round"]):
         try:
             record["round"] = int(_text(v["round"]))
         except ValueError:
             result.add(row.number, "Đợt", "type", f"«{_text(v['round'])}» không phải số đợt.")
-            ok = False
-    codes = [c.strip() for c in _text(v["beneficiaries"]).split(";") if c.strip()]
+            bad.add("round")
+    codes = [c.strip() for c in _text(v.get("beneficiaries")).split(";") if c.strip()]
     if codes:
         record["beneficiaries"] = codes
     for key in ("total_cost", "support_requested", "counterpart"):
-        if v[key] not in (None, ""):
+        if key in v and v[key] not in (None, ""):
             record[key] = _money(v[key])
-    return record if ok else None
+    return record
 
 
-def _cell_problems(row: SheetRow, kind: str, result: ExcelImport) -> bool:
-    """Formulas (we take values, never computations) and empty required cells."""
-    found = False
+def _cell_problems(row: SheetRow, kind: str, result: ExcelImport) -> set[str]:
+    """Formulas (we take values, never computations) and empty required cells: the keys of the cells refused."""
+    found: set[str] = set()
     for value, column in zip(row.values, SHEETS[kind][1], strict=True):
         if isinstance(value, str) and value.startswith("="):
             result.add(row.number, column.header, "formula", "Ô chứa công thức; hãy dán giá trị (Paste Values).")
-            found = True
+            found.add(column.key)
         elif column.required and _text(value) == "":
             result.add(row.number, column.header, "required", f"Chưa nhập «{column.header}».")
-            found = True
+            found.add(column.key)
     return found
+
+
+# Cells that are parts of the record's place in the exchange format.
+_PLACE_KEYS = {"province", "district", "commune", "as_of"}
+
+
+def _record_parts(kind: str, index: int, key: str) -> PathParts:
+    """Where a column's value sits in the part's exchange document ("as_of" → facilities[3].place.as_of)."""
+    if kind == "facilities" and key in _PLACE_KEYS:
+        return (kind, index, "place", key)
+    return (kind, index, key)
 
 
 # Rows imported per part: memory stays bounded by a part, whatever the file's length.
@@ -443,22 +465,23 @@ def excel_import(
     convert = _facility if kind == "facilities" else _project
     code_header = SHEETS[kind][1][0].header
     first_row: dict[str, int] = {}
-    part: list[tuple[int, dict[str, Any]]] = []
+    part: list[tuple[int, dict[str, Any], set[str]]] = []
     with transaction.atomic():
         places = PlaceResolver()
         try:
             for row in _rows(raw, kind, result):
                 result.rows += 1
-                if _cell_problems(row, kind, result):
-                    continue
-                record = convert(row, result)
-                if record is None:
-                    continue
-                first = first_row.setdefault(record["code"], row.number)
-                if first != row.number:
-                    result.add(row.number, code_header, "duplicate_code", f"Mã «{record['code']}» trùng dòng {first}.")
-                    continue
-                part.append((row.number, record))
+                # Every check of the row at once: a cell refused here is left out, and the importer checks the rest.
+                bad = _cell_problems(row, kind, result)
+                record = convert(row, result, bad)
+                if "code" in record:
+                    first = first_row.setdefault(record["code"], row.number)
+                    if first != row.number:
+                        result.add(
+                            row.number, code_header, "duplicate_code", f"Mã «{record.pop('code')}» trùng dòng {first}."
+                        )
+                        bad.add("code")
+                part.append((row.number, record, bad))
                 if len(part) == CHUNK:
                     _import_part(part, kind, actor, result, places)
                     part = []
@@ -475,20 +498,24 @@ def excel_import(
 
 
 def _import_part(
-    part: list[tuple[int, dict[str, Any]]], kind: str, actor: User, result: ExcelImport, places: PlaceResolver
+    part: list[tuple[int, dict[str, Any], set[str]]],
+    kind: str,
+    actor: User,
+    result: ExcelImport,
+    places: PlaceResolver,
 ) -> None:
     if not part:
         return
-    numbers = [number for number, _ in part]
+    numbers = [number for number, _, _ in part]
     report = ImportReport()
-    document = {"format": "khuyencong-exchange", "version": 1, kind: [record for _, record in part]}
-    report.errors += document_refusals(document)
-    if not report.errors:
-        try:
-            with transaction.atomic():
-                import_records(document, actor=actor, report=report, places=places)
-        except (DataError, IntegrityError, OverflowError) as error:
-            report.errors.append(database_refusal(error))
+    document = {"format": "khuyencong-exchange", "version": 1, kind: [record for _, record, _ in part]}
+    # The cells already reported: the importer leaves their rows unwritten and checks what else it can read.
+    known = [_record_parts(kind, index, key) for index, (_, _, bad) in enumerate(part) for key in bad]
+    try:
+        with transaction.atomic():
+            import_records(document, actor=actor, report=report, places=places, known=known)
+    except (DataError, IntegrityError, OverflowError) as error:
+        report.errors.append(database_refusal(error))
     columns = {c.key: c.header for c in SHEETS[kind][1]}
     for issue in report.errors:
         line, column = _locate(issue.path, kind, numbers, columns)

@@ -1,16 +1,21 @@
 """Import of an exchange document: all or nothing, every error listed with its JSON path, a code and a message.
 
 Each record is applied in its own savepoint so that one bad record does not hide the errors of the next; if any error
-was found, the whole import is rolled back. Events are replayed through the same workflow services and legal rules
-as the web pages. Importing the same document again changes nothing and reports every record as unchanged.
+was found, the whole import is rolled back. The checks are one pass: a record the schema refuses is not applied, but its
+references and place that can be read are still looked up, and every other record is checked as usual, so that one
+answer lists the errors of the schema, the references, the places and the rules together. Events are replayed through
+the same workflow services and legal rules as the web pages. Importing the same document again changes nothing and
+reports every record as unchanged.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
+import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -88,12 +93,6 @@ def _exchange_limits() -> Limits:
     return column_limits(fields)
 
 
-def document_refusals(document: Any) -> list[Issue]:
-    """Values no column can store (control characters, text or numbers wider than their column, absurd depth), each
-    with its JSON path: refused before the importer writes anything."""
-    return [Issue(p.path, p.code, p.message) for p in hostile_values(document, _exchange_limits())]
-
-
 def database_refusal(error: DataError | IntegrityError | OverflowError) -> Issue:
     """The last line: a value the checks above missed and the database refused. Everything is rolled back."""
     if isinstance(error, IntegrityError) and is_unique_violation(error):
@@ -108,9 +107,6 @@ def import_bytes(raw: bytes, *, actor: User) -> ImportReport:
         document = load_json(raw)
     except InputRefused as refused:
         report.errors.append(Issue("$", refused.code, str(refused)))
-        return report
-    report.errors += document_refusals(document)
-    if report.errors:
         return report
     try:
         return exchange_import(document, actor=actor)
@@ -223,30 +219,109 @@ def _plainly_valid(schema: Any, value: Any) -> bool:
     return _LEAF_ANSWERS[key]
 
 
-def validate_document(document: Any, report: ImportReport) -> None:
+# The sections of a document, in the order they are imported.
+KINDS = ("organizations", "facilities", "programs", "plans", "projects", "consulting")
+
+# A JSON path as its keys and indexes: ("projects", 3, "events", 1, "on") is $.projects[3].events[1].on.
+PathParts = tuple[str | int, ...]
+
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _path_parts(path: str) -> PathParts:
+    return tuple(key if index == "" else int(index) for key, index in _PATH_PART.findall(path.removeprefix("$")))
+
+
+class Unreadable:
+    """The parts of a document the checks after the schema cannot read, by record. A record with any of them is not
+    written and its later checks are skipped, except its references and places that are themselves readable: one
+    answer then lists the schema's errors and those of every check after it. What the importer never reads (an
+    unknown field, anything under `extra`) leaves its record readable."""
+
+    def __init__(self) -> None:
+        self.whole = False
+        self.by_record: dict[tuple[str, int], set[PathParts]] = {}
+
+    def add(self, path: PathParts) -> None:
+        if "extra" in path:
+            return
+        if not path:
+            self.whole = True
+        elif len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
+            self.by_record.setdefault((path[0], path[1]), set()).add(path[2:])
+
+    def skipped(self, kind: str, index: int) -> bool:
+        return (kind, index) in self.by_record
+
+    def readable(self, kind: str, index: int, *parts: str | int) -> bool:
+        """Whether nothing at, under or above these parts of the record is broken."""
+        return not any(broken[: len(parts)] == parts[: len(broken)] for broken in self.by_record.get((kind, index), ()))
+
+
+def _covered(path: PathParts, known: Collection[PathParts]) -> bool:
+    return any(path[: len(k)] == k for k in known)
+
+
+def _required_key(error: jsonschema.ValidationError) -> str | None:
+    """The property a `required` error is about: the validator yields one error per missing property, named first."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return next(
+        (key for key in error.validator_value if key not in instance and error.message.startswith(repr(key))), None
+    )
+
+
+def validate_document(document: Any, report: ImportReport, known: Collection[PathParts] = ()) -> Unreadable:
+    """Every error of the document's own shape, each with its JSON path: values no column can store (control
+    characters, text or numbers wider than their column, absurd depth), the schema, codes repeated within a kind.
+    Returns what the later checks cannot read. `known` are parts the caller has already found unreadable and
+    reported (a spreadsheet's cell): they are left out of the document and not reported again."""
+    unreadable = Unreadable()
+    for problem in hostile_values(document, _exchange_limits()):
+        parts = _path_parts(problem.path)
+        if not _covered(parts, known):
+            report.errors.append(Issue(problem.path, problem.code, problem.message))
+        if problem.code == "json_too_deep":
+            # Nothing deeper is walked, not even by the schema's validator, which recurses once per level.
+            unreadable.whole = True
+            return unreadable
+        unreadable.add(parts)
+    for part in known:
+        unreadable.add(part)
     if _SELF_CONTAINED and _plainly_valid(SCHEMA, document):
         errors = []
     else:
         errors = sorted(VALIDATOR.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
+        path = tuple(error.absolute_path)
+        missing = _required_key(error) if error.validator == "required" else None
+        if _covered(path if missing is None else (*path, missing), known):
+            continue
         reason = SCHEMA_MESSAGES.get(str(error.validator), "không hợp lệ")
-        report.errors.append(
-            Issue(_json_path(error.absolute_path), f"schema_{error.validator}", f"{reason}: {error.message}")
-        )
-    if report.errors:
-        return
-    for kind in ("organizations", "facilities", "programs", "plans", "projects", "consulting"):
+        report.errors.append(Issue(_json_path(path), f"schema_{error.validator}", f"{reason}: {error.message}"))
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for key in error.validator_value:
+                if key not in error.instance:
+                    unreadable.add((*path, key))
+        elif error.validator != "additionalProperties":
+            unreadable.add(path)
+    if unreadable.whole or not isinstance(document, dict):
+        unreadable.whole = True
+        return unreadable
+    for kind in KINDS:
+        items = document.get(kind)
         seen: dict[str, int] = {}
-        for index, item in enumerate(document.get(kind, [])):
-            if item["code"] in seen:
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            code = item.get("code") if isinstance(item, dict) else None
+            if not isinstance(code, str) or not unreadable.readable(kind, index, "code"):
+                continue
+            if code in seen:
                 report.errors.append(
-                    Issue(
-                        f"$.{kind}[{index}].code",
-                        "duplicate_code",
-                        f"Mã «{item['code']}» trùng với $.{kind}[{seen[item['code']]}].",
-                    )
+                    Issue(f"$.{kind}[{index}].code", "duplicate_code", f"Mã «{code}» trùng với $.{kind}[{seen[code]}].")
                 )
-            seen.setdefault(item["code"], index)
+                # The first record of that code is the one imported; this one is only checked.
+                unreadable.add((kind, index, "code"))
+            seen.setdefault(code, index)
+    return unreadable
 
 
 def import_file(path: Path, *, actor: User) -> ImportReport:
@@ -264,14 +339,22 @@ def exchange_import(document: Any, *, actor: User) -> ImportReport:
     return report
 
 
-def import_records(document: Any, *, actor: User, report: ImportReport, places: PlaceResolver | None = None) -> None:
+def import_records(
+    document: Any,
+    *,
+    actor: User,
+    report: ImportReport,
+    places: PlaceResolver | None = None,
+    known: Collection[PathParts] = (),
+) -> None:
     """Adds one document's records to `report`, inside the caller's transaction: a large upload is imported in
     parts, and the caller rolls everything back if any part had an error. The parts of one upload share `places`,
-    so that each place as written is resolved once per upload, not once per part."""
+    so that each place as written is resolved once per upload, not once per part. Every check runs in one pass: a
+    record the schema refuses is skipped, the others are still checked (`validate_document`; `known` as there)."""
     part = ImportReport()
-    validate_document(document, part)
-    if not part.errors:
-        _Importer(document, actor, part, places).run()
+    unreadable = validate_document(document, part, known)
+    if not unreadable.whole:
+        _Importer(document, actor, part, places, unreadable).run()
     report.errors += part.errors
     report.warnings += part.warnings
     report.created.update(part.created)
@@ -356,28 +439,89 @@ def _chunks(values: list[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
         yield values[start : start + size]
 
 
+# What each kind of record is looked up in when another names it, and how its absence is told.
+_TARGETS: dict[str, tuple[Any, str, str]] = {
+    "organizations": (Organization, "Không có tổ chức mã «{codes}» (trong tệp hoặc trong hệ thống).", "Tổ chức mã"),
+    "programs": (Program, "Không có chương trình «{codes}».", "Chương trình"),
+    "plans": (Plan, "Không có kế hoạch «{codes}».", "Kế hoạch"),
+    "facilities": (Facility, "Không có cơ sở: {codes}.", "Cơ sở"),
+}
+
+# The references each kind of record holds, by their parts ("*": every item of a list), and the kind they name.
+_REFERENCES: dict[str, list[tuple[PathParts, str]]] = {
+    "organizations": [(("parent",), "organizations")],
+    "plans": [
+        (("owner",), "organizations"),
+        (("program",), "programs"),
+        (("budget", "*", "voided", "by"), "organizations"),
+        (("allocations", "*", "to"), "organizations"),
+        (("allocations", "*", "voided", "by"), "organizations"),
+    ],
+    "projects": [
+        (("plan",), "plans"),
+        (("implementer",), "organizations"),
+        (("beneficiaries", "*"), "facilities"),
+        (("events", "*", "by"), "organizations"),
+        (("events", "*", "voided", "by"), "organizations"),
+        (("payments", "*", "voided", "by"), "organizations"),
+        (("results", "*", "voided", "by"), "organizations"),
+    ],
+    "consulting": [(("organization",), "organizations")],
+}
+
+
+def _walk(value: Any, pattern: PathParts, at: PathParts = ()) -> Iterator[tuple[PathParts, Any]]:
+    """The values `pattern` names in `value`, with their parts; whatever is not of the expected shape is passed by."""
+    if not pattern:
+        yield at, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            yield from _walk(item, rest, (*at, index))
+    elif isinstance(value, dict) and head in value:
+        yield from _walk(value[head], rest, (*at, head))
+
+
 class _Importer:
     def __init__(
-        self, document: dict[str, Any], actor: User, report: ImportReport, places: PlaceResolver | None = None
+        self,
+        document: dict[str, Any],
+        actor: User,
+        report: ImportReport,
+        places: PlaceResolver | None = None,
+        unreadable: Unreadable | None = None,
     ) -> None:
         self.document, self.actor, self.report = document, actor, report
         self.scope = access.scope_of(actor)
         # Places are resolved once per place as written, not once per record.
         self.places = places or PlaceResolver()
         self._trades: dict[str, Trade] | None = None
+        self._found: set[tuple[str, str]] = set()
+        self.unreadable = unreadable or Unreadable()
+        # Records of the file that are not imported, by kind and code, with their path: a record naming one of them
+        # is told where its error is, not that it does not exist.
+        self.refused: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+        for kind, index in sorted(self.unreadable.by_record):
+            items = document.get(kind)
+            item = items[index] if kind in self.refused and isinstance(items, list) and index < len(items) else None
+            code = item.get("code") if isinstance(item, dict) else None
+            if isinstance(code, str) and self.unreadable.readable(kind, index, "code"):
+                self.refused[kind].setdefault(code, f"$.{kind}[{index}]")
 
     def guard(self, path: str, province_id: int | None, what: str) -> None:
         if not self.scope.covers_province(province_id):
             raise RecordError(path, "out_of_scope", f"{what} nằm ngoài địa bàn bạn được nhập dữ liệu.")
 
     @contextmanager
-    def record(self, path: str) -> Iterator[None]:
+    def record(self, path: str, kind: str, code: str) -> Iterator[None]:
         """One record in a savepoint: its failure is listed, and the import goes on to find the next one."""
         try:
             with transaction.atomic():
                 yield
         except (RecordError, ValidationError, PermissionDenied, PlaceError) as error:
             self.report.errors.append(_record_issue(path, error))
+            self.refused[kind].setdefault(code, path)
 
     def run(self) -> None:
         steps: list[tuple[str, Callable[[dict[str, Any], str], None]]] = [
@@ -389,23 +533,76 @@ class _Importer:
             ("consulting", self.consulting),
         ]
         for key, step in steps:
-            if key == "facilities":
-                self.facilities(self.document.get(key, []))
+            items = self.document.get(key, [])
+            if not isinstance(items, list):
                 continue
-            for index, item in enumerate(self.document.get(key, [])):
+            if key == "facilities":
+                self.facilities(items)
+                continue
+            for index, item in enumerate(items):
                 path = f"$.{key}[{index}]"
-                with self.record(path):
+                if self.unreadable.skipped(key, index):
+                    self.check_readable(key, index, item, self.report.errors, self.report.warnings)
+                    continue
+                with self.record(path, key, item["code"]):
                     step(item, path)
 
     # --- references -------------------------------------------------------------------------------------------
 
+    def missing(self, kind: str, codes: list[str], path: str) -> RecordError:
+        """A reference to codes the system does not hold: either nowhere, or in a record of the file that was
+        refused (then its path is given, so that the one error is fixed where it is)."""
+        _, message, noun = _TARGETS[kind]
+        refused = self.refused[kind]
+        absent = [code for code in codes if code not in refused]
+        parts = [message.format(codes=", ".join(absent))] if absent else []
+        parts += [
+            f"{noun} «{code}» có trong tệp nhưng bản ghi đó có lỗi ({refused[code]}) nên chưa nhập được."
+            for code in codes
+            if code in refused
+        ]
+        return RecordError(path, "reference_missing", " ".join(parts))
+
     def org(self, code: str, path: str) -> Organization:
         found = Organization.objects.filter(code=code).first()
         if found is None:
-            raise RecordError(
-                path, "reference_missing", f"Không có tổ chức mã «{code}» (trong tệp hoặc trong hệ thống)."
-            )
+            raise self.missing("organizations", [code], path)
         return found
+
+    def check_readable(self, kind: str, index: int, item: Any, errors: list[Issue], warnings: list[Issue]) -> None:
+        """A record that is not imported (the schema refused part of it, or its code is repeated): its references
+        and place, where they can be read, are checked all the same and nothing of it is written, so that one answer
+        lists their errors with the schema's. A code of a refused record of the file counts as found: that record's
+        own error says what to fix."""
+        readable = functools.partial(self.unreadable.readable, kind, index)
+        for pattern, target in _REFERENCES.get(kind, []):
+            model = _TARGETS[target][0]
+            missing: dict[PathParts, list[str]] = {}
+            for parts, code in _walk(item, pattern):
+                if not isinstance(code, str) or not readable(*parts) or code in self.refused[target]:
+                    continue
+                if (target, code) in self._found or model.objects.filter(code=code).exists():
+                    # Nothing is removed between two records of a file: a code found stays found.
+                    self._found.add((target, code))
+                    continue
+                # A list of codes is answered in one message, as the record-by-record check does.
+                missing.setdefault(parts[:-1] if pattern[-1] == "*" else parts, []).append(code)
+            for parts, codes in missing.items():
+                errors.append(self.missing(target, codes, _json_path((kind, index, *parts))).issue)
+        if kind not in ("organizations", "programs", "facilities") or not isinstance(item, dict):
+            return
+        spec, code = item.get("place"), item.get("code")
+        if not isinstance(spec, dict) or not readable("place"):
+            return
+        if kind != "facilities" and isinstance(code, str) and _TARGETS[kind][0].objects.filter(code=code).exists():
+            return  # an organisation or programme the system holds is kept as it is; its place is not read
+        path = f"$.{kind}[{index}]"
+        try:
+            place = self.place(spec, f"{path}.place", warnings=warnings)
+            if kind == "facilities":
+                self.guard(path, place.unit.current_province_id, "Cơ sở")
+        except (RecordError, PlaceError) as error:
+            errors.append(_record_issue(path, error))
 
     def place(
         self,
@@ -462,21 +659,28 @@ class _Importer:
         org.save()
         self.report.created["organizations"] += 1
 
-    def facilities(self, items: list[dict[str, Any]]) -> None:
+    def facilities(self, items: list[Any]) -> None:
         """Facilities in file order. Those the system holds are updated one by one (`facility`); the new ones are
         created in batches by `facility_create_many`, which checks each as `facility_create` would with the rows before
         it already written. Every row's errors and warnings are reported in file order, as record by record."""
-        codes = [item["code"] for item in items]
+        skipped = {index for index in range(len(items)) if self.unreadable.skipped("facilities", index)}
+        codes = [item["code"] for index, item in enumerate(items) if index not in skipped]
         held: set[str] = set()
         for chunk in _chunks(codes):
             held.update(Facility.objects.filter(code__in=chunk).values_list("code", flat=True))
         batch: list[_FacilityRow] = []
         for index, item in enumerate(items):
             path = f"$.facilities[{index}]"
+            if index in skipped:
+                # Not created; in the batch so that its messages keep their place in file order.
+                row = _FacilityRow(index, path, "")
+                self.check_readable("facilities", index, item, row.errors, row.warnings)
+                batch.append(row)
+                continue
             if item["code"] in held:
                 self.create_facilities(batch)
                 batch = []
-                with self.record(path):
+                with self.record(path, "facilities", item["code"]):
                     self.facility(item, path)
                 continue
             row = _FacilityRow(index, path, item["code"])
@@ -519,6 +723,8 @@ class _Importer:
         for row in batch:
             self.report.errors += row.errors
             self.report.warnings += row.warnings
+            if row.errors and row.code:
+                self.refused["facilities"].setdefault(row.code, row.path)
 
     def facility_data(self, item: dict[str, Any], path: str, warnings: list[Issue] | None = None) -> FacilityData:
         place = self.place(item["place"], f"{path}.place", warnings=warnings)
@@ -601,7 +807,7 @@ class _Importer:
             self.guard(path, owner_province, "Kế hoạch")
             program = Program.objects.filter(code=item["program"]).first() if "program" in item else None
             if "program" in item and program is None:
-                raise RecordError(f"{path}.program", "reference_missing", f"Không có chương trình «{item['program']}».")
+                raise self.missing("programs", [item["program"]], f"{path}.program")
             plan = plan_create(
                 actor=self.actor,
                 code=item["code"],
@@ -702,7 +908,7 @@ class _Importer:
     def project(self, item: dict[str, Any], path: str) -> None:
         plan = Plan.objects.select_related("owner__territory").filter(code=item["plan"]).first()
         if plan is None:
-            raise RecordError(f"{path}.plan", "reference_missing", f"Không có kế hoạch «{item['plan']}».")
+            raise self.missing("plans", [item["plan"]], f"{path}.plan")
         territory = plan.owner.territory
         if territory is not None:
             # A national plan takes đề án from every province; a province's plan only its own.
@@ -712,7 +918,7 @@ class _Importer:
         found = {f.code: f for f in Facility.objects.filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
-            raise RecordError(f"{path}.beneficiaries", "reference_missing", f"Không có cơ sở: {', '.join(missing)}.")
+            raise self.missing("facilities", missing, f"{path}.beneficiaries")
         for index, code in enumerate(codes):
             self.guard(f"{path}.beneficiaries[{index}]", found[code].current_province_id, f"Cơ sở «{code}»")
         money = {

@@ -294,3 +294,58 @@ def test_a_project_row_may_not_use_another_provinces_plan_or_beneficiaries(
     assert any("ngoài địa bàn" in message for message in result.row_errors[2])
     assert any("ngoài địa bàn" in message for message in result.row_errors[3])
     assert not Project.objects.filter(code__in=["YB-EX-P3", "YB-EX-P4"]).exists()
+
+
+def test_a_rows_unreadable_cell_and_its_unknown_place_are_reported_together(laocai_officer: User) -> None:
+    # Given rows with a cell the sheet cannot read and, in the same row, a place the geography does not hold
+    rows = [
+        facility_row("YB-EX-9", "Cờ lạ", women_owned="hơi hơi", commune="Xã Không Có Thật", district="Huyện Không Có"),
+        facility_row("YB-EX-10", None, province="Atlantis"),
+        facility_row("YB-EX-11", "=1+1", legal_form="Tập đoàn", province="Atlantis"),
+    ]
+
+    # When the sheet is uploaded
+    result = excel_import(sheet("facilities", rows), kind="facilities", actor=laocai_officer)
+
+    # Then each row lists its cell's error and its place's, in one answer, each once, and nothing is written
+    assert result.row_errors[2][0].startswith("Chủ là phụ nữ: ghi «Có» hoặc «Không»")
+    assert result.row_errors[2][1].startswith("Huyện (trước 01/07/2025): ")
+    assert [m.split(":")[0] for m in result.row_errors[3]] == ["Tên cơ sở", "Tỉnh/thành phố"]
+    assert [m.split(":")[0] for m in result.row_errors[4]] == ["Tên cơ sở", "Loại hình", "Tỉnh/thành phố"]
+    assert sorted(e.code for e in result.report.errors) == sorted(
+        ["flag", "place_unknown", "required", "place_unknown", "formula", "enum", "place_unknown"]
+    )
+    assert not Facility.objects.exists()
+
+
+def test_a_repeated_code_and_a_bad_place_elsewhere_are_reported_together(laocai_officer: User) -> None:
+    # Given a code used twice, and a third row in a province that does not exist
+    rows = [
+        GOOD[0],
+        facility_row("YB-EX-1", "Cùng mã", province="Atlantis"),
+        facility_row("YB-EX-12", "Tỉnh lạ", province="Atlantis"),
+    ]
+
+    # When the sheet is uploaded
+    result = excel_import(sheet("facilities", rows), kind="facilities", actor=laocai_officer)
+
+    # Then the repeat, and both rows' unknown province, are named at once
+    assert result.row_errors[3][0] == "Mã cơ sở: Mã «YB-EX-1» trùng dòng 2."
+    assert result.row_errors[3][1].startswith("Tỉnh/thành phố: ")
+    assert result.row_errors[4][0].startswith("Tỉnh/thành phố: ")
+    assert not Facility.objects.exists()
+
+
+def test_a_project_rows_sheet_schema_and_reference_errors_are_reported_together(
+    yen_bai: None, laocai_officer: User
+) -> None:
+    # Given a đề án row with an unknown kind (the sheet's list), an unknown content (the schema) and an unknown plan
+    row = project_row("YB-EX-P5", kind="Đề án lạ", content="khong_co", plan="KHONG-CO")
+
+    # When the sheet is uploaded
+    result = excel_import(sheet("projects", [row]), kind="projects", actor=laocai_officer)
+
+    # Then all three are named on the row
+    assert [m.split(":")[0] for m in result.row_errors[2]] == ["Loại đề án", "Nội dung khuyến công", "Mã kế hoạch"]
+    assert [e.code for e in result.report.errors] == ["enum", "schema_enum", "reference_missing"]
+    assert not Project.objects.filter(code="YB-EX-P5").exists()

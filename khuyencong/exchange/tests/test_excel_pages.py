@@ -87,6 +87,28 @@ def test_a_refused_upload_offers_the_copy_with_errors(
 
 
 @pytest.mark.django_db
+def test_the_job_page_shows_a_rows_cell_error_and_its_place_error_together(
+    laocai_officer: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    # Given a row with a yes/no cell the sheet cannot read, in a province that does not exist
+    client = client_for(laocai_officer)
+    row = facility_row("YB-EX-9", "Cờ lạ", women_owned="hơi hơi", province="Atlantis")
+
+    # When it is uploaded
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, sheet("facilities", [GOOD[0], row]))
+
+    # Then the job's page lists both, each at its row and column, and nothing is written
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.REFUSED
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "2 lỗi; không ghi gì" in page
+    assert "Dòng 3, cột «Chủ là phụ nữ»" in page
+    assert "Dòng 3, cột «Tỉnh/thành phố»" in page
+    assert not Facility.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_job_is_seen_only_by_its_sender(
     laocai_officer: User, thainguyen_officer: User, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
