@@ -94,8 +94,8 @@ class FacilitySerializer(serializers.ModelSerializer[Facility]):
         model = Facility
         fields = [
             "code", "name", "legal_form", "tax_code", "place", "current_province", "current_commune", "address",
-            "trade", "trade_description", "craft_village", "women_owned", "ethnic_minority_owned", "representative",
-            "phone", "email", "founded_year", "workers", "annual_revenue",
+            "trade", "trade_description", "craft_village", "women_owned", "ethnic_minority_owned", "disadvantaged_area",
+            "representative", "phone", "email", "founded_year", "workers", "annual_revenue",
         ]  # fmt: skip
 
     def get_place(self, facility: Facility) -> dict[str, Any]:
@@ -121,6 +121,9 @@ class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
     craft_village = serializers.CharField(max_length=255, required=False, allow_blank=True)
     women_owned = serializers.BooleanField(required=False)
     ethnic_minority_owned = serializers.BooleanField(required=False)
+    disadvantaged_area = serializers.BooleanField(
+        required=False, help_text="Ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn."
+    )
     representative = serializers.CharField(max_length=255, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)

@@ -51,6 +51,8 @@ class ColumnSpec:
     width: int = 18
     note: str = ""
     choices: Callable[[], list[str]] | None = None
+    # Added after templates were handed out: a sheet whose header stops before it is read with the cell empty.
+    added_later: bool = False
 
 
 def _legal_forms() -> list[str]:
@@ -88,10 +90,19 @@ FACILITY_COLUMNS = [
     ColumnSpec("Làng nghề", "craft_village", False, 20),
     ColumnSpec("Chủ là phụ nữ", "women_owned", False, 10, choices=lambda: ["Có", "Không"]),
     ColumnSpec("Chủ là người DTTS", "ethnic_minority_owned", False, 10, choices=lambda: ["Có", "Không"]),
+    ColumnSpec(
+        "Ở địa bàn khó khăn",
+        "disadvantaged_area",
+        False,
+        12,
+        "Có: cơ sở ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn.",
+        lambda: ["Có", "Không"],
+        added_later=True,
+    ),
 ]
 
 # The yes/no columns of the facility sheet.
-FLAGS = ("women_owned", "ethnic_minority_owned")
+FLAGS = ("women_owned", "ethnic_minority_owned", "disadvantaged_area")
 
 PROJECT_COLUMNS = [
     ColumnSpec("Mã đề án", "code", True, 18),
@@ -272,7 +283,13 @@ def _rows(data: bytes, kind: str, result: ExcelImport) -> Iterator[SheetRow]:
 def _sheet_rows(rows: Iterator[tuple[Any, ...]], columns: list[ColumnSpec], result: ExcelImport) -> Iterator[SheetRow]:
     header = [str(v or "").replace("*", "").strip() for v in next(rows, ())]
     expected = [c.header for c in columns]
-    if header[: len(expected)] != expected:
+    older = expected[: next((i for i, c in enumerate(columns) if c.added_later), len(columns))]
+    if header[: len(expected)] == expected:
+        width = len(expected)
+    elif header[: len(older)] == older and not set(header[len(older) :]) & set(expected):
+        # An earlier template: what lies beyond its last column is the person's own, not a newer column.
+        width = len(older)
+    else:
         missing = [h for h in expected if h not in header]
         detail = f"; thiếu cột: {', '.join(missing)}." if missing else "; các cột phải đúng thứ tự của mẫu."
         result.add(1, None, "header", "Dòng tiêu đề không đúng mẫu" + detail)
@@ -281,7 +298,7 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], columns: list[ColumnSpec], resu
         if number - 1 > MAX_ROWS:
             result.add(number, None, "too_many_rows", f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.")
             return
-        cells = list(values[: len(columns)]) + [None] * (len(columns) - len(values))
+        cells = list(values[:width]) + [None] * (len(columns) - len(values[:width]))
         if all(v is None or str(v).strip() == "" for v in cells):
             continue
         yield SheetRow(number, cells)

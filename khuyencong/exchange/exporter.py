@@ -175,6 +175,7 @@ def _facility(f: Facility) -> dict[str, Any]:
             "craft_village": f.craft_village,
             "women_owned": f.women_owned or None,
             "ethnic_minority_owned": f.ethnic_minority_owned or None,
+            "disadvantaged_area": f.disadvantaged_area or None,
         }
     )
 

@@ -744,6 +744,7 @@ class _Importer:
             craft_village=item.get("craft_village", ""),
             women_owned=item.get("women_owned", False),
             ethnic_minority_owned=item.get("ethnic_minority_owned", False),
+            disadvantaged_area=item.get("disadvantaged_area", False),
         )
 
     def facility(self, item: dict[str, Any], path: str) -> None:
@@ -1086,6 +1087,7 @@ def _differs(facility: Facility, data: FacilityData) -> bool:
         "craft_village",
         "women_owned",
         "ethnic_minority_owned",
+        "disadvantaged_area",
     ]
     tax_code = normalize_tax_code(data.tax_code) if data.tax_code else None
     return (

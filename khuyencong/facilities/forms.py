@@ -55,6 +55,9 @@ class FacilityForm(forms.Form):
     craft_village = forms.CharField(label="Làng nghề", max_length=255, required=False)
     women_owned = forms.BooleanField(label="Do phụ nữ làm chủ", required=False)
     ethnic_minority_owned = forms.BooleanField(label="Do người dân tộc thiểu số làm chủ", required=False)
+    disadvantaged_area = forms.BooleanField(
+        label="Ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn", required=False
+    )
     representative = forms.CharField(label="Người đại diện", max_length=255, required=False)
     phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
     email = forms.EmailField(

@@ -91,6 +91,10 @@ class Facility(models.Model):
     craft_village = models.CharField(_("làng nghề"), max_length=255, blank=True)
     women_owned = models.BooleanField(_("do phụ nữ làm chủ"), default=False)
     ethnic_minority_owned = models.BooleanField(_("do người dân tộc thiểu số làm chủ"), default=False)
+    # A priority group of Decree 235/2025/NĐ-CP, as recorded: the lists of such areas change, the record does not.
+    disadvantaged_area = models.BooleanField(
+        _("ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn"), default=False
+    )
 
     representative = models.CharField(_("người đại diện"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)

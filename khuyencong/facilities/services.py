@@ -43,8 +43,8 @@ from .validators import normalize_tax_code
 AUDITED_FIELDS = [
     "code", "name", "legal_form", "tax_code", "place_recorded_on", "province", "district", "commune",
     "commune_as_written", "address", "current_province", "current_commune", "trade", "trade_description",
-    "craft_village", "women_owned", "ethnic_minority_owned", "representative", "phone", "email", "founded_year",
-    "workers", "annual_revenue",
+    "craft_village", "women_owned", "ethnic_minority_owned", "disadvantaged_area", "representative", "phone", "email",
+    "founded_year", "workers", "annual_revenue",
 ]  # fmt: skip
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
@@ -71,6 +71,7 @@ class FacilityData:
     craft_village: str = ""
     women_owned: bool = False
     ethnic_minority_owned: bool = False
+    disadvantaged_area: bool = False
     representative: str = ""
     phone: str = ""
     email: str = ""

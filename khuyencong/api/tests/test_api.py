@@ -291,6 +291,29 @@ def test_a_facility_is_changed_in_part_and_audited(laocai_officer: User, yen_bai
     assert {change.label for change in changes} >= {"số lao động", "điện thoại"}
 
 
+def test_the_disadvantaged_area_flag_is_written_and_read_through_the_api(laocai_officer: User) -> None:
+    # given an officer's system registering a facility in a disadvantaged area
+    client = api_for(laocai_officer)
+
+    # when it is sent
+    created = client.post(f"{V1}/facilities/", {**FACILITY, "disadvantaged_area": True}, format="json")
+
+    # then the answer, the record and a later read all carry it
+    assert created.status_code == 201, created.json()
+    code = created.json()["code"]
+    assert created.json()["disadvantaged_area"] is True
+    assert Facility.objects.get(code=code).disadvantaged_area is True
+    assert client.get(f"{V1}/facilities/{code}/").json()["disadvantaged_area"] is True
+
+    # and a change of other fields keeps it, until it is changed itself
+    client.patch(f"{V1}/facilities/{code}/", {"workers": 7}, format="json")
+    assert Facility.objects.get(code=code).disadvantaged_area is True
+    changed = client.patch(f"{V1}/facilities/{code}/", {"disadvantaged_area": False}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["disadvantaged_area"] is False
+    assert Facility.objects.get(code=code).disadvantaged_area is False
+
+
 # --- Plans and đề án -------------------------------------------------------------------------------------------------
 
 

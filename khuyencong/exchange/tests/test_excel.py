@@ -45,6 +45,7 @@ def facility_row(code: str, name: str | None, **change: Any) -> list[Any]:
         "code": code, "name": name, "legal_form": "Hộ kinh doanh", "tax_code": None, "province": "Yên Bái",
         "district": "Văn Chấn", "commune": "Sơn Thịnh", "as_of": datetime.date(2022, 3, 1), "address": "Thôn 3",
         "trade": "Chế biến chè", "craft_village": None, "women_owned": "Có", "ethnic_minority_owned": None,
+        "disadvantaged_area": None,
     }  # fmt: skip
     values.update(change)
     return [values[c.key] for c in FACILITY_COLUMNS]
