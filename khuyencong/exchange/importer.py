@@ -276,6 +276,7 @@ def validate_document(document: Any, report: ImportReport, known: Collection[Pat
     Returns what the later checks cannot read. `known` are parts the caller has already found unreadable and
     reported (a spreadsheet's cell): they are left out of the document and not reported again."""
     unreadable = Unreadable()
+    hostile: set[PathParts] = set()
     for problem in hostile_values(document, _exchange_limits()):
         parts = _path_parts(problem.path)
         if not _covered(parts, known):
@@ -285,6 +286,7 @@ def validate_document(document: Any, report: ImportReport, known: Collection[Pat
             unreadable.whole = True
             return unreadable
         unreadable.add(parts)
+        hostile.add(parts)
     for part in known:
         unreadable.add(part)
     if _SELF_CONTAINED and _plainly_valid(SCHEMA, document):
@@ -296,6 +298,8 @@ def validate_document(document: Any, report: ImportReport, known: Collection[Pat
         missing = _required_key(error) if error.validator == "required" else None
         if _covered(path if missing is None else (*path, missing), known):
             continue
+        if path in hostile and not isinstance(error.instance, dict | list):
+            continue  # the same value, already named (a code too long for its column is also too long for the schema)
         reason = SCHEMA_MESSAGES.get(str(error.validator), "không hợp lệ")
         report.errors.append(Issue(_json_path(path), f"schema_{error.validator}", f"{reason}: {error.message}"))
         if error.validator == "required" and isinstance(error.instance, dict):

@@ -244,3 +244,16 @@ def test_the_upload_page_shows_every_error(system_actor: User) -> None:
     ]:
         assert f"<code>{path}</code></td><td>{code}</td>" in page
     assert nothing_written()
+
+
+def test_a_value_refused_for_its_column_is_not_named_again_by_the_schema(system_actor: User) -> None:
+    # given a code longer than both its column (40) and the schema's limit (60)
+    document = clean_document()
+    document["facilities"].append(facility("C" * 61))
+
+    # when it is imported
+    report = exchange_import(document, actor=system_actor)
+
+    # then the value is named once
+    assert found(report) == {("$.facilities[2].code", "text_too_long")}
+    assert nothing_written()
