@@ -180,7 +180,11 @@ def _insert_facilities(existing: int, rows: int, *, rng: random.Random, say: Cal
         batch.append(
             {"code": code, "name": name, "legal_form": LegalForm.HOUSEHOLD_BUSINESS, "place_recorded_on": recorded,
              "province_id": province_id, "commune_id": commune_id, "current_province_id": province_id,
-             "current_commune_id": commune_id, "name_key": compact_key(name), "search_text": fold(f"{name} | {code}")}
+             "current_commune_id": commune_id, "name_key": compact_key(name), "search_text": fold(f"{name} | {code}"),
+             # The priority groups of Decree 235/2025, spread by the facility's number (the random sequence of the
+             # rest of the dataset stays as it was).
+             "women_owned": i % 5 == 0, "ethnic_minority_owned": i % 7 == 0, "disadvantaged_area": i % 13 == 0,
+             "craft_village": f"Làng nghề {commune_name}" if i % 11 == 0 else ""}
         )  # fmt: skip
         if len(batch) == 50_000:
             copy_rows(Facility, batch)
@@ -300,6 +304,8 @@ def _draft(
         implementer_id=implementer,
         total_cost=requested * 2,
         support_requested=requested,
+        # The facilities' counterpart, stated on three đề án in four (money not given is unknown, not zero).
+        counterpart=requested if number % 4 else None,
         province_id=province.unit_id,
         recorded_province_id=recorded,
     )

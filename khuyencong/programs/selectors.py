@@ -73,7 +73,10 @@ def plan_allocations_by_unit(plan: Plan, day: datetime.date) -> list[tuple[Organ
         .annotate(total=Sum("amount"))
         .order_by("-total")
     )
-    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r["to"] for r in rows])}
+    orgs = {
+        o.pk: o
+        for o in Organization.objects.filter(pk__in=[r["to"] for r in rows]).select_related("territory__parent__parent")
+    }
     return [(orgs[r["to"]], r["total"]) for r in rows]
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -15,6 +16,7 @@ from khuyencong.programs.models import Program
 from khuyencong.programs.selectors import program_list_for_user
 
 from .periods import Period
+from .programme import programme_period
 from .scope import Geography, scope_from_units
 from .selectors import KINDS
 
@@ -54,7 +56,13 @@ class ReportForm(forms.Form):
     program = forms.ModelChoiceField(
         label="Chương trình", required=False, queryset=Program.objects.none(), to_field_name="code"
     )
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label="Năm",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Báo cáo chương trình: bỏ trống để lấy từ đầu chương trình đến ngày tính số liệu.",
+    )
     period = forms.ChoiceField(label="Kỳ", choices=PERIODS, initial="6")
     start = forms.DateField(label="Từ ngày", required=False, error_messages=DATE_ERRORS)
     end = forms.DateField(label="Đến ngày", required=False, error_messages=DATE_ERRORS)
@@ -99,11 +107,15 @@ class ReportForm(forms.Form):
         return data
 
     def _period(self, data: dict[str, Any]) -> Period:
-        choice, year, as_of = data["period"], data["year"], data.get("as_of")
+        choice, year, as_of = data["period"], data.get("year"), data.get("as_of")
         if choice == "range":
             if not (data.get("start") and data.get("end")):
                 raise ValueError("Ghi cả ngày bắt đầu và ngày kết thúc.")
             return Period.of(data["start"], data["end"], as_of=as_of)
+        if year is None:
+            if data["kind"] == "programme" and data.get("program") is not None:
+                return programme_period(data["program"], as_of=as_of, today=timezone.localdate())
+            raise ValueError("Nhập năm báo cáo.")
         if choice.startswith("q"):
             return Period.quarter(year, int(choice[1]), as_of=as_of)
         return Period.year(year, months=int(choice), as_of=as_of)

@@ -14,16 +14,18 @@ from django.db.models import DecimalField, FilteredRelation, Q, Value
 from django.db.models.functions import Coalesce
 
 from khuyencong.core.numbers import format_percent
+from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_allocations_by_unit, plan_budget_on
 from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import period_in_force, with_state_on
 
+from .figures import breakdown, breakdown_tables, breakdown_text
 from .layout import Col, Column, Section, Table, rate, say_money
 from .periods import Period
 from .provincial import period_json
-from .scope import ReportScope
+from .scope import Geography, ReportScope
 
 
 def national_plans(period: Period, plan_code: str | None = None) -> list[Plan]:
@@ -134,6 +136,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         )
     support = sum((r.support or Decimal(0) for r in approved), Decimal(0))
     disbursed_total = sum(r["disbursed"] for r in rows)
+    in_scope = scope.projects(Project.objects.filter(plan=plan))
     return {
         "code": plan.code,
         "year": plan.year,
@@ -149,7 +152,59 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         "disbursed": disbursed_total,
         "disbursed_percent_of_plan": rate(disbursed_total, budget),
         "units": rows,
+        "by_province": _by_province(scope, approved, allocations),
+        "breakdown": breakdown(in_scope, day),
     }
+
+
+NO_PROVINCE = "Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)"
+
+
+def _by_province(
+    scope: ReportScope, approved: list[Row], allocations: list[tuple[Organization, Decimal]]
+) -> list[dict[str, Any]]:
+    """Per province (in the scope's generation of units): the approved đề án, their support, what the plan allocated
+    to the province's own bodies, and what was disbursed in the period. A đề án whose beneficiaries lie in several
+    provinces and whose implementer is national has no province, and neither has an allocation to a national centre:
+    they stand in a row of their own, so that the rows add up to the plan."""
+    groups: dict[int | None, list[Row]] = defaultdict(list)
+    for row in approved:
+        groups[scope.province_of(row.recorded_province_id, row.province_id)].append(row)
+    allocated: dict[int | None, Decimal] = defaultdict(Decimal)
+    for org, amount in allocations:
+        allocated[_province_of_body(org, scope)] += amount
+    keys = set(groups) | set(allocated)
+    units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[k for k in keys if k is not None])}
+    out = []
+    for key in sorted(keys, key=lambda k: (k is None, units[k].code if k is not None else "")):
+        group = groups.get(key, [])
+        support = sum((r.support or Decimal(0) for r in group), Decimal(0))
+        disbursed = sum((r.paid_to_end - r.paid_before for r in group), Decimal(0))
+        out.append(
+            {
+                "province": units[key].code if key is not None else None,
+                "name": units[key].full_name
+                if key is not None
+                else "Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)",
+                "projects": len([r for r in group if r.kind != ProjectKind.TASK]),
+                "tasks": len([r for r in group if r.kind == ProjectKind.TASK]),
+                "support": int(support),
+                "allocated": int(allocated.get(key, Decimal(0))),
+                "disbursed": int(disbursed),
+                "disbursed_percent": rate(disbursed, support),
+                "codes": sorted(r.code for r in group),
+            }
+        )
+    return out
+
+
+def _province_of_body(org: Organization, scope: ReportScope) -> int | None:
+    territory = org.territory
+    if territory is None:
+        return None
+    if scope.geography == Geography.CURRENT:
+        return territory.current_province_id or territory.province.pk
+    return territory.province.pk
 
 
 def national_sections(report: dict[str, Any]) -> list[Section]:
@@ -187,5 +242,16 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
                 else "."
             )
         ]
-        sections.append(Section(f"Kế hoạch {plan['code']} (năm {plan['year']})", [summary, units], text))
+        provinces = Table(
+            "Theo địa phương",
+            [Column("Địa phương"), Column("Số đề án", Col.COUNT), Column("Kinh phí hỗ trợ (đồng)", Col.MONEY),
+             Column("Dự toán đã giao (đồng)", Col.MONEY), Column("Đã giải ngân trong kỳ (đồng)", Col.MONEY),
+             Column("Tỷ lệ giải ngân", Col.PERCENT)],
+        )  # fmt: skip
+        for index, row in enumerate(plan["by_province"]):
+            provinces.add([row["name"], row["projects"], row["support"], row["allocated"], row["disbursed"],
+                           row["disbursed_percent"]], f"figure:plans.{number}.by_province.{index}")  # fmt: skip
+        tables = [summary, units, provinces, *breakdown_tables(plan["breakdown"], f"plans.{number}.breakdown")]
+        text += breakdown_text(plan["breakdown"])
+        sections.append(Section(f"Kế hoạch {plan['code']} (năm {plan['year']})", [t for t in tables if t.rows], text))
     return sections

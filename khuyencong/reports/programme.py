@@ -4,40 +4,42 @@ the period, the support approved, by content, and each target beside what the re
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
-
 from khuyencong.core.numbers import format_money_in
 from khuyencong.programs.models import Program
-from khuyencong.projects.models import Indicator, Project, ProjectKind
-from khuyencong.projects.selectors import with_state_on
+from khuyencong.projects.models import Indicator, Project
 
+from .figures import breakdown, breakdown_tables, breakdown_text
 from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
 from .regional import indicator_totals
-from .scope import ReportScope
+from .scope import ReportScope, scope_from_units
 
 
 def programme_report(scope: ReportScope, period: Period, *, program_code: str) -> dict[str, Any]:
-    program = Program.objects.filter(code=program_code).prefetch_related("targets").first()
+    """Every đề án carried out in the programme's territory over its years, national and local alike (a province's
+    programme is judged on the KCQG đề án implemented in the province too), split by funding source."""
+    program = Program.objects.filter(code=program_code).select_related("territory").prefetch_related("targets").first()
     if program is None:
         raise ValueError(f"Không có chương trình khuyến công mã «{program_code}».")
+    # Progress is cumulative: from the programme's first year, whatever the period's start.
+    first_year = program.start_year
     last_year = min(period.plan_year, program.end_year)
-    projects = scope.projects(
-        Project.objects.filter(plan__program=program, plan__year__gte=program.start_year, plan__year__lte=last_year)
-    )
-    facts = _approved(projects, period.as_of)
-    by_content: dict[str, list[Approved]] = defaultdict(list)
-    for fact in facts:
-        by_content[fact.content_name].append(fact)
-    achieved = indicator_totals(projects, datetime.date(program.start_year, 1, 1), period.as_of)
+    if first_year > last_year:
+        raise ValueError(
+            f"Kỳ báo cáo {period.label} nằm ngoài giai đoạn {program.start_year}–{program.end_year} của {program.name}."
+        )
+    scope = programme_scope(program, scope, period.as_of)
+    projects = scope.projects(Project.objects.filter(plan__year__gte=first_year, plan__year__lte=last_year))
+    figures = breakdown(projects, period.as_of)
+    achieved = indicator_totals(projects, datetime.date(first_year, 1, 1), period.as_of)
     # A target is matched by our indicator code or its Vietnamese label ("Cơ sở được hỗ trợ").
     achieved |= {str(Indicator(code).label): value for code, value in list(achieved.items())}
+    achieved |= _money_indicators(figures)
+    total = figures["total"]
     return {
         "kind": "programme",
         "title": f"Báo cáo tiến độ thực hiện {program.name}",
@@ -46,23 +48,29 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
         "program": {
             "code": program.code,
             "name": program.name,
+            "level": program.level,
+            "territory": program.territory.code if program.territory else None,
             "start_year": program.start_year,
             "end_year": program.end_year,
         },
-        "years": [program.start_year, last_year],
-        "projects": len([f for f in facts if f.kind != ProjectKind.TASK]),
-        "tasks": len([f for f in facts if f.kind == ProjectKind.TASK]),
-        "support": int(_support(facts, period)),
-        "codes": sorted(f.code for f in facts),
+        "years": [first_year, last_year],
+        "projects": total["projects"],
+        "tasks": total["tasks"],
+        "support": total["support"],
+        "facilities": total["facilities"],
+        "facility_times": total["facility_times"],
+        "codes": total["codes"],
         "by_content": [
             {
-                "content": name,
-                "projects": len(group),
-                "support": int(_support(group, period)),
-                "codes": sorted(f.code for f in group),
+                "content": row["label"],
+                "code": row["content"],
+                "projects": row["projects"] + row["tasks"],
+                "support": row["support"],
+                "codes": row["codes"],
             }
-            for name, group in sorted(by_content.items(), key=lambda item: (-len(item[1]), item[0]))
+            for row in figures["by_content"]
         ],
+        "breakdown": figures,
         "targets": [
             {
                 "indicator": t.indicator,
@@ -76,45 +84,55 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
     }
 
 
-@dataclass(frozen=True)
-class Approved:
-    """A đề án of the programme approved by the report's day, with the support in force that day."""
-
-    code: str
-    kind: str
-    content_name: str
-    support: Decimal | None
-
-
-def _approved(projects: QuerySet[Project], day: datetime.date) -> list[Approved]:
-    """From each đề án's period in force on `day` (one join): the cost grows with the programme's đề án, not with
-    their events."""
-    # Filtered through an annotation: a filter on the relation's own path would join the periods a second time.
-    annotated: Any = with_state_on(projects, day).annotate(on_approved_on=F("on_period__approved_on")).order_by()
-    rows: Any = annotated.filter(on_approved_on__isnull=False).values_list(
-        "code", "kind", "content__name", "on_support"
-    )
-    return [Approved(*row) for row in rows]
+# What a programme's targets may name besides result indicators: the đề án, the support and the facilities reached,
+# by code or by the words the programmes use ("Số đề án", "Kinh phí hỗ trợ").
+MONEY_INDICATORS = {
+    "projects": ("projects", "Số đề án", "Đề án"),
+    "support": ("support", "Kinh phí hỗ trợ", "Kinh phí khuyến công"),
+    "facility_times": ("facility_times", "Lượt cơ sở"),
+    "facilities": ("facilities", "Số cơ sở"),
+}
 
 
-def _support(facts: list[Approved], period: Period) -> Decimal:
-    return sum((f.support or Decimal(0) for f in facts), Decimal(0))
+def _money_indicators(figures: dict[str, Any]) -> dict[str, Decimal]:
+    total = figures["total"]
+    return {name: Decimal(total[key]) for key, names in MONEY_INDICATORS.items() for name in names}
+
+
+def programme_period(program: Program, *, as_of: datetime.date | None, today: datetime.date) -> Period:
+    """A programme report needs no period ("after three years"): from the programme's first day to the as-of day,
+    by default today, or the programme's last day once it has ended."""
+    start, last = datetime.date(program.start_year, 1, 1), datetime.date(program.end_year, 12, 31)
+    day = as_of or min(today, last)
+    if day < start:
+        raise ValueError(f"Ngày tính số liệu {day:%d/%m/%Y} trước khi {program.name} bắt đầu ({start:%d/%m/%Y}).")
+    return Period.of(start, min(day, last), as_of=day)
+
+
+def programme_named(code: str) -> Program:
+    program = Program.objects.filter(code=code).select_related("territory").first()
+    if program is None:
+        raise ValueError(f"Không có chương trình khuyến công mã «{code}».")
+    return program
+
+
+def programme_scope(program: Program, scope: ReportScope, day: datetime.date) -> ReportScope:
+    """A provincial programme covers its province: asked for the whole country, the report is the province's."""
+    if program.territory is None or not scope.national:
+        return scope
+    return scope_from_units([program.territory], geography=scope.geography, on=day)
 
 
 def programme_sections(report: dict[str, Any]) -> list[Section]:
     summary = Table("Tổng hợp", [Column("Chỉ tiêu"), Column("Giá trị", Col.MONEY)])
-    summary.links = ["figure:", None, "figure:"]
+    summary.links = ["figure:", None, "figure:", None, None]
     summary.rows += [
         ["Số đề án đã thực hiện", report["projects"]],
         ["Nhiệm vụ khuyến công khác", report["tasks"]],
         ["Tổng kinh phí hỗ trợ (đồng)", report["support"]],
+        ["Số cơ sở được hỗ trợ", report["facilities"]],
+        ["Lượt cơ sở được hỗ trợ", report["facility_times"]],
     ]
-    contents = Table(
-        "Theo nội dung",
-        [Column("Nội dung"), Column("Số đề án", Col.COUNT), Column("Kinh phí hỗ trợ (đồng)", Col.MONEY)],
-    )
-    for index, row in enumerate(report["by_content"]):
-        contents.add([row["content"], row["projects"], row["support"]], f"figure:by_content.{index}")
     targets = Table(
         "Mục tiêu của chương trình",
         [Column("Chỉ tiêu"), Column("Đơn vị tính"), Column("Mục tiêu"), Column("Đã đạt"), Column("Tỷ lệ", Col.PERCENT)],
@@ -123,8 +141,14 @@ def programme_sections(report: dict[str, Any]) -> list[Section]:
         achieved = row["achieved"].replace(".", ",") if row["achieved"] else "chưa có số liệu kết quả"
         targets.rows.append([row["indicator"], row["unit"], row["target"].replace(".", ","), achieved, row["percent"]])
     first, last = report["years"]
+    years = f"Năm {first}" if first == last else f"Giai đoạn {first}–{last}"
+    sources = "; ".join(f"{row['label']}: {row['projects']} đề án, {say_money(row['support'])}"
+                        for row in report["breakdown"]["by_source"])  # fmt: skip
     text = [
-        f"Giai đoạn {first}–{last}: đã thực hiện {report['projects']} đề án khuyến công với tổng kinh phí hỗ trợ "
-        f"{say_money(report['support'])} ({format_money_in(report['support'])})."
+        f"{years}: đã thực hiện {report['projects']} đề án khuyến công với tổng kinh phí hỗ trợ "
+        f"{say_money(report['support'])} ({format_money_in(report['support'])})"
+        + (f", trong đó {sources}." if len(report["breakdown"]["by_source"]) > 1 else "."),
+        *breakdown_text(report["breakdown"])[1:],
     ]
-    return [Section(report["program"]["name"], [t for t in (summary, contents, targets) if t.rows], text)]
+    tables = [summary, *breakdown_tables(report["breakdown"], "breakdown"), targets]
+    return [Section(report["program"]["name"], [t for t in tables if t.rows], text)]

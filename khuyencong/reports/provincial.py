@@ -21,6 +21,7 @@ from khuyencong.projects.periods import AMOUNT_SETTING
 from khuyencong.projects.selectors import with_state_on
 from khuyencong.projects.workflow import Action, State
 
+from .figures import breakdown, breakdown_tables, breakdown_text
 from .layout import Col, Column, Section, Table, percent_of, plain, say_money
 from .periods import Period
 from .scope import ReportScope
@@ -228,6 +229,7 @@ def provincial_report(scope: ReportScope, period: Period, *, projects: Any = Non
             ],
         },
         "past_years": past_years(in_scope.filter(plan__year__lt=year), period),
+        "breakdown": breakdown(in_scope.filter(plan__year=year), period.as_of),
     }
 
 
@@ -351,6 +353,11 @@ def provincial_sections(report: dict[str, Any]) -> list[Section]:
     sections = []
     for number, source in enumerate(report["sources"], start=1):
         sections.append(_source_sections(ROMAN[number], source, f"sources.{number - 1}"))
+    figures = report["breakdown"]
+    tables = breakdown_tables(figures, "breakdown")
+    if tables:
+        sections.append(Section(f"{ROMAN[len(sections) + 1]}. Kinh phí, nội dung và đối tượng ưu tiên năm "
+                                f"{report['period']['to'][:4]}", tables, breakdown_text(figures)))  # fmt: skip
     next_year = report["next_year"]
     if next_year["sources"]:
         table = Table("Đăng ký kế hoạch năm sau", [Column("Nguồn kinh phí"), *_step_columns()])

@@ -16,6 +16,7 @@ from khuyencong.programs.selectors import budgets_on
 from khuyencong.projects.models import Indicator, Project, Result
 from khuyencong.projects.selectors import period_in_force
 
+from .figures import breakdown, breakdown_compared, breakdown_tables, breakdown_text, change, with_previous
 from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
@@ -101,22 +102,41 @@ def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: dat
     return dict(totals)
 
 
-def results(scope: ReportScope, period: Period) -> list[dict[str, Any]]:
+def results(scope: ReportScope, period: Period, previous: Period | None = None) -> list[dict[str, Any]]:
+    """The indicators recorded in the period; with `previous`, each beside its value a year earlier and the change."""
     totals = indicator_totals(scope.projects(Project.objects.all()), period.start, period.until)
-    out: list[dict[str, Any]] = [
-        {"indicator": indicator.value, "label": str(indicator.label), "value": plain(totals[indicator.value])}
-        for indicator in Indicator
-        if indicator.value in totals
-    ]
+    before = indicator_totals(scope.projects(Project.objects.all()), previous.start, previous.until) if previous else {}
+    out: list[dict[str, Any]] = []
+    for indicator in Indicator:
+        if indicator.value not in totals and indicator.value not in before:
+            continue
+        now, then = totals.get(indicator.value, Decimal(0)), before.get(indicator.value, Decimal(0))
+        row: dict[str, Any] = {"indicator": indicator.value, "label": str(indicator.label), "value": plain(now)}
+        if previous is not None:
+            row |= {"previous": plain(then), "change_percent": change(now, then)}
+        out.append(row)
     trainees = totals.get(Indicator.TRAINEES)
-    if trainees:
-        employed = totals.get(Indicator.TRAINEES_EMPLOYED, Decimal(0))
-        out.append({"indicator": "trainees_employed_percent", "label": "Tỷ lệ học viên có việc làm sau đào tạo (%)",
-                    "value": rate(employed, trainees)})  # fmt: skip
+    trainees_before = before.get(Indicator.TRAINEES)
+    if trainees or trainees_before:
+        share = rate(totals.get(Indicator.TRAINEES_EMPLOYED, Decimal(0)), trainees)
+        row = {"indicator": "trainees_employed_percent", "label": "Tỷ lệ học viên có việc làm sau đào tạo (%)",
+               "value": share}  # fmt: skip
+        if previous is not None:
+            # A rate is compared in points, not in % of itself: the change of a share is read as its difference.
+            share_before = rate(before.get(Indicator.TRAINEES_EMPLOYED, Decimal(0)), trainees_before)
+            row |= {"previous": share_before, "change_percent": None}
+        out.append(row)
     return out
 
 
-def consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
+def consulting(scope: ReportScope, period: Period, previous: Period | None = None) -> dict[str, Any]:
+    figures = _consulting(scope, period)
+    if previous is None:
+        return figures
+    return with_previous(figures, _consulting(scope, previous), ("units", "projects", "revenue"))
+
+
+def _consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
     """Each centre's latest figures of the year up to the report date, summed."""
     records = (
         ConsultingRecord.objects.standing()
@@ -147,21 +167,19 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
         "previous_period": period_json(previous),
         "plan": int(plan),
         "plan_previous": int(plan_before),
-        "plan_change_percent": _change(plan, plan_before),
+        "plan_change_percent": change(plan, plan_before),
         "implemented": int(done),
         "implemented_percent_of_plan": rate(done, plan),
         "implemented_previous": int(done_before),
-        "implemented_change_percent": _change(done, done_before),
-        "results": results(scope, period),
-        "consulting": consulting(scope, period),
+        "implemented_percent_of_plan_previous": rate(done_before, plan_before),
+        "implemented_change_percent": change(done, done_before),
+        "results": results(scope, period, previous),
+        "consulting": consulting(scope, period, previous),
+        "breakdown": breakdown_compared(
+            breakdown(scope.projects(Project.objects.filter(plan__year=period.plan_year)), period.as_of),
+            breakdown(scope.projects(Project.objects.filter(plan__year=previous.plan_year)), previous.as_of),
+        ),
     }
-
-
-def _change(now: Decimal, before: Decimal) -> str | None:
-    """How much higher (or lower, negative) than a year earlier, in %."""
-    if not before:
-        return None
-    return str(((now - before) * 100 / before).quantize(Decimal("0.1")))
 
 
 def regional_sections(report: dict[str, Any]) -> list[Section]:
@@ -177,18 +195,55 @@ def regional_sections(report: dict[str, Any]) -> list[Section]:
     ]  # fmt: skip
     share = Table("Tỷ lệ thực hiện", [Column("Chỉ tiêu"), Column("Tỷ lệ", Col.PERCENT)])
     share.rows.append(["Đã thực hiện so với kế hoạch năm", report["implemented_percent_of_plan"]])
-    results_table = Table("Kết quả", [Column("Chỉ tiêu"), Column("Giá trị")])
+    share.rows.append(["Cùng kỳ năm trước", report["implemented_percent_of_plan_previous"]])
+    results_table = Table(
+        "Kết quả",
+        [Column("Chỉ tiêu"), Column("Kỳ báo cáo"), Column("Cùng kỳ năm trước"), Column("Tăng/giảm", Col.PERCENT)],
+    )
     for row in report["results"]:
-        results_table.rows.append([row["label"], row["value"].replace(".", ",")])
+        results_table.rows.append([row["label"], _decimal_text(row["value"]), _decimal_text(row.get("previous")),
+                                   row.get("change_percent")])  # fmt: skip
     advice = report["consulting"]
     consulting_table = Table(
         "Tư vấn phát triển công nghiệp",
-        [Column("Số đơn vị", Col.COUNT), Column("Số dự án tư vấn", Col.COUNT), Column("Doanh thu (đồng)", Col.MONEY)],
-    )
-    consulting_table.rows.append([advice["units"], advice["projects"], advice["revenue"]])
+        [Column("Chỉ tiêu"), Column("Kỳ báo cáo", Col.MONEY), Column("Cùng kỳ năm trước", Col.MONEY),
+         Column("Tăng/giảm", Col.PERCENT)],
+    )  # fmt: skip
+    earlier = advice.get("previous", {})
+    for key, label in (("units", "Số đơn vị"), ("projects", "Số dự án tư vấn"), ("revenue", "Doanh thu (đồng)")):
+        consulting_table.rows.append([label, advice[key], earlier.get(key), advice.get("change_percent", {}).get(key)])
+    compared = compared_table(report["breakdown"], "breakdown")
     text = [
         f"Tổng kế hoạch kinh phí khuyến công {say_money(report['plan'])}; "
         f"đã thực hiện {say_money(report['implemented'])}."
     ]
-    tables = [money, share, results_table, consulting_table]
+    text += breakdown_text(report["breakdown"])
+    tables = [money, share, compared, results_table, consulting_table,
+              *breakdown_tables(report["breakdown"], "breakdown")]  # fmt: skip
     return [Section(report["scope"]["name"], [t for t in tables if t.rows], text)]
+
+
+def _decimal_text(value: str | None) -> str:
+    return "" if value is None else value.replace(".", ",")
+
+
+COMPARED_LABELS = {
+    "projects": "Số đề án được phê duyệt", "tasks": "Nhiệm vụ khuyến công khác",
+    "total_cost": "Tổng kinh phí (đồng)", "support": "Kinh phí khuyến công (đồng)",
+    "counterpart": "Vốn đối ứng của cơ sở (đồng)", "disbursed": "Đã giải ngân lũy kế (đồng)",
+    "facilities": "Số cơ sở thụ hưởng", "facility_times": "Lượt cơ sở thụ hưởng",
+}  # fmt: skip
+
+
+def compared_table(figures: dict[str, Any], path: str) -> Table:
+    """Every figure of the breakdown's total beside the same figure a year earlier."""
+    total = figures["total"]
+    table = Table(
+        "So với cùng kỳ năm trước",
+        [Column("Chỉ tiêu"), Column("Kỳ báo cáo", Col.MONEY), Column("Cùng kỳ năm trước", Col.MONEY),
+         Column("Tăng/giảm", Col.PERCENT)],
+    )  # fmt: skip
+    for key, label in COMPARED_LABELS.items():
+        table.add([label, total[key], total["previous"][key], total["change_percent"][key]],
+                  f"figure:{path}.total" if key == "projects" else None)  # fmt: skip
+    return table

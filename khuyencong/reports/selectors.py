@@ -15,7 +15,7 @@ from khuyencong.organizations.models import Organization
 from .layout import Section
 from .national import national_report, national_sections
 from .periods import Period
-from .programme import programme_report, programme_sections
+from .programme import programme_named, programme_report, programme_scope, programme_sections
 from .provincial import provincial_report, provincial_sections
 from .regional import regional_report, regional_sections
 from .render import Document
@@ -46,6 +46,10 @@ def report_build(
     user: User | AnonymousUser | None = None,
 ) -> BuiltReport:
     """The report of this kind over the scope and period. With a user, the scope must lie within theirs."""
+    if kind == "programme" and program:
+        # A provincial programme asked for the whole country is the province's: narrowed before the permission
+        # check, so that the province's own officials may open it.
+        scope = programme_scope(programme_named(program), scope, period.as_of)
     if user is not None and not scope_allowed(user, scope):
         raise PermissionDenied("Báo cáo vượt quá phạm vi địa bàn bạn được xem.")
     builders: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[dict[str, Any]], list[Section]]]] = {

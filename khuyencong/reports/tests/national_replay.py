@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_allocations_by_unit, plan_budget_on
@@ -16,8 +17,10 @@ from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.workflow import Action
 from khuyencong.reports.facts import ProjectFacts, project_facts
 from khuyencong.reports.layout import rate
+from khuyencong.reports.national import _province_of_body
 from khuyencong.reports.periods import Period
 from khuyencong.reports.scope import ReportScope
+from khuyencong.reports.tests.figures_replay import replay_breakdown
 
 
 def replay_plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str, Any]:
@@ -70,4 +73,37 @@ def replay_plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dic
         "disbursed": disbursed_total,
         "disbursed_percent_of_plan": rate(disbursed_total, budget),
         "units": rows,
+        "by_province": _by_province(scope, approved, allocations, period),
+        "breakdown": replay_breakdown(scope.projects(Project.objects.filter(plan=plan)), day),
     }
+
+
+def _by_province(
+    scope: ReportScope, approved: list[ProjectFacts], allocations: list[tuple[Organization, Decimal]], period: Period
+) -> list[dict[str, Any]]:
+    groups: dict[int | None, list[ProjectFacts]] = defaultdict(list)
+    for fact in approved:
+        groups[scope.province_of(fact.recorded_province_id, fact.province_id)].append(fact)
+    allocated: dict[int | None, Decimal] = defaultdict(Decimal)
+    for org, amount in allocations:
+        allocated[_province_of_body(org, scope)] += amount
+    units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[k for k in set(groups) | set(allocated) if k])}
+    out = []
+    for key in sorted(set(groups) | set(allocated), key=lambda k: (k is None, units[k].code if k else "")):
+        group = groups.get(key, [])
+        support = sum((f.support_on(period.as_of) or Decimal(0) for f in group), Decimal(0))
+        disbursed = sum((f.disbursed(period.start, period.until) for f in group), Decimal(0))
+        out.append(
+            {
+                "province": units[key].code if key else None,
+                "name": units[key].full_name if key else "Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)",
+                "projects": len([f for f in group if f.kind != ProjectKind.TASK]),
+                "tasks": len([f for f in group if f.kind == ProjectKind.TASK]),
+                "support": int(support),
+                "allocated": int(allocated.get(key, Decimal(0))),
+                "disbursed": int(disbursed),
+                "disbursed_percent": rate(disbursed, support),
+                "codes": sorted(f.code for f in group),
+            }
+        )
+    return out

@@ -24,6 +24,7 @@ from khuyencong.reports.provincial import (
     period_json,
 )
 from khuyencong.reports.scope import ReportScope
+from khuyencong.reports.tests.figures_replay import replay_breakdown
 
 
 def tally(facts: list[ProjectFacts], amounts: list[Decimal] | None = None) -> dict[str, Any]:
@@ -176,6 +177,7 @@ def replay_provincial_report(scope: ReportScope, period: Period, *, projects: An
             ],
         },
         "past_years": past_years([f for f in facts if f.year < year], period),
+        "breakdown": replay_breakdown(queryset.filter(plan__year=year), period.as_of),
     }
 
 

@@ -11,6 +11,7 @@ from khuyencong.programs.models import Plan
 from khuyencong.reports.national import _plan_execution
 from khuyencong.reports.periods import Period
 from khuyencong.reports.scope import Geography, ReportScope
+from khuyencong.reports.tests.figures_replay import comparable
 from khuyencong.reports.tests.national_replay import replay_plan_execution
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,7 @@ def test_the_sql_national_report_is_the_replay(south: None, bac_kan: None, yen_b
             for geography in Geography:
                 scope = ReportScope(geography, (), None)
                 sql, replay = _plan_execution(plan, scope, period), replay_plan_execution(plan, scope, period)
+                sql["breakdown"] = comparable(sql["breakdown"])
                 assert sql == replay, (plan.code, period, geography)
                 compared += 1
                 if sql["disbursed"]:
@@ -74,6 +76,7 @@ def test_the_sql_programme_report_is_the_replay(south: None) -> None:
                 for geography in Geography:
                     scope = ReportScope(geography, (), None)
                     sql = programme_report(scope, period, program_code=program.code)
+                    sql["breakdown"] = comparable(sql["breakdown"])
                     assert sql == replay_programme_report(scope, period, program_code=program.code), (program, period)
                     compared += int(sql["projects"] > 0)
     assert compared

@@ -27,6 +27,7 @@ from khuyencong.projects.workflow import Action, Position, State, allowed_action
 from khuyencong.reports.periods import Period
 from khuyencong.reports.provincial import provincial_report
 from khuyencong.reports.scope import Geography, ReportScope
+from khuyencong.reports.tests.figures_replay import comparable
 from khuyencong.reports.tests.provincial_replay import replay_provincial_report
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ def assert_same_everywhere() -> dict[str, int]:
         for year in [*years, years[-1] + 1]:
             for period in periods_of(year):
                 sql, replay = provincial_report(scope, period), replay_provincial_report(scope, period)
+                sql["breakdown"] = comparable(sql["breakdown"])
                 assert sql == replay, (scope.name, scope.geography, period)
                 seen["compared"] += 1
                 seen["counted"] += weight(sql) > 0
@@ -170,6 +172,7 @@ def test_random_histories_give_the_same_report_both_ways(
         for geography in Geography:
             scope = ReportScope(geography)
             sql = provincial_report(scope, period)
+            sql["breakdown"] = comparable(sql["breakdown"])
             assert sql == replay_provincial_report(scope, period), period
             compared += sum(len(s["list"]) for s in sql["sources"])
     # Every đề án was at least submitted: the lists are not empty.

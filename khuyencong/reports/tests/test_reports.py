@@ -87,7 +87,12 @@ def test_results_keep_facilities_and_facility_times_apart(south: None) -> None:
 def test_consulting_takes_each_centres_latest_figures_up_to_the_report_date(south: None) -> None:
     consulting = build("regional", NINE_MONTHS, region="south")["consulting"]
 
-    assert consulting == {"units": 1, "projects": 160, "revenue": 1_850_000_000}
+    assert {k: consulting[k] for k in ("units", "projects", "revenue")} == {
+        "units": 1, "projects": 160, "revenue": 1_850_000_000
+    }  # fmt: skip
+    # Nothing a year earlier: no change can be stated.
+    assert consulting["previous"] == {"units": 0, "projects": 0, "revenue": 0}
+    assert consulting["change_percent"] == {"units": None, "projects": None, "revenue": None}
 
 
 def test_a_list_of_provinces_is_a_region_of_its_own(south: None) -> None:
@@ -104,8 +109,13 @@ def test_a_programmes_projects_support_and_targets(south: None) -> None:
     report = build("programme", Period.year(2022), program="CTKC-LA")
 
     assert report["years"] == [2021, 2022]
-    assert report["projects"] == 3
-    assert report["support"] == 300_000_000
+    # The province's programme is judged on every đề án carried out in Long An, the KCQG one (QG22-LA-1, 200 tr.đ)
+    # beside the three of its own plans.
+    assert report["projects"] == 4
+    assert report["support"] == 500_000_000
+    sources = {row["funding_source"]: (row["projects"], row["support"]) for row in report["breakdown"]["by_source"]}
+    assert sources == {"national": (1, 200_000_000), "provincial": (3, 300_000_000)}
+    assert report["scope"]["provinces"][0]["name"] == "Long An"
     targets = {row["indicator"]: row for row in report["targets"]}
     # Two distinct facilities (F-LA-2 was supported in 2021 and 2022) of a target of 10.
     assert (targets["facilities_supported"]["achieved"], targets["facilities_supported"]["percent"]) == ("2", "20.0")

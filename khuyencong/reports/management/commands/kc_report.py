@@ -7,9 +7,11 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from khuyencong.geography.resolver import PlaceError
 from khuyencong.reports.periods import Period
+from khuyencong.reports.programme import programme_named, programme_period
 from khuyencong.reports.render import FORMATS, render
 from khuyencong.reports.scope import Geography, resolve_scope
 from khuyencong.reports.selectors import KINDS, report_build
@@ -33,7 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="Vùng khuyến công (mã, ví dụ north, south).")
         parser.add_argument("--program", help="Mã chương trình khuyến công (báo cáo programme).")
         parser.add_argument("--plan", help="Mã kế hoạch (báo cáo national; mặc định: các kế hoạch trung ương của năm).")
-        parser.add_argument("--year", type=int, help="Năm báo cáo (cả năm, hoặc --months đầu năm).")
+        parser.add_argument(
+            "--year",
+            type=int,
+            help="Năm báo cáo (cả năm, hoặc --months đầu năm). Báo cáo programme: bỏ trống để lấy từ đầu chương "
+            "trình đến --as-of.",
+        )
         parser.add_argument("--months", type=int, help="Số tháng đầu năm: 6, 9 … (cùng --year).")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="Quý (cùng --year).")
         parser.add_argument("--from", dest="start", help="Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy).")
@@ -78,6 +85,10 @@ class Command(BaseCommand):
                     raise CommandError("Chọn --year hoặc --from/--to, không cả hai.")
                 return Period.of(_date(options["start"]), _date(options["end"]), as_of=as_of)
             if not options["year"]:
+                if options["kind"] == "programme" and options["program"]:
+                    # "After three years": from the programme's start to the as-of day.
+                    return programme_period(programme_named(options["program"]), as_of=as_of,
+                                            today=timezone.localdate())  # fmt: skip
                 raise CommandError("Cần kỳ báo cáo: --year Y [--months M | --quarter Q] hoặc --from D --to D.")
             if options["quarter"]:
                 return Period.quarter(options["year"], options["quarter"], as_of=as_of)
