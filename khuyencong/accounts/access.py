@@ -218,6 +218,17 @@ def can_record_consulting(user: User | AnonymousUser, organization: Organization
     )
 
 
+def can_manage_organizations(user: User | AnonymousUser) -> bool:
+    """The reference list of bodies (their dated territories) is the system's administrators': those of a national
+    body, since a body's territory decides what it sees and under which province its đề án are reported."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    return user.has_role(Role.ADMINISTRATOR) and scope_of(user).everything
+
+
 PLAN_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
 
 

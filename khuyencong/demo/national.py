@@ -36,6 +36,7 @@ from khuyencong.programs.models import (
     ProgramLevel,
 )
 from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind
+from khuyencong.projects.recorded import Place, RecordedProvinces, project_day
 from khuyencong.projects.timeline import check
 from khuyencong.projects.workflow import Action
 
@@ -83,8 +84,6 @@ class Province:
     unit_id: int
     code: str
     region: str
-    # The pre-2025 provinces merged into this one: a đề án of 2022 was recorded under one of them.
-    predecessors: tuple[int, ...]
     bodies: dict[str, int]
 
 
@@ -115,13 +114,22 @@ def build(
         Organization.objects.filter(kind=OrganizationKind.NATIONAL_CENTRE).values_list("region__code", "pk")
     )
     cuc = Organization.objects.get(code="CUC-CTDP").pk
-    facility_ids = _facility_ids_by_province()
+    facility_ids, places = _facility_sample()
+    # The same rule the services apply, over the whole lineage and every body's dated territories read once.
+    recorded = RecordedProvinces.preloaded()
     rng = random.Random(seed + existing)
     drafts: list[Draft] = []
     for number in range(existing, projects):
         year = first_year + number % years
         province = provinces[rng.randrange(len(provinces))]
-        drafts.append(_draft(number, year, province, plans, contents, national_centres, cuc, facility_ids, today, rng))
+        draft = _draft(number, year, province, plans, contents, national_centres, cuc, facility_ids, today, rng)
+        # Placed as the services place a đề án: where its implementer (else its beneficiaries) lay on its date.
+        draft.project.recorded_province_id = recorded.province(
+            day=project_day(draft.events[0].on if draft.events else None, year),
+            implementer_id=draft.project.implementer_id,
+            places=[places[f] for f in draft.beneficiaries],
+        )
+        drafts.append(draft)
         if len(drafts) == BATCH:
             _insert(drafts)
             drafts.clear()
@@ -199,18 +207,12 @@ def _provinces() -> list[Province]:
         "pk", "code", "territory_id"
     ):
         bodies.setdefault(territory, {})[code.split("-")[0]] = pk
-    predecessors: dict[int, list[int]] = {}
-    for pk, current in AdminUnit.objects.filter(era=Era.BEFORE_2025, level=Level.PROVINCE).values_list(
-        "pk", "current_province_id"
-    ):
-        predecessors.setdefault(current, []).append(pk)
     regions = dict(RegionMembership.objects.filter(valid_until__isnull=True).values_list("province_id", "region__code"))
     return [
         Province(
             unit.pk,
             unit.code,
             regions.get(unit.pk) or "north",
-            tuple(predecessors.get(unit.pk, [unit.pk])),
             bodies[unit.pk],
         )
         for unit in AdminUnit.objects.filter(era=Era.FROM_2025, level=Level.PROVINCE).order_by("code")
@@ -264,12 +266,18 @@ def _plans(provinces: list[Province], first_year: int, years: int) -> dict[tuple
     return plans
 
 
-def _facility_ids_by_province() -> dict[int, list[int]]:
-    """Only a sample per province: beneficiaries are drawn from it (the whole million need not sit in memory)."""
+def _facility_sample() -> tuple[dict[int, list[int]], dict[int, Place]]:
+    """Only a sample per province: beneficiaries are drawn from it (the whole million need not sit in memory); with
+    each one's place as recorded, which places its đề án."""
     ids: dict[int, list[int]] = {}
-    for pk, province in Facility.objects.order_by("pk").values_list("pk", "current_province_id")[:400_000].iterator():
-        ids.setdefault(province, []).append(pk)
-    return ids
+    places: dict[int, Place] = {}
+    rows = Facility.objects.order_by("pk").values_list(
+        "pk", "current_province_id", "province_id", "district_id", "commune_id"
+    )
+    for pk, current, province, district, commune in rows[:400_000].iterator():
+        ids.setdefault(current, []).append(pk)
+        places[pk] = Place(province, district, commune)
+    return ids, places
 
 
 def _draft(
@@ -293,7 +301,6 @@ def _draft(
     else:
         implementer = province.bodies["TTKC"]
     requested = Decimal(rng.randrange(10, 150) * 10_000_000)
-    recorded = province.unit_id if year >= 2025 else rng.choice(province.predecessors)
     project = Project(
         code=f"{PREFIX}-{year}-{number:07d}",
         title=f"{rng.choice(TOPICS)} {number}",
@@ -307,7 +314,6 @@ def _draft(
         # The facilities' counterpart, stated on three đề án in four (money not given is unknown, not zero).
         counterpart=requested if number % 4 else None,
         province_id=province.unit_id,
-        recorded_province_id=recorded,
     )
     draft = Draft(project)
     pool = facility_ids.get(province.unit_id, [])

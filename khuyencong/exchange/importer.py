@@ -50,6 +50,7 @@ from khuyencong.facilities.validators import normalize_tax_code
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM
 from khuyencong.geography.resolver import PlaceError, PlaceResolver, ResolvedPlace
 from khuyencong.organizations.models import Organization
+from khuyencong.organizations.services import organization_territories_fill
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import (
     plan_allocate,
@@ -63,7 +64,7 @@ from khuyencong.projects.services import (
     payment_record,
     payment_void,
     project_create,
-    project_provinces,
+    project_province,
     project_record_event,
     project_void_event,
     result_record,
@@ -661,6 +662,9 @@ class _Importer:
         )
         org.full_clean()
         org.save()
+        # Its territory over that unit's validity (a pre-reform place: until 30/06/2025), dated. Derived from the
+        # body's place like the body itself, which the import does not audit either.
+        organization_territories_fill(org)
         self.report.created["organizations"] += 1
 
     def facilities(self, items: list[Any]) -> None:
@@ -929,7 +933,7 @@ class _Importer:
         money = {
             k: _money(item[k], f"{path}.{k}") for k in ("total_cost", "support_requested", "counterpart") if k in item
         }
-        province_id, _ = project_provinces(implementer, [found[c] for c in codes])
+        province_id = project_province(implementer, [found[c] for c in codes])
         self.guard(path, province_id, "Đề án")
         project = Project.objects.filter(code=item["code"]).first()
         if project is None:

@@ -386,6 +386,7 @@ def facility_update(
     with transaction.atomic():
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
         before = audit_snapshot(locked, AUDITED_FIELDS)
+        place_before = (locked.province_id, locked.district_id, locked.commune_id)
         same_name_and_place = locked.name_key == compact_key(data.name) and locked.commune_id == (
             data.place.commune.pk if data.place.commune else None
         )
@@ -404,4 +405,17 @@ def facility_update(
             before=before,
             after=audit_snapshot(locked, AUDITED_FIELDS),
         )
+        if (locked.province_id, locked.district_id, locked.commune_id) != place_before:
+            _place_projects_again(locked)
     return locked
+
+
+def _place_projects_again(facility: Facility) -> None:
+    """A beneficiary's place is an input of the province its đề án are reported under as recorded."""
+    # projects sits above facilities (a đề án names its beneficiaries); the import is here, at the one call.
+    from khuyencong.projects.models import Project
+    from khuyencong.projects.recorded import refresh_recorded_provinces
+
+    projects = Project.objects.filter(beneficiaries=facility)
+    if projects.exists():
+        refresh_recorded_provinces(projects)

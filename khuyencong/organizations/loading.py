@@ -18,6 +18,7 @@ from khuyencong.core.data import csv_rows
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, AdminUnit, Era, Kind, Level
 
 from .models import Organization, OrganizationKind, Region, RegionMembership
+from .services import organization_territories_fill
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -91,3 +92,6 @@ def load_organizations() -> None:
             )
             if kind == OrganizationKind.PROVINCIAL_DEPARTMENT:
                 department = org
+            # Dated: today's province from 01/07/2025 and, for the 11 provinces the reform left unchanged, the
+            # pre-reform province before it. A body that already has dated territories keeps them as they are.
+            organization_territories_fill(org)

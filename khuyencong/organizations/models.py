@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.corrections import Voidable
 from khuyencong.core.validity import valid_on
 from khuyencong.geography.models import AdminUnit, Level
 
@@ -158,6 +161,17 @@ class Organization(models.Model):
             )
         return None
 
+    def territory_on(self, day: datetime.date) -> AdminUnit | None:
+        """The territory the body served on `day` (its standing dated territories; prefetch `territories__territory`
+        for lists). A body without dated territories (one created before they existed, or in a test) is taken to
+        have served its one territory throughout; with them, a day none covers has none (today's Lào Cai centre in
+        2024, until an administrator records what it served before the reform)."""
+        rows = [(r.valid_from, r.valid_until, r) for r in self.territories.all() if not r.is_voided]
+        if not rows:
+            return self.territory
+        row = dated_territory(rows, day)
+        return row.territory if row is not None else None
+
     def clean(self) -> None:
         level = LEVEL_OF_KIND.get(self.kind)
         if level in TERRITORY_LEVEL:
@@ -174,3 +188,65 @@ class Organization(models.Model):
             raise ValidationError({"region": _("Trung tâm khuyến công quốc gia phải gắn với một vùng.")})
         if level == OrganizationLevel.NATIONAL and self.territory is not None:
             raise ValidationError({"territory": _("Cơ quan trung ương không gắn với một địa bàn.")})
+
+
+T = TypeVar("T")
+
+
+def dated_territory(
+    spans: Iterable[tuple[datetime.date | None, datetime.date | None, T]], day: datetime.date
+) -> T | None:
+    """The territory of the span (from, until, territory) in force on `day`; None if none covers it."""
+    for valid_from, valid_until, territory in spans:
+        if (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until):
+            return territory
+    return None
+
+
+def is_local_level(kind: str, territory_level: int | None) -> bool:
+    """A body of a province, district or commune (not the Ministry, the Cục, a national centre): `Organization.level`
+    from plain values, for bulk reads and migrations."""
+    level = LEVEL_OF_KIND.get(kind)
+    if level is None:
+        return territory_level is not None
+    return level in TERRITORY_LEVEL
+
+
+class OrganizationTerritory(Voidable):
+    """The territory a body served, dated (issue 13): the Sở Công Thương of Sơn La served pre-reform Sơn La until
+    30/06/2025 and today's Sơn La from 01/07/2025, two different units. `Organization.territory` stays today's (or,
+    for a body dissolved by the reform, its last). Added through `organizations.services`, voided, never edited."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.CASCADE, related_name="territories"
+    )
+    territory = models.ForeignKey(AdminUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="+")
+    # Null: since before the data we hold begins / still in force.
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_until = models.DateField(_("đến ngày"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú, lý do"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("địa bàn theo thời kỳ")
+        verbose_name_plural = _("địa bàn theo thời kỳ")
+        ordering = ["organization", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_until")),
+                name="organizations_territory_validity_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        start = f"{self.valid_from:%d/%m/%Y}" if self.valid_from else "…"
+        end = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "nay"
+        return f"{self.territory} ({start} – {end})"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )

@@ -21,31 +21,26 @@ from khuyencong.core.numbers import format_money
 from khuyencong.core.refusals import OutOfScope, Refused, refuse
 from khuyencong.core.refusals import not_future as _not_future
 from khuyencong.facilities.models import Facility
-from khuyencong.geography.models import Level
 from khuyencong.organizations.models import Organization, OrganizationLevel
 from khuyencong.programs.models import Plan
 
 from . import authority, rules, timeline
 from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind, Result
 from .periods import refresh_periods
+from .recorded import recorded_province_of
 from .timeline import Derived
 from .workflow import FORWARDED_SOURCES, LIVE_OPENINGS, Action
 
 
-def project_provinces(implementer: Organization, beneficiaries: Iterable[Facility]) -> tuple[int | None, int | None]:
-    """(today's province, the province as recorded): a local implementer's, else the beneficiaries' if shared."""
+def project_province(implementer: Organization, beneficiaries: Iterable[Facility]) -> int | None:
+    """Today's province, for scoping: a local implementer's, else the beneficiaries' if shared. (The province as
+    recorded depends on the đề án's date as well: `recorded.recorded_province_of`.)"""
     if implementer.level in (OrganizationLevel.PROVINCE, OrganizationLevel.DISTRICT, OrganizationLevel.COMMUNE):
         territory = implementer.territory
         if territory is not None:
-            province = territory if territory.level == Level.PROVINCE else territory.ancestors()[-1]
-            return territory.current_province_id or territory.pk, province.pk
-    beneficiaries = list(beneficiaries)
+            return territory.current_province_id or territory.pk
     today = {f.current_province_id for f in beneficiaries}
-    recorded = {f.province_id for f in beneficiaries}
-    return (
-        today.pop() if len(today) == 1 else None,
-        recorded.pop() if len(recorded) == 1 else None,
-    )
+    return today.pop() if len(today) == 1 else None
 
 
 @transaction.atomic
@@ -69,7 +64,9 @@ def project_create(
         code=code, title=title, plan=plan, content=content, kind=kind, round=round, implementer=implementer,
         total_cost=total_cost, support_requested=support_requested, counterpart=counterpart,
     )  # fmt: skip
-    project.province_id, project.recorded_province_id = project_provinces(implementer, beneficiaries)
+    project.province_id = project_province(implementer, beneficiaries)
+    # No step yet: placed on 1 January of its plan's year until its history says otherwise (`_store`).
+    project.recorded_province_id = recorded_province_of(project, events=[], beneficiaries=beneficiaries)
     if not authority.can_create_project(actor, implementer=implementer, province_id=project.province_id):
         raise PermissionDenied("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này.")
     errors: dict[str, str] = {}
@@ -126,6 +123,9 @@ def _store(project: Project, events: list[ProjectEvent], derived: Derived) -> No
     project.percent = derived.percent
     project.support_appraised, project.support_approved = derived.support_appraised, derived.support_approved
     project.support_contracted, project.support_settled = derived.support_contracted, derived.support_settled
+    # The đề án's date is its earliest standing step: a step entered, voided or corrected may move it across the
+    # reform, and with it the province it is reported under as recorded.
+    project.recorded_province_id = recorded_province_of(project, events=events)
     project.save()
     refresh_periods(project)
 

@@ -59,6 +59,10 @@ def test_an_organisation_changed_in_the_admin_is_logged(administrator: User) -> 
     page = client.get(reverse("admin:organizations_organization_change", args=[centre.pk]))
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
+    # The page also holds the body's dated territories (read-only rows, none added here).
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management[name].html_name: management[name].value() for name in management.fields})
     data["valid_until"] = "31/12/2026"
     response = client.post(reverse("admin:organizations_organization_change", args=[centre.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -7,12 +7,14 @@ from django.db import transaction
 
 from khuyencong.projects.models import Project
 from khuyencong.projects.periods import check, rebuild
+from khuyencong.projects.recorded import check_recorded_provinces, refresh_recorded_provinces
 
 
 class Command(BaseCommand):
     help = (
-        "Recomputes every derived table (the periods of each đề án) from the events and payments, after a restore, a "
-        "migration or a bulk load. With --check, changes nothing and exits non-zero where derived ≠ replay."
+        "Recomputes every derived table (the periods of each đề án, and the province it is reported under as "
+        "recorded) from the events, payments, places and territories, after a restore, a migration or a bulk load. "
+        "With --check, changes nothing and exits non-zero where derived ≠ replay."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +28,7 @@ class Command(BaseCommand):
             if not projects.exists():
                 raise CommandError(f"Không có đề án mã «{options['project']}».")
         if options["check"]:
-            problems = check(projects)
+            problems = check(projects) + check_recorded_provinces(projects)
             for line in problems:
                 self.stderr.write(line)
             if problems:
@@ -36,4 +38,7 @@ class Command(BaseCommand):
         # One transaction: readers never see a half-rebuilt table.
         with transaction.atomic():
             count = rebuild(projects)
-        self.stdout.write(self.style.SUCCESS(f"Đã tính lại {count} đề án từ sự kiện."))
+            placed = refresh_recorded_provinces(projects)
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã tính lại {count} đề án từ sự kiện; {placed} đề án đổi tỉnh khi ghi nhận.")
+        )
