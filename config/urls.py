@@ -13,6 +13,7 @@ urlpatterns = [
     path("consulting/", include("khuyencong.consulting.urls")),
     path("exchange/", include("khuyencong.exchange.urls")),
     path("reports/", include("khuyencong.reports.urls")),
+    path("reporting/", include("khuyencong.reporting.urls")),
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "khuyencong.consulting",
     "khuyencong.exchange",
     "khuyencong.reports",
+    "khuyencong.reporting",
     "khuyencong.api",
     "khuyencong.web",
     "khuyencong.demo",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "khuyencong.reporting.context.notifications",
             ],
             "builtins": ["khuyencong.core.templatetags.vn"],
         },
@@ -206,3 +208,19 @@ LOGGING = {
     # WeasyPrint and fontTools narrate every layout step at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }
+
+# E-mail (reminders of the reporting regime): printed on the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khuyencong@localhost")
+# The address links in e-mails point to.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")

@@ -45,7 +45,7 @@ class MoneyField(forms.Field):
         return amount
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal shown where it belongs: on the named field if the form has it, else above the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():

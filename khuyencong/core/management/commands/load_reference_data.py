@@ -8,13 +8,14 @@ from khuyencong.facilities.loading import load_trades
 from khuyencong.geography.loading import load_geography
 from khuyencong.organizations.loading import load_organizations, load_regions
 from khuyencong.projects.loading import load_contents, load_support_caps
+from khuyencong.reporting.loading import load_duties
 
 
 class Command(BaseCommand):
     help = (
         "Fills a migrated database with reference data only: administrative units before and after 01/07/2025 "
         "with their lineage, KC regions, the organisations of the KC system, eligible trades, KC contents, "
-        "support caps. "
+        "support caps, periodic reporting duties. "
         "Running it again changes nothing."
     )
 
@@ -28,8 +29,10 @@ class Command(BaseCommand):
         load_trades()
         load_contents()
         load_support_caps()
+        load_duties()
         self.stdout.write(
             self.style.SUCCESS(
-                "Reference data loaded: geography, regions, organisations, trades, KC contents, support caps."
+                "Reference data loaded: geography, regions, organisations, trades, KC contents, support caps, "
+                "reporting duties."
             )
         )

@@ -1,0 +1,106 @@
+"""Who may do what with a periodic report: the capability checks that the pages, the API and the services all ask."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from khuyencong.accounts import access
+from khuyencong.accounts.models import Role, User
+from khuyencong.geography.models import AdminUnit
+from khuyencong.organizations.models import Organization, OrganizationKind
+
+from .models import ReportingDuty
+
+WRITERS = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
+# Sending a report in the body's name, or taking one in for the level above, is a signing act: not a viewer's.
+SENDERS = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
+
+
+def _user(user: User | AnonymousUser) -> User | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    return user
+
+
+def can_prepare(user: User | AnonymousUser, organization: Organization) -> bool:
+    """A report is drafted by its body, or by a body under it (the provincial centre drafts the Sở's report, as in
+    seed 000), by an officer."""
+    actor = _user(user)
+    if actor is None:
+        return False
+    if actor.is_superuser:
+        return True
+    if not actor.has_role(*WRITERS) or actor.organization is None:
+        return False
+    return actor.organization_id == organization.pk or actor.organization.parent_id == organization.pk
+
+
+def can_submit(user: User | AnonymousUser, organization: Organization) -> bool:
+    """Only the body itself sends its report (it signs it)."""
+    actor = _user(user)
+    if actor is None:
+        return False
+    if actor.is_superuser:
+        return True
+    return actor.has_role(*SENDERS) and actor.organization_id == organization.pk
+
+
+def can_review(user: User | AnonymousUser, duty: ReportingDuty, organization: Organization) -> bool:
+    """The level the duty names takes a report in or sends it back: the Cục for a Sở's or a national centre's
+    report, the Ministry for the UBND tỉnh's; the report must lie within the reviewer's territory."""
+    actor = _user(user)
+    if actor is None:
+        return False
+    if actor.is_superuser:
+        return True
+    if not actor.has_role(*SENDERS) or actor.organization is None:
+        return False
+    if actor.organization.kind != duty.reviewer_kind:
+        return False
+    return _covers(actor, organization)
+
+
+def can_view(user: User | AnonymousUser, organization: Organization) -> bool:
+    """A report is seen by its body and those under it, and by anyone whose territory holds the body."""
+    actor = _user(user)
+    if actor is None:
+        return False
+    if actor.is_superuser or can_prepare(actor, organization):
+        return True
+    if actor.organization_id is not None and actor.organization_id == organization.pk:
+        return True
+    if actor.has_role(Role.FACILITY_REPRESENTATIVE):
+        return False
+    return _covers(actor, organization)
+
+
+def _covers(actor: User, organization: Organization) -> bool:
+    scope = access.scope_of(actor)
+    if scope.everything:
+        return True
+    territory = organization.territory
+    if territory is None:
+        # A national centre's report is the Cục's business, not a province's.
+        return False
+    return scope.covers_province(territory.current_province_id or territory.pk)
+
+
+def can_add_duty(user: User | AnonymousUser, province: AdminUnit) -> bool:
+    """A province's own duty is added by its Sở Công Thương (TT 46/2012/TT-BCT Art. 9), or by the Cục."""
+    actor = _user(user)
+    if actor is None:
+        return False
+    if actor.is_superuser:
+        return True
+    if not actor.has_role(*SENDERS) or actor.organization is None:
+        return False
+    org = actor.organization
+    if org.kind == OrganizationKind.DEPARTMENT:
+        return True
+    territory = org.territory
+    return (
+        org.kind == OrganizationKind.PROVINCIAL_DEPARTMENT
+        and territory is not None
+        and (territory.current_province_id or territory.pk) == (province.current_province_id or province.pk)
+    )

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Submission
+from .rules import SECTIONS
+
+TEXTAREA = forms.Textarea(attrs={"rows": 6})
+
+
+class SubmissionTextForm(forms.ModelForm[Submission]):
+    """What officials write: the header line, their named sections and who signs."""
+
+    class Meta:
+        model = Submission
+        fields = ["number", "place", "signer", "signer_title", *(name for name, _ in SECTIONS)]
+        widgets = {name: TEXTAREA for name, _ in SECTIONS}
+        help_texts = {"number": "Ví dụ: 125/BC-SCT", "place": "Địa danh ghi ở đầu văn bản, ví dụ: Yên Bái"}
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="Ý kiến", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do lập lần mới", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label="Tên tài liệu", max_length=255)
+    file = forms.FileField(label="Tệp")
+
+
+class CalendarForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)

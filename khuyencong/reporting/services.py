@@ -1,0 +1,332 @@
+"""Every write to the reporting regime: opening a report, writing it, attaching, sending, returning, accepting, a new
+version of an accepted one, a province's own duty — each atomic, checked, audited and written as an event row;
+notifications and e-mail leave after the transaction commits."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from khuyencong.accounts.models import User
+from khuyencong.audit.models import AuditAction
+from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.refusals import Refused, not_future, refuse
+from khuyencong.geography.models import AdminUnit, Level
+from khuyencong.organizations.models import Organization
+from khuyencong.reports.layout import Section
+from khuyencong.reports.periods import Period
+from khuyencong.reports.render import render
+
+from . import authority
+from .models import (
+    ReportingDuty,
+    Submission,
+    SubmissionAction,
+    SubmissionAttachment,
+    SubmissionEvent,
+)
+from .notify import notify_body, notify_reviewers
+from .rules import EDITABLE, SECTIONS, TRANSITIONS, Frequency, Move, Side, SubmissionState, period_of
+from .selectors import owes, report_figures, submission_document
+
+DUTY_FIELDS = {"code", "name", "body_kind", "reviewer_kind", "recipients", "frequency", "report_kind", "due_day",
+               "due_months_after", "due_days_after", "legal_basis", "valid_from", "valid_until"}  # fmt: skip
+TEXT_FIELDS = ["number", "place", "signer", "signer_title", *(name for name, _ in SECTIONS)]
+FIELD_LABELS = {"number": "số, ký hiệu", "place": "địa danh", "signer": "người ký", "signer_title": "chức vụ người ký",
+                **{name.lower(): label.lower() for name, label in SECTIONS}}  # fmt: skip
+ATTACHMENT_MAX = 20 * 1024 * 1024
+ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", ".png", ".zip"}
+
+
+def _event(
+    submission: Submission, action: SubmissionAction, actor: User, comment: str = "", *, on: datetime.date | None = None
+) -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
+        submission=submission, action=action, actor=actor, organization=actor.organization, comment=comment,
+        on=on or timezone.localdate(),
+    )  # fmt: skip
+
+
+def _day(on: datetime.date | None, submission: Submission, what: str) -> datetime.date:
+    """The day of a move: today, or — for a report sent on paper and entered after the fact — the day it happened,
+    which cannot be in the future, before the period began, or before the report's previous move."""
+    today = timezone.localdate()
+    if on is None:
+        return today
+    not_future(on, what)
+    if on < submission.period_start:
+        start = f"{submission.period_start:%d/%m/%Y}"
+        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} trước khi kỳ báo cáo bắt đầu ({start}).", "before_period")
+    last = submission.events.order_by("-on", "-pk").values_list("on", flat=True).first()
+    if last is not None and on < last:
+        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} trước việc đã ghi ngày {last:%d/%m/%Y} của báo cáo này.",
+                     "out_of_order")  # fmt: skip
+    return on
+
+
+def _lock(submission: Submission) -> Submission:
+    # Two reviewers acting at once, or a sender and a reviewer: the second waits and sees the first's result.
+    return (
+        Submission.objects.select_for_update(of=("self",)).select_related("duty", "organization").get(pk=submission.pk)
+    )
+
+
+@transaction.atomic
+def submission_open(
+    *, actor: User, duty: ReportingDuty, organization: Organization, year: int, period_key: str
+) -> Submission:
+    """The body's report for a period, opened as a draft (the one in force if it exists already)."""
+    if not authority.can_prepare(actor, organization):
+        raise Refused("out_of_scope", f"Bạn không có quyền lập báo cáo của {organization.name}.")
+    try:
+        period = period_of(Frequency(duty.frequency), year, period_key)
+    except ValueError as error:
+        raise refuse("period", str(error), "unknown_period") from error
+    if not owes(duty, organization, period):
+        raise refuse("duty", f"{organization.name} không có nghĩa vụ «{duty.name}» cho {period.label}.", "not_owed")
+    if period.start > timezone.localdate():
+        raise refuse("period", f"Kỳ {period.label} chưa bắt đầu; chưa lập được báo cáo.", "future_period")
+    existing = Submission.objects.filter(
+        duty=duty, organization=organization, year=year, period_key=period_key, current=True
+    ).first()
+    if existing is not None:
+        return existing
+    submission = Submission(
+        duty=duty, organization=organization, year=year, period_key=period_key, period_start=period.start,
+        period_end=period.end, due_on=duty.due_rule.due(period.end), created_by=actor,
+        place=_place_of(organization, period.end),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        # Opened by someone else a moment ago (one version in force per period): theirs is the one.
+        return Submission.objects.get(duty=duty, organization=organization, year=year, period_key=period_key,
+                                      current=True)  # fmt: skip
+    _event(submission, SubmissionAction.CREATED, actor)
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=submission, before={},
+                      after=audit_snapshot(submission, ["duty", "organization", "year", "period_key"]))  # fmt: skip
+    return submission
+
+
+def _place_of(organization: Organization, day: datetime.date) -> str:
+    territory = organization.territory_on(day) or organization.territory
+    if territory is None:
+        return "Hà Nội"
+    province: AdminUnit = territory if territory.level == Level.PROVINCE else territory.province
+    return province.name
+
+
+@transaction.atomic
+def submission_edit(*, actor: User, submission: Submission, **fields: str) -> Submission:
+    """The officials' own text and the signature block, while the report is a draft or has been sent back."""
+    submission = _lock(submission)
+    if not authority.can_prepare(actor, submission.organization):
+        raise Refused("out_of_scope", f"Bạn không có quyền sửa báo cáo của {submission.organization.name}.")
+    _editable(submission)
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise refuse("__all__", f"Không có mục {', '.join(sorted(unknown))} trong báo cáo.", "unknown_field")
+    before = audit_snapshot(submission, TEXT_FIELDS)
+    for name, value in fields.items():
+        setattr(submission, name, (value or "").strip())
+    submission.full_clean(exclude=["duty", "organization", "supersedes", "created_by"])
+    submission.save()
+    after = audit_snapshot(submission, TEXT_FIELDS)
+    changed = [name for name in TEXT_FIELDS if before.get(name) != after.get(name)]
+    if changed:
+        labels = ", ".join(FIELD_LABELS[name] for name in changed)
+        _event(submission, SubmissionAction.EDITED, actor, labels)
+        audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before=before, after=after)
+    return submission
+
+
+def _editable(submission: Submission) -> None:
+    if submission.state not in EDITABLE:
+        state = SubmissionState(submission.state).label
+        raise refuse("state", f"Báo cáo đang ở trạng thái «{state}»: không sửa được. Báo cáo đã tiếp nhận chỉ được "
+                              "thay bằng một lần lập mới có lý do.", "not_editable")  # fmt: skip
+
+
+@transaction.atomic
+def submission_attach(*, actor: User, submission: Submission, title: str, upload: UploadedFile) -> SubmissionAttachment:
+    submission = _lock(submission)
+    if not authority.can_prepare(actor, submission.organization):
+        raise Refused("out_of_scope", f"Bạn không có quyền sửa báo cáo của {submission.organization.name}.")
+    _editable(submission)
+    name = upload.name or ""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise refuse("file", f"Tệp «{name}»: chỉ nhận {', '.join(sorted(ATTACHMENT_TYPES))}.", "file_type")
+    if (upload.size or 0) > ATTACHMENT_MAX:
+        raise refuse("file", f"Tệp «{name}» lớn hơn 20 MB.", "file_too_large")
+    if not title.strip():
+        raise refuse("title", "Ghi tên tài liệu đính kèm.", "required")
+    attachment = SubmissionAttachment.objects.create(
+        submission=submission, title=title.strip()[:255], file=upload, size=upload.size or 0, uploaded_by=actor
+    )
+    _event(submission, SubmissionAction.ATTACHED, actor, attachment.title)
+    return attachment
+
+
+@transaction.atomic
+def submission_detach(*, actor: User, attachment: SubmissionAttachment) -> None:
+    submission = _lock(attachment.submission)
+    if not authority.can_prepare(actor, submission.organization):
+        raise Refused("out_of_scope", f"Bạn không có quyền sửa báo cáo của {submission.organization.name}.")
+    _editable(submission)
+    # Only a draft's attachment goes: what was sent with a report stays with the version that was sent.
+    if SubmissionEvent.objects.filter(submission=submission, action=SubmissionAction.SUBMITTED,
+                                      at__gt=attachment.uploaded_at).exists():  # fmt: skip
+        raise refuse("file", f"«{attachment.title}» đã gửi kèm báo cáo; không bỏ được.", "already_sent")
+    title = attachment.title
+    attachment.delete()
+    _event(submission, SubmissionAction.DETACHED, actor, title)
+
+
+def _move(submission: Submission, move: Move, actor: User) -> None:
+    """The capability first (who may not act learns nothing of the report's state), then the workflow."""
+    transition = TRANSITIONS[move]
+    if transition.side == Side.BODY and not authority.can_submit(actor, submission.organization):
+        raise Refused("out_of_scope", f"Chỉ {submission.organization.name} gửi được báo cáo này.")
+    if transition.side == Side.REVIEWER and not authority.can_review(actor, submission.duty, submission.organization):
+        raise Refused("out_of_scope", "Bạn không phải cơ quan tiếp nhận báo cáo này.")
+    if submission.state not in transition.source:
+        state = SubmissionState(submission.state).label
+        raise refuse("state", f"Báo cáo đang ở trạng thái «{state}»: không thể {MOVE_WORDS[move]}.", "wrong_state")
+
+
+MOVE_WORDS = {Move.SUBMIT: "gửi", Move.RETURN: "trả lại", Move.ACCEPT: "tiếp nhận"}
+
+
+@transaction.atomic
+def submission_submit(*, actor: User, submission: Submission, on: datetime.date | None = None) -> Submission:
+    """Sends the report: its figures are computed from the records as they stand now for the period (as of its end,
+    or the day it is sent if earlier) and frozen with the document, which is kept as sent."""
+    submission = _lock(submission)
+    _move(submission, Move.SUBMIT, actor)
+    day = _day(on, submission, "Gửi báo cáo")
+    missing = [label for name, label in (("signer", "người ký"), ("signer_title", "chức vụ người ký"))
+               if not getattr(submission, name)]  # fmt: skip
+    if missing:
+        raise refuse("signer", f"Ghi {' và '.join(missing)} trước khi gửi báo cáo.", "required")
+    period = Period.of(submission.period_start, submission.period_end, as_of=min(submission.period_end, day))
+    data, sections = report_figures(submission.duty, submission.organization, period)
+    submission.figures, submission.figures_as_of = data, period.as_of
+    submission.state = SubmissionState.SUBMITTED
+    submission.first_submitted_on = submission.first_submitted_on or day
+    submission.submitted_at = timezone.now()
+    pdf = render("pdf", data, submission_sections(submission, sections), submission_document(submission))
+    submission.pdf.save(f"bao-cao-{submission.pk}-lan-{submission.version}.pdf", ContentFile(pdf), save=False)
+    submission.save()
+    _event(submission, SubmissionAction.SUBMITTED, actor, on=day)
+    audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before={"state": "draft"},
+                      after={"state": str(SubmissionState.SUBMITTED.label)})  # fmt: skip
+    transaction.on_commit(lambda: notify_reviewers(submission.pk))
+    return submission
+
+
+def submission_sections(submission: Submission, figures: list[Section]) -> list[Section]:
+    """The report as officials write it: their own parts first, in the order of the form, each paragraph kept; then
+    the figures from the records."""
+    written = [
+        Section(f"{ROMAN[index]}. {label.upper()}", [], [line.strip() for line in text.splitlines() if line.strip()])
+        for index, (label, text) in enumerate(
+            ((label, getattr(submission, name)) for name, label in SECTIONS if getattr(submission, name).strip()),
+            start=1,
+        )
+    ]
+    if not figures:
+        return written
+    return [*written, Section("SỐ LIỆU KÈM THEO (tính từ cơ sở dữ liệu khuyến công)", [], []), *figures]
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
+
+
+@transaction.atomic
+def submission_return(
+    *, actor: User, submission: Submission, comment: str, on: datetime.date | None = None
+) -> Submission:
+    """The level above sends the report back, saying why; the body corrects and sends again."""
+    submission = _lock(submission)
+    _move(submission, Move.RETURN, actor)
+    day = _day(on, submission, "Trả lại báo cáo")
+    if not comment.strip():
+        raise refuse("comment", "Ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.", "required")
+    submission.state = SubmissionState.RETURNED
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["state", "reviewed_at", "updated_at"])
+    _event(submission, SubmissionAction.RETURNED, actor, comment.strip(), on=day)
+    audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission,
+                      before={"state": str(SubmissionState.SUBMITTED.label)},
+                      after={"state": str(SubmissionState.RETURNED.label)}, note=comment.strip())  # fmt: skip
+    transaction.on_commit(lambda: notify_body(submission.pk, returned=True))
+    return submission
+
+
+@transaction.atomic
+def submission_accept(
+    *, actor: User, submission: Submission, comment: str = "", on: datetime.date | None = None
+) -> Submission:
+    """The level above takes the report in: it is locked from then on."""
+    submission = _lock(submission)
+    _move(submission, Move.ACCEPT, actor)
+    day = _day(on, submission, "Tiếp nhận báo cáo")
+    submission.state = SubmissionState.ACCEPTED
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["state", "reviewed_at", "updated_at"])
+    _event(submission, SubmissionAction.ACCEPTED, actor, comment.strip(), on=day)
+    audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission,
+                      before={"state": str(SubmissionState.SUBMITTED.label)},
+                      after={"state": str(SubmissionState.ACCEPTED.label)})  # fmt: skip
+    transaction.on_commit(lambda: notify_body(submission.pk, returned=False))
+    return submission
+
+
+@transaction.atomic
+def submission_new_version(*, actor: User, submission: Submission, reason: str) -> Submission:
+    """An accepted report is locked; a change is a new version (a draft with the same text), with its reason. The
+    accepted one stays, with its figures and document, and is no longer the one in force."""
+    submission = _lock(submission)
+    if not authority.can_prepare(actor, submission.organization):
+        raise Refused("out_of_scope", f"Bạn không có quyền lập lại báo cáo của {submission.organization.name}.")
+    if submission.state != SubmissionState.ACCEPTED or not submission.current:
+        raise refuse("state", "Chỉ lập lần mới cho báo cáo đã được tiếp nhận và đang có hiệu lực; báo cáo đang soạn "
+                              "hoặc bị trả lại thì sửa trực tiếp.", "wrong_state")  # fmt: skip
+    if not reason.strip():
+        raise refuse("reason", "Ghi lý do lập lần mới của báo cáo đã tiếp nhận.", "reason_required")
+    Submission.objects.filter(pk=submission.pk).update(current=False)
+    fresh = Submission.objects.create(
+        duty=submission.duty, organization=submission.organization, year=submission.year,
+        period_key=submission.period_key, period_start=submission.period_start, period_end=submission.period_end,
+        due_on=submission.due_on, version=submission.version + 1, supersedes=submission,
+        version_reason=reason.strip(), created_by=actor, first_submitted_on=submission.first_submitted_on,
+        **{name: getattr(submission, name) for name in TEXT_FIELDS},
+    )  # fmt: skip
+    _event(fresh, SubmissionAction.NEW_VERSION, actor, reason.strip())
+    _event(submission, SubmissionAction.NEW_VERSION, actor, f"Thay bằng lần {fresh.version}: {reason.strip()}")
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=fresh, before={},
+                      after={"version": str(fresh.version), "reason": reason.strip()}, note=reason.strip())  # fmt: skip
+    return fresh
+
+
+@transaction.atomic
+def duty_add(*, actor: User, province: AdminUnit, **fields: Any) -> ReportingDuty:
+    """A province's own reporting duty (TT 46/2012/TT-BCT Art. 9: the Sở proposes a provincial rule), by its Sở."""
+    if not authority.can_add_duty(actor, province):
+        raise Refused("out_of_scope", f"Chỉ Sở Công Thương {province.full_name} thêm được chế độ báo cáo của tỉnh.")
+    unknown = set(fields) - DUTY_FIELDS
+    if unknown:
+        raise refuse("__all__", f"Không có mục {', '.join(sorted(unknown))} trong chế độ báo cáo.", "unknown_field")
+    duty = ReportingDuty(province=province, **fields)
+    duty.full_clean()
+    duty.save()
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=duty, before={},
+                      after=audit_snapshot(duty, ["code", "name", "frequency", "legal_basis"]))  # fmt: skip
+    return duty

@@ -1,0 +1,407 @@
+"""The periodic reporting regime as a Sở, its centre and the Cục live it: the calendar; a report drafted, sent,
+returned, sent again and accepted; figures frozen when sent and the difference when records change; versions;
+compilation; reminders; documents; and the boundary of who may do what."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document as WordDocument
+from pypdf import PdfReader
+
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import system_user
+from khuyencong.core.refusals import Refused
+from khuyencong.exchange.importer import exchange_import
+from khuyencong.organizations.models import Organization
+from khuyencong.projects.models import Project
+from khuyencong.projects.services import payment_record
+from khuyencong.reporting.documents import submission_file
+from khuyencong.reporting.loading import load_duties
+from khuyencong.reporting.models import Notification, ReportingDuty, Submission, SubmissionAction
+from khuyencong.reporting.notify import send_reminders
+from khuyencong.reporting.rules import CalendarStatus, SubmissionState
+from khuyencong.reporting.selectors import calendar, compilation, figure_changes, live_key_figures
+from khuyencong.reporting.services import (
+    submission_accept,
+    submission_attach,
+    submission_edit,
+    submission_new_version,
+    submission_open,
+    submission_return,
+    submission_submit,
+)
+from khuyencong.reports.periods import Period
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+JULY_10 = datetime.datetime(2026, 7, 10, 3, 0, tzinfo=datetime.UTC)
+PLACE = {"province": "Lào Cai", "as_of": "2026-01-01"}
+
+LAO_CAI = {
+    "format": "khuyencong-exchange",
+    "version": 1,
+    "facilities": [
+        {"code": "LC-1", "name": "HTX Chè Bảo Thắng", "legal_form": "cooperative", "place": PLACE, "women_owned": True},
+    ],
+    "plans": [
+        {"code": "KCDP-LC-2026", "year": 2026, "funding_source": "provincial", "owner": "UBND-15",
+         "budget": [{"on": "2026-01-10", "kind": "original", "amount": 2_000_000_000}]},
+    ],
+    "projects": [
+        {"code": "LC-2026-1", "title": "Máy sao chè", "plan": "KCDP-LC-2026", "content": "machinery_application",
+         "kind": "facility", "round": 1, "implementer": "TTKC-15", "beneficiaries": ["LC-1"],
+         "total_cost": 600_000_000, "support_requested": 200_000_000, "counterpart": 400_000_000,
+         "events": [{"on": "2026-03-01", "action": "approved", "by": "UBND-15", "amount": 200_000_000},
+                    {"on": "2026-03-05", "action": "assigned", "by": "UBND-15"},
+                    {"on": "2026-03-20", "action": "contract_signed", "by": "TTKC-15", "amount": 200_000_000}]},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def clock() -> Iterator[None]:
+    with time_machine.travel(JULY_10, tick=False):
+        yield
+
+
+@pytest.fixture
+def people(db: None) -> dict[str, User]:
+    return {
+        "sct": make_user("sct15", "SCT-15", Role.OFFICER),
+        "centre": make_user("ttkc15", "TTKC-15", Role.OFFICER),
+        "viewer": make_user("viewer15", "SCT-15", Role.VIEWER),
+        "cuc": make_user("cuc", "CUC-CTDP", Role.OFFICER, Role.APPROVER),
+        "other": make_user("sct19", "SCT-19", Role.OFFICER),
+        "ministry": make_user("bct", "BCT", Role.OFFICER),
+    }
+
+
+@pytest.fixture
+def records(clock: None, db: None) -> None:
+    report = exchange_import(LAO_CAI, actor=system_user())
+    assert report.ok, [str(e) for e in report.errors]
+
+
+def half_year() -> ReportingDuty:
+    return ReportingDuty.objects.get(code="sct_half_yearly")
+
+
+def sct() -> Organization:
+    return Organization.objects.get(code="SCT-15")
+
+
+def opened(people: dict[str, User], *, by: str = "sct") -> Submission:
+    return submission_open(actor=people[by], duty=half_year(), organization=sct(), year=2026, period_key="h1")
+
+
+def written(people: dict[str, User]) -> Submission:
+    return submission_edit(
+        actor=people["sct"], submission=opened(people), number="125/BC-SCT", signer="Nguyễn Văn A",
+        signer_title="Giám đốc", highlights="Hỗ trợ 1 đề án máy sao chè.\nHoàn thành ký hợp đồng.",
+        next_period="Nghiệm thu đề án trong quý III.",
+    )  # fmt: skip
+
+
+class TestDuties:
+    def test_the_national_duties_come_with_their_legal_basis(self) -> None:
+        assert ReportingDuty.objects.count() >= 8
+        assert not ReportingDuty.objects.filter(legal_basis="").exists()
+        monthly = ReportingDuty.objects.get(code="ttkcqg_monthly")
+        assert (monthly.due_day, monthly.due_months_after) == (25, 0)
+        assert "Điều 22" in monthly.legal_basis
+
+    def test_loading_twice_changes_nothing(self) -> None:
+        before = list(ReportingDuty.objects.order_by("code").values())
+        load_duties()
+        assert list(ReportingDuty.objects.order_by("code").values()) == before
+
+
+class TestCalendar:
+    def test_a_sct_owes_quarterly_half_yearly_and_yearly_reports(self, clock: None) -> None:
+        entries = [e for e in calendar(2026, today=D(2026, 7, 10)) if e.organization.code == "SCT-15"]
+        assert sorted((e.duty.code, e.period_key) for e in entries) == sorted(
+            [("sct_quarterly", q) for q in ("q1", "q2", "q3", "q4")] + [("sct_half_yearly", "h1"),
+                                                                         ("sct_yearly", "y")]
+        )  # fmt: skip
+        h1 = next(e for e in entries if e.period_key == "h1")
+        assert (h1.due_on, h1.status, h1.late) == (D(2026, 7, 20), CalendarStatus.NOT_STARTED, False)
+        q1 = next(e for e in entries if e.period_key == "q1")
+        assert (q1.due_on, q1.late) == (D(2026, 4, 20), True)
+
+    def test_the_ubnd_and_the_national_centres_have_their_own(self) -> None:
+        entries = calendar(2026, today=D(2026, 7, 10))
+        assert {e.duty.code for e in entries if e.organization.code == "UBND-15"} == {"ubnd_quarterly"}
+        monthly = [e for e in entries if e.organization.code == "TTKC1" and e.duty.code == "ttkcqg_monthly"]
+        assert len(monthly) == 12
+        assert monthly[0].due_on == D(2026, 1, 25)
+
+    def test_a_body_of_a_merged_province_owes_nothing_before_the_reform(self) -> None:
+        # Today's Sở of Lào Cai (Yên Bái + Lào Cai) exists from 01/07/2025; the old Sở reported before.
+        entries = calendar(2024, today=D(2024, 12, 31))
+        assert not [e for e in entries if e.organization.code == "SCT-15"]
+
+    def test_kc_calendar_prints_the_year_as_text_and_json(self, clock: None) -> None:
+        out = io.StringIO()
+        call_command("kc_calendar", "--year", "2026", "--province", "Lào Cai", stdout=out)
+        assert "20/07/2026  Sở Công Thương tỉnh Lào Cai: Báo cáo 6 tháng" in out.getvalue()
+        assert "QUÁ HẠN" in out.getvalue()
+        out = io.StringIO()
+        call_command("kc_calendar", "--year", "2026", "--province", "Lào Cai", "--format", "json", stdout=out)
+        rows = json.loads(out.getvalue())
+        assert {"duty": "sct_half_yearly", "period": "h1", "due_on": "2026-07-20", "status": "not_started",
+                "late": False}.items() <= next(r for r in rows if r["period"] == "h1").items()  # fmt: skip
+
+    def test_kc_calendar_names_an_unknown_province(self, clock: None) -> None:
+        from django.core.management import CommandError
+
+        with pytest.raises(CommandError, match="--province"):
+            call_command("kc_calendar", "--province", "Không Có", stdout=io.StringIO())
+
+
+class TestWorkflow:
+    def test_the_centre_drafts_the_sct_sends_the_cuc_returns_then_accepts(
+        self, records: None, people: dict[str, User], django_capture_on_commit_callbacks: Any
+    ) -> None:
+        # Given the centre opens and writes the Sở's six-month report
+        draft = submission_open(actor=people["centre"], duty=half_year(), organization=sct(), year=2026,
+                                period_key="h1")  # fmt: skip
+        submission_edit(actor=people["centre"], submission=draft, signer="Nguyễn Văn A", signer_title="Giám đốc",
+                        highlights="Hỗ trợ 1 đề án.")  # fmt: skip
+        # Then only the Sở itself may send it
+        with pytest.raises(Refused):
+            submission_submit(actor=people["centre"], submission=draft)
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = submission_submit(actor=people["sct"], submission=draft)
+        assert sent.state == SubmissionState.SUBMITTED
+        assert sent.figures is not None
+        assert sent.figures_as_of == D(2026, 6, 30)
+        assert sent.figures["breakdown"]["total"]["support"] == 200_000_000
+        assert sent.pdf
+        # The Cục is told
+        assert Notification.objects.filter(user=people["cuc"], kind="submitted").exists()
+        # A province cannot review, and the Cục must say why it returns
+        with pytest.raises(Refused):
+            submission_accept(actor=people["other"], submission=sent)
+        with pytest.raises(ValidationError) as refused:
+            submission_return(actor=people["cuc"], submission=sent, comment="  ")
+        assert refused.value.error_dict["comment"][0].code == "required"
+        with django_capture_on_commit_callbacks(execute=True):
+            returned = submission_return(actor=people["cuc"], submission=sent, comment="Bổ sung kiến nghị.")
+        assert returned.state == SubmissionState.RETURNED
+        assert Notification.objects.filter(user=people["sct"], kind="returned", message__contains="Bổ sung").exists()
+        # The Sở corrects and sends again; the Cục accepts
+        submission_edit(actor=people["sct"], submission=returned, recommendations="Đề nghị Cục bổ sung kinh phí.")
+        again = submission_submit(actor=people["sct"], submission=returned)
+        accepted = submission_accept(actor=people["cuc"], submission=again, comment="Đạt.")
+        assert accepted.state == SubmissionState.ACCEPTED
+        actions = list(accepted.events.values_list("action", flat=True))
+        assert actions == [SubmissionAction.CREATED, SubmissionAction.EDITED, SubmissionAction.SUBMITTED,
+                           SubmissionAction.RETURNED, SubmissionAction.EDITED, SubmissionAction.SUBMITTED,
+                           SubmissionAction.ACCEPTED]  # fmt: skip
+        # On time: first sent on 10/07, due 20/07
+        entry = next(e for e in calendar(2026, today=D(2026, 8, 1)) if e.submission == accepted)
+        assert (entry.status, entry.late) == (CalendarStatus.ACCEPTED, False)
+
+    def test_an_accepted_report_is_locked_and_a_change_is_a_new_version(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+        accepted = submission_accept(actor=people["cuc"], submission=sent)
+        with pytest.raises(ValidationError) as refused:
+            submission_edit(actor=people["sct"], submission=accepted, highlights="Sửa lén.")
+        assert refused.value.error_dict["state"][0].code == "not_editable"
+        with pytest.raises(ValidationError) as refused:
+            submission_new_version(actor=people["sct"], submission=accepted, reason=" ")
+        assert refused.value.error_dict["reason"][0].code == "reason_required"
+        fresh = submission_new_version(actor=people["sct"], submission=accepted, reason="Đính chính số liệu giải ngân.")
+        accepted.refresh_from_db()
+        assert (fresh.version, fresh.state, fresh.supersedes) == (2, SubmissionState.DRAFT, accepted)
+        assert fresh.highlights == accepted.highlights
+        assert not accepted.current
+        assert accepted.state == SubmissionState.ACCEPTED
+        assert accepted.figures is not None
+        # The calendar follows the version in force
+        entry = next(e for e in calendar(2026, today=D(2026, 7, 10)) if e.period_key == "h1"
+                     and e.organization.code == "SCT-15")  # fmt: skip
+        assert entry.submission == fresh
+        with pytest.raises(ValidationError):
+            submission_new_version(actor=people["sct"], submission=accepted, reason="Lần nữa.")
+
+    def test_the_figures_are_frozen_and_a_late_record_shows_as_a_difference(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+        frozen = json.dumps(sent.figures, sort_keys=True)
+        # When a voucher dated in the period is recorded after the report was sent
+        payment_record(project=Project.objects.get(code="LC-2026-1"), actor=people["centre"], on=D(2026, 6, 15),
+                       kind="advance", amount=Decimal(140_000_000))  # fmt: skip
+        sent.refresh_from_db()
+        # Then the report keeps what was sent, and shows what changed
+        assert json.dumps(sent.figures, sort_keys=True) == frozen
+        live = live_key_figures(sent.duty, sent.organization, Period.of(sent.period_start, sent.period_end))
+        changes = figure_changes(sent.figures, live)
+        assert changes == [{"figure": "breakdown.total.disbursed", "label": "Đã giải ngân (đồng)", "submitted": 0,
+                            "now": 140_000_000}]  # fmt: skip
+        page = client_for(people["cuc"]).get(reverse("reporting:submission", args=[sent.pk]))
+        assert "Số liệu đã thay đổi sau khi nộp" in page.content.decode()
+
+    def test_sending_needs_the_signer(self, records: None, people: dict[str, User]) -> None:
+        with pytest.raises(ValidationError) as refused:
+            submission_submit(actor=people["sct"], submission=opened(people))
+        assert refused.value.error_dict["signer"][0].code == "required"
+        assert Submission.objects.get().state == SubmissionState.DRAFT
+
+
+class TestBoundary:
+    def test_another_province_a_viewer_and_nobody_cannot_open_the_report(
+        self, clock: None, people: dict[str, User]
+    ) -> None:
+        for who in ("other", "viewer", "cuc"):
+            with pytest.raises(Refused):
+                opened(people, by=who)
+        assert not Submission.objects.exists()
+
+    def test_a_duty_the_body_does_not_have_is_refused(self, clock: None, people: dict[str, User]) -> None:
+        with pytest.raises(ValidationError) as refused:
+            submission_open(actor=people["sct"], duty=ReportingDuty.objects.get(code="ubnd_quarterly"),
+                            organization=sct(), year=2026, period_key="q1")  # fmt: skip
+        assert refused.value.error_dict["duty"][0].code == "not_owed"
+
+    def test_a_period_not_begun_or_unknown_is_refused(self, clock: None, people: dict[str, User]) -> None:
+        with pytest.raises(ValidationError) as refused:
+            submission_open(actor=people["sct"], duty=half_year(), organization=sct(), year=2027, period_key="h1")
+        assert refused.value.error_dict["period"][0].code == "future_period"
+        with pytest.raises(ValidationError) as refused:
+            submission_open(actor=people["sct"], duty=half_year(), organization=sct(), year=2026, period_key="q9")
+        assert refused.value.error_dict["period"][0].code == "unknown_period"
+
+    def test_opening_twice_gives_the_same_report(self, clock: None, people: dict[str, User]) -> None:
+        assert opened(people) == opened(people, by="centre")
+        assert Submission.objects.count() == 1
+
+    def test_the_ministry_reviews_the_ubnd_report_not_the_cuc(self, records: None, people: dict[str, User]) -> None:
+        committee = make_user("ubnd15", "UBND-15", Role.OFFICER)
+        duty = ReportingDuty.objects.get(code="ubnd_quarterly")
+        committee_body = Organization.objects.get(code="UBND-15")
+        report = submission_open(actor=committee, duty=duty, organization=committee_body, year=2026, period_key="q1")
+        report = submission_edit(actor=committee, submission=report, signer="Chủ tịch", signer_title="Chủ tịch")
+        sent = submission_submit(actor=committee, submission=report)
+        with pytest.raises(Refused):
+            submission_accept(actor=people["cuc"], submission=sent)
+        assert submission_accept(actor=people["ministry"], submission=sent).state == SubmissionState.ACCEPTED
+
+    def test_pages_outside_the_territory_are_not_found(self, records: None, people: dict[str, User]) -> None:
+        report = written(people)
+        assert client_for(people["other"]).get(reverse("reporting:submission", args=[report.pk])).status_code == 404
+        assert client_for(people["cuc"]).get(reverse("reporting:submission", args=[report.pk])).status_code == 200
+        # A move by someone who may not make it is a 403 with nothing written
+        response = client_for(people["other"]).post(reverse("reporting:move", args=[report.pk, "submit"]))
+        assert response.status_code == 404
+        response = client_for(people["centre"]).post(reverse("reporting:move", args=[report.pk, "submit"]))
+        assert response.status_code == 403
+        assert Submission.objects.get().state == SubmissionState.DRAFT
+
+    def test_bad_input_on_the_pages_never_gives_a_500(self, records: None, people: dict[str, User]) -> None:
+        client = client_for(people["sct"])
+        report = written(people)
+        assert client.post(reverse("reporting:open"), {"duty": "x", "organization": "SCT-15", "year": "2026"}
+                           ).status_code == 404  # fmt: skip
+        assert client.post(reverse("reporting:open"), {"duty": "sct_half_yearly", "organization": "SCT-15",
+                                                       "year": "abc", "period": "h1"}).status_code == 404  # fmt: skip
+        assert client.post(reverse("reporting:move", args=[report.pk, "fly"])).status_code == 404
+        assert client.get(reverse("reporting:download", args=[report.pk, "exe"])).status_code == 404
+        assert client.get(reverse("reporting:calendar"), {"year": "abc"}).status_code == 200
+        assert client_for(people["cuc"]).get(reverse("reporting:compilation"), {"year": "99999"}).status_code == 200
+        upload = SimpleUploadedFile("virus.exe", b"MZ")
+        response = client.post(reverse("reporting:attach", args=[report.pk]), {"title": "x", "file": upload})
+        assert response.status_code == 400
+        assert "chỉ nhận" in response.content.decode()
+
+
+class TestCompilationAndReminders:
+    def test_the_compilation_is_the_sum_of_the_accepted_reports_and_names_the_missing(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+        submission_accept(actor=people["cuc"], submission=sent)
+        summary = compilation(half_year(), 2026, "h1", today=D(2026, 7, 25),
+                              bodies=Organization.objects.all())  # fmt: skip
+        figures = {f["figure"]: f for f in summary["figures"]}
+        assert figures["breakdown.total.support"]["accepted"] == 200_000_000
+        assert summary["accepted"] == 1
+        # Every one of the 34 provinces' Sở owes it
+        assert summary["owed"] == 34
+        missing = {m["organization"] for m in summary["missing"]}
+        assert "SCT-15" not in missing
+        assert "SCT-19" in missing
+        assert all(m["late"] for m in summary["missing"])
+
+    def test_reminders_go_once_after_commit_and_not_for_reports_already_in(
+        self, records: None, people: dict[str, User], django_capture_on_commit_callbacks: Any
+    ) -> None:
+        people["sct"].email = "sct15@example.vn"
+        people["sct"].save()
+        # Five days before the six-month report is due
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            sent = send_reminders(today=D(2026, 7, 15))
+        assert sent
+        assert callbacks
+        note = Notification.objects.get(user=people["sct"], key__contains="sct_half_yearly")
+        assert "đến hạn ngày 20/07/2026" in note.message
+        assert any("sct15@example.vn" in m.to for m in mail.outbox)
+        # A second run sends nothing again
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_reminders(today=D(2026, 7, 15)) == 0
+        # A report already sent is not reminded when late
+        submission_submit(actor=people["sct"], submission=written(people))
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reminders(today=D(2026, 7, 25))
+        assert not Notification.objects.filter(user=people["sct"], kind="overdue", key__contains="sct_half_yearly")
+
+
+class TestDocuments:
+    def test_the_word_and_pdf_documents_carry_the_header_the_text_and_the_figures(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+        word = WordDocument(io.BytesIO(submission_file(sent, "docx")))
+        text = "\n".join(p.text for p in word.paragraphs)
+        cells = "\n".join(c.text for t in word.tables for r in t.rows for c in r.cells)
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
+        assert "Số: 125/BC-SCT" in cells
+        assert "Lào Cai, ngày 30 tháng 06 năm 2026" in cells
+        assert "KẾT QUẢ NỔI BẬT" in text
+        assert "Hoàn thành ký hợp đồng." in text
+        assert "Nơi nhận:" in cells
+        assert "Nguyễn Văn A" in cells
+        assert "200.000.000" in cells
+        pdf = PdfReader(io.BytesIO(submission_file(sent, "pdf")))
+        words = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+        assert "KẾT QUẢ NỔI BẬT" in words
+        assert "Hỗ trợ 1 đề án máy sao chè." in words
+        assert "200.000.000" in words
+
+    def test_an_attachment_is_kept_and_a_bad_one_refused(self, records: None, people: dict[str, User]) -> None:
+        report = written(people)
+        kept = submission_attach(actor=people["sct"], submission=report, title="Danh sách đề án",
+                                 upload=SimpleUploadedFile("ds.pdf", b"%PDF-1.4 test"))  # fmt: skip
+        assert kept.size == 13
+        with pytest.raises(ValidationError) as refused:
+            submission_attach(actor=people["sct"], submission=report, title="x",
+                              upload=SimpleUploadedFile("x.exe", b"MZ"))  # fmt: skip
+        assert refused.value.error_dict["file"][0].code == "file_type"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("open/", views.open_view, name="open"),
+    path("compile/", views.compilation_page, name="compilation"),
+    path("notifications/", views.notifications_page, name="notifications"),
+    path("<int:pk>/", views.submission_page, name="submission"),
+    path("<int:pk>/edit/", views.edit_view, name="edit"),
+    path("<int:pk>/attach/", views.attach_view, name="attach"),
+    path("<int:pk>/attachments/<int:attachment>/remove/", views.detach_view, name="detach"),
+    path("<int:pk>/<str:move>/", views.move_view, name="move"),
+    path("<int:pk>/download/<str:fmt>/", views.download_view, name="download"),
+]

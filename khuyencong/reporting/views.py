@@ -1,0 +1,324 @@
+"""Pages of the reporting regime: the calendar (a body's own list; the Cục's matrix of bodies × periods), a report
+(write, attach, send; return or accept; a new version), its documents, the compilation and the notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from khuyencong.accounts import access
+from khuyencong.core.forms import add_service_errors
+from khuyencong.organizations.models import Organization
+from khuyencong.reports.periods import Period
+from khuyencong.reports.render import table_context
+
+from . import authority
+from .documents import submission_content, submission_file
+from .forms import AttachmentForm, CalendarForm, CommentForm, ReasonForm, SubmissionTextForm
+from .models import Notification, ReportingDuty, Submission, SubmissionAttachment
+from .rules import (
+    STATUS_LABELS,
+    CalendarStatus,
+    Frequency,
+    Side,
+    SubmissionState,
+    allowed_moves,
+    period_of,
+    periods_in,
+)
+from .selectors import (
+    bodies_for,
+    calendar,
+    calendar_matrix,
+    compilation,
+    figure_changes,
+    live_key_figures,
+)
+from .services import (
+    submission_accept,
+    submission_attach,
+    submission_detach,
+    submission_edit,
+    submission_new_version,
+    submission_open,
+    submission_return,
+    submission_submit,
+)
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def _own_bodies(user: Any) -> list[Organization]:
+    """The bodies whose reports the user writes: their own organisation and the one it works under."""
+    org = user.organization
+    if org is None:
+        return []
+    return [org, *([org.parent] if org.parent is not None else [])]
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    today = timezone.localdate()
+    form = CalendarForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    year = year or today.year
+    scope = access.scope_of(user)
+    own = _own_bodies(user)
+    own_entries = calendar(year, today=today, bodies=Organization.objects.filter(pk__in=[o.pk for o in own]))
+    writable = {org.pk for org in own if authority.can_prepare(user, org)}
+    own_rows = [(entry, entry.organization.pk in writable) for entry in own_entries]
+    matrix = None
+    if scope.everything or scope.province_ids:
+        entries = calendar(year, today=today, bodies=bodies_for(user))
+        matrix = calendar_matrix(entries)
+    return render(
+        request,
+        "reporting/calendar.html",
+        {
+            "form": form,
+            "year": year,
+            "own": own_rows,
+            "matrix": matrix,
+            "today": today,
+            "labels": STATUS_LABELS,
+            "statuses": CalendarStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    duty = get_object_or_404(ReportingDuty, code=request.POST.get("duty", ""))
+    organization = get_object_or_404(Organization, code=request.POST.get("organization", ""))
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404("Năm không hợp lệ.") from None
+    try:
+        submission = submission_open(actor=user, duty=duty, organization=organization, year=year,
+                                     period_key=request.POST.get("period", ""))  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('reporting:calendar')}?year={year}")
+    return redirect("reporting:submission", pk=submission.pk)
+
+
+def _submission_for(user: Any, pk: int) -> Submission:
+    """A report outside the user's view is not found, exactly like one that does not exist."""
+    submission = get_object_or_404(Submission.objects.select_related("duty", "organization__territory",
+                                                                     "organization__parent"), pk=pk)  # fmt: skip
+    if not authority.can_view(user, submission.organization):
+        raise Http404("Không có báo cáo này.")
+    return submission
+
+
+@login_required
+def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    submission = _submission_for(user, pk)
+    return _render_submission(request, submission)
+
+
+def _render_submission(
+    request: HttpRequest, submission: Submission, *, text_form: SubmissionTextForm | None = None,
+    errors: list[str] | None = None, status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    user: Any = request.user
+    can_prepare = authority.can_prepare(user, submission.organization)
+    body_moves = allowed_moves(SubmissionState(submission.state), Side.BODY)
+    review_moves = allowed_moves(SubmissionState(submission.state), Side.REVIEWER)
+    may_submit = bool(body_moves) and authority.can_submit(user, submission.organization)
+    may_review = bool(review_moves) and authority.can_review(user, submission.duty, submission.organization)
+    editable = submission.is_editable and can_prepare
+    data, sections, document = submission_content(submission)
+    changes: list[dict[str, Any]] = []
+    if submission.figures is not None:
+        period = Period.of(submission.period_start, submission.period_end)
+        changes = figure_changes(submission.figures, live_key_figures(submission.duty, submission.organization,
+                                                                      period))  # fmt: skip
+    versions = list(
+        Submission.objects.filter(
+            duty=submission.duty,
+            organization=submission.organization,
+            year=submission.year,
+            period_key=submission.period_key,
+        ).order_by("-version")
+    )
+    context = {
+        "submission": submission,
+        "state_label": SubmissionState(submission.state).label,
+        "period_label": period_of(Frequency(submission.duty.frequency), submission.year, submission.period_key).label,
+        "events": submission.events.select_related("actor", "organization"),
+        "attachments": submission.attachments.all(),
+        "text_form": text_form or (SubmissionTextForm(instance=submission) if editable else None),
+        "attachment_form": AttachmentForm() if editable else None,
+        "editable": editable,
+        "may_submit": may_submit,
+        "may_review": may_review,
+        "may_new_version": can_prepare and submission.state == SubmissionState.ACCEPTED and submission.current,
+        "comment_form": CommentForm(),
+        "reason_form": ReasonForm(),
+        "sections": table_context(sections),
+        "document": document,
+        "data": data,
+        "changes": changes,
+        "versions": versions,
+        "errors": errors or [],
+        "may_export": access.can_export(user),
+    }
+    return render(request, "reporting/submission.html", context, status=status)
+
+
+@login_required
+@require_POST
+def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    submission = _submission_for(user, pk)
+    form = SubmissionTextForm(request.POST, instance=Submission.objects.get(pk=submission.pk))
+    if not form.is_valid():
+        return _render_submission(request, submission, text_form=form, status=400)
+    try:
+        submission_edit(actor=user, submission=submission, **{k: form.cleaned_data[k] for k in form.fields})
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _render_submission(request, _submission_for(user, pk), text_form=form, status=400)
+    messages.success(request, "Đã lưu nội dung báo cáo.")
+    return redirect("reporting:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    submission = _submission_for(user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return _render_submission(request, submission, errors=errors, status=400)
+    try:
+        submission_attach(actor=user, submission=submission, title=form.cleaned_data["title"],
+                          upload=form.cleaned_data["file"])  # fmt: skip
+    except ValidationError as error:
+        return _render_submission(request, submission, errors=error.messages, status=400)
+    messages.success(request, "Đã đính kèm tài liệu.")
+    return redirect("reporting:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def detach_view(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    user: Any = request.user
+    submission = _submission_for(user, pk)
+    item = get_object_or_404(SubmissionAttachment, pk=attachment, submission=submission)
+    try:
+        submission_detach(actor=user, attachment=item)
+    except ValidationError as error:
+        return _render_submission(request, submission, errors=error.messages, status=400)
+    messages.success(request, "Đã bỏ tài liệu đính kèm.")
+    return redirect("reporting:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def move_view(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    user: Any = request.user
+    submission = _submission_for(user, pk)
+    comment = CommentForm(request.POST)
+    text = comment.cleaned_data["comment"] if comment.is_valid() else ""
+    try:
+        if move == "submit":
+            submission_submit(actor=user, submission=submission)
+            done = "Đã gửi báo cáo."
+        elif move == "return":
+            submission_return(actor=user, submission=submission, comment=text)
+            done = "Đã trả lại báo cáo."
+        elif move == "accept":
+            submission_accept(actor=user, submission=submission, comment=text)
+            done = "Đã tiếp nhận báo cáo."
+        elif move == "new-version":
+            reason = ReasonForm(request.POST)
+            fresh = submission_new_version(
+                actor=user, submission=submission, reason=reason.cleaned_data["reason"] if reason.is_valid() else ""
+            )
+            messages.success(request, f"Đã lập báo cáo lần {fresh.version}.")
+            return redirect("reporting:submission", pk=fresh.pk)
+        else:
+            raise Http404("Không có thao tác này.")
+    except ValidationError as error:
+        return _render_submission(request, _submission_for(user, pk), errors=error.messages, status=400)
+    messages.success(request, done)
+    return redirect("reporting:submission", pk=pk)
+
+
+@login_required
+def download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user: Any = request.user
+    submission = _submission_for(user, pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Không có định dạng này.")
+    if not access.can_export(user):
+        raise PermissionDenied("Bạn không có quyền tải báo cáo về máy.")
+    body = submission_file(submission, fmt)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    name = (
+        f"bao-cao-dinh-ky-{submission.organization.code}-{submission.period_key}-{submission.year}"
+        f"-lan-{submission.version}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def compilation_page(request: HttpRequest) -> HttpResponse:
+    """The Cục's summary of a period from the accepted reports, beside the live figures, with who has not reported."""
+    user: Any = request.user
+    if not access.scope_of(user).everything:
+        raise PermissionDenied("Tổng hợp báo cáo của các tỉnh là việc của Cục và Bộ.")
+    today = timezone.localdate()
+    duties = list(ReportingDuty.objects.filter(province__isnull=True).order_by("code"))
+    duty = next((d for d in duties if d.code == request.GET.get("duty")), None) or next(
+        (d for d in duties if d.code == "sct_half_yearly"), duties[0] if duties else None
+    )
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    summary = None
+    error = None
+    if not 2000 <= year <= 2100:
+        error, year = f"Năm {year} không hợp lệ; chọn năm từ 2000 đến 2100.", today.year
+    elif duty is not None:
+        keys = [k for k, _ in periods_in(Frequency(duty.frequency), year)]
+        asked = request.GET.get("period")
+        key = asked if asked in keys else keys[0]
+        summary = compilation(duty, year, key, today=today, bodies=bodies_for(user))
+    return render(request, "reporting/compilation.html",
+                  {"duties": duties, "duty": duty, "year": year, "summary": summary, "error": error})  # fmt: skip
+
+
+@login_required
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    notes = list(Notification.objects.filter(user=user)[:200])
+    if request.method == "POST":
+        with transaction.atomic():
+            Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("reporting:notifications")
+    return render(request, "reporting/notifications.html", {"notes": notes})
