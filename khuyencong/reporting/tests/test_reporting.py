@@ -405,3 +405,52 @@ class TestDocuments:
             submission_attach(actor=people["sct"], submission=report, title="x",
                               upload=SimpleUploadedFile("x.exe", b"MZ"))  # fmt: skip
         assert refused.value.error_dict["file"][0].code == "file_type"
+
+
+class TestProvincialDuty:
+    fields: dict[str, Any] = {
+        "code": "lc_monthly", "name": "Báo cáo tháng về khuyến công của Sở (quy định của tỉnh)",
+        "body_kind": "provincial_department", "reviewer_kind": "provincial_committee", "recipients": "UBND tỉnh",
+        "frequency": "monthly", "report_kind": "province", "due_day": 22, "due_months_after": 0,
+        "legal_basis": "Quyết định của UBND tỉnh Lào Cai (thử)", "valid_from": D(2026, 1, 1),
+    }  # fmt: skip
+
+    def test_a_province_adds_its_own_duty_that_binds_only_its_bodies(self, people: dict[str, User]) -> None:
+        from khuyencong.geography.models import AdminUnit
+        from khuyencong.reporting.services import duty_add
+
+        lao_cai = AdminUnit.objects.get(era="2025-07", level=1, code="15")
+        duty = duty_add(actor=people["sct"], province=lao_cai, **self.fields)
+        entries = [e for e in calendar(2026, today=D(2026, 7, 10)) if e.duty == duty]
+        assert {e.organization.code for e in entries} == {"SCT-15"}
+        assert entries[0].due_on == D(2026, 1, 22)
+
+    def test_another_province_may_not_add_it_and_nothing_is_written(self, people: dict[str, User]) -> None:
+        from khuyencong.geography.models import AdminUnit
+        from khuyencong.reporting.services import duty_add
+
+        lao_cai = AdminUnit.objects.get(era="2025-07", level=1, code="15")
+        with pytest.raises(Refused):
+            duty_add(actor=people["other"], province=lao_cai, **self.fields)
+        with pytest.raises(ValidationError):
+            duty_add(actor=people["sct"], province=lao_cai, **{**self.fields, "due_day": None})
+        assert not ReportingDuty.objects.filter(code="lc_monthly").exists()
+
+    def test_the_admin_adds_through_the_service_and_edits_nothing(self, people: dict[str, User]) -> None:
+        from khuyencong.geography.models import AdminUnit
+
+        admin_user = User.objects.create_superuser(username="root", password="x", email="")
+        client = client_for(admin_user)
+        lao_cai = AdminUnit.objects.get(era="2025-07", level=1, code="15")
+        form = {**self.fields, "valid_from": "2026-01-01", "province": lao_cai.pk, "due_days_after": "",
+                "valid_until": ""}  # fmt: skip
+        response = client.post(reverse("admin:reporting_reportingduty_add"), form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        duty = ReportingDuty.objects.get(code="lc_monthly")
+        assert duty.province == lao_cai
+        change = client.get(reverse("admin:reporting_reportingduty_change", args=[duty.pk]))
+        assert b'name="name"' not in change.content
+        # A duty without a province is refused on the page: the national duties come from the reference data
+        response = client.post(reverse("admin:reporting_reportingduty_add"), {**form, "code": "x", "province": ""})
+        assert response.status_code == 200
+        assert "chọn tỉnh" in response.content.decode()
