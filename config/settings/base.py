@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "khuyencong.exchange",
     "khuyencong.reports",
     "khuyencong.reporting",
+    "khuyencong.products",
     "khuyencong.api",
     "khuyencong.web",
     "khuyencong.demo",

@@ -1,0 +1,209 @@
+"""Rural industrial products of the facilities, and the typical-product selection: rounds at each level, their criteria
+and judges, entries, each judge's scores, the recognition decision, certificates, complaints and revocations."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.corrections import Voidable
+from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import AdminUnit
+from khuyencong.organizations.models import Organization, Region
+
+from .rules import ProductGroup, RoundLevel
+
+POINTS = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+class Product(models.Model):
+    code = models.CharField(_("mã sản phẩm"), max_length=60, unique=True)
+    facility = models.ForeignKey(Facility, verbose_name=_("cơ sở"), on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("tên sản phẩm"), max_length=255)
+    group = models.CharField(_("nhóm sản phẩm"), max_length=16, choices=ProductGroup.choices)
+    description = models.TextField(_("mô tả"), blank=True)
+    certificates_held = models.JSONField(_("tiêu chuẩn, chứng nhận chất lượng"), default=list, blank=True)
+    # Folded (no diacritics, lower case) for search on SQLite and PostgreSQL alike.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sản phẩm")
+        verbose_name_plural = _("sản phẩm")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SelectionRound(models.Model):
+    """A round of the typical-product selection at one level, organised by the body the rule names."""
+
+    code = models.CharField(_("mã đợt bình chọn"), max_length=60, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    level = models.CharField(_("cấp"), max_length=12, choices=RoundLevel.choices)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    organizer = models.ForeignKey(
+        Organization, verbose_name=_("cơ quan tổ chức"), on_delete=models.PROTECT, related_name="selection_rounds"
+    )
+    territory = models.ForeignKey(
+        AdminUnit, verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("vùng"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("đề án kinh phí"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="selection_rounds",
+    )
+    threshold = models.DecimalField(_("điểm tối thiểu để công nhận"), default=Decimal(70), **POINTS)  # type: ignore[arg-type]
+    decision_on = models.DateField(_("ngày quyết định công nhận"), null=True, blank=True)
+    decision_document = models.CharField(_("số quyết định công nhận"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt bình chọn")
+        verbose_name_plural = _("đợt bình chọn")
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def decided(self) -> bool:
+        return self.decision_on is not None
+
+
+class RoundCriterion(models.Model):
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("mã"), max_length=30)
+    name = models.CharField(_("tiêu chí"), max_length=300)
+    max_points = models.DecimalField(_("điểm tối đa"), **POINTS)  # type: ignore[arg-type]
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "position"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="products_criterion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.max_points})"
+
+
+class Judge(models.Model):
+    """A member of the round's jury (Ban Giám khảo); `user` is the account that scores on their behalf."""
+
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="judges")
+    code = models.CharField(_("mã"), max_length=30)
+    name = models.CharField(_("họ và tên"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="judgeships"
+    )
+
+    class Meta:
+        ordering = ["round", "code"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="products_judge_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entry(models.Model):
+    round = models.ForeignKey(SelectionRound, on_delete=models.PROTECT, related_name="entries")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="entries")
+    registered_on = models.DateField(_("ngày đăng ký"))
+    lower_certificate = models.ForeignKey(
+        "Certificate",
+        verbose_name=_("giấy chứng nhận cấp dưới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recognized = models.BooleanField(_("được công nhận"), default=False)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("sản phẩm dự bình chọn")
+        verbose_name_plural = _("sản phẩm dự bình chọn")
+        ordering = ["round", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "product"], name="products_one_entry_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.product} — {self.round}"
+
+
+class Score(Voidable):
+    """One judge's points on one criterion for one entry, on the judge's own sheet; a correction voids it and enters
+    the right figure (never edited)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="scores")
+    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="scores")
+    criterion = models.ForeignKey(RoundCriterion, on_delete=models.PROTECT, related_name="scores")
+    points = models.DecimalField(_("điểm"), **POINTS)  # type: ignore[arg-type]
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["entry", "judge", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "judge", "criterion"],
+                condition=Q(voided_at__isnull=True),
+                name="products_one_standing_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge}: {self.criterion.code} = {self.points}"
+
+
+class Certificate(models.Model):
+    """Issued on recognition, numbered; valid until 31 December of the third year; revoked with a reason."""
+
+    code = models.CharField(_("số giấy chứng nhận"), max_length=60, unique=True)
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="certificate")
+    issued_on = models.DateField(_("ngày cấp"))
+    valid_until = models.DateField(_("có giá trị đến"))
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revoked_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("giấy chứng nhận sản phẩm tiêu biểu")
+        verbose_name_plural = _("giấy chứng nhận sản phẩm tiêu biểu")
+        ordering = ["-issued_on", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return self.issued_on <= day <= self.valid_until and (self.revoked_on is None or day < self.revoked_on)
+
+
+class ComplaintOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Chấp nhận khiếu nại")
+    DISMISSED = "dismissed", _("Không chấp nhận khiếu nại")
+
+
+class Complaint(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="complaints")
+    on = models.DateField(_("ngày khiếu nại"))
+    text = models.TextField(_("nội dung"))
+    answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=12, blank=True, choices=ComplaintOutcome.choices)
+
+    class Meta:
+        ordering = ["entry", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.text[:40]}"

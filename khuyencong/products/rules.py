@@ -1,0 +1,123 @@
+"""The typical rural industrial product selection as rules (TT 26/2014/TT-BCT, amended by TT 14/2018/TT-BCT and
+TT 38/2025/TT-BCT): levels and their order, the default criteria and threshold, scoring, the certificate's validity.
+Plain Python, dated, testable without the database."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+REFORM = datetime.date(2025, 7, 1)
+
+
+class ProductGroup(models.TextChoices):
+    HANDICRAFT = "handicraft", _("Thủ công mỹ nghệ")
+    AGRO_FOOD = "agro_food", _("Chế biến nông, lâm, thủy sản và thực phẩm")
+    MACHINERY = "machinery", _("Thiết bị, máy móc, dụng cụ và phụ tùng cơ khí")
+    OTHER = "other", _("Sản phẩm khác")
+
+
+class RoundLevel(models.TextChoices):
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+    PROVINCIAL = "provincial", _("Cấp tỉnh")
+    REGIONAL = "regional", _("Cấp khu vực")
+    NATIONAL = "national", _("Cấp quốc gia")
+
+
+# A product rises one level at a time: a valid certificate of the level below is part of the dossier (TT 26/2014
+# Art. 12; from 01/07/2025 the commune level replaces the district level, TT 38/2025).
+RANK = {
+    RoundLevel.DISTRICT: 1,
+    RoundLevel.COMMUNE: 1,
+    RoundLevel.PROVINCIAL: 2,
+    RoundLevel.REGIONAL: 3,
+    RoundLevel.NATIONAL: 4,
+}
+
+
+def level_in_force(level: RoundLevel, on: datetime.date) -> bool:
+    """District rounds end with the districts (30/06/2025); commune rounds begin on 01/07/2025 (TT 38/2025)."""
+    if level == RoundLevel.DISTRICT:
+        return on < REFORM
+    if level == RoundLevel.COMMUNE:
+        return on >= REFORM
+    return True
+
+
+def lowest(level: RoundLevel) -> bool:
+    return RANK[level] == 1
+
+
+def level_below(level: RoundLevel) -> frozenset[RoundLevel]:
+    """The levels whose certificate admits a product to this one."""
+    return frozenset(other for other, rank in RANK.items() if rank == RANK[level] - 1)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    name: str
+    max_points: Decimal
+
+
+@dataclass(frozen=True)
+class DatedRule:
+    """A rule with its citation and the days it applies."""
+
+    basis: str
+    valid_from: datetime.date | None = None
+    valid_until: datetime.date | None = None
+
+    def applies(self, on: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on <= self.valid_until
+        )
+
+
+# TT 26/2014/TT-BCT Phụ lục 4: each judge scores alone on four criteria, 100 points in all; recognised at an average of
+# 70 or more. Configurable per round.
+SCORING_RULE = DatedRule("Thông tư 26/2014/TT-BCT Phụ lục 4", valid_from=datetime.date(2014, 10, 15))
+DEFAULT_CRITERIA: tuple[Criterion, ...] = (
+    Criterion("market", "Đáp ứng thị trường và tiềm năng phát triển sản xuất", Decimal(40)),
+    Criterion("economic", "Hiệu quả kinh tế - kỹ thuật - xã hội - môi trường", Decimal(40)),
+    Criterion("culture", "Giá trị văn hóa, thẩm mỹ", Decimal(10)),
+    Criterion("other", "Các tiêu chí khác", Decimal(10)),
+)
+DEFAULT_THRESHOLD = Decimal(70)
+
+# TT 26/2014/TT-BCT Art. 17 (certificate, Phụ lục 6): valid until 31 December of the third year, counting the year
+# of issue as the first.
+CERTIFICATE_RULE = DatedRule("Thông tư 26/2014/TT-BCT Điều 17", valid_from=datetime.date(2014, 10, 15))
+CERTIFICATE_YEARS = 3
+
+# Art. 20: complaints within 15 working days of the announcement, answered within 10 working days.
+COMPLAINT_DAYS = 15
+ANSWER_DAYS = 10
+
+
+def certificate_valid_until(issued_on: datetime.date) -> datetime.date:
+    return datetime.date(issued_on.year + CERTIFICATE_YEARS - 1, 12, 31)
+
+
+def average(totals: list[Decimal]) -> Decimal | None:
+    """The entry's score: the mean of the judges' totals, to two decimals (half up); None before any judge scored."""
+    if not totals:
+        return None
+    return (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def working_days_after(
+    start: datetime.date, days: int, holidays: frozenset[datetime.date] = frozenset()
+) -> datetime.date:
+    """The day `days` working days after `start` (Monday to Friday, holidays given apart)."""
+    day, left = start, days
+    while left:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            left -= 1
+    return day

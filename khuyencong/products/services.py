@@ -1,0 +1,411 @@
+"""Every write to products and the typical-product selection, each atomic, checked and audited: a product, a round with
+its criteria and jury, an entry, a judge's score (a correction voids and re-enters), the recognition decision with its
+certificates, a revocation, a complaint and its answer."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from khuyencong.accounts.models import User
+from khuyencong.audit.models import AuditAction
+from khuyencong.audit.services import audit_entry_write, audit_snapshot
+from khuyencong.core.codes import created_under_new_code, require_free_code
+from khuyencong.core.corrections import check_void, mark_voided
+from khuyencong.core.refusals import Refused, not_future, refuse
+from khuyencong.core.text import fold
+from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import AdminUnit
+from khuyencong.organizations.models import Organization, Region
+
+from . import authority
+from .models import (
+    Certificate,
+    Complaint,
+    ComplaintOutcome,
+    Entry,
+    Judge,
+    Product,
+    RoundCriterion,
+    Score,
+    SelectionRound,
+)
+from .rules import (
+    COMPLAINT_DAYS,
+    DEFAULT_CRITERIA,
+    DEFAULT_THRESHOLD,
+    Criterion,
+    ProductGroup,
+    RoundLevel,
+    certificate_valid_until,
+    level_below,
+    level_in_force,
+    lowest,
+    working_days_after,
+)
+from .selectors import entry_scores
+
+PRODUCT_FIELDS = ["code", "facility", "name", "group", "description"]
+
+
+@transaction.atomic
+def product_create(
+    *,
+    actor: User,
+    facility: Facility,
+    code: str,
+    name: str,
+    group: str,
+    description: str = "",
+    certificates_held: Sequence[str] = (),
+) -> Product:
+    if not authority.can_write_product(actor, facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền ghi sản phẩm của cơ sở {facility.name}.")
+    if group not in ProductGroup.values:
+        raise refuse("group", f"Nhóm sản phẩm «{group}» không có; chọn: {', '.join(ProductGroup.values)}.", "invalid")
+    if not name.strip():
+        raise refuse("name", "Ghi tên sản phẩm.", "required")
+    require_free_code(Product, code, "sản phẩm")
+    product = Product(
+        code=code,
+        facility=facility,
+        name=name.strip(),
+        group=group,
+        description=description.strip(),
+        certificates_held=[c.strip() for c in certificates_held if c.strip()],
+    )
+    product.search_text = fold(f"{product.name} | {product.code} | {facility.name}")
+    product.full_clean()
+    with created_under_new_code(Product, code, "sản phẩm"):
+        product.save()
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=product,
+        before={},
+        after=audit_snapshot(product, PRODUCT_FIELDS),
+    )
+    return product
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    level: str,
+    year: int,
+    organizer: Organization,
+    territory: AdminUnit | None = None,
+    region: Region | None = None,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    criteria: Iterable[Criterion] = DEFAULT_CRITERIA,
+    judges: Iterable[tuple[str, str, User | None]] = (),
+) -> SelectionRound:
+    """A round at one level, by the body the rule names, with its criteria (default TT 26/2014 Phụ lục 4: 40/40/10/10)
+    and its jury."""
+    if level not in RoundLevel.values:
+        raise refuse("level", f"Cấp bình chọn «{level}» không có.", "invalid")
+    round_level = RoundLevel(level)
+    if not authority.can_create_round(actor, organizer, round_level):
+        raise Refused(
+            "out_of_scope",
+            f"{organizer.name} không tổ chức bình chọn {round_level.label.lower()}, hoặc "
+            "bạn không thuộc cơ quan tổ chức.",
+        )
+    if not level_in_force(round_level, datetime.date(year, 12, 31)) and not level_in_force(
+        round_level, datetime.date(year, 1, 1)
+    ):
+        raise refuse(
+            "level",
+            f"Năm {year} không có bình chọn {round_level.label.lower()} (cấp huyện đến 30/06/2025, "
+            "cấp xã từ 01/07/2025).",
+            "level_not_in_force",
+        )
+    criteria = list(criteria)
+    if sum((c.max_points for c in criteria), Decimal(0)) != Decimal(100):
+        raise refuse("criteria", "Tổng điểm tối đa các tiêu chí phải là 100.", "criteria_total")
+    if not Decimal(0) < threshold <= Decimal(100):
+        raise refuse("threshold", "Điểm công nhận phải lớn hơn 0 và không quá 100.", "invalid")
+    require_free_code(SelectionRound, code, "đợt bình chọn")
+    selection = SelectionRound(
+        code=code,
+        name=name.strip(),
+        level=level,
+        year=year,
+        organizer=organizer,
+        territory=territory or organizer.territory,
+        region=region,
+        threshold=threshold,
+    )
+    selection.full_clean()
+    with created_under_new_code(SelectionRound, code, "đợt bình chọn"):
+        selection.save()
+    RoundCriterion.objects.bulk_create(
+        [
+            RoundCriterion(round=selection, code=c.code, name=c.name, max_points=c.max_points, position=i)
+            for i, c in enumerate(criteria)
+        ]
+    )
+    for judge_code, judge_name, user in judges:
+        Judge.objects.create(round=selection, code=judge_code, name=judge_name, user=user)
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=selection,
+        before={},
+        after=audit_snapshot(selection, ["code", "name", "level", "year", "organizer", "threshold"]),
+    )
+    return selection
+
+
+@transaction.atomic
+def entry_register(
+    *,
+    actor: User,
+    selection: SelectionRound,
+    product: Product,
+    registered_on: datetime.date,
+    lower_certificate: Certificate | None = None,
+) -> Entry:
+    """A product enters a round; above the lowest level only with a valid certificate of the level below on the day it
+    registers (TT 26/2014 Art. 12)."""
+    if not authority.can_register(actor, selection, product.facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền đăng ký sản phẩm của {product.facility.name}.")
+    not_future(registered_on, "Ngày đăng ký")
+    if selection.decided:
+        raise refuse("round", f"{selection.name} đã có quyết định công nhận; không nhận thêm sản phẩm.", "round_closed")
+    level = RoundLevel(selection.level)
+    if lower_certificate is not None:
+        # As it stands now: a revocation recorded meanwhile must count.
+        lower_certificate = Certificate.objects.select_related("entry__round").get(pk=lower_certificate.pk)
+    if not lowest(level):
+        if lower_certificate is None:
+            raise refuse(
+                "lower_certificate",
+                f"Sản phẩm dự bình chọn {level.label.lower()} phải có giấy chứng nhận còn hiệu lực của cấp dưới.",
+                "lower_certificate_required",
+            )
+        below = RoundLevel(lower_certificate.entry.round.level)
+        if lower_certificate.entry.product_id != product.pk or below not in level_below(level):
+            raise refuse(
+                "lower_certificate",
+                f"Giấy chứng nhận {lower_certificate.code} không phải của sản phẩm này ở cấp liền dưới.",
+                "lower_certificate_mismatch",
+            )
+        if not lower_certificate.valid_on(registered_on):
+            raise refuse(
+                "lower_certificate",
+                f"Giấy chứng nhận {lower_certificate.code} không còn hiệu lực ngày {registered_on:%d/%m/%Y}.",
+                "lower_certificate_expired",
+            )
+    if Entry.objects.filter(round=selection, product=product).exists():
+        raise refuse("product", f"Sản phẩm {product.name} đã đăng ký {selection.name}.", "duplicate_entry")
+    entry = Entry.objects.create(
+        round=selection,
+        product=product,
+        registered_on=registered_on,
+        lower_certificate=lower_certificate,
+        registered_by=actor,
+    )
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=entry,
+        before={},
+        after={"round": selection.code, "product": product.code, "registered_on": f"{registered_on:%d/%m/%Y}"},
+    )
+    return entry
+
+
+@transaction.atomic
+def score_record(*, actor: User, entry: Entry, judge: Judge, criterion: RoundCriterion, points: Decimal) -> Score:
+    """A judge's points on a criterion, on their own sheet: never above the criterion's maximum; a second score of
+    the same criterion voids the first (with who and when), never overwrites it."""
+    if judge.round_id != entry.round_id or criterion.round_id != entry.round_id:
+        raise refuse("judge", "Giám khảo, tiêu chí và sản phẩm phải cùng một đợt bình chọn.", "round_mismatch")
+    if not authority.can_score(actor, judge):
+        raise Refused("out_of_scope", f"Chỉ giám khảo {judge.name} chấm được phiếu của mình.")
+    selection = SelectionRound.objects.select_for_update().get(pk=entry.round_id)
+    entry = Entry.objects.get(pk=entry.pk)
+    if selection.decided:
+        raise refuse("round", f"{selection.name} đã có quyết định công nhận; không chấm lại được.", "round_closed")
+    if points < 0 or points > criterion.max_points:
+        raise refuse(
+            "points",
+            f"Điểm {points} của tiêu chí «{criterion.name}» phải từ 0 đến {criterion.max_points}.",
+            "points_out_of_range",
+        )
+    earlier = Score.objects.standing().filter(entry=entry, judge=judge, criterion=criterion).first()
+    if earlier is not None:
+        mark_voided(
+            earlier,
+            actor=actor,
+            on=timezone.localdate(),
+            reason=check_void(
+                earlier, on=timezone.localdate(), reason=f"Chấm lại: {earlier.points} → {points}", dated=None
+            ),
+        )
+    score = Score.objects.create(entry=entry, judge=judge, criterion=criterion, points=points, recorded_by=actor)
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=score,
+        before={},
+        after={"entry": str(entry), "judge": judge.name, "criterion": criterion.code, "points": str(points)},
+    )
+    return score
+
+
+@transaction.atomic
+def round_decide(
+    *,
+    actor: User,
+    selection: SelectionRound,
+    on: datetime.date,
+    document: str,
+    recognized: Iterable[Entry],
+) -> list[Certificate]:
+    """The council's decision: which products at or above the threshold are recognised (a quota or mix is its choice),
+    dated and numbered; each recognised product gets its numbered certificate, valid until 31 December of the third
+    year. A product below the threshold, or not scored by every judge on every criterion, cannot be recognised."""
+    selection = SelectionRound.objects.select_for_update().get(pk=selection.pk)
+    if not authority.can_manage_round(actor, selection):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+    if selection.decided:
+        raise refuse(
+            "round",
+            f"{selection.name} đã có quyết định công nhận ngày {selection.decision_on:%d/%m/%Y}.",
+            "already_decided",
+        )
+    not_future(on, "Quyết định công nhận")
+    if not document.strip():
+        raise refuse("document", "Ghi số quyết định công nhận.", "required")
+    chosen = list(recognized)
+    scores = entry_scores(selection)
+    problems = []
+    for entry in chosen:
+        if entry.round_id != selection.pk:
+            problems.append(f"{entry.product.name} không dự {selection.name}")
+            continue
+        result = scores.get(entry.pk)
+        if result is None or not result.complete:
+            problems.append(f"{entry.product.name} chưa được mọi giám khảo chấm đủ tiêu chí")
+        elif result.average is None or result.average < selection.threshold:
+            problems.append(f"{entry.product.name} đạt {result.average} điểm, dưới {selection.threshold}")
+    if problems:
+        raise refuse("recognized", "Không công nhận được: " + "; ".join(problems) + ".", "below_threshold")
+    selection.decision_on, selection.decision_document = on, document.strip()
+    selection.save(update_fields=["decision_on", "decision_document"])
+    certificates = []
+    for number, entry in enumerate(sorted(chosen, key=lambda e: -(scores[e.pk].average or 0)), start=1):
+        Entry.objects.filter(pk=entry.pk).update(recognized=True)
+        certificates.append(
+            Certificate.objects.create(
+                code=f"{selection.code}/{number:03d}",
+                entry=entry,
+                issued_on=on,
+                valid_until=certificate_valid_until(on),
+            )
+        )
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=selection,
+        before={},
+        after={
+            "decision": f"{document.strip()} ngày {on:%d/%m/%Y}",
+            "recognized": ", ".join(e.product.code for e in chosen),
+        },
+    )
+    return certificates
+
+
+@transaction.atomic
+def certificate_revoke(*, actor: User, certificate: Certificate, on: datetime.date, reason: str) -> Certificate:
+    certificate = Certificate.objects.select_for_update().select_related("entry__round").get(pk=certificate.pk)
+    if not authority.can_manage_round(actor, certificate.entry.round):
+        raise Refused("out_of_scope", "Chỉ cơ quan tổ chức thu hồi được giấy chứng nhận.")
+    if certificate.revoked_on is not None:
+        raise refuse(
+            "certificate",
+            f"Giấy chứng nhận {certificate.code} đã thu hồi ngày {certificate.revoked_on:%d/%m/%Y}.",
+            "already_revoked",
+        )
+    not_future(on, "Thu hồi")
+    if on < certificate.issued_on:
+        raise refuse("on", "Ngày thu hồi trước ngày cấp.", "date_order")
+    if not reason.strip():
+        raise refuse("reason", "Ghi lý do thu hồi giấy chứng nhận.", "reason_required")
+    certificate.revoked_on, certificate.revoked_reason = on, reason.strip()[:500]
+    certificate.save(update_fields=["revoked_on", "revoked_reason"])
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.VOID,
+        instance=certificate,
+        before={},
+        after={"revoked": f"{on:%d/%m/%Y}: {reason.strip()}"},
+        note=reason.strip(),
+    )
+    return certificate
+
+
+@transaction.atomic
+def complaint_record(*, actor: User, entry: Entry, on: datetime.date, text: str) -> Complaint:
+    """A complaint about a round's result, within 15 working days of the announcement (TT 26/2014 Art. 20)."""
+    entry = Entry.objects.select_related("round", "product__facility").get(pk=entry.pk)
+    if not authority.can_register(actor, entry.round, entry.product.facility):
+        raise Refused("out_of_scope", "Bạn không có quyền ghi khiếu nại cho sản phẩm này.")
+    not_future(on, "Khiếu nại")
+    decided = entry.round.decision_on
+    if decided is None:
+        raise refuse("on", "Đợt bình chọn chưa có kết quả công bố; chưa khiếu nại được.", "not_announced")
+    deadline = working_days_after(decided, COMPLAINT_DAYS)
+    if not decided <= on <= deadline:
+        raise refuse(
+            "on",
+            f"Khiếu nại trong {COMPLAINT_DAYS} ngày làm việc kể từ ngày công bố "
+            f"{decided:%d/%m/%Y}, tức đến {deadline:%d/%m/%Y}.",
+            "complaint_out_of_time",
+        )
+    if not text.strip():
+        raise refuse("text", "Ghi nội dung khiếu nại.", "required")
+    complaint = Complaint.objects.create(entry=entry, on=on, text=text.strip())
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=complaint,
+        before={},
+        after={"on": f"{on:%d/%m/%Y}", "text": text.strip()[:200]},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(*, actor: User, complaint: Complaint, on: datetime.date, outcome: str) -> Complaint:
+    """The organiser's answer; one recorded after the 10 working days the rule gives stays on record as late."""
+    complaint = Complaint.objects.select_for_update().select_related("entry__round").get(pk=complaint.pk)
+    if not authority.can_manage_round(actor, complaint.entry.round):
+        raise Refused("out_of_scope", "Chỉ cơ quan tổ chức trả lời được khiếu nại.")
+    if complaint.answered_on is not None:
+        raise refuse("complaint", "Khiếu nại đã được trả lời.", "already_answered")
+    if outcome not in ComplaintOutcome.values:
+        raise refuse("outcome", "Kết quả phải là chấp nhận hoặc không chấp nhận khiếu nại.", "invalid")
+    not_future(on, "Trả lời khiếu nại")
+    if on < complaint.on:
+        raise refuse("on", "Ngày trả lời trước ngày khiếu nại.", "date_order")
+    complaint.answered_on, complaint.outcome = on, outcome
+    complaint.save(update_fields=["answered_on", "outcome"])
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=complaint,
+        before={},
+        after={"answered_on": f"{on:%d/%m/%Y}", "outcome": outcome},
+    )
+    return complaint
