@@ -14,6 +14,9 @@ urlpatterns = [
     path("exchange/", include("khuyencong.exchange.urls")),
     path("reports/", include("khuyencong.reports.urls")),
     path("reporting/", include("khuyencong.reporting.urls")),
+    path("products/", include("khuyencong.products.urls")),
+    # Public, without login: recognised typical products with valid certificates.
+    path("san-pham-tieu-bieu/", include("khuyencong.products.public_urls")),
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ from khuyencong.core.csv import safe_cell
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import add_service_errors
 from khuyencong.geography.models import AdminUnit, Level
+from khuyencong.products.authority import can_write_product
 from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
@@ -139,6 +140,8 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": audit_entries_for(facility),
             "projects": project_list_for_user(request.user).filter(beneficiaries=facility),
             "can_edit": access.can_on_facility(request.user, Action.CHANGE, facility),
+            "products": facility.products.order_by("name"),
+            "can_add_product": can_write_product(request.user, facility),
         },
     )
 

@@ -3,14 +3,21 @@ the ranking of a round, and a product's path from the commune to the nation."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet, Sum
 
-from .models import Entry, Score, SelectionRound
-from .rules import average
+from khuyencong.accounts import access
+from khuyencong.accounts.models import User
+from khuyencong.facilities.models import Facility
+from khuyencong.facilities.selectors import facility_list_for_user
+
+from .models import Certificate, Entry, Product, Score, SelectionRound
+from .rules import RANK, RoundLevel, average
 
 
 @dataclass(frozen=True)
@@ -66,3 +73,53 @@ def ranking(selection: SelectionRound) -> list[Ranked]:
         passes = score.complete and score.average is not None and score.average >= selection.threshold
         out.append(Ranked(entry, score, rank if score.complete else None, passes))
     return out
+
+
+def products_for(user: User | AnonymousUser) -> QuerySet[Product]:
+    """The products of the facilities the user may see."""
+    return Product.objects.filter(facility__in=facility_list_for_user(user)).select_related(
+        "facility__current_province"
+    )
+
+
+def rounds_for(user: User | AnonymousUser) -> QuerySet[SelectionRound]:
+    """National bodies see every round; others the rounds of their territory and those they judge or enter."""
+    scope = access.scope_of(user)
+    rounds = SelectionRound.objects.select_related("organizer", "territory", "region")
+    if scope.everything:
+        return rounds
+    if not user.is_authenticated:
+        return rounds.none()
+    # Regional and national rounds are open to every facility of the country; a facility also sees the rounds of its
+    # own commune and province, to enter them.
+    condition = (
+        Q(judges__user=user)
+        | Q(entries__product__facility__in=facility_list_for_user(user))
+        | Q(level__in=[RoundLevel.REGIONAL, RoundLevel.NATIONAL])
+    )
+    if scope.facility_ids:
+        places = Facility.objects.filter(pk__in=scope.facility_ids)
+        condition |= Q(territory__in=places.values("current_commune")) | Q(
+            territory__in=places.values("current_province")
+        )
+    if scope.province_ids:
+        condition |= Q(territory__current_province__in=scope.province_ids) | Q(territory__in=scope.province_ids)
+    if scope.commune_ids:
+        condition |= Q(territory__in=scope.commune_ids)
+    return rounds.filter(pk__in=SelectionRound.objects.filter(condition).values("pk"))
+
+
+def valid_certificates(on: datetime.date) -> QuerySet[Certificate]:
+    """Certificates valid on a day (issued, not expired, not revoked): the public list."""
+    return (
+        Certificate.objects.filter(issued_on__lte=on, valid_until__gte=on)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+        .select_related("entry__product__facility__current_province", "entry__round")
+        .order_by("entry__product__name", "code")
+    )
+
+
+def product_path(product: Product) -> list[Entry]:
+    """A product's path through the levels: every entry, lowest level first, with its certificate."""
+    entries = list(product.entries.select_related("round", "certificate"))
+    return sorted(entries, key=lambda e: (RANK[RoundLevel(e.round.level)], e.registered_on))

@@ -38,9 +38,9 @@ from khuyencong.products.services import (
     round_decide,
     score_record,
 )
+from khuyencong.products.tests.conftest import NOW, score_all
 
 D = datetime.date
-NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
 
 
 class TestRules:
@@ -64,76 +64,6 @@ class TestRules:
     def test_working_days_skip_weekends(self) -> None:
         # Friday 27/11/2026 + 15 working days = Friday 18/12/2026
         assert working_days_after(D(2026, 11, 27), 15) == D(2026, 12, 18)
-
-
-@pytest.fixture
-def world(db: None, make_facility: Any) -> dict[str, Any]:
-    with time_machine.travel(NOW, tick=False):
-        facility = make_facility("HTX Mây tre đan Bảo Thắng", province="Lào Cai", commune="Bảo Thắng")
-        commune = facility.current_commune
-        assert commune is not None
-        Organization.objects.create(
-            code="UBND-BT", name="UBND xã Bảo Thắng", kind="commune_committee", territory=commune
-        )
-        people = {
-            "commune": make_user("xa.bt", "UBND-BT", Role.OFFICER),
-            "sct": make_user("sct15", "SCT-15", Role.OFFICER),
-            "other": make_user("sct19", "SCT-19", Role.OFFICER),
-            "judge1": make_user("gk1", None, Role.VIEWER),
-            "judge2": make_user("gk2", None, Role.VIEWER),
-            "rep": make_user("rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility),
-        }
-        basket = product_create(
-            actor=people["rep"],
-            facility=facility,
-            code="SP-1",
-            name="Giỏ mây đan",
-            group="handicraft",
-            certificates_held=["TCCS 01:2024"],
-        )
-        tray = product_create(actor=people["sct"], facility=facility, code="SP-2", name="Khay tre", group="handicraft")
-        commune_round = round_create(
-            actor=people["commune"],
-            code="BC-XA-2026",
-            name="Bình chọn sản phẩm CNNT tiêu biểu cấp xã 2026",
-            level="commune",
-            year=2026,
-            organizer=Organization.objects.get(code="UBND-BT"),
-            judges=[("GK1", "Giám khảo 1", people["judge1"]), ("GK2", "Giám khảo 2", people["judge2"])],
-        )
-    return {"facility": facility, "people": people, "basket": basket, "tray": tray, "round": commune_round}
-
-
-def score_all(world: dict[str, Any], entry: Entry, sheets: dict[str, list[int]]) -> None:
-    selection: SelectionRound = world["round"]
-    criteria = list(selection.criteria.order_by("position"))
-    for judge_code, points in sheets.items():
-        judge = Judge.objects.get(round=selection, code=judge_code)
-        actor = world["people"]["judge1" if judge_code == "GK1" else "judge2"]
-        for criterion, value in zip(criteria, points, strict=True):
-            score_record(actor=actor, entry=entry, judge=judge, criterion=criterion, points=Decimal(value))
-
-
-@pytest.fixture
-def decided(world: dict[str, Any]) -> dict[str, Any]:
-    with time_machine.travel(NOW, tick=False):
-        people = world["people"]
-        basket = entry_register(
-            actor=people["rep"], selection=world["round"], product=world["basket"], registered_on=D(2026, 9, 1)
-        )
-        tray = entry_register(
-            actor=people["commune"], selection=world["round"], product=world["tray"], registered_on=D(2026, 9, 2)
-        )
-        score_all(world, basket, {"GK1": [35, 32, 8, 7], "GK2": [36, 30, 9, 8]})  # 82 and 83
-        score_all(world, tray, {"GK1": [30, 25, 6, 5], "GK2": [28, 27, 7, 6]})  # 66 and 68
-        (certificate,) = round_decide(
-            actor=people["commune"],
-            selection=world["round"],
-            on=D(2026, 10, 5),
-            document="125/QĐ-UBND",
-            recognized=[basket],
-        )
-    return {**world, "basket_entry": basket, "tray_entry": tray, "certificate": certificate}
 
 
 pytestmark = pytest.mark.django_db

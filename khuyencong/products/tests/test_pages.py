@@ -1,0 +1,186 @@
+"""The products and selection pages: a round opened, a product entered, a judge's sheet, the decision, the certificate
+PDF, the facility page, and the public list — each within its boundary and refusing bad input without a 500."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from conftest import client_for
+from khuyencong.products.models import Entry, Product, Score, SelectionRound
+from khuyencong.products.tests.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+class TestRoundPages:
+    def test_the_sct_opens_a_provincial_round_with_its_jury(self, world: dict[str, Any]) -> None:
+        response = client_for(world["people"]["sct"]).post(
+            reverse("products:rounds"),
+            {
+                "code": "BC-LC-2026",
+                "name": "Bình chọn cấp tỉnh Lào Cai 2026",
+                "level": "provincial",
+                "year": "2026",
+                "organizer": "SCT-15",
+                "judges": "GK1; Nguyễn Văn Giám; gk1\nGK2; Trần Thị Khảo; gk2",
+            },
+        )
+        assert response.status_code == 302
+        selection = SelectionRound.objects.get(code="BC-LC-2026")
+        assert [j.user.username for j in selection.judges.order_by("code") if j.user] == ["gk1", "gk2"]
+        assert selection.criteria.count() == 4
+
+    def test_another_province_cannot_open_it_and_sees_why(self, world: dict[str, Any]) -> None:
+        response = client_for(world["people"]["other"]).post(
+            reverse("products:rounds"),
+            {
+                "code": "X",
+                "name": "X",
+                "level": "provincial",
+                "year": "2026",
+                "organizer": "SCT-15",
+                "judges": "",
+            },
+        )
+        assert response.status_code == 400
+        assert "không thuộc cơ quan tổ chức" in response.content.decode()
+        assert not SelectionRound.objects.filter(code="X").exists()
+
+    def test_a_judge_scores_on_the_sheet_and_a_bad_cell_is_named(self, world: dict[str, Any]) -> None:
+        client_for(world["people"]["rep"]).post(
+            reverse("products:entry_add", args=["BC-XA-2026"]), {"product": "SP-1", "registered_on": "01/09/2026"}
+        )
+        entry = Entry.objects.get()
+        criteria = list(world["round"].criteria.order_by("position"))
+        cells = {f"s-{entry.pk}-{c.pk}": v for c, v in zip(criteria, ["35", "32,5", "8", "abc"], strict=True)}
+        response = client_for(world["people"]["judge1"]).post(reverse("products:sheet", args=["BC-XA-2026"]), cells)
+        assert response.status_code == 400
+        assert "«abc» không phải một số" in response.content.decode()
+        assert sorted(str(s.points) for s in Score.objects.all()) == ["32.50", "35.00", "8.00"]
+        over = {f"s-{entry.pk}-{criteria[2].pk}": "11"}
+        response = client_for(world["people"]["judge1"]).post(reverse("products:sheet", args=["BC-XA-2026"]), over)
+        assert response.status_code == 400
+        assert "phải từ 0 đến 10" in response.content.decode()
+        # Someone who is not a judge has no sheet
+        assert client_for(world["people"]["sct"]).get(reverse("products:sheet", args=["BC-XA-2026"])).status_code == 403
+
+    def test_the_decision_page_and_the_certificate(self, decided: dict[str, Any]) -> None:
+        client = client_for(decided["people"]["commune"])
+        page = client.get(reverse("products:round", args=["BC-XA-2026"]))
+        html = page.content.decode()
+        assert "82,5" in html
+        assert "Được công nhận" in html
+        pdf = client.get(reverse("products:certificate", args=[decided["certificate"].code]))
+        assert pdf.status_code == 200
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+        assert "GIẤY CHỨNG NHẬN" in text
+        assert "Giỏ mây đan" in text
+        assert "31/12/2028" in text
+
+    def test_a_decision_below_the_threshold_is_refused_on_the_page(self, world: dict[str, Any]) -> None:
+        from khuyencong.products.services import entry_register
+        from khuyencong.products.tests.conftest import score_all
+
+        tray = entry_register(
+            actor=world["people"]["rep"], selection=world["round"], product=world["tray"], registered_on=NOW.date()
+        )
+        score_all(world, tray, {"GK1": [30, 25, 6, 5], "GK2": [28, 27, 7, 6]})
+        response = client_for(world["people"]["commune"]).post(
+            reverse("products:decide", args=["BC-XA-2026"]),
+            {"on": "05/10/2026", "document": "1/QĐ", "entry": [tray.pk]},
+        )
+        assert response.status_code == 400
+        assert "dưới 70" in response.content.decode()
+
+    def test_outside_the_territory_a_round_is_not_found(self, world: dict[str, Any]) -> None:
+        other = client_for(world["people"]["other"])
+        assert other.get(reverse("products:round", args=["BC-XA-2026"])).status_code == 404
+        assert other.post(reverse("products:decide", args=["BC-XA-2026"]), {"on": "x"}).status_code == 404
+
+    def test_bad_input_never_gives_a_500(self, world: dict[str, Any]) -> None:
+        client = client_for(world["people"]["sct"])
+        assert (
+            client.post(
+                reverse("products:entry_add", args=["BC-XA-2026"]), {"product": "NONE", "registered_on": "32/13/2026"}
+            ).status_code
+            == 400
+        )
+        assert client.post(reverse("products:rounds"), {"code": "", "year": "abc"}).status_code == 400
+        assert client.get(reverse("products:list"), {"q": "x" * 500, "page": "abc"}).status_code == 200
+        assert client.get(reverse("products:certificate", args=["KHONG/001"])).status_code == 404
+
+
+class TestProductPages:
+    def test_the_facility_page_lists_its_products(self, world: dict[str, Any]) -> None:
+        page = client_for(world["people"]["sct"]).get(reverse("facilities:detail", args=[world["facility"].pk]))
+        assert "Giỏ mây đan" in page.content.decode()
+
+    def test_a_product_is_added_from_the_list_page_by_facility_code(self, world: dict[str, Any]) -> None:
+        response = client_for(world["people"]["sct"]).post(
+            reverse("products:list"),
+            {
+                "facility": world["facility"].code,
+                "code": "SP-3",
+                "name": "Đèn mây",
+                "group": "handicraft",
+            },
+        )
+        assert response.status_code == 302
+        assert Product.objects.get(code="SP-3").facility == world["facility"]
+
+    def test_another_provinces_facility_is_not_found_for_a_product(self, world: dict[str, Any]) -> None:
+        response = client_for(world["people"]["other"]).post(
+            reverse("products:list"),
+            {
+                "facility": world["facility"].code,
+                "code": "SP-4",
+                "name": "X",
+                "group": "other",
+            },
+        )
+        assert response.status_code == 400
+        assert not Product.objects.filter(code="SP-4").exists()
+
+
+class TestPublicList:
+    def test_valid_certificates_are_public_without_personal_data(self, decided: dict[str, Any]) -> None:
+        facility = decided["facility"]
+        facility.representative, facility.phone, facility.email = "Nguyễn Thị Riêng", "0912345678", "rieng@example.vn"
+        facility.save()
+        page = Client().get(reverse("public_products:list"))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Giỏ mây đan" in html
+        assert "BC-XA-2026/001" in html
+        assert "31/12/2028" in html
+        assert "Khay tre" not in html
+        for private in ("Nguyễn Thị Riêng", "0912345678", "rieng@example.vn"):
+            assert private not in html
+
+    def test_a_revoked_certificate_leaves_the_list(self, decided: dict[str, Any]) -> None:
+        from khuyencong.products.services import certificate_revoke
+
+        certificate_revoke(
+            actor=decided["people"]["commune"],
+            certificate=decided["certificate"],
+            on=NOW.date(),
+            reason="Vi phạm sở hữu trí tuệ.",
+        )
+        assert "Giỏ mây đan" not in Client().get(reverse("public_products:list")).content.decode()
+
+    def test_search_ignores_diacritics(self, decided: dict[str, Any]) -> None:
+        assert "Giỏ mây đan" in Client().get(reverse("public_products:list"), {"q": "gio may"}).content.decode()
+        assert "Giỏ mây đan" not in Client().get(reverse("public_products:list"), {"q": "khong co"}).content.decode()
