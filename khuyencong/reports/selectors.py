@@ -15,6 +15,7 @@ from khuyencong.organizations.models import Organization
 from .layout import Section
 from .national import national_report, national_sections
 from .periods import Period
+from .products_report import products_report, products_sections
 from .programme import programme_named, programme_report, programme_scope, programme_sections
 from .provincial import provincial_report, provincial_sections
 from .regional import regional_report, regional_sections
@@ -26,6 +27,7 @@ KINDS = {
     "national": "Thực hiện kế hoạch khuyến công quốc gia",
     "regional": "Tổng hợp vùng, nhiều tỉnh",
     "programme": "Tiến độ chương trình khuyến công",
+    "products": "Bình chọn sản phẩm CNNT tiêu biểu",
 }
 
 
@@ -43,6 +45,7 @@ def report_build(
     *,
     program: str | None = None,
     plan: str | None = None,
+    level: str | None = None,
     user: User | AnonymousUser | None = None,
 ) -> BuiltReport:
     """The report of this kind over the scope and period. With a user, the scope must lie within theirs."""
@@ -57,6 +60,7 @@ def report_build(
         "national": (lambda: national_report(scope, period, plan_code=plan), national_sections),
         "regional": (lambda: regional_report(scope, period), regional_sections),
         "programme": (lambda: programme_report(scope, period, program_code=program or ""), programme_sections),
+        "products": (lambda: products_report(scope, period, level=level), products_sections),
     }
     if kind not in builders:
         raise ValueError(f"Loại báo cáo «{kind}» không có; chọn một trong: {', '.join(KINDS)}.")

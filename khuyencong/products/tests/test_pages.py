@@ -3,6 +3,7 @@ PDF, the facility page, and the public list — each within its boundary and ref
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
@@ -184,3 +185,46 @@ class TestPublicList:
     def test_search_ignores_diacritics(self, decided: dict[str, Any]) -> None:
         assert "Giỏ mây đan" in Client().get(reverse("public_products:list"), {"q": "gio may"}).content.decode()
         assert "Giỏ mây đan" not in Client().get(reverse("public_products:list"), {"q": "khong co"}).content.decode()
+
+
+class TestProductsReport:
+    def test_entries_recognised_facilities_and_facility_times(self, decided: dict[str, Any]) -> None:
+        import json
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command(
+            "kc_report", "products", "--province", "Lào Cai", "--year", "2026", "--geography", "current", stdout=out
+        )
+        report = json.loads(out.getvalue())
+        # One facility entered two products: two facility-times, one facility; one product recognised
+        assert report["total"] == {
+            "entries": 2,
+            "facility_times": 2,
+            "facilities": 1,
+            "recognised": 1,
+            "recognised_facilities": 1,
+        }
+        (row,) = report["by_level_group"]
+        assert (row["level"], row["group"], row["entries"], row["recognised"]) == ("commune", "handicraft", 2, 1)
+        assert report["valid_certificates"]["total"] == 1
+        assert report["by_province"][0]["name"] == "Lào Cai"
+
+    def test_as_of_before_the_decision_nothing_is_recognised_yet(self, decided: dict[str, Any]) -> None:
+        from khuyencong.reports.periods import Period
+        from khuyencong.reports.scope import Geography, resolve_scope
+        from khuyencong.reports.selectors import report_build
+
+        period = Period.year(2026, as_of=datetime.date(2026, 9, 30))
+        scope = resolve_scope(provinces=["Lào Cai"], geography=Geography.CURRENT, on=period.as_of)
+        built = report_build("products", scope, period)
+        assert (built.data["total"]["entries"], built.data["total"]["recognised"]) == (2, 0)
+        assert built.data["valid_certificates"]["total"] == 0
+        assert {t.title for s in built.sections for t in s.tables} >= {"Tổng hợp", "Theo cấp và nhóm sản phẩm"}
+
+    def test_an_unknown_level_is_refused_by_name(self, decided: dict[str, Any]) -> None:
+        from django.core.management import CommandError, call_command
+
+        with pytest.raises(CommandError, match="Cấp «tinh»"):
+            call_command("kc_report", "products", "--year", "2026", "--level", "tinh", stdout=io.StringIO())

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--province", action="append", default=[], help="Tỉnh (tên hoặc mã); lặp lại để gộp.")
         parser.add_argument("--region", help="Vùng khuyến công (mã, ví dụ north, south).")
         parser.add_argument("--program", help="Mã chương trình khuyến công (báo cáo programme).")
+        parser.add_argument("--level", help="Cấp bình chọn (báo cáo products): commune, provincial, regional, …")
         parser.add_argument("--plan", help="Mã kế hoạch (báo cáo national; mặc định: các kế hoạch trung ương của năm).")
         parser.add_argument(
             "--year",
@@ -59,7 +60,9 @@ class Command(BaseCommand):
                 geography=Geography(options["geography"]),
                 on=period.as_of,
             )
-            built = report_build(options["kind"], scope, period, program=options["program"], plan=options["plan"])
+            built = report_build(
+                options["kind"], scope, period, program=options["program"], plan=options["plan"], level=options["level"]
+            )
         except PlaceError as error:
             raise CommandError(f"--province: {error.message}") from error
         except ValueError as error:
