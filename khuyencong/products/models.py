@@ -17,7 +17,7 @@ from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, Region
 
-from .rules import ProductGroup, RoundLevel
+from .rules import DossierItem, PhotoAngle, ProductGroup, RoundLevel
 
 POINTS = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -207,3 +207,46 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on:%d/%m/%Y} {self.text[:40]}"
+
+
+class ProductPhoto(Voidable):
+    """A photo of a product from one angle (three are asked, TT 26/2014 Art. 12); a new photo of an angle voids the
+    one before."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    angle = models.CharField(_("góc chụp"), max_length=10, choices=PhotoAngle.choices)
+    file = models.FileField(_("ảnh"), upload_to="products/photos/%Y/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["product", "angle", "-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "angle"], condition=Q(voided_at__isnull=True), name="products_one_photo_per_angle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} — {self.get_angle_display()}"
+
+
+class EntryDocument(Voidable):
+    """A document of an entry's dossier; a wrong one is voided (kept, with who and why), never deleted."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="documents")
+    item = models.CharField(_("loại giấy tờ"), max_length=24, choices=DossierItem.choices)
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to="products/dossiers/%Y/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "item", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -121,3 +121,37 @@ def working_days_after(
         if day.weekday() < 5 and day not in holidays:
             left -= 1
     return day
+
+
+class PhotoAngle(models.TextChoices):
+    FRONT = "front", _("Ảnh chính diện")
+    SIDE = "side", _("Ảnh mặt bên")
+    DETAIL = "detail", _("Ảnh góc khác, chi tiết")
+
+
+class DossierItem(models.TextChoices):
+    REGISTRATION_FORM = "registration_form", _("Phiếu đăng ký tham gia bình chọn (Phụ lục 1)")
+    DESCRIPTION = "description", _("Bản thuyết minh, mô tả sản phẩm (Phụ lục 2)")
+    QUALITY_CERTIFICATE = "quality_certificate", _("Giấy chứng nhận chất lượng, an toàn thực phẩm, giải thưởng")
+    SHORTLIST_LETTER = "shortlist_letter", _("Văn bản đề nghị của cấp dưới kèm danh sách sản phẩm (Phụ lục 5)")
+
+
+# TT 26/2014/TT-BCT Art. 12: the dossier of an entry — the registration form, the product's description with three
+# colour photos from three angles, its quality and safety certificates where it holds any; above the lowest level,
+# also the lower level's valid certificate and the lower authority's letter with its shortlist.
+DOSSIER_RULE = DatedRule("Thông tư 26/2014/TT-BCT Điều 12", valid_from=datetime.date(2014, 10, 15))
+PHOTOS_REQUIRED = (PhotoAngle.FRONT, PhotoAngle.SIDE, PhotoAngle.DETAIL)
+
+
+def dossier_required(level: RoundLevel) -> tuple[DossierItem, ...]:
+    items = (DossierItem.REGISTRATION_FORM, DossierItem.DESCRIPTION)
+    return items if lowest(level) else (*items, DossierItem.SHORTLIST_LETTER)
+
+
+def dossier_missing(level: RoundLevel, documents: set[str], photos: set[str], has_lower_certificate: bool) -> list[str]:
+    """What the entry's dossier still lacks, item by item, in the officials' words."""
+    missing = [str(DossierItem(item).label) for item in dossier_required(level) if item not in documents]
+    missing += [str(PhotoAngle(angle).label) for angle in PHOTOS_REQUIRED if angle not in photos]
+    if not lowest(level) and not has_lower_certificate:
+        missing.append("Giấy chứng nhận sản phẩm tiêu biểu cấp dưới còn hiệu lực")
+    return missing

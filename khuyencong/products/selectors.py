@@ -16,8 +16,8 @@ from khuyencong.accounts.models import User
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import facility_list_for_user
 
-from .models import Certificate, Entry, Product, Score, SelectionRound
-from .rules import RANK, RoundLevel, average
+from .models import Certificate, Entry, EntryDocument, Product, ProductPhoto, Score, SelectionRound
+from .rules import RANK, RoundLevel, average, dossier_missing
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,22 @@ def product_path(product: Product) -> list[Entry]:
     """A product's path through the levels: every entry, lowest level first, with its certificate."""
     entries = list(product.entries.select_related("round", "certificate"))
     return sorted(entries, key=lambda e: (RANK[RoundLevel(e.round.level)], e.registered_on))
+
+
+def entry_dossiers(selection: SelectionRound) -> dict[int, list[str]]:
+    """What each entry's dossier still lacks, item by item (empty: complete), in three queries for the round."""
+    level = RoundLevel(selection.level)
+    documents: dict[int, set[str]] = defaultdict(set)
+    for entry, item in EntryDocument.objects.standing().filter(entry__round=selection).values_list("entry", "item"):
+        documents[entry].add(item)
+    photos: dict[int, set[str]] = defaultdict(set)
+    for product, angle in (
+        ProductPhoto.objects.standing().filter(product__entries__round=selection).values_list("product", "angle")
+    ):
+        photos[product].add(angle)
+    return {
+        pk: dossier_missing(level, documents[pk], photos[product], lower is not None)
+        for pk, product, lower in Entry.objects.filter(round=selection).values_list(
+            "pk", "product", "lower_certificate"
+        )
+    }

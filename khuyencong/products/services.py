@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from khuyencong.core.text import fold
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, Region
+from khuyencong.projects.documents import MAX_SIZE, sniff
 
 from . import authority
 from .models import (
@@ -28,8 +31,10 @@ from .models import (
     Complaint,
     ComplaintOutcome,
     Entry,
+    EntryDocument,
     Judge,
     Product,
+    ProductPhoto,
     RoundCriterion,
     Score,
     SelectionRound,
@@ -39,6 +44,8 @@ from .rules import (
     DEFAULT_CRITERIA,
     DEFAULT_THRESHOLD,
     Criterion,
+    DossierItem,
+    PhotoAngle,
     ProductGroup,
     RoundLevel,
     certificate_valid_until,
@@ -47,7 +54,7 @@ from .rules import (
     lowest,
     working_days_after,
 )
-from .selectors import entry_scores
+from .selectors import entry_dossiers, entry_scores
 
 PRODUCT_FIELDS = ["code", "facility", "name", "group", "description"]
 
@@ -288,6 +295,7 @@ def round_decide(
         raise refuse("document", "Ghi số quyết định công nhận.", "required")
     chosen = list(recognized)
     scores = entry_scores(selection)
+    dossiers = entry_dossiers(selection)
     problems = []
     for entry in chosen:
         if entry.round_id != selection.pk:
@@ -298,6 +306,8 @@ def round_decide(
             problems.append(f"{entry.product.name} chưa được mọi giám khảo chấm đủ tiêu chí")
         elif result.average is None or result.average < selection.threshold:
             problems.append(f"{entry.product.name} đạt {result.average} điểm, dưới {selection.threshold}")
+        elif dossiers.get(entry.pk):
+            problems.append(f"hồ sơ của {entry.product.name} còn thiếu: {', '.join(dossiers[entry.pk])}")
     if problems:
         raise refuse("recognized", "Không công nhận được: " + "; ".join(problems) + ".", "below_threshold")
     selection.decision_on, selection.decision_document = on, document.strip()
@@ -409,3 +419,81 @@ def complaint_answer(*, actor: User, complaint: Complaint, on: datetime.date, ou
         after={"answered_on": f"{on:%d/%m/%Y}", "outcome": outcome},
     )
     return complaint
+
+
+PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
+DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png"}
+
+
+def _checked_upload(upload: UploadedFile, allowed: set[str], field: str) -> str:
+    """The upload's content type, proven by its bytes as for every other document (projects.documents.sniff)."""
+    name = upload.name or ""
+    extension = Path(name).suffix.lower()
+    if extension not in allowed:
+        raise refuse(field, f"Tệp «{name}»: chỉ nhận {', '.join(sorted(allowed))}.", "file_type")
+    if not upload.size:
+        raise refuse(field, f"Tệp «{name}» rỗng.", "file_empty")
+    if upload.size > MAX_SIZE:
+        raise refuse(field, f"Tệp «{name}» lớn hơn {MAX_SIZE // (1024 * 1024)} MB.", "file_too_large")
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff(head, extension)
+    if content_type is None:
+        raise refuse(field, f"Nội dung tệp «{name}» không đúng định dạng {extension}.", "file_content")
+    return content_type
+
+
+@transaction.atomic
+def product_photo_add(*, actor: User, product: Product, angle: str, upload: UploadedFile) -> ProductPhoto:
+    """A photo from one angle; the earlier photo of that angle is voided (kept), not overwritten."""
+    if not authority.can_write_product(actor, product.facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền ghi ảnh sản phẩm của {product.facility.name}.")
+    if angle not in PhotoAngle.values:
+        raise refuse("angle", f"Góc chụp «{angle}» không có.", "invalid")
+    content_type = _checked_upload(upload, PHOTO_TYPES, "upload")
+    earlier = ProductPhoto.objects.standing().select_for_update().filter(product=product, angle=angle).first()
+    if earlier is not None:
+        today = timezone.localdate()
+        mark_voided(
+            earlier, actor=actor, on=today, reason=check_void(earlier, on=today, reason="Thay bằng ảnh mới", dated=None)
+        )
+    photo = ProductPhoto.objects.create(
+        product=product, angle=angle, file=upload, content_type=content_type, size=upload.size or 0, uploaded_by=actor
+    )
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=photo,
+        before={},
+        after={"product": product.code, "angle": str(PhotoAngle(angle).label)},
+    )
+    return photo
+
+
+@transaction.atomic
+def entry_document_add(*, actor: User, entry: Entry, item: str, title: str, upload: UploadedFile) -> EntryDocument:
+    entry = Entry.objects.select_related("round", "product__facility").get(pk=entry.pk)
+    if not authority.can_register(actor, entry.round, entry.product.facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền bổ sung hồ sơ của {entry.product.name}.")
+    if entry.round.decided:
+        raise refuse("round", f"{entry.round.name} đã có quyết định công nhận; hồ sơ đã khép lại.", "round_closed")
+    if item not in DossierItem.values:
+        raise refuse("item", f"Loại giấy tờ «{item}» không có.", "invalid")
+    content_type = _checked_upload(upload, DOCUMENT_TYPES, "upload")
+    document = EntryDocument.objects.create(
+        entry=entry,
+        item=item,
+        title=(title.strip() or upload.name or "")[:255],
+        file=upload,
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=document,
+        before={},
+        after={"entry": str(entry), "item": str(DossierItem(item).label)},
+    )
+    return document

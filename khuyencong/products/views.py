@@ -26,9 +26,17 @@ from khuyencong.organizations.models import Organization
 
 from . import authority
 from .models import Certificate, Entry, Judge, SelectionRound
-from .rules import ProductGroup, RoundLevel
-from .selectors import product_path, products_for, ranking, rounds_for, valid_certificates
-from .services import entry_register, product_create, round_create, round_decide, score_record
+from .rules import DossierItem, PhotoAngle, ProductGroup, RoundLevel
+from .selectors import entry_dossiers, product_path, products_for, ranking, rounds_for, valid_certificates
+from .services import (
+    entry_document_add,
+    entry_register,
+    product_create,
+    product_photo_add,
+    round_create,
+    round_decide,
+    score_record,
+)
 
 
 class ProductForm(forms.Form):
@@ -59,6 +67,23 @@ class EntryForm(forms.Form):
     product = forms.CharField(label="Mã sản phẩm", max_length=60)
     registered_on = forms.DateField(label="Ngày đăng ký", error_messages=DATE_ERRORS)
     lower_certificate = forms.CharField(label="Số giấy chứng nhận cấp dưới", max_length=60, required=False)
+
+
+class DocumentForm(forms.Form):
+    entry = forms.ChoiceField(label="Sản phẩm")
+    item = forms.ChoiceField(label="Loại giấy tờ", choices=DossierItem.choices)
+    title = forms.CharField(label="Tên tài liệu", max_length=255, required=False)
+    upload = forms.FileField(label="Tệp (PDF, Word, ảnh)")
+
+    def __init__(self, *args: Any, entries: list[Entry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["entry"]
+        field.choices = [(e.pk, e.product.name) for e in entries]
+
+
+class PhotoForm(forms.Form):
+    angle = forms.ChoiceField(label="Góc chụp", choices=PhotoAngle.choices)
+    upload = forms.FileField(label="Ảnh (JPG, PNG)")
 
 
 class DecisionForm(forms.Form):
@@ -105,8 +130,62 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def product_detail(request: HttpRequest, code: str) -> HttpResponse:
-    product = get_object_or_404(products_for(request.user), code=code)
-    return render(request, "products/product_detail.html", {"product": product, "path": product_path(product)})
+    user: Any = request.user
+    product = get_object_or_404(products_for(user), code=code)
+    may_write = authority.can_write_product(user, product.facility)
+    form = PhotoForm(request.POST or None, request.FILES or None) if may_write else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Bạn không có quyền ghi ảnh sản phẩm này.")
+        if form.is_valid():
+            try:
+                product_photo_add(
+                    actor=user, product=product, angle=form.cleaned_data["angle"], upload=form.cleaned_data["upload"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Đã ghi ảnh sản phẩm.")
+                return redirect("products:detail", code=code)
+        status = 400
+    return render(
+        request,
+        "products/product_detail.html",
+        {
+            "product": product,
+            "path": product_path(product),
+            "form": form,
+            "photos": product.photos.standing().order_by("angle"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, code: str) -> HttpResponse:
+    user: Any = request.user
+    selection = _round_for(user, code)
+    entries = list(Entry.objects.filter(round=selection).select_related("product__facility"))
+    form = DocumentForm(request.POST, request.FILES, entries=entries)
+    if not form.is_valid():
+        return _render_round(
+            request, selection, errors=[str(e) for errs in form.errors.values() for e in errs], status=400
+        )
+    entry = next(e for e in entries if str(e.pk) == form.cleaned_data["entry"])
+    try:
+        entry_document_add(
+            actor=user,
+            entry=entry,
+            item=form.cleaned_data["item"],
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["upload"],
+        )
+    except ValidationError as error:
+        return _render_round(request, selection, errors=error.messages, status=400)
+    messages.success(request, f"Đã bổ sung hồ sơ của {entry.product.name}.")
+    return redirect("products:round", code=code)
 
 
 @login_required
@@ -189,13 +268,15 @@ def _render_round(
     if not manage:
         # A facility sees its own entries; a judge sees the round's; others in the territory see the ranking.
         ranked = [r for r in ranked if authority.can_view_entry(user, r.entry)]
+    dossiers = entry_dossiers(selection)
     return render(
         request,
         "products/round_detail.html",
         {
             "round": selection,
-            "ranked": ranked,
+            "ranked": [(r, dossiers.get(r.entry.pk, [])) for r in ranked],
             "manage": manage,
+            "document_form": DocumentForm(entries=[r.entry for r in ranked]),
             "criteria": list(selection.criteria.all()),
             "judges": list(selection.judges.all()),
             "my_judge": selection.judges.filter(user=user).first() if user.is_authenticated else None,

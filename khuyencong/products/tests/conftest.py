@@ -8,15 +8,38 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import make_user
 from khuyencong.accounts.models import Role
 from khuyencong.organizations.models import Organization
 from khuyencong.products.models import Entry, Judge, SelectionRound
-from khuyencong.products.services import entry_register, product_create, round_create, round_decide, score_record
+from khuyencong.products.services import (
+    entry_document_add,
+    entry_register,
+    product_create,
+    product_photo_add,
+    round_create,
+    round_decide,
+    score_record,
+)
 
 D = datetime.date
 NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+
+
+def complete_dossier(actor: Any, entry: Entry) -> None:
+    """The registration form, the description and three photos: what TT 26/2014 Art. 12 asks of a lowest-level entry."""
+    for item in ("registration_form", "description"):
+        entry_document_add(
+            actor=actor, entry=entry, item=item, title=item, upload=SimpleUploadedFile(f"{item}.pdf", PDF)
+        )
+    for angle in ("front", "side", "detail"):
+        product_photo_add(
+            actor=actor, product=entry.product, angle=angle, upload=SimpleUploadedFile(f"{angle}.png", PNG)
+        )
 
 
 @pytest.fixture
@@ -79,6 +102,7 @@ def decided(world: dict[str, Any]) -> dict[str, Any]:
         )
         score_all(world, basket, {"GK1": [35, 32, 8, 7], "GK2": [36, 30, 9, 8]})  # 82 and 83
         score_all(world, tray, {"GK1": [30, 25, 6, 5], "GK2": [28, 27, 7, 6]})  # 66 and 68
+        complete_dossier(people["rep"], basket)
         (certificate,) = round_decide(
             actor=people["commune"],
             selection=world["round"],

@@ -228,3 +228,35 @@ class TestProductsReport:
 
         with pytest.raises(CommandError, match="Cấp «tinh»"):
             call_command("kc_report", "products", "--year", "2026", "--level", "tinh", stdout=io.StringIO())
+
+
+class TestDossierPages:
+    def test_the_facility_uploads_photos_and_documents_and_the_checklist_shrinks(self, world: dict[str, Any]) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from khuyencong.products.tests.conftest import PDF, PNG
+
+        rep = client_for(world["people"]["rep"])
+        rep.post(reverse("products:entry_add", args=["BC-XA-2026"]), {"product": "SP-1", "registered_on": "01/09/2026"})
+        page = rep.get(reverse("products:round", args=["BC-XA-2026"])).content.decode()
+        assert "Hồ sơ còn thiếu" in page
+        assert "Ảnh chính diện" in page
+        response = rep.post(
+            reverse("products:detail", args=["SP-1"]), {"angle": "front", "upload": SimpleUploadedFile("a.png", PNG)}
+        )
+        assert response.status_code == 302
+        entry = Entry.objects.get()
+        response = rep.post(
+            reverse("products:document_add", args=["BC-XA-2026"]),
+            {"entry": entry.pk, "item": "description", "upload": SimpleUploadedFile("mo-ta.pdf", PDF)},
+        )
+        assert response.status_code == 302
+        page = rep.get(reverse("products:round", args=["BC-XA-2026"])).content.decode()
+        assert "Ảnh chính diện" not in page.split("Hồ sơ còn thiếu")[1].split("</span>")[0]
+        bad = rep.post(
+            reverse("products:detail", args=["SP-1"]), {"angle": "front", "upload": SimpleUploadedFile("a.png", b"xx")}
+        )
+        assert bad.status_code == 400
+        assert "không đúng định dạng" in bad.content.decode()
+        # Someone else's product page: not found
+        assert client_for(world["people"]["other"]).get(reverse("products:detail", args=["SP-1"])).status_code == 404

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
@@ -32,8 +33,10 @@ from khuyencong.products.services import (
     certificate_revoke,
     complaint_answer,
     complaint_record,
+    entry_document_add,
     entry_register,
     product_create,
+    product_photo_add,
     round_create,
     round_decide,
     score_record,
@@ -307,3 +310,76 @@ def test_a_user_who_is_not_a_judge_cannot_score(world: dict[str, Any]) -> None:
                 criterion=world["round"].criteria.first(),
                 points=Decimal(10),
             )
+
+
+class TestDossier:
+    def test_a_recognition_is_refused_while_the_dossier_lacks_items_named_one_by_one(
+        self, world: dict[str, Any]
+    ) -> None:
+        from khuyencong.products.tests.conftest import PDF, complete_dossier
+
+        people = world["people"]
+        with time_machine.travel(NOW, tick=False):
+            basket = entry_register(
+                actor=people["rep"], selection=world["round"], product=world["basket"], registered_on=D(2026, 9, 1)
+            )
+            score_all(world, basket, {"GK1": [35, 32, 8, 7], "GK2": [36, 30, 9, 8]})
+            entry_document_add(
+                actor=people["rep"],
+                entry=basket,
+                item="registration_form",
+                title="Phiếu đăng ký",
+                upload=SimpleUploadedFile("phieu.pdf", PDF),
+            )
+            with pytest.raises(ValidationError) as refused:
+                round_decide(
+                    actor=people["commune"],
+                    selection=world["round"],
+                    on=D(2026, 10, 5),
+                    document="1/QĐ",
+                    recognized=[basket],
+                )
+            message = refused.value.error_dict["recognized"][0].message
+            assert "Bản thuyết minh, mô tả sản phẩm" in message
+            assert "Ảnh chính diện" in message
+            assert "Ảnh mặt bên" in message
+            assert "Phiếu đăng ký" not in message
+            complete_dossier(people["rep"], basket)
+            assert round_decide(
+                actor=people["commune"],
+                selection=world["round"],
+                on=D(2026, 10, 5),
+                document="1/QĐ",
+                recognized=[basket],
+            )
+
+    def test_a_new_photo_of_an_angle_voids_the_old_one(self, world: dict[str, Any]) -> None:
+        from khuyencong.products.models import ProductPhoto
+        from khuyencong.products.tests.conftest import PNG
+
+        with time_machine.travel(NOW, tick=False):
+            for _ in range(2):
+                product_photo_add(
+                    actor=world["people"]["rep"],
+                    product=world["basket"],
+                    angle="front",
+                    upload=SimpleUploadedFile("a.png", PNG),
+                )
+        assert ProductPhoto.objects.standing().count() == 1
+        assert ProductPhoto.objects.voided().count() == 1
+
+    def test_a_file_that_is_not_what_it_claims_is_refused(self, world: dict[str, Any]) -> None:
+        with time_machine.travel(NOW, tick=False):
+            for name, content, code in (
+                ("a.png", b"not a png at all", "file_content"),
+                ("a.exe", b"MZ", "file_type"),
+                ("a.png", b"", "file_empty"),
+            ):
+                with pytest.raises(ValidationError) as refused:
+                    product_photo_add(
+                        actor=world["people"]["rep"],
+                        product=world["basket"],
+                        angle="front",
+                        upload=SimpleUploadedFile(name, content),
+                    )
+                assert refused.value.error_dict["upload"][0].code == code
