@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("khuyencong.reports.urls")),
     path("reporting/", include("khuyencong.reporting.urls")),
     path("products/", include("khuyencong.products.urls")),
+    path("dossiers/", include("khuyencong.dossiers.urls")),
     # Public, without login: recognised typical products with valid certificates.
     path("san-pham-tieu-bieu/", include("khuyencong.products.public_urls")),
     path("api/", include("khuyencong.api.urls")),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "khuyencong.reports",
     "khuyencong.reporting",
     "khuyencong.products",
+    "khuyencong.dossiers",
     "khuyencong.api",
     "khuyencong.web",
     "khuyencong.demo",

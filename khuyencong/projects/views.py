@@ -15,6 +15,7 @@ from khuyencong.accounts import access
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
+from khuyencong.dossiers.forms36 import FORMS
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
@@ -126,6 +127,8 @@ def _detail_context(
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
         "payment_form": payment_form
         or (PaymentForm(initial={"on": timezone.localdate()}, prefix="payment") if can_pay else None),
+        # The dossier's forms, generated from the records (Circular 36/2013): a download, so the export permission.
+        "dossier_forms": [(key, label) for key, (label, _) in FORMS.items()] if access.can_export(user) else [],
     }
 
 

@@ -1,0 +1,278 @@
+"""The forms of a đề án's dossier under Circular 36/2013/TT-BCT, generated from its records: the đề án itself (Art. 5
+headings), Mẫu 1 (cost estimate), Mẫu 3a (progress report), Mẫu 7 (settlement table), Mẫu 8a/8b (voucher lists, 8b
+with the facilities' counterpart) and Mẫu 9 (payment request), with amounts in figures and in words.
+
+The circular's appendix gives each form's title; its column lists were not found in the texts read
+(../shared/research/domain.md §13.3), so each form follows the circular's headings and carries what the records hold
+(see docs/dossier.md). A part the records cannot fill (the need and basis of a đề án, its goals) is left as a heading
+for the officials to write in the Word file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from khuyencong.core.numbers import amount_in_words, format_money, format_number
+from khuyencong.core.official import Grid, Official, Part
+from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectPeriod, Result
+from khuyencong.projects.workflow import State
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The đề án on a day, from its period in force and its standing vouchers."""
+
+    state: str | None
+    percent: Decimal | None
+    support: Decimal
+    contracted: Decimal | None
+    settled: Decimal | None
+    advanced: Decimal
+    paid: Decimal
+    refunded: Decimal
+
+    @property
+    def disbursed(self) -> Decimal:
+        return self.advanced + self.paid - self.refunded
+
+
+def standing_on(project: Project, on: datetime.date) -> Standing:
+    period = (
+        ProjectPeriod.objects.filter(project=project, valid_from__lte=on)
+        .filter(Q(valid_to__gt=on) | Q(valid_to__isnull=True))
+        .first()
+    )
+    sums = {
+        row["kind"]: row["total"]
+        for row in Payment.objects.standing()
+        .filter(project=project, on__lte=on)
+        .values("kind")
+        .annotate(total=Sum("amount"))
+    }
+    return Standing(
+        state=period.state if period else None,
+        percent=period.percent if period else None,
+        support=(period.support if period and period.support is not None else project.support_requested or Decimal(0)),
+        contracted=period.support_contracted if period else None,
+        settled=period.support_settled if period else None,
+        advanced=sums.get(PaymentKind.ADVANCE, Decimal(0)),
+        paid=sums.get(PaymentKind.PAYMENT, Decimal(0)),
+        refunded=sums.get(PaymentKind.REFUND, Decimal(0)),
+    )
+
+
+def money(value: Decimal | int | None) -> str:
+    return format_money(value) if value is not None else "—"
+
+
+def words(value: Decimal | int | None) -> str:
+    return f"(Bằng chữ: {amount_in_words(value)})" if value is not None else ""
+
+
+def _base(project: Project, on: datetime.date, title: str, subtitle: str = "") -> Official:
+    implementer = project.implementer
+    province = project.province.name if project.province else "Hà Nội"
+    return Official(
+        issuer=implementer.name,
+        parent=implementer.parent.name if implementer.parent else "",
+        title=title,
+        subtitle=subtitle or f"Đề án: {project.title} (mã {project.code})",
+        date=on,
+        place=province,
+        number="       /",
+        recipients=["Sở Công Thương", "Cục quản lý khuyến công (Bộ Công Thương)"]
+        if project.plan.funding_source == "national"
+        else ["Sở Công Thương"],
+        signer_title="Thủ trưởng đơn vị",
+    )
+
+
+def _beneficiaries(project: Project) -> Grid:
+    grid = Grid(["STT", "Cơ sở thụ hưởng", "Mã số thuế", "Địa chỉ"])
+    for index, facility in enumerate(project.beneficiaries.select_related("commune", "province").order_by("code"), 1):
+        place = facility.commune.path if facility.commune else facility.province.full_name
+        grid.rows.append([str(index), facility.name, facility.tax_code or "—", f"{facility.address} {place}".strip()])
+    return grid
+
+
+def form_project(project: Project, on: datetime.date) -> Official:
+    """The đề án (TT 36/2013/TT-BCT Art. 5): units, need and basis, goals, scale, content and schedule, cost estimate,
+    organisation, effectiveness."""
+    doc = _base(project, on, "ĐỀ ÁN KHUYẾN CÔNG", project.title.upper())
+    requested = project.support_requested
+    doc.parts = [
+        Part(
+            "I. CÁC ĐƠN VỊ THAM GIA",
+            [
+                f"Đơn vị thực hiện: {project.implementer.name}.",
+                f"Nội dung khuyến công: {project.content.name}; kế hoạch {project.plan.code} năm {project.plan.year}.",
+            ],
+            [_beneficiaries(project)] if project.beneficiaries.exists() else [],
+        ),
+        Part("II. SỰ CẦN THIẾT VÀ CĂN CỨ XÂY DỰNG ĐỀ ÁN"),
+        Part("III. MỤC TIÊU CỦA ĐỀ ÁN"),
+        Part("IV. QUY MÔ ĐỀ ÁN", [f"Số cơ sở thụ hưởng: {project.beneficiaries.count()}."]),
+        Part("V. NỘI DUNG VÀ TIẾN ĐỘ THỰC HIỆN", grids=[_timeline(project, on)]),
+        Part(
+            "VI. DỰ TOÁN KINH PHÍ",
+            [
+                f"Tổng kinh phí: {money(project.total_cost)} đồng. {words(project.total_cost)}",
+                f"Kinh phí khuyến công đề nghị hỗ trợ: {money(requested)} đồng. {words(requested)}",
+                f"Vốn đối ứng của cơ sở: {money(project.counterpart)} đồng. {words(project.counterpart)}",
+            ],
+        ),
+        Part("VII. TỔ CHỨC THỰC HIỆN", [f"{project.implementer.name} chủ trì thực hiện đề án."]),
+        Part("VIII. HIỆU QUẢ CỦA ĐỀ ÁN", grids=[_results(project, on)]),
+    ]
+    return doc
+
+
+def _timeline(project: Project, on: datetime.date) -> Grid:
+    grid = Grid(["Ngày", "Bước", "Cơ quan", "Số văn bản", "Số tiền (đồng)"], numeric=frozenset({4}))
+    for event in project.events.standing().filter(on__lte=on).select_related("organization").order_by("seq"):
+        grid.rows.append(
+            [
+                f"{event.on:%d/%m/%Y}",
+                event.get_action_display(),
+                event.organization.name,
+                event.document or "—",
+                money(event.amount) if event.amount is not None else "",
+            ]
+        )
+    return grid
+
+
+def _results(project: Project, on: datetime.date) -> Grid:
+    grid = Grid(["Chỉ tiêu", "Giá trị", "Ngày ghi nhận"], numeric=frozenset({1}))
+    for result in Result.objects.standing().filter(project=project, on__lte=on).order_by("on", "pk"):
+        grid.rows.append([result.get_indicator_display(), format_number(result.value), f"{result.on:%d/%m/%Y}"])
+    return grid
+
+
+def form_cost_estimate(project: Project, on: datetime.date) -> Official:
+    doc = _base(project, on, "DỰ TOÁN KINH PHÍ ĐỀ ÁN KHUYẾN CÔNG (Mẫu 1)")
+    total = project.total_cost
+    grid = Grid(["Khoản mục", "Số tiền (đồng)", "Bằng chữ"], numeric=frozenset({1}))
+    for label, value in (
+        ("Tổng kinh phí thực hiện đề án", total),
+        ("Kinh phí khuyến công đề nghị hỗ trợ", project.support_requested),
+        ("Vốn đối ứng của cơ sở thụ hưởng", project.counterpart),
+    ):
+        grid.rows.append([label, money(value), amount_in_words(value) if value is not None else "—"])
+    doc.parts = [Part("DỰ TOÁN", grids=[grid])]
+    return doc
+
+
+def form_progress(project: Project, on: datetime.date) -> Official:
+    """Mẫu 3a: the monthly progress report of a KCQG đề án (TT 36/2013 Art. 23.3), as of the day."""
+    now = standing_on(project, on)
+    doc = _base(project, on, f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG (Mẫu 3a) tháng {on:%m/%Y}")
+    state = State(now.state).label if now.state else "chưa có"
+    grid = Grid(["Chỉ tiêu", "Giá trị"], numeric=frozenset({1}))
+    grid.rows += [
+        ["Tình trạng", str(state)],
+        ["Khối lượng hoàn thành (%)", format_number(now.percent) if now.percent is not None else "—"],
+        ["Kinh phí khuyến công được duyệt (đồng)", money(now.support)],
+        ["Đã tạm ứng (đồng)", money(now.advanced)],
+        ["Đã thanh toán (đồng)", money(now.paid)],
+        ["Đã giải ngân lũy kế (đồng)", money(now.disbursed)],
+    ]
+    month_start = on.replace(day=1)
+    doc.parts = [
+        Part("I. TÌNH HÌNH THỰC HIỆN", grids=[grid]),
+        Part("II. CÔNG VIỆC ĐÃ THỰC HIỆN TRONG THÁNG", grids=[_timeline_between(project, month_start, on)]),
+        Part("III. KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ"),
+    ]
+    return doc
+
+
+def _timeline_between(project: Project, start: datetime.date, end: datetime.date) -> Grid:
+    grid = Grid(["Ngày", "Bước", "Ghi chú"])
+    for event in project.events.standing().filter(on__gte=start, on__lte=end).order_by("seq"):
+        grid.rows.append([f"{event.on:%d/%m/%Y}", event.get_action_display(), event.note or ""])
+    return grid
+
+
+def form_settlement(project: Project, on: datetime.date) -> Official:
+    """Mẫu 7: the settlement table — approved, contracted, advanced, paid, refunded, settled, and what remains."""
+    now = standing_on(project, on)
+    doc = _base(project, on, "BẢNG TỔNG HỢP QUYẾT TOÁN KINH PHÍ ĐỀ ÁN KHUYẾN CÔNG (Mẫu 7)")
+    settled = now.settled if now.settled is not None else now.disbursed
+    grid = Grid(["Khoản mục", "Số tiền (đồng)"], numeric=frozenset({1}), total_rows=frozenset({6}))
+    grid.rows += [
+        ["Kinh phí khuyến công được duyệt", money(now.support)],
+        ["Giá trị hợp đồng", money(now.contracted)],
+        ["Đã tạm ứng", money(now.advanced)],
+        ["Đã thanh toán", money(now.paid)],
+        ["Đã thu hồi, hoàn trả", money(now.refunded)],
+        ["Đã giải ngân", money(now.disbursed)],
+        ["Kinh phí đề nghị quyết toán", money(settled)],
+    ]
+    doc.parts = [Part("QUYẾT TOÁN", [f"Kinh phí đề nghị quyết toán: {money(settled)} đồng. {words(settled)}"], [grid])]
+    return doc
+
+
+def form_vouchers(project: Project, on: datetime.date, *, counterpart: bool = False) -> Official:
+    """Mẫu 8a (8b: with the facilities' counterpart funds): the list of vouchers."""
+    code = "8b" if counterpart else "8a"
+    doc = _base(project, on, f"BẢNG KÊ CHỨNG TỪ CHI (Mẫu {code})")
+    grid = Grid(["STT", "Ngày", "Loại", "Số chứng từ", "Số tiền (đồng)"], numeric=frozenset({4}))
+    total = Decimal(0)
+    payments = Payment.objects.standing().filter(project=project, on__lte=on).order_by("on", "pk")
+    for index, payment in enumerate(payments, 1):
+        sign = -1 if payment.kind == PaymentKind.REFUND else 1
+        total += sign * payment.amount
+        grid.rows.append(
+            [
+                str(index),
+                f"{payment.on:%d/%m/%Y}",
+                payment.get_kind_display(),
+                payment.document or "—",
+                money(sign * payment.amount),
+            ]
+        )
+    grid.rows.append(["", "", "Cộng kinh phí khuyến công", "", money(total)])
+    grid.total_rows = frozenset({len(grid.rows) - 1})
+    paragraphs = [f"Tổng kinh phí khuyến công đã chi: {money(total)} đồng. {words(total)}"]
+    if counterpart:
+        paragraphs.append(
+            f"Vốn đối ứng của cơ sở thụ hưởng: {money(project.counterpart)} đồng. {words(project.counterpart)}"
+        )
+    doc.parts = [Part("CHỨNG TỪ", paragraphs, [grid])]
+    return doc
+
+
+def form_payment_request(project: Project, on: datetime.date) -> Official:
+    """Mẫu 9: the payment request — what remains of the support (settled, else approved) after what was disbursed."""
+    now = standing_on(project, on)
+    basis = now.settled if now.settled is not None else now.support
+    requested = max(basis - now.disbursed, Decimal(0))
+    doc = _base(project, on, "GIẤY ĐỀ NGHỊ THANH TOÁN KINH PHÍ ĐỀ ÁN KHUYẾN CÔNG (Mẫu 9)")
+    which = "được quyết toán" if now.settled is not None else "được duyệt"
+    doc.parts = [
+        Part(
+            "NỘI DUNG ĐỀ NGHỊ",
+            [
+                f"Kinh phí khuyến công {which}: {money(basis)} đồng.",
+                f"Đã giải ngân: {money(now.disbursed)} đồng.",
+                f"Đề nghị thanh toán: {money(requested)} đồng. {words(requested)}",
+            ],
+        )
+    ]
+    return doc
+
+
+FORMS: dict[str, tuple[str, Callable[[Project, datetime.date], Official]]] = {
+    "de-an": ("Đề án khuyến công (Điều 5)", form_project),
+    "mau-1": ("Mẫu 1 — Dự toán kinh phí", form_cost_estimate),
+    "mau-3a": ("Mẫu 3a — Báo cáo tiến độ", form_progress),
+    "mau-7": ("Mẫu 7 — Bảng tổng hợp quyết toán", form_settlement),
+    "mau-8a": ("Mẫu 8a — Bảng kê chứng từ", form_vouchers),
+    "mau-8b": ("Mẫu 8b — Bảng kê chứng từ, có vốn đối ứng", lambda p, on: form_vouchers(p, on, counterpart=True)),
+    "mau-9": ("Mẫu 9 — Giấy đề nghị thanh toán", form_payment_request),
+}

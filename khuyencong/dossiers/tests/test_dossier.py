@@ -1,0 +1,139 @@
+"""A đề án's dossier under Circular 36/2013: each form generated from its records, read back as Word and PDF with its
+figures and amounts in words; the auditor's ZIP whose manifest matches its files; who may download."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from docx import Document as WordDocument
+from pypdf import PdfReader
+
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import system_user
+from khuyencong.core.official import to_docx, to_pdf
+from khuyencong.dossiers.auditor import dossier_zip
+from khuyencong.dossiers.forms36 import FORMS, standing_on
+from khuyencong.projects.models import Project
+from khuyencong.projects.services import payment_record, payment_void
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
+ON = datetime.date(2022, 12, 31)
+
+
+@pytest.fixture
+def project(yen_bai: None) -> Project:
+    """Yên Bái's contracted KCĐP đề án of 2022, with an advance and a voided voucher."""
+    with time_machine.travel(NOW, tick=False):
+        project = Project.objects.get(code="YB-KCDP22-01")
+        last = project.events.order_by("-on").first()
+        assert last is not None
+        day = last.on + datetime.timedelta(days=3)
+        payment_record(
+            project=project, actor=system_user(), on=day, kind="advance", amount=Decimal(50_000_000), document="PC-01"
+        )
+        wrong = payment_record(project=project, actor=system_user(), on=day, kind="payment", amount=Decimal(1_000))
+        payment_void(project=project, actor=system_user(), payment=wrong, reason="Nhập nhầm số tiền.")
+    return project
+
+
+def text_of_docx(content: bytes) -> str:
+    word = WordDocument(io.BytesIO(content))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in word.paragraphs] + cells)
+
+
+def text_of_pdf(content: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
+class TestForms:
+    def test_every_form_reads_back_in_word_and_pdf_with_the_header(self, project: Project) -> None:
+        for key, (_label, build) in FORMS.items():
+            official = build(project, ON)
+            word, pdf = text_of_docx(to_docx(official)), text_of_pdf(to_pdf(official))
+            for text in (word, pdf):
+                assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text, key
+                assert project.implementer.name.upper() in text, key
+                assert "Nơi nhận" in text, key
+
+    def test_the_vouchers_list_the_standing_ones_with_the_total_in_words(self, project: Project) -> None:
+        text = text_of_docx(to_docx(FORMS["mau-8a"][1](project, ON)))
+        assert "PC-01" in text
+        assert "50.000.000" in text
+        assert "Năm mươi triệu đồng" in text
+        assert "1.000" not in text.replace("50.000.000", "")
+
+    def test_the_payment_request_asks_what_remains_of_the_support(self, project: Project) -> None:
+        now = standing_on(project, ON)
+        remaining = now.support - Decimal(50_000_000)
+        text = text_of_docx(to_docx(FORMS["mau-9"][1](project, ON)))
+        assert f"Đề nghị thanh toán: {remaining:,.0f} đồng".replace(",", ".") in text
+        assert now.disbursed == Decimal(50_000_000)
+
+    def test_the_project_form_carries_the_cost_estimate_and_the_beneficiaries(self, project: Project) -> None:
+        text = text_of_docx(to_docx(FORMS["de-an"][1](project, ON)))
+        assert "VI. DỰ TOÁN KINH PHÍ" in text
+        assert "II. SỰ CẦN THIẾT VÀ CĂN CỨ XÂY DỰNG ĐỀ ÁN" in text
+        for facility in project.beneficiaries.all():
+            assert facility.name in text
+
+
+class TestAuditorFile:
+    def test_the_manifest_matches_every_file(self, project: Project) -> None:
+        archive = zipfile.ZipFile(io.BytesIO(dossier_zip(project, on=ON)))
+        manifest = json.loads(archive.read("manifest.json"))
+        assert manifest["project"] == project.code
+        listed = {f["file"]: f for f in manifest["files"]}
+        assert set(listed) == set(archive.namelist()) - {"manifest.json"}
+        for name, entry in listed.items():
+            content = archive.read(name)
+            assert (len(content), hashlib.sha256(content).hexdigest()) == (entry["size"], entry["sha256"]), name
+        assert {f"bieu-mau/{key}.{fmt}" for key in FORMS for fmt in ("docx", "pdf")} <= set(listed)
+        vouchers = archive.read("chung-tu.csv").decode("utf-8-sig")
+        assert "Nhập nhầm số tiền." in vouchers
+
+    def test_kc_dossier_writes_the_file_and_names_an_unknown_code(self, project: Project, tmp_path: Path) -> None:
+        target = tmp_path / "ho-so.zip"
+        call_command("kc_dossier", project.code, "--output", str(target), "--as-of", "2022-12-31", stderr=io.StringIO())
+        assert zipfile.is_zipfile(target)
+        with pytest.raises(CommandError, match="KHONG-CO"):
+            call_command("kc_dossier", "KHONG-CO", "--output", str(target))
+        with pytest.raises(CommandError, match="không hợp lệ"):
+            call_command("kc_dossier", project.code, "--output", str(target), "--as-of", "31/12/2022")
+
+
+class TestDownloads:
+    def test_a_province_downloads_its_own_and_not_another(self, project: Project, laocai_officer: User) -> None:
+        client = client_for(laocai_officer)
+        page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+        assert "Biểu mẫu hồ sơ (Thông tư 36/2013/TT-BCT)" in page
+        response = client.get(reverse("dossiers:form", args=[project.pk, "mau-9", "docx"]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith('-mau-9.docx"')
+        other = client_for(make_user("tn", "SCT-19", Role.OFFICER))
+        assert other.get(reverse("dossiers:form", args=[project.pk, "mau-9", "docx"])).status_code == 404
+        assert other.get(reverse("dossiers:auditor", args=[project.pk])).status_code == 404
+
+    def test_bad_form_or_format_is_not_found(self, project: Project, laocai_officer: User) -> None:
+        client = client_for(laocai_officer)
+        assert client.get(reverse("dossiers:form", args=[project.pk, "mau-99", "docx"])).status_code == 404
+        assert client.get(reverse("dossiers:form", args=[project.pk, "mau-9", "exe"])).status_code == 404
+
+    def test_a_facility_representative_may_look_but_not_download(self, project: Project) -> None:
+        facility = project.beneficiaries.first()
+        rep = make_user("rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
+        client = client_for(rep)
+        assert client.get(reverse("dossiers:auditor", args=[project.pk])).status_code == 403
+        assert "Biểu mẫu hồ sơ" not in client.get(reverse("projects:detail", args=[project.pk])).content.decode()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("<int:pk>/ho-so.zip", views.auditor_file, name="auditor"),
+    path("<int:pk>/<str:form>.<str:fmt>", views.form_download, name="form"),
+]
