@@ -25,9 +25,12 @@ from khuyencong.geography.resolver import ResolvedPlace
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Program
 from khuyencong.programs.services import program_create
+from khuyencong.reporting.models import ReportingDuty, Submission
+from khuyencong.reporting.services import submission_accept, submission_edit, submission_open, submission_submit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCENARIOS = ["yen-bai-2022-h1.json", "bac-kan-2018-h1.json"]
+PERIODIC_REPORTS = "periodic-reports.json"
 DEMO_PASSWORD = "khuyencong-demo-2026"  # noqa: S105 - published demo accounts, never in production
 
 
@@ -231,3 +234,31 @@ def load_demo_programs(*, actor: User) -> int:
         ],
     )
     return 1
+
+
+@transaction.atomic
+def load_demo_reports(*, actor: User) -> int:
+    """The scenarios' six-month reports (seeds 000 and 001): opened and written in through the reporting services,
+    then sent by their Sở and taken in by the Cục on the days they were, entered after the fact in those bodies' names
+    (the actor is the system account, which may write in the name of the bodies an import or a demo load names; each
+    body named must still be the one whose act it is). Their figures are frozen from the scenario's records, so load
+    the scenarios' đề án first. Returns how many were added; a period that has a report already is left alone."""
+    added = 0
+    for spec in _document(PERIODIC_REPORTS)["reports"]:
+        duty = ReportingDuty.objects.get(code=spec["duty"])
+        body = Organization.objects.get(code=spec["organization"])
+        period = {"duty": duty, "organization": body, "year": spec["year"], "period_key": spec["period"]}
+        if Submission.objects.filter(**period).exists():
+            continue
+        report = submission_open(actor=actor, **period)
+        text = {name: "\n".join(value) if isinstance(value, list) else value for name, value in spec["text"].items()}
+        report = submission_edit(actor=actor, submission=report, **text)
+        report = submission_submit(actor=actor, submission=report, on=_day(spec["sent_on"]), by=body)
+        submission_accept(actor=actor, submission=report, comment=spec["comment"], on=_day(spec["accepted_on"]),
+                          by=Organization.objects.get(code=spec["reviewer"]))  # fmt: skip
+        added += 1
+    return added
+
+
+def _day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)

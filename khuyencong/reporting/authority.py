@@ -12,6 +12,8 @@ from khuyencong.organizations.models import Organization, OrganizationKind
 from .models import ReportingDuty
 
 WRITERS = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
+# The right to enter in a body's name what it did on paper (an import, a demo load): the exchange's own permission.
+IMPORT_FOR_OTHERS = "exchange.import_for_named_organizations"
 # Sending a report in the body's name, or taking one in for the level above, is a signing act: not a viewer's.
 SENDERS = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
 
@@ -56,9 +58,26 @@ def can_review(user: User | AnonymousUser, duty: ReportingDuty, organization: Or
         return True
     if not actor.has_role(*SENDERS) or actor.organization is None:
         return False
-    if actor.organization.kind != duty.reviewer_kind:
+    return organization_may_review(actor.organization, duty, organization)
+
+
+def organization_may_review(body: Organization, duty: ReportingDuty, organization: Organization) -> bool:
+    """Whether a body is the level that receives this report: of the kind the duty names, and holding the reporting
+    body within its territory (asked of the reviewer's own body, and of the body named when a review done on paper is
+    entered after the fact)."""
+    return body.kind == duty.reviewer_kind and _scope_covers(access.organization_scope(body), organization)
+
+
+def can_transcribe(user: User | AnonymousUser, organization: Organization) -> bool:
+    """Whether the user may enter, in another body's name, a report sent or reviewed on paper: the system account of
+    an import or a demo load, or someone given the right to import in others' names, within their territory. The body
+    named must still hold the authority for the act (`organization_may_review`, or be the reporting body)."""
+    actor = _user(user)
+    if actor is None:
         return False
-    return _covers(actor, organization)
+    if actor.is_superuser:
+        return True
+    return actor.has_perm(IMPORT_FOR_OTHERS) and _covers(actor, organization)
 
 
 def can_view(user: User | AnonymousUser, organization: Organization) -> bool:
@@ -76,7 +95,10 @@ def can_view(user: User | AnonymousUser, organization: Organization) -> bool:
 
 
 def _covers(actor: User, organization: Organization) -> bool:
-    scope = access.scope_of(actor)
+    return _scope_covers(access.scope_of(actor), organization)
+
+
+def _scope_covers(scope: access.Scope, organization: Organization) -> bool:
     if scope.everything:
         return True
     territory = organization.territory

@@ -17,7 +17,7 @@ from django_tasks import task
 from khuyencong.accounts.models import Role, User
 
 from .models import Notification, NotificationKind, Submission
-from .rules import CalendarStatus
+from .rules import CalendarStatus, Frequency, period_label
 
 REMINDER_DAYS = 5
 WRITERS = (Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR)
@@ -46,6 +46,11 @@ def _notify(users: Iterable[User], kind: NotificationKind, key: str, message: st
     return created
 
 
+def _period(submission: Submission) -> str:
+    # The officials' words ("6 tháng đầu năm 2026"), not the key the calendar files it under ("h1/2026").
+    return period_label(Frequency(submission.duty.frequency), submission.period_key, submission.year)
+
+
 def _link(submission: Submission) -> str:
     return reverse("reporting:submission", args=[submission.pk])
 
@@ -57,8 +62,8 @@ def notify_reviewers(submission_pk: int) -> None:
         Q(organization__kind=submission.duty.reviewer_kind), is_active=True, roles__role__in=WRITERS
     ).distinct()
     _notify(reviewers, NotificationKind.SUBMITTED, f"submitted:{submission.pk}:{submission.submitted_at}",
-            f"{submission.organization.name} đã gửi «{submission.duty.name}» kỳ {submission.period_key}/"
-            f"{submission.year}.", _link(submission))  # fmt: skip
+            f"{submission.organization.name} đã gửi «{submission.duty.name}» {_period(submission)}.",
+            _link(submission))  # fmt: skip
 
 
 def notify_body(submission_pk: int, *, returned: bool) -> None:
@@ -68,7 +73,7 @@ def notify_body(submission_pk: int, *, returned: bool) -> None:
     what = "đã bị trả lại" if returned else "đã được tiếp nhận"
     comment = f": {last.comment}" if last is not None and last.comment else ""
     _notify(_users_of([submission.organization_id]), kind, f"{kind}:{submission.pk}:{submission.reviewed_at}",
-            f"«{submission.duty.name}» kỳ {submission.period_key}/{submission.year} {what}{comment}",
+            f"«{submission.duty.name}» {_period(submission)} {what}{comment}",
             _link(submission))  # fmt: skip
 
 

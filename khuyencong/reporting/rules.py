@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.reports.periods import Period
+from khuyencong.reports.periods import ROMAN, Period
 
 
 class Frequency(models.TextChoices):
@@ -151,7 +151,11 @@ def period_of(frequency: Frequency, year: int, key: str) -> Period:
 def period_label(frequency: Frequency, key: str, year: int) -> str:
     if key.startswith("m"):
         return f"tháng {int(key[1:])}/{year}"
-    return period_of(frequency, year, key).label
+    period = period_of(frequency, year, key)
+    if key.startswith("q"):
+        # A quarterly report's first period is "quý I", not the "3 tháng" a cumulative report would say.
+        return f"quý {ROMAN[int(key[1:])]} năm {year}"
+    return period.label
 
 
 def _month(year: int, month: int) -> Period:

@@ -146,6 +146,62 @@ def calendar(
     return entries
 
 
+def own_bodies(user: User | AnonymousUser) -> list[Organization]:
+    """The bodies whose reports the user writes: their own organisation and the one it works under (the provincial
+    centre drafts the Sở's report, as in seed 000)."""
+    org = getattr(user, "organization", None) if user.is_authenticated else None
+    if org is None:
+        return []
+    return [org, *([org.parent] if org.parent is not None else [])]
+
+
+def outstanding_late(entries: list[CalendarEntry]) -> list[CalendarEntry]:
+    """Late and not yet taken in: what the matrix counts and the home page lists."""
+    return [e for e in entries if e.late and e.status != CalendarStatus.ACCEPTED]
+
+
+@dataclass
+class DueReports:
+    """What a home page says of the periodic reports: the user's bodies' late ones and the next ones due, and for the
+    Cục the number of late reports in the country, per year."""
+
+    late: list[CalendarEntry]
+    upcoming: list[CalendarEntry]
+    owes_any: bool
+    national_late: list[tuple[int, int]]
+
+
+UPCOMING = 4
+
+
+def reports_due(user: User | AnonymousUser, *, today: datetime.date) -> DueReports:
+    """The user's bodies' reports to act on: every one still late (this year's and last year's, whose last reports
+    are due in January), and the next few due and not yet taken in; for a national body, how many are late. One
+    calendar per year for the user's own bodies only; the national count reads the whole country's, as the matrix
+    does."""
+    years = (today.year - 1, today.year)
+    bodies = own_bodies(user)
+    entries: list[CalendarEntry] = []
+    if bodies:
+        own = Organization.objects.filter(pk__in=[body.pk for body in bodies])
+        for year in years:
+            entries += calendar(year, today=today, bodies=own)
+    late = outstanding_late(entries)
+    upcoming = [e for e in entries if not e.late and e.status != CalendarStatus.ACCEPTED and e.due_on >= today]
+    national_late = []
+    if access.scope_of(user).everything:
+        for year in reversed(years):
+            count = len(outstanding_late(calendar(year, today=today)))
+            if count or year == today.year:
+                national_late.append((year, count))
+    return DueReports(
+        late=sorted(late, key=lambda e: e.due_on),
+        upcoming=sorted(upcoming, key=lambda e: e.due_on)[:UPCOMING],
+        owes_any=bool(entries),
+        national_late=national_late,
+    )
+
+
 def calendar_matrix(entries: list[CalendarEntry]) -> dict[str, Any]:
     """Bodies × periods, for the Cục's overview: one row per body, one column per (duty, period)."""
     columns: dict[tuple[str, str], dict[str, Any]] = {}
@@ -163,7 +219,7 @@ def calendar_matrix(entries: list[CalendarEntry]) -> dict[str, Any]:
             {"organization": r["organization"], "cells": [r["cells"].get(c) for c in ordered]}
             for r in sorted(rows.values(), key=lambda r: r["organization"].name)
         ],
-        "late": sum(1 for e in entries if e.late and e.status != CalendarStatus.ACCEPTED),
+        "late": len(outstanding_late(entries)),
     }
 
 

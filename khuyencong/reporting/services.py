@@ -44,12 +44,23 @@ ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", "
 
 
 def _event(
-    submission: Submission, action: SubmissionAction, actor: User, comment: str = "", *, on: datetime.date | None = None
-) -> SubmissionEvent:
+    submission: Submission, action: SubmissionAction, actor: User, comment: str = "", *,
+    on: datetime.date | None = None, by: Organization | None = None,
+) -> SubmissionEvent:  # fmt: skip
+    """The event row; `by` is the body in whose name an act done on paper was entered, else the actor's own."""
     return SubmissionEvent.objects.create(
-        submission=submission, action=action, actor=actor, organization=actor.organization, comment=comment,
+        submission=submission, action=action, actor=actor, organization=by or actor.organization, comment=comment,
         on=on or timezone.localdate(),
     )  # fmt: skip
+
+
+MOVE_ACTIONS = (SubmissionAction.SUBMITTED, SubmissionAction.RETURNED, SubmissionAction.ACCEPTED,
+                SubmissionAction.NEW_VERSION)  # fmt: skip
+
+
+def _on_behalf(by: Organization | None, day: datetime.date) -> str:
+    """The audit note of an act done on paper and entered in that body's name: whose act it was, and when."""
+    return f"Thay mặt {by.name}, việc ngày {day:%d/%m/%Y}." if by is not None else ""
 
 
 def _day(on: datetime.date | None, submission: Submission, what: str) -> datetime.date:
@@ -62,7 +73,9 @@ def _day(on: datetime.date | None, submission: Submission, what: str) -> datetim
     if on < submission.period_start:
         start = f"{submission.period_start:%d/%m/%Y}"
         raise refuse("on", f"{what} ngày {on:%d/%m/%Y} trước khi kỳ báo cáo bắt đầu ({start}).", "before_period")
-    last = submission.events.order_by("-on", "-pk").values_list("on", flat=True).first()
+    # Only the report's moves order it: opening it and writing it in today, to enter one sent on paper in 2022, are
+    # acts of recording, not of the report's life.
+    last = submission.events.filter(action__in=MOVE_ACTIONS).order_by("-on", "-pk").values_list("on", flat=True).first()
     if last is not None and on < last:
         raise refuse("on", f"{what} ngày {on:%d/%m/%Y} trước việc đã ghi ngày {last:%d/%m/%Y} của báo cáo này.",
                      "out_of_order")  # fmt: skip
@@ -83,6 +96,9 @@ def submission_open(
     """The body's report for a period, opened as a draft (the one in force if it exists already)."""
     if not authority.can_prepare(actor, organization):
         raise Refused("out_of_scope", f"Bạn không có quyền lập báo cáo của {organization.name}.")
+    if not 2000 <= year <= 2100:
+        # Else the calendar's own error ("year 99999 is out of range") would reach the user in English.
+        raise refuse("year", f"Năm {year} không hợp lệ; chọn năm từ 2000 đến 2100.", "invalid_year")
     try:
         period = period_of(Frequency(duty.frequency), year, period_key)
     except ValueError as error:
@@ -189,27 +205,54 @@ def submission_detach(*, actor: User, attachment: SubmissionAttachment) -> None:
     _event(submission, SubmissionAction.DETACHED, actor, title)
 
 
-def _move(submission: Submission, move: Move, actor: User) -> None:
-    """The capability first (who may not act learns nothing of the report's state), then the workflow."""
+def _move(
+    submission: Submission, move: Move, actor: User, *, by: Organization | None = None, on: datetime.date | None = None
+) -> None:
+    """The capability first (who may not act learns nothing of the report's state), then the workflow. With `by`, the
+    act was done on paper by that body and is entered after the fact: the person entering it must be allowed to write
+    in others' names, and the body named must be the one whose act it is."""
     transition = TRANSITIONS[move]
-    if transition.side == Side.BODY and not authority.can_submit(actor, submission.organization):
+    if by is not None:
+        _transcribed(submission, move, actor, by, on)
+    elif transition.side == Side.BODY and not authority.can_submit(actor, submission.organization):
         raise Refused("out_of_scope", f"Chỉ {submission.organization.name} gửi được báo cáo này.")
-    if transition.side == Side.REVIEWER and not authority.can_review(actor, submission.duty, submission.organization):
+    elif transition.side == Side.REVIEWER and not authority.can_review(actor, submission.duty, submission.organization):
         raise Refused("out_of_scope", "Bạn không phải cơ quan tiếp nhận báo cáo này.")
     if submission.state not in transition.source:
         state = SubmissionState(submission.state).label
         raise refuse("state", f"Báo cáo đang ở trạng thái «{state}»: không thể {MOVE_WORDS[move]}.", "wrong_state")
 
 
+def _transcribed(submission: Submission, move: Move, actor: User, by: Organization, on: datetime.date | None) -> None:
+    if not authority.can_transcribe(actor, submission.organization):
+        raise Refused("out_of_scope", f"Bạn không được ghi việc thay mặt {by.name}.")
+    if on is None:
+        raise refuse("on", f"Ghi việc {MOVE_WORDS[move]} báo cáo thay mặt {by.name} phải có ngày thực hiện.",
+                     "date_required")  # fmt: skip
+    if by.valid_until is not None and on > by.valid_until:
+        raise refuse("organization", f"{by.name} đã ngừng hoạt động từ sau ngày {by.valid_until:%d/%m/%Y}; không "
+                     f"thể {MOVE_WORDS[move]} báo cáo ngày {on:%d/%m/%Y}.", "organization_dissolved")  # fmt: skip
+    if TRANSITIONS[move].side == Side.BODY:
+        allowed = by.pk == submission.organization_id
+    else:
+        allowed = authority.organization_may_review(by, submission.duty, submission.organization)
+    if not allowed:
+        raise refuse("organization", f"{by.name} không phải cơ quan {MOVE_WORDS[move]} báo cáo này.",
+                     "authority_denied")  # fmt: skip
+
+
 MOVE_WORDS = {Move.SUBMIT: "gửi", Move.RETURN: "trả lại", Move.ACCEPT: "tiếp nhận"}
 
 
 @transaction.atomic
-def submission_submit(*, actor: User, submission: Submission, on: datetime.date | None = None) -> Submission:
+def submission_submit(
+    *, actor: User, submission: Submission, on: datetime.date | None = None, by: Organization | None = None
+) -> Submission:
     """Sends the report: its figures are computed from the records as they stand now for the period (as of its end,
-    or the day it is sent if earlier) and frozen with the document, which is kept as sent."""
+    or the day it is sent if earlier) and frozen with the document, which is kept as sent. `on` and `by`: a report
+    sent on paper, entered after the fact (by the body itself, or in its name by someone allowed to)."""
     submission = _lock(submission)
-    _move(submission, Move.SUBMIT, actor)
+    _move(submission, Move.SUBMIT, actor, by=by, on=on)
     day = _day(on, submission, "Gửi báo cáo")
     missing = [label for name, label in (("signer", "người ký"), ("signer_title", "chức vụ người ký"))
                if not getattr(submission, name)]  # fmt: skip
@@ -224,10 +267,12 @@ def submission_submit(*, actor: User, submission: Submission, on: datetime.date 
     pdf = render("pdf", data, submission_sections(submission, sections), submission_document(submission))
     submission.pdf.save(f"bao-cao-{submission.pk}-lan-{submission.version}.pdf", ContentFile(pdf), save=False)
     submission.save()
-    _event(submission, SubmissionAction.SUBMITTED, actor, on=day)
+    _event(submission, SubmissionAction.SUBMITTED, actor, on=day, by=by)
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before={"state": "draft"},
-                      after={"state": str(SubmissionState.SUBMITTED.label)})  # fmt: skip
-    transaction.on_commit(lambda: notify_reviewers(submission.pk))
+                      after={"state": str(SubmissionState.SUBMITTED.label)}, note=_on_behalf(by, day))  # fmt: skip
+    if by is None:
+        # An act done on paper and entered in the body's name is no news to anyone: the paper reached them then.
+        transaction.on_commit(lambda: notify_reviewers(submission.pk))
     return submission
 
 
@@ -251,41 +296,46 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 
 @transaction.atomic
 def submission_return(
-    *, actor: User, submission: Submission, comment: str, on: datetime.date | None = None
-) -> Submission:
+    *, actor: User, submission: Submission, comment: str, on: datetime.date | None = None,
+    by: Organization | None = None,
+) -> Submission:  # fmt: skip
     """The level above sends the report back, saying why; the body corrects and sends again."""
     submission = _lock(submission)
-    _move(submission, Move.RETURN, actor)
+    _move(submission, Move.RETURN, actor, by=by, on=on)
     day = _day(on, submission, "Trả lại báo cáo")
     if not comment.strip():
         raise refuse("comment", "Ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.", "required")
     submission.state = SubmissionState.RETURNED
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["state", "reviewed_at", "updated_at"])
-    _event(submission, SubmissionAction.RETURNED, actor, comment.strip(), on=day)
+    _event(submission, SubmissionAction.RETURNED, actor, comment.strip(), on=day, by=by)
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission,
                       before={"state": str(SubmissionState.SUBMITTED.label)},
-                      after={"state": str(SubmissionState.RETURNED.label)}, note=comment.strip())  # fmt: skip
-    transaction.on_commit(lambda: notify_body(submission.pk, returned=True))
+                      after={"state": str(SubmissionState.RETURNED.label)},
+                      note=" ".join(filter(None, (comment.strip(), _on_behalf(by, day)))))  # fmt: skip
+    if by is None:
+        transaction.on_commit(lambda: notify_body(submission.pk, returned=True))
     return submission
 
 
 @transaction.atomic
 def submission_accept(
-    *, actor: User, submission: Submission, comment: str = "", on: datetime.date | None = None
-) -> Submission:
+    *, actor: User, submission: Submission, comment: str = "", on: datetime.date | None = None,
+    by: Organization | None = None,
+) -> Submission:  # fmt: skip
     """The level above takes the report in: it is locked from then on."""
     submission = _lock(submission)
-    _move(submission, Move.ACCEPT, actor)
+    _move(submission, Move.ACCEPT, actor, by=by, on=on)
     day = _day(on, submission, "Tiếp nhận báo cáo")
     submission.state = SubmissionState.ACCEPTED
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["state", "reviewed_at", "updated_at"])
-    _event(submission, SubmissionAction.ACCEPTED, actor, comment.strip(), on=day)
+    _event(submission, SubmissionAction.ACCEPTED, actor, comment.strip(), on=day, by=by)
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission,
                       before={"state": str(SubmissionState.SUBMITTED.label)},
-                      after={"state": str(SubmissionState.ACCEPTED.label)})  # fmt: skip
-    transaction.on_commit(lambda: notify_body(submission.pk, returned=False))
+                      after={"state": str(SubmissionState.ACCEPTED.label)}, note=_on_behalf(by, day))  # fmt: skip
+    if by is None:
+        transaction.on_commit(lambda: notify_body(submission.pk, returned=False))
     return submission
 
 

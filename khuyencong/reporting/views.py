@@ -24,7 +24,7 @@ from khuyencong.reports.render import table_context
 from . import authority
 from .documents import submission_content, submission_file
 from .forms import AttachmentForm, CalendarForm, CommentForm, ReasonForm, SubmissionTextForm
-from .models import Notification, ReportingDuty, Submission, SubmissionAttachment
+from .models import Notification, ReportingDuty, Submission, SubmissionAction, SubmissionAttachment
 from .rules import (
     STATUS_LABELS,
     CalendarStatus,
@@ -32,7 +32,7 @@ from .rules import (
     Side,
     SubmissionState,
     allowed_moves,
-    period_of,
+    period_label,
     periods_in,
 )
 from .selectors import (
@@ -42,6 +42,7 @@ from .selectors import (
     compilation,
     figure_changes,
     live_key_figures,
+    own_bodies,
 )
 from .services import (
     submission_accept,
@@ -62,14 +63,6 @@ CONTENT_TYPES = {
 }
 
 
-def _own_bodies(user: Any) -> list[Organization]:
-    """The bodies whose reports the user writes: their own organisation and the one it works under."""
-    org = user.organization
-    if org is None:
-        return []
-    return [org, *([org.parent] if org.parent is not None else [])]
-
-
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -78,7 +71,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data.get("year") if form.is_valid() else None
     year = year or today.year
     scope = access.scope_of(user)
-    own = _own_bodies(user)
+    own = own_bodies(user)
     own_entries = calendar(year, today=today, bodies=Organization.objects.filter(pk__in=[o.pk for o in own]))
     writable = {org.pk for org in own if authority.can_prepare(user, org)}
     own_rows = [(entry, entry.organization.pk in writable) for entry in own_entries]
@@ -161,10 +154,20 @@ def _render_submission(
             period_key=submission.period_key,
         ).order_by("-version")
     )
+    # The reviewer's reason, where the body cannot miss it, while the report waits for its correction.
+    returned = (
+        submission.events.filter(action=SubmissionAction.RETURNED)
+        .select_related("organization")
+        .order_by("-pk")
+        .first()
+        if submission.state == SubmissionState.RETURNED
+        else None
+    )
     context = {
         "submission": submission,
+        "returned": returned,
         "state_label": SubmissionState(submission.state).label,
-        "period_label": period_of(Frequency(submission.duty.frequency), submission.year, submission.period_key).label,
+        "period_label": period_label(Frequency(submission.duty.frequency), submission.period_key, submission.year),
         "events": submission.events.select_related("actor", "organization"),
         "attachments": submission.attachments.all(),
         "text_form": text_form or (SubmissionTextForm(instance=submission) if editable else None),
@@ -302,15 +305,18 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
         year = today.year
     summary = None
     error = None
+    periods: list[tuple[str, str]] = []
     if not 2000 <= year <= 2100:
         error, year = f"Năm {year} không hợp lệ; chọn năm từ 2000 đến 2100.", today.year
     elif duty is not None:
-        keys = [k for k, _ in periods_in(Frequency(duty.frequency), year)]
+        # The duty's periods by name, to choose from (not a key such as "h1" to type).
+        frequency = Frequency(duty.frequency)
+        periods = [(k, period_label(frequency, k, year)) for k, _ in periods_in(frequency, year)]
         asked = request.GET.get("period")
-        key = asked if asked in keys else keys[0]
+        key = asked if asked in dict(periods) else periods[0][0]
         summary = compilation(duty, year, key, today=today, bodies=bodies_for(user))
-    return render(request, "reporting/compilation.html",
-                  {"duties": duties, "duty": duty, "year": year, "summary": summary, "error": error})  # fmt: skip
+    return render(request, "reporting/compilation.html", {"duties": duties, "duty": duty, "year": year,
+                  "periods": periods, "summary": summary, "error": error})  # fmt: skip
 
 
 @login_required

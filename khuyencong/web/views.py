@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.geography.models import AdminUnit
+from khuyencong.reporting.selectors import reports_due
 
 
 class LoginView(auth_views.LoginView):
@@ -40,5 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "territory": (organization.territory or organization.region) if organization is not None else None,
             "can_create": access.may(user, access.Action.CREATE),
             "province_count": AdminUnit.objects.current().provinces().count(),
+            # Issue 11: each body sees its own periodic reports on its home page, the Cục how many are late.
+            "reports": reports_due(user, today=timezone.localdate()),
         },
     )

@@ -60,6 +60,9 @@ class TestPeriods:
         assert period_label(Frequency.MONTHLY, "m03", 2026) == "tháng 3/2026"
         assert period_label(Frequency.HALF_YEARLY, "h1", 2026) == "6 tháng đầu năm 2026"
         assert period_label(Frequency.QUARTERLY, "q2", 2026) == "quý II năm 2026"
+        # The first quarter is a quarter too, not "3 tháng" as a cumulative report says
+        assert period_label(Frequency.QUARTERLY, "q1", 2026) == "quý I năm 2026"
+        assert period_label(Frequency.NINE_MONTHS, "9m", 2026) == "9 tháng năm 2026"
 
 
 class TestMoves:

@@ -12,6 +12,7 @@ from khuyencong.demo.loading import (
     create_demo_users,
     generate_facilities,
     load_demo_programs,
+    load_demo_reports,
     load_scenario,
     load_scenario_projects,
 )
@@ -20,7 +21,7 @@ from khuyencong.demo.loading import (
 class Command(BaseCommand):
     help = (
         "Loads reference data, then the demo: both scenarios' organisations and facilities, "
-        "generated facilities, demo users."
+        "their six-month reports as sent and accepted, generated facilities, demo users."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             projects = load_scenario_projects(name, actor=actor)
             self.stdout.write(f"{name}: {orgs} organisations, {facilities} facilities, {projects} đề án added.")
         load_demo_programs(actor=actor)
+        reports = load_demo_reports(actor=actor)
+        self.stdout.write(f"Periodic reports of the scenarios (sent and accepted): {reports} added.")
         generated = generate_facilities(options["facilities"], actor=actor)
         self.stdout.write(f"Generated facilities: {generated} added.")
         users = create_demo_users()
