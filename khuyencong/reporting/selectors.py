@@ -79,16 +79,18 @@ def duties_in_force(year: int) -> QuerySet[ReportingDuty]:
 
 def owes(duty: ReportingDuty, organization: Organization, period: Period) -> bool:
     """Whether the body owed this report: its kind is the duty's, the duty was in force at the period's end, the body
-    existed then (a body of a province merged in 2025 reports up to June 2025; today's body from July), and a
-    province's own duty binds only that province's bodies."""
+    existed on the due date (the report is sent then, by the body of that day: a Sở of a province merged in 2025 sends
+    its reports due up to 30/06/2025; the six-month report of 2025, due in July, is today's Sở's, on today's province),
+    and a province's own duty binds only that province's bodies."""
     day = period.end
     if organization.kind != duty.body_kind:
         return False
     if (duty.valid_from and day < duty.valid_from) or (duty.valid_until and day > duty.valid_until):
         return False
-    if organization.valid_until is not None and period.start > organization.valid_until:
+    due = duty.due_rule.due(period.end)
+    if organization.valid_until is not None and due > organization.valid_until:
         return False
-    territory = organization.territory_on(min(day, organization.valid_until or day))
+    territory = organization.territory_on(due)
     if organization.territory_id is not None and territory is None:
         return False
     if duty.province_id is not None:

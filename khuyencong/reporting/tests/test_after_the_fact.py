@@ -54,10 +54,18 @@ def org(code: str) -> Organization:
     return Organization.objects.get(code=code)
 
 
-def draft(people: dict[str, User], body: str = "SCT-15", year: int = 2026, by: str = "system") -> Submission:
+def draft(
+    people: dict[str, User],
+    body: str = "SCT-15",
+    year: int = 2026,
+    by: str = "system",
+    *,
+    duty: str = "sct_half_yearly",
+    period: str = "h1",
+) -> Submission:
     """Opened and written in today (by the system account, as an import or a demo load does, unless said)."""
-    report = submission_open(actor=people[by], duty=ReportingDuty.objects.get(code="sct_half_yearly"),
-                             organization=org(body), year=year, period_key="h1")  # fmt: skip
+    report = submission_open(actor=people[by], duty=ReportingDuty.objects.get(code=duty),
+                             organization=org(body), year=year, period_key=period)  # fmt: skip
     return submission_edit(actor=people[by], submission=report, signer="Nguyễn Văn A", signer_title="Giám đốc")
 
 
@@ -151,13 +159,13 @@ class TestInAnotherBodysName:
     def test_a_body_that_no_longer_exists_sends_nothing_after_its_last_day(
         self, people: dict[str, User], yen_bai: None
     ) -> None:
-        # Yên Bái's Sở reported for the first half of 2025 but was merged into Lào Cai's on 01/07/2025
-        report = draft(people, body="SCT-YB", year=2025)
+        # Yên Bái's Sở owed its first quarter of 2025 (due 20/04) but was merged into Lào Cai's on 01/07/2025
+        report = draft(people, body="SCT-YB", year=2025, duty="sct_quarterly", period="q1")
         with pytest.raises(ValidationError) as refused:
             submission_submit(actor=people["system"], submission=report, on=D(2025, 7, 15), by=org("SCT-YB"))
         assert code_of(refused, "organization") == "organization_dissolved"
-        sent = submission_submit(actor=people["system"], submission=report, on=D(2025, 6, 30), by=org("SCT-YB"))
-        assert sent.first_submitted_on == D(2025, 6, 30)
+        sent = submission_submit(actor=people["system"], submission=report, on=D(2025, 4, 15), by=org("SCT-YB"))
+        assert sent.first_submitted_on == D(2025, 4, 15)
 
 
 class TestPagesAndMessages:

@@ -361,7 +361,7 @@ class TestCompilationAndReminders:
             sent = send_reminders(today=D(2026, 7, 15))
         assert sent
         assert callbacks
-        note = Notification.objects.get(user=people["sct"], key__contains="sct_half_yearly")
+        note = Notification.objects.get(user=people["sct"], key__contains="sct_half_yearly:SCT-15:2026")
         assert "đến hạn ngày 20/07/2026" in note.message
         assert any("sct15@example.vn" in m.to for m in mail.outbox)
         # A second run sends nothing again
@@ -371,7 +371,7 @@ class TestCompilationAndReminders:
         submission_submit(actor=people["sct"], submission=written(people))
         with django_capture_on_commit_callbacks(execute=True):
             send_reminders(today=D(2026, 7, 25))
-        assert not Notification.objects.filter(user=people["sct"], kind="overdue", key__contains="sct_half_yearly")
+        assert not Notification.objects.filter(user=people["sct"], kind="overdue", key__contains="sct_half_yearly:SCT-15:2026")
 
 
 class TestDocuments:
@@ -454,3 +454,17 @@ class TestProvincialDuty:
         response = client.post(reverse("admin:reporting_reportingduty_add"), {**form, "code": "x", "province": ""})
         assert response.status_code == 200
         assert "chọn tỉnh" in response.content.decode()
+
+
+class TestTheReform:
+    def test_the_six_month_report_of_2025_is_sent_by_todays_body_not_the_dissolved_one(self, yen_bai: None) -> None:
+        # Given the Sở of Yên Bái, dissolved on 30/06/2025, and today's Sở of Lào Cai, from 01/07/2025
+        entries = calendar(2025, today=D(2025, 8, 1))
+        owed = {(e.organization.code, e.duty.code, e.period_key) for e in entries}
+        # The first quarter (due 20/04/2025) is the old body's; the second quarter and the half year (due 20/07/2025)
+        # are today's body's, on today's province
+        assert ("SCT-YB", "sct_quarterly", "q1") in owed
+        assert ("SCT-YB", "sct_half_yearly", "h1") not in owed
+        assert ("SCT-15", "sct_half_yearly", "h1") in owed
+        assert ("SCT-15", "sct_quarterly", "q2") in owed
+        assert ("SCT-15", "sct_quarterly", "q1") not in owed

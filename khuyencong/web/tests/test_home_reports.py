@@ -51,8 +51,11 @@ def test_a_sở_sees_its_late_reports_and_the_next_ones_due(
         page = client_for(laocai_officer).get(reverse("web:home"))
     assert page.status_code == 200
     reports = page.context["reports"]
-    # Then the reports of 2025 it owed from the merger on (01/07/2025) are late, the first quarter of 2026 is not
+    # Then the reports of 2025 due from the merger on (01/07/2025) are late — the second quarter and the half year of
+    # 2025 too, due on 20/07/2025 and so sent by today's Sở —; the first quarter of 2026 is not
     assert rows(reports.late) == [
+        ("sct_half_yearly", "h1", 2025),
+        ("sct_quarterly", "q2", 2025),
         ("sct_quarterly", "q3", 2025),
         ("sct_quarterly", "q4", 2025),
         ("sct_yearly", "y", 2025),
