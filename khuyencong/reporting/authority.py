@@ -10,6 +10,7 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, OrganizationKind
 
 from .models import ReportingDuty
+from .rules import TRANSITIONS, Move, Side
 
 WRITERS = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
 # Sending a report in the body's name, or taking one in for the level above, is a signing act: not a viewer's.
@@ -59,6 +60,22 @@ def can_review(user: User | AnonymousUser, duty: ReportingDuty, organization: Or
     if actor.organization.kind != duty.reviewer_kind:
         return False
     return _covers(actor, organization)
+
+
+def body_may_move(move: Move, duty: ReportingDuty, organization: Organization, body: Organization) -> bool:
+    """Whether a body — not a person — holds the authority for a move: the one named on a step transcribed from
+    another instance's exchange file. The report's own body sends it; a body of the kind the duty names, whose
+    territory holds the reporting body (a national body's holds every one), takes it in or sends it back."""
+    if TRANSITIONS[move].side == Side.BODY:
+        return body.pk == organization.pk
+    if body.kind != duty.reviewer_kind:
+        return False
+    if body.territory is None:
+        return True
+    territory = organization.territory
+    if territory is None:
+        return False
+    return (body.territory.current_province_id or body.territory_id) == (territory.current_province_id or territory.pk)
 
 
 def can_view(user: User | AnonymousUser, organization: Organization) -> bool:

@@ -23,6 +23,7 @@ from khuyencong.reports.provincial import provincial_report, provincial_sections
 from khuyencong.reports.render import Document
 from khuyencong.reports.scope import Geography, ReportScope, scope_from_units
 
+from . import authority
 from .models import ReportingDuty, ReportKind, Submission
 from .rules import STATUS_LABELS, CalendarStatus, Frequency, is_late, period_label, periods_in
 
@@ -320,3 +321,20 @@ def compilation(
 
 def submissions_for(user: User | AnonymousUser) -> QuerySet[Submission]:
     return Submission.objects.filter(organization__in=bodies_for(user)).select_related("duty", "organization")
+
+
+def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
+    """The reports `authority.can_view` shows the user, as one query (the API's list, an export): those of the bodies
+    in their territory, of their own body whatever their roles, and of the body above theirs that they draft for."""
+    if not user.is_authenticated or not user.is_active:
+        return Submission.objects.none()
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Submission.objects.all()
+    visible = Q(organization__in=bodies_for(user))
+    own = user.organization
+    if own is not None:
+        visible |= Q(organization=own)
+        if own.parent is not None and authority.can_prepare(user, own.parent):
+            visible |= Q(organization=own.parent)
+    return Submission.objects.filter(visible)
