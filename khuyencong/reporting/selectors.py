@@ -323,18 +323,22 @@ def submissions_for(user: User | AnonymousUser) -> QuerySet[Submission]:
     return Submission.objects.filter(organization__in=bodies_for(user)).select_related("duty", "organization")
 
 
-def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
-    """The reports `authority.can_view` shows the user, as one query (the API's list, an export): those of the bodies
-    in their territory, of their own body whatever their roles, and of the body above theirs that they draft for."""
+def bodies_visible_to(user: User | AnonymousUser) -> QuerySet[Organization]:
+    """The bodies whose reports `authority.can_view` shows the user, as one query (the API's list and calendar, an
+    export): the bodies of their territory, their own body whatever their roles, and the body above theirs that they
+    draft for."""
     if not user.is_authenticated or not user.is_active:
-        return Submission.objects.none()
+        return Organization.objects.none()
     assert isinstance(user, User)
-    if user.is_superuser:
-        return Submission.objects.all()
-    visible = Q(organization__in=bodies_for(user))
+    visible = Q(pk__in=bodies_for(user).values("pk"))
     own = user.organization
     if own is not None:
-        visible |= Q(organization=own)
+        visible |= Q(pk=own.pk)
         if own.parent is not None and authority.can_prepare(user, own.parent):
-            visible |= Q(organization=own.parent)
-    return Submission.objects.filter(visible)
+            visible |= Q(pk=own.parent.pk)
+    return Organization.objects.filter(visible)
+
+
+def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
+    """The reports `authority.can_view` shows the user."""
+    return Submission.objects.filter(organization__in=bodies_visible_to(user))

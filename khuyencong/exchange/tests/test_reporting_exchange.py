@@ -220,7 +220,7 @@ class TestReceivingLevel:
         assert first.figures_as_of == D(2026, 6, 30)
         assert first.pdf
         moves = first.events.filter(action=SubmissionAction.SUBMITTED)
-        assert [(e.on, e.organization.code, e.actor) for e in moves] == [(D(2026, 7, 10), "SCT-15", people["sct"])]
+        assert [(e.on, e.organization, e.actor) for e in moves] == [(D(2026, 7, 10), org("SCT-15"), people["sct"])]
         assert first.highlights == "Hỗ trợ 1 đề án máy sao chè."
 
         # when it is uploaded again, nothing changes
@@ -253,7 +253,7 @@ class TestReceivingLevel:
         accepted = Submission.objects.get()
         assert accepted.state == SubmissionState.ACCEPTED
         event = accepted.events.get(action=SubmissionAction.ACCEPTED)
-        assert (event.on, event.organization.code, event.comment) == (D(2026, 7, 20), "CUC-CTDP", "Đạt.")
+        assert (event.on, event.organization, event.comment) == (D(2026, 7, 20), org("CUC-CTDP"), "Đạt.")
 
     def test_another_provinces_report_is_out_of_scope_and_nothing_is_written(
         self, records: None, people: dict[str, User]
