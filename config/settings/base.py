@@ -167,6 +167,10 @@ SPECTACULAR_SETTINGS = {
         "PaymentKindEnum": "khuyencong.projects.models.PaymentKind",
         "BudgetKindEnum": "khuyencong.programs.models.BudgetKind",
         "StateEnum": "khuyencong.projects.workflow.State",
+        "ActionEnum": "khuyencong.projects.workflow.Action",
+        "SubmissionStateEnum": "khuyencong.reporting.rules.SubmissionState",
+        "SubmissionActionEnum": "khuyencong.reporting.models.SubmissionAction",
+        "CalendarStatusEnum": "khuyencong.reporting.rules.CALENDAR_STATUS_CHOICES",
     },
 }
 

@@ -14,11 +14,14 @@ from rest_framework import serializers
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.core.corrections import Voidable
 from khuyencong.facilities.models import Facility, LegalForm, Trade
-from khuyencong.geography.models import AdminUnit
+from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
 from khuyencong.projects.models import Indicator, Payment, PaymentKind, Project, ProjectEvent, Result
 from khuyencong.projects.workflow import Action
+from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionEvent
+from khuyencong.reporting.rules import CALENDAR_STATUS_CHOICES
+from khuyencong.reporting.services import TEXT_FIELDS
 
 from .fields import CodeRelatedField, MoneyField
 
@@ -309,3 +312,132 @@ class ConsultingSerializer(serializers.ModelSerializer[ConsultingRecord]):
         fields = ["code", "organization", "year", "period_end", "projects", "revenue", "planned_revenue", "voided"]
         # The service corrects a record under the same code; uniqueness is not the serializer's to refuse.
         extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
+
+
+# --- Periodic reports (issue 11) ------------------------------------------------------------------------------------
+
+
+class SubmissionEventSerializer(serializers.ModelSerializer[SubmissionEvent]):
+    """One row of a report's history: the day the act took effect (`on`), the body in whose name, and when it was
+    entered (`at`)."""
+
+    by = code_of(source="organization")
+
+    class Meta:
+        model = SubmissionEvent
+        fields = ["on", "action", "by", "comment", "at"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer[Submission]):
+    """A body's report for one period of a duty, one version; named as in the exchange format's
+    `reporting_submissions`, and by its `id` in the API's addresses."""
+
+    duty = code_of()
+    organization = code_of()
+    period = serializers.CharField(source="period_key", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id", "duty", "organization", "year", "period", "period_start", "period_end", "due_on", "version",
+            "version_reason", "current", "state", *TEXT_FIELDS, "figures_as_of", "first_submitted_on",
+        ]  # fmt: skip
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    figures = serializers.JSONField(read_only=True, help_text="Số liệu chốt khi gửi (null khi chưa gửi).")
+    events = SubmissionEventSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "figures", "events", "allowed_actions"]
+
+    def get_allowed_actions(self, submission: Submission) -> list[str]:
+        return list(self.context.get("allowed_actions", []))
+
+
+class SubmissionOpenSerializer(serializers.Serializer[dict[str, Any]]):
+    """The report a body owes for one period of a duty, opened as a draft (the version in force if it is open)."""
+
+    duty = CodeRelatedField(slug_field="code", queryset=ReportingDuty.objects.all())
+    organization = CodeRelatedField(slug_field="code", queryset=Organization.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    period = serializers.CharField(max_length=4, help_text="Kỳ: m01…m12, q1…q4, h1, 9m, y (theo kỳ của chế độ).")
+
+
+def _text_field(name: str) -> serializers.CharField:
+    # The header's columns have their widths; the officials' sections are bounded like the pages' comment boxes.
+    width: int | None = getattr(Submission._meta.get_field(name), "max_length", None)
+    return serializers.CharField(required=False, allow_blank=True, max_length=width or 50_000, trim_whitespace=True)
+
+
+class SubmissionTextSerializer(serializers.Serializer[dict[str, Any]]):
+    """What officials write: the header line, their named sections and who signs (any of them)."""
+
+    number = _text_field("number")
+    place = _text_field("place")
+    signer = _text_field("signer")
+    signer_title = _text_field("signer_title")
+    highlights = _text_field("highlights")
+    shortcomings = _text_field("shortcomings")
+    solutions = _text_field("solutions")
+    recommendations = _text_field("recommendations")
+    next_period = _text_field("next_period")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A field that is not the officials' to write (the state, the figures) is refused, not silently passed by.
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Không sửa được mục này của báo cáo."] for name in unknown}, code="unknown_field"
+            )
+        return attrs
+
+
+class SubmissionMoveSerializer(serializers.Serializer[dict[str, Any]]):
+    on = serializers.DateField(
+        required=False, help_text="Ngày của việc (báo cáo gửi bằng giấy, nhập sau); mặc định hôm nay."
+    )
+
+
+class SubmissionReviewSerializer(SubmissionMoveSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class SubmissionReasonSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CalendarQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Mặc định: năm nay.")
+    province = serializers.CharField(required=False, max_length=10, help_text="Mã tỉnh hiện nay.")
+
+    def validate_province(self, code: str) -> AdminUnit:
+        province = AdminUnit.objects.filter(era=Era.FROM_2025, level=Level.PROVINCE, code=code).first()
+        if province is None:
+            raise serializers.ValidationError(f"Không có tỉnh mã «{code}».", code="province_unknown")
+        return province
+
+
+class CalendarEntrySerializer(serializers.Serializer[Any]):
+    """A report a body owes for one period, its due date and where it stands (`reporting.selectors.CalendarEntry`)."""
+
+    duty = serializers.CharField()
+    organization = serializers.CharField()
+    organization_name = serializers.CharField()
+    year = serializers.IntegerField()
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=CALENDAR_STATUS_CHOICES)
+    late = serializers.BooleanField()
+    submission = serializers.IntegerField(allow_null=True, help_text="id của báo cáo (lần đang có hiệu lực).")
+    version = serializers.IntegerField(allow_null=True)
+
+
+class CalendarSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    province = serializers.CharField(allow_null=True)
+    entries = CalendarEntrySerializer(many=True)

@@ -14,9 +14,11 @@ router.register("programmes", views.ProgramViewSet, basename="programme")
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("consulting", views.ConsultingViewSet, basename="consulting")
+router.register("reporting/submissions", views.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("v1/geography/resolve/", views.ResolveView.as_view(), name="resolve"),
+    path("v1/reporting/calendar/", views.ReportingCalendarView.as_view(), name="reporting-calendar"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

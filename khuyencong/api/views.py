@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -40,6 +41,11 @@ from khuyencong.projects import selectors as project_selectors
 from khuyencong.projects import services as project_services
 from khuyencong.projects.models import Project
 from khuyencong.projects.workflow import State
+from khuyencong.reporting import authority as reporting_authority
+from khuyencong.reporting import services as reporting_services
+from khuyencong.reporting.models import Submission
+from khuyencong.reporting.rules import Side, SubmissionState, allowed_moves
+from khuyencong.reporting.selectors import bodies_visible_to, calendar, submissions_visible_to
 
 from . import serializers as s
 
@@ -382,6 +388,150 @@ class ConsultingViewSet(ReplicaListMixin, mixins.CreateModelMixin, viewsets.Gene
                 raise
             return _invalid(error)
         return Response(s.ConsultingSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    duty = django_filters.CharFilter(field_name="duty__code")
+    organization = django_filters.CharFilter(field_name="organization__code")
+    period = django_filters.CharFilter(field_name="period_key")
+    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
+    current = django_filters.BooleanFilter(label="Chỉ lần đang có hiệu lực")
+
+    class Meta:
+        model = Submission
+        fields = ["year", "duty", "organization", "period", "state", "current", "version"]
+
+
+class SubmissionViewSet(ReplicaListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submission]):
+    """Periodic reports (issue 11): the reports of the bodies the user may see, as on the reporting pages. Each write
+    is the service the page calls, with the same capability checks: the body (or the centre under it) drafts and
+    writes its report, only the body sends it, the level the duty names takes it in or sends it back, and an accepted
+    report is changed only by a new version with its reason."""
+
+    lookup_value_regex = r"\d{1,18}"
+    filterset_class = SubmissionFilter
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        # A report outside the user's view is not found, exactly like one that does not exist.
+        reports = submissions_visible_to(self.request.user).select_related(
+            "duty", "organization__territory", "organization__parent"
+        )
+        if self.action != "list":
+            reports = reports.prefetch_related("events__organization")
+        return reports.order_by("-year", "period_end", "organization__code", "-version", "pk")
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return s.SubmissionSerializer if self.action == "list" else s.SubmissionDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if self.action == "retrieve":
+            context["allowed_actions"] = self._allowed(self.get_object())
+        return context
+
+    def _allowed(self, submission: Submission) -> list[str]:
+        """What this user may do with the report now: the pages' buttons."""
+        user, body = self.request.user, submission.organization
+        state = SubmissionState(submission.state)
+        actions = ["edit"] if submission.is_editable and reporting_authority.can_prepare(user, body) else []
+        if reporting_authority.can_submit(user, body):
+            actions += [move.value for move in allowed_moves(state, Side.BODY)]
+        if reporting_authority.can_review(user, submission.duty, body):
+            actions += [move.value for move in allowed_moves(state, Side.REVIEWER)]
+        if state == SubmissionState.ACCEPTED and submission.current and reporting_authority.can_prepare(user, body):
+            actions.append("new_version")
+        return actions
+
+    def _detail(self, submission: Submission, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=submission.pk)
+        body = s.SubmissionDetailSerializer(fresh, context={"allowed_actions": self._allowed(fresh)}).data
+        return Response(body, status=code)
+
+    @extend_schema(
+        request=s.SubmissionOpenSerializer,
+        responses={201: s.SubmissionDetailSerializer, 200: s.SubmissionDetailSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Opens a body's report for a period as a draft: 201, or 200 with the version in force if it is open."""
+        write = s.SubmissionOpenSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data = write.validated_data
+        key = {"duty": data["duty"], "organization": data["organization"], "year": data["year"],
+               "period_key": data["period"]}  # fmt: skip
+        existed = Submission.objects.filter(**key, current=True).exists()
+        submission = reporting_services.submission_open(actor=_user(request), **key)
+        return self._detail(submission, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SubmissionTextSerializer, responses=s.SubmissionDetailSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Writes the officials' text and the signature block of a draft or of a report sent back."""
+        submission = self.get_object()
+        write = s.SubmissionTextSerializer(data=request.data, partial=True)
+        write.is_valid(raise_exception=True)
+        reporting_services.submission_edit(actor=_user(request), submission=submission, **write.validated_data)
+        return self._detail(submission)
+
+    @extend_schema(request=s.SubmissionMoveSerializer, responses=s.SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """Sends the report in the body's name: its figures are computed and frozen, with the PDF."""
+        submission = self.get_object()
+        write = s.SubmissionMoveSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        reporting_services.submission_submit(actor=_user(request), submission=submission, **write.validated_data)
+        return self._detail(submission)
+
+    @extend_schema(request=s.SubmissionReviewSerializer, responses=s.SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        """The level above sends the report back, saying why (`comment`)."""
+        submission = self.get_object()
+        write = s.SubmissionReviewSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        reporting_services.submission_return(actor=_user(request), submission=submission, **write.validated_data)
+        return self._detail(submission)
+
+    @extend_schema(request=s.SubmissionReviewSerializer, responses=s.SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        """The level above takes the report in; it is locked from then on."""
+        submission = self.get_object()
+        write = s.SubmissionReviewSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        reporting_services.submission_accept(actor=_user(request), submission=submission, **write.validated_data)
+        return self._detail(submission)
+
+    @extend_schema(request=s.SubmissionReasonSerializer, responses={201: s.SubmissionDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version", url_name="new-version")
+    def new_version(self, request: Request, pk: str) -> Response:
+        """A change to an accepted report: a new version (a draft with the same text), with its reason."""
+        submission = self.get_object()
+        write = s.SubmissionReasonSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        fresh = reporting_services.submission_new_version(
+            actor=_user(request), submission=submission, reason=write.validated_data["reason"]
+        )
+        return self._detail(fresh, status.HTTP_201_CREATED)
+
+
+class ReportingCalendarView(APIView):
+    """Every report due in a year from the bodies the user may see, with its due date and where it stands."""
+
+    @extend_schema(parameters=[s.CalendarQuerySerializer], responses=s.CalendarSerializer)
+    def get(self, request: Request) -> Response:
+        query = s.CalendarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        year = query.validated_data.get("year") or today.year
+        province = query.validated_data.get("province")
+        entries = calendar(year, today=today, bodies=bodies_visible_to(request.user), province=province)
+        rows = [
+            {key: value for key, value in entry.as_json().items() if key not in ("from", "to")}
+            | {"period_start": entry.period.start, "period_end": entry.period.end}
+            for entry in entries
+        ]
+        body = {"year": year, "province": province.code if province else None, "entries": rows}
+        return Response(s.CalendarSerializer(body).data)
 
 
 def _refusal(code: str, message: str) -> Response:

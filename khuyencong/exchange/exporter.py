@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -19,8 +19,15 @@ from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Adm
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan, Program
 from khuyencong.projects.models import Project
+from khuyencong.reporting.models import Submission, SubmissionAction, SubmissionEvent
+from khuyencong.reporting.selectors import submissions_visible_to
+from khuyencong.reporting.services import TEXT_FIELDS
 
 FORMAT = {"format": "khuyencong-exchange", "version": 1}
+# A report's history travels as its moves between states, each with its day, body and comment. The rows of its
+# drafting (opened, written, attachments) are each instance's own working: files do not travel in the format, and the
+# reason of a new version travels as `version_reason`.
+EXCHANGED_ACTIONS = (SubmissionAction.SUBMITTED, SubmissionAction.RETURNED, SubmissionAction.ACCEPTED)
 
 
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
@@ -68,11 +75,14 @@ def exchange_export(
     plans = Plan.objects.all()
     # The format carries no correction on consulting figures: voided ones are left out rather than revived on import.
     consulting: QuerySet[ConsultingRecord] = ConsultingRecord.objects.standing()
+    submissions = Submission.objects.all()
     if user is not None:
         projects = access.projects_in_scope(user, projects)
         facilities = access.facilities_in_scope(user, facilities)
         plans = access.plans_in_scope(user, plans)
         consulting = access.organizations_in_scope(user, consulting)
+        # The reports the user may see, as on the reporting pages.
+        submissions = submissions.filter(pk__in=submissions_visible_to(user).values("pk"))
     if province is not None:
         projects = projects.filter(province=province)
         facilities = facilities.filter(current_province=province)
@@ -82,10 +92,14 @@ def exchange_export(
         consulting = consulting.filter(
             Q(organization__territory__current_province=province) | Q(organization__territory=province)
         )
+        submissions = submissions.filter(
+            Q(organization__territory__current_province=province) | Q(organization__territory=province)
+        )
     if year is not None:
         projects = projects.filter(plan__year=year)
         plans = plans.filter(year=year)
         consulting = consulting.filter(year=year)
+        submissions = submissions.filter(year=year)
         facilities = facilities.filter(projects__in=projects).distinct()
     projects = projects.distinct().select_related("plan", "content", "implementer")
     # The beneficiaries and plans of exported đề án go along, so that the document is complete on its own.
@@ -102,12 +116,23 @@ def exchange_export(
         )
     )
     consulting_list = list(consulting.select_related("organization"))
+    submission_list = list(
+        submissions.select_related("duty", "organization").prefetch_related(
+            Prefetch(
+                "events",
+                SubmissionEvent.objects.filter(action__in=EXCHANGED_ACTIONS).select_related("organization"),
+                to_attr="moves",
+            )
+        )
+    )
 
     org_codes: set[str] = set()
     org_codes |= {p.implementer.code for p in project_list} | {p.owner.code for p in plan_list}
     org_codes |= {e.organization.code for p in project_list for e in p.events.all()}
     org_codes |= {a.to.code for p in plan_list for a in p.allocations.select_related("to")}
     org_codes |= {c.organization.code for c in consulting_list}
+    org_codes |= {s.organization.code for s in submission_list}
+    org_codes |= {e.organization.code for s in submission_list for e in s.moves if e.organization is not None}
     org_codes |= {
         entry.voided_by.code
         for p in project_list
@@ -135,6 +160,7 @@ def exchange_export(
         "plans": [_plan(p) for p in sorted(plan_list, key=lambda p: p.code)],
         "projects": [_project(p) for p in sorted(project_list, key=lambda p: p.code)],
         "consulting": [_consulting(c) for c in sorted(consulting_list, key=lambda c: c.code)],
+        "reporting_submissions": [_submission(s) for s in sorted(submission_list, key=_submission_order)],
     }
 
 
@@ -299,5 +325,41 @@ def _consulting(c: ConsultingRecord) -> dict[str, Any]:
             "projects": c.projects,
             "revenue": _money(c.revenue),
             "planned_revenue": _money(c.planned_revenue),
+        }
+    )
+
+
+def _submission_order(s: Submission) -> tuple[str, str, int, datetime.date, int]:
+    # Versions in order, so that an import opens each version after the one it replaces.
+    return s.organization.code, s.duty.code, s.year, s.period_start, s.version
+
+
+def _submission(s: Submission) -> dict[str, Any]:
+    moves: list[Any] = getattr(s, "moves", [])
+    return _clean(
+        {
+            "duty": s.duty.code,
+            "organization": s.organization.code,
+            "year": s.year,
+            "period": s.period_key,
+            "version": s.version,
+            "version_reason": s.version_reason,
+            "state": s.state,
+            "due_on": s.due_on.isoformat(),
+            **{name: getattr(s, name) for name in TEXT_FIELDS},
+            "figures": s.figures,
+            "figures_as_of": s.figures_as_of.isoformat() if s.figures_as_of else None,
+            "events": [
+                _clean(
+                    {
+                        "on": e.on.isoformat(),
+                        "action": e.action,
+                        # A move by an account without an organisation (the administrator) names no body.
+                        "by": e.organization.code if e.organization else None,
+                        "comment": e.comment,
+                    }
+                )
+                for e in sorted(moves, key=lambda e: (e.at, e.pk))
+            ],
         }
     )

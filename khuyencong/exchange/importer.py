@@ -70,6 +70,21 @@ from khuyencong.projects.services import (
     result_record,
     result_void,
 )
+from khuyencong.reporting import authority as reporting_authority
+from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionAction, SubmissionEvent
+from khuyencong.reporting.rules import TRANSITIONS, Frequency, Move, SubmissionState, period_of
+from khuyencong.reporting.services import (
+    MOVE_ACTIONS,
+    MOVE_WORDS,
+    TEXT_FIELDS,
+    ReceivedFigures,
+    submission_accept,
+    submission_edit,
+    submission_new_version,
+    submission_open,
+    submission_return,
+    submission_submit,
+)
 
 # Money is read by parse_money, whose messages say more than a column's width; a tax code is normalised first.
 _SKIPPED = {"total_cost", "support_requested", "counterpart", "amount", "revenue", "planned_revenue", "tax_code"}
@@ -81,7 +96,8 @@ def _exchange_limits() -> Limits:
         "organizations": Organization, "facilities": Facility, "programs": Program, "programs.targets": ProgramTarget,
         "plans": Plan, "plans.budget": BudgetDecision, "plans.allocations": Allocation, "projects": Project,
         "projects.events": ProjectEvent, "projects.payments": Payment, "projects.results": Result,
-        "consulting": ConsultingRecord,
+        "consulting": ConsultingRecord, "reporting_submissions": Submission,
+        "reporting_submissions.events": SubmissionEvent,
     }  # fmt: skip
     fields = {
         f"{prefix}.{field.name}": field
@@ -90,6 +106,7 @@ def _exchange_limits() -> Limits:
         if not field.is_relation and field.name not in _SKIPPED
     }
     fields["facilities.trade"] = Facility._meta.get_field("trade_description")
+    fields["reporting_submissions.period"] = Submission._meta.get_field("period_key")
     fields["facilities.place.commune"] = Facility._meta.get_field("commune_as_written")
     return column_limits(fields)
 
@@ -221,7 +238,27 @@ def _plainly_valid(schema: Any, value: Any) -> bool:
 
 
 # The sections of a document, in the order they are imported.
-KINDS = ("organizations", "facilities", "programs", "plans", "projects", "consulting")
+KINDS = ("organizations", "facilities", "programs", "plans", "projects", "consulting", "reporting_submissions")
+# A periodic report has no code of its own: it is named by its duty, body, year, period and version.
+SUBMISSION_KEY = ("duty", "organization", "year", "period", "version")
+
+
+def submission_key(item: Any) -> str | None:
+    """A report's name in the file ("sct_half_yearly/SCT-15/2026/h1/1"), or None if its parts cannot be read."""
+    parts = [item.get(name) for name in SUBMISSION_KEY] if isinstance(item, dict) else []
+    types = (str, str, int, str, int)
+    if len(parts) != len(types) or not all(isinstance(p, t) for p, t in zip(parts, types, strict=True)):
+        return None
+    return "/".join(str(part) for part in parts)
+
+
+def _record_code(kind: str, item: Any, readable: Callable[..., bool]) -> str | None:
+    """What names a record of the file in the messages of the records that refer to it: its code, or a report's key."""
+    if kind == "reporting_submissions":
+        return submission_key(item) if all(readable(name) for name in SUBMISSION_KEY) else None
+    code = item.get("code") if isinstance(item, dict) else None
+    return code if isinstance(code, str) and readable("code") else None
+
 
 # A JSON path as its keys and indexes: ("projects", 3, "events", 1, "on") is $.projects[3].events[1].on.
 PathParts = tuple[str | int, ...]
@@ -316,10 +353,16 @@ def validate_document(document: Any, report: ImportReport, known: Collection[Pat
         items = document.get(kind)
         seen: dict[str, int] = {}
         for index, item in enumerate(items if isinstance(items, list) else []):
-            code = item.get("code") if isinstance(item, dict) else None
-            if not isinstance(code, str) or not unreadable.readable(kind, index, "code"):
+            code = _record_code(kind, item, functools.partial(unreadable.readable, kind, index))
+            if code is None:
                 continue
-            if code in seen:
+            if code in seen and kind == "reporting_submissions":
+                report.errors.append(
+                    Issue(f"$.{kind}[{index}]", "duplicate_record",
+                          f"Báo cáo «{code}» (chế độ/cơ quan/năm/kỳ/lần) trùng với $.{kind}[{seen[code]}].")
+                )  # fmt: skip
+                unreadable.add((kind, index, "version"))
+            elif code in seen:
                 report.errors.append(
                     Issue(f"$.{kind}[{index}].code", "duplicate_code", f"Mã «{code}» trùng với $.{kind}[{seen[code]}].")
                 )
@@ -450,6 +493,7 @@ _TARGETS: dict[str, tuple[Any, str, str]] = {
     "programs": (Program, "Không có chương trình «{codes}».", "Chương trình"),
     "plans": (Plan, "Không có kế hoạch «{codes}».", "Kế hoạch"),
     "facilities": (Facility, "Không có cơ sở: {codes}.", "Cơ sở"),
+    "duties": (ReportingDuty, "Không có chế độ báo cáo «{codes}» trong hệ thống.", "Chế độ báo cáo"),
 }
 
 # The references each kind of record holds, by their parts ("*": every item of a list), and the kind they name.
@@ -472,6 +516,11 @@ _REFERENCES: dict[str, list[tuple[PathParts, str]]] = {
         (("results", "*", "voided", "by"), "organizations"),
     ],
     "consulting": [(("organization",), "organizations")],
+    "reporting_submissions": [
+        (("duty",), "duties"),
+        (("organization",), "organizations"),
+        (("events", "*", "by"), "organizations"),
+    ],
 }
 
 
@@ -506,13 +555,18 @@ class _Importer:
         self.unreadable = unreadable or Unreadable()
         # Records of the file that are not imported, by kind and code, with their path: a record naming one of them
         # is told where its error is, not that it does not exist.
-        self.refused: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+        # Duties are reference data, never in a file: none is refused, but a report may name one that is missing.
+        self.refused: dict[str, dict[str, str]] = {kind: {} for kind in (*KINDS, "duties")}
         for kind, index in sorted(self.unreadable.by_record):
             items = document.get(kind)
-            item = items[index] if kind in self.refused and isinstance(items, list) and index < len(items) else None
-            code = item.get("code") if isinstance(item, dict) else None
-            if isinstance(code, str) and self.unreadable.readable(kind, index, "code"):
+            item = items[index] if kind in KINDS and isinstance(items, list) and index < len(items) else None
+            code = _record_code(kind, item, functools.partial(self.unreadable.readable, kind, index))
+            if code is not None:
                 self.refused[kind].setdefault(code, f"$.{kind}[{index}]")
+        # The state each report of the file says it reached, by key: a later version waits for an acceptance that
+        # is the receiving level's to give here (`submission`).
+        self.file_states: dict[str, str] = {}
+        self.waiting: set[str] = set()
 
     def guard(self, path: str, province_id: int | None, what: str) -> None:
         if not self.scope.covers_province(province_id):
@@ -536,6 +590,7 @@ class _Importer:
             ("plans", self.plan),
             ("projects", self.project),
             ("consulting", self.consulting),
+            ("reporting_submissions", self.submission),
         ]
         for key, step in steps:
             items = self.document.get(key, [])
@@ -549,7 +604,9 @@ class _Importer:
                 if self.unreadable.skipped(key, index):
                     self.check_readable(key, index, item, self.report.errors, self.report.warnings)
                     continue
-                with self.record(path, key, item["code"]):
+                code = item["code"] if key != "reporting_submissions" else submission_key(item)
+                assert code is not None, "a record the schema accepted has its code or its key"
+                with self.record(path, key, code):
                     step(item, path)
 
     # --- references -------------------------------------------------------------------------------------------
@@ -594,6 +651,8 @@ class _Importer:
                 missing.setdefault(parts[:-1] if pattern[-1] == "*" else parts, []).append(code)
             for parts, codes in missing.items():
                 errors.append(self.missing(target, codes, _json_path((kind, index, *parts))).issue)
+        if kind == "reporting_submissions" and isinstance(item, dict):
+            self.check_period(item, readable, f"$.{kind}[{index}]", errors)
         if kind not in ("organizations", "programs", "facilities") or not isinstance(item, dict):
             return
         spec, code = item.get("place"), item.get("code")
@@ -1073,6 +1132,249 @@ class _Importer:
             return
         consulting_record(actor=self.actor, code=item["code"], **values)
         (self.report.updated if existing else self.report.created)["consulting"] += 1
+
+    # --- periodic reports -------------------------------------------------------------------------------------
+
+    def check_period(self, item: dict[str, Any], readable: Callable[..., bool], path: str, errors: list[Issue]) -> None:
+        """A refused report's period is still checked against its duty, where both can be read."""
+        duty_code, year, key = item.get("duty"), item.get("year"), item.get("period")
+        if not (readable("duty") and readable("year") and readable("period")):
+            return
+        if not (isinstance(duty_code, str) and isinstance(year, int) and isinstance(key, str)):
+            return
+        duty = ReportingDuty.objects.filter(code=duty_code).first()
+        if duty is None:
+            return  # told by the reference check
+        try:
+            period_of(Frequency(duty.frequency), year, key)
+        except ValueError as error:
+            errors.append(Issue(f"{path}.period", "unknown_period", str(error)))
+
+    def submission(self, item: dict[str, Any], path: str) -> None:
+        """A body's report for one period, one version: opened (or, for a later version, made from the accepted one
+        it replaces), written, and taken through its moves by the same services as the pages, as the person who
+        uploads the file. The figures are kept as the body sent them. A move that only the receiving level may make
+        here (taking a report in, sending it back) is not transcribed unless the uploader is that level: the report
+        then stays sent, waiting for it (a warning, not an error)."""
+        duty = ReportingDuty.objects.filter(code=item["duty"]).first()
+        if duty is None:
+            raise self.missing("duties", [item["duty"]], f"{path}.duty")
+        organization = self.org(item["organization"], f"{path}.organization")
+        try:
+            period = period_of(Frequency(duty.frequency), item["year"], item["period"])
+        except ValueError as error:
+            raise RecordError(f"{path}.period", "unknown_period", str(error)) from error
+        events = enumerate(item.get("events", []))
+        moves = [self.submission_move(spec, f"{path}.events[{index}]") for index, spec in events]
+        _check_moves(item, moves, path)
+        received = self.received_figures(item, path)
+        key = submission_key(item)
+        assert key is not None
+        self.file_states[key] = item["state"]
+        if "due_on" in item and _date(item["due_on"], f"{path}.due_on") != duty.due_rule.due(period.end):
+            due = duty.due_rule.due(period.end)
+            self.report.warnings.append(
+                Issue(f"{path}.due_on", "due_on_differs",
+                      f"Hạn gửi trong tệp khác hạn theo chế độ báo cáo ở hệ thống này ({due:%d/%m/%Y}); giữ hạn "
+                      f"{due:%d/%m/%Y}.")
+            )  # fmt: skip
+        text = {name: str(item.get(name, "")).strip() for name in TEXT_FIELDS}
+        found = {"duty": duty, "organization": organization, "year": item["year"], "period_key": item["period"]}
+        held = Submission.objects.filter(**found, version=item["version"]).first()
+        if held is None:
+            submission = self.submission_create(item, path, key, found)
+            if submission is None:
+                return
+            self.submission_history(submission, item, path, moves, received, text)
+            self.report.created["reporting submissions"] += 1
+            return
+        if not reporting_authority.can_view(self.actor, organization):
+            raise RecordError(path, "out_of_scope", f"Báo cáo của {organization.name} nằm ngoài phạm vi của bạn.")
+        if held.version > 1 and held.version_reason != str(item.get("version_reason", "")).strip():
+            raise RecordError(f"{path}.version_reason", "history_conflict", "Khác lý do lập lần mới đã ghi.")
+        wrote = self.submission_history(held, item, path, moves, received, text)
+        (self.report.updated if wrote else self.report.unchanged)["reporting submissions"] += 1
+
+    def submission_move(self, spec: dict[str, Any], at: str) -> _Move:
+        by = self.org(spec["by"], f"{at}.by") if "by" in spec else None
+        return _Move(_date(spec["on"], f"{at}.on"), spec["action"], by, str(spec.get("comment", "")).strip())
+
+    def received_figures(self, item: dict[str, Any], path: str) -> ReceivedFigures | None:
+        """The figures the body froze when it sent the report: a report sent carries them, a draft has none yet."""
+        if item["state"] == SubmissionState.DRAFT:
+            if "figures" in item or "figures_as_of" in item:
+                raise RecordError(f"{path}.figures", "figures_not_sent",
+                                  "Báo cáo đang soạn chưa gửi nên chưa có số liệu chốt khi gửi.")  # fmt: skip
+            return None
+        for name in ("figures", "figures_as_of"):
+            if name not in item:
+                raise RecordError(f"{path}.{name}", "figures_required",
+                                  "Báo cáo đã gửi phải kèm số liệu chốt khi gửi («figures», «figures_as_of»): hệ thống "
+                                  "nhận giữ nguyên số liệu cơ quan đã gửi, không tính lại.")  # fmt: skip
+        return ReceivedFigures(item["figures"], _date(item["figures_as_of"], f"{path}.figures_as_of"))
+
+    def submission_create(self, item: dict[str, Any], path: str, key: str, found: dict[str, Any]) -> Submission | None:
+        """The first version is opened; a later one is made from the version it replaces, which must be accepted
+        here. None if that acceptance is the receiving level's to give and it has not given it (a warning)."""
+        version = item["version"]
+        if version == 1:
+            opened = submission_open(actor=self.actor, **found)
+            if opened.version != 1:
+                message = f"Hệ thống đã có lần {opened.version} của báo cáo này mà không có lần 1."
+                raise RecordError(f"{path}.version", "history_conflict", message)
+            return opened
+        previous_key = key.rsplit("/", 1)[0] + f"/{version - 1}"
+        previous = Submission.objects.filter(**found, version=version - 1).first()
+        if previous is None:
+            if previous_key in self.refused["reporting_submissions"]:
+                where = self.refused["reporting_submissions"][previous_key]
+                message = f"Lần {version - 1} của báo cáo này có trong tệp nhưng có lỗi ({where}) nên chưa nhập được."
+            elif previous_key in self.waiting:
+                message = ""
+            else:
+                message = f"Không có lần {version - 1} của báo cáo này (trong tệp hoặc trong hệ thống)."
+            if message:
+                raise RecordError(f"{path}.version", "reference_missing", message)
+        lowered = previous is not None and previous.state != SubmissionState.ACCEPTED
+        if previous is None or (lowered and self.file_states.get(previous_key) == SubmissionState.ACCEPTED):
+            # Accepted at the sender, not here: the replacing version waits for the receiving level's acceptance.
+            self.waiting.add(key)
+            self.report.warnings.append(
+                Issue(path, "version_waits",
+                      f"Lần {version} chưa nhập: lần {version - 1} chưa được cơ quan tiếp nhận tiếp nhận ở hệ thống "
+                      f"này. Nhập lại tệp sau khi lần {version - 1} được tiếp nhận.")
+            )  # fmt: skip
+            return None
+        try:
+            return submission_new_version(
+                actor=self.actor, submission=previous, reason=str(item.get("version_reason", ""))
+            )
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(path, error) from error
+
+    def submission_history(
+        self,
+        submission: Submission,
+        item: dict[str, Any],
+        path: str,
+        moves: list[_Move],
+        received: ReceivedFigures | None,
+        text: dict[str, str],
+    ) -> bool:
+        """Adds the moves the system does not have yet (those it has must be the file's, in order), with the text as
+        the body sent it; returns whether anything was written."""
+        held = list(
+            submission.events.filter(action__in=MOVE_ACTIONS).select_related("organization").order_by("at", "pk")
+        )
+        for index, (move, known) in enumerate(zip(moves, held, strict=False)):
+            if not move.matches(known):
+                raise RecordError(f"{path}.events[{index}]", "history_conflict",
+                                  f"Khác với diễn biến đã ghi trong hệ thống: {known.get_action_display().lower()} "
+                                  f"ngày {known.on:%d/%m/%Y}.")  # fmt: skip
+        if len(held) > len(moves):
+            return False  # the system is ahead of the file (a later move made here): the file has nothing new
+        wrote = False
+        for index, move in enumerate(moves[len(held) :], start=len(held)):
+            at = f"{path}.events[{index}]"
+            if move.action == SubmissionAction.SUBMITTED:
+                wrote = self.submission_text(submission, text, path) or wrote
+                call: Callable[[], Submission] = functools.partial(
+                    submission_submit, actor=self.actor, submission=submission, on=move.on, by=move.by,
+                    received=received,
+                )  # fmt: skip
+            elif not reporting_authority.can_review(self.actor, submission.duty, submission.organization):
+                self.report.warnings.append(Issue(at, "review_not_transcribed", _not_transcribed(submission, move)))
+                return wrote
+            else:
+                service = submission_accept if move.action == SubmissionAction.ACCEPTED else submission_return
+                call = functools.partial(service, actor=self.actor, submission=submission, comment=move.comment,
+                                         on=move.on, by=move.by)  # fmt: skip
+            try:
+                submission = call()
+            except (ValidationError, PermissionDenied) as error:
+                # A refusal of the move's day or body is the event's; one of the report (its signer, its figures) the
+                # report's.
+                fields = (
+                    set(error.error_dict)
+                    if isinstance(error, ValidationError) and hasattr(error, "error_dict")
+                    else set()
+                )
+                raise _service_error(path if fields - {"on", "by"} else at, error) from error
+            wrote = True
+        submission.refresh_from_db()
+        if submission.is_editable:
+            return self.submission_text(submission, text, path) or wrote
+        differs = [name for name in TEXT_FIELDS if getattr(submission, name) != text[name]]
+        if differs:
+            message = "Báo cáo đã gửi trong hệ thống có nội dung khác tệp; báo cáo đã gửi không sửa được."
+            raise RecordError(f"{path}.{differs[0]}", "history_conflict", message)
+        if received is not None and not wrote and submission.figures != received.figures:
+            raise RecordError(f"{path}.figures", "history_conflict", "Số liệu khác số liệu đã nhận của báo cáo này.")
+        return wrote
+
+    def submission_text(self, submission: Submission, text: dict[str, str], path: str) -> bool:
+        submission.refresh_from_db()
+        changed = {name: value for name, value in text.items() if getattr(submission, name) != value}
+        if not changed:
+            return False
+        try:
+            submission_edit(actor=self.actor, submission=submission, **changed)
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(path, error) from error
+        return True
+
+
+@dataclass(frozen=True)
+class _Move:
+    """A report's move as the file gives it."""
+
+    on: datetime.date
+    action: str
+    by: Organization | None
+    comment: str
+
+    def matches(self, known: SubmissionEvent) -> bool:
+        """The move the system holds at this place in the report's history: the same day, step and comment, and the
+        same body where both name one (an administrator's move names none)."""
+        same_body = self.by is None or known.organization_id is None or known.organization_id == self.by.pk
+        return (known.on, known.action, known.comment) == (self.on, self.action, self.comment) and same_body
+
+
+_MOVE_OF = {
+    SubmissionAction.SUBMITTED: Move.SUBMIT,
+    SubmissionAction.RETURNED: Move.RETURN,
+    SubmissionAction.ACCEPTED: Move.ACCEPT,
+}
+
+
+def _check_moves(item: dict[str, Any], moves: list[_Move], path: str) -> None:
+    """The file's history must be one the workflow allows, in date order, and end in the state the file gives: the
+    whole of it is checked before anything is written, even the moves that are not transcribed here."""
+    state = SubmissionState.DRAFT
+    for index, move in enumerate(moves):
+        transition = TRANSITIONS[_MOVE_OF[SubmissionAction(move.action)]]
+        if state not in transition.source:
+            raise RecordError(f"{path}.events[{index}].action", "wrong_state",
+                              f"Không thể {MOVE_WORDS[_MOVE_OF[SubmissionAction(move.action)]]} báo cáo đang ở trạng "
+                              f"thái «{SubmissionState(state).label}».")  # fmt: skip
+        if index and move.on < moves[index - 1].on:
+            message = f"Ngày {move.on:%d/%m/%Y} trước việc trước đó ({moves[index - 1].on:%d/%m/%Y})."
+            raise RecordError(f"{path}.events[{index}].on", "out_of_order", message)
+        state = transition.target
+    if item["state"] != state:
+        message = f"Trạng thái «{item['state']}» không khớp diễn biến trong «events» (dẫn tới «{state}»)."
+        raise RecordError(f"{path}.state", "state_mismatch", message)
+
+
+def _not_transcribed(submission: Submission, move: _Move) -> str:
+    word = SubmissionAction(move.action).label.lower()
+    by = f" của {move.by.name}" if move.by is not None else ""
+    reviewer = submission.duty.get_reviewer_kind_display()
+    return (
+        f"Việc «{word}» ngày {move.on:%d/%m/%Y}{by} ở hệ thống gửi không được ghi lại: ở hệ thống này, chỉ cơ quan "
+        f"tiếp nhận ({reviewer}) tiếp nhận hoặc trả lại báo cáo. Báo cáo ở trạng thái «Đã gửi», chờ cơ quan tiếp nhận "
+        "xem xét; số liệu giữ như cơ quan đã gửi."
+    )
 
 
 def _differs(facility: Facility, data: FacilityData) -> bool:

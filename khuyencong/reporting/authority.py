@@ -10,6 +10,7 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, OrganizationKind
 
 from .models import ReportingDuty
+from .rules import TRANSITIONS, Move, Side
 
 WRITERS = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})
 # The right to enter in a body's name what it did on paper (an import, a demo load): the exchange's own permission.
@@ -78,6 +79,22 @@ def can_transcribe(user: User | AnonymousUser, organization: Organization) -> bo
     if actor.is_superuser:
         return True
     return actor.has_perm(IMPORT_FOR_OTHERS) and _covers(actor, organization)
+
+
+def body_may_move(move: Move, duty: ReportingDuty, organization: Organization, body: Organization) -> bool:
+    """Whether a body — not a person — holds the authority for a move: the one named on a step transcribed from
+    another instance's exchange file. The report's own body sends it; a body of the kind the duty names, whose
+    territory holds the reporting body (a national body's holds every one), takes it in or sends it back."""
+    if TRANSITIONS[move].side == Side.BODY:
+        return body.pk == organization.pk
+    if body.kind != duty.reviewer_kind:
+        return False
+    if body.territory is None:
+        return True
+    territory = organization.territory
+    if territory is None:
+        return False
+    return (body.territory.current_province_id or body.territory_id) == (territory.current_province_id or territory.pk)
 
 
 def can_view(user: User | AnonymousUser, organization: Organization) -> bool:

@@ -48,6 +48,8 @@ STATUS_LABELS = {
     CalendarStatus.RETURNED: "Bị trả lại",
     CalendarStatus.ACCEPTED: "Đã tiếp nhận",
 }
+# The same, as choices (the API's calendar names them in its schema).
+CALENDAR_STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items()]
 
 
 class Move(StrEnum):

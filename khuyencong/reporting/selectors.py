@@ -23,6 +23,7 @@ from khuyencong.reports.provincial import provincial_report, provincial_sections
 from khuyencong.reports.render import Document
 from khuyencong.reports.scope import Geography, ReportScope, scope_from_units
 
+from . import authority
 from .models import ReportingDuty, ReportKind, Submission
 from .rules import STATUS_LABELS, CalendarStatus, Frequency, is_late, period_label, periods_in
 
@@ -378,3 +379,24 @@ def compilation(
 
 def submissions_for(user: User | AnonymousUser) -> QuerySet[Submission]:
     return Submission.objects.filter(organization__in=bodies_for(user)).select_related("duty", "organization")
+
+
+def bodies_visible_to(user: User | AnonymousUser) -> QuerySet[Organization]:
+    """The bodies whose reports `authority.can_view` shows the user, as one query (the API's list and calendar, an
+    export): the bodies of their territory, their own body whatever their roles, and the body above theirs that they
+    draft for."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    assert isinstance(user, User)
+    visible = Q(pk__in=bodies_for(user).values("pk"))
+    own = user.organization
+    if own is not None:
+        visible |= Q(pk=own.pk)
+        if own.parent is not None and authority.can_prepare(user, own.parent):
+            visible |= Q(pk=own.parent.pk)
+    return Organization.objects.filter(visible)
+
+
+def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
+    """The reports `authority.can_view` shows the user."""
+    return Submission.objects.filter(organization__in=bodies_visible_to(user))

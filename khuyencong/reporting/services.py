@@ -5,6 +5,7 @@ notifications and e-mail leave after the transaction commits."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -20,6 +21,7 @@ from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.reports.layout import Section
 from khuyencong.reports.periods import Period
+from khuyencong.reports.provincial import provincial_sections
 from khuyencong.reports.render import render
 
 from . import authority
@@ -41,6 +43,19 @@ FIELD_LABELS = {"number": "số, ký hiệu", "place": "địa danh", "signer": 
                 **{name.lower(): label.lower() for name, label in SECTIONS}}  # fmt: skip
 ATTACHMENT_MAX = 20 * 1024 * 1024
 ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", ".png", ".zip"}
+# The rows of a report's history that are moves between states, as against the rows of its drafting.
+MOVE_ACTIONS = (SubmissionAction.SUBMITTED, SubmissionAction.RETURNED, SubmissionAction.ACCEPTED)
+# What laying out figures that did not come from this system can raise: a key missing, a value of the wrong type.
+LAYOUT_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError)
+
+
+@dataclass(frozen=True)
+class ReceivedFigures:
+    """A report's figures as its body froze them when it sent it, received in an exchange file from the body's own
+    instance: kept as sent, never recomputed here, since the level above must see what the body sent."""
+
+    figures: dict[str, Any]
+    as_of: datetime.date
 
 
 def _event(
@@ -52,10 +67,6 @@ def _event(
         submission=submission, action=action, actor=actor, organization=by or actor.organization, comment=comment,
         on=on or timezone.localdate(),
     )  # fmt: skip
-
-
-MOVE_ACTIONS = (SubmissionAction.SUBMITTED, SubmissionAction.RETURNED, SubmissionAction.ACCEPTED,
-                SubmissionAction.NEW_VERSION)  # fmt: skip
 
 
 def _on_behalf(by: Organization | None, day: datetime.date) -> str:
@@ -73,9 +84,15 @@ def _day(on: datetime.date | None, submission: Submission, what: str) -> datetim
     if on < submission.period_start:
         start = f"{submission.period_start:%d/%m/%Y}"
         raise refuse("on", f"{what} ngày {on:%d/%m/%Y} trước khi kỳ báo cáo bắt đầu ({start}).", "before_period")
-    # Only the report's moves order it: opening it and writing it in today, to enter one sent on paper in 2022, are
-    # acts of recording, not of the report's life.
-    last = submission.events.filter(action__in=MOVE_ACTIONS).order_by("-on", "-pk").values_list("on", flat=True).first()
+    # The previous move of this report or of the version it replaces, not the rows of its drafting: a report sent on
+    # paper is opened and written in the system after the day it was sent.
+    reports = [pk for pk in (submission.pk, submission.supersedes_id) if pk is not None]
+    last = (
+        SubmissionEvent.objects.filter(submission__in=reports, action__in=MOVE_ACTIONS)
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
     if last is not None and on < last:
         raise refuse("on", f"{what} ngày {on:%d/%m/%Y} trước việc đã ghi ngày {last:%d/%m/%Y} của báo cáo này.",
                      "out_of_order")  # fmt: skip
@@ -207,20 +224,25 @@ def submission_detach(*, actor: User, attachment: SubmissionAttachment) -> None:
 
 def _move(
     submission: Submission, move: Move, actor: User, *, by: Organization | None = None, on: datetime.date | None = None
-) -> None:
+) -> Organization | None:
     """The capability first (who may not act learns nothing of the report's state), then the workflow. With `by`, the
-    act was done on paper by that body and is entered after the fact: the person entering it must be allowed to write
-    in others' names, and the body named must be the one whose act it is."""
+    act was done by that body and is entered in its name (on paper, or received in another instance's exchange file):
+    the person entering it must be allowed to write in others' names, unless it is their own body, and the body named
+    must hold the authority for it. Returns the body the move is recorded in the name of."""
     transition = TRANSITIONS[move]
-    if by is not None:
+    if by is not None and by.pk != actor.organization_id:
         _transcribed(submission, move, actor, by, on)
     elif transition.side == Side.BODY and not authority.can_submit(actor, submission.organization):
         raise Refused("out_of_scope", f"Chỉ {submission.organization.name} gửi được báo cáo này.")
     elif transition.side == Side.REVIEWER and not authority.can_review(actor, submission.duty, submission.organization):
         raise Refused("out_of_scope", "Bạn không phải cơ quan tiếp nhận báo cáo này.")
+    if by is not None and not authority.body_may_move(move, submission.duty, submission.organization, by):
+        raise refuse("by", f"{by.name} không có thẩm quyền {MOVE_WORDS[move]} báo cáo của "
+                           f"{submission.organization.name}.", "authority_denied")  # fmt: skip
     if submission.state not in transition.source:
         state = SubmissionState(submission.state).label
         raise refuse("state", f"Báo cáo đang ở trạng thái «{state}»: không thể {MOVE_WORDS[move]}.", "wrong_state")
+    return by or actor.organization
 
 
 def _transcribed(submission: Submission, move: Move, actor: User, by: Organization, on: datetime.date | None) -> None:
@@ -246,34 +268,64 @@ MOVE_WORDS = {Move.SUBMIT: "gửi", Move.RETURN: "trả lại", Move.ACCEPT: "ti
 
 @transaction.atomic
 def submission_submit(
-    *, actor: User, submission: Submission, on: datetime.date | None = None, by: Organization | None = None
-) -> Submission:
+    *, actor: User, submission: Submission, on: datetime.date | None = None, by: Organization | None = None,
+    received: ReceivedFigures | None = None,
+) -> Submission:  # fmt: skip
     """Sends the report: its figures are computed from the records as they stand now for the period (as of its end,
     or the day it is sent if earlier) and frozen with the document, which is kept as sent. `on` and `by`: a report
-    sent on paper, entered after the fact (by the body itself, or in its name by someone allowed to)."""
+    sent on paper, entered after the fact. A report received from the body's own instance (`received`, an exchange
+    import) keeps the figures it was sent with."""
     submission = _lock(submission)
-    _move(submission, Move.SUBMIT, actor, by=by, on=on)
+    body = _move(submission, Move.SUBMIT, actor, by=by, on=on)
     day = _day(on, submission, "Gửi báo cáo")
     missing = [label for name, label in (("signer", "người ký"), ("signer_title", "chức vụ người ký"))
                if not getattr(submission, name)]  # fmt: skip
     if missing:
         raise refuse("signer", f"Ghi {' và '.join(missing)} trước khi gửi báo cáo.", "required")
-    period = Period.of(submission.period_start, submission.period_end, as_of=min(submission.period_end, day))
-    data, sections = report_figures(submission.duty, submission.organization, period)
-    submission.figures, submission.figures_as_of = data, period.as_of
+    figures: list[Section] | None = None
+    if received is None:
+        period = Period.of(submission.period_start, submission.period_end, as_of=min(submission.period_end, day))
+        (data, figures), as_of = report_figures(submission.duty, submission.organization, period), period.as_of
+    else:
+        data, as_of = received.figures, _received_as_of(submission, received)
+    submission.figures, submission.figures_as_of = data, as_of
     submission.state = SubmissionState.SUBMITTED
     submission.first_submitted_on = submission.first_submitted_on or day
     submission.submitted_at = timezone.now()
-    pdf = render("pdf", data, submission_sections(submission, sections), submission_document(submission))
+    try:
+        # Laid out from the frozen figures, as every page and document of the report is from then on.
+        sections = submission_sections(submission, provincial_sections(data) if figures is None else figures)
+        pdf = render("pdf", data, sections, submission_document(submission))
+    except LAYOUT_ERRORS as error:
+        if received is None:
+            raise
+        problem = f"{type(error).__name__}: {error}"
+        message = f"Số liệu trong tệp không theo cấu trúc số liệu báo cáo nên không lập được văn bản ({problem})."
+        raise refuse("figures", message, "figures_invalid") from error
     submission.pdf.save(f"bao-cao-{submission.pk}-lan-{submission.version}.pdf", ContentFile(pdf), save=False)
     submission.save()
-    _event(submission, SubmissionAction.SUBMITTED, actor, on=day, by=by)
+    _event(submission, SubmissionAction.SUBMITTED, actor, on=day, by=body)
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before={"state": "draft"},
                       after={"state": str(SubmissionState.SUBMITTED.label)}, note=_on_behalf(by, day))  # fmt: skip
     if by is None:
         # An act done on paper and entered in the body's name is no news to anyone: the paper reached them then.
         transaction.on_commit(lambda: notify_reviewers(submission.pk))
     return submission
+
+
+def _received_as_of(submission: Submission, received: ReceivedFigures) -> datetime.date:
+    """The day received figures stand as of: within the period, not in the future, and the day the figures name."""
+    as_of = received.as_of
+    if not submission.period_start <= as_of <= min(submission.period_end, timezone.localdate()):
+        raise refuse("figures_as_of", f"Số liệu tính đến ngày {as_of:%d/%m/%Y}, ngoài kỳ báo cáo "
+                                      f"({submission.period_start:%d/%m/%Y}–{submission.period_end:%d/%m/%Y}).",
+                     "as_of_outside_period")  # fmt: skip
+    period = received.figures.get("period")
+    named = period.get("as_of") if isinstance(period, dict) else None
+    if named != as_of.isoformat():
+        raise refuse("figures_as_of", f"Số liệu ghi tính đến «{named}», khác ngày {as_of:%d/%m/%Y} của báo cáo.",
+                     "figures_mismatch")  # fmt: skip
+    return as_of
 
 
 def submission_sections(submission: Submission, figures: list[Section]) -> list[Section]:
@@ -301,14 +353,14 @@ def submission_return(
 ) -> Submission:  # fmt: skip
     """The level above sends the report back, saying why; the body corrects and sends again."""
     submission = _lock(submission)
-    _move(submission, Move.RETURN, actor, by=by, on=on)
+    body = _move(submission, Move.RETURN, actor, by=by, on=on)
     day = _day(on, submission, "Trả lại báo cáo")
     if not comment.strip():
         raise refuse("comment", "Ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.", "required")
     submission.state = SubmissionState.RETURNED
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["state", "reviewed_at", "updated_at"])
-    _event(submission, SubmissionAction.RETURNED, actor, comment.strip(), on=day, by=by)
+    _event(submission, SubmissionAction.RETURNED, actor, comment.strip(), on=day, by=body)
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission,
                       before={"state": str(SubmissionState.SUBMITTED.label)},
                       after={"state": str(SubmissionState.RETURNED.label)},
@@ -325,12 +377,12 @@ def submission_accept(
 ) -> Submission:  # fmt: skip
     """The level above takes the report in: it is locked from then on."""
     submission = _lock(submission)
-    _move(submission, Move.ACCEPT, actor, by=by, on=on)
+    body = _move(submission, Move.ACCEPT, actor, by=by, on=on)
     day = _day(on, submission, "Tiếp nhận báo cáo")
     submission.state = SubmissionState.ACCEPTED
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["state", "reviewed_at", "updated_at"])
-    _event(submission, SubmissionAction.ACCEPTED, actor, comment.strip(), on=day, by=by)
+    _event(submission, SubmissionAction.ACCEPTED, actor, comment.strip(), on=day, by=body)
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission,
                       before={"state": str(SubmissionState.SUBMITTED.label)},
                       after={"state": str(SubmissionState.ACCEPTED.label)}, note=_on_behalf(by, day))  # fmt: skip

@@ -23,7 +23,10 @@ from khuyencong.api import serializers as s
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.facilities.models import Facility
+from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Payment, Project, ProjectEvent, Result
+from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionEvent
+from khuyencong.reporting.services import submission_edit, submission_open
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,17 @@ def _facility_code() -> str:
             f"{V1}/facilities/", {**FACILITY, "code": "CS-API-1"}, format="json"
         )
     return "CS-API-1"
+
+
+def _report() -> str:
+    """The Sở of Lào Cai's third-quarter report of 2025 (a period past whatever the day), opened and signed."""
+    report = Submission.objects.filter(organization__code="SCT-15").first()
+    if report is None:
+        sct = _user("lc", "SCT-15", Role.OFFICER)()
+        duty, body = ReportingDuty.objects.get(code="sct_quarterly"), Organization.objects.get(code="SCT-15")
+        report = submission_open(actor=sct, duty=duty, organization=body, year=2025, period_key="q3")
+        submission_edit(actor=sct, submission=report, signer="Nguyễn Văn A", signer_title="Giám đốc")
+    return f"{V1}/reporting/submissions/{report.pk}/"
 
 
 FACILITY = {
@@ -134,6 +148,30 @@ ENDPOINTS = {
         s.ConsultingSerializer,
         [ConsultingRecord],
     ),
+    "report_open": Endpoint(
+        "post",
+        lambda: f"{V1}/reporting/submissions/",
+        _user("lc", "SCT-15", Role.OFFICER),
+        {"duty": "sct_quarterly", "organization": "SCT-15", "year": 2025, "period": "q4"},
+        s.SubmissionOpenSerializer,
+        [Submission],
+    ),
+    "report_edit": Endpoint(
+        "patch",
+        _report,
+        _user("lc", "SCT-15", Role.OFFICER),
+        {"highlights": "Hỗ trợ 3 đề án."},
+        s.SubmissionTextSerializer,
+        [AuditEntry],
+    ),
+    "report_submit": Endpoint(
+        "post",
+        lambda: _report() + "submit/",
+        _user("lc", "SCT-15", Role.OFFICER),
+        {"on": "2025-10-05"},
+        s.SubmissionMoveSerializer,
+        [SubmissionEvent],
+    ),
 }
 
 
@@ -171,6 +209,7 @@ def prepare(request: pytest.FixtureRequest) -> Callable[[str], Endpoint]:
         if spec.scenario:
             request.getfixturevalue("bac_kan")
         _facility_code()
+        spec.url()  # what the address names exists before anything is counted
         return spec
 
     return setup

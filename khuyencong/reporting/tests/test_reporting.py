@@ -260,6 +260,29 @@ class TestWorkflow:
         page = client_for(people["cuc"]).get(reverse("reporting:submission", args=[sent.pk]))
         assert "Số liệu đã thay đổi sau khi nộp" in page.content.decode()
 
+    def test_a_report_sent_on_paper_is_entered_after_the_fact(self, records: None, people: dict[str, User]) -> None:
+        # Given the report is opened and written on 25/07, a fortnight after it was sent on paper
+        with time_machine.travel(datetime.datetime(2026, 7, 25, 3, 0, tzinfo=datetime.UTC), tick=False):
+            report = written(people)
+            # When it is sent with the day it was sent, and taken in with the Cục's day
+            sent = submission_submit(actor=people["sct"], submission=report, on=D(2026, 7, 10))
+            # Then a move cannot go before the previous one, nor into the future
+            with pytest.raises(ValidationError) as refused:
+                submission_accept(actor=people["cuc"], submission=sent, on=D(2026, 7, 9))
+            assert refused.value.error_dict["on"][0].code == "out_of_order"
+            with pytest.raises(ValidationError) as refused:
+                submission_accept(actor=people["cuc"], submission=sent, on=D(2026, 7, 26))
+            assert refused.value.error_dict["on"][0].code == "future_date"
+            accepted = submission_accept(actor=people["cuc"], submission=sent, on=D(2026, 7, 20))
+        # The days are the acts', and the report was on time (due 20/07)
+        assert [(e.action, e.on) for e in accepted.events.filter(action__in=["submitted", "accepted"])] == [
+            (SubmissionAction.SUBMITTED, D(2026, 7, 10)),
+            (SubmissionAction.ACCEPTED, D(2026, 7, 20)),
+        ]
+        assert accepted.first_submitted_on == D(2026, 7, 10)
+        entry = next(e for e in calendar(2026, today=D(2026, 8, 1)) if e.submission == accepted)
+        assert not entry.late
+
     def test_sending_needs_the_signer(self, records: None, people: dict[str, User]) -> None:
         with pytest.raises(ValidationError) as refused:
             submission_submit(actor=people["sct"], submission=opened(people))
@@ -371,7 +394,8 @@ class TestCompilationAndReminders:
         submission_submit(actor=people["sct"], submission=written(people))
         with django_capture_on_commit_callbacks(execute=True):
             send_reminders(today=D(2026, 7, 25))
-        assert not Notification.objects.filter(user=people["sct"], kind="overdue", key__contains="sct_half_yearly:SCT-15:2026")
+        key = "sct_half_yearly:SCT-15:2026"
+        assert not Notification.objects.filter(user=people["sct"], kind="overdue", key__contains=key)
 
 
 class TestDocuments:
