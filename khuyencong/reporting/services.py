@@ -252,14 +252,14 @@ def _transcribed(submission: Submission, move: Move, actor: User, by: Organizati
         raise refuse("on", f"Ghi việc {MOVE_WORDS[move]} báo cáo thay mặt {by.name} phải có ngày thực hiện.",
                      "date_required")  # fmt: skip
     if by.valid_until is not None and on > by.valid_until:
-        raise refuse("organization", f"{by.name} đã ngừng hoạt động từ sau ngày {by.valid_until:%d/%m/%Y}; không "
+        raise refuse("by", f"{by.name} đã ngừng hoạt động từ sau ngày {by.valid_until:%d/%m/%Y}; không "
                      f"thể {MOVE_WORDS[move]} báo cáo ngày {on:%d/%m/%Y}.", "organization_dissolved")  # fmt: skip
     if TRANSITIONS[move].side == Side.BODY:
         allowed = by.pk == submission.organization_id
     else:
         allowed = authority.organization_may_review(by, submission.duty, submission.organization)
     if not allowed:
-        raise refuse("organization", f"{by.name} không phải cơ quan {MOVE_WORDS[move]} báo cáo này.",
+        raise refuse("by", f"{by.name} không phải cơ quan {MOVE_WORDS[move]} báo cáo này.",
                      "authority_denied")  # fmt: skip
 
 

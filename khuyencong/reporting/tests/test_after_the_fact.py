@@ -129,7 +129,7 @@ class TestInAnotherBodysName:
         report = draft(people)
         with pytest.raises(ValidationError) as refused:
             submission_submit(actor=people["system"], submission=report, on=D(2026, 7, 6), by=org("SCT-19"))
-        assert code_of(refused, "organization") == "authority_denied"
+        assert code_of(refused, "by") == "authority_denied"
         with pytest.raises(ValidationError) as refused:
             submission_submit(actor=people["system"], submission=report, by=org("SCT-15"))
         assert code_of(refused, "on") == "date_required"
@@ -138,7 +138,7 @@ class TestInAnotherBodysName:
         for body in ("SCT-19", "TTKC1", "SCT-15"):
             with pytest.raises(ValidationError) as refused:
                 submission_accept(actor=people["system"], submission=sent, on=D(2026, 7, 8), by=org(body))
-            assert code_of(refused, "organization") == "authority_denied"
+            assert code_of(refused, "by") == "authority_denied"
         assert Submission.objects.get().state == SubmissionState.SUBMITTED
 
     def test_only_someone_allowed_to_write_in_others_names_may_and_within_their_territory(
@@ -163,7 +163,7 @@ class TestInAnotherBodysName:
         report = draft(people, body="SCT-YB", year=2025, duty="sct_quarterly", period="q1")
         with pytest.raises(ValidationError) as refused:
             submission_submit(actor=people["system"], submission=report, on=D(2025, 7, 15), by=org("SCT-YB"))
-        assert code_of(refused, "organization") == "organization_dissolved"
+        assert code_of(refused, "by") == "organization_dissolved"
         sent = submission_submit(actor=people["system"], submission=report, on=D(2025, 4, 15), by=org("SCT-YB"))
         assert sent.first_submitted_on == D(2025, 4, 15)
 
