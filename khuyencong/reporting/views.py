@@ -63,9 +63,10 @@ CONTENT_TYPES = {
 
 
 def _own_bodies(user: Any) -> list[Organization]:
-    """The bodies whose reports the user writes: their own organisation and the one it works under."""
+    """The bodies whose reports the user writes: their own organisation and the one it works under (none without a
+    role: no role, no data, as `authority.can_view` says)."""
     org = user.organization
-    if org is None:
+    if org is None or not (user.is_superuser or user.role_set):
         return []
     return [org, *([org.parent] if org.parent is not None else [])]
 
