@@ -90,6 +90,10 @@ def rounds_for(user: User | AnonymousUser) -> QuerySet[SelectionRound]:
         return rounds
     if not user.is_authenticated:
         return rounds.none()
+    if scope.is_empty:
+        # No role or no organisation, no data (`access.scope_of`): not even the rounds open to the whole country; a
+        # judge's account still sees the rounds it scores.
+        return rounds.filter(pk__in=SelectionRound.objects.filter(judges__user=user).values("pk"))
     # Regional and national rounds are open to every facility of the country; a facility also sees the rounds of its
     # own commune and province, to enter them.
     condition = (

@@ -22,6 +22,7 @@ from khuyencong.core.refusals import Refused, not_future, refuse
 from khuyencong.core.text import fold
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
+from khuyencong.geography.selectors import unit_current_communes
 from khuyencong.organizations.models import Organization, Region
 from khuyencong.projects.documents import MAX_SIZE, sniff
 
@@ -187,6 +188,12 @@ def entry_register(
     not_future(registered_on, "Ngày đăng ký")
     if selection.decided:
         raise refuse("round", f"{selection.name} đã có quyết định công nhận; không nhận thêm sản phẩm.", "round_closed")
+    if not _takes(selection, product.facility, registered_on):
+        raise refuse(
+            "product",
+            f"Cơ sở {product.facility.name} không thuộc địa bàn của {selection.name}.",
+            "outside_territory",
+        )
     level = RoundLevel(selection.level)
     if lower_certificate is not None:
         # As it stands now: a revocation recorded meanwhile must count.
@@ -228,6 +235,29 @@ def entry_register(
         after={"round": selection.code, "product": product.code, "registered_on": f"{registered_on:%d/%m/%Y}"},
     )
     return entry
+
+
+def _takes(selection: SelectionRound, facility: Facility, on: datetime.date) -> bool:
+    """Whether the round selects among the facility's products (TT 26/2014/TT-BCT Art. 8–10): a district's or a
+    commune's round those of the facilities in its territory, a province's those of the province, a region's those of
+    its provinces on the day, the nation's any. Without it a national body could enter another province's product, which
+    the round's organiser would then see."""
+    level = RoundLevel(selection.level)
+    if level == RoundLevel.NATIONAL:
+        return True
+    if level == RoundLevel.REGIONAL:
+        if selection.region is None:
+            return True
+        provinces = selection.region.provinces_on(on).values_list("pk", "current_province_id")
+        return facility.current_province_id in {current or pk for pk, current in provinces}
+    territory = selection.territory
+    if territory is None:
+        return True
+    if level == RoundLevel.PROVINCIAL:
+        return facility.current_province_id == (territory.current_province_id or territory.pk)
+    if territory.pk in (facility.district_id, facility.commune_id, facility.current_commune_id):
+        return True
+    return facility.current_commune_id in {unit.pk for unit in unit_current_communes(territory)}
 
 
 @transaction.atomic

@@ -104,6 +104,10 @@ def can_view(user: User | AnonymousUser, organization: Organization) -> bool:
         return False
     if actor.is_superuser or can_prepare(actor, organization):
         return True
+    if not actor.role_set:
+        # No role, no data (`access.scope_of`): an organisation says where someone works, a role that they may read its
+        # records at all — an account set up before the province grants a role sees none of its body's reports.
+        return False
     if actor.organization_id is not None and actor.organization_id == organization.pk:
         return True
     if actor.has_role(Role.FACILITY_REPRESENTATIVE):

@@ -151,9 +151,9 @@ def calendar(
 
 def own_bodies(user: User | AnonymousUser) -> list[Organization]:
     """The bodies whose reports the user writes: their own organisation and the one it works under (the provincial
-    centre drafts the Sở's report, as in seed 000)."""
+    centre drafts the Sở's report, as in seed 000); none without a role (no role, no data, as `authority.can_view`)."""
     org = getattr(user, "organization", None) if user.is_authenticated else None
-    if org is None:
+    if org is None or not (getattr(user, "is_superuser", False) or getattr(user, "role_set", None)):
         return []
     return [org, *([org.parent] if org.parent is not None else [])]
 

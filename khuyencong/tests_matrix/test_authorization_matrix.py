@@ -8,8 +8,10 @@ role or without an organisation), and that a refused write writes nothing. A rou
 route, fails the suite: a new page or endpoint must say here who may use it.
 
 The world (the Yên Bái 2022 and Bắc Kạn 2018 scenarios, plus a programme, consulting figures, a payment, a result, a
-document and an import job on each side) is built once for the module, inside a transaction rolled back at its end;
-each test runs in a savepoint on top of it. The clock stands on 27/11/2026.
+document and an import job on each side; the Sở's periodic reports — a draft with an attachment, one sent and one
+accepted; products of the side's facility, a district round of 2024 that recognised them and a provincial round of 2026
+they climb to) is built once for the module, inside a transaction rolled back at its end; each test runs in a savepoint
+on top of it. The clock stands on 27/11/2026.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,6 +29,7 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
+from django.db.models import Q
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
@@ -45,16 +48,44 @@ from khuyencong.exchange.models import ImportJob
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
+from khuyencong.products.models import (
+    Certificate,
+    Complaint,
+    Entry,
+    Judge,
+    Product,
+    RoundCriterion,
+    Score,
+    SelectionRound,
+)
+from khuyencong.products.rules import RoundLevel
+from khuyencong.products.services import entry_register, product_create, round_create, round_decide, score_record
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import program_create
 from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import Document, Payment, Project, ProjectEvent, Result
 from khuyencong.projects.services import payment_record, result_record
+from khuyencong.reporting.models import (
+    Notification,
+    ReportingDuty,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+)
+from khuyencong.reporting.notify import notify_body, notify_reviewers
+from khuyencong.reporting.services import (
+    submission_accept,
+    submission_attach,
+    submission_edit,
+    submission_open,
+    submission_submit,
+)
 
 NOW = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 DAY = f"{TODAY:%d/%m/%Y}"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+OPEN_LEVELS = (RoundLevel.REGIONAL, RoundLevel.NATIONAL)  # rounds open to every facility of the country
 
 INSIDE, OUTSIDE, ANY = "inside", "outside", "any"
 
@@ -95,6 +126,24 @@ class World:
     unit: dict[str, AdminUnit]
     org: dict[str, Organization]
     pay_on: dict[str, datetime.date]
+    # The Sở's periodic reports: a draft (h1 2026, with an attachment), one sent and awaiting the Cục (q3), one accepted
+    # (q2).
+    submission: dict[str, Submission]
+    sent: dict[str, Submission]
+    accepted: dict[str, Submission]
+    attachment: dict[str, SubmissionAttachment]
+    # The side's facility's products: `product` climbed from the district round of 2024 (`district_round`, decided,
+    # its certificate `certificate`) to the Sở's provincial round of 2026 (`selection`, open, fully scored: `entry`);
+    # `spare` was recognised at the district level too (`spare_certificate`) and has not entered the provincial round.
+    product: dict[str, Product]
+    spare: dict[str, Product]
+    district_round: dict[str, SelectionRound]
+    selection: dict[str, SelectionRound]
+    entry: dict[str, Entry]
+    certificate: dict[str, Certificate]
+    spare_certificate: dict[str, Certificate]
+    neighbour_certificate: Certificate  # inside: another Lào Cai facility's, recognised in the same district round
+    national_round: SelectionRound  # the Cục's, open to every facility of the country
     foreign_codes: re.Pattern[str]
     all_codes: re.Pattern[str]
     not_for_rep: re.Pattern[str]
@@ -104,9 +153,15 @@ def _province(code: str) -> AdminUnit:
     return AdminUnit.objects.get(era=Era.FROM_2025, level=Level.PROVINCE, code=code)
 
 
-def _codes(*querysets: models.QuerySet[Any]) -> re.Pattern[str]:
-    codes = sorted({code for qs in querysets for code in qs.values_list("code", flat=True)}, key=len, reverse=True)
+def _codes(*querysets: models.QuerySet[Any], numbers: Iterable[str] = ()) -> re.Pattern[str]:
+    """Records' codes (and the numbers of periodic reports, which carry none) as one pattern, longest first."""
+    found = {code for qs in querysets for code in qs.values_list("code", flat=True)} | {n for n in numbers if n}
+    codes = sorted(found, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in codes) + r")(?![\w-])")
+
+
+def _numbers(submissions: models.QuerySet[Submission]) -> list[str]:
+    return list(submissions.values_list("number", flat=True))
 
 
 def _side(where: str, project: Project, actor: User, centre: Organization, committee: Organization) -> dict[str, Any]:
@@ -134,6 +189,80 @@ def _side(where: str, project: Project, actor: User, centre: Organization, commi
         "event": project.events.order_by("on", "pk").last(),
         "pay_on": pay_on,
     }
+
+
+def _reporting_side(tag: str, sct: Organization, actor: User) -> dict[str, Any]:
+    """The Sở's reports of 2026, written through the services: a draft with an attachment, one sent, one accepted."""
+
+    def written(duty: str, period: str, number: str) -> Submission:
+        opened = submission_open(actor=actor, duty=ReportingDuty.objects.get(code=duty), organization=sct, year=2026,
+                                 period_key=period)  # fmt: skip
+        return submission_edit(actor=actor, submission=opened, number=number, signer="Nguyễn Văn Ký",
+                               signer_title="Giám đốc", highlights=f"Báo cáo của ma trận ({tag}).")  # fmt: skip
+
+    draft = written("sct_half_yearly", "h1", f"61/BC-SCT-{tag}")
+    attachment = submission_attach(actor=actor, submission=draft, title="Phụ lục số liệu",
+                                   upload=SimpleUploadedFile("phu-luc.pdf", PDF))  # fmt: skip
+    sent = submission_submit(actor=actor, submission=written("sct_quarterly", "q3", f"93/BC-SCT-{tag}"))
+    accepted = submission_submit(actor=actor, submission=written("sct_quarterly", "q2", f"62/BC-SCT-{tag}"))
+    accepted = submission_accept(actor=actor, submission=accepted)
+    # What the services leave to the worker after commit (which never comes here): the Cục told of a report sent, the
+    # Sở's officers of one accepted.
+    notify_reviewers(sent.pk)
+    notify_body(accepted.pk, returned=False)
+    return {"submission": draft, "sent": sent, "accepted": accepted, "attachment": attachment}
+
+
+def _products_side(
+    tag: str, facility: Facility, sct: Organization, actor: User, judge: User, neighbour: Facility | None = None
+) -> dict[str, Any]:
+    """Products of the facility (and of a neighbour in its district), recognised by the district's round of 2024, and
+    the Sở's provincial round of 2026 where the first has entered and been fully scored by `judge`."""
+    district = facility.district
+    assert district is not None
+    office = Organization.objects.create(code=f"PKT-{tag}-MA-TRAN", name=f"Phòng Kinh tế {district.name}",
+                                         kind="district_office", territory=district)  # fmt: skip
+    district_judge = make_user(f"matrix.gk-{tag.lower()}", None, Role.VIEWER)
+    owners = [facility, facility, *([neighbour] if neighbour else [])]
+    products = [product_create(actor=actor, facility=owner, code=f"SP-{tag}-{n}", name=f"Sản phẩm {tag} số {n}",
+                               group="handicraft") for n, owner in enumerate(owners, start=1)]  # fmt: skip
+    lower = round_create(actor=actor, code=f"BC-H-{tag}-2024", name=f"Bình chọn cấp huyện {district.name} 2024",
+                         level=RoundLevel.DISTRICT, year=2024, organizer=office,
+                         judges=[("GK1", "Giám khảo cấp huyện", district_judge)])  # fmt: skip
+    entries = [entry_register(actor=actor, selection=lower, product=p, registered_on=datetime.date(2024, 9, 2))
+               for p in products]  # fmt: skip
+    _score(lower, district_judge, entries, [[36, 34, 9, 9], [32, 30, 8, 8], [30, 30, 7, 7]][: len(entries)])
+    round_decide(actor=actor, selection=lower, on=datetime.date(2024, 10, 7), document=f"12/QĐ-UBND-{tag}",
+                 recognized=entries)  # fmt: skip
+    certificates = [Certificate.objects.get(entry=entry) for entry in entries]
+    provincial = round_create(actor=actor, code=f"BC-T-{tag}-2026", name=f"Bình chọn cấp tỉnh {tag} 2026",
+                              level=RoundLevel.PROVINCIAL, year=2026, organizer=sct,
+                              judges=[("GK1", "Giám khảo cấp tỉnh", judge)])  # fmt: skip
+    entry = entry_register(actor=actor, selection=provincial, product=products[0],
+                           registered_on=datetime.date(2026, 11, 2), lower_certificate=certificates[0])  # fmt: skip
+    _score(provincial, judge, [entry], [[35, 33, 8, 8]])
+    return {
+        "product": products[0],
+        "spare": products[1],
+        "district_round": lower,
+        "selection": provincial,
+        "entry": entry,
+        "certificate": certificates[0],
+        "spare_certificate": certificates[1],
+        "neighbour_certificate": certificates[2] if neighbour else None,
+    }
+
+
+def _each(sides: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    return {where: side[name] for where, side in sides.items()}
+
+
+def _score(selection: SelectionRound, user: User, entries: list[Entry], sheets: list[list[int]]) -> None:
+    judge = selection.judges.get(user=user)
+    criteria = list(selection.criteria.order_by("position"))
+    for entry, points in zip(entries, sheets, strict=True):
+        for criterion, value in zip(criteria, points, strict=True):
+            score_record(actor=user, entry=entry, judge=judge, criterion=criterion, points=Decimal(value))
 
 
 def _build_world() -> World:
@@ -182,14 +311,39 @@ def _build_world() -> World:
     lao_cai, thai_nguyen = _province("15"), _province("19")
     # The national centre of the north works over both provinces; the matrix relies on it.
     assert access.scope_of(users[TTKC1]).province_ids >= {lao_cai.pk, thai_nguyen.pk}
-    record_models: list[type[models.Model]] = [Facility, Project, Plan, Program, ConsultingRecord]
+    reporting = {
+        INSIDE: _reporting_side("LC", org["SCT-15"], actor),
+        OUTSIDE: _reporting_side("TN", org["SCT-19"], actor),
+    }
+    # A neighbour of the representative's facility in its district: its product is not the representative's to see.
+    neighbour = (
+        Facility.objects.filter(district=facility[INSIDE].district, current_province=lao_cai)
+        .exclude(pk=facility[INSIDE].pk)
+        .exclude(projects__beneficiaries=facility[INSIDE])
+        .order_by("code")
+        .first()
+    )
+    assert neighbour is not None
+    # The provincial rounds' juries: the Lào Cai centre's officer sits on Lào Cai's; a Thái Nguyên officer on theirs.
+    selection = {
+        INSIDE: _products_side("LC", facility[INSIDE], org["SCT-15"], actor, users[TTKC15], neighbour),
+        OUTSIDE: _products_side("TN", facility[OUTSIDE], org["SCT-19"], actor, other),
+    }
+    national_round = round_create(actor=actor, code="BC-QG-2026", name="Bình chọn cấp quốc gia 2026",
+                                  level=RoundLevel.NATIONAL, year=2026, organizer=org["CUC-CTDP"])  # fmt: skip
+    record_models: list[type[models.Model]] = [Facility, Project, Plan, Program, ConsultingRecord, Product,
+                                               SelectionRound, Certificate]  # fmt: skip
     foreign = [
         Facility.objects.filter(current_province=thai_nguyen),
         Project.objects.filter(province=thai_nguyen),
         Plan.objects.filter(owner__territory__current_province=thai_nguyen),
         Program.objects.filter(territory=thai_nguyen),
         ConsultingRecord.objects.filter(organization__territory=thai_nguyen),
+        Product.objects.filter(facility__current_province=thai_nguyen),
+        SelectionRound.objects.filter(Q(territory=thai_nguyen) | Q(territory__current_province=thai_nguyen)),
+        Certificate.objects.filter(entry__product__facility__current_province=thai_nguyen),
     ]
+    mine = Q(territory=lao_cai) | Q(territory__current_province=lao_cai) | Q(level__in=OPEN_LEVELS)
     return World(
         users=users,
         tokens={name: Token.objects.create(user=user).key for name, user in users.items()},
@@ -207,16 +361,36 @@ def _build_world() -> World:
         unit={INSIDE: lao_cai, OUTSIDE: thai_nguyen},
         org=org,
         pay_on={where: side["pay_on"] for where, side in sides.items()},
-        foreign_codes=_codes(*foreign),
-        all_codes=_codes(*(m._default_manager.all() for m in record_models)),
+        submission=_each(reporting, "submission"),
+        sent=_each(reporting, "sent"),
+        accepted=_each(reporting, "accepted"),
+        attachment=_each(reporting, "attachment"),
+        product=_each(selection, "product"),
+        spare=_each(selection, "spare"),
+        district_round=_each(selection, "district_round"),
+        selection=_each(selection, "selection"),
+        entry=_each(selection, "entry"),
+        certificate=_each(selection, "certificate"),
+        spare_certificate=_each(selection, "spare_certificate"),
+        neighbour_certificate=selection[INSIDE]["neighbour_certificate"],
+        national_round=national_round,
+        foreign_codes=_codes(*foreign, numbers=_numbers(Submission.objects.filter(organization=org["SCT-19"]))),
+        all_codes=_codes(
+            *(m._default_manager.all() for m in record_models), numbers=_numbers(Submission.objects.all())
+        ),
         # A facility's representative sees its facility, the đề án it benefits from (with their plans and other
-        # beneficiaries), national plans and programmes.
+        # beneficiaries), national plans and programmes, its own products and their certificates, and the rounds of its
+        # province (and the country's); no periodic report.
         not_for_rep=_codes(
             Project.objects.exclude(beneficiaries=facility[INSIDE]),
             Facility.objects.exclude(projects__beneficiaries=facility[INSIDE]).exclude(pk=facility[INSIDE].pk),
             Plan.objects.exclude(owner__territory__isnull=True).exclude(projects__beneficiaries=facility[INSIDE]),
             Program.objects.exclude(territory__isnull=True),
             ConsultingRecord.objects.all(),
+            Product.objects.exclude(facility=facility[INSIDE]),
+            Certificate.objects.exclude(entry__product__facility=facility[INSIDE]),
+            SelectionRound.objects.exclude(mine),
+            numbers=_numbers(Submission.objects.all()),
         ),
     )
 
@@ -248,7 +422,15 @@ def clock(world: World) -> Iterator[None]:
 COUNTED: list[type[models.Model]] = [
     Facility, Project, ProjectEvent, Payment, Result, Document, Plan, BudgetDecision, Allocation, Program,
     ProgramTarget, ConsultingRecord, ImportJob, AuditEntry,
+    ReportingDuty, Submission, SubmissionEvent, SubmissionAttachment, Notification,
+    Product, SelectionRound, RoundCriterion, Judge, Entry, Score, Certificate, Complaint,
 ]  # fmt: skip
+SUBMISSION_TEXT = ["number", "place", "signer", "signer_title", "highlights", "shortcomings", "solutions",
+                   "recommendations", "next_period"]  # fmt: skip
+
+
+def _digest(rows: models.QuerySet[Any]) -> str:
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
 
 def snapshot() -> dict[str, Any]:
@@ -266,6 +448,16 @@ def snapshot() -> dict[str, Any]:
     state["project_states"] = hashlib.sha256(
         repr(list(Project.objects.order_by("pk").values_list("pk", "state", "province_id"))).encode()
     ).hexdigest()
+    state["submissions"] = _digest(
+        Submission.objects.order_by("pk").values_list("pk", "state", "current", *SUBMISSION_TEXT)
+    )
+    state["notifications"] = _digest(Notification.objects.order_by("pk").values_list("pk", "read_at"))
+    state["products"] = _digest(Product.objects.order_by("pk").values_list("pk", "code", "name", "facility_id"))
+    state["rounds"] = _digest(
+        SelectionRound.objects.order_by("pk").values_list("pk", "decision_on", "decision_document")
+    )
+    state["entries"] = _digest(Entry.objects.order_by("pk").values_list("pk", "recognized"))
+    state["certificates"] = _digest(Certificate.objects.order_by("pk").values_list("pk", "revoked_on"))
     return state
 
 
@@ -312,6 +504,7 @@ class Case:
 
 
 WRITE_OK = frozenset({200, 201, 302, 400})
+REDIRECT = frozenset({302})  # a lawful write of the reporting and products pages: done, back to the record
 FORM_REFUSAL = frozenset({200, 400, 403})  # a choice outside the territory: the form says no, nothing is written
 
 
@@ -388,6 +581,62 @@ def province_filter(w: World, where: str) -> dict[str, Any]:
 
 PROJECT_SEEN = seen(SCOPED | {REP})  # the representative's facility benefits from the đề án inside
 ANONYMOUS_PAGE = frozenset({302})
+
+# The Sở's periodic reports (reporting/authority.py): seen by the body, those under it and those whose territory holds
+# it; drafted by officers of the Sở or of the centre under it; sent by the Sở; taken in or sent back by the Cục.
+REPORT_SEEN = seen(SCOPED)
+REPORT_WRITERS = seen({ADMIN, SCT15, TTKC15}, {ADMIN})
+REPORT_SENDERS = seen({ADMIN, SCT15}, {ADMIN})
+REPORT_REVIEWERS = seen({ADMIN, CUC}, {ADMIN, CUC})
+NATIONAL_BODIES = frozenset({ADMIN, CUC})  # scope "everything": the compilation of every province's reports
+
+
+def sct_code(where: str) -> str:
+    return "SCT-15" if where == INSIDE else "SCT-19"
+
+
+def report_move(attribute: str, move: str) -> Builder:
+    return lambda w, where: {"pk": getattr(w, attribute)[where].pk, "move": move}
+
+
+def report_file(attribute: str, fmt: str) -> Builder:
+    return lambda w, where: {"pk": getattr(w, attribute)[where].pk, "fmt": fmt}
+
+
+def report_text(w: World, where: str) -> dict[str, Any]:
+    return {"number": w.submission[where].number, "place": "Lào Cai", "signer": "Nguyễn Văn Ký",
+            "signer_title": "Giám đốc", "highlights": "Sửa bởi ma trận quyền."}  # fmt: skip
+
+
+# Products and the selection (products/authority.py): a product is written by its facility or an officer whose territory
+# holds it; a provincial round is opened and decided by the province's Sở or UBND; an entry registered by the facility,
+# an officer of its territory or the organiser; each judge scores on their own sheet only.
+PRODUCT_WRITERS = seen(OFFICERS | {REP}, NATIONAL)
+ROUND_ORGANISERS = seen({ADMIN, SCT15, UBND15}, {ADMIN})
+ENTRANTS = seen(OFFICERS | {UBND15, REP}, NATIONAL)
+# The Lào Cai centre's officer sits on Lào Cai's provincial jury; no persona on Thái Nguyên's.
+JUDGE = seen({TTKC15}, NOBODY)
+
+
+def product_form(w: World, where: str) -> dict[str, Any]:
+    return {"facility": w.facility[where].code, "code": "SP-MA-TRAN", "name": "Sản phẩm ma trận", "group": "handicraft"}
+
+
+def round_form(w: World, where: str) -> dict[str, Any]:
+    return {"code": "BC-MA-TRAN", "name": "Đợt bình chọn ma trận", "level": "provincial", "year": "2026",
+            "organizer": sct_code(where), "judges": ""}  # fmt: skip
+
+
+def entry_form(w: World, where: str) -> dict[str, Any]:
+    return {"product": w.spare[where].code, "registered_on": DAY, "lower_certificate": w.spare_certificate[where].code}
+
+
+def sheet_form(w: World, where: str) -> dict[str, Any]:
+    """The judge changes one cell of their sheet (35 → 30 on the first criterion): the old score is voided."""
+    first = w.selection[where].criteria.order_by("position").first()
+    assert first is not None
+    return {f"s-{w.entry[where].pk}-{first.pk}": "30"}
+
 
 # fmt: off
 CASES: list[Case] = [
@@ -521,6 +770,86 @@ CASES: list[Case] = [
          data=lambda w, where: {"code": w.consulting[OUTSIDE].code, "organization": w.org["TTKC-15"].pk,
                                 "year": "2026", "period_end": "30/09/2026", "projects": "3",
                                 "revenue": "1000000"}),
+    # reporting: the periodic reports
+    Case("reporting:calendar", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("reporting:calendar", label="year", wheres=(ANY,), query=lambda w, where: {"year": "2026"},
+         allowed=everyone(ANY)),
+    Case("reporting:open", "POST", ok=REDIRECT, allowed=REPORT_WRITERS, admin_writes=True,
+         data=lambda w, where: {"duty": "sct_yearly", "organization": sct_code(where), "year": "2026", "period": "y"}),
+    Case("reporting:compilation", wheres=(ANY,), allowed={ANY: NATIONAL_BODIES}),
+    Case("reporting:compilation", label="period", wheres=(ANY,), allowed={ANY: NATIONAL_BODIES},
+         query=lambda w, where: {"duty": "sct_quarterly", "year": "2026", "period": "q2"}),
+    Case("reporting:notifications", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("reporting:notifications", "POST", wheres=(ANY,), allowed=everyone(ANY), ok=REDIRECT),
+    Case("reporting:submission", kwargs=pk_of("submission"), allowed=REPORT_SEEN, visible=REPORT_SEEN),
+    Case("reporting:submission", label="sent", kwargs=pk_of("sent"), allowed=REPORT_SEEN, visible=REPORT_SEEN),
+    Case("reporting:submission", label="accepted", kwargs=pk_of("accepted"), allowed=REPORT_SEEN,
+         visible=REPORT_SEEN),
+    Case("reporting:edit", "POST", kwargs=pk_of("submission"), data=report_text, allowed=REPORT_WRITERS,
+         visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True),
+    Case("reporting:attach", "POST", kwargs=pk_of("submission"), multipart=True, allowed=REPORT_WRITERS,
+         visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"title": "Phụ lục ma trận", "file": upload("phu-luc-ma-tran.pdf", PDF)}),
+    Case("reporting:detach", "POST", kwargs=lambda w, where: {"pk": w.submission[where].pk,
+                                                               "attachment": w.attachment[where].pk},
+         allowed=REPORT_WRITERS, visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True),
+    # An attachment of the report outside reached through the report inside: not found, for everyone.
+    Case("reporting:detach", "POST", label="cross", wheres=(INSIDE,), allowed={INSIDE: NOBODY},
+         refused=frozenset({404}), kwargs=lambda w, where: {"pk": w.submission[INSIDE].pk,
+                                                             "attachment": w.attachment[OUTSIDE].pk}),
+    Case("reporting:move", "POST", label="submit", kwargs=report_move("submission", "submit"),
+         allowed=REPORT_SENDERS, visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True),
+    Case("reporting:move", "POST", label="return", kwargs=report_move("sent", "return"), allowed=REPORT_REVIEWERS,
+         visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"comment": "Bổ sung số liệu giải ngân."}),
+    Case("reporting:move", "POST", label="accept", kwargs=report_move("sent", "accept"), allowed=REPORT_REVIEWERS,
+         visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True),
+    Case("reporting:move", "POST", label="new version", kwargs=report_move("accepted", "new-version"),
+         allowed=REPORT_WRITERS, visible=REPORT_SEEN, ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"reason": "Bổ sung đề án ghi muộn."}),
+    Case("reporting:download", label="docx", kwargs=report_file("submission", "docx"), allowed=REPORT_SEEN,
+         visible=REPORT_SEEN),
+    Case("reporting:download", label="pdf", kwargs=report_file("submission", "pdf"), allowed=REPORT_SEEN,
+         visible=REPORT_SEEN),
+    Case("reporting:download", label="xlsx", kwargs=report_file("submission", "xlsx"), allowed=REPORT_SEEN,
+         visible=REPORT_SEEN),
+    Case("reporting:download", label="json", kwargs=report_file("submission", "json"), allowed=REPORT_SEEN,
+         visible=REPORT_SEEN),
+    Case("reporting:download", label="sent pdf", kwargs=report_file("sent", "pdf"), allowed=REPORT_SEEN,
+         visible=REPORT_SEEN),
+    # products and the typical-product selection
+    Case("products:list", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("products:list", label="search", wheres=(ANY,), query=lambda w, where: {"q": "san pham"},
+         allowed=everyone(ANY)),
+    Case("products:list", "POST", data=product_form, allowed=PRODUCT_WRITERS, ok=REDIRECT, refused=FORM_REFUSAL,
+         admin_writes=True),
+    Case("products:detail", kwargs=code_of("product"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    Case("products:rounds", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("products:rounds", "POST", data=round_form, allowed=ROUND_ORGANISERS, ok=REDIRECT, refused=FORM_REFUSAL,
+         admin_writes=True),
+    Case("products:round", kwargs=code_of("selection"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    Case("products:round", label="district", kwargs=code_of("district_round"), allowed=PROJECT_SEEN,
+         visible=PROJECT_SEEN),
+    # The Cục's national round is open to every facility of the country: seen by all who may see records at all.
+    Case("products:round", label="national", wheres=(ANY,), kwargs=lambda w, where: {"code": w.national_round.code},
+         allowed={ANY: SCOPED | {REP}}, refused=frozenset({404})),
+    Case("products:entry_add", "POST", kwargs=code_of("selection"), data=entry_form, allowed=ENTRANTS,
+         visible=PROJECT_SEEN, ok=REDIRECT, admin_writes=True),
+    # A Thái Nguyên product in Lào Cai's provincial round: no one may enter it, not even a national body.
+    Case("products:entry_add", "POST", label="foreign product", wheres=(INSIDE,), kwargs=code_of("selection"),
+         data=lambda w, where: entry_form(w, OUTSIDE), allowed={INSIDE: NOBODY}, visible=PROJECT_SEEN,
+         refused=FORM_REFUSAL),
+    Case("products:sheet", kwargs=code_of("selection"), allowed=JUDGE, visible=PROJECT_SEEN),
+    Case("products:sheet", "POST", kwargs=code_of("selection"), data=sheet_form, allowed=JUDGE,
+         visible=PROJECT_SEEN, ok=REDIRECT, admin_writes=True, writer=TTKC15),
+    Case("products:decide", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
+         ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"on": DAY, "document": "99/QĐ-SCT", "entry": [w.entry[where].pk]}),
+    Case("products:certificate", kwargs=code_of("certificate"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    Case("products:certificate", label="neighbour", wheres=(INSIDE,), allowed={INSIDE: SCOPED},
+         visible={INSIDE: SCOPED}, kwargs=lambda w, where: {"code": w.neighbour_certificate.code}),
+    # Public by law (TT 26/2014): valid certificates without personal data, the same for everyone, signed in or not.
+    Case("public_products:list", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True, reference=True),
     # exchange
     Case("exchange:index", wheres=(ANY,), allowed=everyone(ANY)),
     Case("exchange:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),

@@ -28,7 +28,7 @@ from khuyencong.products.rules import (
     level_in_force,
     working_days_after,
 )
-from khuyencong.products.selectors import entry_scores, ranking
+from khuyencong.products.selectors import entry_scores, ranking, rounds_for
 from khuyencong.products.services import (
     certificate_revoke,
     complaint_answer,
@@ -231,6 +231,20 @@ class TestLevels:
                 )
         assert refused.value.error_dict["lower_certificate"][0].code == "lower_certificate_expired"
 
+    def test_a_round_takes_only_the_products_of_its_territory(
+        self, decided: dict[str, Any], make_facility: Any
+    ) -> None:
+        provincial = self.provincial(decided)
+        elsewhere: Facility = make_facility("HTX Chè Tân Cương", province="Thái Nguyên")
+        cuc = make_user("cuc", "CUC-CTDP", Role.OFFICER)  # a national body may write any facility's products
+        with time_machine.travel(NOW, tick=False):
+            tea = product_create(actor=cuc, facility=elsewhere, code="SP-TN", name="Chè", group="agro_food")
+            for selection in (provincial, decided["round"]):
+                with pytest.raises(ValidationError) as refused:
+                    entry_register(actor=cuc, selection=selection, product=tea, registered_on=D(2026, 11, 1))
+                assert refused.value.error_dict["product"][0].code == "outside_territory"
+        assert not Entry.objects.filter(product=tea).exists()
+
     def test_another_province_may_not_open_a_round_for_lao_cai(self, decided: dict[str, Any]) -> None:
         with time_machine.travel(NOW, tick=False), pytest.raises(Refused):
             round_create(
@@ -294,6 +308,19 @@ class TestProducts:
 
     def test_search_ignores_diacritics(self, world: dict[str, Any]) -> None:
         assert Product.objects.filter(search_text__contains="gio may dan").get().code == "SP-1"
+
+
+def test_without_a_role_or_an_organisation_no_round_is_seen_but_a_judge_sees_theirs(world: dict[str, Any]) -> None:
+    with time_machine.travel(NOW, tick=False):
+        cuc = Organization.objects.get(code="CUC-CTDP")
+        officer = make_user("cuc", "CUC-CTDP", Role.OFFICER)
+        national = round_create(
+            actor=officer, code="BC-QG-2026", name="Quốc gia", level="national", year=2026, organizer=cuc
+        )
+    assert national in rounds_for(world["people"]["rep"])  # open to every facility of the country
+    for nobody in (make_user("chua.co.vai.tro", "SCT-15"), make_user("chua.co.don.vi", None, Role.OFFICER)):
+        assert not rounds_for(nobody).exists()
+    assert list(rounds_for(world["people"]["judge1"])) == [world["round"]]
 
 
 def test_a_user_who_is_not_a_judge_cannot_score(world: dict[str, Any]) -> None:

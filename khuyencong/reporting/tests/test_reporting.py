@@ -339,6 +339,17 @@ class TestBoundary:
         assert response.status_code == 403
         assert Submission.objects.get().state == SubmissionState.DRAFT
 
+    def test_an_account_of_the_sct_without_a_role_sees_none_of_its_reports(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        report = written(people)
+        waiting = client_for(make_user("moi.vao", "SCT-15"))  # its organisation set, its role not yet granted
+        assert waiting.get(reverse("reporting:submission", args=[report.pk])).status_code == 404
+        assert waiting.get(reverse("reporting:download", args=[report.pk, "json"])).status_code == 404
+        calendar_page = waiting.get(reverse("reporting:calendar")).content.decode()
+        assert reverse("reporting:submission", args=[report.pk]) not in calendar_page
+        assert "Báo cáo của đơn vị" not in calendar_page
+
     def test_bad_input_on_the_pages_never_gives_a_500(self, records: None, people: dict[str, User]) -> None:
         client = client_for(people["sct"])
         report = written(people)
