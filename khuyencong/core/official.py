@@ -131,9 +131,11 @@ def to_docx(doc: Official) -> bytes:
     return buffer.getvalue()
 
 
-def to_pdf(doc: Official) -> bytes:
+def to_pdf(*docs: Official) -> bytes:
+    """One PDF of the documents given, each from a new page: one layout run for a whole dossier, since WeasyPrint's
+    cost is mostly per run."""
     # Imported here: WeasyPrint loads Pango at import, which pages and tests that never print need not pay for.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_to_string("core/official.html", {"doc": doc})).write_pdf()
+    pdf: bytes = HTML(string=render_to_string("core/official.html", {"docs": docs})).write_pdf()
     return pdf

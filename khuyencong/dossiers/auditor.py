@@ -1,5 +1,6 @@
 """The auditor's file of a đề án: every document attached (voided ones too, marked), every generated form in Word and
-PDF, the timeline of events and vouchers with their corrections, and a manifest naming each file with its SHA-256."""
+all of them in one PDF, the timeline of events and vouchers with their corrections, and a manifest naming each file
+with its SHA-256."""
 
 from __future__ import annotations
 
@@ -34,10 +35,10 @@ def _voided(entry: ProjectEvent | Payment | Document) -> str:
 
 def dossier_zip(project: Project, *, on: datetime.date) -> bytes:
     files: dict[str, bytes] = {}
-    for key, (_label, build) in FORMS.items():
-        official = build(project, on)
+    forms = [(key, build(project, on)) for key, (_label, build) in FORMS.items()]
+    for key, official in forms:
         files[f"bieu-mau/{key}.docx"] = to_docx(official)
-        files[f"bieu-mau/{key}.pdf"] = to_pdf(official)
+    files["bieu-mau/tat-ca-bieu-mau.pdf"] = to_pdf(*(official for _, official in forms))
     documents = []
     for document in Document.objects.filter(project=project).order_by("uploaded_at", "pk"):
         name = f"tai-lieu/{document.pk:06d}{PurePosixPath(document.file.name or '').suffix.lower()}"

@@ -383,11 +383,13 @@ def submissions_for(user: User | AnonymousUser) -> QuerySet[Submission]:
 
 def bodies_visible_to(user: User | AnonymousUser) -> QuerySet[Organization]:
     """The bodies whose reports `authority.can_view` shows the user, as one query (the API's list and calendar, an
-    export): the bodies of their territory, their own body whatever their roles, and the body above theirs that they
-    draft for."""
+    export): the bodies of their territory, their own body, and the body above theirs that they draft for — none
+    without a role (no role, no data)."""
     if not user.is_authenticated or not user.is_active:
         return Organization.objects.none()
     assert isinstance(user, User)
+    if not user.is_superuser and not user.role_set:
+        return Organization.objects.none()
     visible = Q(pk__in=bodies_for(user).values("pk"))
     own = user.organization
     if own is not None:

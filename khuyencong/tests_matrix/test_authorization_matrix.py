@@ -52,14 +52,24 @@ from khuyencong.products.models import (
     Certificate,
     Complaint,
     Entry,
+    EntryDocument,
     Judge,
     Product,
+    ProductPhoto,
     RoundCriterion,
     Score,
     SelectionRound,
 )
 from khuyencong.products.rules import RoundLevel
-from khuyencong.products.services import entry_register, product_create, round_create, round_decide, score_record
+from khuyencong.products.services import (
+    entry_document_add,
+    entry_register,
+    product_create,
+    product_photo_add,
+    round_create,
+    round_decide,
+    score_record,
+)
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import program_create
 from khuyencong.projects.documents import document_attach
@@ -232,6 +242,8 @@ def _products_side(
     entries = [entry_register(actor=actor, selection=lower, product=p, registered_on=datetime.date(2024, 9, 2))
                for p in products]  # fmt: skip
     _score(lower, district_judge, entries, [[36, 34, 9, 9], [32, 30, 8, 8], [30, 30, 7, 7]][: len(entries)])
+    for each in entries:
+        _dossier(actor, each)
     round_decide(actor=actor, selection=lower, on=datetime.date(2024, 10, 7), document=f"12/QĐ-UBND-{tag}",
                  recognized=entries)  # fmt: skip
     certificates = [Certificate.objects.get(entry=entry) for entry in entries]
@@ -241,6 +253,7 @@ def _products_side(
     entry = entry_register(actor=actor, selection=provincial, product=products[0],
                            registered_on=datetime.date(2026, 11, 2), lower_certificate=certificates[0])  # fmt: skip
     _score(provincial, judge, [entry], [[35, 33, 8, 8]])
+    _dossier(actor, entry, "shortlist_letter")
     return {
         "product": products[0],
         "spare": products[1],
@@ -251,6 +264,18 @@ def _products_side(
         "spare_certificate": certificates[1],
         "neighbour_certificate": certificates[2] if neighbour else None,
     }
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+
+
+def _dossier(actor: User, entry: Entry, *extra: str) -> None:
+    """The entry's dossier (TT 26/2014 Art. 12): the forms, and the product's three photos once."""
+    for item in ("registration_form", "description", *extra):
+        entry_document_add(actor=actor, entry=entry, item=item, title=item, upload=SimpleUploadedFile("hs.pdf", PDF))
+    if not entry.product.photos.exists():
+        for angle in ("front", "side", "detail"):
+            product_photo_add(actor=actor, product=entry.product, angle=angle, upload=SimpleUploadedFile("a.png", PNG))
 
 
 def _each(sides: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
@@ -423,7 +448,7 @@ COUNTED: list[type[models.Model]] = [
     Facility, Project, ProjectEvent, Payment, Result, Document, Plan, BudgetDecision, Allocation, Program,
     ProgramTarget, ConsultingRecord, ImportJob, AuditEntry,
     ReportingDuty, Submission, SubmissionEvent, SubmissionAttachment, Notification,
-    Product, SelectionRound, RoundCriterion, Judge, Entry, Score, Certificate, Complaint,
+    Product, SelectionRound, RoundCriterion, Judge, Entry, Score, Certificate, Complaint, ProductPhoto, EntryDocument,
 ]  # fmt: skip
 SUBMISSION_TEXT = ["number", "place", "signer", "signer_title", "highlights", "shortcomings", "solutions",
                    "recommendations", "next_period"]  # fmt: skip
@@ -818,6 +843,10 @@ CASES: list[Case] = [
     Case("reporting:download", label="sent pdf", kwargs=report_file("sent", "pdf"), allowed=REPORT_SEEN,
          visible=REPORT_SEEN),
     # products and the typical-product selection
+    Case("products:document_add", "POST", kwargs=code_of("selection"), allowed=ENTRANTS, visible=PROJECT_SEEN,
+         ok=REDIRECT, admin_writes=True, multipart=True,
+         data=lambda w, where: {"entry": w.entry[where].pk, "item": "description",
+                                "upload": upload("mo-ta.pdf", PDF)}),
     Case("products:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("products:list", label="search", wheres=(ANY,), query=lambda w, where: {"q": "san pham"},
          allowed=everyone(ANY)),
@@ -850,6 +879,13 @@ CASES: list[Case] = [
          visible={INSIDE: SCOPED}, kwargs=lambda w, where: {"code": w.neighbour_certificate.code}),
     # Public by law (TT 26/2014): valid certificates without personal data, the same for everyone, signed in or not.
     Case("public_products:list", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True, reference=True),
+    # the đề án's dossier (Circular 36): a download, so the export permission within what the user sees
+    Case("dossiers:form", kwargs=lambda w, where: {"pk": w.project[where].pk, "form": "mau-9", "fmt": "docx"},
+         allowed=seen(EXPORTERS), visible=PROJECT_SEEN),
+    Case("dossiers:form", label="pdf", wheres=(INSIDE,), allowed={INSIDE: EXPORTERS},
+         visible={INSIDE: PROJECT_SEEN[INSIDE]},
+         kwargs=lambda w, where: {"pk": w.project[where].pk, "form": "de-an", "fmt": "pdf"}),
+    Case("dossiers:auditor", kwargs=pk_of("project"), allowed=seen(EXPORTERS), visible=PROJECT_SEEN),
     # exchange
     Case("exchange:index", wheres=(ANY,), allowed=everyone(ANY)),
     Case("exchange:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
@@ -942,6 +978,28 @@ CASES: list[Case] = [
          wheres=(OUTSIDE,), allowed={OUTSIDE: NATIONAL}, refused=frozenset({400, 403}),
          data=lambda w, where: {"code": w.consulting[OUTSIDE].code, "organization": "TTKC-15", "year": 2026,
                                 "period_end": "2026-09-30", "projects": 3, "revenue": "1000000"}),
+    # the periodic reports through the API: the same checks as the pages
+    Case("api:submission-list", api="/api/v1/reporting/submissions/", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("api:submission-list", "POST", api="/api/v1/reporting/submissions/", json=True, ok=WRITE_OK,
+         allowed=REPORT_WRITERS, refused=frozenset({403, 404}), admin_writes=True,
+         data=lambda w, where: {"duty": "sct_yearly", "organization": sct_code(where), "year": 2026, "period": "y"}),
+    Case("api:submission-detail", api="/api/v1/reporting/submissions/{id}/", allowed=REPORT_SEEN,
+         visible=REPORT_SEEN, kwargs=pk_of("submission")),
+    Case("api:submission-detail", "PATCH", api="/api/v1/reporting/submissions/{id}/", json=True, ok=WRITE_OK,
+         allowed=REPORT_WRITERS, visible=REPORT_SEEN, admin_writes=True, kwargs=pk_of("submission"),
+         data=lambda w, where: {"highlights": "Sửa qua API bởi ma trận quyền."}),
+    Case("api:submission-submit", "POST", api="/api/v1/reporting/submissions/{id}/submit/", json=True, ok=WRITE_OK,
+         allowed=REPORT_SENDERS, visible=REPORT_SEEN, admin_writes=True, kwargs=pk_of("submission")),
+    Case("api:submission-return", "POST", api="/api/v1/reporting/submissions/{id}/return/", json=True, ok=WRITE_OK,
+         allowed=REPORT_REVIEWERS, visible=REPORT_SEEN, admin_writes=True, kwargs=pk_of("sent"),
+         data=lambda w, where: {"comment": "Bổ sung số liệu."}),
+    Case("api:submission-accept", "POST", api="/api/v1/reporting/submissions/{id}/accept/", json=True, ok=WRITE_OK,
+         allowed=REPORT_REVIEWERS, visible=REPORT_SEEN, admin_writes=True, kwargs=pk_of("sent")),
+    Case("api:submission-new-version", "POST", api="/api/v1/reporting/submissions/{id}/new-version/", json=True,
+         ok=WRITE_OK, allowed=REPORT_WRITERS, visible=REPORT_SEEN, admin_writes=True, kwargs=pk_of("accepted"),
+         data=lambda w, where: {"reason": "Bổ sung đề án ghi muộn."}),
+    Case("api:reporting-calendar", api="/api/v1/reporting/calendar/", wheres=(ANY,), allowed=everyone(ANY),
+         query=lambda w, where: {"year": "2026"}),
 ]
 # fmt: on
 

@@ -60,13 +60,18 @@ def text_of_pdf(content: bytes) -> str:
 
 class TestForms:
     def test_every_form_reads_back_in_word_and_pdf_with_the_header(self, project: Project) -> None:
-        for key, (_label, build) in FORMS.items():
-            official = build(project, ON)
-            word, pdf = text_of_docx(to_docx(official)), text_of_pdf(to_pdf(official))
-            for text in (word, pdf):
-                assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text, key
-                assert project.implementer.name.upper() in text, key
-                assert "Nơi nhận" in text, key
+        forms = [(key, build(project, ON)) for key, (_label, build) in FORMS.items()]
+        pdf = PdfReader(io.BytesIO(to_pdf(*(official for _, official in forms))))
+        # One form per page at least: each starts on a new one
+        assert len(pdf.pages) >= len(forms)
+        pages = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+        assert pages.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == len(forms)
+        for key, official in forms:
+            word = text_of_docx(to_docx(official))
+            assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in word, key
+            assert project.implementer.name.upper() in word, key
+            assert "Nơi nhận" in word, key
+            assert official.title in pages, key
 
     def test_the_vouchers_list_the_standing_ones_with_the_total_in_words(self, project: Project) -> None:
         text = text_of_docx(to_docx(FORMS["mau-8a"][1](project, ON)))
@@ -100,7 +105,10 @@ class TestAuditorFile:
         for name, entry in listed.items():
             content = archive.read(name)
             assert (len(content), hashlib.sha256(content).hexdigest()) == (entry["size"], entry["sha256"]), name
-        assert {f"bieu-mau/{key}.{fmt}" for key in FORMS for fmt in ("docx", "pdf")} <= set(listed)
+        assert {f"bieu-mau/{key}.docx" for key in FORMS} | {"bieu-mau/tat-ca-bieu-mau.pdf"} <= set(listed)
+        everything = text_of_pdf(archive.read("bieu-mau/tat-ca-bieu-mau.pdf"))
+        assert "GIẤY ĐỀ NGHỊ THANH TOÁN" in everything
+        assert "DỰ TOÁN KINH PHÍ" in everything
         vouchers = archive.read("chung-tu.csv").decode("utf-8-sig")
         assert "Nhập nhầm số tiền." in vouchers
 
