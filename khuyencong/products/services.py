@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,7 +23,7 @@ from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.geography.selectors import unit_current_communes
 from khuyencong.organizations.models import Organization, Region
-from khuyencong.projects.documents import MAX_SIZE, sniff
+from khuyencong.projects.documents import checked_upload
 
 from . import authority
 from .models import (
@@ -455,24 +454,6 @@ PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
 DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png"}
 
 
-def _checked_upload(upload: UploadedFile, allowed: set[str], field: str) -> str:
-    """The upload's content type, proven by its bytes as for every other document (projects.documents.sniff)."""
-    name = upload.name or ""
-    extension = Path(name).suffix.lower()
-    if extension not in allowed:
-        raise refuse(field, f"Tệp «{name}»: chỉ nhận {', '.join(sorted(allowed))}.", "file_type")
-    if not upload.size:
-        raise refuse(field, f"Tệp «{name}» rỗng.", "file_empty")
-    if upload.size > MAX_SIZE:
-        raise refuse(field, f"Tệp «{name}» lớn hơn {MAX_SIZE // (1024 * 1024)} MB.", "file_too_large")
-    head = upload.read(8192)
-    upload.seek(0)
-    content_type = sniff(head, extension)
-    if content_type is None:
-        raise refuse(field, f"Nội dung tệp «{name}» không đúng định dạng {extension}.", "file_content")
-    return content_type
-
-
 @transaction.atomic
 def product_photo_add(*, actor: User, product: Product, angle: str, upload: UploadedFile) -> ProductPhoto:
     """A photo from one angle; the earlier photo of that angle is voided (kept), not overwritten."""
@@ -480,7 +461,7 @@ def product_photo_add(*, actor: User, product: Product, angle: str, upload: Uplo
         raise Refused("out_of_scope", f"Bạn không có quyền ghi ảnh sản phẩm của {product.facility.name}.")
     if angle not in PhotoAngle.values:
         raise refuse("angle", f"Góc chụp «{angle}» không có.", "invalid")
-    content_type = _checked_upload(upload, PHOTO_TYPES, "upload")
+    content_type = checked_upload(upload, PHOTO_TYPES, "upload")
     earlier = ProductPhoto.objects.standing().select_for_update().filter(product=product, angle=angle).first()
     if earlier is not None:
         today = timezone.localdate()
@@ -509,7 +490,7 @@ def entry_document_add(*, actor: User, entry: Entry, item: str, title: str, uplo
         raise refuse("round", f"{entry.round.name} đã có quyết định công nhận; hồ sơ đã khép lại.", "round_closed")
     if item not in DossierItem.values:
         raise refuse("item", f"Loại giấy tờ «{item}» không có.", "invalid")
-    content_type = _checked_upload(upload, DOCUMENT_TYPES, "upload")
+    content_type = checked_upload(upload, DOCUMENT_TYPES, "upload")
     document = EntryDocument.objects.create(
         entry=entry,
         item=item,

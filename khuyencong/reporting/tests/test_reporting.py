@@ -503,3 +503,12 @@ class TestTheReform:
         assert ("SCT-15", "sct_half_yearly", "h1") in owed
         assert ("SCT-15", "sct_quarterly", "q2") in owed
         assert ("SCT-15", "sct_quarterly", "q1") not in owed
+
+
+def test_an_attachment_that_is_not_what_its_name_says_is_refused(records: None, people: dict[str, User]) -> None:
+    report = written(people)
+    with pytest.raises(ValidationError) as refused:
+        submission_attach(actor=people["sct"], submission=report, title="Phụ lục",
+                          upload=SimpleUploadedFile("phu-luc.pdf", b"MZ\x90\x00 not a pdf"))  # fmt: skip
+    assert refused.value.error_dict["file"][0].code == "file_content"
+    assert not report.attachments.exists()
