@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,6 +35,7 @@ from .models import (
 from .notify import notify_body, notify_reviewers
 from .rules import EDITABLE, SECTIONS, TRANSITIONS, Frequency, Move, Side, SubmissionState, period_of
 from .selectors import owes, report_figures, submission_document
+from .tasks import store_submission_pdf
 
 DUTY_FIELDS = {"code", "name", "body_kind", "reviewer_kind", "recipients", "frequency", "report_kind", "due_day",
                "due_months_after", "due_days_after", "legal_basis", "valid_from", "valid_until"}  # fmt: skip
@@ -289,18 +289,22 @@ def submission_submit(
     submission.first_submitted_on = submission.first_submitted_on or day
     submission.submitted_at = timezone.now()
     try:
-        # Laid out from the frozen figures, as every page and document of the report is from then on.
+        # Laid out from the frozen figures, as every page and document of the report is from then on: the HTML proves
+        # they lay out (received figures may not); the PDF of that layout is made by the worker after commit.
         sections = submission_sections(submission, provincial_sections(data) if figures is None else figures)
-        pdf = render("pdf", data, sections, submission_document(submission))
+        render("html", data, sections, submission_document(submission))
     except LAYOUT_ERRORS as error:
         if received is None:
             raise
         problem = f"{type(error).__name__}: {error}"
         message = f"Số liệu trong tệp không theo cấu trúc số liệu báo cáo nên không lập được văn bản ({problem})."
         raise refuse("figures", message, "figures_invalid") from error
-    submission.pdf.save(f"bao-cao-{submission.pk}-lan-{submission.version}.pdf", ContentFile(pdf), save=False)
+    # The PDF of an earlier sending (before a return) is not this one's: until the worker stores the new one, a
+    # download lays it out from the frozen figures.
+    submission.pdf = ""
     submission.save()
-    _event(submission, SubmissionAction.SUBMITTED, actor, on=day, by=body)
+    sending = _event(submission, SubmissionAction.SUBMITTED, actor, on=day, by=body)
+    transaction.on_commit(lambda: store_submission_pdf.enqueue(submission.pk, sending.pk))
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before={"state": "draft"},
                       after={"state": str(SubmissionState.SUBMITTED.label)}, note=_on_behalf(by, day))  # fmt: skip
     if by is None:

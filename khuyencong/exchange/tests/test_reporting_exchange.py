@@ -218,7 +218,6 @@ class TestReceivingLevel:
         assert first.figures == sent
         assert first.figures["breakdown"]["total"]["disbursed"] == 0
         assert first.figures_as_of == D(2026, 6, 30)
-        assert first.pdf
         moves = first.events.filter(action=SubmissionAction.SUBMITTED)
         assert [(e.on, e.organization, e.actor) for e in moves] == [(D(2026, 7, 10), org("SCT-15"), people["sct"])]
         assert first.highlights == "Hỗ trợ 1 đề án máy sao chè."

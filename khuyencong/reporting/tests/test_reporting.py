@@ -191,6 +191,8 @@ class TestWorkflow:
         assert sent.figures is not None
         assert sent.figures_as_of == D(2026, 6, 30)
         assert sent.figures["breakdown"]["total"]["support"] == 200_000_000
+        # The PDF as sent is laid out by the worker once the sending has committed
+        sent.refresh_from_db()
         assert sent.pdf
         # The Cục is told
         assert Notification.objects.filter(user=people["cuc"], kind="submitted").exists()
@@ -512,3 +514,23 @@ def test_an_attachment_that_is_not_what_its_name_says_is_refused(records: None, 
                           upload=SimpleUploadedFile("phu-luc.pdf", b"MZ\x90\x00 not a pdf"))  # fmt: skip
     assert refused.value.error_dict["file"][0].code == "file_content"
     assert not report.attachments.exists()
+
+
+def test_the_pdf_as_sent_is_laid_out_after_commit_and_not_for_a_report_sent_again(
+    records: None, people: dict[str, User], django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given a report sent, whose PDF the worker has not made yet
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+    assert not sent.pdf
+    # When the Cục returns it and the Sở sends it again before the first task runs
+    returned = submission_return(actor=people["cuc"], submission=sent, comment="Bổ sung.")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(actor=people["sct"], submission=returned)
+    # Then the stale task stores nothing, and the second sending has its own PDF
+    stored = Submission.objects.get(pk=sent.pk).pdf.name
+    for callback in callbacks:
+        callback()
+    again = Submission.objects.get(pk=sent.pk)
+    assert again.pdf.name == stored
+    assert again.pdf.name
