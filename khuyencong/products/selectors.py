@@ -110,6 +110,12 @@ def rounds_for(user: User | AnonymousUser) -> QuerySet[SelectionRound]:
         condition |= Q(territory__current_province__in=scope.province_ids) | Q(territory__in=scope.province_ids)
     if scope.commune_ids:
         condition |= Q(territory__in=scope.commune_ids)
+    if scope.district_ids:
+        condition |= Q(territory__in=scope.district_ids)
+    organization = getattr(user, "organization", None)
+    if organization is not None and getattr(user, "role_set", None):
+        # The organiser sees its own round from the moment it opens it, before any entry.
+        condition |= Q(organizer=organization)
     return rounds.filter(pk__in=SelectionRound.objects.filter(condition).values("pk"))
 
 

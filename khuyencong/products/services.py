@@ -271,6 +271,9 @@ def score_record(*, actor: User, entry: Entry, judge: Judge, criterion: RoundCri
     entry = Entry.objects.get(pk=entry.pk)
     if selection.decided:
         raise refuse("round", f"{selection.name} đã có quyết định công nhận; không chấm lại được.", "round_closed")
+    if not points.is_finite() or points.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise refuse("points", f"Điểm «{points}» của tiêu chí «{criterion.name}» phải là một số có tối đa hai chữ số "
+                               "thập phân.", "points_invalid")  # fmt: skip
     if points < 0 or points > criterion.max_points:
         raise refuse(
             "points",

@@ -340,8 +340,11 @@ def sheet(request: HttpRequest, code: str) -> HttpResponse:
                 if not raw:
                     continue
                 try:
-                    points = Decimal(raw)
+                    points = Decimal(raw[:20])
                 except InvalidOperation:
+                    points = Decimal("NaN")
+                if not points.is_finite():
+                    # "NaN" and "Infinity" are Decimals too: a score is a plain number.
                     errors.append(f"{entry.product.name}, {criterion.name}: «{raw[:20]}» không phải một số.")
                     continue
                 if current.get((entry.pk, criterion.pk)) == points:
@@ -374,7 +377,10 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _render_round(request, selection, decision_form=form, status=400)
     chosen = list(
-        Entry.objects.filter(round=selection, pk__in=[p for p in request.POST.getlist("entry") if p.isdigit()][:1000])
+        Entry.objects.filter(
+            round=selection,
+            pk__in=[p for p in request.POST.getlist("entry") if p.isdecimal() and p.isascii() and len(p) <= 18][:1000],
+        )
     )
     try:
         certificates = round_decide(

@@ -156,8 +156,10 @@ def refresh_recorded_provinces(projects: QuerySet[Project]) -> int:
     dated territory, a bulk load); returns how many changed. Call inside the writer's transaction: the rows are
     locked, so that a step recorded at the same moment (which locks its đề án) recomputes after this one, or this
     one after it."""
-    ids = list(projects.select_for_update(of=("self",)).values_list("pk", flat=True))
-    locked = Project.objects.filter(pk__in=ids)
+    # Locked by reading them (the ids are not used again: an IN list of every đề án would break SQLite's parameter
+    # limit on a national rebuild); the same query, re-read in this transaction, sees the locked rows.
+    list(projects.select_for_update(of=("self",)).values_list("pk", flat=True))
+    locked = projects
     changed = [
         Project(pk=pk, recorded_province_id=expected)
         for pk, _code, stored, expected in expected_provinces(locked, rule=_rule_for(locked))

@@ -334,7 +334,10 @@ def compilation(
     for entry in accepted:
         assert entry.submission is not None
         frozen = entry.submission.figures
-        live = live_key_figures(duty, entry.organization, entry.period)
+        # As of the day the accepted figures stand as of: the difference is what was recorded late or corrected.
+        frozen_day = entry.submission.figures_as_of or entry.period.end
+        live = live_key_figures(duty, entry.organization, Period.of(entry.period.start, entry.period.end,
+                                                                     as_of=frozen_day))  # fmt: skip
         sent: dict[str, int] = {}
         now: dict[str, int] = {}
         for path, _label in KEY_FIGURES:

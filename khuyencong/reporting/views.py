@@ -143,7 +143,10 @@ def _render_submission(
     data, sections, document = submission_content(submission)
     changes: list[dict[str, Any]] = []
     if submission.figures is not None:
-        period = Period.of(submission.period_start, submission.period_end)
+        # The live figures as of the same day as those frozen, so that only records entered late or corrected since
+        # show as a difference, not what happened after a report sent before its period ended.
+        period = Period.of(submission.period_start, submission.period_end,
+                           as_of=submission.figures_as_of or submission.period_end)  # fmt: skip
         changes = figure_changes(submission.figures, live_key_figures(submission.duty, submission.organization,
                                                                       period))  # fmt: skip
     versions = list(

@@ -152,7 +152,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         "disbursed": disbursed_total,
         "disbursed_percent_of_plan": rate(disbursed_total, budget),
         "units": rows,
-        "by_province": _by_province(scope, approved, allocations),
+        "by_province": _by_province(scope, approved, allocations, datetime.date(plan.year, 1, 1)),
         "breakdown": breakdown(in_scope, day),
     }
 
@@ -161,7 +161,7 @@ NO_PROVINCE = "Không thuộc một tỉnh (đơn vị trung ương, liên tỉn
 
 
 def _by_province(
-    scope: ReportScope, approved: list[Row], allocations: list[tuple[Organization, Decimal]]
+    scope: ReportScope, approved: list[Row], allocations: list[tuple[Organization, Decimal]], day: datetime.date
 ) -> list[dict[str, Any]]:
     """Per province (in the scope's generation of units): the approved đề án, their support, what the plan allocated
     to the province's own bodies, and what was disbursed in the period. A đề án whose beneficiaries lie in several
@@ -172,7 +172,7 @@ def _by_province(
         groups[scope.province_of(row.recorded_province_id, row.province_id)].append(row)
     allocated: dict[int | None, Decimal] = defaultdict(Decimal)
     for org, amount in allocations:
-        allocated[_province_of_body(org, scope)] += amount
+        allocated[_province_of_body(org, scope, day)] += amount
     keys = set(groups) | set(allocated)
     units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[k for k in keys if k is not None])}
     out = []
@@ -198,8 +198,11 @@ def _by_province(
     return out
 
 
-def _province_of_body(org: Organization, scope: ReportScope) -> int | None:
-    territory = org.territory
+def _province_of_body(org: Organization, scope: ReportScope, day: datetime.date) -> int | None:
+    """The province a body's allocation counts under: today's for "current"; "as recorded", the province the body
+    served in the plan's year (Sơn La's Sở served pre-reform Sơn La in 2024), as the đề án of that year are."""
+    territory = org.territory_on(day) if scope.geography == Geography.RECORDED else org.territory
+    territory = territory or org.territory
     if territory is None:
         return None
     if scope.geography == Geography.CURRENT:

@@ -260,3 +260,25 @@ class TestDossierPages:
         assert "không đúng định dạng" in bad.content.decode()
         # Someone else's product page: not found
         assert client_for(world["people"]["other"]).get(reverse("products:detail", args=["SP-1"])).status_code == 404
+
+
+class TestHostileInput:
+    def test_nan_infinity_and_unicode_digits_never_give_a_500(self, world: dict[str, Any]) -> None:
+        rep = client_for(world["people"]["rep"])
+        rep.post(reverse("products:entry_add", args=["BC-XA-2026"]), {"product": "SP-1", "registered_on": "01/09/2026"})
+        entry = Entry.objects.get()
+        first = world["round"].criteria.order_by("position").first()
+        judge = client_for(world["people"]["judge1"])
+        for value in ("NaN", "sNaN", "Infinity", "-inf", "1e999", "12.345"):
+            response = judge.post(reverse("products:sheet", args=["BC-XA-2026"]), {f"s-{entry.pk}-{first.pk}": value})
+            assert response.status_code == 400, value
+        assert not Score.objects.exists()
+        decide = client_for(world["people"]["commune"]).post(
+            reverse("products:decide", args=["BC-XA-2026"]),
+            {"on": "05/10/2026", "document": "1/QĐ", "entry": ["²", "9" * 30, str(entry.pk)]},
+        )
+        assert decide.status_code == 400
+
+    def test_the_organiser_sees_its_round_before_any_entry(self, world: dict[str, Any]) -> None:
+        page = client_for(world["people"]["commune"]).get(reverse("products:round", args=["BC-XA-2026"]))
+        assert page.status_code == 200

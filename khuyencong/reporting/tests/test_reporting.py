@@ -534,3 +534,16 @@ def test_the_pdf_as_sent_is_laid_out_after_commit_and_not_for_a_report_sent_agai
     again = Submission.objects.get(pk=sent.pk)
     assert again.pdf.name == stored
     assert again.pdf.name
+
+
+def test_what_happened_after_an_early_sending_is_not_a_difference(records: None, people: dict[str, User]) -> None:
+    # Given the six-month report sent on 20/06, before its period ended
+    with time_machine.travel(datetime.datetime(2026, 6, 20, 3, 0, tzinfo=datetime.UTC), tick=False):
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+    assert sent.figures_as_of == D(2026, 6, 20)
+    # When an advance is paid on 25/06, within the period but after the sending
+    payment_record(project=Project.objects.get(code="LC-2026-1"), actor=people["centre"], on=D(2026, 6, 25),
+                   kind="advance", amount=Decimal(50_000_000))  # fmt: skip
+    # Then the report shows no change: its figures stood as of the day it was sent
+    page = client_for(people["cuc"]).get(reverse("reporting:submission", args=[sent.pk]))
+    assert "Số liệu đã thay đổi sau khi nộp" not in page.content.decode()

@@ -3,6 +3,7 @@ Python (reports/facts.py). Kept as the reference the SQL path must equal (golden
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -86,7 +87,7 @@ def _by_province(
         groups[scope.province_of(fact.recorded_province_id, fact.province_id)].append(fact)
     allocated: dict[int | None, Decimal] = defaultdict(Decimal)
     for org, amount in allocations:
-        allocated[_province_of_body(org, scope)] += amount
+        allocated[_province_of_body(org, scope, datetime.date(period.plan_year, 1, 1))] += amount
     units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[k for k in set(groups) | set(allocated) if k])}
     out = []
     for key in sorted(set(groups) | set(allocated), key=lambda k: (k is None, units[k].code if k else "")):
