@@ -16,7 +16,7 @@ from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.refusals import Refused, not_future, refuse
-from khuyencong.geography.models import AdminUnit, Level
+from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.documents import checked_upload
 from khuyencong.reports.layout import Section
@@ -34,7 +34,7 @@ from .models import (
 )
 from .notify import notify_body, notify_reviewers
 from .rules import EDITABLE, SECTIONS, TRANSITIONS, Frequency, Move, Side, SubmissionState, period_of
-from .selectors import owes, report_figures, submission_document
+from .selectors import owes, province_of_body, report_figures, submission_document
 from .tasks import store_submission_pdf
 
 DUTY_FIELDS = {"code", "name", "body_kind", "reviewer_kind", "recipients", "frequency", "report_kind", "due_day",
@@ -148,11 +148,9 @@ def submission_open(
 
 
 def _place_of(organization: Organization, day: datetime.date) -> str:
-    territory = organization.territory_on(day) or organization.territory
-    if territory is None:
-        return "Hà Nội"
-    province: AdminUnit = territory if territory.level == Level.PROVINCE else territory.province
-    return province.name
+    """The place a report is dated at: its body's province (a national body's reports are dated in Hà Nội)."""
+    province = province_of_body(organization, day)
+    return province.name if province is not None else "Hà Nội"
 
 
 @transaction.atomic
