@@ -163,6 +163,11 @@ class SubmissionEvent(models.Model):
     on = models.DateField(_("ngày"))
     at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     comment = models.TextField(_("ý kiến"), blank=True)
+    # A sending keeps what it sent — its figures, the day they stood as of, and the officials' text — so that a report
+    # returned and sent again still shows what the level above first received (nothing is overwritten silently).
+    figures = models.JSONField(_("số liệu đã gửi"), null=True, blank=True, editable=False)
+    figures_as_of = models.DateField(_("số liệu tính đến ngày"), null=True, blank=True, editable=False)
+    text = models.JSONField(_("nội dung đã gửi"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("diễn biến báo cáo")

@@ -70,8 +70,13 @@ def _event(
 
 
 def _on_behalf(by: Organization | None, day: datetime.date) -> str:
-    """The audit note of an act done on paper and entered in that body's name: whose act it was, and when."""
-    return f"Thay mặt {by.name}, việc ngày {day:%d/%m/%Y}." if by is not None else ""
+    """The audit note of an act done on paper and entered later: whose act it was and when — also when the body
+    enters its own, so that a sending dated before the day it was recorded is never mistaken for a live one."""
+    if by is not None:
+        return f"Thay mặt {by.name}, việc ngày {day:%d/%m/%Y}."
+    if day != timezone.localdate():
+        return f"Việc ngày {day:%d/%m/%Y}, ghi vào hệ thống ngày {timezone.localdate():%d/%m/%Y}."
+    return ""
 
 
 def _day(on: datetime.date | None, submission: Submission, what: str) -> datetime.date:
@@ -198,6 +203,8 @@ def submission_attach(*, actor: User, submission: Submission, title: str, upload
         submission=submission, title=title.strip()[:255], file=upload, size=upload.size or 0, uploaded_by=actor
     )
     _event(submission, SubmissionAction.ATTACHED, actor, attachment.title)
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=attachment, before={},
+                      after={"submission": str(submission), "title": attachment.title})  # fmt: skip
     return attachment
 
 
@@ -212,6 +219,9 @@ def submission_detach(*, actor: User, attachment: SubmissionAttachment) -> None:
                                       at__gt=attachment.uploaded_at).exists():  # fmt: skip
         raise refuse("file", f"«{attachment.title}» đã gửi kèm báo cáo; không bỏ được.", "already_sent")
     title = attachment.title
+    # A draft's attachment, never sent: removed, with who and when in the report's history and the audit log.
+    audit_entry_write(actor=actor, action=AuditAction.DELETE, instance=attachment,
+                      before={"submission": str(submission), "title": title}, after={})  # fmt: skip
     attachment.delete()
     _event(submission, SubmissionAction.DETACHED, actor, title)
 
@@ -302,6 +312,9 @@ def submission_submit(
     submission.pdf = ""
     submission.save()
     sending = _event(submission, SubmissionAction.SUBMITTED, actor, on=day, by=body)
+    sending.figures, sending.figures_as_of = data, as_of
+    sending.text = {name: getattr(submission, name) for name in TEXT_FIELDS}
+    sending.save(update_fields=["figures", "figures_as_of", "text"])
     transaction.on_commit(lambda: store_submission_pdf.enqueue(submission.pk, sending.pk))
     audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before={"state": "draft"},
                       after={"state": str(SubmissionState.SUBMITTED.label)}, note=_on_behalf(by, day))  # fmt: skip

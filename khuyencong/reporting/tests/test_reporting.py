@@ -547,3 +547,39 @@ def test_what_happened_after_an_early_sending_is_not_a_difference(records: None,
     # Then the report shows no change: its figures stood as of the day it was sent
     page = client_for(people["cuc"]).get(reverse("reporting:submission", args=[sent.pk]))
     assert "Số liệu đã thay đổi sau khi nộp" not in page.content.decode()
+
+
+def test_a_report_returned_and_sent_again_keeps_what_was_first_sent(records: None, people: dict[str, User]) -> None:
+    # Given a report sent, returned, corrected and sent again after a late voucher
+    sent = submission_submit(actor=people["sct"], submission=written(people))
+    first = json.dumps(sent.figures, sort_keys=True)
+    returned = submission_return(actor=people["cuc"], submission=sent, comment="Bổ sung giải ngân.")
+    payment_record(project=Project.objects.get(code="LC-2026-1"), actor=people["centre"], on=D(2026, 6, 15),
+                   kind="advance", amount=Decimal(140_000_000))  # fmt: skip
+    returned = submission_edit(actor=people["sct"], submission=returned, highlights="Đã bổ sung giải ngân.")
+    again = submission_submit(actor=people["sct"], submission=returned)
+    # Then each sending keeps its own figures and text: the first is still what the Cục first received
+    sendings = list(again.events.filter(action=SubmissionAction.SUBMITTED).order_by("pk"))
+    assert json.dumps(sendings[0].figures, sort_keys=True) == first
+    assert sendings[0].text["highlights"].startswith("Hỗ trợ 1 đề án máy sao chè.")
+    assert sendings[1].figures["breakdown"]["total"]["disbursed"] == 140_000_000
+    assert sendings[1].text["highlights"] == "Đã bổ sung giải ngân."
+
+
+def test_attaching_and_removing_a_file_is_audited(records: None, people: dict[str, User]) -> None:
+    from khuyencong.audit.models import AuditEntry
+    from khuyencong.reporting.services import submission_detach
+
+    report = written(people)
+    kept = submission_attach(actor=people["sct"], submission=report, title="Danh sách",
+                             upload=SimpleUploadedFile("ds.pdf", b"%PDF-1.4 test"))  # fmt: skip
+    kept_pk = kept.pk
+    submission_detach(actor=people["sct"], attachment=kept)
+    from django.contrib.contenttypes.models import ContentType
+
+    from khuyencong.reporting.models import SubmissionAttachment
+
+    kind = ContentType.objects.get_for_model(SubmissionAttachment)
+    entries = AuditEntry.objects.filter(content_type=kind, object_id=str(kept_pk))
+    assert sorted(entries.values_list("action", flat=True)) == ["create", "delete"]
+    assert entries.get(action="delete").changes["title"]["before"] == "Danh sách"
