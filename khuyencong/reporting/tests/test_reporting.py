@@ -560,10 +560,16 @@ def test_a_report_returned_and_sent_again_keeps_what_was_first_sent(records: Non
     again = submission_submit(actor=people["sct"], submission=returned)
     # Then each sending keeps its own figures and text: the first is still what the Cục first received
     sendings = list(again.events.filter(action=SubmissionAction.SUBMITTED).order_by("pk"))
-    assert json.dumps(sendings[0].figures, sort_keys=True) == first
-    assert sendings[0].text["highlights"].startswith("Hỗ trợ 1 đề án máy sao chè.")
-    assert sendings[1].figures["breakdown"]["total"]["disbursed"] == 140_000_000
-    assert sendings[1].text["highlights"] == "Đã bổ sung giải ngân."
+    first_sent, second_sent = (event.figures for event in sendings)
+    first_text, second_text = (event.text for event in sendings)
+    assert first_sent is not None
+    assert second_sent is not None
+    assert first_text
+    assert second_text
+    assert json.dumps(first_sent, sort_keys=True) == first
+    assert first_text["highlights"].startswith("Hỗ trợ 1 đề án máy sao chè.")
+    assert second_sent["breakdown"]["total"]["disbursed"] == 140_000_000
+    assert second_text["highlights"] == "Đã bổ sung giải ngân."
 
 
 def test_attaching_and_removing_a_file_is_audited(records: None, people: dict[str, User]) -> None:
