@@ -19,6 +19,7 @@ from django.db.models import Q, Sum
 
 from khuyencong.core.numbers import amount_in_words, format_money, format_number
 from khuyencong.core.official import Grid, Official, Part
+from khuyencong.programs.models import FundingSource
 from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectPeriod, Result
 from khuyencong.projects.workflow import State
 
@@ -86,7 +87,7 @@ def _base(project: Project, on: datetime.date, title: str, subtitle: str = "") -
         place=province,
         number="       /",
         recipients=["Sở Công Thương", "Cục quản lý khuyến công (Bộ Công Thương)"]
-        if project.plan.funding_source == "national"
+        if project.plan.funding_source == FundingSource.NATIONAL
         else ["Sở Công Thương"],
         signer_title="Thủ trưởng đơn vị",
     )

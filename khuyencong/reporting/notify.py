@@ -16,6 +16,7 @@ from django_tasks import task
 
 from khuyencong.accounts.models import Role, User
 
+from .authority import organization_may_review
 from .models import Notification, NotificationKind, Submission
 from .rules import CalendarStatus, Frequency, period_label
 
@@ -58,9 +59,16 @@ def _link(submission: Submission) -> str:
 def notify_reviewers(submission_pk: int) -> None:
     """A report came in: the reviewing body's officers are told."""
     submission = Submission.objects.select_related("duty", "organization").get(pk=submission_pk)
-    reviewers = User.objects.filter(
-        Q(organization__kind=submission.duty.reviewer_kind), is_active=True, roles__role__in=WRITERS
-    ).distinct()
+    candidates = (
+        User.objects.filter(
+            Q(organization__kind=submission.duty.reviewer_kind), is_active=True, roles__role__in=WRITERS
+        )
+        .distinct()
+        .select_related("organization__territory")
+    )
+    # Only the bodies that receive this report: a province's own duty is reviewed in that province, not in every one.
+    reviewers = [user for user in candidates if user.organization is not None
+                 and organization_may_review(user.organization, submission.duty, submission.organization)]  # fmt: skip
     _notify(reviewers, NotificationKind.SUBMITTED, f"submitted:{submission.pk}:{submission.submitted_at}",
             f"{submission.organization.name} đã gửi «{submission.duty.name}» {_period(submission)}.",
             _link(submission))  # fmt: skip

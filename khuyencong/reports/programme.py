@@ -117,8 +117,15 @@ def programme_named(code: str) -> Program:
 
 
 def programme_scope(program: Program, scope: ReportScope, day: datetime.date) -> ReportScope:
-    """A provincial programme covers its province: asked for the whole country, the report is the province's."""
-    if program.territory is None or not scope.national:
+    """A provincial programme covers its province: asked for the whole country, the report is the province's; asked
+    for another province, it is refused (its targets are not that province's)."""
+    if program.territory is None:
+        return scope
+    if not scope.national:
+        home = program.territory.current_province_id or program.territory.pk
+        if any((unit.current_province_id or unit.pk) != home for unit in scope.provinces):
+            raise ValueError(f"{program.name} là chương trình của {program.territory.full_name}; báo cáo chỉ tính trên "
+                             "địa bàn của chương trình.")  # fmt: skip
         return scope
     return scope_from_units([program.territory], geography=scope.geography, on=day)
 

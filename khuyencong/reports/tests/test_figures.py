@@ -414,3 +414,10 @@ class TestRegionalYearOverYear:
         fair = row(report["breakdown"]["by_content"], "content", "trade_fair")
         assert (fair["previous"]["projects"], fair["change_percent"]["projects"]) == (0, None)
         assert report["plan_previous"] == 1_000_000_000
+
+
+def test_a_provincial_programme_asked_for_another_province_is_refused(tay_ninh: None) -> None:
+    period = Period.of(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    scope = resolve_scope(provinces=["Lào Cai"], geography=Geography.CURRENT, on=period.as_of)
+    with pytest.raises(ValueError, match="chương trình của Tỉnh Tây Ninh"):
+        report_build("programme", scope, period, program="CT-TNX")
