@@ -30,7 +30,8 @@ class Standing:
 
     state: str | None
     percent: Decimal | None
-    support: Decimal
+    # The approved (or adjusted) support in force; None before approval — never the support merely requested.
+    support: Decimal | None
     contracted: Decimal | None
     settled: Decimal | None
     advanced: Decimal
@@ -58,7 +59,7 @@ def standing_on(project: Project, on: datetime.date) -> Standing:
     return Standing(
         state=period.state if period else None,
         percent=period.percent if period else None,
-        support=(period.support if period and period.support is not None else project.support_requested or Decimal(0)),
+        support=period.support if period is not None and period.approved_on is not None else None,
         contracted=period.support_contracted if period else None,
         settled=period.support_settled if period else None,
         advanced=sums.get(PaymentKind.ADVANCE, Decimal(0)),
@@ -252,9 +253,10 @@ def form_payment_request(project: Project, on: datetime.date) -> Official:
     """Mẫu 9: the payment request — what remains of the support (settled, else approved) after what was disbursed."""
     now = standing_on(project, on)
     basis = now.settled if now.settled is not None else now.support
-    requested = max(basis - now.disbursed, Decimal(0))
+    # Nothing can be asked for a đề án not yet approved: the request says so rather than pay what was only requested.
+    requested = max(basis - now.disbursed, Decimal(0)) if basis is not None else Decimal(0)
     doc = _base(project, on, "GIẤY ĐỀ NGHỊ THANH TOÁN KINH PHÍ ĐỀ ÁN KHUYẾN CÔNG (Mẫu 9)")
-    which = "được quyết toán" if now.settled is not None else "được duyệt"
+    which = "được quyết toán" if now.settled is not None else "được duyệt" if basis is not None else "(chưa phê duyệt)"
     doc.parts = [
         Part(
             "NỘI DUNG ĐỀ NGHỊ",

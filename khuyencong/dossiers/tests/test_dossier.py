@@ -82,6 +82,7 @@ class TestForms:
 
     def test_the_payment_request_asks_what_remains_of_the_support(self, project: Project) -> None:
         now = standing_on(project, ON)
+        assert now.support is not None
         remaining = now.support - Decimal(50_000_000)
         text = text_of_docx(to_docx(FORMS["mau-9"][1](project, ON)))
         assert f"Đề nghị thanh toán: {remaining:,.0f} đồng".replace(",", ".") in text
@@ -145,3 +146,12 @@ class TestDownloads:
         client = client_for(rep)
         assert client.get(reverse("dossiers:auditor", args=[project.pk])).status_code == 403
         assert "Biểu mẫu hồ sơ" not in client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+
+def test_a_project_not_yet_approved_asks_for_nothing(yen_bai: None) -> None:
+    """Mẫu 9 of a đề án only registered: no approved support, so nothing to pay, said so."""
+    project = Project.objects.filter(state__in=["registered", "submitted", "drafted", "surveyed"]).first()
+    assert project is not None
+    text = text_of_docx(to_docx(FORMS["mau-9"][1](project, ON)))
+    assert "(chưa phê duyệt)" in text
+    assert "Đề nghị thanh toán: 0 đồng" in text
