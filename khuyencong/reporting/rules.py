@@ -124,8 +124,8 @@ class DueRule:
         if self.days_after is not None:
             return f"trong {self.days_after} ngày sau kỳ báo cáo"
         if self.months_after == 0:
-            return f"trước ngày {self.day} của tháng cuối kỳ"
-        return f"trước ngày {self.day} tháng thứ {self.months_after} sau kỳ báo cáo"
+            return f"đến hết ngày {self.day} của tháng cuối kỳ"
+        return f"đến hết ngày {self.day} của tháng thứ {self.months_after} sau kỳ báo cáo"
 
 
 def periods_in(frequency: Frequency, year: int) -> list[tuple[str, Period]]:

@@ -41,7 +41,8 @@ class TestDueDates:
         assert DueRule(days_after=15).due(D(2026, 6, 30)) == D(2026, 7, 15)
 
     def test_the_rule_says_itself_in_vietnamese(self) -> None:
-        assert DueRule(day=25).describe() == "trước ngày 25 của tháng cuối kỳ"
+        # The due day itself is on time ("by the 25th"): a report sent on it is not late (see TestLateness)
+        assert DueRule(day=25).describe() == "đến hết ngày 25 của tháng cuối kỳ"
 
 
 class TestPeriods:
