@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from khuyencong.geography.models import Level
 from khuyencong.geography.resolver import PlaceError, resolve_unit
-from khuyencong.reporting.rules import CalendarStatus
 from khuyencong.reporting.selectors import calendar
 
 
@@ -47,8 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Không có báo cáo định kỳ nào phải gửi trong năm {year}.")
             return
         for entry in entries:
-            late = " — QUÁ HẠN" if entry.late and entry.status != CalendarStatus.ACCEPTED else ""
             self.stdout.write(
                 f"{entry.due_on:%d/%m/%Y}  {entry.organization.name}: {entry.duty.name} ({entry.label})"
-                f" — {entry.status_label}{late}"
+                f" — {entry.status_label}"
             )
