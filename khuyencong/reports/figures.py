@@ -3,8 +3,9 @@ source — total cost, KC support, the facilities' counterpart, disbursed —, t
 facilities and facility-times ("lượt cơ sở"), and the priority groups of Decree 235/2025/NĐ-CP.
 
 One basis for all of them: the đề án approved by the as-of day (their period in force that day has reached approval),
-with the support in force and the disbursement to date that day. Every figure is a SQL aggregate over those đề án and
-their beneficiaries; the only per-đề án read is the list of codes each row opens, which is the answer itself.
+with the support in force and the disbursement to date that day. Those đề án and their beneficiaries are read once
+each (see `breakdown` for why they are summed here rather than grouped in SQL); the rows read are the report's own
+đề án, whose codes every row of the breakdown lists so that it opens as its list.
 """
 
 from __future__ import annotations
