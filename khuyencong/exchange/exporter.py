@@ -19,15 +19,16 @@ from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Adm
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan, Program
 from khuyencong.projects.models import Project
-from khuyencong.reporting.models import Submission, SubmissionAction, SubmissionEvent
+from khuyencong.reporting.models import Submission, SubmissionEvent
 from khuyencong.reporting.selectors import submissions_visible_to
-from khuyencong.reporting.services import TEXT_FIELDS
+from khuyencong.reporting.services import MOVE_ACTIONS, TEXT_FIELDS
 
 FORMAT = {"format": "khuyencong-exchange", "version": 1}
 # A report's history travels as its moves between states, each with its day, body and comment. The rows of its
 # drafting (opened, written, attachments) are each instance's own working: files do not travel in the format, and the
 # reason of a new version travels as `version_reason`.
-EXCHANGED_ACTIONS = (SubmissionAction.SUBMITTED, SubmissionAction.RETURNED, SubmissionAction.ACCEPTED)
+# The moves between states travel; the rows of a report's drafting (opened, edited, attachments) do not.
+EXCHANGED_ACTIONS = MOVE_ACTIONS
 
 
 def _clean(record: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from khuyencong.organizations.models import Organization
 from khuyencong.projects.documents import checked_upload
 from khuyencong.reports.layout import Section
 from khuyencong.reports.periods import Period
-from khuyencong.reports.provincial import provincial_sections
+from khuyencong.reports.provincial import ROMAN, provincial_sections
 from khuyencong.reports.render import render
 
 from . import authority
@@ -352,9 +352,6 @@ def submission_sections(submission: Submission, figures: list[Section]) -> list[
     if not figures:
         return written
     return [*written, Section("SỐ LIỆU KÈM THEO (tính từ cơ sở dữ liệu khuyến công)", [], []), *figures]
-
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 
 
 @transaction.atomic

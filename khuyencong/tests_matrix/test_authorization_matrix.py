@@ -70,6 +70,7 @@ from khuyencong.products.services import (
     round_decide,
     score_record,
 )
+from khuyencong.products.tests.conftest import PNG
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import program_create
 from khuyencong.projects.documents import document_attach
@@ -264,9 +265,6 @@ def _products_side(
         "spare_certificate": certificates[1],
         "neighbour_certificate": certificates[2] if neighbour else None,
     }
-
-
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
 
 
 def _dossier(actor: User, entry: Entry, *extra: str) -> None:
