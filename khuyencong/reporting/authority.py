@@ -147,3 +147,9 @@ def can_add_duty(user: User | AnonymousUser, province: AdminUnit) -> bool:
         and territory is not None
         and (territory.current_province_id or territory.pk) == (province.current_province_id or province.pk)
     )
+
+
+def can_read_notification(user: User | AnonymousUser, recipient_id: int) -> bool:
+    """A notification is its recipient's alone: nobody else reads it or marks it read, not even a superuser."""
+    actor = _user(user)
+    return actor is not None and actor.pk == recipient_id

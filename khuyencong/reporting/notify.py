@@ -17,7 +17,7 @@ from django_tasks import task
 from khuyencong.accounts.models import Role, User
 
 from .authority import organization_may_review
-from .models import Notification, NotificationKind, Submission
+from .models import Notification, NotificationKind, Submission, SubmissionAction
 from .rules import CalendarStatus, Frequency, period_label
 
 REMINDER_DAYS = 5
@@ -95,6 +95,9 @@ def send_reminders(*, today: datetime.date, days: int = REMINDER_DAYS) -> int:
         for entry in calendar(year, today=today):
             if entry.status in (CalendarStatus.SUBMITTED, CalendarStatus.ACCEPTED):
                 continue
+            if entry.status == CalendarStatus.RETURNED and not entry.late and entry.submission is not None:
+                sent += _remind_returned(entry.submission, today=today, days=days)
+                continue
             soon = today <= entry.due_on <= today + datetime.timedelta(days=days)
             if not soon and not entry.late:
                 continue
@@ -106,6 +109,21 @@ def send_reminders(*, today: datetime.date, days: int = REMINDER_DAYS) -> int:
             link = reverse("reporting:calendar") + f"?year={entry.year}"
             sent += len(_notify(_users_of([entry.organization.pk]), kind, key, message, link))
     return sent
+
+
+def _remind_returned(submission: Submission, *, today: datetime.date, days: int) -> int:
+    """A report sent on time and returned after its due day is not late, but still owed: the body is reminded once
+    per return, `days` after the day it was returned (the return itself was notified when it happened)."""
+    returned = (
+        submission.events.filter(action=SubmissionAction.RETURNED).order_by("-on", "-pk").values_list("on", flat=True)
+    ).first()
+    if returned is None or today < returned + datetime.timedelta(days=days) or today <= submission.due_on:
+        return 0
+    key = f"{NotificationKind.OVERDUE}:returned:{submission.pk}:{returned:%Y%m%d}"
+    message = (f"«{submission.duty.name}» {_period(submission)} bị trả lại ngày {returned:%d/%m/%Y}, chưa gửi lại"
+               f" ({submission.organization.name}).")  # fmt: skip
+    return len(_notify(_users_of([submission.organization_id]), NotificationKind.OVERDUE, key, message,
+                       _link(submission)))  # fmt: skip
 
 
 @task()

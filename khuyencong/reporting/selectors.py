@@ -133,11 +133,14 @@ def calendar(
     entries = []
     for duty in duty_list:
         for key, period in periods_in(Frequency(duty.frequency), year):
-            due = duty.due_rule.due(period.end)
+            ruled = duty.due_rule.due(period.end)
             for org in org_list:
                 if not owes(duty, org, period):
                     continue
                 submission = current.get((duty.pk, org.pk, key))
+                # A report opened keeps the due date of the rule it was opened under: a duty's rule amended later
+                # moves the dates of the reports not yet begun, never of one already under way.
+                due = submission.due_on if submission else ruled
                 status = CalendarStatus(submission.state) if submission else CalendarStatus.NOT_STARTED
                 first = submission.first_submitted_on if submission else None
                 entries.append(
@@ -190,7 +193,13 @@ def reports_due(user: User | AnonymousUser, *, today: datetime.date) -> DueRepor
         for year in years:
             entries += calendar(year, today=today, bodies=own)
     late = outstanding_late(entries)
-    upcoming = [e for e in entries if not e.late and e.status != CalendarStatus.ACCEPTED and e.due_on >= today]
+    # A report returned after its due day was sent on time and is not late, but it is still owed: it stays on the
+    # list until it is sent again, however long ago the day was.
+    upcoming = [
+        e for e in entries
+        if not e.late and (e.status == CalendarStatus.RETURNED
+                           or (e.status != CalendarStatus.ACCEPTED and e.due_on >= today))
+    ]  # fmt: skip
     national_late = []
     if access.scope_of(user).everything:
         for year in reversed(years):

@@ -26,6 +26,7 @@ from khuyencong.reports.render import render
 
 from . import authority
 from .models import (
+    Notification,
     ReportingDuty,
     Submission,
     SubmissionAction,
@@ -440,3 +441,15 @@ def duty_add(*, actor: User, province: AdminUnit, **fields: Any) -> ReportingDut
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=duty, before={},
                       after=audit_snapshot(duty, ["code", "name", "frequency", "legal_basis"]))  # fmt: skip
     return duty
+
+
+def notifications_read(*, actor: User, notification: Notification | None = None) -> int:
+    """Marks one of the actor's notifications read (followed from the list), or all of them: the time it was read is
+    the only thing written, on the actor's own inbox, so it is its own record and needs no audit row."""
+    notes = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification is not None:
+        if not authority.can_read_notification(actor, notification.user_id):
+            raise refuse("notification", "Thông báo này không phải của bạn.", "forbidden")
+        notes = notes.filter(pk=notification.pk)
+    with transaction.atomic():
+        return notes.update(read_at=timezone.now())

@@ -9,6 +9,7 @@ urlpatterns = [
     path("open/", views.open_view, name="open"),
     path("compile/", views.compilation_page, name="compilation"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("<int:pk>/", views.submission_page, name="submission"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/attach/", views.attach_view, name="attach"),

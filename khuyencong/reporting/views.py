@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,6 +44,7 @@ from .selectors import (
     own_bodies,
 )
 from .services import (
+    notifications_read,
     submission_accept,
     submission_attach,
     submission_detach,
@@ -327,7 +327,21 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     notes = list(Notification.objects.filter(user=user)[:200])
     if request.method == "POST":
-        with transaction.atomic():
-            Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+        notifications_read(actor=user)
         return redirect("reporting:notifications")
     return render(request, "reporting/notifications.html", {"notes": notes})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Following a notification marks it read, then goes where it points; another user's is 404, as if absent. A GET
+    that writes, knowingly: marking read is idempotent and touches only the reader's own inbox, and the notification
+    stays a link (opened in a new tab, read aloud as a link) as mail readers do."""
+    user: Any = request.user
+    note = Notification.objects.filter(pk=pk).first()
+    if note is None or not authority.can_read_notification(user, note.user_id):
+        raise Http404
+    notifications_read(actor=user, notification=note)
+    # The link is one this system wrote (a path of its own), never a place a user typed.
+    own_path = note.link.startswith("/") and not note.link.startswith("//")
+    return redirect(note.link if own_path else "reporting:notifications")

@@ -78,6 +78,7 @@ from khuyencong.projects.models import Document, Payment, Project, ProjectEvent,
 from khuyencong.projects.services import payment_record, result_record
 from khuyencong.reporting.models import (
     Notification,
+    NotificationKind,
     ReportingDuty,
     Submission,
     SubmissionAttachment,
@@ -143,6 +144,7 @@ class World:
     sent: dict[str, Submission]
     accepted: dict[str, Submission]
     attachment: dict[str, SubmissionAttachment]
+    notification: dict[str, Notification]  # inside: the Sở officer's own; outside: a Thái Nguyên officer's
     # The side's facility's products: `product` climbed from the district round of 2024 (`district_round`, decided,
     # its certificate `certificate`) to the Sở's provincial round of 2026 (`selection`, open, fully scored: `entry`);
     # `spare` was recognised at the district level too (`spare_certificate`) and has not entered the provincial round.
@@ -366,6 +368,12 @@ def _build_world() -> World:
         SelectionRound.objects.filter(Q(territory=thai_nguyen) | Q(territory__current_province=thai_nguyen)),
         Certificate.objects.filter(entry__product__facility__current_province=thai_nguyen),
     ]
+    notification = {
+        where: Notification.objects.create(
+            user=owner, kind=NotificationKind.RETURNED, key=f"matrix:{where}", message="Bị trả lại", link="/reporting/"
+        )
+        for where, owner in ((INSIDE, users[SCT15]), (OUTSIDE, other))
+    }
     mine = Q(territory=lao_cai) | Q(territory__current_province=lao_cai) | Q(level__in=OPEN_LEVELS)
     return World(
         users=users,
@@ -388,6 +396,7 @@ def _build_world() -> World:
         sent=_each(reporting, "sent"),
         accepted=_each(reporting, "accepted"),
         attachment=_each(reporting, "attachment"),
+        notification=notification,
         product=_each(selection, "product"),
         spare=_each(selection, "spare"),
         district_round=_each(selection, "district_round"),
@@ -804,6 +813,8 @@ CASES: list[Case] = [
          query=lambda w, where: {"duty": "sct_quarterly", "year": "2026", "period": "q2"}),
     Case("reporting:notifications", wheres=(ANY,), allowed=everyone(ANY)),
     Case("reporting:notifications", "POST", wheres=(ANY,), allowed=everyone(ANY), ok=REDIRECT),
+    Case("reporting:notification_open", kwargs=pk_of("notification"), ok=REDIRECT,
+         allowed=seen({SCT15}, NOBODY), visible=seen({SCT15}, NOBODY)),
     Case("reporting:submission", kwargs=pk_of("submission"), allowed=REPORT_SEEN, visible=REPORT_SEEN),
     Case("reporting:submission", label="sent", kwargs=pk_of("sent"), allowed=REPORT_SEEN, visible=REPORT_SEEN),
     Case("reporting:submission", label="accepted", kwargs=pk_of("accepted"), allowed=REPORT_SEEN,

@@ -590,3 +590,87 @@ def test_attaching_and_removing_a_file_is_audited(records: None, people: dict[st
     entries = AuditEntry.objects.filter(content_type=kind, object_id=str(kept_pk))
     assert sorted(entries.values_list("action", flat=True)) == ["create", "delete"]
     assert entries.get(action="delete").changes["title"]["before"] == "Danh sách"
+
+
+class TestReturnedAfterTheDay:
+    """A report sent on time and returned after its due day is not late, but it is still owed until sent again."""
+
+    def returned(self, people: dict[str, User]) -> Submission:
+        # Given the six-month report sent on 10/07 (due 20/07) and returned by the Cục on 28/07
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+        with time_machine.travel(datetime.datetime(2026, 7, 28, 3, 0, tzinfo=datetime.UTC), tick=False):
+            return submission_return(actor=people["cuc"], submission=sent, comment="Bổ sung số liệu giải ngân.")
+
+    def test_it_stays_on_the_home_list_until_sent_again(self, records: None, people: dict[str, User]) -> None:
+        from khuyencong.reporting.selectors import reports_due
+
+        report = self.returned(people)
+        # When the Sở looks at its home page in September
+        due = reports_due(people["sct"], today=D(2026, 9, 1))
+        # Then the returned report is listed to act on, not marked late
+        entry = next(e for e in due.upcoming if e.submission is not None and e.submission.pk == report.pk)
+        assert entry.status == CalendarStatus.RETURNED
+        assert not entry.late
+        assert report.pk not in {e.submission.pk for e in due.late if e.submission is not None}
+
+    def test_it_is_reminded_once_some_days_after_the_return(
+        self, records: None, people: dict[str, User], django_capture_on_commit_callbacks: Any
+    ) -> None:
+        self.returned(people)
+        key = "overdue:returned:"
+        with django_capture_on_commit_callbacks(execute=True):
+            # Not the day after (the return itself was notified)
+            send_reminders(today=D(2026, 7, 29))
+            assert not Notification.objects.filter(user=people["sct"], key__startswith=key).exists()
+            # Five days after the return, once
+            send_reminders(today=D(2026, 8, 2))
+            send_reminders(today=D(2026, 8, 3))
+        note = Notification.objects.get(user=people["sct"], key__startswith=key)
+        assert "bị trả lại ngày 28/07/2026, chưa gửi lại" in note.message
+
+    def test_a_report_under_way_keeps_the_due_day_it_was_opened_with(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        # Given a report opened (due 20/07) and then the duty's rule amended to the 31st
+        report = opened(people)
+        duty = half_year()
+        duty.due_day, duty.due_days_after, duty.due_months_after = 31, None, 1
+        duty.save()
+        entries = calendar(
+            2026, today=D(2026, 7, 10), bodies=Organization.objects.filter(code__in=["SCT-15", "SCT-19"])
+        )
+        by_body = {e.organization.code: e for e in entries if e.duty.pk == duty.pk and e.period_key == "h1"}
+        # Then the report under way keeps its day; the one not begun follows the rule in force
+        assert by_body["SCT-15"].due_on == report.due_on == D(2026, 7, 20)
+        assert by_body["SCT-19"].due_on == D(2026, 7, 31)
+
+
+class TestNotifications:
+    def test_following_a_notification_marks_it_read_and_goes_where_it_points(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        note = Notification.objects.create(user=people["sct"], kind="returned", key="t:1", message="Trả lại",
+                                           link="/reporting/")  # fmt: skip
+        response = client_for(people["sct"]).get(reverse("reporting:notification_open", args=[note.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == "/reporting/"
+        note.refresh_from_db()
+        assert note.read_at is not None
+
+    def test_another_users_notification_is_not_found_and_stays_unread(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        note = Notification.objects.create(user=people["sct"], kind="returned", key="t:2", message="Trả lại",
+                                           link="/reporting/")  # fmt: skip
+        for who in ("other", "cuc", "viewer"):
+            assert (
+                client_for(people[who]).get(reverse("reporting:notification_open", args=[note.pk])).status_code == 404
+            )
+        note.refresh_from_db()
+        assert note.read_at is None
+
+    def test_a_link_to_another_site_is_never_followed(self, records: None, people: dict[str, User]) -> None:
+        note = Notification.objects.create(user=people["sct"], kind="returned", key="t:3", message="x",
+                                           link="//evil.example/")  # fmt: skip
+        response = client_for(people["sct"]).get(reverse("reporting:notification_open", args=[note.pk]))
+        assert response["Location"] == reverse("reporting:notifications")
