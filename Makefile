@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-venv run test lint fmt reference clean
+.PHONY: help setup setup-venv messages run test lint fmt reference clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup-venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-setup: $(VENV)/.installed ## Create .venv, install, migrate, load reference and demo data (safe to repeat)
+# The English catalogue, compiled at install by Babel (pure Python: no gettext tools needed on the machine).
+MO := locale/en/LC_MESSAGES/django.mo
+$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d locale -D django
+
+messages: $(MO) ## Compile the translation catalogues (after editing locale/*/LC_MESSAGES/django.po)
+
+setup: $(VENV)/.installed $(MO) ## Create .venv, install, migrate, load reference and demo data (safe to repeat)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --no-input -v0
@@ -37,11 +44,11 @@ run: setup ## Set up, then serve the demo on http://$(HOST):$(PORT) with the bac
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=false $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
-reference: $(VENV)/.installed ## Migrate and load reference data only (geography, organisations, trades)
+reference: $(VENV)/.installed $(MO) ## Migrate and load reference data only (geography, organisations, trades)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_reference_data
 
-test: $(VENV)/.installed ## Run every test (database from DATABASE_URL; SQLite by default)
+test: $(VENV)/.installed $(MO) ## Run every test (database from DATABASE_URL; SQLite by default)
 	@if [ ! -x "$(CHROMIUM)" ]; then echo "Browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; fi
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
 

@@ -296,3 +296,8 @@ def organizations_in_scope(
     if isinstance(user, User) and user.organization_id is not None:
         q |= Q(**{field: user.organization_id})
     return queryset.filter(q)
+
+
+def can_choose_language(user: User | AnonymousUser) -> bool:
+    """Everyone signed in keeps his own language (a visitor's choice lives in a cookie, not in the database)."""
+    return bool(user.is_authenticated and user.is_active)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,8 @@ class User(AbstractUser):
         related_name="representatives",
         help_text=_("Chỉ dùng cho tài khoản đại diện cơ sở."),
     )
+    # Vietnamese first: the user's own choice, never the browser's Accept-Language (see core/language.py).
+    language = models.CharField(_("ngôn ngữ"), max_length=8, choices=settings.LANGUAGES, default="vi")
 
     class Meta:
         verbose_name = _("người dùng")

@@ -271,6 +271,7 @@ class SupportCap(models.Model):
         AdminUnit, verbose_name=_("tỉnh (mức riêng của địa phương)"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+",
     )  # fmt: skip
+    # xgettext:no-python-format
     max_percent = models.DecimalField(_("tối đa % chi phí"), max_digits=5, decimal_places=2, null=True, blank=True)
     max_amount = models.DecimalField(_("tối đa (đồng)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     basis = models.CharField(_("tính theo"), max_length=10, choices=CapBasis.choices, default=CapBasis.PER_FACILITY)

@@ -1,0 +1,38 @@
+"""The language a page is read in: Vietnamese first, English when the user chose it.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, so that a provincial officer on a browser set to
+English would get English he never asked for; here the language is the user's own choice (kept on his account), or for
+a visitor the cookie the switch sets, else Vietnamese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+def chosen_language(request: HttpRequest) -> str:
+    known = dict(settings.LANGUAGES)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "language", "") in known:
+        return str(user.language)
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return cookie if cookie in known else str(settings.LANGUAGE_CODE)
+
+
+class LanguageMiddleware:
+    """Activates the chosen language for the request (after authentication, which it reads)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
