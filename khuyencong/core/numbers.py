@@ -1,4 +1,5 @@
-"""Numbers written the Vietnamese way: 1.700.000.000; 6.047,5; 20,7%."""
+"""Numbers written the Vietnamese way: 1.700.000.000; 6.047,5; 20,7% — and, on a page read in English, the English
+way (1,700,000,000; 6,047.5; 20.7%). Official documents (PDF, Word, XLSX) stay Vietnamese whoever prints them."""
 
 from __future__ import annotations
 
@@ -7,28 +8,40 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
+ENGLISH = "en"
+CURRENCY = {LOCALE: "đồng", ENGLISH: "VND"}
+# The articles' words for large amounts, and the English ones for a page read in English.
+SCALES = {
+    LOCALE: (("tỷ", 10**9), ("triệu", 10**6), ("nghìn", 10**3)),
+    ENGLISH: (("billion", 10**9), ("million", 10**6), ("thousand", 10**3)),
+}
 
 
-def format_number(value: int | Decimal | None, *, places: int | None = None) -> str:
+def locale_of(language: str | None) -> str:
+    """The Babel locale of a page's language (Django's `get_language()`): English or, by default, Vietnamese."""
+    return ENGLISH if (language or "").startswith("en") else LOCALE
+
+
+def format_number(value: int | Decimal | None, *, places: int | None = None, locale: str = LOCALE) -> str:
     if value is None:
         return ""
     if places is None:
-        return format_decimal(value, locale=LOCALE, decimal_quantization=False)
+        return format_decimal(value, locale=locale, decimal_quantization=False)
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return format_decimal(value, format=pattern, locale=locale)
 
 
-def format_money(value: int | Decimal | None) -> str:
-    """An exact amount of đồng: 1.700.000.000 đồng."""
+def format_money(value: int | Decimal | None, *, locale: str = LOCALE) -> str:
+    """An exact amount of đồng: 1.700.000.000 đồng (1,700,000,000 VND in English)."""
     if value is None:
         return ""
-    return f"{format_number(value, places=0)} đồng"
+    return f"{format_number(value, places=0, locale=locale)} {CURRENCY[locale]}"
 
 
-def format_percent(value: Decimal | None, *, places: int = 1) -> str:
+def format_percent(value: Decimal | None, *, places: int = 1, locale: str = LOCALE) -> str:
     if value is None:
         return ""
-    return f"{format_number(value, places=places)}%"
+    return f"{format_number(value, places=places, locale=locale)}%"
 
 
 UNITS = {"nghìn": Decimal(10) ** 3, "triệu": Decimal(10) ** 6, "tỷ": Decimal(10) ** 9}
@@ -45,24 +58,25 @@ def format_money_in(value: int | Decimal | None, unit: str = "triệu", *, place
     return f"{format_number(scaled)} {unit} đồng"
 
 
-def format_money_compact(value: int | Decimal | None) -> str:
+def format_money_compact(value: int | Decimal | None, *, locale: str = LOCALE) -> str:
     """An amount as the articles say it: 1 tỷ 700 triệu đồng; 529 triệu đồng; 2 tỷ 110 triệu 500 nghìn đồng."""
     if value is None:
         return ""
     amount = int(value)
+    currency = CURRENCY[locale]
     if amount == 0:
-        return "0 đồng"
+        return f"0 {currency}"
     parts = []
-    for name, size in (("tỷ", 10**9), ("triệu", 10**6), ("nghìn", 10**3)):
+    for name, size in SCALES[locale]:
         count, amount = divmod(amount, size)
         if count:
-            parts.append(f"{format_number(count)} {name}")
+            parts.append(f"{format_number(count, locale=locale)} {name}")
     if amount and parts and amount < 100:
         # "1 nghìn 5" reads as 1.500 in speech; an amount with so few units is written out in full instead.
-        return format_money(value)
+        return format_money(value, locale=locale)
     if amount:
         parts.append(str(amount))
-    return " ".join(parts) + " đồng"
+    return " ".join(parts) + f" {currency}"
 
 
 def round_parts(parts: list[Decimal], *, places: int = 0) -> list[Decimal]:

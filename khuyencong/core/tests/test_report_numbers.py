@@ -99,3 +99,32 @@ def test_three_digits_after_nghin_are_the_units_but_fewer_are_ambiguous() -> Non
     with pytest.raises(ValueError, match="nhiều cách"):
         parse_money("1 nghìn 5")
     assert format_money_compact(1_005) == "1.005 đồng"
+
+
+class TestNumbersOnAPageReadInEnglish:
+    """The same figures, written the English way when the page is read in English; Vietnamese otherwise."""
+
+    def test_the_filters_follow_the_page_language(self) -> None:
+        from django.template import Context, Template
+        from django.utils import translation
+
+        template = Template(
+            "{% load vn %}{{ n|vn_number }}|{{ m|vn_money }}|{{ r|vn_percent }}|{{ c|vn_money_compact }}"
+            "|{{ f|vn_number }}"
+        )
+        context = {"n": 1_700_000_000, "m": Decimal(529_000_000), "r": "20.7", "c": 1_700_000_000,
+                   "f": Decimal("6047.5")}  # fmt: skip
+        with translation.override("vi"):
+            assert template.render(Context(context)) == (
+                "1.700.000.000|529.000.000 đồng|20,7%|1 tỷ 700 triệu đồng|6.047,5"
+            )
+        with translation.override("en"):
+            assert template.render(Context(context)) == (
+                "1,700,000,000|529,000,000 VND|20.7%|1 billion 700 million VND|6,047.5"
+            )
+
+    def test_without_a_language_the_functions_write_vietnamese(self) -> None:
+        from khuyencong.core.numbers import format_money, format_percent
+
+        assert format_money(Decimal(1_500)) == "1.500 đồng"
+        assert format_percent(Decimal("20.75"), places=2) == "20,75%"
