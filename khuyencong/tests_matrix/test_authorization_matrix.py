@@ -43,6 +43,7 @@ from khuyencong.accounts.services import system_user
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
+from khuyencong.core.wording import page_leaks
 from khuyencong.exchange.excel import template_workbook
 from khuyencong.exchange.models import ImportJob
 from khuyencong.facilities.models import Facility
@@ -1186,6 +1187,16 @@ def test_matrix(world: World, clock: None, case: Case, persona: str, where: str)
     if not case.reference and persona in EMPTY | {ANON}:
         leaked = sorted(set(world.all_codes.findall(body)))
         assert not leaked, f"{case.id} shows {persona} records although they may see none: {leaked[:10]}"
+
+    if (
+        status == 200
+        and response.get("Content-Type", "").startswith("text/html")
+        and not case.route.startswith(("api:", "admin:"))
+    ):
+        # The header names the user: the test accounts' names ("matrix.viewer15") are not the page's words.
+        own_name = frozenset(re.findall(r"[a-z]+", world.users[persona].username)) if persona != ANON else frozenset()
+        leaked_words = page_leaks(body, allowed=own_name)
+        assert not leaked_words, f"{case.id} shows {persona} codes or English words: {leaked_words[:10]}"
 
     if case.writes and case.route != "web:logout":
         after = snapshot()

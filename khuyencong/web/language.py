@@ -21,7 +21,9 @@ from khuyencong.accounts.services import user_language_set
 def language_set(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     language = request.POST.get("language", "")
-    target = request.POST.get("next", "")
+    # Back to the page the switch was pressed on (the Referer; `next` when given): the page does not echo its own
+    # address into a form, so that a page refusing an address never shows it back.
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
