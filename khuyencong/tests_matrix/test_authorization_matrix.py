@@ -356,8 +356,10 @@ def _build_world() -> World:
         OUTSIDE: _products_side("TN", facility[OUTSIDE], org["SCT-19"], actor, other),
     }
     # The facility outside has its own representative (no persona): each side's proposal is its own facility's.
-    proposers = {INSIDE: users[REP],
-                 OUTSIDE: make_user("matrix.rep19", None, Role.FACILITY_REPRESENTATIVE, facility=facility[OUTSIDE])}
+    proposers = {
+        INSIDE: users[REP],
+        OUTSIDE: make_user("matrix.rep19", None, Role.FACILITY_REPRESENTATIVE, facility=facility[OUTSIDE]),
+    }
     proposal = {where: proposal_create(actor=proposers[where], facility=facility[where], reason="Số điện thoại mới.",
                                        values={"phone": "0912 000 111"})
                 for where in (INSIDE, OUTSIDE)}  # fmt: skip
