@@ -86,7 +86,14 @@ def shown_value(name: str, value: Stored) -> str:
 def _python_value(name: str, value: Stored) -> Any:
     """A stored value back as `FacilityData` takes it."""
     if name == "trade":
-        return Trade.objects.get(code=value) if value else None
+        if not value:
+            return None
+        trade = Trade.objects.filter(code=value).first()
+        if trade is None:
+            raise refuse(
+                "trade", f"Ngành nghề mã {value} không còn trong danh mục; không cập nhật được.", "unknown_trade"
+            )
+        return trade
     if name == "tax_code":
         return value or None
     if name == "annual_revenue":

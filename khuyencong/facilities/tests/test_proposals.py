@@ -175,6 +175,18 @@ class TestApplying:
         proposal.refresh_from_db()
         assert proposal.state == ProposalState.PENDING
 
+    def test_a_trade_gone_from_the_list_meanwhile_is_refused_by_name(
+        self, facility_rep: User, yen_bai_facility: Facility, laocai_officer: User
+    ) -> None:
+        trade = Trade.objects.create(code="TAM-THOI", name="Ngành tạm thời", legal_basis="Thử nghiệm")
+        proposal = propose(facility_rep, yen_bai_facility, trade=trade.pk)
+        trade.delete()
+        with pytest.raises(ValidationError) as refused:
+            proposal_apply(actor=laocai_officer, proposal=proposal)
+        assert refused_codes(refused) == {"trade": ["unknown_trade"]}
+        proposal.refresh_from_db()
+        assert proposal.state == ProposalState.PENDING
+
 
 class TestRejecting:
     def test_the_officer_rejects_it_with_a_reason_and_the_representative_is_told(
