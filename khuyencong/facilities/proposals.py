@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,7 +333,8 @@ def reviewers_of(facility: Facility) -> list[User]:
     province = facility.current_province_id
     candidates = (
         User.objects.filter(is_active=True, roles__role__in=NOTIFIED_ROLES, organization__isnull=False)
-        .filter(organization__territory__current_province_id=province)
+        # A body's territory is a unit counted under the province today, or today's province itself.
+        .filter(Q(organization__territory__current_province_id=province) | Q(organization__territory_id=province))
         .distinct()
         .select_related("organization__territory")
         .order_by("pk")
