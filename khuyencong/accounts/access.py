@@ -176,6 +176,29 @@ def can_create_facility_in(
     return commune.parent_id in scope.district_ids or bool(scope.commune_ids.intersection(_current_communes(commune)))
 
 
+def can_propose_facility_change(user: User | AnonymousUser, facility: Facility) -> bool:
+    """A facility's representative asks for changes to its own facility's record, and to no other (self-service);
+    the body that manages the facility decides (`can_review_facility_proposal`)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    return user.has_role(Role.FACILITY_REPRESENTATIVE) and user.facility_id == facility.pk
+
+
+def may_propose_facility_changes(user: User | AnonymousUser) -> bool:
+    """Whether the user represents a facility at all (to show its proposals' page and menu)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    return user.has_role(Role.FACILITY_REPRESENTATIVE) and user.facility_id is not None
+
+
+def can_review_facility_proposal(user: User | AnonymousUser, facility: Facility) -> bool:
+    """A representative's proposal is applied or rejected by those who may change the facility themselves: the same
+    decision as the facility's edit page, so that self-service opens no way around it."""
+    return can_on_facility(user, Action.CHANGE, facility)
+
+
 def may(user: User | AnonymousUser, action: Action) -> bool:
     """Whether the user may take `action` on facilities anywhere at all (to show or hide buttons and menus)."""
     actor = _acting(user, action)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -137,6 +138,56 @@ class FacilityForm(forms.Form):
             tax_code=facility.tax_code or "",
         )
         return initial
+
+
+# The fields of the facility form a representative may propose to change (self-service, `proposals.py`), in the
+# form's order. The place in the administrative geography (province, district, commune and the date it is recorded on)
+# is not among them: a move changes which body manages the facility and under which province its đề án are reported,
+# and is made by that body on the facility's own page.
+PROPOSABLE: tuple[str, ...] = (
+    "name", "legal_form", "tax_code", "address", "commune_as_written", "trade", "trade_description", "craft_village",
+    "women_owned", "ethnic_minority_owned", "disadvantaged_area", "representative", "phone", "email", "founded_year",
+    "workers", "annual_revenue",
+)  # fmt: skip
+
+
+class ProposalForm(forms.Form):
+    """The representative's proposal: the facility's fields as they stand, to be changed where wrong, and why."""
+
+    reason = forms.CharField(
+        label="Lý do đề nghị thay đổi",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ví dụ: đổi số điện thoại liên hệ từ tháng 11/2026.",
+        error_messages={"required": "Xin ghi lý do đề nghị thay đổi.", "max_length": "Lý do dài quá 500 ký tự."},
+    )
+
+    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+        initial = FacilityForm.initial_for(facility)
+        kwargs.setdefault("initial", {name: initial.get(name) for name in PROPOSABLE})
+        super().__init__(*args, **kwargs)
+        reason = self.fields.pop("reason")
+        for name in PROPOSABLE:
+            self.fields[name] = copy.deepcopy(FacilityForm.base_fields[name])
+        self.fields["reason"] = reason
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PROPOSABLE}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do không chấp nhận",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Xin ghi lý do không chấp nhận.", "max_length": "Lý do dài quá 500 ký tự."},
+    )
+
+
+class ApplyForm(forms.Form):
+    confirm_duplicate = forms.BooleanField(
+        label="Tôi đã kiểm tra: tên mới không trùng cơ sở khác cùng xã, vẫn cập nhật", required=False
+    )
 
 
 class FacilityFilterForm(forms.Form):

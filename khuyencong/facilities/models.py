@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -153,3 +154,57 @@ class Facility(models.Model):
     def current_place(self) -> str:
         unit = self.current_commune or self.current_province
         return unit.path
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("Chờ xem xét")
+    APPLIED = "applied", _("Đã cập nhật")
+    REJECTED = "rejected", _("Không chấp nhận")
+
+
+class ChangeProposal(models.Model):
+    """A facility's representative asks the body that manages the facility to change its record (self-service).
+
+    The record itself is changed only when that body applies the proposal, through the facility's own update service;
+    `changes` keeps each field's value when proposed (`before`) and the value asked for (`after`), so that a proposal
+    overtaken by a later change of the same field is recognised as stale instead of silently undoing it.
+    """
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.PROTECT, related_name="change_proposals"
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=ProposalState.choices, default=ProposalState.PENDING
+    )
+    changes = models.JSONField(_("thay đổi đề nghị"), default=dict)
+    reason = models.CharField(_("lý do đề nghị"), max_length=500)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề nghị"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too, so the proposal still says who asked and who decided after an account is gone.
+    proposed_by_name = models.CharField(_("tên người đề nghị"), max_length=150)
+    proposed_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xem xét"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by_name = models.CharField(_("tên người xem xét"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    decision_reason = models.CharField(_("lý do không chấp nhận"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị thay đổi thông tin cơ sở")
+        verbose_name_plural = _("đề nghị thay đổi thông tin cơ sở")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["facility", "state"]), models.Index(fields=["state", "-proposed_at"])]
+
+    def __str__(self) -> str:
+        return f"Đề nghị số {self.pk}"

@@ -12,7 +12,7 @@ from khuyencong.accounts.models import User
 from khuyencong.core.text import search_terms
 from khuyencong.geography.models import AdminUnit, Era, Level
 
-from .models import Facility, Trade
+from .models import ChangeProposal, Facility, ProposalState, Trade
 
 SORTS = {
     "name": ("name_key", "pk"),
@@ -113,3 +113,23 @@ def provinces_for_user(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
     if scope.district_ids:
         ids |= set(AdminUnit.objects.filter(pk__in=scope.district_ids).values_list("current_province_id", flat=True))
     return provinces.filter(pk__in=ids)
+
+
+def proposal_list_for_user(user: User | AnonymousUser, state: str = "") -> QuerySet[ChangeProposal]:
+    """Self-service proposals of the facilities the user may see (a representative: its own facility's), newest first;
+    `state` narrows to one state (the reviewers' queue is the pending ones)."""
+    condition = access.scope_of(user).condition(
+        province="facility__current_province",
+        district="facility__district",
+        commune="facility__current_commune",
+        facility="facility",
+    )
+    proposals = ChangeProposal.objects.filter(condition)
+    if state in ProposalState.values:
+        proposals = proposals.filter(state=state)
+    return proposals.select_related("facility__current_province").order_by("-proposed_at", "-pk")
+
+
+def proposals_of(facility: Facility) -> QuerySet[ChangeProposal]:
+    """A facility's proposals, for its page (the facility is already one the user may see)."""
+    return facility.change_proposals.order_by("-proposed_at", "-pk")

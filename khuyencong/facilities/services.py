@@ -377,8 +377,9 @@ def facility_create_many(*, actor: User, rows: Sequence[NewFacility]) -> Facilit
 
 
 def facility_update(
-    *, facility: Facility, actor: User, data: FacilityData, confirm_duplicate: bool = False
+    *, facility: Facility, actor: User, data: FacilityData, confirm_duplicate: bool = False, note: str = ""
 ) -> Facility:
+    """`note` says why, in the audit entry (a representative's proposal applied names the proposal)."""
     if not access.can_on_facility(actor, Action.CHANGE, facility):
         raise PermissionDenied("Bạn không có quyền sửa cơ sở này.")
     if not access.can_create_facility_in(actor, data.place.province, commune=data.place.commune):
@@ -404,6 +405,7 @@ def facility_update(
             instance=locked,
             before=before,
             after=audit_snapshot(locked, AUDITED_FIELDS),
+            note=note,
         )
         if (locked.province_id, locked.district_id, locked.commune_id) != place_before:
             _place_projects_again(locked)

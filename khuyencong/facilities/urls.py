@@ -10,4 +10,8 @@ urlpatterns = [
     path("new/", views.facility_create, name="create"),
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/edit/", views.facility_edit, name="edit"),
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("<int:pk>/propose/", views.facility_propose, name="propose"),
+    path("<int:pk>/proposals/<int:proposal_pk>/apply/", views.proposal_apply, name="proposal_apply"),
+    path("<int:pk>/proposals/<int:proposal_pk>/reject/", views.proposal_reject, name="proposal_reject"),
 ]

@@ -11,21 +11,24 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.core.csv import safe_cell
 from khuyencong.core.db import replica_reads
-from khuyencong.core.forms import add_service_errors
+from khuyencong.core.forms import add_service_errors, run_service
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.products.authority import can_write_product
 from khuyencong.projects.selectors import project_list_for_user
 
+from . import proposals as proposals_module
 from . import selectors, services
-from .forms import FacilityFilterForm, FacilityForm
-from .models import Facility
+from .forms import ApplyForm, FacilityFilterForm, FacilityForm, ProposalForm, RejectForm
+from .models import ChangeProposal, Facility, ProposalState
 
 PAGE_SIZE = 50
 
@@ -129,20 +132,133 @@ def _csv_rows(facilities: QuerySet[Facility]) -> Iterator[str]:
         )  # fmt: skip
 
 
+PROPOSALS_SHOWN = 20
+
+
+def _detail_context(request: HttpRequest, facility: Facility) -> dict[str, Any]:
+    can_review = access.can_review_facility_proposal(request.user, facility)
+    proposals = list(selectors.proposals_of(facility)[:PROPOSALS_SHOWN])
+    return {
+        "facility": facility,
+        "history": audit_entries_for(facility),
+        "projects": project_list_for_user(request.user).filter(beneficiaries=facility),
+        "can_edit": access.can_on_facility(request.user, Action.CHANGE, facility),
+        "products": facility.products.order_by("name"),
+        "can_add_product": can_write_product(request.user, facility),
+        # Self-service: the representative proposes, the managing body applies or rejects; others only read.
+        "can_propose": access.can_propose_facility_change(request.user, facility),
+        "can_review": can_review,
+        "proposals": [(p, proposals_module.proposal_rows(p, facility)) for p in proposals],
+        "apply_form": ApplyForm() if can_review else None,
+        "reject_form": RejectForm() if can_review else None,
+    }
+
+
 @login_required
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = _get_or_404(request, pk)
+    return render(request, "facilities/facility_detail.html", _detail_context(request, facility))
+
+
+@login_required
+def facility_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The representative's proposal of changes to its own facility."""
+    facility = _get_or_404(request, pk)
+    if not access.can_propose_facility_change(request.user, facility):
+        raise PermissionDenied("Chỉ người đại diện của cơ sở này mới đề nghị thay đổi thông tin của cơ sở.")
+    form = ProposalForm(request.POST or None, facility=facility)
+    user: Any = request.user
+    if request.method == "POST" and form.is_valid():
+        proposal = run_service(
+            form,
+            lambda: proposals_module.proposal_create(
+                actor=user, facility=facility, values=form.values(), reason=form.cleaned_data["reason"]
+            ),
+        )
+        if proposal is not None:
+            messages.success(
+                request,
+                f"Đã gửi đề nghị thay đổi số {proposal.pk}. Cơ quan quản lý cơ sở sẽ xem xét; kết quả hiện ở trang "
+                "cơ sở và trong thông báo.",
+            )
+            return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "facilities/proposal_form.html", {"form": form, "facility": facility}, status=status)
+
+
+def _proposal_or_404(facility: Facility, proposal_pk: int) -> ChangeProposal:
+    # Through the facility: a proposal of another facility is not found here, whatever its number.
+    try:
+        return selectors.proposals_of(facility).get(pk=proposal_pk)
+    except ChangeProposal.DoesNotExist as exc:
+        raise Http404("Không tìm thấy đề nghị thay đổi.") from exc
+
+
+def _refused_decision(
+    request: HttpRequest, facility: Facility, proposal: ChangeProposal, errors: list[str]
+) -> HttpResponse:
+    context = _detail_context(request, facility)
+    context["proposal_errors"] = (proposal.pk, errors)
+    return render(request, "facilities/facility_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def proposal_apply(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    facility = _get_or_404(request, pk)
+    proposal = _proposal_or_404(facility, proposal_pk)
+    if not access.can_review_facility_proposal(request.user, facility):
+        raise PermissionDenied("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này.")
+    form = ApplyForm(request.POST)
+    form.is_valid()
+    user: Any = request.user
+    try:
+        proposals_module.proposal_apply(
+            actor=user, proposal=proposal, confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False)
+        )
+    except services.DuplicateFacilityWarning as warning:
+        similar = ", ".join(f"{f.name} (mã {f.code})" for f in warning.similar)
+        return _refused_decision(
+            request,
+            facility,
+            proposal,
+            [f"Tên mới trùng cơ sở cùng xã: {similar}. Hãy kiểm tra rồi đánh dấu xác nhận."],
+        )
+    except ValidationError as error:
+        return _refused_decision(request, facility, proposal, error.messages)
+    messages.success(request, f"Đã cập nhật thông tin cơ sở theo đề nghị số {proposal.pk}.")
+    return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
+
+
+@login_required
+@require_POST
+def proposal_reject(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    facility = _get_or_404(request, pk)
+    proposal = _proposal_or_404(facility, proposal_pk)
+    if not access.can_review_facility_proposal(request.user, facility):
+        raise PermissionDenied("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này.")
+    user: Any = request.user
+    try:
+        proposals_module.proposal_reject(actor=user, proposal=proposal, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        return _refused_decision(request, facility, proposal, error.messages)
+    messages.success(request, f"Đã ghi không chấp nhận đề nghị số {proposal.pk}.")
+    return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Self-service proposals within the user's scope: the managing body's queue (pending first by default), or a
+    representative's own."""
+    state = request.GET.get("state", ProposalState.PENDING)
+    state = state if state in ProposalState.values or state == "all" else ProposalState.PENDING
+    proposals = selectors.proposal_list_for_user(request.user, "" if state == "all" else state)
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(p, proposals_module.proposal_rows(p)) for p in page.object_list]
     return render(
         request,
-        "facilities/facility_detail.html",
-        {
-            "facility": facility,
-            "history": audit_entries_for(facility),
-            "projects": project_list_for_user(request.user).filter(beneficiaries=facility),
-            "can_edit": access.can_on_facility(request.user, Action.CHANGE, facility),
-            "products": facility.products.order_by("name"),
-            "can_add_product": can_write_product(request.user, facility),
-        },
+        "facilities/proposal_list.html",
+        {"page": page, "rows": rows, "state": state, "states": [*ProposalState.choices, ("all", "Tất cả")]},
     )
 
 

@@ -237,6 +237,37 @@ def can_attach_to_project(user: User | AnonymousUser, project: Project) -> bool:
     return user.has_role(*WORKING_ROLES) and bool(project_parties(user, project))
 
 
+# What a beneficiary itself sends for its đề án (self-service): its application dossier, its invoices and vouchers, its
+# reports on the work, and other papers. Decisions, appraisal minutes, contracts and acceptance minutes are the
+# implementer's and the approving body's to attach.
+BENEFICIARY_DOCUMENT_KINDS: tuple[str, ...] = ("proposal", "voucher", "report", "other")
+
+
+def represents_beneficiary(user: User | AnonymousUser, project: Project) -> bool:
+    """The user is the representative of a facility that benefits from this đề án."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    return Party.BENEFICIARY in project_parties(user, project)
+
+
+def document_kinds_for(user: User | AnonymousUser, project: Project) -> tuple[str, ...] | None:
+    """The kinds of document the user may attach to this đề án: every kind for a party with a working role, the
+    beneficiary's kinds for its facility's representative, None for anyone else."""
+    from .models import DocumentKind
+
+    if can_attach_to_project(user, project):
+        return tuple(DocumentKind.values)
+    if represents_beneficiary(user, project):
+        return BENEFICIARY_DOCUMENT_KINDS
+    return None
+
+
+def can_attach_document(user: User | AnonymousUser, project: Project, kind: str) -> bool:
+    kinds = document_kinds_for(user, project)
+    return kinds is not None and kind in kinds
+
+
 def can_pay(user: User | AnonymousUser, project: Project) -> bool:
     """Vouchers are recorded by those who may settle the đề án: its implementer and the approving body."""
     return can_act_on_project(user, project, Action.SETTLED)

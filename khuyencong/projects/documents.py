@@ -72,8 +72,8 @@ def checked_upload(upload: UploadedFile, allowed: set[str], field: str) -> str:
 def document_attach(
     *, project: Project, actor: User, upload: UploadedFile, title: str, kind: str, event: ProjectEvent | None = None
 ) -> Document:
-    if not authority.can_attach_to_project(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền đính kèm tài liệu vào đề án {project.code}.")
+    if not authority.can_attach_document(actor, project, kind):
+        raise PermissionDenied(f"Bạn không có quyền đính kèm loại tài liệu này vào đề án {project.code}.")
     name = upload.name or ""
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED:

@@ -79,6 +79,14 @@ class DocumentForm(forms.Form):
         error_messages={"required": "Xin chọn tệp.", "empty": "Tệp rỗng."},
     )
 
+    def __init__(self, *args: Any, kinds: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        """`kinds`: those the user may attach (a beneficiary's representative sends only its own kinds)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            kind_field = self.fields["kind"]
+            assert isinstance(kind_field, forms.ChoiceField)
+            kind_field.choices = [(value, label) for value, label in DocumentKind.choices if value in kinds]
+
 
 class ProjectCreateForm(forms.Form):
     code = forms.CharField(label="Mã đề án", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự đặt.")

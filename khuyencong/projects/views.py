@@ -107,6 +107,8 @@ def _detail_context(
     events = list(project.events.select_related("organization", "actor", "voided_by", "voided_actor"))
     can_record_result = authority.can_record_result(user, project)
     can_attach = authority.can_attach_to_project(user, project)
+    # A beneficiary's representative attaches its own kinds of document (self-service), and voids none.
+    document_kinds = authority.document_kinds_for(user, project)
     return {
         "project": project,
         # Each entry with whether this user may void or correct it; voided ones stay listed, struck out.
@@ -116,14 +118,18 @@ def _detail_context(
         "results": [(r, not r.is_voided and can_record_result) for r in project.results.select_related("voided_actor")],
         "findings": rules.project_findings(project, timezone.localdate()),
         "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
-        "document_form": DocumentForm(prefix="document"),
-        "can_attach": can_attach,
+        "document_form": DocumentForm(prefix="document", kinds=document_kinds),
+        "can_attach": document_kinds is not None,
         # Past steps are entered before the first step taken live; after it, the history is what happens here.
         "history_form": HistoryForm(prefix="history", project=project)
         if authority.can_enter_history(user, project) and not any(not e.is_voided and not e.transcribed for e in events)
         else None,
         "result_form": ResultForm(prefix="result", initial={"on": timezone.localdate()}) if can_record_result else None,
         "beneficiaries": project.beneficiaries.select_related("current_province"),
+        # Linked only where the user may open the facility (a representative sees the other beneficiaries' names).
+        "visible_beneficiaries": set(
+            access.facilities_in_scope(user, project.beneficiaries.all()).values_list("pk", flat=True)
+        ),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
         "payment_form": payment_form
         or (PaymentForm(initial={"on": timezone.localdate()}, prefix="payment") if can_pay else None),
@@ -217,8 +223,11 @@ def project_document(request: HttpRequest, pk: int, document_pk: int) -> FileRes
 @require_POST
 def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_or_404(request, pk)
-    form = DocumentForm(request.POST, request.FILES, prefix="document")
     user: Any = request.user
+    kinds = authority.document_kinds_for(user, project)
+    if kinds is None:
+        raise PermissionDenied(f"Bạn không có quyền đính kèm tài liệu vào đề án {project.code}.")
+    form = DocumentForm(request.POST, request.FILES, prefix="document", kinds=kinds)
     if (
         form.is_valid()
         and run_service(form, lambda: attach(project=project, actor=user, **form.cleaned_data)) is not None

@@ -201,6 +201,9 @@ class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", _("Có báo cáo gửi đến")
     RETURNED = "returned", _("Báo cáo bị trả lại")
     ACCEPTED = "accepted", _("Báo cáo được tiếp nhận")
+    # A facility's self-service (facilities/proposals.py): its proposal sent to the managing body, and the decision.
+    FACILITY_PROPOSAL = "proposal", _("Đề nghị thay đổi thông tin cơ sở")
+    PROPOSAL_DECIDED = "proposal_done", _("Đề nghị thay đổi đã được xem xét")
 
 
 class Notification(models.Model):

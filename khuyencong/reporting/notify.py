@@ -47,6 +47,11 @@ def _notify(users: Iterable[User], kind: NotificationKind, key: str, message: st
     return created
 
 
+def notify_users(users: Iterable[User], kind: NotificationKind, key: str, message: str, link: str) -> list[int]:
+    """The same in-app message and e-mail for another part of the system (a facility's proposal and its decision)."""
+    return _notify(users, kind, key, message, link)
+
+
 def _period(submission: Submission) -> str:
     # The officials' words ("6 tháng đầu năm 2026"), not the key the calendar files it under ("h1/2026").
     return period_label(Frequency(submission.duty.frequency), submission.period_key, submission.year)

@@ -46,7 +46,8 @@ from khuyencong.consulting.services import consulting_record
 from khuyencong.core.wording import page_leaks
 from khuyencong.exchange.excel import template_workbook
 from khuyencong.exchange.models import ImportJob
-from khuyencong.facilities.models import Facility
+from khuyencong.facilities.models import ChangeProposal, Facility
+from khuyencong.facilities.proposals import proposal_create
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.products.models import (
@@ -158,6 +159,8 @@ class World:
     spare_certificate: dict[str, Certificate]
     neighbour_certificate: Certificate  # inside: another Lào Cai facility's, recognised in the same district round
     national_round: SelectionRound  # the Cục's, open to every facility of the country
+    # A pending self-service proposal of the side's facility (its phone), by the facility's representative.
+    proposal: dict[str, ChangeProposal]
     foreign_codes: re.Pattern[str]
     all_codes: re.Pattern[str]
     not_for_rep: re.Pattern[str]
@@ -355,6 +358,14 @@ def _build_world() -> World:
         INSIDE: _products_side("LC", facility[INSIDE], org["SCT-15"], actor, users[TTKC15], neighbour),
         OUTSIDE: _products_side("TN", facility[OUTSIDE], org["SCT-19"], actor, other),
     }
+    # The facility outside has its own representative (no persona): each side's proposal is its own facility's.
+    proposers = {
+        INSIDE: users[REP],
+        OUTSIDE: make_user("matrix.rep19", None, Role.FACILITY_REPRESENTATIVE, facility=facility[OUTSIDE]),
+    }
+    proposal = {where: proposal_create(actor=proposers[where], facility=facility[where], reason="Số điện thoại mới.",
+                                       values={"phone": "0912 000 111"})
+                for where in (INSIDE, OUTSIDE)}  # fmt: skip
     national_round = round_create(actor=actor, code="BC-QG-2026", name="Bình chọn cấp quốc gia 2026",
                                   level=RoundLevel.NATIONAL, year=2026, organizer=org["CUC-CTDP"])  # fmt: skip
     record_models: list[type[models.Model]] = [Facility, Project, Plan, Program, ConsultingRecord, Product,
@@ -407,6 +418,7 @@ def _build_world() -> World:
         spare_certificate=_each(selection, "spare_certificate"),
         neighbour_certificate=selection[INSIDE]["neighbour_certificate"],
         national_round=national_round,
+        proposal=proposal,
         foreign_codes=_codes(*foreign, numbers=_numbers(Submission.objects.filter(organization=org["SCT-19"]))),
         all_codes=_codes(
             *(m._default_manager.all() for m in record_models), numbers=_numbers(Submission.objects.all())
@@ -457,6 +469,7 @@ COUNTED: list[type[models.Model]] = [
     ProgramTarget, ConsultingRecord, ImportJob, AuditEntry,
     ReportingDuty, Submission, SubmissionEvent, SubmissionAttachment, Notification,
     Product, SelectionRound, RoundCriterion, Judge, Entry, Score, Certificate, Complaint, ProductPhoto, EntryDocument,
+    ChangeProposal,
 ]  # fmt: skip
 SUBMISSION_TEXT = ["number", "place", "signer", "signer_title", "highlights", "shortcomings", "solutions",
                    "recommendations", "next_period"]  # fmt: skip
@@ -490,6 +503,7 @@ def snapshot() -> dict[str, Any]:
         SelectionRound.objects.order_by("pk").values_list("pk", "decision_on", "decision_document")
     )
     state["entries"] = _digest(Entry.objects.order_by("pk").values_list("pk", "recognized"))
+    state["proposals"] = _digest(ChangeProposal.objects.order_by("pk").values_list("pk", "state", "decided_by_id"))
     state["certificates"] = _digest(Certificate.objects.order_by("pk").values_list("pk", "revoked_on"))
     return state
 
@@ -589,6 +603,25 @@ def facility_move_form(w: World, where: str) -> dict[str, Any]:
     """The facility inside, moved to Thái Nguyên: only a body whose territory holds both may do it."""
     data = {k: v for k, v in facility_edit_form(w, where).items() if k not in ("district", "commune")}
     return {**data, "province": w.unit[OUTSIDE].name, "place_recorded_on": DAY}
+
+
+def proposal_form(w: World, where: str) -> dict[str, Any]:
+    """The self-service form as its page fills it (the facility as it stands), with a new phone and a reason."""
+    from khuyencong.facilities.forms import PROPOSABLE, FacilityForm
+
+    initial = FacilityForm.initial_for(w.facility[where])
+    data = {name: initial[name] for name in PROPOSABLE if initial[name] not in (None, False)}
+    return {**{k: "on" if v is True else v for k, v in data.items()}, "phone": "0912 999 999",
+            "reason": "Đổi số điện thoại."}  # fmt: skip
+
+
+def proposal_of(w: World, where: str) -> dict[str, Any]:
+    return {"pk": w.facility[where].pk, "proposal_pk": w.proposal[where].pk}
+
+
+# Facility self-service (access.can_propose_facility_change, can_review_facility_proposal): the representative proposes
+# for its own facility only; those who may change the facility apply or reject.
+PROPOSER = seen({REP}, NOBODY)
 
 
 def project_create_form(w: World, where: str) -> dict[str, Any]:
@@ -693,6 +726,20 @@ CASES: list[Case] = [
     Case("facilities:edit", kwargs=pk_of("facility"), allowed=seen(OFFICERS), visible=PROJECT_SEEN),
     Case("facilities:edit", "POST", kwargs=pk_of("facility"), data=facility_edit_form, allowed=seen(OFFICERS),
          visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True),
+    Case("facilities:proposals", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("facilities:proposals", label="all", wheres=(ANY,), query=lambda w, where: {"state": "all"},
+         allowed=everyone(ANY)),
+    Case("facilities:propose", kwargs=pk_of("facility"), allowed=PROPOSER, visible=PROJECT_SEEN),
+    Case("facilities:propose", "POST", kwargs=pk_of("facility"), data=proposal_form, allowed=PROPOSER,
+         visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True, writer=REP),
+    Case("facilities:proposal_apply", "POST", kwargs=proposal_of, allowed=seen(OFFICERS), visible=PROJECT_SEEN,
+         ok=WRITE_OK, admin_writes=True),
+    Case("facilities:proposal_reject", "POST", kwargs=proposal_of, data=lambda w, where: {"reason": "Ma trận"},
+         allowed=seen(OFFICERS), visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True),
+    # A proposal of the facility outside reached through the facility inside: not found, for everyone.
+    Case("facilities:proposal_apply", "POST", label="cross", wheres=(INSIDE,), allowed={INSIDE: NOBODY},
+         refused=frozenset({404}),
+         kwargs=lambda w, where: {"pk": w.facility[INSIDE].pk, "proposal_pk": w.proposal[OUTSIDE].pk}),
     # geography: reference data, the same for every signed-in user
     Case("facilities:edit", "POST", label="move", kwargs=pk_of("facility"), data=facility_move_form,
          wheres=(INSIDE,), allowed={INSIDE: OFFICERS & NATIONAL}, visible=PROJECT_SEEN, ok=WRITE_OK,
@@ -721,6 +768,12 @@ CASES: list[Case] = [
          allowed=seen({ADMIN, UBND15}, {ADMIN}), admin_writes=True),
     Case("projects:attach", "POST", kwargs=pk_of("project"), visible=PROJECT_SEEN, ok=WRITE_OK, multipart=True,
          data=lambda w, where: {"document-kind": "other", "document-title": "Ma trận",
+                                "document-upload": upload("ma-tran.pdf", PDF)},
+         # The representative sends a beneficiary's kinds ("other" among them) for its facility's đề án.
+         allowed=seen({ADMIN, CUC, SCT15, UBND15, REP}, {ADMIN, CUC}), admin_writes=True),
+    Case("projects:attach", "POST", label="decision", kwargs=pk_of("project"), visible=PROJECT_SEEN, ok=WRITE_OK,
+         multipart=True, refused=frozenset({400, 403}),
+         data=lambda w, where: {"document-kind": "decision", "document-title": "Ma trận",
                                 "document-upload": upload("ma-tran.pdf", PDF)},
          allowed=seen({ADMIN, CUC, SCT15, UBND15}, {ADMIN, CUC}), admin_writes=True),
     Case("projects:result", "POST", kwargs=pk_of("project"), visible=PROJECT_SEEN, ok=WRITE_OK,
