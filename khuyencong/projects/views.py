@@ -35,7 +35,7 @@ from .forms import (
     ResultForm,
 )
 from .models import Project
-from .workflow import Action, State
+from .workflow import Action
 
 PAGE_SIZE = 50
 
@@ -175,28 +175,18 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context, status=400)
 
 
-QUEUES = [
-    ("Chờ thẩm định", State.SUBMITTED, Action.APPRAISAL_PASSED),
-    ("Chờ phê duyệt", State.APPRAISED, Action.APPROVED),
-    ("Chờ phê duyệt (đã chuyển Bộ)", State.FORWARDED, Action.APPROVED),
-    ("Chờ giao thực hiện", State.APPROVED, Action.ASSIGNED),
-    ("Chờ ký hợp đồng", State.ASSIGNED, Action.CONTRACT_SIGNED),
-    ("Xin điều chỉnh chờ quyết định", State.ADJUSTMENT_REQUESTED, Action.ADJUSTMENT_APPROVED),
-    ("Xin dừng chờ quyết định", State.STOP_REQUESTED, Action.STOPPED),
-]
-
-
 @login_required
 def project_queue(request: HttpRequest) -> HttpResponse:
     """Đề án waiting for something this user may do, one list per step."""
     visible = selectors.project_list_for_user(request.user)
-    queues = []
-    for title, state, action in QUEUES:
-        # One query per queue: the authority table as a database condition, not a check per đề án.
-        waiting = visible.filter(authority.actionable(request.user, action), state=state).distinct()
-        queues.append((title, list(waiting)))
     return render(
-        request, "projects/project_queue.html", {"queues": queues, "overdue": selectors.overdue_projects(visible)}
+        request,
+        "projects/project_queue.html",
+        {
+            "queues": selectors.work_queues(request.user),
+            "overdue": selectors.overdue_projects(visible),
+            "today": timezone.localdate(),
+        },
     )
 
 
