@@ -184,7 +184,7 @@ def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list
             .annotate(waiting_since=Subquery(last_step))
             .order_by("plan__year", "waiting_since", "code")
         )
-        shown = list(waiting[:limit] if limit is not None else waiting)
+        shown: list[Project] = list(waiting[:limit] if limit is not None else waiting)
         count = len(shown) if limit is None or len(shown) < limit else waiting.count()
         for project in shown:
             project.due_on = budget_year_end(project.plan.year)  # type: ignore[attr-defined]
