@@ -21,6 +21,7 @@ from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import add_service_errors
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.products.authority import can_write_product
+from khuyencong.projects.authority import may_create_projects
 from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
@@ -140,6 +141,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": audit_entries_for(facility),
             "projects": project_list_for_user(request.user).filter(beneficiaries=facility),
             "can_edit": access.can_on_facility(request.user, Action.CHANGE, facility),
+            "can_create_project": may_create_projects(request.user),
             "products": facility.products.order_by("name"),
             "can_add_product": can_write_product(request.user, facility),
         },

@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from khuyencong.core.codelists import SEPARATOR_NAME, join_codes, split_codes
 from khuyencong.core.forms import DATE_ERRORS, MoneyField, VoidForm
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
@@ -80,6 +82,10 @@ class DocumentForm(forms.Form):
     )
 
 
+# A group đề án names its facilities here; a longer list is an import (Excel or exchange file).
+BENEFICIARIES_MAX = 200
+
+
 class ProjectCreateForm(forms.Form):
     code = forms.CharField(label="Mã đề án", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự đặt.")
     title = forms.CharField(label="Tên đề án", max_length=500, error_messages={"required": "Xin nhập tên đề án."})
@@ -104,10 +110,12 @@ class ProjectCreateForm(forms.Form):
         error_messages={"required": "Xin chọn đơn vị."},
     )
     beneficiaries = forms.CharField(
-        label="Mã cơ sở thụ hưởng",
+        label="Cơ sở thụ hưởng (mã)",
         required=False,
         max_length=2000,
-        help_text="Các mã cách nhau bởi dấu phẩy, ví dụ: YB-F-R2-1, YB-F-R2-2",
+        help_text=f"Tìm và chọn cơ sở ở ô tìm kiếm, hoặc ghi mã cơ sở cách nhau bằng {SEPARATOR_NAME}, "
+        "ví dụ: YB-F-R2-1; YB-F-R2-2",
+        widget=forms.TextInput(attrs={"data-picker": "codes"}),
     )
     total_cost = MoneyField(label="Tổng kinh phí (đồng)", required=False)
     support_requested = MoneyField(label="Kinh phí khuyến công đề nghị (đồng)", required=False)
@@ -115,19 +123,27 @@ class ProjectCreateForm(forms.Form):
 
     def __init__(self, *args: Any, plans: Any, implementers: Any, facilities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, queryset in (("plan", plans), ("implementer", implementers)):
+        for name, queryset, picker in (
+            ("plan", plans, "projects:pick_plans"),
+            ("implementer", implementers, "projects:pick_organizations"),
+        ):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+            # The picker (static/web/picker.js) narrows the list by a search that ignores diacritics.
+            field.widget.attrs.update({"data-picker": "select", "data-picker-url": reverse(picker)})
+        self.fields["beneficiaries"].widget.attrs["data-picker-url"] = reverse("projects:pick_facilities")
         self.facilities = facilities
 
     def clean_beneficiaries(self) -> list[Facility]:
-        codes = [c.strip() for c in self.cleaned_data["beneficiaries"].replace(";", ",").split(",") if c.strip()]
+        codes = split_codes(self.cleaned_data["beneficiaries"])
+        if len(codes) > BENEFICIARIES_MAX:
+            raise forms.ValidationError(f"Một đề án có tối đa {BENEFICIARIES_MAX} cơ sở thụ hưởng trên trang này.")
         found = {f.code: f for f in self.facilities.filter(code__in=codes)}
         unknown = [c for c in codes if c not in found]
         if unknown:
-            raise forms.ValidationError(f"Không tìm thấy cơ sở trong phạm vi của bạn: {', '.join(unknown)}.")
-        return [found[c] for c in dict.fromkeys(codes)]
+            raise forms.ValidationError(f"Không tìm thấy cơ sở trong phạm vi của bạn: {join_codes(unknown)}.")
+        return [found[c] for c in codes]
 
 
 class ResultForm(forms.Form):

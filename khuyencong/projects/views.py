@@ -1,27 +1,26 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.accounts import access
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
 from khuyencong.dossiers.forms36 import FORMS
-from khuyencong.facilities.selectors import facility_list_for_user
-from khuyencong.organizations.models import Organization
+from khuyencong.facilities.models import Facility
 from khuyencong.programs.models import Plan
-from khuyencong.programs.selectors import plan_list_for_user
 
-from . import authority, rules, selectors, services
+from . import authority, choices, rules, selectors, services
 from .documents import document_attach as attach
 from .documents import document_void
 from .forms import (
@@ -230,6 +229,19 @@ def _next_code(plan: Plan) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """ "Lập đề án" from a facility's page names it as beneficiary; a facility outside the user's scope, or no
+    facility at all, is answered as missing."""
+    given = request.GET.get("beneficiary")
+    if request.method != "GET" or not given:
+        return {}
+    try:
+        facility = choices.beneficiary_choices(request.user).get(pk=int(given))
+    except (ValueError, Facility.DoesNotExist) as exc:
+        raise Http404("Không tìm thấy cơ sở.") from exc
+    return {"beneficiaries": facility.code}
+
+
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -239,12 +251,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
         )
     form = ProjectCreateForm(
         request.POST or None,
-        plans=plan_list_for_user(user),
-        # Bodies dissolved by the 2025 reform implement no new đề án.
-        implementers=access.organizations_in_scope(
-            user, Organization.objects.active_on(timezone.localdate()), field="pk"
-        ),
-        facilities=facility_list_for_user(user),
+        initial=_prefill(request),
+        plans=choices.plan_choices(user),
+        implementers=choices.implementer_choices(user),
+        facilities=choices.beneficiary_choices(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -396,3 +406,34 @@ def project_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
     context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
     context["correction_errors"] = errors
     return render(request, "projects/project_detail.html", context, status=400)
+
+
+PICKERS: dict[str, Callable[..., list[choices.Choice]]] = {
+    "facilities": choices.search_facilities,
+    "organizations": choices.search_organizations,
+    "plans": choices.search_plans,
+}
+
+
+def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
+    @login_required
+    @require_GET
+    def view(request: HttpRequest) -> JsonResponse:
+        """The rows a picker of the đề án form offers for what was typed: only what the user may choose there."""
+        query = request.GET.get("q", "")
+        if len(query) > choices.QUERY_MAX:
+            return JsonResponse(
+                {"code": "query_too_long", "message": f"Ô tìm kiếm dài quá {choices.QUERY_MAX} ký tự."}, status=400
+            )
+        found = PICKERS[kind](request.user, query, limit=choices.PICKER_ROWS + 1)
+        return JsonResponse(
+            {"results": [c.as_json() for c in found[: choices.PICKER_ROWS]], "more": len(found) > choices.PICKER_ROWS}
+        )
+
+    view.__name__ = f"pick_{kind}"
+    return view
+
+
+pick_facilities = _picker("facilities")
+pick_organizations = _picker("organizations")
+pick_plans = _picker("plans")
