@@ -17,6 +17,8 @@ from khuyencong.programs.models import FundingSource, Plan
 from .models import DocumentKind, Indicator, PaymentKind, Project, ProjectContent, ProjectKind
 from .workflow import Action, State
 
+PROJECT_SORTS = [("", "Mới nhất"), ("title", "Tên A→Z"), ("code", "Mã đề án")]
+
 
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="Mã hoặc tên đề án", required=False, max_length=200)
@@ -28,15 +30,26 @@ class ProjectFilterForm(forms.Form):
     )
     round = forms.IntegerField(label="Đợt", required=False, min_value=1, max_value=20)
     province = forms.ModelChoiceField(
-        label="Tỉnh (hiện nay)",
-        required=False,
-        queryset=AdminUnit.objects.current().provinces().order_by("name"),
-        empty_label="Tất cả",
+        label="Tỉnh (hiện nay)", required=False, queryset=AdminUnit.objects.none(), empty_label="Tất cả"
     )
     implementer = forms.ModelChoiceField(
-        label="Đơn vị thực hiện", required=False, queryset=Organization.objects.all(), empty_label="Tất cả"
+        label="Đơn vị thực hiện", required=False, queryset=Organization.objects.none(), empty_label="Tất cả"
     )
     as_of = forms.DateField(label="Tính đến ngày", required=False, error_messages=DATE_ERRORS)
+    sort = forms.ChoiceField(label="Sắp xếp", required=False, choices=PROJECT_SORTS)
+
+    def __init__(self, *args: Any, provinces: Any, implementers: Any, **kwargs: Any) -> None:
+        """Only the provinces and bodies of the user's territory are offered (a Lào Cai officer is not shown 34
+        provinces); one outside it is answered as not found."""
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("province", provinces), ("implementer", implementers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    @property
+    def foreign_choice(self) -> bool:
+        return any(name in self.errors and self.data.get(name) for name in ("province", "implementer"))
 
 
 class EventForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("export.xlsx", views.project_export, name="export"),
     path("queue/", views.project_queue, name="queue"),
     path("new/", views.project_create, name="create"),
     path("pick/facilities/", views.pick_facilities, name="pick_facilities"),

@@ -1,23 +1,28 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.collation import by_name
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
+from khuyencong.core.xlsx import list_workbook
 from khuyencong.dossiers.forms36 import FORMS
 from khuyencong.facilities.models import Facility
+from khuyencong.facilities.selectors import provinces_for_user
+from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 
 from . import authority, choices, rules, selectors, services
@@ -50,12 +55,19 @@ def actions_for(request: HttpRequest, project: Project) -> list[Action]:
     return selectors.project_actions_for(request.user, project)
 
 
-@login_required
-@replica_reads
-def project_list(request: HttpRequest) -> HttpResponse:
-    form = ProjectFilterForm(request.GET or None)
-    projects = selectors.project_list_for_user(request.user)
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project], datetime.date | None]:
+    """The đề án of the list page and of its Excel copy: the user's, narrowed by the filters, newest first."""
+    user = request.user
+    form = ProjectFilterForm(
+        request.GET or None,
+        provinces=provinces_for_user(user),
+        implementers=by_name(access.organizations_in_scope(user, Organization.objects.all(), field="pk")),
+    )
+    projects = selectors.project_list_for_user(user)
     as_of = None
+    if form.is_bound and not form.is_valid() and form.foreign_choice:
+        raise Http404("Không có địa bàn hoặc đơn vị này trong phạm vi của bạn.")
+    sort = ""
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -68,6 +80,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
         as_of = data["as_of"]
         if data["state"] and as_of is None:
             projects = projects.filter(state=data["state"])
+        sort = data["sort"]
+    if sort == "title":
+        projects = by_name(projects, "title")
+    elif sort == "code":
+        projects = projects.order_by("code")
+    else:
+        # Newest first: the latest plan year, and within it the latest entered (ids grow with entry).
+        projects = projects.order_by("-plan__year", "-pk")
+    return form, projects, as_of
+
+
+@login_required
+@replica_reads
+def project_list(request: HttpRequest) -> HttpResponse:
+    form, projects, as_of = _filtered(request)
     keys, rows_of_page = projects, projects
     if as_of is not None:
         # The state on a past date is the period in force that day: filtered, counted and paginated in SQL. A đề án
@@ -82,8 +109,37 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/project_list.html",
-        {"form": form, "page": page, "rows": rows, "as_of": as_of, "querystring": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "as_of": as_of,
+            "querystring": query.urlencode(),
+            "can_export": access.can_export(request.user),
+        },
     )
+
+
+EXPORT_COLUMNS = [("Mã đề án", 22), ("Tên đề án", 60), ("Kế hoạch", 18), ("Năm", 8), ("Nội dung", 30),
+                  ("Đơn vị thực hiện", 36), ("Tỉnh (hiện nay)", 18), ("Trạng thái", 22),
+                  ("Kinh phí KC đề nghị (đồng)", 18), ("Kinh phí phê duyệt (đồng)", 18)]  # fmt: skip
+
+
+def _export_row(p: Project) -> list[Any]:
+    province = p.province.name if p.province else ""
+    state = p.get_state_display() if p.state else ""
+    return [p.code, p.title, p.plan.code, str(p.plan.year), p.content.name, str(p.implementer), province, state,
+            p.support_requested, p.support_approved]  # fmt: skip
+
+
+@login_required
+def project_export(request: HttpRequest) -> FileResponse:
+    """The list as an Excel workbook, with the page's filters (state as of a date excepted: the state today)."""
+    if not access.can_export(request.user):
+        raise PermissionDenied("Bạn không có quyền tải danh sách về.")
+    _, projects, _ = _filtered(request)
+    rows = (_export_row(p) for p in projects.select_related("content").iterator(chunk_size=2000))
+    return list_workbook("de-an", "Đề án", EXPORT_COLUMNS, rows)
 
 
 @login_required
