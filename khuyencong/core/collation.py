@@ -32,12 +32,13 @@ def by_name(
     """`queryset` in Vietnamese alphabetical order of `field` (then by key, for a stable page order). `folded`: a
     column holding the folded name, used on SQLite (and indexed there); without one SQLite orders by `field`."""
     if is_postgresql(queryset):
-        key: Any = Collate(F(field), VIETNAMESE)
+        keys: list[Any] = [Collate(F(field), VIETNAMESE)]
     else:
-        key = F(folded or field)
-    return queryset.order_by(key.desc() if desc else key.asc(), "-pk" if desc else "pk")
+        # Names that fold alike ("An", "Ân") then by their text: the unmarked letter's code point comes first.
+        keys = [F(folded), F(field)] if folded else [F(field)]
+    return queryset.order_by(*(k.desc() if desc else k.asc() for k in keys), "-pk" if desc else "pk")
 
 
-def python_key(text: str) -> str:
-    """The SQLite fallback's key, for a short list already in memory."""
-    return fold(text)
+def python_key(text: str) -> tuple[str, str]:
+    """The SQLite fallback's key, for a short list already in memory (as `by_name` orders on SQLite)."""
+    return fold(text), text
