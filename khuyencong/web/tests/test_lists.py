@@ -4,6 +4,7 @@ every list as an Excel workbook with the page's filters, and the page of one's o
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -29,7 +30,7 @@ def province(name: str) -> AdminUnit:
     return AdminUnit.objects.get(era=Era.FROM_2025, level=Level.PROVINCE, name=name)
 
 
-def workbook_rows(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
+def workbook_rows(response: Any) -> list[list[object]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
