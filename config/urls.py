@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("khuyencong.web.urls")),
     path("facilities/", include("khuyencong.facilities.urls")),
     path("geography/", include("khuyencong.geography.urls")),
+    path("organizations/", include("khuyencong.organizations.urls")),
     path("projects/", include("khuyencong.projects.urls")),
     path("plans/", include("khuyencong.programs.urls")),
     path("consulting/", include("khuyencong.consulting.urls")),

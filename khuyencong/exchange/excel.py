@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from khuyencong.accounts.models import User
+from khuyencong.core.codelists import SEPARATOR_NAME, split_codes
 from khuyencong.core.csv import safe_cell
 from khuyencong.facilities.models import LegalForm
 from khuyencong.geography.models import AdminUnit, Era, Level
@@ -112,7 +113,7 @@ PROJECT_COLUMNS = [
     ColumnSpec("Loại đề án", "kind", True, 26, choices=_kinds),
     ColumnSpec("Đợt", "round", False, 6),
     ColumnSpec("Đơn vị thực hiện (mã)", "implementer", True, 18, "Mã tổ chức, ví dụ TTKC-15."),
-    ColumnSpec("Cơ sở thụ hưởng (mã)", "beneficiaries", False, 28, "Mã cơ sở, cách nhau bằng dấu chấm phẩy."),
+    ColumnSpec("Cơ sở thụ hưởng (mã)", "beneficiaries", False, 28, f"Mã cơ sở, cách nhau bằng {SEPARATOR_NAME}."),
     ColumnSpec("Tổng kinh phí (đồng)", "total_cost", False, 18),
     ColumnSpec("Kinh phí khuyến công đề nghị (đồng)", "support_requested", False, 18),
     ColumnSpec("Vốn đối ứng (đồng)", "counterpart", False, 18),
@@ -424,7 +425,7 @@ def _project(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, Any
         except ValueError:
             result.add(row.number, "Đợt", "type", f"«{_text(v['round'])}» không phải số đợt.")
             bad.add("round")
-    codes = [c.strip() for c in _text(v.get("beneficiaries")).split(";") if c.strip()]
+    codes = split_codes(_text(v.get("beneficiaries")))
     if codes:
         record["beneficiaries"] = codes
     for key in ("total_cost", "support_requested", "counterpart"):

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from .excel import MAX_BYTES, template_workbook
 from .exporter import exchange_export
 from .importer import ImportReport, Issue, import_bytes
 from .models import ImportJob, JobKind, JobStatus
+from .selectors import import_jobs_of
 from .tasks import run_import_job
 
 
@@ -165,3 +167,13 @@ def excel_job_errors(request: HttpRequest, pk: int) -> FileResponse:
     if not job.error_copy:
         raise Http404("Lượt nhập này không có bản sao lỗi.")
     return FileResponse(job.error_copy.open("rb"), as_attachment=True, filename=f"loi-{job.filename}")
+
+
+@login_required
+def my_jobs(request: HttpRequest) -> HttpResponse:
+    """ "Các lần nhập dữ liệu của tôi": every upload of the user, newest first, with its status and its error copy."""
+    page = Paginator(import_jobs_of(request.user), JOBS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "exchange/my_jobs.html", {"page": page})
+
+
+JOBS_PAGE = 50

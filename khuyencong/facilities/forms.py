@@ -206,10 +206,10 @@ class FacilityFilterForm(forms.Form):
         label="Sắp xếp",
         required=False,
         choices=[
+            ("-created", "Mới đăng ký"),
             ("name", "Tên A→Z"),
             ("-name", "Tên Z→A"),
             ("code", "Mã cơ sở"),
-            ("-created", "Mới đăng ký"),
             ("province", "Tỉnh"),
         ],
     )

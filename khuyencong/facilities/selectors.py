@@ -9,18 +9,19 @@ from django.db.models.expressions import RawSQL
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
+from khuyencong.core.collation import by_name
 from khuyencong.core.text import search_terms
 from khuyencong.geography.models import AdminUnit, Era, Level
 
 from .models import ChangeProposal, Facility, ProposalState, Trade
 
 SORTS = {
-    "name": ("name_key", "pk"),
-    "-name": ("-name_key", "-pk"),
     "code": ("code",),
-    "-created": ("-created_at", "-pk"),
+    # Newest first by key: ids grow with registration, and the primary key's index gives a page without a sort.
+    "-created": ("-pk",),
     "province": ("current_province__name", "name_key", "pk"),
 }
+DEFAULT_SORT = "-created"  # of the list page: newest first
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,11 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
         facilities = facilities.filter(legal_form=filters.legal_form)
     if filters.trade is not None:
         facilities = facilities.filter(trade=filters.trade)
-    return facilities.select_related("current_province", "current_commune", "trade").order_by(
-        *SORTS.get(filters.sort, SORTS["name"])
-    )
+    facilities = facilities.select_related("current_province", "current_commune", "trade")
+    if filters.sort in ("name", "-name"):
+        # Vietnamese alphabetical order (ICU on PostgreSQL; on SQLite the folded, indexed `name_key`).
+        return by_name(facilities, folded="name_key", desc=filters.sort == "-name")
+    return facilities.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
 # Words shorter than this cannot use SQLite's trigram index (migration 0003) and are matched by a scan.
@@ -104,7 +107,8 @@ def facility_get_for_user(user: User | AnonymousUser, pk: int) -> Facility:
 def provinces_for_user(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
     """Today's provinces the user works in, for filters and forms."""
     scope = access.scope_of(user)
-    provinces = AdminUnit.objects.current().provinces().order_by("name")
+    # Vietnamese alphabetical order (ICU on PostgreSQL; on SQLite the compact folded key, then the name).
+    provinces = by_name(AdminUnit.objects.current().provinces(), folded="search_key")
     if scope.everything:
         return provinces
     ids = set(scope.province_ids)

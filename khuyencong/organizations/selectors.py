@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import F, Prefetch, QuerySet
 
 from .models import Organization, OrganizationTerritory, dated_territory, is_local_level
@@ -88,3 +89,40 @@ def organizations_with_territories(queryset: QuerySet[Organization]) -> QuerySet
     return queryset.prefetch_related(
         Prefetch("territories", queryset=OrganizationTerritory.objects.select_related("territory"))
     )
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    query: str = ""
+    province_id: int | None = None
+    kind: str = ""
+    active_on: datetime.date | None = None  # only the bodies still acting that day
+
+
+def organization_list_for_user(user: Any, filters: OrganizationFilters | None = None) -> list[Organization]:
+    """The bodies of the user's territory (all for a national body; none without a role), narrowed by the filters, in
+    Vietnamese alphabetical order. The reference list of bodies is short (the Cục, the centres, the bodies of the 34
+    provinces and the districts that report) and has no folded column: the words typed are matched on the folded name
+    and code here, in the order the database gives."""
+    from khuyencong.accounts import access
+    from khuyencong.core.collation import by_name, is_postgresql, python_key
+    from khuyencong.core.text import fold, search_terms
+
+    filters = filters or OrganizationFilters()
+    if access.scope_of(user).is_empty:
+        return []
+    bodies = access.organizations_in_scope(user, Organization.objects.all(), field="pk")
+    if filters.province_id is not None:
+        bodies = bodies.filter(
+            models.Q(territory=filters.province_id) | models.Q(territory__current_province=filters.province_id)
+        )
+    if filters.kind:
+        bodies = bodies.filter(kind=filters.kind)
+    if filters.active_on is not None:
+        bodies = bodies.filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=filters.active_on))
+    bodies = by_name(bodies.select_related("territory", "parent"))
+    terms = search_terms(filters.query)
+    found = [b for b in bodies if all(t in f"{fold(b.name)} {fold(b.code)}" for t in terms)]
+    if not is_postgresql(bodies):
+        found.sort(key=lambda b: (python_key(b.name), b.pk))
+    return found

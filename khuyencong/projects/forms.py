@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from khuyencong.core.codelists import SEPARATOR_NAME, join_codes, split_codes
 from khuyencong.core.forms import DATE_ERRORS, MoneyField, VoidForm
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
@@ -14,6 +16,8 @@ from khuyencong.programs.models import FundingSource, Plan
 
 from .models import DocumentKind, Indicator, PaymentKind, Project, ProjectContent, ProjectKind
 from .workflow import Action, State
+
+PROJECT_SORTS = [("", "Mới nhất"), ("title", "Tên A→Z"), ("code", "Mã đề án")]
 
 
 class ProjectFilterForm(forms.Form):
@@ -26,15 +30,26 @@ class ProjectFilterForm(forms.Form):
     )
     round = forms.IntegerField(label="Đợt", required=False, min_value=1, max_value=20)
     province = forms.ModelChoiceField(
-        label="Tỉnh (hiện nay)",
-        required=False,
-        queryset=AdminUnit.objects.current().provinces().order_by("name"),
-        empty_label="Tất cả",
+        label="Tỉnh (hiện nay)", required=False, queryset=AdminUnit.objects.none(), empty_label="Tất cả"
     )
     implementer = forms.ModelChoiceField(
-        label="Đơn vị thực hiện", required=False, queryset=Organization.objects.all(), empty_label="Tất cả"
+        label="Đơn vị thực hiện", required=False, queryset=Organization.objects.none(), empty_label="Tất cả"
     )
     as_of = forms.DateField(label="Tính đến ngày", required=False, error_messages=DATE_ERRORS)
+    sort = forms.ChoiceField(label="Sắp xếp", required=False, choices=PROJECT_SORTS)
+
+    def __init__(self, *args: Any, provinces: Any, implementers: Any, **kwargs: Any) -> None:
+        """Only the provinces and bodies of the user's territory are offered (a Lào Cai officer is not shown 34
+        provinces); one outside it is answered as not found."""
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("province", provinces), ("implementer", implementers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    @property
+    def foreign_choice(self) -> bool:
+        return any(name in self.errors and self.data.get(name) for name in ("province", "implementer"))
 
 
 class EventForm(forms.Form):
@@ -88,6 +103,10 @@ class DocumentForm(forms.Form):
             kind_field.choices = [(value, label) for value, label in DocumentKind.choices if value in kinds]
 
 
+# A group đề án names its facilities here; a longer list is an import (Excel or exchange file).
+BENEFICIARIES_MAX = 200
+
+
 class ProjectCreateForm(forms.Form):
     code = forms.CharField(label="Mã đề án", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự đặt.")
     title = forms.CharField(label="Tên đề án", max_length=500, error_messages={"required": "Xin nhập tên đề án."})
@@ -112,10 +131,12 @@ class ProjectCreateForm(forms.Form):
         error_messages={"required": "Xin chọn đơn vị."},
     )
     beneficiaries = forms.CharField(
-        label="Mã cơ sở thụ hưởng",
+        label="Cơ sở thụ hưởng (mã)",
         required=False,
         max_length=2000,
-        help_text="Các mã cách nhau bởi dấu phẩy, ví dụ: YB-F-R2-1, YB-F-R2-2",
+        help_text=f"Tìm và chọn cơ sở ở ô tìm kiếm, hoặc ghi mã cơ sở cách nhau bằng {SEPARATOR_NAME}, "
+        "ví dụ: YB-F-R2-1; YB-F-R2-2",
+        widget=forms.TextInput(attrs={"data-picker": "codes"}),
     )
     total_cost = MoneyField(label="Tổng kinh phí (đồng)", required=False)
     support_requested = MoneyField(label="Kinh phí khuyến công đề nghị (đồng)", required=False)
@@ -123,19 +144,27 @@ class ProjectCreateForm(forms.Form):
 
     def __init__(self, *args: Any, plans: Any, implementers: Any, facilities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, queryset in (("plan", plans), ("implementer", implementers)):
+        for name, queryset, picker in (
+            ("plan", plans, "projects:pick_plans"),
+            ("implementer", implementers, "projects:pick_organizations"),
+        ):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+            # The picker (static/web/picker.js) narrows the list by a search that ignores diacritics.
+            field.widget.attrs.update({"data-picker": "select", "data-picker-url": reverse(picker)})
+        self.fields["beneficiaries"].widget.attrs["data-picker-url"] = reverse("projects:pick_facilities")
         self.facilities = facilities
 
     def clean_beneficiaries(self) -> list[Facility]:
-        codes = [c.strip() for c in self.cleaned_data["beneficiaries"].replace(";", ",").split(",") if c.strip()]
+        codes = split_codes(self.cleaned_data["beneficiaries"])
+        if len(codes) > BENEFICIARIES_MAX:
+            raise forms.ValidationError(f"Một đề án có tối đa {BENEFICIARIES_MAX} cơ sở thụ hưởng trên trang này.")
         found = {f.code: f for f in self.facilities.filter(code__in=codes)}
         unknown = [c for c in codes if c not in found]
         if unknown:
-            raise forms.ValidationError(f"Không tìm thấy cơ sở trong phạm vi của bạn: {', '.join(unknown)}.")
-        return [found[c] for c in dict.fromkeys(codes)]
+            raise forms.ValidationError(f"Không tìm thấy cơ sở trong phạm vi của bạn: {join_codes(unknown)}.")
+        return [found[c] for c in codes]
 
 
 class ResultForm(forms.Form):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from khuyencong.accounts import access
@@ -135,3 +135,58 @@ def overdue_projects(projects: QuerySet[Project], *, today: datetime.date | None
     2015 Art. 64), so they need acceptance, adjustment or a stop decision."""
     day = today or timezone.localdate()
     return projects.filter(plan__year__lt=day.year, state__in=OPEN_AFTER_APPROVAL).order_by("plan__year", "code")
+
+
+# The steps of a work queue: the state a đề án waits in and the step that moves it on.
+QUEUES: list[tuple[str, State, Action]] = [
+    ("Chờ thẩm định", State.SUBMITTED, Action.APPRAISAL_PASSED),
+    ("Chờ phê duyệt", State.APPRAISED, Action.APPROVED),
+    ("Chờ phê duyệt (đã chuyển Bộ)", State.FORWARDED, Action.APPROVED),
+    ("Chờ giao thực hiện", State.APPROVED, Action.ASSIGNED),
+    ("Chờ ký hợp đồng", State.ASSIGNED, Action.CONTRACT_SIGNED),
+    ("Xin điều chỉnh chờ quyết định", State.ADJUSTMENT_REQUESTED, Action.ADJUSTMENT_APPROVED),
+    ("Xin dừng chờ quyết định", State.STOP_REQUESTED, Action.STOPPED),
+]
+
+
+def budget_year_end(year: int) -> datetime.date:
+    """The day a plan year's funds lapse (State Budget Law 2015 Art. 64): the step a đề án waits for is due by then."""
+    return datetime.date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Queue:
+    title: str
+    state: State
+    action: Action
+    count: int
+    projects: list[Project]  # oldest wait first; each with `waiting_since` (the day of its last standing step)
+
+
+def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list[Queue]:
+    """Đề án waiting for a step this user (and so their organisation) may take, one queue per step, each with the day
+    it has waited since; `limit` keeps the first of each queue (the home page), the count is of all."""
+    visible = project_list_for_user(user)
+    last_step = (
+        ProjectEvent.objects.standing()
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(last=Max("on"))
+        .values("last")
+    )
+    queues = []
+    for title, state, action in QUEUES:
+        # One query per queue: the authority table as a database condition, not a check per đề án.
+        waiting = (
+            visible.filter(authority.actionable(user, action), state=state)
+            .distinct()
+            .annotate(waiting_since=Subquery(last_step))
+            .order_by("plan__year", "waiting_since", "code")
+        )
+        shown: list[Project] = list(waiting[:limit] if limit is not None else waiting)
+        count = len(shown) if limit is None or len(shown) < limit else waiting.count()
+        for project in shown:
+            project.due_on = budget_year_end(project.plan.year)  # type: ignore[attr-defined]
+        queues.append(Queue(title, state, action, count, shown))
+    return queues

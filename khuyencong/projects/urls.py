@@ -6,8 +6,12 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("export.xlsx", views.project_export, name="export"),
     path("queue/", views.project_queue, name="queue"),
     path("new/", views.project_create, name="create"),
+    path("pick/facilities/", views.pick_facilities, name="pick_facilities"),
+    path("pick/organizations/", views.pick_organizations, name="pick_organizations"),
+    path("pick/plans/", views.pick_plans, name="pick_plans"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/act/", views.project_act, name="act"),
     path("<int:pk>/pay/", views.project_pay, name="pay"),

@@ -1,27 +1,31 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.collation import by_name
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
+from khuyencong.core.xlsx import list_workbook
 from khuyencong.dossiers.forms36 import FORMS
-from khuyencong.facilities.selectors import facility_list_for_user
+from khuyencong.facilities.models import Facility
+from khuyencong.facilities.selectors import provinces_for_user
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
-from khuyencong.programs.selectors import plan_list_for_user
 
-from . import authority, rules, selectors, services
+from . import authority, choices, rules, selectors, services
 from .documents import document_attach as attach
 from .documents import document_void
 from .forms import (
@@ -35,7 +39,7 @@ from .forms import (
     ResultForm,
 )
 from .models import Project
-from .workflow import Action, State
+from .workflow import Action
 
 PAGE_SIZE = 50
 
@@ -51,12 +55,19 @@ def actions_for(request: HttpRequest, project: Project) -> list[Action]:
     return selectors.project_actions_for(request.user, project)
 
 
-@login_required
-@replica_reads
-def project_list(request: HttpRequest) -> HttpResponse:
-    form = ProjectFilterForm(request.GET or None)
-    projects = selectors.project_list_for_user(request.user)
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project], datetime.date | None]:
+    """The đề án of the list page and of its Excel copy: the user's, narrowed by the filters, newest first."""
+    user = request.user
+    form = ProjectFilterForm(
+        request.GET or None,
+        provinces=provinces_for_user(user),
+        implementers=by_name(access.organizations_in_scope(user, Organization.objects.all(), field="pk")),
+    )
+    projects = selectors.project_list_for_user(user)
     as_of = None
+    if form.is_bound and not form.is_valid() and form.foreign_choice:
+        raise Http404("Không có địa bàn hoặc đơn vị này trong phạm vi của bạn.")
+    sort = ""
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -69,6 +80,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
         as_of = data["as_of"]
         if data["state"] and as_of is None:
             projects = projects.filter(state=data["state"])
+        sort = data["sort"]
+    if sort == "title":
+        projects = by_name(projects, "title")
+    elif sort == "code":
+        projects = projects.order_by("code")
+    else:
+        # Newest first: the latest plan year, and within it the latest entered (ids grow with entry).
+        projects = projects.order_by("-plan__year", "-pk")
+    return form, projects, as_of
+
+
+@login_required
+@replica_reads
+def project_list(request: HttpRequest) -> HttpResponse:
+    form, projects, as_of = _filtered(request)
     keys, rows_of_page = projects, projects
     if as_of is not None:
         # The state on a past date is the period in force that day: filtered, counted and paginated in SQL. A đề án
@@ -83,8 +109,37 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/project_list.html",
-        {"form": form, "page": page, "rows": rows, "as_of": as_of, "querystring": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "as_of": as_of,
+            "querystring": query.urlencode(),
+            "can_export": access.can_export(request.user),
+        },
     )
+
+
+EXPORT_COLUMNS = [("Mã đề án", 22), ("Tên đề án", 60), ("Kế hoạch", 18), ("Năm", 8), ("Nội dung", 30),
+                  ("Đơn vị thực hiện", 36), ("Tỉnh (hiện nay)", 18), ("Trạng thái", 22),
+                  ("Kinh phí KC đề nghị (đồng)", 18), ("Kinh phí phê duyệt (đồng)", 18)]  # fmt: skip
+
+
+def _export_row(p: Project) -> list[Any]:
+    province = p.province.name if p.province else ""
+    state = p.get_state_display() if p.state else ""
+    return [p.code, p.title, p.plan.code, str(p.plan.year), p.content.name, str(p.implementer), province, state,
+            p.support_requested, p.support_approved]  # fmt: skip
+
+
+@login_required
+def project_export(request: HttpRequest) -> FileResponse:
+    """The list as an Excel workbook, with the page's filters (state as of a date excepted: the state today)."""
+    if not access.can_export(request.user):
+        raise PermissionDenied("Bạn không có quyền tải danh sách về.")
+    _, projects, _ = _filtered(request)
+    rows = (_export_row(p) for p in projects.select_related("content").iterator(chunk_size=2000))
+    return list_workbook("de-an", "Đề án", EXPORT_COLUMNS, rows)
 
 
 @login_required
@@ -181,28 +236,18 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context, status=400)
 
 
-QUEUES = [
-    ("Chờ thẩm định", State.SUBMITTED, Action.APPRAISAL_PASSED),
-    ("Chờ phê duyệt", State.APPRAISED, Action.APPROVED),
-    ("Chờ phê duyệt (đã chuyển Bộ)", State.FORWARDED, Action.APPROVED),
-    ("Chờ giao thực hiện", State.APPROVED, Action.ASSIGNED),
-    ("Chờ ký hợp đồng", State.ASSIGNED, Action.CONTRACT_SIGNED),
-    ("Xin điều chỉnh chờ quyết định", State.ADJUSTMENT_REQUESTED, Action.ADJUSTMENT_APPROVED),
-    ("Xin dừng chờ quyết định", State.STOP_REQUESTED, Action.STOPPED),
-]
-
-
 @login_required
 def project_queue(request: HttpRequest) -> HttpResponse:
     """Đề án waiting for something this user may do, one list per step."""
     visible = selectors.project_list_for_user(request.user)
-    queues = []
-    for title, state, action in QUEUES:
-        # One query per queue: the authority table as a database condition, not a check per đề án.
-        waiting = visible.filter(authority.actionable(request.user, action), state=state).distinct()
-        queues.append((title, list(waiting)))
     return render(
-        request, "projects/project_queue.html", {"queues": queues, "overdue": selectors.overdue_projects(visible)}
+        request,
+        "projects/project_queue.html",
+        {
+            "queues": selectors.work_queues(request.user),
+            "overdue": selectors.overdue_projects(visible),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -249,6 +294,19 @@ def _next_code(plan: Plan) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """ "Lập đề án" from a facility's page names it as beneficiary; a facility outside the user's scope, or no
+    facility at all, is answered as missing."""
+    given = request.GET.get("beneficiary")
+    if request.method != "GET" or not given:
+        return {}
+    try:
+        facility = choices.beneficiary_choices(request.user).get(pk=int(given))
+    except (ValueError, Facility.DoesNotExist) as exc:
+        raise Http404("Không tìm thấy cơ sở.") from exc
+    return {"beneficiaries": facility.code}
+
+
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -258,12 +316,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
         )
     form = ProjectCreateForm(
         request.POST or None,
-        plans=plan_list_for_user(user),
-        # Bodies dissolved by the 2025 reform implement no new đề án.
-        implementers=access.organizations_in_scope(
-            user, Organization.objects.active_on(timezone.localdate()), field="pk"
-        ),
-        facilities=facility_list_for_user(user),
+        initial=_prefill(request),
+        plans=choices.plan_choices(user),
+        implementers=choices.implementer_choices(user),
+        facilities=choices.beneficiary_choices(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -415,3 +471,34 @@ def project_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
     context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
     context["correction_errors"] = errors
     return render(request, "projects/project_detail.html", context, status=400)
+
+
+PICKERS: dict[str, Callable[..., list[choices.Choice]]] = {
+    "facilities": choices.search_facilities,
+    "organizations": choices.search_organizations,
+    "plans": choices.search_plans,
+}
+
+
+def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
+    @login_required
+    @require_GET
+    def view(request: HttpRequest) -> JsonResponse:
+        """The rows a picker of the đề án form offers for what was typed: only what the user may choose there."""
+        query = request.GET.get("q", "")
+        if len(query) > choices.QUERY_MAX:
+            return JsonResponse(
+                {"code": "query_too_long", "message": f"Ô tìm kiếm dài quá {choices.QUERY_MAX} ký tự."}, status=400
+            )
+        found = PICKERS[kind](request.user, query, limit=choices.PICKER_ROWS + 1)
+        return JsonResponse(
+            {"results": [c.as_json() for c in found[: choices.PICKER_ROWS]], "more": len(found) > choices.PICKER_ROWS}
+        )
+
+    view.__name__ = f"pick_{kind}"
+    return view
+
+
+pick_facilities = _picker("facilities")
+pick_organizations = _picker("organizations")
+pick_plans = _picker("plans")

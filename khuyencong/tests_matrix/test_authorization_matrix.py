@@ -719,6 +719,9 @@ CASES: list[Case] = [
     Case("facilities:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("facilities:export", label="province", query=province_filter, allowed=seen(EXPORTERS, EXPORTERS),
          ok=FILTERED),
+    Case("facilities:export_xlsx", wheres=(ANY,), allowed={ANY: EXPORTERS}),
+    Case("facilities:export_xlsx", label="province", query=province_filter, allowed=seen(EXPORTERS, EXPORTERS),
+         ok=FILTERED),
     Case("facilities:create", wheres=(ANY,), allowed={ANY: OFFICERS}),
     Case("facilities:create", "POST", data=facility_form, allowed=seen(OFFICERS, NATIONAL), ok=WRITE_OK,
          refused=FORM_REFUSAL, admin_writes=True),
@@ -751,6 +754,18 @@ CASES: list[Case] = [
     Case("projects:list", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE), ok=FILTERED),
     Case("projects:queue", wheres=(ANY,), allowed=everyone(ANY)),
     Case("projects:create", wheres=(ANY,), allowed={ANY: OFFICERS}),
+    # "Lập đề án" from a facility's page: the facility named must be one the officer may choose, else not found.
+    Case("projects:create", label="beneficiary", query=lambda w, where: {"beneficiary": w.facility[where].pk},
+         allowed=seen(OFFICERS, OFFICERS & NATIONAL),
+         visible={INSIDE: SCOPED | EMPTY | {REP}, OUTSIDE: (SCOPED | EMPTY | {REP}) - {SCT15, TTKC15}}),
+    Case("projects:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
+    Case("projects:export", label="province", query=province_filter, allowed=seen(EXPORTERS, EXPORTERS),
+         ok=FILTERED),
+    # The đề án form's pickers: everyone may ask, each is answered within what they may choose (an empty search
+    # lists the first of everything in scope, so a foreign code would show).
+    Case("projects:pick_facilities", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("projects:pick_organizations", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("projects:pick_plans", wheres=(ANY,), allowed=everyone(ANY)),
     Case("projects:create", "POST", data=project_create_form, allowed=seen(OFFICERS), ok=WRITE_OK,
          refused=FORM_REFUSAL),
     Case("projects:create", "POST", label="foreign beneficiary", wheres=(INSIDE,), ok=WRITE_OK, refused=FORM_REFUSAL,
@@ -954,6 +969,12 @@ CASES: list[Case] = [
     Case("dossiers:auditor", kwargs=pk_of("project"), allowed=seen(EXPORTERS), visible=PROJECT_SEEN),
     # exchange
     Case("exchange:index", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("exchange:jobs", wheres=(ANY,), allowed=everyone(ANY)),
+    # organisations: the bodies of the user's territory
+    Case("organizations:list", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("organizations:list", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE),
+         ok=FILTERED),
+    Case("organizations:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("exchange:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("exchange:export", label="province", query=province_filter, allowed=seen(EXPORTERS, EXPORTERS),
          ok=FILTERED),

@@ -12,7 +12,10 @@ from django.utils import timezone
 from khuyencong.accounts import access
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.geography.models import AdminUnit
+from khuyencong.projects.authority import may_create_projects
 from khuyencong.reporting.selectors import reports_due
+
+from .selectors import home_inbox, territory_money
 
 
 class LoginView(auth_views.LoginView):
@@ -31,10 +34,18 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(count=Count("pk"))
         .order_by("-count", "current_province__name")
     )
+    today = timezone.localdate()
+    money = territory_money(user, today=today)
     return render(
         request,
         "web/home.html",
         {
+            # Issue 15: the home page is the day's work — steps waiting, overdue đề án, reports due, recent changes,
+            # and the territory's money this year.
+            "inbox": home_inbox(user, today=today),
+            "money": money,
+            "today": today,
+            "can_create_project": may_create_projects(user),
             "facility_count": facilities.count(),
             "by_province": by_province[:40],
             "scope": access.scope_of(user),
@@ -43,6 +54,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_create": access.may(user, access.Action.CREATE),
             "province_count": AdminUnit.objects.current().provinces().count(),
             # Issue 11: each body sees its own periodic reports on its home page, the Cục how many are late.
-            "reports": reports_due(user, today=timezone.localdate()),
+            "reports": reports_due(user, today=today),
         },
     )

@@ -68,7 +68,7 @@ def test_a_beneficiary_outside_the_scope_is_named_and_nothing_is_written(plan: P
         reverse("projects:create"), form_data(plan, beneficiaries=f"{foreign.code}, KHONG-CO")
     )
     assert response.status_code == 200
-    assert f"{foreign.code}, KHONG-CO" in response.context["form"].errors["beneficiaries"][0]
+    assert f"{foreign.code}; KHONG-CO" in response.context["form"].errors["beneficiaries"][0]
     assert not Project.objects.exists()
 
 

@@ -47,7 +47,9 @@ def test_a_sở_sees_its_late_reports_and_the_next_ones_due(
     q1_accepted: None, laocai_officer: User, django_assert_max_num_queries: object
 ) -> None:
     # When Lào Cai's Sở opens its home page on 15/07/2026
-    with django_assert_max_num_queries(40):  # type: ignore[operator]
+    # (The home page also reads the inbox — a query per step of the work queue — and the year's money: a fixed number
+    # of queries, whatever the volume.)
+    with django_assert_max_num_queries(60):  # type: ignore[operator]
         page = client_for(laocai_officer).get(reverse("web:home"))
     assert page.status_code == 200
     reports = page.context["reports"]

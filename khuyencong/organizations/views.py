@@ -1,0 +1,88 @@
+"""The list of bodies (organisations) a user works with: their territory's, searchable without diacritics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from khuyencong.accounts import access
+from khuyencong.core.xlsx import list_workbook
+from khuyencong.facilities.selectors import provinces_for_user
+from khuyencong.geography.models import AdminUnit
+
+from .models import Organization, OrganizationKind
+from .selectors import OrganizationFilters, organization_list_for_user
+
+PAGE_SIZE = 50
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm theo tên, mã", required=False, max_length=200)
+    province: forms.ModelChoiceField[AdminUnit] = forms.ModelChoiceField(
+        label="Tỉnh (hiện nay)", required=False, queryset=AdminUnit.objects.none(), empty_label="Tất cả"
+    )
+    kind = forms.ChoiceField(label="Loại", required=False, choices=[("", "Tất cả"), *OrganizationKind.choices])
+
+    def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["province"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = provinces  # only the provinces of the user's territory
+
+
+def _filtered(request: HttpRequest) -> tuple[OrganizationFilterForm, list[Organization]]:
+    form = OrganizationFilterForm(request.GET or None, provinces=provinces_for_user(request.user))
+    filters = OrganizationFilters()
+    if form.is_bound:
+        if not form.is_valid():
+            if "province" in form.errors and request.GET.get("province"):
+                raise Http404("Không có địa bàn này trong phạm vi của bạn.")
+        else:
+            data = form.cleaned_data
+            province = data["province"]
+            filters = OrganizationFilters(
+                query=data["q"], province_id=province.pk if province else None, kind=data["kind"]
+            )
+    return form, organization_list_for_user(request.user, filters)
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form, bodies = _filtered(request)
+    page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organizations/organization_list.html",
+        {"form": form, "page": page, "querystring": query.urlencode(), "can_export": access.can_export(request.user)},
+    )
+
+
+COLUMNS = [("Mã", 14), ("Tên cơ quan, đơn vị", 50), ("Loại", 28), ("Địa bàn", 24), ("Cơ quan chủ quản", 40),
+           ("Ngừng hoạt động từ sau ngày", 14)]  # fmt: skip
+
+
+@login_required
+def organization_export(request: HttpRequest) -> FileResponse:
+    if not access.can_export(request.user):
+        raise PermissionDenied("Bạn không có quyền tải danh sách về.")
+    _, bodies = _filtered(request)
+    rows = (
+        [
+            b.code,
+            b.name,
+            b.get_kind_display(),
+            b.territory.name if b.territory else "Toàn quốc",
+            str(b.parent) if b.parent else "",
+            b.valid_until or "",
+        ]
+        for b in bodies
+    )
+    return list_workbook("co-quan-don-vi", "Cơ quan, đơn vị", COLUMNS, rows)

@@ -1,0 +1,164 @@
+"""Issue 15: lists newest first, names in Vietnamese alphabetical order, filters offering only the user's territory,
+every list as an Excel workbook with the page's filters, and the page of one's own import jobs."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role, User
+from khuyencong.exchange.models import ImportJob, JobKind, JobStatus
+from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.organizations.models import Organization
+from khuyencong.programs.models import Plan
+from khuyencong.programs.services import plan_create
+from khuyencong.projects.models import Project, ProjectContent
+from khuyencong.projects.services import project_create
+
+pytestmark = pytest.mark.django_db
+
+
+def province(name: str) -> AdminUnit:
+    return AdminUnit.objects.get(era=Era.FROM_2025, level=Level.PROVINCE, name=name)
+
+
+def workbook_rows(response: Any) -> list[list[object]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.worksheets[0]
+    assert sheet["A1"].font.b
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def two_years(cast: dict[str, User], local_plan: Plan, beneficiary: Facility) -> list[Project]:
+    """Lào Cai: "Bảo quản chè" of 2025, then "Ấp trứng" and "Dệt thổ cẩm" of 2026, entered in that order."""
+    old = plan_create(actor=cast["committee"], code="KCDP-15-2025", year=2025, funding_source="provincial",
+                      owner=Organization.objects.get(code="UBND-15"))  # fmt: skip
+    made = []
+    for plan, code, title in [(old, "DA-2025", "Bảo quản chè"), (local_plan, "DA-A", "Ấp trứng"),
+                              (local_plan, "DA-D", "Dệt thổ cẩm")]:  # fmt: skip
+        made.append(project_create(
+            actor=cast["centre"], code=code, title=title, plan=plan,
+            content=ProjectContent.objects.get(code="machinery_application"), kind="facility",
+            implementer=Organization.objects.get(code="TTKC-15"), beneficiaries=[beneficiary],
+        ))  # fmt: skip
+    return made
+
+
+def test_the_đề_án_list_is_newest_first_and_by_name_in_vietnamese_order(
+    two_years: list[Project], laocai_officer: User
+) -> None:
+    client = client_for(laocai_officer)
+    # When the list opens, the latest plan year comes first, and within it the latest entered
+    rows = client.get(reverse("projects:list")).context["rows"]
+    assert [p.code for p in rows] == ["DA-D", "DA-A", "DA-2025"]
+    # When sorted by name, "Ấp" (A with marks) comes before "Bảo" and "Dệt", never after them
+    rows = client.get(reverse("projects:list"), {"sort": "title"}).context["rows"]
+    titles = [p.title for p in rows]
+    if connection.vendor == "postgresql":
+        assert titles == ["Ấp trứng", "Bảo quản chè", "Dệt thổ cẩm"]
+    else:  # SQLite: the documented fallback orders the text as stored
+        assert set(titles) == {"Ấp trứng", "Bảo quản chè", "Dệt thổ cẩm"}
+
+
+def test_the_đề_án_filters_offer_only_the_territory(two_years: list[Project], laocai_officer: User) -> None:
+    client = client_for(laocai_officer)
+    form = client.get(reverse("projects:list")).context["form"]
+    # The Lào Cai officer is offered Lào Cai alone, and the bodies of Lào Cai
+    assert [p.name for p in form.fields["province"].queryset] == ["Lào Cai"]
+    codes = {o.code for o in form.fields["implementer"].queryset}
+    assert {"SCT-15", "TTKC-15"} <= codes
+    assert "TTKC-19" not in codes
+    # And a province outside it, typed in the address, is answered as not found
+    assert client.get(reverse("projects:list"), {"province": province("Thái Nguyên").pk}).status_code == 404
+    foreign = Organization.objects.get(code="TTKC-19").pk
+    assert client.get(reverse("projects:list"), {"implementer": foreign}).status_code == 404
+
+
+def test_the_đề_án_list_as_excel_has_the_page_s_filters(
+    two_years: list[Project], laocai_viewer: User, beneficiary: Facility
+) -> None:
+    # Given the viewer of Lào Cai, when they take the 2026 list as Excel
+    rows = workbook_rows(client_for(laocai_viewer).get(reverse("projects:export"), {"year": "2026"}))
+    # Then it holds the heading and the 2026 đề án, newest first, the year as text (not "2.026")
+    assert rows[0][:3] == ["Mã đề án", "Tên đề án", "Kế hoạch"]
+    assert [r[0] for r in rows[1:]] == ["DA-D", "DA-A"]
+    assert rows[1][3] == "2026"
+    # And a facility's representative, who may look but not take files, is refused
+    rep = make_user("cosovh", None, Role.FACILITY_REPRESENTATIVE, facility=beneficiary)
+    assert client_for(rep).get(reverse("projects:export")).status_code == 403
+
+
+def test_the_facility_list_is_newest_first_and_by_name_in_vietnamese_order(laocai_officer: User, make_facility) -> None:
+    for name in ["Cơ sở Yến", "Cơ sở Đào", "Cơ sở Dung", "Cơ sở Ân", "Cơ sở An"]:
+        make_facility(name, province="Lào Cai", commune="Bảo Thắng")
+    client = client_for(laocai_officer)
+    names = [f.name for f in client.get(reverse("facilities:list")).context["page"].object_list]
+    assert names == ["Cơ sở An", "Cơ sở Ân", "Cơ sở Dung", "Cơ sở Đào", "Cơ sở Yến"]
+    names = [f.name for f in client.get(reverse("facilities:list"), {"sort": "name"}).context["page"].object_list]
+    if connection.vendor == "postgresql":
+        # ICU's Vietnamese order: đ is a letter after d, and unmarked a before â
+        assert names == ["Cơ sở An", "Cơ sở Ân", "Cơ sở Dung", "Cơ sở Đào", "Cơ sở Yến"]
+    else:
+        # SQLite's fallback on the folded name: Đ among the D's, never after Y
+        assert names == ["Cơ sở An", "Cơ sở Ân", "Cơ sở Đào", "Cơ sở Dung", "Cơ sở Yến"]
+
+
+def test_the_facility_list_as_excel(laocai_officer: User, yen_bai_facility: Facility, thai_nguyen_facility) -> None:
+    rows = workbook_rows(client_for(laocai_officer).get(reverse("facilities:export_xlsx"), {"q": "go"}))
+    assert rows[0][0] == "Mã cơ sở"
+    assert [r[0] for r in rows[1:]] == [yen_bai_facility.code]
+
+
+def test_the_organisation_list_is_the_territory_s_searchable_without_diacritics(
+    laocai_officer: User, laocai_viewer: User
+) -> None:
+    client = client_for(laocai_officer)
+    codes = [o.code for o in client.get(reverse("organizations:list")).context["page"].object_list]
+    assert {"SCT-15", "TTKC-15", "UBND-15"} <= set(codes)
+    assert "SCT-19" not in codes
+    found = client.get(reverse("organizations:list"), {"q": "so cong thuong"}).context["page"].object_list
+    assert [o.code for o in found] == ["SCT-15"]
+    assert client.get(reverse("organizations:list"), {"province": province("Thái Nguyên").pk}).status_code == 404
+    rows = workbook_rows(client_for(laocai_viewer).get(reverse("organizations:export"), {"q": "ubnd"}))
+    assert rows[0][:2] == ["Mã", "Tên cơ quan, đơn vị"]
+    assert [r[0] for r in rows[1:]] == ["UBND-15"]
+
+
+def test_the_cục_sees_every_body_and_an_account_without_a_role_none(cuc_officer: User) -> None:
+    codes = {
+        o.code for o in client_for(cuc_officer).get(reverse("organizations:list")).context["page"].paginator.object_list
+    }
+    assert {"SCT-15", "SCT-19", "CUC-CTDP"} <= codes
+    nobody = make_user("khong.vai.tro", "SCT-15")
+    assert client_for(nobody).get(reverse("organizations:list")).context["page"].paginator.count == 0
+
+
+def test_my_import_jobs_lists_mine_newest_first_with_the_error_copy(
+    laocai_officer: User, thainguyen_officer: User
+) -> None:
+    first = ImportJob.objects.create(user=laocai_officer, kind=JobKind.FACILITIES, filename="co-so-thang-1.xlsx",
+                                     status=JobStatus.DONE, rows_done=12)  # fmt: skip
+    refused = ImportJob(user=laocai_officer, kind=JobKind.PROJECTS, filename="de-an-loi.xlsx",
+                        status=JobStatus.REFUSED)  # fmt: skip
+    refused.error_copy.save("loi.xlsx", ContentFile(b"PK"), save=False)
+    refused.save()
+    ImportJob.objects.create(user=thainguyen_officer, kind=JobKind.FACILITIES, filename="thai-nguyen.xlsx")
+    response = client_for(laocai_officer).get(reverse("exchange:jobs"))
+    assert [j.pk for j in response.context["page"].object_list] == [refused.pk, first.pk]
+    html = response.content.decode()
+    assert reverse("exchange:job_errors", args=[refused.pk]) in html
+    assert "Có lỗi, không nhập gì" in html
+    assert "thai-nguyen.xlsx" not in html
+    # Someone else's job is not found, like one that does not exist
+    assert client_for(thainguyen_officer).get(reverse("exchange:job", args=[first.pk])).status_code == 404
