@@ -16,10 +16,6 @@ from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
 from khuyencong.dossiers.forms36 import FORMS
-from khuyencong.facilities.selectors import facility_list_for_user
-from khuyencong.organizations.models import Organization
-from khuyencong.programs.models import Plan
-from khuyencong.programs.selectors import plan_list_for_user
 
 from . import authority, rules, selectors, services
 from .documents import document_attach as attach
@@ -230,38 +226,24 @@ def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context, status=400)
 
 
-def _next_code(plan: Plan) -> str:
-    prefix = f"{plan.code}-"
-    numbers = [
-        int(c[len(prefix) :])
-        for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        if c[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not authority.may_create_projects(user):
-        raise PermissionDenied(
-            "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
-        )
+        raise authority.creation_refused()
+    choices = selectors.project_creation_choices(user)
     form = ProjectCreateForm(
         request.POST or None,
-        plans=plan_list_for_user(user),
-        # Bodies dissolved by the 2025 reform implement no new đề án.
-        implementers=access.organizations_in_scope(
-            user, Organization.objects.active_on(timezone.localdate()), field="pk"
-        ),
-        facilities=facility_list_for_user(user),
+        plans=choices.plans,
+        implementers=choices.implementers,
+        facilities=choices.facilities,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             project = services.project_create(
                 actor=user,
-                code=data["code"] or _next_code(data["plan"]),
+                code=data["code"] or selectors.next_project_code(data["plan"]),
                 title=data["title"],
                 plan=data["plan"],
                 content=data["content"],
