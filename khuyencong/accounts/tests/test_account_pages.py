@@ -106,7 +106,7 @@ def test_a_forgotten_password_is_reset_through_the_e_mailed_link(laocai_officer:
     [message] = mail.outbox
     assert message.to == ["can.bo@laocai.example.vn"]
     assert "Đặt lại mật khẩu" in message.subject
-    link = re.search(r"https://khuyencong\.example\.vn(/account/password/reset/\S+/)", message.body)
+    link = re.search(r"https://khuyencong\.example\.vn(/account/password/reset/\S+/)", str(message.body))
     assert link is not None, message.body
 
     # and the link sets a new password once
