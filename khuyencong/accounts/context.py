@@ -45,6 +45,12 @@ class Capabilities:
         return self.export or self.create_facility or can_import_documents(self.user)
 
     @cached_property
+    def compile_reports(self) -> bool:
+        from khuyencong.reporting.authority import can_compile
+
+        return can_compile(self.user)
+
+    @cached_property
     def records(self) -> bool:
         """Whether the user may see any record at all (a role, and a territory or a facility)."""
         return not access.scope_of(self.user).is_empty

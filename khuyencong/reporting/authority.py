@@ -147,3 +147,8 @@ def can_add_duty(user: User | AnonymousUser, province: AdminUnit) -> bool:
         and territory is not None
         and (territory.current_province_id or territory.pk) == (province.current_province_id or province.pk)
     )
+
+
+def can_compile(user: User | AnonymousUser) -> bool:
+    """The compilation of every province's periodic reports is the national bodies' (the Cục and the Bộ)."""
+    return access.scope_of(user).everything

@@ -444,7 +444,7 @@ def clock(world: World) -> Iterator[None]:
 
 COUNTED: list[type[models.Model]] = [
     Facility, Project, ProjectEvent, Payment, Result, Document, Plan, BudgetDecision, Allocation, Program,
-    ProgramTarget, ConsultingRecord, ImportJob, AuditEntry,
+    ProgramTarget, ConsultingRecord, ImportJob, AuditEntry, Token,
     ReportingDuty, Submission, SubmissionEvent, SubmissionAttachment, Notification,
     Product, SelectionRound, RoundCriterion, Judge, Entry, Score, Certificate, Complaint, ProductPhoto, EntryDocument,
 ]  # fmt: skip
@@ -676,6 +676,22 @@ CASES: list[Case] = [
     Case("web:login", wheres=(ANY,), allowed={ANY: NOBODY}, refused=frozenset({302}), anonymous_ok=True),
     Case("web:logout", "POST", wheres=(ANY,), allowed=everyone(ANY), ok=frozenset({302}), anonymous_ok=True),
     # facilities
+    # one's own account: every signed-in user, on their own account only (no record in the URL); the reset pages
+    # are for the signed-out too
+    Case("accounts:profile", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("accounts:password_change", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("accounts:password_change", "POST", wheres=(ANY,), allowed=everyone(ANY),
+         data=lambda w, where: {"old_password": "sai", "new_password1": "x", "new_password2": "y"}),
+    Case("accounts:password_reset", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True),
+    Case("accounts:password_reset", "POST", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True, ok=REDIRECT,
+         data=lambda w, where: {"email": "khong.co@example.vn"}),
+    Case("accounts:password_reset_done", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True),
+    Case("accounts:password_reset_confirm", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True,
+         kwargs=lambda w, where: {"uidb64": "MQ", "token": "sai-ma"}),
+    Case("accounts:password_reset_complete", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True),
+    Case("accounts:api_token", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("accounts:api_token_issue", "POST", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("accounts:api_token_revoke", "POST", wheres=(ANY,), allowed=everyone(ANY), ok=REDIRECT),
     Case("facilities:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("facilities:list", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE), ok=FILTERED),
     Case("facilities:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
