@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from conftest import PASSWORD, _scenario, make_user
 from khuyencong.accounts.models import Role
@@ -20,7 +20,7 @@ from khuyencong.projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # What the page may not do: be wider than the screen (a sideways scroll of the whole page).
 PAGE_FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 SERIOUS = frozenset({"serious", "critical"})
