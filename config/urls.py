@@ -6,6 +6,7 @@ admin.site.site_title = "Khuyến công"
 
 urlpatterns = [
     path("", include("khuyencong.web.urls")),
+    path("account/", include("khuyencong.accounts.urls")),
     path("facilities/", include("khuyencong.facilities.urls")),
     path("geography/", include("khuyencong.geography.urls")),
     path("organizations/", include("khuyencong.organizations.urls")),

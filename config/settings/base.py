@@ -86,6 +86,7 @@ MIDDLEWARE = [
     # After authentication: the language is the user's choice (core/language.py), not the browser's.
     "khuyencong.core.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "khuyencong.web.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires, so that it sees the authentication result.
     "axes.middleware.AxesMiddleware",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "khuyencong.reporting.context.notifications",
+                "khuyencong.accounts.context.capabilities",
             ],
             "builtins": ["khuyencong.core.templatetags.vn"],
         },
@@ -122,6 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A refused form (CSRF) answers with the pages' Vietnamese 403, not Django's English one.
+CSRF_FAILURE_VIEW = "khuyencong.web.views.csrf_failure"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from khuyencong.organizations.models import Organization, OrganizationLevel
 
-from .models import Role, User
+from .models import SYSTEM_USERNAME, Role, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -324,3 +324,27 @@ def organizations_in_scope(
 def can_choose_language(user: User | AnonymousUser) -> bool:
     """Everyone signed in keeps his own language (a visitor's choice lives in a cookie, not in the database)."""
     return bool(user.is_authenticated and user.is_active)
+
+
+def works_for_a_body(user: User | AnonymousUser) -> bool:
+    """Whether the user works for a body of the system with a territory (not a facility's representative): the
+    bodies' pages — dashboard and reports, plans, periodic reports, consulting — are offered to them, and only to them,
+    in the menu. A representative sees its own facility and đề án; an account without a role or a body sees nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    return not user.has_role(Role.FACILITY_REPRESENTATIVE) and not scope_of(user).is_empty
+
+
+def can_manage_own_account(actor: User | AnonymousUser, account: User) -> bool:
+    """A password and an API token are their holder's own: set, issued and revoked by the person (signed in, or
+    proven by a reset link), or by a superuser (the `kc_api_token` command acts as the system account). The system
+    account itself has none."""
+    if not actor.is_authenticated or not actor.is_active or not account.is_active:
+        return False
+    assert isinstance(actor, User)
+    if account.username == SYSTEM_USERNAME:
+        return False
+    return actor.pk == account.pk or actor.is_superuser

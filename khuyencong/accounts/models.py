@@ -5,6 +5,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The account that acts for the organisations named in an import or a demo load; it cannot log in.
+SYSTEM_USERNAME = "system"
+
 
 class Role(models.TextChoices):
     VIEWER = "viewer", _("Xem")

@@ -8,7 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -19,6 +21,20 @@ from khuyencong.facilities.services import DuplicateFacilityWarning
 from khuyencong.geography.resolver import PlaceError
 
 NON_FIELD = "non_field_errors"
+
+# DRF's own refusals, in the words of the pages: its Vietnamese catalogue leaves most of them in English
+# ("Authentication credentials were not provided.", "Invalid page."), and Django's 404 text would name the model.
+DRF_MESSAGES = {
+    "not_authenticated": "Chưa xác thực: hãy gửi mã truy cập API trong tiêu đề «Authorization: Token <mã>».",
+    "authentication_failed": "Mã truy cập API không đúng, đã bị thu hồi, hoặc tài khoản đã ngừng hoạt động.",
+    "permission_denied": "Bạn không có quyền thực hiện thao tác này.",
+    "not_found": "Không tìm thấy: bản ghi (hoặc trang kết quả) không có, hoặc nằm ngoài phạm vi của bạn.",
+    "method_not_allowed": "Địa chỉ này không nhận phương thức {method}.",
+    "not_acceptable": "Không trả lời được theo kiểu dữ liệu yêu cầu; API trả lời bằng JSON.",
+    "unsupported_media_type": "Kiểu dữ liệu gửi lên không được nhận; hãy gửi JSON (Content-Type: application/json).",
+    "parse_error": "Không đọc được dữ liệu gửi lên (JSON không đúng cú pháp).",
+    "throttled": "Quá nhiều yêu cầu trong thời gian ngắn; hãy thử lại sau.",
+}
 
 
 def _field_with(error: DjangoValidationError, code: str) -> str | None:
@@ -75,6 +91,17 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         }
         return Response(body, status.HTTP_409_CONFLICT)
     response = exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(exc, APIException | Http404)
+        and not isinstance(exc, DRFValidationError)
+        and isinstance(response.data, dict)
+    ):
+        code = "not_found" if isinstance(exc, Http404) else str(exc.get_codes())
+        if code in DRF_MESSAGES:
+            request = context.get("request")
+            method = getattr(request, "method", "")
+            response.data = {"detail": DRF_MESSAGES[code].format(method=method), "code": code}
     if isinstance(exc, DRFValidationError) and response is not None and isinstance(response.data, dict):
         # The serializers' refusals carry their codes too (`required`, `invalid`, `future_date`, …).
         codes = exc.get_codes()

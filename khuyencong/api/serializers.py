@@ -17,7 +17,17 @@ from khuyencong.facilities.models import Facility, LegalForm, Trade
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
-from khuyencong.projects.models import Indicator, Payment, PaymentKind, Project, ProjectEvent, Result
+from khuyencong.projects.models import (
+    Indicator,
+    Payment,
+    PaymentKind,
+    Project,
+    ProjectContent,
+    ProjectEvent,
+    ProjectKind,
+    Result,
+)
+from khuyencong.projects.selectors import CreationChoices
 from khuyencong.projects.workflow import Action
 from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionEvent
 from khuyencong.reporting.rules import CALENDAR_STATUS_CHOICES
@@ -275,6 +285,49 @@ class ProjectDetailSerializer(ProjectSerializer):
 def _not_future(day: datetime.date) -> None:
     if day > timezone.localdate():
         raise serializers.ValidationError("Ngày không thể ở tương lai.", code="future_date")
+
+
+class ProjectWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    """A new đề án, as the page registers it. Plans, implementers and beneficiaries are named by code and must be
+    among the choices the page would offer the same user (`context["choices"]`): anything else is not found."""
+
+    code = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="Bỏ trống để hệ thống đặt theo mã kế hoạch."
+    )
+    title = serializers.CharField(max_length=500)
+    plan = CodeRelatedField(slug_field="code", queryset=Plan.objects.none(), help_text="Mã kế hoạch.")
+    content = CodeRelatedField(slug_field="code", queryset=ProjectContent.objects.all(), help_text="Mã nội dung.")
+    kind = serializers.ChoiceField(choices=ProjectKind.choices)
+    round = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True)
+    implementer = CodeRelatedField(
+        slug_field="code", queryset=Organization.objects.none(), help_text="Mã đơn vị thực hiện."
+    )
+    beneficiaries = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=200, help_text="Mã các cơ sở thụ hưởng."
+    )
+    total_cost = MoneyField(required=False, allow_null=True)
+    support_requested = MoneyField(required=False, allow_null=True)
+    counterpart = MoneyField(required=False, allow_null=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: CreationChoices | None = self.context.get("choices")
+        if choices is not None:
+            for name, queryset in (("plan", choices.plans), ("implementer", choices.implementers)):
+                field = self.fields[name]
+                assert isinstance(field, CodeRelatedField)
+                field.queryset = queryset  # type: ignore[arg-type]
+
+    def validate_beneficiaries(self, codes: list[str]) -> list[Facility]:
+        choices: CreationChoices = self.context["choices"]
+        found = {f.code: f for f in choices.facilities.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            # The page's words: a facility outside the territory is not found, as if it did not exist.
+            raise serializers.ValidationError(
+                f"Không tìm thấy cơ sở trong phạm vi của bạn: {', '.join(unknown)}.", code="not_found"
+            )
+        return [found[c] for c in dict.fromkeys(codes)]
 
 
 class EventWriteSerializer(serializers.Serializer[dict[str, Any]]):

@@ -37,6 +37,7 @@ from khuyencong.geography.selectors import unit_default_current_commune, unit_se
 from khuyencong.organizations.models import Organization, OrganizationKind, OrganizationLevel
 from khuyencong.programs.models import FundingSource, Plan, Program
 from khuyencong.programs.selectors import plan_list_for_user, program_list_for_user
+from khuyencong.projects import authority as project_authority
 from khuyencong.projects import selectors as project_selectors
 from khuyencong.projects import services as project_services
 from khuyencong.projects.models import Project
@@ -277,7 +278,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["year", "funding_source", "state", "province", "content", "implementer", "plan", "round", "kind"]
 
 
-class ProjectViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Project]):
+class ProjectViewSet(ReplicaListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Project]):
     """Đề án khuyến công. Workflow steps, payments and results are written through the same services as the pages,
     with the same rules: who may act, the allowed moves, the dates, the money limits and the legal caps."""
 
@@ -292,7 +293,26 @@ class ProjectViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Project]):
         return projects.order_by("plan__year", "code")
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "create":
+            return s.ProjectWriteSerializer
         return s.ProjectSerializer if self.action == "list" else s.ProjectDetailSerializer
+
+    @extend_schema(request=s.ProjectWriteSerializer, responses={201: s.ProjectDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Registers a đề án: the page's rules (projects.views.project_create), the page's service and checks. Who
+        has no officer's role in a body with a territory is refused (403, `no_project_role`) before the body is read;
+        an implementer and place outside the territory are refused by the service (403, `out_of_scope`)."""
+        user = _user(request)
+        if not project_authority.may_create_projects(user):
+            raise project_authority.creation_refused()
+        choices = project_selectors.project_creation_choices(user)
+        write = s.ProjectWriteSerializer(data=request.data, context={"choices": choices})
+        write.is_valid(raise_exception=True)
+        data = dict(write.validated_data)
+        project = project_services.project_create(
+            actor=user, code=data.pop("code", "") or project_selectors.next_project_code(data["plan"]), **data
+        )
+        return self._detail(project)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from khuyencong.accounts.access import organization_scope, scope_of
 from khuyencong.accounts.models import Role, User
+from khuyencong.core.refusals import OutOfScope, Refused
 from khuyencong.organizations.models import Organization, OrganizationKind, OrganizationLevel
 
 from .workflow import APPROVING_KINDS, AUTHORITY, FORWARDED_SOURCES, Action, Party, may_act
@@ -205,6 +206,23 @@ def may_create_projects(user: User | AnonymousUser) -> bool:
     if user.is_superuser:
         return True
     return user.has_role(Role.OFFICER, Role.ADMINISTRATOR) and not scope_of(user).is_empty
+
+
+# The stable codes of the two refusals of a new đề án, the same on the page and in the API.
+NO_CREATE_ROLE = "no_project_role"
+
+
+def creation_refused() -> Refused:
+    """The refusal of `may_create_projects`: who asks has no officer's role in a body with a territory."""
+    return Refused(
+        NO_CREATE_ROLE, "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
+    )
+
+
+def creation_out_of_scope() -> OutOfScope:
+    """The refusal of `can_create_project`: the implementer and the place chosen are neither the user's nor in their
+    territory."""
+    return OutOfScope("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này.")
 
 
 def can_create_project(user: User | AnonymousUser, *, implementer: Organization, province_id: int | None) -> bool:

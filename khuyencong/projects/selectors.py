@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -13,10 +13,15 @@ from django.utils import timezone
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
+from khuyencong.organizations.models import Organization
 
 from . import authority
 from .models import Payment, PaymentKind, Project, ProjectEvent
 from .workflow import Action, Position, State, advance, allowed_actions
+
+if TYPE_CHECKING:
+    from khuyencong.facilities.models import Facility
+    from khuyencong.programs.models import Plan
 
 
 @dataclass(frozen=True)
@@ -190,3 +195,35 @@ def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list
             project.due_on = budget_year_end(project.plan.year)  # type: ignore[attr-defined]
         queues.append(Queue(title, state, action, count, shown))
     return queues
+
+
+@dataclass(frozen=True)
+class CreationChoices:
+    """What a user may name in a new đề án, the same on the page and in the API: the plans they see, the bodies of
+    their territory still in being (those dissolved by the 2025 reform implement nothing new), their facilities."""
+
+    plans: QuerySet[Plan]
+    implementers: QuerySet[Organization]
+    facilities: QuerySet[Facility]
+
+
+def project_creation_choices(user: User | AnonymousUser) -> CreationChoices:
+    # The pickers search the same lists (projects/choices.py): a picker never offers what the form would refuse.
+    from . import choices
+
+    return CreationChoices(
+        plans=choices.plan_choices(user),
+        implementers=choices.implementer_choices(user),
+        facilities=choices.beneficiary_choices(user),
+    )
+
+
+def next_project_code(plan: Plan) -> str:
+    """The code a new đề án of `plan` gets when none is given: the plan's code and the next free number."""
+    prefix = f"{plan.code}-"
+    numbers = [
+        int(c[len(prefix) :])
+        for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if c[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"

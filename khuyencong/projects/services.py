@@ -68,16 +68,22 @@ def project_create(
     # No step yet: placed on 1 January of its plan's year until its history says otherwise (`_store`).
     project.recorded_province_id = recorded_province_of(project, events=[], beneficiaries=beneficiaries)
     if not authority.can_create_project(actor, implementer=implementer, province_id=project.province_id):
-        raise PermissionDenied("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này.")
-    errors: dict[str, str] = {}
+        raise authority.creation_out_of_scope()
+    errors: dict[str, ValidationError] = {}
     if kind == ProjectKind.TASK and beneficiaries:
-        errors["beneficiaries"] = "Nhiệm vụ khuyến công khác không có cơ sở thụ hưởng."
+        errors["beneficiaries"] = ValidationError(
+            "Nhiệm vụ khuyến công khác không có cơ sở thụ hưởng.", code="beneficiaries_for_kind"
+        )
     if kind == ProjectKind.FACILITY and len(beneficiaries) > 1:
-        errors["beneficiaries"] = "Đề án hỗ trợ một cơ sở chỉ có một cơ sở thụ hưởng; nhiều cơ sở là đề án nhóm."
+        errors["beneficiaries"] = ValidationError(
+            "Đề án hỗ trợ một cơ sở chỉ có một cơ sở thụ hưởng; nhiều cơ sở là đề án nhóm.",
+            code="beneficiaries_for_kind",
+        )
     if total_cost is not None and support_requested is not None and support_requested > total_cost:
-        errors["support_requested"] = (
+        errors["support_requested"] = ValidationError(
             f"Kinh phí đề nghị hỗ trợ {format_money(support_requested)} lớn hơn tổng kinh phí "
-            f"{format_money(total_cost)}."
+            f"{format_money(total_cost)}.",
+            code="support_above_cost",
         )
     if errors:
         raise ValidationError(errors)

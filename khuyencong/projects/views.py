@@ -23,7 +23,6 @@ from khuyencong.dossiers.forms36 import FORMS
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import provinces_for_user
 from khuyencong.organizations.models import Organization
-from khuyencong.programs.models import Plan
 
 from . import authority, choices, rules, selectors, services
 from .documents import document_attach as attach
@@ -284,16 +283,6 @@ def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context, status=400)
 
 
-def _next_code(plan: Plan) -> str:
-    prefix = f"{plan.code}-"
-    numbers = [
-        int(c[len(prefix) :])
-        for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        if c[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
 def _prefill(request: HttpRequest) -> dict[str, Any]:
     """ "Lập đề án" from a facility's page names it as beneficiary; a facility outside the user's scope, or no
     facility at all, is answered as missing."""
@@ -311,22 +300,21 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 def project_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not authority.may_create_projects(user):
-        raise PermissionDenied(
-            "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
-        )
+        raise authority.creation_refused()
+    offered = selectors.project_creation_choices(user)
     form = ProjectCreateForm(
         request.POST or None,
         initial=_prefill(request),
-        plans=choices.plan_choices(user),
-        implementers=choices.implementer_choices(user),
-        facilities=choices.beneficiary_choices(user),
+        plans=offered.plans,
+        implementers=offered.implementers,
+        facilities=offered.facilities,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             project = services.project_create(
                 actor=user,
-                code=data["code"] or _next_code(data["plan"]),
+                code=data["code"] or selectors.next_project_code(data["plan"]),
                 title=data["title"],
                 plan=data["plan"],
                 content=data["content"],

@@ -153,3 +153,8 @@ def can_read_notification(user: User | AnonymousUser, recipient_id: int) -> bool
     """A notification is its recipient's alone: nobody else reads it or marks it read, not even a superuser."""
     actor = _user(user)
     return actor is not None and actor.pk == recipient_id
+
+
+def can_compile(user: User | AnonymousUser) -> bool:
+    """The compilation of every province's periodic reports is the national bodies' (the Cục and the Bộ)."""
+    return access.scope_of(user).everything

@@ -295,7 +295,7 @@ def download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def compilation_page(request: HttpRequest) -> HttpResponse:
     """The Cục's summary of a period from the accepted reports, beside the live figures, with who has not reported."""
     user: Any = request.user
-    if not access.scope_of(user).everything:
+    if not authority.can_compile(user):
         raise PermissionDenied("Tổng hợp báo cáo của các tỉnh là việc của Cục và Bộ.")
     today = timezone.localdate()
     duties = list(ReportingDuty.objects.filter(province__isnull=True).order_by("code"))

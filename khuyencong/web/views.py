@@ -57,3 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "reports": reports_due(user, today=today),
         },
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent from a page kept open too long, or after signing out and in again,
+    answers in Vietnamese with the way back, not Django's English "403 Forbidden"."""
+    return render(request, "403_csrf.html", status=403)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework.authtoken.models import Token
 
 from khuyencong.accounts.models import User
+from khuyencong.accounts.services import api_token_issue, system_user
 
 
 class Command(BaseCommand):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"Không có người dùng đang hoạt động tên «{username}».")
-        if rotate:
-            Token.objects.filter(user=user).delete()
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        token = Token.objects.filter(user=user).first()
+        if token is not None and not rotate:
+            self.stdout.write(token.key)
+            return
+        # Issued through the account service, as from the user's token page: audited, in the system account's name.
+        self.stdout.write(api_token_issue(actor=system_user(), account=user))

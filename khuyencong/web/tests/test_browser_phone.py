@@ -1,0 +1,140 @@
+"""On a phone (Chromium at 390 × 844): a provincial officer's main pages fit the screen — the page itself never
+scrolls sideways, wide tables scroll inside their box — the menu folds behind one button and opens, and axe-core finds
+no serious or critical accessibility violation (labels, names, contrast, ARIA)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from conftest import PASSWORD, _scenario, make_user
+from khuyencong.accounts.models import Role
+from khuyencong.facilities.models import Facility
+from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.projects.models import Project
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+# What the page may not do: be wider than the screen (a sideways scroll of the whole page).
+PAGE_FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+SERIOUS = frozenset({"serious", "critical"})
+# How many tables (or their boxes) on the page are wider than the box they scroll in.
+SCROLLING_TABLES = "[...document.querySelectorAll('table')].filter(t => t.scrollWidth > t.clientWidth + 1).length"
+
+
+def sign_in(page: Page, live_server: object) -> None:
+    page.goto(f"{live_server}/login/")
+    page.get_by_label("Tên đăng nhập").fill("laocai.sct")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: object, reference_data: None) -> Iterator[Page]:
+    """Lào Cai's Sở officer, signed in on a phone."""
+    make_user("laocai.sct", "SCT-15", Role.OFFICER)
+    context = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+    yield page
+    context.close()
+
+
+def main_pages() -> dict[str, str]:
+    facility = Facility.objects.order_by("pk").first()
+    project = Project.objects.order_by("pk").first()
+    assert facility is not None
+    assert project is not None
+    yen_bai = AdminUnit.objects.get(name="Yên Bái", era=Era.BEFORE_2025, level=Level.PROVINCE)
+    report = {"kind": "provincial", "provinces": yen_bai.pk, "year": 2022, "period": 6, "geography": "recorded"}
+    return {
+        "trang chủ": reverse("web:home"),
+        "cơ sở": reverse("facilities:list"),
+        "một cơ sở": reverse("facilities:detail", args=[facility.pk]),
+        "đăng ký cơ sở": reverse("facilities:create"),
+        "đề án": reverse("projects:list"),
+        "một đề án": reverse("projects:detail", args=[project.pk]),
+        "lập đề án": reverse("projects:create"),
+        "bảng điều khiển": reverse("reports:dashboard") + "?year=2022",
+        "báo cáo tỉnh": reverse("reports:page") + "?" + urlencode(report),
+        "báo cáo định kỳ": reverse("reporting:calendar") + "?year=2022",
+        "kế hoạch": reverse("programs:list"),
+        "sản phẩm": reverse("products:list"),
+        "trao đổi": reverse("exchange:index"),
+        "tài khoản": reverse("accounts:profile"),
+        "mã API": reverse("accounts:api_token"),
+        "đổi mật khẩu": reverse("accounts:password_change"),
+    }
+
+
+def test_a_provincial_officers_pages_fit_a_phone_and_pass_axe(phone: Page, live_server: object) -> None:
+    # given Yên Bái's 2022 records, today Lào Cai's
+    _scenario("yen-bai-2022-h1.json")
+    axe = Axe()
+    scrolled_inside = 0
+    too_wide: list[str] = []
+    violations: list[str] = []
+    for name, url in main_pages().items():
+        response = phone.goto(f"{live_server}{url}")
+        assert response is not None
+        assert response.status == 200, f"{name}: {response.status}"
+        if not phone.evaluate(PAGE_FITS):
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            too_wide.append(f"{name} ({url}): {width} px")
+        scrolled_inside += phone.evaluate(SCROLLING_TABLES)
+        results = axe.run(phone)
+        for violation in results.response["violations"]:
+            if violation["impact"] in SERIOUS:
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                violations.append(f"{name}: {violation['id']} ({violation['impact']}) {targets}")
+
+    assert not too_wide, f"pages wider than the 390 px screen: {too_wide}"
+    # the report's tables are wider than the screen: they scrolled inside their box, the page did not
+    assert scrolled_inside > 0
+    assert not violations, "axe-core: " + "; ".join(violations)
+
+
+def test_the_menu_folds_behind_a_button_and_opens(phone: Page, live_server: object) -> None:
+    menu = phone.get_by_role("navigation", name="Chức năng chính")
+    button = phone.get_by_role("button", name="Chức năng")
+
+    # the first screen is the page's, not the menu's
+    expect(menu).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+    button.click()
+    expect(menu).to_be_visible()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    assert phone.evaluate(PAGE_FITS)
+
+    # Escape folds it again and gives the focus back to the button
+    phone.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(button).to_be_focused()
+
+    # and a link of the open menu leads to its page
+    button.click()
+    menu.get_by_role("link", name="Đề án", exact=True).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Đề án khuyến công")
+
+
+def test_without_javascript_the_menu_simply_stays_open(
+    browser: Browser, live_server: object, reference_data: None
+) -> None:
+    make_user("laocai.sct", "SCT-15", Role.OFFICER)
+    context = browser.new_context(locale="vi-VN", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server)
+
+    expect(page.get_by_role("navigation", name="Chức năng chính")).to_be_visible()
+    expect(page.get_by_role("button", name="Chức năng")).to_be_hidden()
+    assert page.evaluate(PAGE_FITS)
+    context.close()
