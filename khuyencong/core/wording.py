@@ -51,7 +51,7 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        verbatim = values.get("translate") == "no" or tag in {"code", "kbd", "samp"}
+        verbatim = values.get("translate") == "no" or tag in {"code", "kbd", "samp", "pre"}
         if tag in HIDDEN_ELEMENTS:
             self.hidden += 1
         if tag not in VOID_ELEMENTS:
