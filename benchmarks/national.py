@@ -127,15 +127,21 @@ def main() -> None:
             GROUP BY p.recorded_province_id""",
         [h1.until, h1.until, datetime.date(2021, 12, 31), datetime.date(2021, 12, 31), 2022],
     )])  # fmt: skip
-    programme_floor = sql([(
-        f"""SELECT p.content_id, count(*), sum(coalesce(e.support, 0))
-            FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
-            JOIN programs_program pr ON pr.id = pl.program_id
-            JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
-            WHERE pr.code = %s AND pl.year BETWEEN 2021 AND 2025 AND e.approved_on IS NOT NULL
-            GROUP BY p.content_id""",
-        [p2025.as_of, p2025.as_of, programme],
-    )])  # fmt: skip
+    # Since issue 13 the programme report covers every đề án of its territory and years, of every source, with the
+    # breakdown's distinct facilities: the floor counts the same, each as a GROUP BY by hand, reading the year ends
+    # (the report's day is 31/12/2025) as the report does.
+    approved_2025 = """FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
+            JOIN projects_projectyearend e ON e.project_id = p.id AND e.year_from <= 2025
+                 AND (e.year_to IS NULL OR e.year_to >= 2025)
+            WHERE pl.year BETWEEN 2021 AND 2025 AND e.approved_on IS NOT NULL"""
+    programme_floor = sql([
+        (f"""SELECT pl.funding_source, p.content_id, p.kind, count(*), sum(p.total_cost), sum(p.counterpart),
+                    sum(e.support), sum(e.disbursed) {approved_2025} GROUP BY pl.funding_source, p.content_id, p.kind""",
+         []),
+        (f"""SELECT pl.funding_source, p.content_id, count(DISTINCT b.facility_id), count(*)
+             {approved_2025.replace("WHERE", "JOIN projects_project_beneficiaries b ON b.project_id = p.id WHERE")}
+             GROUP BY pl.funding_source, p.content_id""", []),
+    ])  # fmt: skip
     provincial_floor = sql([
         (f"""SELECT pl.funding_source, e.state, count(*), sum(coalesce(e.support, 0)), sum(e.disbursed)
              FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id

@@ -1,8 +1,10 @@
-"""The đề án's state over time as rows the database can query (`ProjectPeriod`), kept equal to the replay.
+"""The đề án's state over time as rows the database can query (`ProjectPeriod`, and at each year's end
+`ProjectYearEnd`), kept equal to the replay.
 
-`derive_periods` is the replay, pure Python over standing events and payments; `refresh_periods` writes its result
-for one đề án (every write to its events or payments calls it, in the same transaction); `rebuild` recomputes every
-đề án (after a restore, a migration or a bulk load) and `check` reports where the rows differ from the replay.
+`derive_periods` is the replay, pure Python over standing events and payments, and `derive_year_ends` reads the
+year ends off its result; `refresh_periods` writes both for one đề án (every write to its events or payments calls
+it, in the same transaction); `rebuild` recomputes every đề án (after a restore, a migration or a bulk load) and
+`check` reports where the rows differ from the replay.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Payment, PaymentKind, Project, ProjectEvent, ProjectPeriod
+from .models import Payment, PaymentKind, Project, ProjectEvent, ProjectPeriod, ProjectYearEnd
 from .selectors import snapshot
 from .workflow import Action, Position, State, advance
 
@@ -43,6 +45,44 @@ class Period:
 
 
 PERIOD_FIELDS = [f.name for f in fields(Period)]
+# The figures a year end carries: the period's, without its days.
+FIGURE_FIELDS = [name for name in PERIOD_FIELDS if name not in ("valid_from", "valid_to")]
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    """The period in force at the end of 31 December of each year from `year_from` to `year_to` (None: every later
+    year)."""
+
+    year_from: int
+    year_to: int | None
+    period: Period
+
+
+def derive_year_ends(periods: Sequence[Period]) -> list[YearEnd]:
+    """The year ends of a đề án whose periods are `periods` (in date order, as `derive_periods` gives them): for each
+    year from that of its first period, the period in force on 31 December, consecutive years in the same period
+    joined into one run. The last run is open when the last period is."""
+    if not periods:
+        return []
+    last = periods[-1]
+    final_year = last.valid_from.year if last.valid_to is None else (last.valid_to - datetime.timedelta(days=1)).year
+    runs: list[YearEnd] = []
+    index = 0
+    for year in range(periods[0].valid_from.year, final_year + 1):
+        day = datetime.date(year, 12, 31)
+        while index < len(periods) and (periods[index].valid_to or day + datetime.timedelta(days=1)) <= day:
+            index += 1
+        if index == len(periods) or periods[index].valid_from > day:
+            continue  # nothing in force that day (a closed history, or none yet)
+        period = periods[index]
+        if runs and runs[-1].period is period and runs[-1].year_to == year - 1:
+            runs[-1] = YearEnd(runs[-1].year_from, year, period)
+        else:
+            runs.append(YearEnd(year, year, period))
+    if runs and last.valid_to is None and runs[-1].period is last:
+        runs[-1] = YearEnd(runs[-1].year_from, None, last)
+    return runs
 
 
 # Steps that set the amount a later step without its own amount is about (reports/facts.AMOUNT_SETTING).
@@ -130,18 +170,33 @@ def refresh_periods(project: Project) -> None:
     """Rewrites one đề án's periods from its standing events and payments (called inside the writing transaction)."""
     events, payments = _standing(project)
     ProjectPeriod.objects.filter(project=project).delete()
+    ProjectYearEnd.objects.filter(project=project).delete()
     periods = derive_periods(events, payments, support_requested=project.support_requested)
     ProjectPeriod.objects.bulk_create(_rows(project.pk, periods))
+    ProjectYearEnd.objects.bulk_create(_year_end_rows(project.pk, periods))
 
 
 def _rows(project_id: int, periods: Iterable[Period]) -> list[ProjectPeriod]:
     return [ProjectPeriod(project_id=project_id, **{n: getattr(p, n) for n in PERIOD_FIELDS}) for p in periods]
 
 
+def _year_end_rows(project_id: int, periods: Sequence[Period]) -> list[ProjectYearEnd]:
+    return [
+        ProjectYearEnd(project_id=project_id, year_from=run.year_from, year_to=run.year_to,
+                       **{n: getattr(run.period, n) for n in FIGURE_FIELDS})
+        for run in derive_year_ends(periods)
+    ]  # fmt: skip
+
+
 def _with_history(projects: QuerySet[Project], *, stored: bool = False) -> Iterator[Project]:
     """Every đề án with its standing events and payments (and, if `stored`, its periods), a batch at a time by key:
     memory stays bounded, and no query carries a long list of ids."""
-    extra = [Prefetch("periods", queryset=ProjectPeriod.objects.order_by("valid_from"))] if stored else []
+    extra = (
+        [Prefetch("periods", queryset=ProjectPeriod.objects.order_by("valid_from")),
+         Prefetch("year_ends", queryset=ProjectYearEnd.objects.order_by("year_from"))]
+        if stored
+        else []
+    )  # fmt: skip
     events = cast(QuerySet[ProjectEvent], ProjectEvent.objects.filter(voided_at__isnull=True).order_by("seq"))
     payments = cast(QuerySet[Payment], Payment.objects.filter(voided_at__isnull=True).order_by("on", "pk"))
     last = 0
@@ -175,13 +230,18 @@ def _rebuild_batch(batch: list[Project]) -> int:
     """One delete and one insert per batch: a national rebuild (200,000 đề án) is minutes, not an hour of per-đề án
     round trips."""
     rows: list[ProjectPeriod] = []
+    year_ends: list[ProjectYearEnd] = []
     for project in batch:
         periods = derive_periods(
             list(project.events.all()), list(project.payments.all()), support_requested=project.support_requested
         )
         rows += _rows(project.pk, periods)
-    ProjectPeriod.objects.filter(project_id__in=[p.pk for p in batch]).delete()
+        year_ends += _year_end_rows(project.pk, periods)
+    ids = [p.pk for p in batch]
+    ProjectPeriod.objects.filter(project_id__in=ids).delete()
+    ProjectYearEnd.objects.filter(project_id__in=ids).delete()
     ProjectPeriod.objects.bulk_create(rows, batch_size=2_000)
+    ProjectYearEnd.objects.bulk_create(year_ends, batch_size=2_000)
     return len(batch)
 
 
@@ -198,19 +258,37 @@ def check(projects: QuerySet[Project]) -> list[str]:
                 f"{project.code}: {len(stored)} khoảng đã lưu khác {len(expected)} khoảng tính lại từ sự kiện"
             )
             continue
+        ends = [(r.year_from, r.year_to, _normal_figures(r)) for r in project.year_ends.all()]
+        if ends != [(r.year_from, r.year_to, _normal_figures(r.period)) for r in derive_year_ends(expected)]:
+            problems.append(f"{project.code}: trạng thái cuối năm đã lưu khác với tính lại từ sự kiện")
+            continue
+        # And each year end against the replay on 31 December of the first and last year of its run.
+        for year_end in project.year_ends.all():
+            years = {year_end.year_from, year_end.year_to or year_end.year_from}
+            if any(not _same_as_replay(project, year_end, datetime.date(y, 12, 31)) for y in years):
+                problems.append(f"{project.code}: cuối năm {year_end.year_from} khác với diễn biến tính lại")
+                break
         # And each stored period against the đề án's own replay (selectors.snapshot), written apart from this module.
         for period in stored:
-            replay = snapshot(list(project.events.all()), list(project.payments.all()), period.valid_from)
-            held = (period.state, period.percent, period.support, period.support_contracted, period.disbursed)
-            again = (replay.state, replay.percent, replay.support_approved, replay.support_contracted, replay.paid)
-            if _values(held) != _values(again):
+            if not _same_as_replay(project, period, period.valid_from):
                 problems.append(f"{project.code}: ngày {period.valid_from:%d/%m/%Y} khác với diễn biến tính lại")
                 break
     return problems
 
 
+def _same_as_replay(project: Project, row: Any, day: datetime.date) -> bool:
+    replay = snapshot(list(project.events.all()), list(project.payments.all()), day)
+    held = (row.state, row.percent, row.support, row.support_contracted, row.disbursed)
+    again = (replay.state, replay.percent, replay.support_approved, replay.support_contracted, replay.paid)
+    return _values(held) == _values(again)
+
+
 def _values(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(Decimal(v).normalize() if isinstance(v, Decimal) else v for v in values)
+
+
+def _normal_figures(row: Any) -> tuple[Any, ...]:
+    return _values(tuple(getattr(row, n) for n in FIGURE_FIELDS))
 
 
 def _normal(period: Period) -> tuple[Any, ...]:

@@ -86,11 +86,29 @@ def period_in_force(day: datetime.date) -> Q:
     return Q(periods__valid_from__lte=day) & (Q(periods__valid_to__gt=day) | Q(periods__valid_to__isnull=True))
 
 
+def is_year_end(day: datetime.date) -> bool:
+    return (day.month, day.day) == (12, 31)
+
+
+def state_in_force(day: datetime.date) -> FilteredRelation:
+    """The đề án's figures in force at the end of `day`, as a relation to annotate: its year end on 31 December
+    (a quarter of the periods' rows to probe: most reports are annual or over whole years), else its period. Both
+    carry the same fields (`StateFigures`) and equal the replay (`kc_rebuild --check`)."""
+    if is_year_end(day):
+        year = day.year
+        return FilteredRelation(
+            "year_ends",
+            condition=Q(year_ends__year_from__lte=year)
+            & (Q(year_ends__year_to__gte=year) | Q(year_ends__year_to__isnull=True)),
+        )
+    return FilteredRelation("periods", condition=period_in_force(day))
+
+
 def with_state_on(projects: QuerySet[Project], day: datetime.date, *, state: str | None = None) -> QuerySet[Project]:
-    """The đề án annotated with their period in force on `day` (one indexed range join, at most one row each):
+    """The đề án annotated with their figures in force on `day` (one indexed range join, at most one row each):
     `on_state`, `on_percent`, `on_support`, `on_disbursed`; with `state`, only those in that state that day."""
     annotated = projects.annotate(
-        on_period=FilteredRelation("periods", condition=period_in_force(day)),
+        on_period=state_in_force(day),
         on_state=F("on_period__state"),
         on_percent=F("on_period__percent"),
         on_support=F("on_period__support"),

@@ -8,13 +8,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.programs.models import Allocation, Plan
 from khuyencong.programs.selectors import budgets_on
 from khuyencong.projects.models import Indicator, Project, Result
-from khuyencong.projects.selectors import period_in_force
+from khuyencong.projects.selectors import state_in_force
 
 from .figures import breakdown, breakdown_compared, breakdown_tables, breakdown_text, change, with_previous
 from .layout import Col, Column, Section, Table, plain, rate, say_money
@@ -66,8 +66,8 @@ def implemented(scope: ReportScope, period: Period) -> Decimal:
     end = min(period.until, period.as_of)
     eve = period.start - datetime.timedelta(days=1)
     totals = projects.annotate(
-        at_end=FilteredRelation("periods", condition=period_in_force(end)),
-        at_eve=FilteredRelation("periods", condition=period_in_force(eve)),
+        at_end=state_in_force(end),
+        at_eve=state_in_force(eve),
     ).aggregate(
         end=Sum("at_end__disbursed", default=Decimal(0)),
         eve=Sum("at_eve__disbursed", default=Decimal(0)),

@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khuyencong.projects.models import Project, ProjectPeriod
-from khuyencong.projects.periods import MILESTONES, Period, check, derive_periods
+from khuyencong.projects.models import Project, ProjectPeriod, ProjectYearEnd
+from khuyencong.projects.periods import MILESTONES, Period, YearEnd, check, derive_periods, derive_year_ends
 from khuyencong.projects.selectors import snapshot
 from khuyencong.projects.services import (
     payment_record,
@@ -127,6 +127,49 @@ def test_the_period_in_force_on_any_day_is_the_replay(
     assert all(p.valid_to is not None for p in periods[:-1])
 
 
+def year_end_of(year_ends: list[YearEnd], year: int) -> Period | None:
+    return next((r.period for r in year_ends if r.year_from <= year and (r.year_to is None or year <= r.year_to)), None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(history=histories(), requested=st.one_of(st.none(), st.integers(1, 10**9).map(Decimal)))
+def test_the_year_end_of_any_year_is_the_replay_on_31_december(
+    history: tuple[list[E], list[P]], requested: Decimal | None
+) -> None:
+    events, payments = history
+    periods = derive_periods(events, payments, support_requested=requested)
+    year_ends = derive_year_ends(periods)
+    for year in range(2022, 2029):
+        day = D(year, 12, 31)
+        # The year end is the period in force that day, and so what the replay says of that day.
+        assert year_end_of(year_ends, year) == in_force(periods, day), year
+        replay = snapshot(events, payments, day)  # type: ignore[arg-type]
+        row = year_end_of(year_ends, year)
+        assert (row.state if row else None) == replay.state
+        if row is not None:
+            assert (row.support, row.disbursed, row.percent) == (replay.support_approved, replay.paid, replay.percent)
+    # Runs never overlap, are never two of the same period side by side, and only the last may be open.
+    assert all(a.year_to is not None and a.year_to < b.year_from for a, b in itertools.pairwise(year_ends))
+    assert all(a.period != b.period or a.year_to + 1 < b.year_from  # type: ignore[operator]
+               for a, b in itertools.pairwise(year_ends))  # fmt: skip
+    assert len(year_ends) <= len(periods)
+
+
+def test_year_ends_join_the_years_that_ended_in_the_same_period() -> None:
+    # Given a đề án approved in 2021, contracted in 2023 and unchanged since
+    approved = Period(D(2021, 3, 1), D(2023, 5, 1), "approved", None, None, Decimal(5), None, None, Decimal(0), None,
+                      D(2021, 3, 1), D(2021, 3, 1), None, None, None, None)  # fmt: skip
+    contracted = Period(D(2023, 5, 1), None, "contracted", None, None, Decimal(5), Decimal(5), None, Decimal(0),
+                        Decimal(5), D(2021, 3, 1), D(2021, 3, 1), None, D(2023, 5, 1), None, None)  # fmt: skip
+    # Then 2021 and 2022 ended approved, and 2023 and every later year contracted
+    assert derive_year_ends([approved, contracted]) == [YearEnd(2021, 2022, approved), YearEnd(2023, None, contracted)]
+    # And a history with nothing in force yet on a 31 December has no year end for that year
+    assert derive_year_ends([]) == []
+    january = Period(D(2024, 1, 5), None, "registered", None, None, None, None, None, Decimal(0), None,
+                     None, None, None, None, None, None)  # fmt: skip
+    assert derive_year_ends([january]) == [YearEnd(2024, None, january)]
+
+
 @pytest.fixture
 def frozen_clock():
     with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC), tick=False):
@@ -153,6 +196,9 @@ def test_every_write_and_correction_keeps_the_periods_equal_to_the_replay(
     assert check(one) == []
     assert ProjectPeriod.objects.get(project=project, valid_to__isnull=True).state == "contracted"
     assert not ProjectPeriod.objects.filter(project=project, valid_from=D(2026, 3, 1)).exists()
+    # And the year end written in the same transaction says the same as the open period
+    year_end = ProjectYearEnd.objects.get(project=project)
+    assert (year_end.year_from, year_end.year_to, year_end.state) == (2026, None, "contracted")
 
 
 @pytest.mark.django_db
@@ -164,6 +210,17 @@ def test_kc_rebuild_check_passes_on_the_scenarios_and_fails_on_a_tampered_row(
     row = ProjectPeriod.objects.filter(valid_to__isnull=True).first()
     assert row is not None
     ProjectPeriod.objects.filter(pk=row.pk).update(disbursed=row.disbursed + 1)
+    with pytest.raises(CommandError, match="1 đề án"):
+        call_command("kc_rebuild", "--check")
+    call_command("kc_rebuild")
+    call_command("kc_rebuild", "--check")
+    # A tampered year end is found too, and rebuilt
+    year_end = ProjectYearEnd.objects.filter(year_to__isnull=True).first()
+    assert year_end is not None
+    ProjectYearEnd.objects.filter(pk=year_end.pk).update(support=(year_end.support or 0) + 1)
+    with pytest.raises(CommandError, match="1 đề án"):
+        call_command("kc_rebuild", "--check")
+    ProjectYearEnd.objects.filter(pk=year_end.pk).delete()
     with pytest.raises(CommandError, match="1 đề án"):
         call_command("kc_rebuild", "--check")
     call_command("kc_rebuild")

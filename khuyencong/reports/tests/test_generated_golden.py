@@ -9,11 +9,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F, FilteredRelation
 
 from khuyencong.demo.national import build
 from khuyencong.organizations.models import Region
 from khuyencong.programs.models import Plan
-from khuyencong.projects.models import Payment, Project, ProjectEvent, ProjectPeriod
+from khuyencong.projects.models import Payment, Project, ProjectEvent, ProjectPeriod, ProjectYearEnd
+from khuyencong.projects.selectors import period_in_force, projects_as_of, state_on, with_state_on
 from khuyencong.projects.workflow import State
 from khuyencong.reports.dashboard import dashboard_data, dashboard_scope
 from khuyencong.reports.national import _plan_execution
@@ -50,6 +52,32 @@ def test_the_generated_histories_are_varied_and_their_periods_are_the_replay(gen
     assert ProjectPeriod.objects.count() > Project.objects.count()
     # Then the periods written by kc_rebuild are the replay
     call_command("kc_rebuild", "--check", stdout=StringIO())
+
+
+def test_the_year_ends_on_the_sample_are_the_periods_and_the_replay_on_every_31_december(generated: None) -> None:
+    """The reports read a đề án's year end on 31 December and its period on any other day: for every đề án of the
+    sample and every year end of its decade, both say what replaying its events says."""
+    compared = 0
+    for year in range(2019, 2027):
+        day = datetime.date(year, 12, 31)
+        replay = projects_as_of(Project.objects.all(), day)
+        by_year_end = {p.pk: state_on(p) for p in with_state_on(Project.objects.all(), day)}
+        by_period = {
+            p.pk: state_on(p)
+            for p in Project.objects.annotate(
+                on_period=FilteredRelation("periods", condition=period_in_force(day)),
+                on_state=F("on_period__state"), on_percent=F("on_period__percent"),
+                on_support=F("on_period__support"), on_disbursed=F("on_period__disbursed"),
+            )
+        }  # fmt: skip
+        assert by_year_end == by_period, year
+        for pk, snap in replay.items():
+            held = by_year_end[pk]
+            assert (held.state, held.support_approved, held.paid) == (snap.state, snap.support_approved, snap.paid)
+            assert (held.percent is None and snap.percent is None) or held.percent == snap.percent
+            compared += held.state is not None
+    assert compared > 1000
+    assert ProjectYearEnd.objects.count() < ProjectPeriod.objects.count() / 2
 
 
 def test_national_and_programme_reports_on_the_sample_are_the_replay(generated: None) -> None:
