@@ -21,10 +21,11 @@ from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.programs.selectors import plan_list_for_user
 
-from . import authority, rules, selectors, services
+from . import authority, deadlines, rules, selectors, services
 from .documents import document_attach as attach
 from .documents import document_void
 from .forms import (
+    CounterpartForm,
     DocumentForm,
     EventCorrectForm,
     EventForm,
@@ -107,6 +108,7 @@ def _detail_context(
     events = list(project.events.select_related("organization", "actor", "voided_by", "voided_actor"))
     can_record_result = authority.can_record_result(user, project)
     can_attach = authority.can_attach_to_project(user, project)
+    can_counterpart = authority.can_record_counterpart(user, project)
     return {
         "project": project,
         # Each entry with whether this user may void or correct it; voided ones stay listed, struck out.
@@ -115,6 +117,15 @@ def _detail_context(
         "paid": services.payments_net(project),
         "results": [(r, not r.is_voided and can_record_result) for r in project.results.select_related("voided_actor")],
         "findings": rules.project_findings(project, timezone.localdate()),
+        "checklist": selectors.document_checklist(project),
+        "counterpart_vouchers": [
+            (v, not v.is_voided and can_counterpart)
+            for v in project.counterpart_vouchers.select_related("voided_actor")
+        ],
+        "counterpart_evidenced": selectors.counterpart_total(project),
+        "counterpart_form": CounterpartForm(prefix="counterpart", initial={"on": timezone.localdate()})
+        if can_counterpart
+        else None,
         "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
         "document_form": DocumentForm(prefix="document"),
         "can_attach": can_attach,
@@ -175,6 +186,27 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context, status=400)
 
 
+@login_required
+@require_POST
+def project_counterpart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Declares a voucher of the facility's own share (vốn đối ứng)."""
+    project = _get_or_404(request, pk)
+    user: Any = request.user
+    if not authority.can_record_counterpart(user, project):
+        raise PermissionDenied
+    form = CounterpartForm(request.POST, prefix="counterpart")
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.counterpart_record(project=project, actor=user, **form.cleaned_data))
+        is not None
+    ):
+        messages.success(request, f"Đã ghi chứng từ vốn đối ứng cho đề án {project.code}.")
+        return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
+    context["counterpart_form"] = form
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
 QUEUES = [
     ("Chờ thẩm định", State.SUBMITTED, Action.APPRAISAL_PASSED),
     ("Chờ phê duyệt", State.APPRAISED, Action.APPROVED),
@@ -195,8 +227,16 @@ def project_queue(request: HttpRequest) -> HttpResponse:
         # One query per queue: the authority table as a database condition, not a check per đề án.
         waiting = visible.filter(authority.actionable(request.user, action), state=state).distinct()
         queues.append((title, list(waiting)))
+    today = timezone.localdate()
+    # Each deadline one query; the due date of each row shown is read from its annotations.
+    late = [
+        (queue, [(p, deadlines.due_date(queue, p, today)) for p in queue.projects.select_related("plan")])
+        for queue in deadlines.overdue_deadlines(visible, today=today)
+    ]
     return render(
-        request, "projects/project_queue.html", {"queues": queues, "overdue": selectors.overdue_projects(visible)}
+        request,
+        "projects/project_queue.html",
+        {"queues": queues, "overdue": selectors.overdue_projects(visible), "deadlines": late},
     )
 
 
@@ -341,6 +381,12 @@ def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, 
             raise PermissionDenied("Bạn không có quyền đính chính thanh toán của đề án này.")
         services.payment_void(project=project, payment=payment, actor=user, reason=reason)
         return f"Đã huỷ bỏ chứng từ ngày {payment.on:%d/%m/%Y}."
+    if kind == "counterpart":
+        voucher = get_object_or_404(project.counterpart_vouchers, pk=entry_pk)
+        if not authority.can_record_counterpart(user, project):
+            raise PermissionDenied("Bạn không có quyền đính chính vốn đối ứng của đề án này.")
+        services.counterpart_void(project=project, voucher=voucher, actor=user, reason=reason)
+        return f"Đã huỷ bỏ chứng từ đối ứng ngày {voucher.on:%d/%m/%Y}."
     if kind == "result":
         result = get_object_or_404(project.results, pk=entry_pk)
         if not authority.can_record_result(user, project):
@@ -354,7 +400,7 @@ def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, 
     return f"Đã huỷ bỏ tài liệu «{document.title}»."
 
 
-VOIDABLE = ("event", "payment", "result", "document")
+VOIDABLE = ("event", "payment", "result", "document", "counterpart")
 
 
 @login_required
