@@ -136,3 +136,16 @@ def test_the_queries_do_not_grow_with_the_đề_án(local_plan, system_actor, dj
                     ("accepted", D(2026, 9, 1)))  # fmt: skip
     with django_assert_max_num_queries(3):
         assert deadlines.overdue_deadline_count(Project.objects.all(), today=D(2027, 2, 1)) == 8
+
+
+def test_the_dashboard_counts_the_overdue_items(local_plan, system_actor, cast) -> None:
+    with on_day(D(2026, 12, 1)):
+        history(local_plan, system_actor, "DA-DB", ("contract_signed", D(2026, 3, 20)), ("accepted", D(2026, 9, 1)))
+    client = client_for(cast["department"])
+    with on_day(D(2026, 12, 1)):
+        response = client.get(reverse("reports:dashboard"), {"year": "2026", "as_of": "01/12/2026"})
+    assert response.context["data"]["deadlines"] == {"count": 1}
+    assert "1 việc</a> quá hạn theo Thông tư 36/2013/TT-BCT" in response.content.decode()
+    with on_day(D(2026, 12, 1)):
+        before = client.get(reverse("reports:dashboard"), {"year": "2026", "as_of": "16/09/2026"})
+    assert before.context["data"]["deadlines"] == {"count": 0}
