@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import system_user
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.facilities.models import Facility
 from khuyencong.projects.documents import document_attach
@@ -449,9 +450,10 @@ def test_bad_step_input_is_refused_with_its_field(
 
 
 def test_a_payment_above_the_approved_support_is_refused(
-    bac_kan: None, cuc_officer: User, system_actor: User, settings: Any, tmp_path: Any
+    bac_kan: None, cuc_officer: User, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    system_actor = system_user()
     project = Project.objects.filter(state="contracted", plan__funding_source="national").first()
     assert project is not None
     assert project.support_approved is not None
