@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -35,6 +35,7 @@ from khuyencong.programs.models import (
     Program,
     ProgramLevel,
 )
+from khuyencong.projects.dossier_rules import AdvanceCondition, AdvanceRule, advance_rule_for, relevant_date
 from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind
 from khuyencong.projects.recorded import Place, RecordedProvinces, project_day
 from khuyencong.projects.timeline import check
@@ -110,6 +111,7 @@ def build(
     if existing >= projects:
         return
     contents = list(ProjectContent.objects.values_list("pk", flat=True))
+    content_codes = dict(ProjectContent.objects.values_list("pk", "code"))
     national_centres = dict(
         Organization.objects.filter(kind=OrganizationKind.NATIONAL_CENTRE).values_list("region__code", "pk")
     )
@@ -122,7 +124,9 @@ def build(
     for number in range(existing, projects):
         year = first_year + number % years
         province = provinces[rng.randrange(len(provinces))]
-        draft = _draft(number, year, province, plans, contents, national_centres, cuc, facility_ids, today, rng)
+        draft = _draft(
+            number, year, province, plans, contents, national_centres, cuc, facility_ids, today, rng, content_codes
+        )
         # Placed as the services place a đề án: where its implementer (else its beneficiaries) lay on its date.
         draft.project.recorded_province_id = recorded.province(
             day=project_day(draft.events[0].on if draft.events else None, year),
@@ -131,10 +135,10 @@ def build(
         )
         drafts.append(draft)
         if len(drafts) == BATCH:
-            _insert(drafts)
+            _insert(drafts, content_codes)
             drafts.clear()
             say(f"  {number + 1:,} đề án")
-    _insert(drafts)
+    _insert(drafts, content_codes)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -291,6 +295,7 @@ def _draft(
     facility_ids: dict[int, list[int]],
     today: datetime.date,
     rng: random.Random,
+    content_codes: dict[int, str],
 ) -> Draft:
     national = rng.random() < 0.3
     kind = rng.choices(
@@ -321,7 +326,7 @@ def _draft(
         draft.beneficiaries = rng.sample(pool, min(len(pool), 1 if kind == ProjectKind.FACILITY else 3))
     body = _Bodies(implementer, province.bodies["SCT"], cuc if national else province.bodies["UBND"],
                    cuc if national else province.bodies["SCT"])  # fmt: skip
-    _history(draft, year, national, requested, body, today, rng)
+    _history(draft, year, national, requested, body, today, rng, content_codes[project.content_id])
     return draft
 
 
@@ -341,6 +346,7 @@ def _history(
     body: _Bodies,
     today: datetime.date,
     rng: random.Random,
+    content: str,
 ) -> None:
     """A lawful path through the procedure (Circular 36/2013 Art. 10–18) with its vouchers, cut at `today`."""
     day = datetime.date(year - 1, 9, 1) + datetime.timedelta(days=rng.randrange(150))
@@ -368,7 +374,7 @@ def _history(
         if outcome < 0.09:
             step(Action.REJECTED, body.approver)
         else:
-            _carried_out(step, payments, appraised, body, rng, lambda: day)
+            _carried_out(step, payments, appraised, body, rng, lambda: day, content)
     kept = [e for e in events if e[0] <= today]
     draft.payments = [_Payment(on, kind, amount) for on, kind, amount in payments if on <= today]
     draft.events = [_Event(seq, *event) for seq, event in enumerate(kept, start=1)]
@@ -381,24 +387,40 @@ def _carried_out(
     body: _Bodies,
     rng: random.Random,
     now: Callable[[], datetime.date],
+    content: str,
 ) -> None:
     step(Action.APPROVED, body.approver, appraised)
+    rule = advance_rule_for(content, now())
     step(Action.ASSIGNED, body.assigner)
     contract = appraised if rng.random() < 0.8 else None
     step(Action.CONTRACT_SIGNED, body.implementer, contract)
     support = appraised
-    advance = (support * Decimal(rng.randrange(30, 51)) / 100).quantize(Decimal(1_000_000))
-    # Within two days of the contract: the next step is at least three days on, so the advance precedes any stop.
-    payments.append((now() + datetime.timedelta(days=rng.randrange(1, 3)), PaymentKind.ADVANCE, advance))
+    # The first advance within the content's rate (Circular 36/2013 Art. 13); none where it waits for acceptance.
+    share = Decimal(rng.randrange(30, 51))
+    if rule is not None:
+        share = min(share, rule.first_percent) if rule.condition != AdvanceCondition.ACCEPTANCE else Decimal(0)
+    advance = (support * share / 100).quantize(Decimal(1_000_000), rounding=ROUND_DOWN)
+    waits = rule is not None and rule.condition == AdvanceCondition.PROGRESS
+    if advance and not waits:
+        # Within two days of the contract: the next step is at least three days on, so the advance precedes a stop.
+        payments.append((now() + datetime.timedelta(days=rng.randrange(1, 3)), PaymentKind.ADVANCE, advance))
     percent = 0
     for _ in range(rng.randrange(1, 4)):
         percent = min(95, percent + rng.randrange(20, 45))
         step(Action.PROGRESS, body.implementer, percent=Decimal(percent), weeks=True)
+    if waits:
+        assert rule is not None
+        assert rule.threshold is not None
+        if percent > rule.threshold and advance:
+            # Once the reported work passes the threshold, within two days of that report.
+            payments.append((now() + datetime.timedelta(days=rng.randrange(1, 3)), PaymentKind.ADVANCE, advance))
+        else:
+            advance = Decimal(0)
     fate = rng.random()
     if fate < 0.04:
         step(Action.STOP_REQUESTED, body.implementer)
         step(Action.STOPPED, body.assigner)
-        if rng.random() < 0.5:
+        if advance and rng.random() < 0.5:
             payments.append((now() + datetime.timedelta(days=5), PaymentKind.REFUND, advance))
         return
     if fate < 0.12:
@@ -418,10 +440,20 @@ def _carried_out(
         step(Action.SETTLED, body.approver, advance + max(rest, Decimal(0)))
 
 
-def _insert(drafts: list[Draft]) -> None:
+def _advance_rule(content: str, events: list[_Event]) -> AdvanceRule | None:
+    """The first-advance rule the services would apply (its content's, in force on the đề án's approval)."""
+    if not events:
+        return None
+    return advance_rule_for(content, relevant_date(events, events[0].on))
+
+
+def _insert(drafts: list[Draft], content_codes: dict[int, str]) -> None:
     """Checks every history with the services' rules, then inserts the batch in one transaction."""
     for draft in drafts:
-        derived, breach = check(draft.events, draft.payments, support_requested=draft.project.support_requested)
+        rule = _advance_rule(content_codes[draft.project.content_id], draft.events)
+        derived, breach = check(
+            draft.events, draft.payments, support_requested=draft.project.support_requested, advance_rule=rule
+        )
         if breach is not None:
             raise AssertionError(f"{draft.project.code}: {breach.code} {breach.message}")
         for event, state in zip(draft.events, derived.states, strict=True):

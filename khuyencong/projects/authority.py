@@ -293,3 +293,9 @@ def can_pay(user: User | AnonymousUser, project: Project) -> bool:
 
 def can_record_result(user: User | AnonymousUser, project: Project) -> bool:
     return can_act_on_project(user, project, Action.PROGRESS)
+
+
+def can_record_counterpart(user: User | AnonymousUser, project: Project) -> bool:
+    """The facility's own share is declared with its vouchers by those who keep the đề án's vouchers (Circular
+    36/2013 Art. 17: the implementer keeps the vouchers, Mẫu 8b lists both shares)."""
+    return can_pay(user, project)

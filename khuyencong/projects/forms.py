@@ -86,6 +86,15 @@ class PaymentForm(forms.Form):
     document = forms.CharField(label="Số chứng từ", required=False, max_length=100)
 
 
+class CounterpartForm(forms.Form):
+    on = forms.DateField(label="Ngày chứng từ", error_messages=DATE_ERRORS)
+    amount = MoneyField(label="Số tiền đối ứng (đồng)", error_messages={"required": "Xin nhập số tiền."})
+    document = forms.CharField(
+        label="Số chứng từ", max_length=100, error_messages={"required": "Xin nhập số chứng từ."}
+    )
+    description = forms.CharField(label="Nội dung chi", max_length=300, required=False)
+
+
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Loại tài liệu", choices=DocumentKind.choices)
     title = forms.CharField(label="Tên tài liệu", max_length=255, required=False)

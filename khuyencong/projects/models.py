@@ -255,6 +255,29 @@ class Payment(Voidable):
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.amount}"
 
 
+class CounterpartVoucher(Voidable):
+    """A voucher of the facility's own share (vốn đối ứng) spent on the đề án, declared and evidenced beside the KC
+    support (Circular 36/2013/TT-BCT Art. 5: the cost estimate splits support and counterpart; Mẫu 8b lists both)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="counterpart_vouchers")
+    on = models.DateField(_("ngày chứng từ"))
+    amount = models.DecimalField(_("số tiền đối ứng"), **MONEY)  # type: ignore[arg-type]
+    document = models.CharField(_("số chứng từ"), max_length=100)
+    description = models.CharField(_("nội dung chi"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng từ vốn đối ứng")
+        verbose_name_plural = _("chứng từ vốn đối ứng")
+        ordering = ["project", "on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="projects_counterpart_positive")]
+        indexes = [models.Index(fields=["project", "on"], name="projects_counterpart_on")]
+
+    def __str__(self) -> str:
+        return f"Đối ứng {self.on:%d/%m/%Y}: {self.amount}"
+
+
 class Indicator(models.TextChoices):
     FACILITIES_SUPPORTED = "facilities_supported", _("Cơ sở được hỗ trợ")
     DEMONSTRATION_MODELS = "demonstration_models", _("Mô hình trình diễn")
@@ -333,6 +356,13 @@ class DocumentKind(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Biên bản nghiệm thu")
     VOUCHER = "voucher", _("Chứng từ, hoá đơn")
     REPORT = "report", _("Báo cáo")
+    # The evidence Circular 36/2013/TT-BCT Art. 14, 16 and Phụ lục 2, 4 ask of some contents (`dossier_rules`).
+    TRAINEES = "trainees", _("Danh sách học viên có chữ ký")
+    EMPLOYMENT = "employment", _("Xác nhận việc làm của học viên sau đào tạo")
+    PARTICIPANTS = "participants", _("Danh sách đại biểu tham dự có chữ ký")
+    BOOTH = "booth", _("Hợp đồng thuê gian hàng có xác nhận của Sở Công Thương")
+    TRADEMARK = "trademark", _("Giấy chứng nhận đăng ký nhãn hiệu")
+    INVESTMENT = "investment", _("Hoá đơn, chứng từ khối lượng đầu tư đã thực hiện")
     OTHER = "other", _("Khác")
 
 

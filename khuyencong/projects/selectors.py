@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.accounts import access
@@ -245,3 +245,49 @@ def next_project_code(plan: Plan) -> str:
         if c[len(prefix) :].isdigit()
     ]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def counterpart_total(project: Project, *, on: datetime.date | None = None) -> Decimal:
+    """The facility's share evidenced by standing counterpart vouchers dated up to `on` (all if None), summed in SQL.
+    Read by the đề án page beside the support, and by the dossier's forms (Mẫu 8b, the cost estimate)."""
+    vouchers = project.counterpart_vouchers.standing()
+    if on is not None:
+        vouchers = vouchers.filter(on__lte=on)
+    return vouchers.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    step: str
+    kind: str
+    citation: str
+    attached: bool
+    # The step is already on record (taken live, or entered after the fact without the file here).
+    step_taken: bool
+
+
+def document_checklist(project: Project) -> list[ChecklistRow]:
+    """The documents the đề án's dossier needs for each step (Circular 36/2013 Art. 14, 16, Phụ lục 2 and 4), with
+    whether each is attached: the steps ahead first. Three queries whatever the size of the dossier."""
+    from .dossier_rules import DossierStep, documents_for_content, relevant_date
+    from .models import DocumentKind
+
+    events = list(project.events.standing().only("on", "action"))
+    required = documents_for_content(project.content.code, relevant_date(events, timezone.localdate()))
+    if not required:
+        return []
+    attached = set(project.documents.standing().values_list("kind", flat=True))
+    taken = {e.action for e in events}
+    if project.payments.standing().filter(kind=PaymentKind.ADVANCE).exists():
+        taken.add(DossierStep.ADVANCE)
+    rows = [
+        ChecklistRow(
+            str(DossierStep(r.step).label),
+            str(DocumentKind(r.kind).label),
+            r.citation,
+            r.kind in attached,
+            r.step in taken,
+        )
+        for r in required
+    ]
+    return sorted(rows, key=lambda row: row.step_taken)

@@ -24,8 +24,17 @@ from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization, OrganizationLevel
 from khuyencong.programs.models import Plan
 
-from . import authority, rules, timeline
-from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind, Result
+from . import authority, dossier_rules, rules, timeline
+from .models import (
+    CounterpartVoucher,
+    Payment,
+    PaymentKind,
+    Project,
+    ProjectContent,
+    ProjectEvent,
+    ProjectKind,
+    Result,
+)
 from .periods import refresh_periods
 from .recorded import recorded_province_of
 from .timeline import Derived
@@ -107,9 +116,21 @@ def _standing_events(project: Project) -> list[ProjectEvent]:
     return list(project.events.standing().select_related("organization").order_by("seq"))
 
 
+def _advance_rule(project: Project, events: list[Any]) -> dossier_rules.AdvanceRule | None:
+    """The first-advance rule of the đề án's content in force on its relevant date (its approval)."""
+    day = dossier_rules.relevant_date(events, timezone.localdate())
+    return dossier_rules.advance_rule_for(project.content.code, day)
+
+
+def _whole_timeline(project: Project, events: list[Any], payments: list[Any]) -> tuple[Derived, timeline.Breach | None]:
+    return timeline.check(
+        events, payments, support_requested=project.support_requested, advance_rule=_advance_rule(project, events)
+    )
+
+
 def _check_timeline(project: Project, events: list[Any], payments: list[Any]) -> Derived:
     """The whole timeline after the write: refused with the first breach, naming its date and rule."""
-    derived, breach = timeline.check(events, payments, support_requested=project.support_requested)
+    derived, breach = _whole_timeline(project, events, payments)
     if breach is not None:
         raise refuse(breach.field, f"Đề án {project.code}: {breach.message}", breach.code)
     return derived
@@ -139,7 +160,7 @@ def _store(project: Project, events: list[ProjectEvent], derived: Derived) -> No
 def _lock(project: Project) -> Project:
     """Two people acting on the same đề án at once: the row lock makes the second wait and see the first's result.
     Only the đề án row is locked (`of=self`), not its plan: events on two đề án of one national plan go at once."""
-    return Project.objects.select_for_update(of=("self",)).select_related("plan").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("plan", "content").get(pk=project.pk)
 
 
 def _acting_body(
@@ -265,11 +286,32 @@ def project_record_event(
     derived = _check_timeline(project, [*events, event], list(project.payments.standing()))
     # Old đề án are judged by the rules in force on the date of the act, not today's.
     _legal_rules(project, act, amount, on)
+    if not transcribed:
+        require_documents(project, act, dossier_rules.relevant_date(events, on))
     event.state_after = derived.states[-1]
     event.full_clean(exclude=["project", "organization", "actor", "voided_by", "voided_actor"])
     event.save()
     _store(project, [*events, event], derived)
     return event
+
+
+def require_documents(project: Project, step: str, day: datetime.date) -> None:
+    """A step taken here needs the documents its content's dossier lists for it (Circular 36/2013 Art. 14, 16,
+    Phụ lục 2 and 4), attached and standing. Steps entered after the fact are not held to it: their paper dossier
+    was made before the đề án came into the system (the page's checklist still shows what is not attached)."""
+    attached = project.documents.standing().values_list("kind", flat=True)
+    missing = dossier_rules.missing_documents(project.content.code, step, day, attached)
+    if not missing:
+        return
+    from .models import DocumentKind
+
+    listed = "; ".join(f"{DocumentKind(r.kind).label} ({r.citation})" for r in missing)
+    label = dossier_rules.DossierStep(step).label
+    raise refuse(
+        "action" if step != dossier_rules.DossierStep.ADVANCE else "kind",
+        f"Đề án {project.code}: chưa thể «{label}» vì còn thiếu tài liệu: {listed}. Hãy đính kèm trước.",
+        "documents_missing",
+    )
 
 
 def _next_seq(project: Project) -> int:
@@ -323,9 +365,7 @@ def project_void_event(
 
 
 def _check_after_void(project: Project, event: ProjectEvent, rest: list[ProjectEvent]) -> Derived:
-    derived, breach = timeline.check(
-        rest, list(project.payments.standing()), support_requested=project.support_requested
-    )
+    derived, breach = _whole_timeline(project, rest, list(project.payments.standing()))
     if breach is not None:
         raise refuse(
             "voided",
@@ -487,6 +527,10 @@ def payment_record(
         payment.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
     else:
         _check_payment(project, payment, exclude=None)
+        if not transcribed and payment.kind == PaymentKind.ADVANCE:
+            require_documents(
+                project, dossier_rules.DossierStep.ADVANCE, dossier_rules.relevant_date(_standing_events(project), on)
+            )
     payment.save()
     refresh_periods(project)
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=payment, before={},
@@ -524,7 +568,7 @@ def payment_void(
     day = on or timezone.localdate()
     reason = check_void(payment, on=day, reason=reason, dated=payment.on)
     rest = [p for p in project.payments.standing() if p.pk != payment.pk]
-    _derived, breach = timeline.check(_standing_events(project), rest, support_requested=project.support_requested)
+    _derived, breach = _whole_timeline(project, _standing_events(project), rest)
     if breach is not None:
         raise refuse("voided", f"Không thể huỷ chứng từ ngày {payment.on:%d/%m/%Y}: {breach.message}",
                      "correction_breaks_history")  # fmt: skip
@@ -598,3 +642,46 @@ def result_void(
     mark_voided(result, actor=actor, on=day, reason=reason, by=by)
     _audit_void(actor, result, reason)
     return result
+
+
+COUNTERPART_FIELDS = ["on", "amount", "document", "description"]
+
+
+@transaction.atomic
+def counterpart_record(
+    *, project: Project, actor: User, on: datetime.date, amount: Decimal, document: str, description: str = ""
+) -> CounterpartVoucher:
+    """Declares a voucher of the facility's own share: dated, numbered, never in the future, positive; its sum is
+    shown beside the KC support and read by the dossier's forms (`selectors.counterpart_total`)."""
+    project = _lock(project)
+    if not authority.can_record_counterpart(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền ghi vốn đối ứng của đề án {project.code}.")
+    if amount is None or amount <= 0:
+        raise refuse("amount", "Số tiền đối ứng phải lớn hơn 0.", "amount_not_positive")
+    if not document.strip():
+        raise refuse("document", "Chứng từ vốn đối ứng phải có số chứng từ.", "document_required")
+    _not_future(on, "Chứng từ đối ứng")
+    voucher = CounterpartVoucher(
+        project=project, on=on, amount=amount, document=document.strip(), description=description.strip(), actor=actor
+    )
+    voucher.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
+    voucher.save()
+    audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=voucher, before={},
+                      after=audit_snapshot(voucher, COUNTERPART_FIELDS))  # fmt: skip
+    return voucher
+
+
+@transaction.atomic
+def counterpart_void(
+    *, project: Project, voucher: CounterpartVoucher, actor: User, reason: str, on: datetime.date | None = None
+) -> CounterpartVoucher:
+    """A counterpart voucher entered by mistake is voided with who, when and why, never deleted."""
+    project = _lock(project)
+    voucher = project.counterpart_vouchers.select_for_update().get(pk=voucher.pk)
+    if not authority.can_record_counterpart(actor, project):
+        raise PermissionDenied(f"Bạn không có quyền đính chính vốn đối ứng của đề án {project.code}.")
+    day = on or timezone.localdate()
+    reason = check_void(voucher, on=day, reason=reason, dated=voucher.on)
+    mark_voided(voucher, actor=actor, on=day, reason=reason)
+    _audit_void(actor, voucher, reason)
+    return voucher

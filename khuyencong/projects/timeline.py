@@ -18,6 +18,7 @@ from typing import Protocol
 
 from khuyencong.core.numbers import format_money, format_number
 
+from .dossier_rules import AdvanceCondition, AdvanceRule
 from .workflow import Action, Position, State, TransitionNotAllowed, advance
 
 PAYABLE = frozenset({State.CONTRACTED, State.IN_PROGRESS, State.ACCEPTED, State.LIQUIDATED,
@@ -198,7 +199,10 @@ def _payable_on(events: Sequence[EventLike], states: Sequence[State], day: datet
 
 
 def check_payments(
-    events: Sequence[EventLike], states: Sequence[State], payments: Iterable[PaymentLike]
+    events: Sequence[EventLike],
+    states: Sequence[State],
+    payments: Iterable[PaymentLike],
+    advance_rule: AdvanceRule | None = None,
 ) -> Breach | None:
     """Every voucher against the đề án as it stood on its date, and the running total on every date."""
     from .models import PaymentKind
@@ -249,14 +253,89 @@ def check_payments(
         if day.settled is not None and day.settled_on == moment and net > day.settled:
             return Breach("amount", "settled_below_paid",
                           f"Số quyết toán {format_money(day.settled)} (ngày {moment:%d/%m/%Y}) nhỏ hơn số đã chi "
-                          f"{format_money(net)}.")  # fmt: skip
+                          f"{format_money(net)}: phần tạm ứng không dùng hết phải hoàn trả trước khi quyết toán "
+                          "(Thông tư 36/2013/TT-BCT Điều 12, 18).")  # fmt: skip
+    if advance_rule is not None:
+        return _advance_breach(events, ordered, advance_rule)
     return None
 
 
+def _advance_breach(events: Sequence[EventLike], ordered: Sequence[PaymentLike], rule: AdvanceRule) -> Breach | None:
+    """Before acceptance only the first advance: at most the rule's rate of the contract (else the support in force),
+    once its condition holds on the voucher's date; the rest after acceptance (Circular 36/2013 Art. 13, 14). Judged
+    on every voucher's date, so a voucher entered late is checked against the progress reported by then."""
+    from .models import PaymentKind
+
+    net = Decimal(0)
+    for payment in ordered:
+        signed = -payment.amount if payment.kind == PaymentKind.REFUND else payment.amount
+        net += signed
+        if payment.kind == PaymentKind.REFUND:
+            continue
+        accepted = any(e.action == Action.ACCEPTED and e.on <= payment.on for e in events)
+        if accepted:
+            continue
+        when, cite = f"{payment.on:%d/%m/%Y}", rule.citation
+        if rule.condition == AdvanceCondition.ACCEPTANCE:
+            share = format_number(rule.first_percent.normalize())
+            return Breach("kind", "advance_before_acceptance",
+                          f"Chứng từ ngày {when}: nội dung này chỉ được tạm ứng, thanh toán {share}% sau khi nghiệm "
+                          f"thu ({cite}).")  # fmt: skip
+        if rule.condition == AdvanceCondition.PROGRESS:
+            done = _progress_on(events, payment.on)
+            assert rule.threshold is not None
+            if done is None or done <= rule.threshold:
+                shown = f"{format_number(done.normalize())}%" if done is not None else "chưa báo cáo"
+                above = format_number(rule.threshold.normalize())
+                return Breach("kind", "advance_condition",
+                              f"Chứng từ ngày {when}: chỉ được tạm ứng khi khối lượng thực hiện trên {above}% "
+                              f"(đến ngày đó: {shown}) ({cite}).")  # fmt: skip
+        base = _advance_base(events, payment.on)
+        if base is None:
+            continue
+        ceiling = rule.ceiling(base)
+        if net > ceiling:
+            return Breach("amount", "advance_above_rate",
+                          f"Đến ngày {when}, trước nghiệm thu, đã tạm ứng {format_money(net)}, vượt "
+                          f"{format_number(rule.first_percent.normalize())}% giá trị hợp đồng, kinh phí hỗ trợ "
+                          f"{format_money(base)} (tối đa {format_money(ceiling)}); phần còn lại thanh toán sau "
+                          f"nghiệm thu ({cite}; Điều 14).")  # fmt: skip
+    return None
+
+
+def _progress_on(events: Sequence[EventLike], day: datetime.date) -> Decimal | None:
+    done: Decimal | None = None
+    for event in events:
+        if event.on > day:
+            break
+        if event.action == Action.PROGRESS and event.percent is not None:
+            done = event.percent
+    return done
+
+
+def _advance_base(events: Sequence[EventLike], day: datetime.date) -> Decimal | None:
+    """The contract's amount, else the support approved (or adjusted) in force on `day`."""
+    support = contract = None
+    for event in events:
+        if event.on > day:
+            break
+        if event.action in (Action.APPROVED, Action.ADJUSTMENT_APPROVED) and event.amount is not None:
+            support = event.amount
+        if event.action == Action.CONTRACT_SIGNED and event.amount is not None:
+            contract = event.amount
+    if contract is not None and support is not None:
+        return min(contract, support)
+    return contract if contract is not None else support
+
+
 def check(
-    events: Sequence[EventLike], payments: Iterable[PaymentLike], *, support_requested: Decimal | None = None
+    events: Sequence[EventLike],
+    payments: Iterable[PaymentLike],
+    *,
+    support_requested: Decimal | None = None,
+    advance_rule: AdvanceRule | None = None,
 ) -> tuple[Derived, Breach | None]:
     derived, breach = derive(events, support_requested=support_requested)
     if breach is None:
-        breach = check_payments(events, derived.states, payments)
+        breach = check_payments(events, derived.states, payments, advance_rule)
     return derived, breach

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/act/", views.project_act, name="act"),
     path("<int:pk>/pay/", views.project_pay, name="pay"),
     path("<int:pk>/attach/", views.project_attach, name="attach"),
+    path("<int:pk>/counterpart/", views.project_counterpart, name="counterpart"),
     path("<int:pk>/results/", views.project_result, name="result"),
     path("<int:pk>/documents/<int:document_pk>/", views.project_document, name="document"),
     path("<int:pk>/history/", views.project_history, name="history"),

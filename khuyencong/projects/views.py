@@ -24,10 +24,11 @@ from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import provinces_for_user
 from khuyencong.organizations.models import Organization
 
-from . import authority, choices, rules, selectors, services
+from . import authority, choices, deadlines, rules, selectors, services
 from .documents import document_attach as attach
 from .documents import document_void
 from .forms import (
+    CounterpartForm,
     DocumentForm,
     EventCorrectForm,
     EventForm,
@@ -163,6 +164,7 @@ def _detail_context(
     can_attach = authority.can_attach_to_project(user, project)
     # A beneficiary's representative attaches its own kinds of document (self-service), and voids none.
     document_kinds = authority.document_kinds_for(user, project)
+    can_counterpart = authority.can_record_counterpart(user, project)
     return {
         "project": project,
         # Each entry with whether this user may void or correct it; voided ones stay listed, struck out.
@@ -171,6 +173,15 @@ def _detail_context(
         "paid": services.payments_net(project),
         "results": [(r, not r.is_voided and can_record_result) for r in project.results.select_related("voided_actor")],
         "findings": rules.project_findings(project, timezone.localdate()),
+        "checklist": selectors.document_checklist(project),
+        "counterpart_vouchers": [
+            (v, not v.is_voided and can_counterpart)
+            for v in project.counterpart_vouchers.select_related("voided_actor")
+        ],
+        "counterpart_evidenced": selectors.counterpart_total(project),
+        "counterpart_form": CounterpartForm(prefix="counterpart", initial={"on": timezone.localdate()})
+        if can_counterpart
+        else None,
         "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
         "document_form": DocumentForm(prefix="document", kinds=document_kinds),
         "can_attach": document_kinds is not None,
@@ -236,16 +247,44 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def project_counterpart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Declares a voucher of the facility's own share (vốn đối ứng)."""
+    project = _get_or_404(request, pk)
+    user: Any = request.user
+    if not authority.can_record_counterpart(user, project):
+        raise PermissionDenied
+    form = CounterpartForm(request.POST, prefix="counterpart")
+    if (
+        form.is_valid()
+        and run_service(form, lambda: services.counterpart_record(project=project, actor=user, **form.cleaned_data))
+        is not None
+    ):
+        messages.success(request, f"Đã ghi chứng từ vốn đối ứng cho đề án {project.code}.")
+        return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
+    context["counterpart_form"] = form
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@login_required
 def project_queue(request: HttpRequest) -> HttpResponse:
-    """Đề án waiting for something this user may do, one list per step."""
+    """Đề án waiting for something this user may do, one list per step, and the dossier's deadlines passed."""
     visible = selectors.project_list_for_user(request.user)
+    today = timezone.localdate()
+    # Each deadline one query; the due date of each row shown is read from its annotations.
+    late = [
+        (queue, [(p, deadlines.due_date(queue, p, today)) for p in queue.projects.select_related("plan")])
+        for queue in deadlines.overdue_deadlines(visible, today=today)
+    ]
     return render(
         request,
         "projects/project_queue.html",
         {
             "queues": selectors.work_queues(request.user),
             "overdue": selectors.overdue_projects(visible),
-            "today": timezone.localdate(),
+            "deadlines": late,
+            "today": today,
         },
     )
 
@@ -394,6 +433,12 @@ def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, 
             raise PermissionDenied("Bạn không có quyền đính chính thanh toán của đề án này.")
         services.payment_void(project=project, payment=payment, actor=user, reason=reason)
         return f"Đã huỷ bỏ chứng từ ngày {payment.on:%d/%m/%Y}."
+    if kind == "counterpart":
+        voucher = get_object_or_404(project.counterpart_vouchers, pk=entry_pk)
+        if not authority.can_record_counterpart(user, project):
+            raise PermissionDenied("Bạn không có quyền đính chính vốn đối ứng của đề án này.")
+        services.counterpart_void(project=project, voucher=voucher, actor=user, reason=reason)
+        return f"Đã huỷ bỏ chứng từ đối ứng ngày {voucher.on:%d/%m/%Y}."
     if kind == "result":
         result = get_object_or_404(project.results, pk=entry_pk)
         if not authority.can_record_result(user, project):
@@ -407,7 +452,7 @@ def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, 
     return f"Đã huỷ bỏ tài liệu «{document.title}»."
 
 
-VOIDABLE = ("event", "payment", "result", "document")
+VOIDABLE = ("event", "payment", "result", "document", "counterpart")
 
 
 @login_required

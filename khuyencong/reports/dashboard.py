@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
+from khuyencong.projects.deadlines import overdue_deadline_count
 from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import overdue_projects, with_state_on
 
@@ -137,6 +138,8 @@ def dashboard_data(
         "contents": contents,
         "provinces": _ranking(groups) if plans and len(scope.provinces) != 1 else [],
         "overdue": {"count": overdue.count()},
+        # Circular 36/2013 deadlines (settlement dossier, liquidation by 22/01, monthly reports) late on `as_of`.
+        "deadlines": {"count": overdue_deadline_count(scope.projects(projects), today=as_of)},
     }
 
 

@@ -76,8 +76,8 @@ from khuyencong.products.tests.conftest import PNG
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import program_create
 from khuyencong.projects.documents import document_attach
-from khuyencong.projects.models import Document, Payment, Project, ProjectEvent, Result
-from khuyencong.projects.services import payment_record, result_record
+from khuyencong.projects.models import CounterpartVoucher, Document, Payment, Project, ProjectEvent, Result
+from khuyencong.projects.services import counterpart_record, payment_record, project_record_event, result_record
 from khuyencong.reporting.models import (
     Notification,
     NotificationKind,
@@ -134,6 +134,7 @@ class World:
     consulting: dict[str, ConsultingRecord]
     job: dict[str, ImportJob]
     payment: dict[str, Payment]
+    counterpart: dict[str, CounterpartVoucher]
     result: dict[str, Result]
     document: dict[str, Document]
     event: dict[str, ProjectEvent]
@@ -181,12 +182,31 @@ def _numbers(submissions: models.QuerySet[Submission]) -> list[str]:
     return list(submissions.values_list("number", flat=True))
 
 
+def _lawful_advance(project: Project, actor: User, on: datetime.date) -> None:
+    """What Circular 36/2013 Art. 13 asks before an advance of this content: the documents of its dossier, and for an
+    investment the progress above the threshold (entered after the fact, as the scenario's steps are)."""
+    from khuyencong.projects.dossier_rules import AdvanceCondition, DossierStep, advance_rule_for, documents_for
+
+    standing = list(project.events.standing())
+    day = next((e.on for e in standing if e.action == "approved"), on)
+    for required in documents_for(project.content.code, DossierStep.ADVANCE, day):
+        document_attach(project=project, actor=actor, upload=SimpleUploadedFile("hoa-don.pdf", PDF),
+                        title="Hoá đơn đầu tư", kind=required.kind)  # fmt: skip
+    rule = advance_rule_for(project.content.code, day)
+    if rule is not None and rule.condition == AdvanceCondition.PROGRESS and rule.threshold is not None:
+        project_record_event(project=project, actor=actor, action="progress", on=on, percent=rule.threshold + 5,
+                             organization=project.implementer, transcribed=True)  # fmt: skip
+
+
 def _side(where: str, project: Project, actor: User, centre: Organization, committee: Organization) -> dict[str, Any]:
     """A programme with a target, consulting figures, a payment, a result and a document on one side."""
     events = list(project.events.order_by("on", "pk"))
     pay_on = max(e.on for e in events) + datetime.timedelta(days=1)
+    _lawful_advance(project, actor, events[-1].on)
     payment = payment_record(project=project, actor=actor, on=pay_on, kind="advance", amount=Decimal(1_000_000))
     result = result_record(project=project, actor=actor, indicator="trainees", value=Decimal(10), on=pay_on)
+    counterpart = counterpart_record(project=project, actor=actor, on=pay_on, amount=Decimal(2_000_000),
+                                     document="PC-MT")  # fmt: skip
     document = document_attach(project=project, actor=actor, upload=SimpleUploadedFile("hop-dong.pdf", PDF),
                                title="Hợp đồng", kind="contract")  # fmt: skip
     tag = "LC" if where == INSIDE else "TN"
@@ -198,12 +218,14 @@ def _side(where: str, project: Project, actor: User, centre: Organization, commi
                                    revenue=Decimal(50_000_000))  # fmt: skip
     return {
         "payment": payment,
+        "counterpart": counterpart,
         "result": result,
         "document": document,
         "program": program,
         "target": program.targets.get(),
         "consulting": consulting,
-        "event": project.events.order_by("on", "pk").last(),
+        # The step the scenario ended on, not the progress added for the advance's sake.
+        "event": events[-1],
         "pay_on": pay_on,
     }
 
@@ -398,6 +420,7 @@ def _build_world() -> World:
         consulting={where: side["consulting"] for where, side in sides.items()},
         job=job,
         payment={where: side["payment"] for where, side in sides.items()},
+        counterpart={where: side["counterpart"] for where, side in sides.items()},
         result={where: side["result"] for where, side in sides.items()},
         document={where: side["document"] for where, side in sides.items()},
         event={where: side["event"] for where, side in sides.items()},
@@ -815,6 +838,11 @@ CASES: list[Case] = [
          data=lambda w, where: {"document-kind": "decision", "document-title": "Ma trận",
                                 "document-upload": upload("ma-tran.pdf", PDF)},
          allowed=seen({ADMIN, CUC, SCT15, UBND15}, {ADMIN, CUC}), admin_writes=True),
+    # Counterpart vouchers are kept by those who keep the đề án's vouchers (`can_record_counterpart`).
+    Case("projects:counterpart", "POST", kwargs=pk_of("project"), visible=PROJECT_SEEN, ok=WRITE_OK,
+         data=lambda w, where: {"counterpart-on": f"{w.pay_on[where]:%d/%m/%Y}", "counterpart-amount": "1000",
+                                "counterpart-document": "PC-1"},
+         allowed=seen({ADMIN, UBND15}, {ADMIN}), admin_writes=True),
     Case("projects:result", "POST", kwargs=pk_of("project"), visible=PROJECT_SEEN, ok=WRITE_OK,
          data=lambda w, where: {"result-indicator": "machines", "result-value": "2", "result-on": DAY},
          allowed=seen({ADMIN}, {ADMIN}), admin_writes=True),
@@ -829,6 +857,9 @@ CASES: list[Case] = [
     Case("projects:void", "POST", label="payment", kwargs=project_entry("payment", "payment"), visible=PROJECT_SEEN,
          data=lambda w, where: {"reason": "Nhập nhầm"}, ok=WRITE_OK, allowed=seen({ADMIN, UBND15}, {ADMIN}),
          admin_writes=True),
+    Case("projects:void", "POST", label="counterpart", kwargs=project_entry("counterpart", "counterpart"),
+         visible=PROJECT_SEEN, data=lambda w, where: {"reason": "Nhập nhầm"}, ok=WRITE_OK,
+         allowed=seen({ADMIN, UBND15}, {ADMIN}), admin_writes=True),
     Case("projects:void", "POST", label="result", kwargs=project_entry("result", "result"), visible=PROJECT_SEEN,
          data=lambda w, where: {"reason": "Nhập nhầm"}, ok=WRITE_OK, allowed=seen({ADMIN}, {ADMIN}),
          admin_writes=True),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
@@ -13,13 +15,17 @@ from rest_framework.test import APIClient
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import system_user
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.facilities.models import Facility
-from khuyencong.projects.models import Project, ProjectEvent
+from khuyencong.projects.documents import document_attach
+from khuyencong.projects.models import DocumentKind, Project, ProjectEvent
+from khuyencong.projects.services import project_record_event
 
 pytestmark = pytest.mark.django_db
 
 V1 = "/api/v1"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def api_for(user: User | None) -> APIClient:
@@ -443,10 +449,19 @@ def test_bad_step_input_is_refused_with_its_field(
     assert field in response.json()
 
 
-def test_a_payment_above_the_approved_support_is_refused(bac_kan: None, cuc_officer: User) -> None:
+def test_a_payment_above_the_approved_support_is_refused(
+    bac_kan: None, cuc_officer: User, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    system_actor = system_user()
     project = Project.objects.filter(state="contracted", plan__funding_source="national").first()
     assert project is not None
     assert project.support_approved is not None
+    # A machinery đề án is advanced once more than 70% of the investment is done, on its invoices (TT 36 Art. 13).
+    document_attach(project=project, actor=system_actor, upload=SimpleUploadedFile("hoa-don.pdf", PDF), title="",
+                    kind=DocumentKind.INVESTMENT)  # fmt: skip
+    project_record_event(project=project, actor=system_actor, action="progress", on=datetime.date(2018, 6, 14),
+                         percent=Decimal(75), organization=project.implementer, transcribed=True)  # fmt: skip
     client = api_for(cuc_officer)
     url = f"{V1}/projects/{project.code}/payments/"
 

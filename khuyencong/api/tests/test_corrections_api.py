@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from khuyencong.accounts.models import User
 from khuyencong.projects.models import Payment, Project
 from khuyencong.projects.services import payment_record
-from khuyencong.projects.tests.test_services import new_project, to_contract
+from khuyencong.projects.tests.test_services import ANY_CONTENT, new_project, to_contract
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -27,7 +27,7 @@ def api_for(user: User) -> APIClient:
 
 @pytest.fixture
 def contracted(local_plan, cast, beneficiary) -> Project:
-    return to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    return to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
 
 
 def test_a_voucher_is_voided_through_the_api_and_listed_as_voided(contracted, cast) -> None:

@@ -15,7 +15,7 @@ from khuyencong.accounts.models import Role
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Payment, Project, ProjectEvent
 from khuyencong.projects.services import payment_record, project_report_progress
-from khuyencong.projects.tests.test_services import new_project, to_contract
+from khuyencong.projects.tests.test_services import ANY_CONTENT, new_project, to_contract
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -25,7 +25,7 @@ M = Decimal
 
 @pytest.fixture
 def contracted(local_plan, cast, beneficiary) -> Project:
-    return to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    return to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
 
 
 def void_url(project: Project, kind: str, pk: int) -> str:

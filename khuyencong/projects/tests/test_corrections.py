@@ -27,7 +27,7 @@ from khuyencong.projects.services import (
     result_record,
     result_void,
 )
-from khuyencong.projects.tests.test_services import SUPPORT, new_project, to_contract
+from khuyencong.projects.tests.test_services import ANY_CONTENT, SUPPORT, new_project, to_contract
 from khuyencong.projects.workflow import Action, State
 from khuyencong.reports.facts import project_facts
 
@@ -46,7 +46,7 @@ def frozen_clock():
 
 @pytest.fixture
 def contracted(local_plan, cast, beneficiary) -> Project:
-    return to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    return to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
 
 
 def test_a_wrong_progress_report_is_voided_and_the_history_keeps_it(contracted, cast) -> None:
@@ -231,7 +231,9 @@ def test_payments_come_in_any_order_once_what_a_refund_returns_is_in(local_plan,
     # Given a lawful set of vouchers, offered in any order: each is accepted as soon as the timeline it joins is lawful
     # on every date (so a refund waits for the voucher it returns; everything else goes in as it comes)
     Project.objects.filter(code__startswith="DA-P").delete()
-    project = to_contract(new_project(local_plan, cast["centre"], beneficiary, code=f"DA-P{len(order)}"), cast)
+    project = to_contract(
+        new_project(local_plan, cast["centre"], beneficiary, code=f"DA-P{len(order)}", content=ANY_CONTENT), cast
+    )
     pending = [LAWFUL[i] for i in order]
     recorded: list[Payment] = []
     # When each is offered; one the timeline does not accept yet is offered again after the others

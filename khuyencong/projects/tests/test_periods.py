@@ -26,7 +26,7 @@ from khuyencong.projects.services import (
     project_report_progress,
     project_void_event,
 )
-from khuyencong.projects.tests.test_services import new_project, to_contract
+from khuyencong.projects.tests.test_services import ANY_CONTENT, new_project, to_contract
 from khuyencong.projects.workflow import Position, advance, allowed_actions
 from khuyencong.reports.facts import Event as FactEvent
 from khuyencong.reports.facts import ProjectFacts
@@ -180,7 +180,7 @@ def frozen_clock():
 def test_every_write_and_correction_keeps_the_periods_equal_to_the_replay(
     frozen_clock, local_plan, cast, beneficiary
 ) -> None:
-    project = to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    project = to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
     one = Project.objects.filter(pk=project.pk)
     assert check(one) == []
     paid = payment_record(project=project, actor=cast["centre"], on=D(2026, 4, 1), kind="advance", amount=Decimal(10))

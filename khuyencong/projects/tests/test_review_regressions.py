@@ -23,7 +23,7 @@ from khuyencong.projects.services import (
     project_record_event,
     project_submit,
 )
-from khuyencong.projects.tests.test_services import SUPPORT, new_project, to_contract
+from khuyencong.projects.tests.test_services import ANY_CONTENT, SUPPORT, new_project, to_contract
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -79,7 +79,7 @@ def test_a_same_day_revision_is_judged_against_the_budget_in_force(local_plan, c
 
 
 def test_the_final_payment_may_be_dated_the_day_of_settlement(local_plan, cast, beneficiary) -> None:
-    project = to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    project = to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
     project_record_event(project=project, actor=cast["centre"], action="accepted", on=D(2026, 9, 1))
     project_record_event(project=project, actor=cast["centre"], action="settled", on=D(2026, 10, 1), amount=SUPPORT)
     # The voucher of the settlement day, entered after the settlement, is part of it

@@ -155,7 +155,8 @@ def test_approval_of_an_ineligible_beneficiary_is_refused(root, make_facility) -
 
 
 def test_vouchers_outside_the_budget_year_are_refused(root, facility) -> None:
-    p = project(root, [facility], year=2025, total=600_000_000)
+    # A content whose vouchers are not held to a first-advance rule (Art. 13 is tested in test_dossier_rules).
+    p = project(root, [facility], year=2025, total=600_000_000, content="cleaner_production")
     steps = [("submitted_for_appraisal", None), ("appraisal_passed", M(300_000_000)), ("approved", M(300_000_000)),
              ("assigned", None), ("contract_signed", M(300_000_000))]  # fmt: skip
     for action, amount in steps:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,8 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
-from khuyencong.projects.models import Payment, Project, ProjectContent, ProjectEvent
+from khuyencong.projects.documents import document_attach
+from khuyencong.projects.models import DocumentKind, Payment, Project, ProjectContent, ProjectEvent
 from khuyencong.projects.selectors import project_list_for_user, projects_as_of
 from khuyencong.projects.services import (
     payment_record,
@@ -33,12 +35,18 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 M = Decimal
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+# A content with no first-advance rule of its own (Circular 36/2013 Art. 13 lists none for it): for the tests of the
+# voucher invariants that hold for every content (order, support, refunds), not of Art. 13 (`test_dossier_rules`).
+ANY_CONTENT = "cleaner_production"
 
 
 def new_project(plan: Plan, actor: User, beneficiary: Facility, **kw) -> Project:
     return project_create(
         actor=actor, code=kw.pop("code", "DA-1"), title="Ứng dụng máy sao chè", plan=plan,
-        content=ProjectContent.objects.get(code="machinery_application"), kind="facility",
+        content=ProjectContent.objects.get(code=kw.pop("content", "machinery_application")), kind="facility",
         implementer=Organization.objects.get(code="TTKC-15"), beneficiaries=[beneficiary],
         total_cost=M(600_000_000), support_requested=M(300_000_000), **kw,
     )  # fmt: skip
@@ -62,8 +70,12 @@ def to_contract(project: Project, cast: dict[str, User], support: Decimal = SUPP
 def test_a_local_đề_án_goes_from_submission_to_settlement(local_plan, cast, beneficiary) -> None:
     project = to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
     assert project.state == State.CONTRACTED
+    # A machinery đề án is advanced once more than 70% of the investment is done, on its invoices (TT 36 Art. 13).
+    document_attach(project=project, actor=cast["centre"], upload=SimpleUploadedFile("hoa-don.pdf", PDF), title="",
+                    kind=DocumentKind.INVESTMENT)  # fmt: skip
+    project_report_progress(project=project, actor=cast["centre"], on=D(2026, 3, 24), percent=M(75))
     payment_record(project=project, actor=cast["centre"], on=D(2026, 3, 25), kind="advance", amount=M(100_000_000))
-    project_report_progress(project=project, actor=cast["centre"], on=D(2026, 6, 30), percent=M(50))
+    project_report_progress(project=project, actor=cast["centre"], on=D(2026, 6, 30), percent=M(90))
     project_record_event(project=project, actor=cast["centre"], action="accepted", on=D(2026, 9, 1))
     payment_record(project=project, actor=cast["centre"], on=D(2026, 9, 10), kind="payment", amount=M(200_000_000))
     project_record_event(
@@ -73,7 +85,7 @@ def test_a_local_đề_án_goes_from_submission_to_settlement(local_plan, cast, 
     assert project.state == State.SETTLED
     assert [e.action for e in project.events.all()] == [
         "submitted_for_appraisal", "appraisal_passed", "approved", "assigned", "contract_signed", "progress",
-        "accepted", "settled",
+        "progress", "accepted", "settled",
     ]  # fmt: skip
     assert {e.organization.code for e in project.events.all()} == {"TTKC-15", "SCT-15", "UBND-15"}
 
@@ -206,7 +218,7 @@ def test_no_payment_before_the_contract(local_plan, cast, beneficiary) -> None:
 
 
 def test_after_a_stop_only_refunds_and_after_settlement_nothing(local_plan, cast, beneficiary) -> None:
-    project = to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    project = to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
     payment_record(project=project, actor=cast["centre"], on=D(2026, 3, 25), kind="advance", amount=M(50_000_000))
     project_record_event(project=project, actor=cast["centre"], action="stop_requested", on=D(2026, 4, 1))
     project_record_event(project=project, actor=cast["committee"], action="stopped", on=D(2026, 4, 2))
@@ -218,7 +230,7 @@ def test_after_a_stop_only_refunds_and_after_settlement_nothing(local_plan, cast
 
 
 def test_settlement_happens_once(local_plan, cast, beneficiary) -> None:
-    project = to_contract(new_project(local_plan, cast["centre"], beneficiary), cast)
+    project = to_contract(new_project(local_plan, cast["centre"], beneficiary, content=ANY_CONTENT), cast)
     project_record_event(project=project, actor=cast["centre"], action="accepted", on=D(2026, 9, 1))
     project_record_event(project=project, actor=cast["centre"], action="settled", on=D(2026, 9, 2), amount=M(0))
     with pytest.raises(ValidationError, match="Đã quyết toán"):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
-from khuyencong.projects.models import Payment, Project, ProjectEvent
+from khuyencong.accounts.services import system_user
+from khuyencong.projects.documents import document_attach
+from khuyencong.projects.models import DocumentKind, Payment, Project, ProjectEvent
+from khuyencong.projects.services import project_record_event
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +98,14 @@ def test_bad_input_on_the_event_form_writes_nothing(bac_kan: None, post: dict, f
     assert ProjectEvent.objects.filter(project=project).count() == before
 
 
-def test_a_payment_over_the_support_is_refused_on_the_page(bac_kan: None) -> None:
+def test_a_payment_over_the_support_is_refused_on_the_page(bac_kan: None, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
     project = Project.objects.get(code="BK-KCQG18-1")
+    # A machinery đề án is advanced once more than 70% of the investment is done, on its invoices (TT 36 Art. 13).
+    document_attach(project=project, actor=system_user(), upload=SimpleUploadedFile("hoa-don.pdf", PDF), title="",
+                    kind=DocumentKind.INVESTMENT)  # fmt: skip
+    project_record_event(project=project, actor=system_user(), action="progress", on=datetime.date(2018, 6, 1),
+                         percent=Decimal(75), organization=project.implementer, transcribed=True)  # fmt: skip
     cuc = make_user("cuc", "CUC-CTDP", Role.OFFICER, Role.APPROVER)
     response = client_for(cuc).post(
         reverse("projects:pay", args=[project.pk]),

@@ -63,7 +63,8 @@ LAO_CAI = {
          "budget": [{"on": "2026-01-10", "kind": "original", "amount": 2_000_000_000}]},
     ],
     "projects": [
-        {"code": "LC-2026-1", "title": "Máy sao chè", "plan": "KCDP-LC-2026", "content": "machinery_application",
+        # Consulting: its first advance (70%) comes after the contract (Circular 36/2013 Art. 13), as the tests pay it.
+        {"code": "LC-2026-1", "title": "Tư vấn sản xuất chè", "plan": "KCDP-LC-2026", "content": "consulting",
          "kind": "facility", "round": 1, "implementer": "TTKC-15", "beneficiaries": ["LC-1"],
          "total_cost": 600_000_000, "support_requested": 200_000_000, "counterpart": 400_000_000,
          "events": [{"on": "2026-03-01", "action": "approved", "by": "UBND-15", "amount": 200_000_000},

@@ -13,6 +13,7 @@ from django.db.models import Sum
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation
+from khuyencong.projects.deadlines import overdue_deadline_count
 from khuyencong.projects.models import ProjectKind
 from khuyencong.projects.selectors import overdue_projects
 from khuyencong.projects.workflow import Action
@@ -97,6 +98,9 @@ def replay_dashboard_data(
         "contents": contents,
         "provinces": _ranking(approved, as_of) if plans and len(scope.provinces) != 1 else [],
         "overdue": {"codes": sorted(overdue.values_list("code", flat=True))},
+        # Like the overdue list above, the deadline queues are the projects app's own SQL selectors (tested there
+        # against a frozen clock); the dashboard only counts them.
+        "deadlines": {"count": overdue_deadline_count(scope.projects(projects), today=as_of)},
     }
 
 
