@@ -115,7 +115,10 @@ def _detail_context(
         "paid": services.payments_net(project),
         "results": [(r, not r.is_voided and can_record_result) for r in project.results.select_related("voided_actor")],
         "findings": rules.project_findings(project, timezone.localdate()),
-        "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
+        "documents": [
+            (d, not d.is_voided and can_attach)
+            for d in project.documents.select_related("voided_actor").prefetch_related("signatures")
+        ],
         "document_form": DocumentForm(prefix="document"),
         "can_attach": can_attach,
         # Past steps are entered before the first step taken live; after it, the history is what happens here.
