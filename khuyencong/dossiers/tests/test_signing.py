@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
+import zipfile
 
 import pytest
 import time_machine
@@ -26,6 +28,7 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.audit.models import AuditEntry
 from khuyencong.core.official import to_pdf
 from khuyencong.core.refusals import Refused, codes_of
+from khuyencong.dossiers.auditor import dossier_zip
 from khuyencong.dossiers.models import DocumentSignature, SignatureStatus, SignedForm, SigningCertificate
 from khuyencong.dossiers.signing import certificate_upload, form_sign, verify_pdf
 from khuyencong.organizations.models import Organization
@@ -237,6 +240,12 @@ class TestSignedForms:
         assert DocumentSignature.objects.get(document=bad).status == SignatureStatus.TAMPERED
         assert "Chữ ký số: Tài liệu đã bị sửa sau khi ký" in client.get(
             reverse("projects:detail", args=[project.pk])).content.decode()  # fmt: skip
+        # The auditor's file carries both verdicts and the signed form's SHA-256
+        manifest = json.loads(zipfile.ZipFile(io.BytesIO(dossier_zip(project, on=NOW.date()))).read("manifest.json"))
+        verdicts = {d["title"]: [v["status"] for v in d["signatures"]] for d in manifest["documents"]}
+        verdicts = {title: found for title, found in verdicts.items() if found}
+        assert verdicts == {"Thanh lý": ["Hợp lệ"], "Bản sửa": ["Tài liệu đã bị sửa sau khi ký"]}
+        assert [(f["form"], f["sha256"]) for f in manifest["signed_forms"]] == [("mau-6", record.sha256)]
 
     def test_who_may_have_it_signed_and_bad_input(self, centre_admin: User, laocai_officer: User) -> None:
         project = Project.objects.get(code="YB-KCDP22-01")
