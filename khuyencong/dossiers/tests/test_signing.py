@@ -152,7 +152,9 @@ class TestCertificateUpload:
         admin = make_user("admin.sct15", "SCT-15", Role.ADMINISTRATOR)
         url = reverse("dossiers:certificate")
         client = client_for(admin)
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f'href="{url}"' in page.content.decode()  # in the menu of an organisation's administrator
         wrong = client.post(url, {"upload": p12_upload(make_p12()), "password": "sai"})
         assert wrong.status_code == 400
         assert "Mật khẩu của tệp chứng thư số không đúng." in wrong.content.decode()
@@ -162,6 +164,7 @@ class TestCertificateUpload:
         for other in (make_user("officer.sct15", "SCT-15", Role.OFFICER),
                       User.objects.create_superuser(username="root", password=None, email="")):  # fmt: skip
             assert client_for(other).get(url).status_code == 403
+            assert f'href="{url}"' not in client_for(other).get(reverse("web:home")).content.decode()
             assert (
                 client_for(other).post(url, {"upload": p12_upload(make_p12()), "password": PASSWORD}).status_code == 403
             )
