@@ -137,6 +137,8 @@ def form_sign(*, project: Project, actor: User, form: str, password: str) -> byt
     """The form's PDF signed (PAdES baseline B) with the certificate in force of the đề án's implementer, which issues
     the forms; the signer and the signing time (ISO 8601) are printed in the signature block; the signing is recorded
     (who, when, the signed file's SHA-256) and audited."""
+    # Imported here, as in verify_pdf: pyHanko loads its validation stack (aiohttp included), which pages and tests
+    # that never sign nor receive a PDF need not pay for.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
