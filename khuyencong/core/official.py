@@ -51,6 +51,8 @@ class Official:
     recipients: list[str] = field(default_factory=list)
     signer_title: str = ""
     signer: str = ""
+    # Only on a PDF about to be signed: who signs and when, in ISO 8601 at 10 pt (Decree 30/2020 Phụ lục I).
+    signature_note: str = ""
 
     @property
     def dated(self) -> str:

@@ -1,6 +1,6 @@
-"""The auditor's file of a đề án: every document attached (voided ones too, marked), every generated form in Word and
-all of them in one PDF, the timeline of events and vouchers with their corrections, and a manifest naming each file
-with its SHA-256."""
+"""The auditor's file of a đề án: every document attached (voided ones too, marked, with the verdict on their digital
+signatures), every generated form in Word and all of them in one PDF, the timeline of events and vouchers with their
+corrections, the forms signed digitally (their SHA-256), and a manifest naming each file with its SHA-256."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from khuyencong.core.official import to_docx, to_pdf
 from khuyencong.projects.models import Document, Payment, Project, ProjectEvent
 
 from .forms36 import FORMS
+from .models import SignedForm
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
@@ -40,7 +41,9 @@ def dossier_zip(project: Project, *, on: datetime.date) -> bytes:
         files[f"bieu-mau/{key}.docx"] = to_docx(official)
     files["bieu-mau/tat-ca-bieu-mau.pdf"] = to_pdf(*(official for _, official in forms))
     documents = []
-    for document in Document.objects.filter(project=project).order_by("uploaded_at", "pk"):
+    for document in (
+        Document.objects.filter(project=project).prefetch_related("signatures").order_by("uploaded_at", "pk")
+    ):
         name = f"tai-lieu/{document.pk:06d}{PurePosixPath(document.file.name or '').suffix.lower()}"
         with document.file.open("rb") as handle:
             files[name] = handle.read()
@@ -51,6 +54,16 @@ def dossier_zip(project: Project, *, on: datetime.date) -> bytes:
                 "kind": document.get_kind_display(),
                 "original_name": document.original_name,
                 "voided": _voided(document) or None,
+                # The verdict on each signature of a signed PDF, as verified when it was attached.
+                "signatures": [
+                    {
+                        "status": signature.get_status_display(),
+                        "signer": signature.signer,
+                        "signed_at": signature.signed_at.isoformat() if signature.signed_at else None,
+                        "detail": signature.detail,
+                    }
+                    for signature in document.signatures.all()  # type: ignore[attr-defined]
+                ],
             }
         )
     events = [
@@ -76,8 +89,13 @@ def dossier_zip(project: Project, *, on: datetime.date) -> bytes:
         for p in project.payments.select_related("voided_by").order_by("on", "pk")
     ]
     files["chung-tu.csv"] = _csv(["Ngày", "Loại", "Số tiền", "Số chứng từ", "Huỷ bỏ, đính chính"], vouchers)
+    signed = [
+        {"form": f.form, "signed_at": f.signed_at.isoformat(), "certificate": f.certificate.subject, "sha256": f.sha256}
+        for f in SignedForm.objects.filter(project=project).select_related("certificate").order_by("signed_at", "pk")
+    ]
     manifest = {
         "project": project.code,
+        "signed_forms": signed,
         "title": project.title,
         "as_of": on.isoformat(),
         "documents": documents,

@@ -1,6 +1,8 @@
 """The forms of a đề án's dossier under Circular 36/2013/TT-BCT, generated from its records: the đề án itself (Art. 5
-headings), Mẫu 1 (cost estimate), Mẫu 3a (progress report), Mẫu 7 (settlement table), Mẫu 8a/8b (voucher lists, 8b
-with the facilities' counterpart) and Mẫu 9 (payment request), with amounts in figures and in words.
+headings), Mẫu 1 (cost estimate), Mẫu 3a (progress report), Mẫu 3b (completed volume and cost), Mẫu 4a/4b (appraisal
+sheets), Mẫu 5a/5b (acceptance records, per site and generic), Mẫu 6 (contract liquidation), Mẫu 7 (settlement table),
+Mẫu 8a/8b (voucher lists, 8b with the facilities' counterpart) and Mẫu 9 (payment request), with amounts in figures and
+in words.
 
 The circular's appendix gives each form's title; its column lists were not found in the texts read
 (../shared/research/domain.md §13.3), so each form follows the circular's headings and carries what the records hold
@@ -17,11 +19,11 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from khuyencong.core.numbers import amount_in_words, format_money, format_number
+from khuyencong.core.numbers import amount_in_words, format_number
 from khuyencong.core.official import Grid, Official, Part
 from khuyencong.programs.models import FundingSource
-from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectPeriod, Result
-from khuyencong.projects.workflow import State
+from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectEvent, ProjectPeriod, Result
+from khuyencong.projects.workflow import Action, State
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ def standing_on(project: Project, on: datetime.date) -> Standing:
 
 
 def money(value: Decimal | int | None) -> str:
-    return format_money(value) if value is not None else "—"
+    """An amount in figures without its unit: the forms write "đồng" after it, or in the column's heading."""
+    return format_number(value, places=0) if value is not None else "—"
 
 
 def words(value: Decimal | int | None) -> str:
@@ -270,10 +273,249 @@ def form_payment_request(project: Project, on: datetime.date) -> Official:
     return doc
 
 
+def _last(project: Project, on: datetime.date, *actions: Action) -> ProjectEvent | None:
+    """The latest standing step of one of these kinds on or before the day (a voided one never fills a form)."""
+    return (
+        project.events.standing()
+        .filter(on__lte=on, action__in=actions)
+        .select_related("organization")
+        .order_by("-on", "-seq")
+        .first()
+    )
+
+
+def _step(event: ProjectEvent | None, what: str) -> str:
+    if event is None:
+        return f"{what}: chưa có trong hồ sơ."
+    number = f", văn bản số {event.document}" if event.document else ""
+    return f"{what}: ngày {event.on:%d/%m/%Y}, {event.organization.name}{number}."
+
+
+def _amount_line(label: str, value: Decimal | None) -> str:
+    return f"{label}: {money(value)} đồng. {words(value)}".strip()
+
+
+def form_completed(project: Project, on: datetime.date) -> Official:
+    """Mẫu 3b: the completed volume and cost (TT 36/2013 Art. 23.3 — sent with a progress report that supports an
+    advance request, and at the end with the results report)."""
+    now = standing_on(project, on)
+    doc = _base(project, on, "BÁO CÁO KHỐI LƯỢNG HOÀN THÀNH VÀ KINH PHÍ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG (Mẫu 3b)")
+    volume = Grid(["Chỉ tiêu", "Giá trị"], numeric=frozenset({1}))
+    volume.rows.append(["Khối lượng hoàn thành (%)", format_number(now.percent) if now.percent is not None else "—"])
+    for result in Result.objects.standing().filter(project=project, on__lte=on).order_by("on", "pk"):
+        volume.rows.append([f"{result.get_indicator_display()} ({result.on:%d/%m/%Y})", format_number(result.value)])
+    cost = Grid(["Khoản mục", "Dự toán được duyệt (đồng)", "Thực hiện đến ngày báo cáo (đồng)"],
+                numeric=frozenset({1, 2}))  # fmt: skip
+    cost.rows += [
+        ["Kinh phí khuyến công", money(now.support), money(now.disbursed)],
+        ["Vốn đối ứng của cơ sở thụ hưởng", money(project.counterpart), "—"],
+        ["Tổng kinh phí đề án", money(project.total_cost), "—"],
+    ]
+    doc.parts = [
+        Part("I. KHỐI LƯỢNG CÔNG VIỆC HOÀN THÀNH", grids=[volume]),
+        Part(
+            "II. KINH PHÍ THỰC HIỆN",
+            [
+                _amount_line("Kinh phí khuyến công được duyệt", now.support),
+                _amount_line("Kinh phí khuyến công đã thực hiện (giải ngân lũy kế)", now.disbursed),
+            ],
+            [cost],
+        ),
+        Part("III. ĐỀ NGHỊ"),
+    ]
+    return doc
+
+
+# TT 36/2013 Art. 9: what the appraisal of a đề án looks at.
+APPRAISAL_CRITERIA = (
+    "Sự phù hợp với nguyên tắc, đối tượng, nội dung của chương trình khuyến công",
+    "Mục tiêu và sự cần thiết của đề án",
+    "Tính hợp lý của dự toán kinh phí",
+    "Năng lực của đơn vị thực hiện và cơ sở thụ hưởng",
+    "Sự lồng ghép với các chương trình, dự án khác",
+    "Tính đầy đủ của hồ sơ đề án",
+)
+
+
+def _criteria(outcome: str = "") -> Grid:
+    grid = Grid(["STT", "Tiêu chí thẩm định (Điều 9)", "Đạt", "Không đạt", "Ý kiến"])
+    for index, criterion in enumerate(APPRAISAL_CRITERIA, 1):
+        passed, failed = ("x" if outcome == "đạt" else ""), ("x" if outcome == "không đạt" else "")
+        grid.rows.append([str(index), criterion, passed, failed, ""])
+    return grid
+
+
+def form_appraisal_sheet(project: Project, on: datetime.date) -> Official:
+    """Mẫu 4a: one member's appraisal sheet — the đề án as submitted and the criteria of Art. 9, to be marked."""
+    doc = _base(project, on, "PHIẾU THẨM ĐỊNH ĐỀ ÁN KHUYẾN CÔNG (Mẫu 4a)")
+    doc.signer_title = "Người thẩm định"
+    submitted = _last(project, on, Action.SUBMITTED_FOR_APPRAISAL)
+    requested = (
+        submitted.amount if submitted is not None and submitted.amount is not None else project.support_requested
+    )
+    doc.parts = [
+        Part(
+            "I. THÔNG TIN ĐỀ ÁN",
+            [
+                f"Đơn vị thực hiện: {project.implementer.name}.",
+                f"Nội dung khuyến công: {project.content.name}.",
+                _step(submitted, "Gửi thẩm định"),
+                _amount_line("Tổng kinh phí", project.total_cost),
+                _amount_line("Kinh phí khuyến công đề nghị hỗ trợ", requested),
+            ],
+        ),
+        Part("II. Ý KIẾN THẨM ĐỊNH", grids=[_criteria()]),
+        Part("III. KẾT LUẬN", ["Kinh phí đề nghị sau thẩm định: ........................ đồng."]),
+    ]
+    return doc
+
+
+def form_appraisal_summary(project: Project, on: datetime.date) -> Official:
+    """Mẫu 4b: the summary of the base-level appraisal, from the appraisal step recorded (passed or failed)."""
+    doc = _base(project, on, "PHIẾU TỔNG HỢP KẾT QUẢ THẨM ĐỊNH ĐỀ ÁN KHUYẾN CÔNG (Mẫu 4b)")
+    submitted = _last(project, on, Action.SUBMITTED_FOR_APPRAISAL)
+    outcome = _last(project, on, Action.APPRAISAL_PASSED, Action.APPRAISAL_FAILED)
+    requested = (
+        submitted.amount if submitted is not None and submitted.amount is not None else project.support_requested
+    )
+    verdict = (
+        "chưa thẩm định" if outcome is None else "đạt" if outcome.action == Action.APPRAISAL_PASSED else "không đạt"
+    )
+    appraised = outcome.amount if outcome is not None and outcome.action == Action.APPRAISAL_PASSED else None
+    comparison = Grid(["Khoản mục", "Số tiền (đồng)"], numeric=frozenset({1}))
+    comparison.rows += [["Kinh phí đề nghị hỗ trợ", money(requested)], ["Kinh phí sau thẩm định", money(appraised)]]
+    if requested is not None and appraised is not None:
+        comparison.rows.append(["Chênh lệch (đề nghị − thẩm định)", money(requested - appraised)])
+    doc.parts = [
+        Part(
+            "I. THÔNG TIN ĐỀ ÁN",
+            [_step(submitted, "Gửi thẩm định"), _amount_line("Kinh phí đề nghị hỗ trợ", requested)],
+        ),
+        Part("II. KẾT QUẢ THẨM ĐỊNH THEO TIÊU CHÍ", grids=[_criteria(verdict)]),
+        Part(
+            "III. KẾT LUẬN",
+            [
+                _step(outcome, "Thẩm định"),
+                f"Kết luận: đề án {verdict}.",
+                _amount_line("Kinh phí khuyến công sau thẩm định", appraised),
+            ],
+            [comparison],
+        ),
+    ]
+    return doc
+
+
+def _acceptance_facts(project: Project, on: datetime.date) -> tuple[ProjectEvent | None, list[str]]:
+    now = standing_on(project, on)
+    accepted = _last(project, on, Action.ACCEPTED)
+    value = accepted.amount if accepted is not None else None
+    lines = [
+        _step(_last(project, on, Action.CONTRACT_SIGNED), "Hợp đồng"),
+        _step(accepted, "Nghiệm thu"),
+        _amount_line("Giá trị hợp đồng", now.contracted),
+        _amount_line("Giá trị nghiệm thu", value),
+    ]
+    return accepted, lines
+
+
+def form_acceptance_site(project: Project, on: datetime.date) -> Official:
+    """Mẫu 5a: the acceptance record at each site — one section per beneficiary facility."""
+    doc = _base(project, on, "BIÊN BẢN NGHIỆM THU TẠI CƠ SỞ THỤ HƯỞNG (Mẫu 5a)")
+    doc.signer_title = "Đại diện đơn vị thực hiện"
+    _accepted, lines = _acceptance_facts(project, on)
+    doc.parts = [Part("I. CĂN CỨ NGHIỆM THU", lines)]
+    facilities = project.beneficiaries.select_related("commune", "province").order_by("code")
+    for index, facility in enumerate(facilities, 1):
+        place = facility.commune.path if facility.commune else facility.province.full_name
+        doc.parts.append(
+            Part(
+                f"{index + 1}. CƠ SỞ: {facility.name}",
+                [
+                    f"Mã số thuế: {facility.tax_code or '—'}. Địa chỉ: {facility.address} {place}".strip() + ".",
+                    "Khối lượng, chất lượng nghiệm thu tại cơ sở: ........................",
+                    "Ý kiến của cơ sở thụ hưởng: ........................",
+                ],
+            )
+        )
+    if not doc.parts[1:]:
+        doc.parts.append(Part("II. ĐỀ ÁN CHUNG", ["Đề án không có cơ sở thụ hưởng riêng."]))
+    return doc
+
+
+def form_acceptance(project: Project, on: datetime.date) -> Official:
+    """Mẫu 5b: the acceptance record of the đề án (TT 36/2013 Art. 16) — what was contracted, what was accepted, the
+    results recorded."""
+    doc = _base(project, on, "BIÊN BẢN NGHIỆM THU ĐỀ ÁN KHUYẾN CÔNG (Mẫu 5b)")
+    accepted, lines = _acceptance_facts(project, on)
+    now = standing_on(project, on)
+    verdict = "Đề án đã được nghiệm thu." if accepted is not None else "Đề án chưa được nghiệm thu."
+    doc.parts = [
+        Part("I. CĂN CỨ VÀ THÀNH PHẦN", lines),
+        Part(
+            "II. KẾT QUẢ THỰC HIỆN",
+            [f"Khối lượng hoàn thành: {format_number(now.percent) if now.percent is not None else '—'}%."],
+            [_results(project, on)],
+        ),
+        Part("III. KẾT LUẬN", [verdict]),
+    ]
+    return doc
+
+
+def form_liquidation(project: Project, on: datetime.date) -> Official:
+    """Mẫu 6: the liquidation of the contract — its value, what was accepted and disbursed, and who owes the rest
+    (TT 36/2013 Art. 16: the rest is paid after acceptance; an unused advance is refunded)."""
+    now = standing_on(project, on)
+    doc = _base(project, on, "BIÊN BẢN THANH LÝ HỢP ĐỒNG (Mẫu 6)")
+    contract = _last(project, on, Action.CONTRACT_SIGNED)
+    assigned = _last(project, on, Action.ASSIGNED, Action.APPROVED)
+    accepted = _last(project, on, Action.ACCEPTED)
+    value = accepted.amount if accepted is not None and accepted.amount is not None else now.contracted
+    grid = Grid(["Khoản mục", "Số tiền (đồng)"], numeric=frozenset({1}), total_rows=frozenset({4}))
+    grid.rows += [
+        ["Giá trị hợp đồng", money(now.contracted)],
+        ["Giá trị nghiệm thu, thanh lý", money(value)],
+        ["Đã tạm ứng, thanh toán", money(now.advanced + now.paid)],
+        ["Đã thu hồi, hoàn trả", money(now.refunded)],
+    ]
+    if value is None:
+        balance = "Chưa có giá trị hợp đồng, nghiệm thu để thanh lý."
+        grid.rows.append(["Còn lại", "—"])
+    else:
+        rest = value - now.disbursed
+        grid.rows.append(["Còn lại", money(rest)])
+        balance = (
+            _amount_line("Bên A thanh toán tiếp cho Bên B", rest)
+            if rest > 0
+            else _amount_line("Bên B hoàn trả Bên A số tạm ứng chưa sử dụng", -rest)
+            if rest < 0
+            else "Hai bên đã thanh toán đủ, không còn số phải trả."
+        )
+    doc.parts = [
+        Part(
+            "I. CÁC BÊN",
+            [
+                f"Bên A (bên giao): {assigned.organization.name if assigned else '........................'}.",
+                f"Bên B (bên thực hiện): {project.implementer.name}.",
+                _step(contract, "Hợp đồng"),
+                _step(accepted, "Nghiệm thu"),
+            ],
+        ),
+        Part("II. GIÁ TRỊ THANH LÝ", [_amount_line("Giá trị thanh lý", value)], [grid]),
+        Part("III. THANH TOÁN", [balance]),
+    ]
+    return doc
+
+
 FORMS: dict[str, tuple[str, Callable[[Project, datetime.date], Official]]] = {
     "de-an": ("Đề án khuyến công (Điều 5)", form_project),
     "mau-1": ("Mẫu 1 — Dự toán kinh phí", form_cost_estimate),
     "mau-3a": ("Mẫu 3a — Báo cáo tiến độ", form_progress),
+    "mau-3b": ("Mẫu 3b — Khối lượng hoàn thành và kinh phí", form_completed),
+    "mau-4a": ("Mẫu 4a — Phiếu thẩm định", form_appraisal_sheet),
+    "mau-4b": ("Mẫu 4b — Tổng hợp kết quả thẩm định", form_appraisal_summary),
+    "mau-5a": ("Mẫu 5a — Biên bản nghiệm thu tại cơ sở", form_acceptance_site),
+    "mau-5b": ("Mẫu 5b — Biên bản nghiệm thu đề án", form_acceptance),
+    "mau-6": ("Mẫu 6 — Biên bản thanh lý hợp đồng", form_liquidation),
     "mau-7": ("Mẫu 7 — Bảng tổng hợp quyết toán", form_settlement),
     "mau-8a": ("Mẫu 8a — Bảng kê chứng từ", form_vouchers),
     "mau-8b": ("Mẫu 8b — Bảng kê chứng từ, có vốn đối ứng", lambda p, on: form_vouchers(p, on, counterpart=True)),

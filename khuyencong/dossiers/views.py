@@ -1,19 +1,25 @@
-"""Downloads of a đề án's dossier: each generated form (Word, PDF) and the auditor's file (ZIP)."""
+"""Downloads of a đề án's dossier: each generated form (Word, PDF, PDF signed with the implementer's certificate) and
+the auditor's file (ZIP); the page where an organisation's administrator loads its signing certificate."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 from khuyencong.core.official import to_docx, to_pdf
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_get_for_user
 
+from . import authority, signing
 from .auditor import dossier_zip
 from .forms36 import FORMS
 
@@ -52,3 +58,67 @@ def auditor_file(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(dossier_zip(project, on=timezone.localdate()), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ho-so-{project.code}.zip"'
     return response
+
+
+class SignForm(forms.Form):
+    form = forms.ChoiceField(label="Biểu mẫu", choices=[(key, label) for key, (label, _) in FORMS.items()])
+    # Asked at each signing and never stored (see SigningCertificate).
+    password = forms.CharField(label="Mật khẩu chứng thư số", widget=forms.PasswordInput, strip=False)
+
+
+@login_required
+@require_POST
+def form_signed(request: HttpRequest, pk: int) -> HttpResponse:
+    """A generated form as PDF signed with the certificate of the đề án's implementer, which issues it."""
+    project = _project(request, pk)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "Chọn biểu mẫu và nhập mật khẩu chứng thư số.", status=400, content_type="text/plain; charset=utf-8"
+        )
+    key = form.cleaned_data["form"]
+    user: Any = request.user
+    try:
+        signed = signing.form_sign(project=project, actor=user, form=key, password=form.cleaned_data["password"])
+    except ValidationError as error:
+        text = " ".join(" ".join(str(m) for m in ms) for ms in error.message_dict.values())
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(signed, content_type=CONTENT_TYPES["pdf"])
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-{key}-ky-so.pdf"'
+    return response
+
+
+class CertificateForm(forms.Form):
+    upload = forms.FileField(label="Tệp chứng thư số (.p12, .pfx)")
+    password = forms.CharField(label="Mật khẩu của tệp", widget=forms.PasswordInput, strip=False)
+
+
+@login_required
+def certificate(request: HttpRequest) -> HttpResponse:
+    """The signing certificate of the user's own organisation: only its administrator sees or replaces it."""
+    user: Any = request.user
+    organization = user.organization
+    if not authority.can_manage_certificate(user, organization):
+        raise PermissionDenied("Chỉ quản trị viên của tổ chức mới quản lý chứng thư số của tổ chức.")
+    form = CertificateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signing.certificate_upload(
+                organization=organization,
+                actor=user,
+                upload=form.cleaned_data["upload"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Đã nạp chứng thư số của tổ chức.")
+            return redirect("dossiers:certificate")
+    history = organization.signing_certificates.select_related("uploaded_by", "superseded_by").order_by("-uploaded_at")
+    return render(
+        request,
+        "dossiers/certificate.html",
+        {"organization": organization, "form": form, "certificates": history, "now": timezone.now()},
+        status=400 if form.errors else 200,
+    )

@@ -104,6 +104,12 @@ def document_attach(
     document.save()
     audit_entry_write(actor=actor, action=AuditAction.CREATE, instance=document, before={},
                       after=audit_snapshot(document, ["kind", "title", "original_name", "size"]))  # fmt: skip
+    if content_type == "application/pdf":
+        # Imported here: the dossiers app builds on this one. A signed PDF's signatures are verified as it arrives.
+        from khuyencong.dossiers.signing import document_signatures_record
+
+        with document.file.open("rb") as handle:
+            document_signatures_record(document=document, actor=actor, data=handle.read())
     return document
 
 

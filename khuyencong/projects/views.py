@@ -182,7 +182,10 @@ def _detail_context(
         "counterpart_form": CounterpartForm(prefix="counterpart", initial={"on": timezone.localdate()})
         if can_counterpart
         else None,
-        "documents": [(d, not d.is_voided and can_attach) for d in project.documents.select_related("voided_actor")],
+        "documents": [
+            (d, not d.is_voided and can_attach)
+            for d in project.documents.select_related("voided_actor").prefetch_related("signatures")
+        ],
         "document_form": DocumentForm(prefix="document", kinds=document_kinds),
         "can_attach": document_kinds is not None,
         # Past steps are entered before the first step taken live; after it, the history is what happens here.

@@ -1022,6 +1022,15 @@ CASES: list[Case] = [
          visible={INSIDE: PROJECT_SEEN[INSIDE]},
          kwargs=lambda w, where: {"pk": w.project[where].pk, "form": "de-an", "fmt": "pdf"}),
     Case("dossiers:auditor", kwargs=pk_of("project"), allowed=seen(EXPORTERS), visible=PROJECT_SEEN),
+    # a form signed with the implementer's certificate: a download too; no certificate is loaded here, so the lawful
+    # ask answers 400 (nothing to sign with) and writes nothing
+    Case("dossiers:signed", "POST", kwargs=pk_of("project"), allowed=seen(EXPORTERS), visible=PROJECT_SEEN,
+         ok=WRITE_OK, data=lambda w, where: {"form": "mau-9", "password": "sai"}),
+    # an organisation's signing certificate (dossiers/authority.py): its own administrator only, and none of the
+    # personas administers an organisation (the superuser does not handle an organisation's key)
+    Case("dossiers:certificate", wheres=(ANY,), allowed={ANY: NOBODY}),
+    Case("dossiers:certificate", "POST", wheres=(ANY,), allowed={ANY: NOBODY}, ok=WRITE_OK, multipart=True,
+         data=lambda w, where: {"upload": upload("chung-thu.p12", b"0\x82 not a certificate"), "password": "x"}),
     # exchange
     Case("exchange:index", wheres=(ANY,), allowed=everyone(ANY)),
     Case("exchange:jobs", wheres=(ANY,), allowed=everyone(ANY)),

@@ -12,50 +12,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from docx import Document as WordDocument
 from pypdf import PdfReader
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
-from khuyencong.accounts.services import system_user
 from khuyencong.core.official import to_docx, to_pdf
 from khuyencong.dossiers.auditor import dossier_zip
 from khuyencong.dossiers.forms36 import FORMS, standing_on
+from khuyencong.dossiers.tests.reading import text_of_docx, text_of_pdf
 from khuyencong.projects.models import Project
-from khuyencong.projects.services import payment_record, payment_void
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
 ON = datetime.date(2022, 12, 31)
-
-
-@pytest.fixture
-def project(yen_bai: None) -> Project:
-    """Yên Bái's contracted KCĐP đề án of 2022, with an advance and a voided voucher."""
-    with time_machine.travel(NOW, tick=False):
-        project = Project.objects.get(code="YB-KCDP22-01")
-        last = project.events.order_by("-on").first()
-        assert last is not None
-        day = last.on + datetime.timedelta(days=3)
-        payment_record(
-            project=project, actor=system_user(), on=day, kind="advance", amount=Decimal(50_000_000), document="PC-01"
-        )
-        wrong = payment_record(project=project, actor=system_user(), on=day, kind="payment", amount=Decimal(1_000))
-        payment_void(project=project, actor=system_user(), payment=wrong, reason="Nhập nhầm số tiền.")
-    return project
-
-
-def text_of_docx(content: bytes) -> str:
-    word = WordDocument(io.BytesIO(content))
-    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
-    return "\n".join([p.text for p in word.paragraphs] + cells)
-
-
-def text_of_pdf(content: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
 
 
 class TestForms:
