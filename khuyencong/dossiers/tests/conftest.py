@@ -7,23 +7,31 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from khuyencong.accounts.services import system_user
 from khuyencong.organizations.models import Organization
+from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import Project
 from khuyencong.projects.services import payment_record, payment_void, project_record_event, result_record
 
 NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def project(yen_bai: None) -> Project:
-    """Yên Bái's contracted KCĐP đề án of 2022, with an advance and a voided voucher."""
+    """Yên Bái's contracted KCĐP đề án of 2022 (machinery), advanced lawfully — the invoices attached and 75% of the
+    investment done, as Circular 36/2013 Art. 13 asks — and with a voided voucher."""
     with time_machine.travel(NOW, tick=False):
         project = Project.objects.get(code="YB-KCDP22-01")
         last = project.events.order_by("-on").first()
         assert last is not None
         day = last.on + datetime.timedelta(days=3)
+        document_attach(project=project, actor=system_user(), upload=SimpleUploadedFile("hoa-don.pdf", PDF),
+                        title="Hoá đơn mua máy", kind="investment")  # fmt: skip
+        project_record_event(project=project, actor=system_user(), action="progress", on=day, percent=Decimal(75),
+                             organization=Organization.objects.get(code="TTKC-YB"), transcribed=True)  # fmt: skip
         payment_record(
             project=project, actor=system_user(), on=day, kind="advance", amount=Decimal(50_000_000), document="PC-01"
         )
@@ -34,7 +42,7 @@ def project(yen_bai: None) -> Project:
 
 @pytest.fixture
 def liquidated(project: Project) -> Project:
-    """The same đề án (contract 200.000.000 đ, advance 50.000.000 đ) entered from its history: 60% done on 01/06/2022,
+    """The same đề án (contract 200.000.000 đ, advance 50.000.000 đ) entered from its history: 80% done on 01/06/2022,
     accepted on 01/09/2022 for 190.000.000 đ with 3 machines, paid 130.000.000 đ on 05/09/2022, liquidated on
     10/09/2022 — so 10.000.000 đ remain owed to the implementer."""
     centre = Organization.objects.get(code="TTKC-YB")
@@ -45,7 +53,7 @@ def liquidated(project: Project) -> Project:
             project_record_event(project=project, actor=actor, action=action, on=on, transcribed=True,
                                  organization=centre, **extra)  # type: ignore[arg-type]  # fmt: skip
 
-        step("progress", datetime.date(2022, 6, 1), percent=Decimal(60))
+        step("progress", datetime.date(2022, 6, 1), percent=Decimal(80))
         step("accepted", datetime.date(2022, 9, 1), amount=Decimal(190_000_000), document="BB-NT-07")
         result_record(
             project=project, actor=actor, indicator="machines", value=Decimal(3), on=datetime.date(2022, 9, 1)
