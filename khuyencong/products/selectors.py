@@ -152,3 +152,8 @@ def entry_dossiers(selection: SelectionRound) -> dict[int, list[str]]:
             "pk", "product", "lower_certificate"
         )
     }
+
+
+def funded_beneficiaries(project_id: int) -> QuerySet[Facility]:
+    """The beneficiaries of a đề án that funds selection rounds: the facilities whose products entered them."""
+    return Facility.objects.filter(products__entries__round__project=project_id).distinct().order_by("name", "pk")
