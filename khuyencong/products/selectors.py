@@ -17,8 +17,8 @@ from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import facility_list_for_user
 
 from .authority import can_manage_round
-from .models import Certificate, Entry, EntryDocument, Product, ProductPhoto, Score, SelectionRound
-from .rules import RANK, RoundLevel, average, dossier_missing
+from .models import Certificate, Complaint, Entry, EntryDocument, Product, ProductPhoto, Score, SelectionRound
+from .rules import RANK, RoundLevel, answer_due, answered_late, average, dossier_missing
 
 
 @dataclass(frozen=True)
@@ -176,3 +176,20 @@ def entries_for(user: User | AnonymousUser, selection: SelectionRound) -> QueryS
     if can_manage_round(user, selection) or selection.judges.filter(user=user).exists():
         return entries
     return entries.filter(product__facility__in=facility_list_for_user(user))
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    complaint: Complaint
+    due: datetime.date
+    late: bool
+
+
+def complaint_rows(selection: SelectionRound, entry_ids: list[int], today: datetime.date) -> list[ComplaintRow]:
+    """The complaints about the entries shown, each with the day its answer is due (10 working days, TT 26/2014
+    Art. 20) and whether it is late: answered after that day, or still unanswered past it."""
+    complaints = Complaint.objects.filter(entry__round=selection, entry__in=entry_ids).select_related("entry__product")
+    return [
+        ComplaintRow(c, answer_due(c.on), answered_late(c.on, c.answered_on, today))
+        for c in complaints.order_by("on", "pk")
+    ]

@@ -32,8 +32,10 @@ from .models import (
     Certificate,
     Complaint,
     ComplaintOutcome,
+    CouncilMember,
     Entry,
     EntryDocument,
+    HolderReport,
     Judge,
     Product,
     ProductPhoto,
@@ -45,12 +47,14 @@ from .rules import (
     COMPLAINT_DAYS,
     DEFAULT_CRITERIA,
     DEFAULT_THRESHOLD,
+    CouncilRole,
     Criterion,
     DossierItem,
     PhotoAngle,
     ProductGroup,
     RoundLevel,
     certificate_valid_until,
+    certificate_years,
     level_below,
     level_in_force,
     lowest,
@@ -658,3 +662,127 @@ def round_fund(*, actor: User, selection: SelectionRound, project: Project) -> S
         after={"project": project.code},
     )
     return selection
+
+
+@transaction.atomic
+def council_member_add(*, actor: User, selection: SelectionRound, name: str, position: str, role: str) -> CouncilMember:
+    """A member of the round's council (TT 26/2014 Art. 8–10), named by the organiser; one chair at a time."""
+    selection = SelectionRound.objects.select_for_update().get(pk=selection.pk)
+    if not authority.can_manage_round(actor, selection):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+    if role not in CouncilRole.values:
+        raise refuse("role", f"Vai trò «{role}» không có; chọn: {', '.join(CouncilRole.values)}.", "invalid")
+    if not name.strip():
+        raise refuse("name", "Ghi họ và tên thành viên hội đồng.", "required")
+    if not position.strip():
+        raise refuse("position", "Ghi chức vụ, đơn vị công tác của thành viên.", "required")
+    if role == CouncilRole.CHAIR and CouncilMember.objects.standing().filter(round=selection, role=role).exists():
+        raise refuse("role", f"{selection.name} đã có Chủ tịch Hội đồng; huỷ bỏ người cũ trước.", "chair_exists")
+    member = CouncilMember(round=selection, name=name.strip(), position=position.strip(), role=role, recorded_by=actor)
+    member.full_clean(exclude=["round", "recorded_by", "voided_by", "voided_actor"])
+    member.save()
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=member,
+        before={},
+        after={"round": selection.code, "name": member.name, "position": member.position, "role": role},
+    )
+    return member
+
+
+@transaction.atomic
+def council_member_void(*, actor: User, member: CouncilMember, reason: str) -> CouncilMember:
+    member = CouncilMember.objects.select_for_update().select_related("round").get(pk=member.pk)
+    if not authority.can_manage_round(actor, member.round):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {member.round.name}.")
+    today = timezone.localdate()
+    mark_voided(member, actor=actor, on=today, reason=check_void(member, on=today, reason=reason, dated=None))
+    audit_entry_write(
+        actor=actor, action=AuditAction.VOID, instance=member, before={}, after={"voided": reason}, note=reason
+    )
+    return member
+
+
+@transaction.atomic
+def holder_report_record(
+    *,
+    actor: User,
+    certificate: Certificate,
+    year: int,
+    reported_on: datetime.date,
+    support_received: Decimal,
+    results: str,
+    support_text: str = "",
+) -> HolderReport:
+    """The holder's yearly report on the support received and the results (TT 26/2014 Art. 22): by the facility or an
+    officer of its territory, for a year the certificate was held, once a year (a wrong one is voided first)."""
+    certificate = (
+        Certificate.objects.select_for_update().select_related("entry__product__facility").get(pk=certificate.pk)
+    )
+    facility = certificate.entry.product.facility
+    if not authority.can_write_product(actor, facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền ghi báo cáo của {facility.name}.")
+    not_future(reported_on, "Báo cáo")
+    held = certificate_years(certificate.issued_on, certificate.revoked_on or certificate.valid_until)
+    if year not in held:
+        raise refuse(
+            "year",
+            f"Giấy chứng nhận {certificate.code} có hiệu lực trong các năm {held.start}–{held.stop - 1}; "
+            f"không có báo cáo năm {year}.",
+            "year_not_held",
+        )
+    if reported_on.year < year:
+        raise refuse("reported_on", f"Báo cáo năm {year} ghi ngày {reported_on:%d/%m/%Y}, trước năm đó.", "date_order")
+    if support_received < 0 or support_received != support_received.to_integral_value():
+        raise refuse("support_received", "Số tiền hỗ trợ là số nguyên đồng, không âm.", "money_invalid")
+    if not results.strip():
+        raise refuse("results", "Ghi kết quả sản xuất, kinh doanh trong năm.", "required")
+    if HolderReport.objects.standing().filter(certificate=certificate, year=year).exists():
+        raise refuse(
+            "year",
+            f"Đã có báo cáo năm {year} của giấy chứng nhận {certificate.code}; huỷ bỏ báo cáo đó (kèm lý do) rồi "
+            "ghi lại.",
+            "duplicate_report",
+        )
+    report = HolderReport.objects.create(
+        certificate=certificate,
+        year=year,
+        reported_on=reported_on,
+        support_received=support_received,
+        support_text=support_text.strip(),
+        results=results.strip(),
+        recorded_by=actor,
+    )
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=report,
+        before={},
+        after={
+            "certificate": certificate.code,
+            "year": str(year),
+            "reported_on": f"{reported_on:%d/%m/%Y}",
+            "support_received": str(support_received),
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def holder_report_void(*, actor: User, report: HolderReport, reason: str) -> HolderReport:
+    report = (
+        HolderReport.objects.select_for_update()
+        .select_related("certificate__entry__product__facility")
+        .get(pk=report.pk)
+    )
+    if not authority.can_write_product(actor, report.certificate.entry.product.facility):
+        raise Refused("out_of_scope", "Bạn không có quyền huỷ bỏ báo cáo này.")
+    today = timezone.localdate()
+    mark_voided(
+        report, actor=actor, on=today, reason=check_void(report, on=today, reason=reason, dated=report.reported_on)
+    )
+    audit_entry_write(
+        actor=actor, action=AuditAction.VOID, instance=report, before={}, after={"voided": reason}, note=reason
+    )
+    return report

@@ -51,8 +51,10 @@ from khuyencong.organizations.models import Organization
 from khuyencong.products.models import (
     Certificate,
     Complaint,
+    CouncilMember,
     Entry,
     EntryDocument,
+    HolderReport,
     Judge,
     Product,
     ProductPhoto,
@@ -62,8 +64,10 @@ from khuyencong.products.models import (
 )
 from khuyencong.products.rules import RoundLevel
 from khuyencong.products.services import (
+    council_member_add,
     entry_document_add,
     entry_register,
+    holder_report_record,
     product_create,
     product_photo_add,
     round_create,
@@ -155,6 +159,8 @@ class World:
     spare_certificate: dict[str, Certificate]
     neighbour_certificate: Certificate  # inside: another Lào Cai facility's, recognised in the same district round
     national_round: SelectionRound  # the Cục's, open to every facility of the country
+    council_member: dict[str, CouncilMember]  # a member of the provincial round's council
+    holder_report: dict[str, HolderReport]  # the holder's report of 2025 on the district certificate
     foreign_codes: re.Pattern[str]
     all_codes: re.Pattern[str]
     not_for_rep: re.Pattern[str]
@@ -255,7 +261,14 @@ def _products_side(
                            registered_on=datetime.date(2026, 11, 2), lower_certificate=certificates[0])  # fmt: skip
     _score(provincial, judge, [entry], [[35, 33, 8, 8]])
     _dossier(actor, entry, "shortlist_letter")
+    member = council_member_add(actor=actor, selection=provincial, name=f"Ủy viên {tag}", position="Phó Giám đốc Sở",
+                                role="member")  # fmt: skip
+    report = holder_report_record(actor=actor, certificate=certificates[0], year=2025,
+                                  reported_on=datetime.date(2026, 1, 15), support_received=Decimal(50_000_000),
+                                  results="Doanh thu tăng 10%")  # fmt: skip
     return {
+        "council_member": member,
+        "holder_report": report,
         "product": products[0],
         "spare": products[1],
         "district_round": lower,
@@ -395,6 +408,8 @@ def _build_world() -> World:
         entry=_each(selection, "entry"),
         certificate=_each(selection, "certificate"),
         spare_certificate=_each(selection, "spare_certificate"),
+        council_member=_each(selection, "council_member"),
+        holder_report=_each(selection, "holder_report"),
         neighbour_certificate=selection[INSIDE]["neighbour_certificate"],
         national_round=national_round,
         foreign_codes=_codes(*foreign, numbers=_numbers(Submission.objects.filter(organization=org["SCT-19"]))),
@@ -661,6 +676,40 @@ def sheet_form(w: World, where: str) -> dict[str, Any]:
     return {f"s-{w.entry[where].pk}-{first.pk}": "30"}
 
 
+def _xlsx(title: str, header: list[str], row: list[Any]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(header)
+    sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def entries_upload(w: World, where: str) -> dict[str, Any]:
+    """The spare product entered through the Excel sheet, with its district certificate."""
+    from khuyencong.products.excel import ENTRY_COLUMNS, ENTRY_SHEET
+
+    row = [w.spare[where].code, DAY, w.spare_certificate[where].code]
+    return {"upload": upload("sp.xlsx", _xlsx(ENTRY_SHEET, [c.header for c in ENTRY_COLUMNS], row))}
+
+
+def scores_upload(w: World, where: str) -> dict[str, Any]:
+    """The judge's sheet GK1 with a new first score (35 → 30) for the product entered."""
+    from khuyencong.products.excel import NAME_HEADER, PRODUCT_HEADER, _criterion_header
+
+    criteria = list(w.selection[where].criteria.order_by("position"))
+    header = [PRODUCT_HEADER, NAME_HEADER, *(_criterion_header(c.name, c.max_points) for c in criteria)]
+    row = [w.product[where].code, w.product[where].name, 30]
+    return {"upload": upload("phieu.xlsx", _xlsx("GK1", header, row))}
+
+
 # fmt: off
 CASES: list[Case] = [
     # web
@@ -875,6 +924,33 @@ CASES: list[Case] = [
     Case("products:certificate", kwargs=code_of("certificate"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
     Case("products:certificate", label="neighbour", wheres=(INSIDE,), allowed={INSIDE: SCOPED},
          visible={INSIDE: SCOPED}, kwargs=lambda w, where: {"code": w.neighbour_certificate.code}),
+    Case("products:excel_template", label="entries", allowed=PROJECT_SEEN, visible=PROJECT_SEEN,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "entries"}),
+    Case("products:excel_template", label="scores", allowed=JUDGE, visible=PROJECT_SEEN,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "scores"}),
+    # The sheets uploaded: written through the same services, row by row; a refusal names its rows (400).
+    Case("products:excel_upload", "POST", label="entries", allowed=ENTRANTS, visible=PROJECT_SEEN, ok=REDIRECT,
+         refused=frozenset({400, 403}), admin_writes=True, multipart=True, data=entries_upload,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "entries"}),
+    Case("products:excel_upload", "POST", label="scores", allowed=JUDGE, visible=PROJECT_SEEN, ok=REDIRECT,
+         refused=frozenset({400, 403}), admin_writes=True, writer=TTKC15, multipart=True, data=scores_upload,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "scores"}),
+    Case("products:council_add", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
+         ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"name": "Nguyễn Văn Ủy", "position": "Chuyên viên", "role": "member"}),
+    Case("products:council_void", "POST", allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN, ok=REDIRECT,
+         admin_writes=True, data=lambda w, where: {"reason": "Ghi nhầm người"},
+         kwargs=lambda w, where: {"code": w.selection[where].code, "pk": w.council_member[where].pk}),
+    # The side's đề án is not of the selection's content: the organiser is told so (400), others refused.
+    Case("products:fund", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
+         ok=frozenset({400}), data=lambda w, where: {"project": w.project[where].code}),
+    Case("products:holder_report_add", "POST", kwargs=code_of("product"), allowed=PRODUCT_WRITERS,
+         visible=PROJECT_SEEN, ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"certificate": w.certificate[where].code, "year": "2026", "reported_on": DAY,
+                                "support_received": "1.000.000", "results": "Mở rộng thị trường"}),
+    Case("products:holder_report_void", "POST", allowed=PRODUCT_WRITERS, visible=PROJECT_SEEN, ok=REDIRECT,
+         admin_writes=True, data=lambda w, where: {"reason": "Ghi nhầm số tiền"},
+         kwargs=lambda w, where: {"code": w.product[where].code, "pk": w.holder_report[where].pk}),
     # Public by law (TT 26/2014): valid certificates without personal data, the same for everyone, signed in or not.
     Case("public_products:list", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True, reference=True),
     # the đề án's dossier (Circular 36): a download, so the export permission within what the user sees
