@@ -10,6 +10,7 @@ import operator
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
@@ -19,6 +20,8 @@ from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import overdue_projects, with_state_on
 
 from .layout import rate
+from .periods import Period
+from .products_report import products_report
 from .regional import plan_amount, territory_q
 from .scope import Geography, ReportScope
 
@@ -138,6 +141,19 @@ def dashboard_data(
         "provinces": _ranking(groups) if plans and len(scope.provinces) != 1 else [],
         "overdue": {"count": overdue.count()},
     }
+
+
+def products_panel(scope: ReportScope, *, year: int, as_of: datetime.date) -> dict[str, Any]:
+    """The typical-product selection of the year in the scope (the products report's totals), and the query that
+    opens the report behind them: entries, distinct facilities, recognised products and valid certificates."""
+    report = products_report(scope, Period.year(year, as_of=as_of))
+    query: list[tuple[str, Any]] = [("kind", "products"), ("year", year), ("period", "12"),
+                                    ("as_of", f"{as_of:%d/%m/%Y}"), ("geography", scope.geography.value)]  # fmt: skip
+    if scope.region is not None:
+        query.append(("region", scope.region.pk))
+    elif not scope.national:
+        query += [("provinces", province.pk) for province in scope.provinces]
+    return {**report["total"], "valid_certificates": report["valid_certificates"]["total"], "query": urlencode(query)}
 
 
 def _ranking(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
