@@ -113,7 +113,12 @@ def exchange_export(
     if year is not None:
         rounds = rounds.filter(year=year)
         products = products.filter(entries__round__in=rounds)
-    round_list = _with_lower_rounds(list(rounds.distinct()))
+    # A round open to the country (regional, national) is seen by every province; its entries only where their
+    # products are (a province's export carries no other province's facility).
+    shown = Entry.objects.all()
+    if user is not None:
+        shown = shown.filter(product__in=products_selectors.products_for(user).values("pk"))
+    round_list = _with_lower_rounds(list(rounds.distinct()), shown)
     # The đề án that fund the rounds go along where the user may see them, so that each `project` resolves.
     funding = {r.project_id for r in round_list if r.project_id is not None}
     if funding:
@@ -122,7 +127,7 @@ def exchange_export(
             visible = access.projects_in_scope(user, visible)
         projects = Project.objects.filter(Q(pk__in=projects.values("pk")) | Q(pk__in=visible.values("pk")))
     product_ids = {*products.values_list("pk", flat=True)}
-    product_ids |= set(Entry.objects.filter(round__in=round_list).values_list("product", flat=True))
+    product_ids |= set(shown.filter(round__in=round_list).values_list("product", flat=True))
     product_list = list(Product.objects.filter(pk__in=product_ids).select_related("facility"))
     projects = projects.distinct().select_related("plan", "content", "implementer")
     # The beneficiaries and plans of exported đề án go along, so that the document is complete on its own.
@@ -187,7 +192,7 @@ def exchange_export(
         "consulting": [_consulting(c) for c in sorted(consulting_list, key=lambda c: c.code)],
         "reporting_submissions": [_submission(s) for s in sorted(submission_list, key=_submission_order)],
         "products": [_product(p) for p in sorted(product_list, key=lambda p: p.code)],
-        "selection_rounds": _selection_rounds(round_list),
+        "selection_rounds": _selection_rounds(round_list, shown),
     }
 
 
@@ -392,13 +397,13 @@ def _submission(s: Submission) -> dict[str, Any]:
     )
 
 
-def _with_lower_rounds(rounds: list[SelectionRound]) -> list[SelectionRound]:
+def _with_lower_rounds(rounds: list[SelectionRound], shown: QuerySet[Entry]) -> list[SelectionRound]:
     """The rounds whose certificates admitted the entries of these ones go along (a province's round names the
     commune's certificates), so that each `lower_certificate` resolves; at most one query per level."""
     held = {r.pk: r for r in rounds}
     wanted = (
         set(
-            Entry.objects.filter(round__in=held, lower_certificate__isnull=False).values_list(
+            shown.filter(round__in=held, lower_certificate__isnull=False).values_list(
                 "lower_certificate__entry__round", flat=True
             )
         )
@@ -409,7 +414,7 @@ def _with_lower_rounds(rounds: list[SelectionRound]) -> list[SelectionRound]:
         held.update({r.pk: r for r in found})
         wanted = (
             set(
-                Entry.objects.filter(round__in=found, lower_certificate__isnull=False).values_list(
+                shown.filter(round__in=found, lower_certificate__isnull=False).values_list(
                     "lower_certificate__entry__round", flat=True
                 )
             )
@@ -431,7 +436,7 @@ def _product(p: Product) -> dict[str, Any]:
     )
 
 
-def _selection_rounds(rounds: list[SelectionRound]) -> list[dict[str, Any]]:
+def _selection_rounds(rounds: list[SelectionRound], shown: QuerySet[Entry]) -> list[dict[str, Any]]:
     """Lower levels first, so that an import holds each certificate before an entry above names it."""
     ordered = sorted(rounds, key=lambda r: (RANK[RoundLevel(r.level)], r.year, r.code))
     ids = [r.pk for r in ordered]
@@ -443,7 +448,7 @@ def _selection_rounds(rounds: list[SelectionRound]) -> list[dict[str, Any]]:
             "judges",
             Prefetch(
                 "entries",
-                Entry.objects.select_related("product", "lower_certificate", "certificate").prefetch_related(
+                shown.select_related("product", "lower_certificate", "certificate").prefetch_related(
                     "complaints", "scores__judge", "scores__criterion"
                 ),
             ),

@@ -37,6 +37,7 @@ from khuyencong.products.services import (
     complaint_record,
     entry_document_add,
     entry_register,
+    product_create,
     round_create,
     round_decide,
     round_fund,
@@ -296,3 +297,26 @@ class TestImport:
             report = exchange_import(round_document(project="BC-LC-2026"), actor=world["people"]["commune"])
 
         assert issues(report) == [("$.selection_rounds[0].project", "content_mismatch")]
+
+
+def test_a_provinces_export_of_a_national_round_carries_no_other_provinces_entry(
+    world: dict[str, Any], make_facility: Any
+) -> None:
+    # given the Cục's national round (open to every province) with a Lào Cai and a Thái Nguyên product entered
+    # (rows made directly: the climb through the levels is not what is tested here)
+    with time_machine.travel(NOW, tick=False):
+        cuc = make_user("cuc.sp", "CUC-CTDP", Role.OFFICER)
+        national = round_create(actor=cuc, code="BC-QG", name="Quốc gia 2026", level="national", year=2026,
+                                organizer=Organization.objects.get(code="CUC-CTDP"))  # fmt: skip
+        foreign = make_facility("HTX chè Tân Cương", province="Thái Nguyên")
+        tea = product_create(actor=cuc, facility=foreign, code="SP-TN", name="Chè Tân Cương", group="agro_food")
+        for product in (world["basket"], tea):
+            Entry.objects.create(round=national, product=product, registered_on=D(2026, 11, 2))
+
+        exported = exchange_export(user=world["people"]["sct"])
+
+    # then the Lào Cai export names its own entry, and nothing of Thái Nguyên
+    (round_,) = [r for r in exported["selection_rounds"] if r["code"] == "BC-QG"]
+    assert [e["product"] for e in round_["entries"]] == ["SP-1"]
+    assert "SP-TN" not in {p["code"] for p in exported["products"]}
+    assert foreign.code not in {f["code"] for f in exported["facilities"]}
