@@ -616,7 +616,7 @@ def round_fund(*, actor: User, selection: SelectionRound, project: Project) -> S
     rounds from local KC funds, regional and national from KCQG). Its content must be the typical-product selection,
     its province the round's (a national đề án for a regional or national round), and its beneficiaries are the
     round's entrants: a đề án that names facilities of its own may name only entrants."""
-    selection = SelectionRound.objects.select_for_update().select_related("territory", "organizer").get(pk=selection.pk)
+    selection = SelectionRound.objects.select_for_update(of=("self",)).select_related("territory").get(pk=selection.pk)
     if not authority.can_manage_round(actor, selection):
         raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
     project = Project.objects.select_related("content", "plan").get(pk=project.pk)
