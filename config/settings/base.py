@@ -169,6 +169,7 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "khuyencong.organizations.models.OrganizationKind",
         "UnitKindEnum": "khuyencong.geography.models.Kind",
         "ProjectKindEnum": "khuyencong.projects.models.ProjectKind",
+        "RoundLevelEnum": "khuyencong.products.rules.RoundLevel",
         "PaymentKindEnum": "khuyencong.projects.models.PaymentKind",
         "BudgetKindEnum": "khuyencong.programs.models.BudgetKind",
         "StateEnum": "khuyencong.projects.workflow.State",

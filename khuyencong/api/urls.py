@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from khuyencong.products import api as products_api
+
 from . import views
 
 app_name = "api"
@@ -15,6 +17,9 @@ router.register("plans", views.PlanViewSet, basename="plan")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("consulting", views.ConsultingViewSet, basename="consulting")
 router.register("reporting/submissions", views.SubmissionViewSet, basename="submission")
+router.register("products", products_api.ProductViewSet, basename="product")
+router.register("selection-rounds", products_api.RoundViewSet, basename="selection-round")
+router.register("product-certificates", products_api.CertificateViewSet, basename="product-certificate")
 
 urlpatterns = [
     path("v1/geography/resolve/", views.ResolveView.as_view(), name="resolve"),

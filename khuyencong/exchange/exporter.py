@@ -17,6 +17,9 @@ from khuyencong.core.corrections import Voidable
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
+from khuyencong.products import selectors as products_selectors
+from khuyencong.products.models import Entry, Product, SelectionRound
+from khuyencong.products.rules import RANK, RoundLevel
 from khuyencong.programs.models import Plan, Program
 from khuyencong.projects.models import Project
 from khuyencong.reporting.models import Submission, SubmissionEvent
@@ -102,9 +105,34 @@ def exchange_export(
         consulting = consulting.filter(year=year)
         submissions = submissions.filter(year=year)
         facilities = facilities.filter(projects__in=projects).distinct()
+    rounds = products_selectors.rounds_for(user) if user is not None else SelectionRound.objects.all()
+    products: QuerySet[Product] = products_selectors.products_for(user) if user is not None else Product.objects.all()
+    if province is not None:
+        rounds = rounds.filter(Q(territory__current_province=province) | Q(territory=province))
+        products = products.filter(facility__current_province=province)
+    if year is not None:
+        rounds = rounds.filter(year=year)
+        products = products.filter(entries__round__in=rounds)
+    # A round open to the country (regional, national) is seen by every province; its entries only where their
+    # products are (a province's export carries no other province's facility).
+    shown = Entry.objects.all()
+    if user is not None:
+        shown = shown.filter(product__in=products_selectors.products_for(user).values("pk"))
+    round_list = _with_lower_rounds(list(rounds.distinct()), shown)
+    # The đề án that fund the rounds go along where the user may see them, so that each `project` resolves.
+    funding = {r.project_id for r in round_list if r.project_id is not None}
+    if funding:
+        visible = Project.objects.filter(pk__in=funding)
+        if user is not None:
+            visible = access.projects_in_scope(user, visible)
+        projects = Project.objects.filter(Q(pk__in=projects.values("pk")) | Q(pk__in=visible.values("pk")))
+    product_ids = {*products.values_list("pk", flat=True)}
+    product_ids |= set(shown.filter(round__in=round_list).values_list("product", flat=True))
+    product_list = list(Product.objects.filter(pk__in=product_ids).select_related("facility"))
     projects = projects.distinct().select_related("plan", "content", "implementer")
     # The beneficiaries and plans of exported đề án go along, so that the document is complete on its own.
     facility_ids = {*facilities.values_list("pk", flat=True), *projects.values_list("beneficiaries", flat=True)}
+    facility_ids |= {p.facility_id for p in product_list}
     facility_list = list(
         Facility.objects.filter(pk__in=facility_ids - {None}).select_related("province", "district", "commune", "trade")
     )
@@ -133,6 +161,7 @@ def exchange_export(
     org_codes |= {a.to.code for p in plan_list for a in p.allocations.select_related("to")}
     org_codes |= {c.organization.code for c in consulting_list}
     org_codes |= {s.organization.code for s in submission_list}
+    org_codes |= {r.organizer.code for r in round_list}
     org_codes |= {e.organization.code for s in submission_list for e in s.moves if e.organization is not None}
     org_codes |= {
         entry.voided_by.code
@@ -162,6 +191,8 @@ def exchange_export(
         "projects": [_project(p) for p in sorted(project_list, key=lambda p: p.code)],
         "consulting": [_consulting(c) for c in sorted(consulting_list, key=lambda c: c.code)],
         "reporting_submissions": [_submission(s) for s in sorted(submission_list, key=_submission_order)],
+        "products": [_product(p) for p in sorted(product_list, key=lambda p: p.code)],
+        "selection_rounds": _selection_rounds(round_list, shown),
     }
 
 
@@ -362,5 +393,133 @@ def _submission(s: Submission) -> dict[str, Any]:
                 )
                 for e in sorted(moves, key=lambda e: (e.at, e.pk))
             ],
+        }
+    )
+
+
+def _with_lower_rounds(rounds: list[SelectionRound], shown: QuerySet[Entry]) -> list[SelectionRound]:
+    """The rounds whose certificates admitted the entries of these ones go along (a province's round names the
+    commune's certificates), so that each `lower_certificate` resolves; at most one query per level."""
+    held = {r.pk: r for r in rounds}
+    wanted = (
+        set(
+            shown.filter(round__in=held, lower_certificate__isnull=False).values_list(
+                "lower_certificate__entry__round", flat=True
+            )
+        )
+        - held.keys()
+    )
+    while wanted:
+        found = list(SelectionRound.objects.filter(pk__in=wanted))
+        held.update({r.pk: r for r in found})
+        wanted = (
+            set(
+                shown.filter(round__in=found, lower_certificate__isnull=False).values_list(
+                    "lower_certificate__entry__round", flat=True
+                )
+            )
+            - held.keys()
+        )
+    return list(held.values())
+
+
+def _product(p: Product) -> dict[str, Any]:
+    return _clean(
+        {
+            "code": p.code,
+            "facility": p.facility.code,
+            "name": p.name,
+            "group": p.group,
+            "description": p.description,
+            "certificates_held": list(p.certificates_held),
+        }
+    )
+
+
+def _selection_rounds(rounds: list[SelectionRound], shown: QuerySet[Entry]) -> list[dict[str, Any]]:
+    """Lower levels first, so that an import holds each certificate before an entry above names it."""
+    ordered = sorted(rounds, key=lambda r: (RANK[RoundLevel(r.level)], r.year, r.code))
+    ids = [r.pk for r in ordered]
+    full = (
+        SelectionRound.objects.filter(pk__in=ids)
+        .select_related("organizer", "territory", "region", "project")
+        .prefetch_related(
+            "criteria",
+            "judges",
+            Prefetch(
+                "entries",
+                shown.select_related("product", "lower_certificate", "certificate").prefetch_related(
+                    "complaints", "scores__judge", "scores__criterion"
+                ),
+            ),
+        )
+    )
+    by_pk = {r.pk: r for r in full}
+    return [_selection_round(by_pk[pk]) for pk in ids]
+
+
+def _selection_round(r: SelectionRound) -> dict[str, Any]:
+    if r.region is not None:
+        place: dict[str, Any] | None = {"region": r.region.code}
+    else:
+        place = _unit_place(r.territory) if r.territory else None
+    return _clean(
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "year": r.year,
+            "organizer": r.organizer.code,
+            "place": place,
+            "project": r.project.code if r.project else None,
+            "threshold": _number(r.threshold),
+            "criteria": [
+                {"code": c.code, "name": c.name, "max": _number(c.max_points)}
+                for c in sorted(r.criteria.all(), key=lambda c: c.position)
+            ],
+            "judges": [{"code": j.code, "name": j.name} for j in sorted(r.judges.all(), key=lambda j: j.code)],
+            "decision": {"on": r.decision_on.isoformat(), "document": r.decision_document} if r.decision_on else None,
+            "entries": [_entry(e) for e in sorted(r.entries.all(), key=lambda e: e.product.code)],
+        }
+    )
+
+
+def _entry(e: Entry) -> dict[str, Any]:
+    certificate = getattr(e, "certificate", None)
+    return _clean(
+        {
+            "product": e.product.code,
+            "registered_on": e.registered_on.isoformat(),
+            "lower_certificate": e.lower_certificate.code if e.lower_certificate else None,
+            # Standing scores only: a corrected score travels as the figure that stands.
+            "scores": [
+                {"judge": s.judge.code, "criterion": s.criterion.code, "points": _number(s.points)}
+                for s in sorted(
+                    (s for s in e.scores.all() if s.voided_at is None),
+                    key=lambda s: (s.judge.code, s.criterion.position),
+                )
+            ],
+            "recognized": e.recognized or None,
+            "certificate": {
+                "code": certificate.code,
+                "on": certificate.issued_on.isoformat(),
+                "valid_until": certificate.valid_until.isoformat(),
+            }
+            if certificate
+            else None,
+            "complaints": [
+                _clean(
+                    {
+                        "on": c.on.isoformat(),
+                        "text": c.text,
+                        "answered_on": c.answered_on.isoformat() if c.answered_on else None,
+                        "outcome": c.outcome,
+                    }
+                )
+                for c in sorted(e.complaints.all(), key=lambda c: (c.on, c.pk))
+            ],
+            "revoked": {"on": certificate.revoked_on.isoformat(), "reason": certificate.revoked_reason}
+            if certificate and certificate.revoked_on
+            else None,
         }
     )

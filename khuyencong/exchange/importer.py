@@ -49,8 +49,12 @@ from khuyencong.facilities.services import (
 from khuyencong.facilities.validators import normalize_tax_code
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM
 from khuyencong.geography.resolver import PlaceError, PlaceResolver, ResolvedPlace
-from khuyencong.organizations.models import Organization
+from khuyencong.organizations.models import Organization, Region
 from khuyencong.organizations.services import organization_territories_fill
+from khuyencong.products import authority as product_authority
+from khuyencong.products import services as product_services
+from khuyencong.products.models import Certificate, Entry, Judge, Product, RoundCriterion, Score, SelectionRound
+from khuyencong.products.rules import DEFAULT_CRITERIA, DEFAULT_THRESHOLD, Criterion
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import (
     plan_allocate,
@@ -97,7 +101,8 @@ def _exchange_limits() -> Limits:
         "plans": Plan, "plans.budget": BudgetDecision, "plans.allocations": Allocation, "projects": Project,
         "projects.events": ProjectEvent, "projects.payments": Payment, "projects.results": Result,
         "consulting": ConsultingRecord, "reporting_submissions": Submission,
-        "reporting_submissions.events": SubmissionEvent,
+        "reporting_submissions.events": SubmissionEvent, "products": Product, "selection_rounds": SelectionRound,
+        "selection_rounds.criteria": RoundCriterion, "selection_rounds.judges": Judge,
     }  # fmt: skip
     fields = {
         f"{prefix}.{field.name}": field
@@ -238,7 +243,17 @@ def _plainly_valid(schema: Any, value: Any) -> bool:
 
 
 # The sections of a document, in the order they are imported.
-KINDS = ("organizations", "facilities", "programs", "plans", "projects", "consulting", "reporting_submissions")
+KINDS = (
+    "organizations",
+    "facilities",
+    "programs",
+    "plans",
+    "projects",
+    "consulting",
+    "reporting_submissions",
+    "products",
+    "selection_rounds",
+)
 # A periodic report has no code of its own: it is named by its duty, body, year, period and version.
 SUBMISSION_KEY = ("duty", "organization", "year", "period", "version")
 
@@ -494,6 +509,8 @@ _TARGETS: dict[str, tuple[Any, str, str]] = {
     "plans": (Plan, "Không có kế hoạch «{codes}».", "Kế hoạch"),
     "facilities": (Facility, "Không có cơ sở: {codes}.", "Cơ sở"),
     "duties": (ReportingDuty, "Không có chế độ báo cáo «{codes}» trong hệ thống.", "Chế độ báo cáo"),
+    "projects": (Project, "Không có đề án «{codes}».", "Đề án"),
+    "products": (Product, "Không có sản phẩm: {codes}.", "Sản phẩm"),
 }
 
 # The references each kind of record holds, by their parts ("*": every item of a list), and the kind they name.
@@ -520,6 +537,12 @@ _REFERENCES: dict[str, list[tuple[PathParts, str]]] = {
         (("duty",), "duties"),
         (("organization",), "organizations"),
         (("events", "*", "by"), "organizations"),
+    ],
+    "products": [(("facility",), "facilities")],
+    "selection_rounds": [
+        (("organizer",), "organizations"),
+        (("project",), "projects"),
+        (("entries", "*", "product"), "products"),
     ],
 }
 
@@ -591,6 +614,8 @@ class _Importer:
             ("projects", self.project),
             ("consulting", self.consulting),
             ("reporting_submissions", self.submission),
+            ("products", self.product),
+            ("selection_rounds", self.selection_round),
         ]
         for key, step in steps:
             items = self.document.get(key, [])
@@ -1132,6 +1157,265 @@ class _Importer:
             return
         consulting_record(actor=self.actor, code=item["code"], **values)
         (self.report.updated if existing else self.report.created)["consulting"] += 1
+
+    # --- products and the typical-product selection ----------------------------------------------------------
+
+    def product(self, item: dict[str, Any], path: str) -> None:
+        facility = Facility.objects.filter(code=item["facility"]).first()
+        if facility is None:
+            raise self.missing("facilities", [item["facility"]], f"{path}.facility")
+        # Who may write the facility's products (its representative, its commune, its Sở) is the services' check.
+        values = {
+            "name": item["name"].strip(),
+            "group": item["group"],
+            "description": str(item.get("description", "")).strip(),
+            "certificates_held": [c.strip() for c in item.get("certificates_held", []) if c.strip()],
+        }
+        existing = Product.objects.filter(code=item["code"]).first()
+        try:
+            if existing is None:
+                product_services.product_create(actor=self.actor, facility=facility, code=item["code"], **values)
+                self.report.created["products"] += 1
+                return
+            if existing.facility_id != facility.pk:
+                raise RecordError(f"{path}.facility", "product_conflict",
+                                  f"Sản phẩm «{existing.code}» đã có, của một cơ sở khác.")  # fmt: skip
+            if all(getattr(existing, name) == value for name, value in values.items()):
+                self.report.unchanged["products"] += 1
+                return
+            product_services.product_update(actor=self.actor, product=existing, **values)
+            self.report.updated["products"] += 1
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(path, error) from error
+
+    def selection_round(self, item: dict[str, Any], path: str) -> None:
+        """A round as the organiser ran it, replayed through the same services as the pages, as the uploader: opened,
+        funded, each entry registered (with its lower certificate), each judge's sheet transcribed, the decision with
+        its certificates, complaints and revocations. What the system holds must be what the file says; what it
+        lacks is added."""
+        organizer = self.org(item["organizer"], f"{path}.organizer")
+        selection = SelectionRound.objects.filter(code=item["code"]).first()
+        created = wrote = selection is None
+        try:
+            if selection is None:
+                selection = self.round_open(item, path, organizer)
+            else:
+                self.round_matches(selection, item, path, organizer)
+            if "project" in item:
+                project = Project.objects.filter(code=item["project"]).first()
+                if project is None:
+                    raise self.missing("projects", [item["project"]], f"{path}.project")
+                if selection.project_id != project.pk:
+                    product_services.round_fund(actor=self.actor, selection=selection, project=project)
+                    wrote = True
+            entries: list[tuple[str, dict[str, Any], Entry]] = []
+            for index, spec in enumerate(item.get("entries", [])):
+                at = f"{path}.entries[{index}]"
+                entry, new = self.round_entry(selection, spec, at)
+                entries.append((at, spec, entry))
+                wrote = self.round_scores(selection, entry, spec, at) or new or wrote
+            wrote = self.round_decision(selection, item, path, entries) or wrote
+            for at, spec, entry in entries:
+                wrote = self.round_aftermath(entry, spec, at) or wrote
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(path, error) from error
+        counter = self.report.created if created else self.report.updated if wrote else self.report.unchanged
+        counter["selection rounds"] += 1
+
+    def round_open(self, item: dict[str, Any], path: str, organizer: Organization) -> SelectionRound:
+        territory, region = None, None
+        spec = item.get("place")
+        if isinstance(spec, dict) and "region" in spec:
+            region = Region.objects.filter(code=spec["region"]).first()
+            if region is None:
+                raise RecordError(f"{path}.place.region", "reference_missing", f"Không có vùng «{spec['region']}».")
+        elif isinstance(spec, dict):
+            territory = self.place(spec, f"{path}.place", datetime.date(item["year"], 12, 31)).unit
+        elif organizer.territory is not None:
+            territory = organizer.territory
+        criteria = [Criterion(c["code"], c["name"], Decimal(str(c["max"]))) for c in item.get("criteria", [])] or list(
+            DEFAULT_CRITERIA
+        )
+        return product_services.round_create(
+            actor=self.actor,
+            code=item["code"],
+            name=item["name"],
+            level=item["level"],
+            year=item["year"],
+            organizer=organizer,
+            territory=territory,
+            region=region,
+            threshold=Decimal(str(item["threshold"])) if "threshold" in item else DEFAULT_THRESHOLD,
+            criteria=criteria,
+            judges=[(j["code"], j["name"], None) for j in item.get("judges", [])],
+        )
+
+    def round_matches(
+        self, selection: SelectionRound, item: dict[str, Any], path: str, organizer: Organization
+    ) -> None:
+        """A round the system holds is the file's: same level, year, organiser, threshold, criteria and jury."""
+        if not product_authority.can_manage_round(self.actor, selection):
+            raise RecordError(path, "out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        criteria = [(c.code, c.max_points) for c in selection.criteria.order_by("position")]
+        wanted = [(c["code"], Decimal(str(c["max"]))) for c in item.get("criteria", [])] or [
+            (c.code, c.max_points) for c in DEFAULT_CRITERIA
+        ]
+        judges = sorted(selection.judges.values_list("code", flat=True))
+        threshold = Decimal(str(item["threshold"])) if "threshold" in item else DEFAULT_THRESHOLD
+        held = (selection.level, selection.year, selection.organizer_id, selection.threshold, criteria, judges)
+        if held != (item["level"], item["year"], organizer.pk, threshold, wanted,
+                    sorted(j["code"] for j in item.get("judges", []))):  # fmt: skip
+            raise RecordError(path, "history_conflict",
+                              f"Đợt bình chọn «{selection.code}» đã có với cấp, năm, cơ quan tổ chức, điểm công nhận, "
+                              "tiêu chí hoặc giám khảo khác.")  # fmt: skip
+
+    def round_entry(self, selection: SelectionRound, spec: dict[str, Any], at: str) -> tuple[Entry, bool]:
+        product = Product.objects.select_related("facility").filter(code=spec["product"]).first()
+        if product is None:
+            raise self.missing("products", [spec["product"]], f"{at}.product")
+        registered_on = _date(spec["registered_on"], f"{at}.registered_on")
+        lower = None
+        if "lower_certificate" in spec:
+            lower = Certificate.objects.filter(code=spec["lower_certificate"]).first()
+            if lower is None:
+                raise RecordError(f"{at}.lower_certificate", "reference_missing",
+                                  f"Không có giấy chứng nhận «{spec['lower_certificate']}» (trong tệp hoặc trong hệ "
+                                  "thống).")  # fmt: skip
+        held = Entry.objects.filter(round=selection, product=product).select_related("lower_certificate").first()
+        if held is not None:
+            if held.registered_on != registered_on or held.lower_certificate_id != (lower.pk if lower else None):
+                raise RecordError(at, "history_conflict",
+                                  f"Sản phẩm «{product.code}» đã đăng ký đợt này với ngày đăng ký hoặc giấy chứng "
+                                  "nhận cấp dưới khác.")  # fmt: skip
+            return held, False
+        try:
+            entry = product_services.entry_register(
+                actor=self.actor, selection=selection, product=product, registered_on=registered_on,
+                lower_certificate=lower,
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as error:
+            raise _service_error(at, error) from error
+        return entry, True
+
+    def round_scores(self, selection: SelectionRound, entry: Entry, spec: dict[str, Any], at: str) -> bool:
+        judges = {j.code: j for j in selection.judges.all()}
+        criteria = {c.code: c for c in selection.criteria.all()}
+        held = {(s.judge_id, s.criterion_id): s.points for s in Score.objects.standing().filter(entry=entry)}
+        wrote = False
+        for index, score in enumerate(spec.get("scores", [])):
+            where = f"{at}.scores[{index}]"
+            judge, criterion = judges.get(score["judge"]), criteria.get(score["criterion"])
+            if judge is None:
+                raise RecordError(f"{where}.judge", "reference_missing", f"Đợt không có giám khảo «{score['judge']}».")
+            if criterion is None:
+                raise RecordError(f"{where}.criterion", "reference_missing",
+                                  f"Đợt không có tiêu chí «{score['criterion']}».")  # fmt: skip
+            points = Decimal(str(score["points"]))
+            if held.get((judge.pk, criterion.pk)) == points:
+                continue
+            try:
+                product_services.score_record(
+                    actor=self.actor, entry=entry, judge=judge, criterion=criterion, points=points, transcribed=True
+                )
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(where, error) from error
+            wrote = True
+        return wrote
+
+    def round_decision(
+        self,
+        selection: SelectionRound,
+        item: dict[str, Any],
+        path: str,
+        entries: list[tuple[str, dict[str, Any], Entry]],
+    ) -> bool:
+        recognized = [entry for _, spec, entry in entries if spec.get("recognized")]
+        for at, spec, _ in entries:
+            if "certificate" in spec and not spec.get("recognized"):
+                message = "Chỉ sản phẩm được công nhận («recognized»: true) mới có giấy chứng nhận."
+                raise RecordError(f"{at}.certificate", "not_recognized", message)
+        if "decision" not in item:
+            if recognized:
+                at = next(at for at, spec, _ in entries if spec.get("recognized"))
+                message = "Sản phẩm được công nhận phải kèm quyết định công nhận của đợt («decision»)."
+                raise RecordError(f"{at}.recognized", "no_decision", message)
+            return False
+        on = _date(item["decision"]["on"], f"{path}.decision.on")
+        document = item["decision"]["document"].strip()
+        selection.refresh_from_db()
+        if selection.decided:
+            held = set(Entry.objects.filter(round=selection, recognized=True).values_list("pk", flat=True))
+            if (selection.decision_on, selection.decision_document) != (on, document) or held != {
+                e.pk for e in recognized
+            }:
+                raise RecordError(f"{path}.decision", "history_conflict",
+                                  f"Đợt đã có quyết định {selection.decision_document} ngày "
+                                  f"{selection.decision_on:%d/%m/%Y} với kết quả khác tệp.")  # fmt: skip
+            for at, spec, entry in entries:
+                if "certificate" in spec and entry.certificate.code != spec["certificate"]["code"]:
+                    raise RecordError(f"{at}.certificate.code", "history_conflict",
+                                      f"Giấy chứng nhận đã cấp số {entry.certificate.code}.")  # fmt: skip
+            return False
+        specs = {}
+        for at, spec, entry in entries:
+            certificate = spec.get("certificate")
+            if certificate is not None:
+                until = certificate.get("valid_until")
+                specs[entry.pk] = product_services.CertificateSpec(
+                    certificate["code"],
+                    _date(certificate["on"], f"{at}.certificate.on"),
+                    _date(until, f"{at}.certificate.valid_until") if until else None,
+                )
+        product_services.round_decide(
+            actor=self.actor, selection=selection, on=on, document=document, recognized=recognized, transcribed=specs
+        )
+        return True
+
+    def round_aftermath(self, entry: Entry, spec: dict[str, Any], at: str) -> bool:
+        """Complaints (matched by day and text) with their answers, then the revocation of the certificate."""
+        wrote = False
+        held = {(c.on, c.text): c for c in entry.complaints.all()}
+        for index, complaint in enumerate(spec.get("complaints", [])):
+            where = f"{at}.complaints[{index}]"
+            on = _date(complaint["on"], f"{where}.on")
+            try:
+                found = held.get((on, complaint["text"].strip()))
+                if found is None:
+                    found = product_services.complaint_record(
+                        actor=self.actor, entry=entry, on=on, text=complaint["text"]
+                    )
+                    wrote = True
+                if "answered_on" in complaint:
+                    answered = _date(complaint["answered_on"], f"{where}.answered_on")
+                    if "outcome" not in complaint:
+                        raise RecordError(f"{where}.outcome", "required", "Khiếu nại đã trả lời phải có kết quả.")
+                    if found.answered_on is None:
+                        product_services.complaint_answer(
+                            actor=self.actor, complaint=found, on=answered, outcome=complaint["outcome"]
+                        )
+                        wrote = True
+                    elif (found.answered_on, found.outcome) != (answered, complaint["outcome"]):
+                        raise RecordError(where, "history_conflict", "Khiếu nại đã được trả lời khác tệp.")
+            except (ValidationError, PermissionDenied) as error:
+                raise _service_error(where, error) from error
+        if "revoked" in spec:
+            certificate = getattr(Entry.objects.select_related("certificate").get(pk=entry.pk), "certificate", None)
+            where = f"{at}.revoked"
+            if certificate is None:
+                raise RecordError(where, "not_recognized", "Sản phẩm chưa có giấy chứng nhận để thu hồi.")
+            on = _date(spec["revoked"]["on"], f"{where}.on")
+            if certificate.revoked_on is None:
+                try:
+                    product_services.certificate_revoke(
+                        actor=self.actor, certificate=certificate, on=on, reason=spec["revoked"]["reason"]
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    raise _service_error(where, error) from error
+                wrote = True
+            elif certificate.revoked_on != on:
+                raise RecordError(where, "history_conflict",
+                                  f"Giấy chứng nhận đã thu hồi ngày {certificate.revoked_on:%d/%m/%Y}.")  # fmt: skip
+        return wrote
 
     # --- periodic reports -------------------------------------------------------------------------------------
 

@@ -97,6 +97,12 @@ def can_score(user: User | AnonymousUser, judge: Judge) -> bool:
     return actor is not None and judge.user_id is not None and judge.user_id == actor.pk
 
 
+def can_transcribe_sheet(user: User | AnonymousUser, judge: Judge) -> bool:
+    """A paper score sheet is typed in by the organiser's secretariat (or arrives in an exchange file) only for a judge
+    who has no account here: a judge with an account scores on their own sheet, never through another's hands."""
+    return judge.user_id is None and can_manage_round(user, judge.round)
+
+
 def can_view_entry(user: User | AnonymousUser, entry: Entry) -> bool:
     actor = _actor(user)
     if actor is None:

@@ -17,7 +17,7 @@ from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, Region
 
-from .rules import DossierItem, PhotoAngle, ProductGroup, RoundLevel
+from .rules import CouncilRole, DossierItem, PhotoAngle, ProductGroup, RoundLevel
 
 POINTS = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -250,3 +250,64 @@ class EntryDocument(Voidable):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CouncilMember(Voidable):
+    """A member of the round's selection council (Hội đồng bình chọn, TT 26/2014 Art. 8–10): their name, position and
+    role in the council. A member named by mistake is voided (kept, with who and why), never deleted."""
+
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="council")
+    name = models.CharField(_("họ và tên"), max_length=200)
+    position = models.CharField(_("chức vụ, đơn vị công tác"), max_length=300)
+    role = models.CharField(_("vai trò trong hội đồng"), max_length=12, choices=CouncilRole.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("thành viên hội đồng bình chọn")
+        verbose_name_plural = _("thành viên hội đồng bình chọn")
+        ordering = ["round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(voided_at__isnull=True, role="chair"),
+                name="products_one_standing_chair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class HolderReport(Voidable):
+    """A certificate holder's yearly report to the Sở (TT 26/2014 Art. 22): the support received that year and the
+    results. A wrong report is voided with its reason and entered again."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="holder_reports")
+    year = models.PositiveSmallIntegerField(
+        _("năm báo cáo"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    reported_on = models.DateField(_("ngày báo cáo"))
+    support_received = models.DecimalField(
+        _("hỗ trợ đã nhận (đồng)"), max_digits=18, decimal_places=0, validators=[MinValueValidator(Decimal(0))]
+    )
+    support_text = models.TextField(_("các hỗ trợ đã nhận"), blank=True)
+    results = models.TextField(_("kết quả sản xuất, kinh doanh"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("báo cáo hằng năm của sản phẩm được công nhận")
+        verbose_name_plural = _("báo cáo hằng năm của sản phẩm được công nhận")
+        ordering = ["certificate", "-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "year"],
+                condition=Q(voided_at__isnull=True),
+                name="products_one_standing_holder_report",
+            ),
+            models.CheckConstraint(condition=Q(support_received__gte=0), name="products_holder_support_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} — {self.year}"

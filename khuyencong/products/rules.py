@@ -4,14 +4,19 @@ Plain Python, dated, testable without the database."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from pathlib import Path
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 REFORM = datetime.date(2025, 7, 1)
+HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays_vn.csv"
 
 
 class ProductGroup(models.TextChoices):
@@ -111,16 +116,100 @@ def average(totals: list[Decimal]) -> Decimal | None:
     return (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def working_days_after(
-    start: datetime.date, days: int, holidays: frozenset[datetime.date] = frozenset()
-) -> datetime.date:
-    """The day `days` working days after `start` (Monday to Friday, holidays given apart)."""
+class DayKind(StrEnum):
+    HOLIDAY = "holiday"  # a public holiday (Labour Code 2019 Art. 112)
+    DAY_OFF = "day_off"  # a weekday off by a yearly notice (swapped, or in lieu of a holiday on a weekend)
+    WORKDAY = "workday"  # a Saturday worked to make up a swapped day
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Vietnam's days off and worked Saturdays as dated data (`data/holidays_vn.csv`, each row with its legal
+    source): public holidays of the Labour Code 2019 Art. 112 and the days the yearly notices, issued at the Prime
+    Minister's instruction, give off or ask to be worked. Years outside `years` count Monday to Friday only."""
+
+    off: frozenset[datetime.date]
+    worked: frozenset[datetime.date]
+    years: frozenset[int]
+
+    def working(self, day: datetime.date) -> bool:
+        if day in self.worked:
+            return True
+        return day.weekday() < 5 and day not in self.off
+
+    def covers(self, day: datetime.date) -> bool:
+        return day.year in self.years
+
+
+def load_calendar(path: Path = HOLIDAYS_FILE) -> Calendar:
+    off: set[datetime.date] = set()
+    worked: set[datetime.date] = set()
+    years: set[int] = set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            day, kind = datetime.date.fromisoformat(row["date"]), DayKind(row["kind"])
+            years.add(day.year)
+            (worked if kind == DayKind.WORKDAY else off).add(day)
+    return Calendar(frozenset(off), frozenset(worked), frozenset(years))
+
+
+@functools.cache
+def vietnam_calendar() -> Calendar:
+    return load_calendar()
+
+
+WEEKDAYS_ONLY = Calendar(frozenset(), frozenset(), frozenset())
+
+
+def working_days_after(start: datetime.date, days: int, calendar: Calendar | None = None) -> datetime.date:
+    """The day `days` working days after `start` (Monday to Friday, less the days off, plus the worked Saturdays of
+    the calendar; Vietnam's by default)."""
+    calendar = calendar or vietnam_calendar()
     day, left = start, days
     while left:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
+        if calendar.working(day):
             left -= 1
     return day
+
+
+def answer_due(complained_on: datetime.date, calendar: Calendar | None = None) -> datetime.date:
+    """The day by which a complaint is answered: 10 working days from its day (TT 26/2014 Art. 20)."""
+    return working_days_after(complained_on, ANSWER_DAYS, calendar)
+
+
+def answered_late(complained_on: datetime.date, answered_on: datetime.date | None, today: datetime.date) -> bool:
+    """An answer after the due day, or none by a day past it: flagged, never refused (the answer is still owed)."""
+    due = answer_due(complained_on)
+    return (answered_on or today) > due
+
+
+class CouncilRole(models.TextChoices):
+    CHAIR = "chair", _("Chủ tịch Hội đồng")
+    VICE_CHAIR = "vice_chair", _("Phó Chủ tịch Hội đồng")
+    SECRETARY = "secretary", _("Thư ký Hội đồng")
+    MEMBER = "member", _("Ủy viên")
+
+
+# TT 26/2014/TT-BCT Art. 8–10 (as amended by TT 38/2025/TT-BCT): the council's size at each level. Members are named one
+# by one, so a size outside these is shown on the round's page, not refused.
+COUNCIL_RULE = DatedRule("Thông tư 26/2014/TT-BCT Điều 8–10", valid_from=datetime.date(2014, 10, 15))
+COUNCIL_SIZES: dict[str, frozenset[int]] = {
+    "district": frozenset({5, 7}),
+    "commune": frozenset({5, 7}),
+    "provincial": frozenset({7, 9}),
+    "regional": frozenset({9, 11}),
+    "national": frozenset({11, 13}),
+}
+
+
+def council_size_ok(level: str, members: int) -> bool:
+    return members in COUNCIL_SIZES[level]
+
+
+def certificate_years(issued_on: datetime.date, valid_until: datetime.date) -> range:
+    """The years a certificate's holder reports on (TT 26/2014 Art. 22): each year it is held."""
+    return range(issued_on.year, valid_until.year + 1)
 
 
 class PhotoAngle(models.TextChoices):

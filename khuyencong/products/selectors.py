@@ -16,8 +16,9 @@ from khuyencong.accounts.models import User
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import facility_list_for_user
 
-from .models import Certificate, Entry, EntryDocument, Product, ProductPhoto, Score, SelectionRound
-from .rules import RANK, RoundLevel, average, dossier_missing
+from .authority import can_manage_round
+from .models import Certificate, Complaint, Entry, EntryDocument, Product, ProductPhoto, Score, SelectionRound
+from .rules import RANK, RoundLevel, answer_due, answered_late, average, dossier_missing
 
 
 @dataclass(frozen=True)
@@ -152,3 +153,43 @@ def entry_dossiers(selection: SelectionRound) -> dict[int, list[str]]:
             "pk", "product", "lower_certificate"
         )
     }
+
+
+def funded_beneficiaries(project_id: int) -> QuerySet[Facility]:
+    """The beneficiaries of a đề án that funds selection rounds: the facilities whose products entered them."""
+    return Facility.objects.filter(products__entries__round__project=project_id).distinct().order_by("name", "pk")
+
+
+def certificates_for(user: User | AnonymousUser) -> QuerySet[Certificate]:
+    """The certificates of the products the user sees (the public list shows the valid ones to everyone)."""
+    return Certificate.objects.filter(entry__product__facility__in=facility_list_for_user(user)).select_related(
+        "entry__product", "entry__round"
+    )
+
+
+def entries_for(user: User | AnonymousUser, selection: SelectionRound) -> QuerySet[Entry]:
+    """A round's entries as the user may see them: the organiser and the round's judges see all; a facility its own;
+    a body those of the facilities in its territory (the level above sees the levels below)."""
+    entries = Entry.objects.filter(round=selection).order_by("product__name", "pk")
+    if not user.is_authenticated:
+        return entries.none()
+    if can_manage_round(user, selection) or selection.judges.filter(user=user).exists():
+        return entries
+    return entries.filter(product__facility__in=facility_list_for_user(user))
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    complaint: Complaint
+    due: datetime.date
+    late: bool
+
+
+def complaint_rows(selection: SelectionRound, entry_ids: list[int], today: datetime.date) -> list[ComplaintRow]:
+    """The complaints about the entries shown, each with the day its answer is due (10 working days, TT 26/2014
+    Art. 20) and whether it is late: answered after that day, or still unanswered past it."""
+    complaints = Complaint.objects.filter(entry__round=selection, entry__in=entry_ids).select_related("entry__product")
+    return [
+        ComplaintRow(c, answer_due(c.on), answered_late(c.on, c.answered_on, today))
+        for c in complaints.order_by("on", "pk")
+    ]

@@ -5,7 +5,8 @@ certificates, a revocation, a complaint and its answer."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,14 +25,17 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.geography.selectors import unit_current_communes
 from khuyencong.organizations.models import Organization, Region
 from khuyencong.projects.documents import checked_upload
+from khuyencong.projects.models import Project
 
 from . import authority
 from .models import (
     Certificate,
     Complaint,
     ComplaintOutcome,
+    CouncilMember,
     Entry,
     EntryDocument,
+    HolderReport,
     Judge,
     Product,
     ProductPhoto,
@@ -43,12 +47,14 @@ from .rules import (
     COMPLAINT_DAYS,
     DEFAULT_CRITERIA,
     DEFAULT_THRESHOLD,
+    CouncilRole,
     Criterion,
     DossierItem,
     PhotoAngle,
     ProductGroup,
     RoundLevel,
     certificate_valid_until,
+    certificate_years,
     level_below,
     level_in_force,
     lowest,
@@ -95,6 +101,40 @@ def product_create(
         instance=product,
         before={},
         after=audit_snapshot(product, PRODUCT_FIELDS),
+    )
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    actor: User,
+    product: Product,
+    name: str,
+    group: str,
+    description: str = "",
+    certificates_held: Sequence[str] = (),
+) -> Product:
+    """A product's name, group, description or certificates corrected; the audit keeps what it said before."""
+    product = Product.objects.select_for_update().select_related("facility").get(pk=product.pk)
+    if not authority.can_write_product(actor, product.facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền ghi sản phẩm của cơ sở {product.facility.name}.")
+    if group not in ProductGroup.values:
+        raise refuse("group", f"Nhóm sản phẩm «{group}» không có; chọn: {', '.join(ProductGroup.values)}.", "invalid")
+    if not name.strip():
+        raise refuse("name", "Ghi tên sản phẩm.", "required")
+    before = audit_snapshot(product, [*PRODUCT_FIELDS, "certificates_held"])
+    product.name, product.group, product.description = name.strip(), group, description.strip()
+    product.certificates_held = [c.strip() for c in certificates_held if c.strip()]
+    product.search_text = fold(f"{product.name} | {product.code} | {product.facility.name}")
+    product.full_clean()
+    product.save()
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=product,
+        before=before,
+        after=audit_snapshot(product, [*PRODUCT_FIELDS, "certificates_held"]),
     )
     return product
 
@@ -260,12 +300,24 @@ def _takes(selection: SelectionRound, facility: Facility, on: datetime.date) -> 
 
 
 @transaction.atomic
-def score_record(*, actor: User, entry: Entry, judge: Judge, criterion: RoundCriterion, points: Decimal) -> Score:
+def score_record(
+    *,
+    actor: User,
+    entry: Entry,
+    judge: Judge,
+    criterion: RoundCriterion,
+    points: Decimal,
+    transcribed: bool = False,
+) -> Score:
     """A judge's points on a criterion, on their own sheet: never above the criterion's maximum; a second score of
-    the same criterion voids the first (with who and when), never overwrites it."""
+    the same criterion voids the first (with who and when), never overwrites it. `transcribed`: the organiser types
+    in the paper sheet of a judge without an account (an Excel sheet, an exchange file)."""
     if judge.round_id != entry.round_id or criterion.round_id != entry.round_id:
         raise refuse("judge", "Giám khảo, tiêu chí và sản phẩm phải cùng một đợt bình chọn.", "round_mismatch")
-    if not authority.can_score(actor, judge):
+    allowed = authority.can_transcribe_sheet(actor, judge) if transcribed else authority.can_score(actor, judge)
+    if not allowed:
+        if transcribed and judge.user_id is not None:
+            raise Refused("judge_has_account", f"Giám khảo {judge.name} có tài khoản và tự chấm trên phiếu của mình.")
         raise Refused("out_of_scope", f"Chỉ giám khảo {judge.name} chấm được phiếu của mình.")
     selection = SelectionRound.objects.select_for_update().get(pk=entry.round_id)
     entry = Entry.objects.get(pk=entry.pk)
@@ -309,10 +361,13 @@ def round_decide(
     on: datetime.date,
     document: str,
     recognized: Iterable[Entry],
+    transcribed: Mapping[int, CertificateSpec] | None = None,
 ) -> list[Certificate]:
     """The council's decision: which products at or above the threshold are recognised (a quota or mix is its choice),
     dated and numbered; each recognised product gets its numbered certificate, valid until 31 December of the third
-    year. A product below the threshold, or not scored by every judge on every criterion, cannot be recognised."""
+    year. A product below the threshold, or not scored by every judge on every criterion, cannot be recognised.
+    `transcribed`: a decision taken elsewhere (an exchange file), with its certificates as issued, by entry; the
+    dossier's files do not travel in the format, so its completeness was the sending system's to check."""
     selection = SelectionRound.objects.select_for_update().get(pk=selection.pk)
     if not authority.can_manage_round(actor, selection):
         raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
@@ -338,21 +393,24 @@ def round_decide(
             problems.append(f"{entry.product.name} chưa được mọi giám khảo chấm đủ tiêu chí")
         elif result.average is None or result.average < selection.threshold:
             problems.append(f"{entry.product.name} đạt {result.average} điểm, dưới {selection.threshold}")
-        elif dossiers.get(entry.pk):
+        elif transcribed is None and dossiers.get(entry.pk):
             problems.append(f"hồ sơ của {entry.product.name} còn thiếu: {', '.join(dossiers[entry.pk])}")
     if problems:
         raise refuse("recognized", "Không công nhận được: " + "; ".join(problems) + ".", "below_threshold")
     selection.decision_on, selection.decision_document = on, document.strip()
     selection.save(update_fields=["decision_on", "decision_document"])
+    if transcribed is not None:
+        _check_certificate_specs(chosen, transcribed, on)
     certificates = []
     for number, entry in enumerate(sorted(chosen, key=lambda e: -(scores[e.pk].average or 0)), start=1):
         Entry.objects.filter(pk=entry.pk).update(recognized=True)
+        spec = (transcribed or {}).get(entry.pk) or CertificateSpec(f"{selection.code}/{number:03d}", on)
         certificates.append(
             Certificate.objects.create(
-                code=f"{selection.code}/{number:03d}",
+                code=spec.code,
                 entry=entry,
-                issued_on=on,
-                valid_until=certificate_valid_until(on),
+                issued_on=spec.issued_on,
+                valid_until=spec.valid_until or certificate_valid_until(spec.issued_on),
             )
         )
     audit_entry_write(
@@ -366,6 +424,34 @@ def round_decide(
         },
     )
     return certificates
+
+
+@dataclass(frozen=True)
+class CertificateSpec:
+    """A certificate as another system issued it: its number, day of issue and validity (default by the rule)."""
+
+    code: str
+    issued_on: datetime.date
+    valid_until: datetime.date | None = None
+
+
+def _check_certificate_specs(chosen: list[Entry], specs: Mapping[int, CertificateSpec], on: datetime.date) -> None:
+    codes = [spec.code for spec in specs.values()]
+    if len(codes) != len(set(codes)):
+        raise refuse("certificate", "Hai giấy chứng nhận cùng một số.", "duplicate_code")
+    for entry in chosen:
+        spec = specs.get(entry.pk)
+        if spec is None:
+            continue
+        where = f"Giấy chứng nhận {spec.code} của {entry.product.name}"
+        if not spec.code.strip():
+            raise refuse("certificate", f"{where}: ghi số giấy chứng nhận.", "required")
+        if spec.issued_on < on:
+            raise refuse("certificate", f"{where} cấp trước ngày quyết định {on:%d/%m/%Y}.", "date_order")
+        not_future(spec.issued_on, where)
+        if spec.valid_until is not None and spec.valid_until < spec.issued_on:
+            raise refuse("certificate", f"{where} hết hiệu lực trước ngày cấp.", "date_order")
+        require_free_code(Certificate, spec.code, "giấy chứng nhận")
 
 
 @transaction.atomic
@@ -511,3 +597,192 @@ def entry_document_add(*, actor: User, entry: Entry, item: str, title: str, uplo
         after={"entry": str(entry), "item": str(DossierItem(item).label)},
     )
     return document
+
+
+FUNDING_CONTENT = "typical_product_selection"
+
+
+def round_province_id(selection: SelectionRound) -> int | None:
+    """Today's province of a district's, commune's or province's round; None for a regional or national one."""
+    territory = selection.territory
+    if territory is None or RoundLevel(selection.level) in (RoundLevel.REGIONAL, RoundLevel.NATIONAL):
+        return None
+    return territory.current_province_id or territory.pk
+
+
+@transaction.atomic
+def round_fund(*, actor: User, selection: SelectionRound, project: Project) -> SelectionRound:
+    """The đề án that pays for the round (Decree 45/2012 Art. 4 as amended; TT 26/2014 Art. 19: district and provincial
+    rounds from local KC funds, regional and national from KCQG). Its content must be the typical-product selection,
+    its province the round's (a national đề án for a regional or national round), and its beneficiaries are the
+    round's entrants: a đề án that names facilities of its own may name only entrants."""
+    selection = SelectionRound.objects.select_for_update(of=("self",)).select_related("territory").get(pk=selection.pk)
+    if not authority.can_manage_round(actor, selection):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+    project = Project.objects.select_related("content", "plan").get(pk=project.pk)
+    if selection.project_id == project.pk:
+        return selection
+    if selection.project_id is not None:
+        raise refuse(
+            "project",
+            f"{selection.name} đã có đề án kinh phí «{selection.project.code if selection.project else ''}».",
+            "already_funded",
+        )
+    if project.content.code != FUNDING_CONTENT:
+        raise refuse(
+            "project",
+            f"Đề án «{project.code}» có nội dung «{project.content.name}», không phải tổ chức bình chọn sản phẩm "
+            "công nghiệp nông thôn tiêu biểu.",
+            "content_mismatch",
+        )
+    if project.province_id != round_province_id(selection):
+        raise refuse(
+            "project",
+            f"Đề án «{project.code}» không cùng địa bàn với {selection.name} (đề án của tỉnh cho đợt cấp xã, huyện, "
+            "tỉnh của tỉnh đó; đề án trung ương cho đợt cấp khu vực, quốc gia).",
+            "territory_mismatch",
+        )
+    entrants = set(Entry.objects.filter(round=selection).values_list("product__facility", flat=True))
+    outsiders = project.beneficiaries.exclude(pk__in=entrants) if entrants else project.beneficiaries.all()
+    names = list(outsiders.values_list("name", flat=True)[:5])
+    if names:
+        raise refuse(
+            "project",
+            f"Cơ sở thụ hưởng của đề án «{project.code}» là các cơ sở dự bình chọn; "
+            f"{', '.join(names)} không dự {selection.name}.",
+            "beneficiaries_not_entrants",
+        )
+    selection.project = project
+    selection.save(update_fields=["project"])
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=selection,
+        before={"project": ""},
+        after={"project": project.code},
+    )
+    return selection
+
+
+@transaction.atomic
+def council_member_add(*, actor: User, selection: SelectionRound, name: str, position: str, role: str) -> CouncilMember:
+    """A member of the round's council (TT 26/2014 Art. 8–10), named by the organiser; one chair at a time."""
+    selection = SelectionRound.objects.select_for_update().get(pk=selection.pk)
+    if not authority.can_manage_round(actor, selection):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+    if role not in CouncilRole.values:
+        raise refuse("role", f"Vai trò «{role}» không có; chọn: {', '.join(CouncilRole.values)}.", "invalid")
+    if not name.strip():
+        raise refuse("name", "Ghi họ và tên thành viên hội đồng.", "required")
+    if not position.strip():
+        raise refuse("position", "Ghi chức vụ, đơn vị công tác của thành viên.", "required")
+    if role == CouncilRole.CHAIR and CouncilMember.objects.standing().filter(round=selection, role=role).exists():
+        raise refuse("role", f"{selection.name} đã có Chủ tịch Hội đồng; huỷ bỏ người cũ trước.", "chair_exists")
+    member = CouncilMember(round=selection, name=name.strip(), position=position.strip(), role=role, recorded_by=actor)
+    member.full_clean(exclude=["round", "recorded_by", "voided_by", "voided_actor"])
+    member.save()
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=member,
+        before={},
+        after={"round": selection.code, "name": member.name, "position": member.position, "role": role},
+    )
+    return member
+
+
+@transaction.atomic
+def council_member_void(*, actor: User, member: CouncilMember, reason: str) -> CouncilMember:
+    member = CouncilMember.objects.select_for_update().select_related("round").get(pk=member.pk)
+    if not authority.can_manage_round(actor, member.round):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {member.round.name}.")
+    today = timezone.localdate()
+    mark_voided(member, actor=actor, on=today, reason=check_void(member, on=today, reason=reason, dated=None))
+    audit_entry_write(
+        actor=actor, action=AuditAction.VOID, instance=member, before={}, after={"voided": reason}, note=reason
+    )
+    return member
+
+
+@transaction.atomic
+def holder_report_record(
+    *,
+    actor: User,
+    certificate: Certificate,
+    year: int,
+    reported_on: datetime.date,
+    support_received: Decimal,
+    results: str,
+    support_text: str = "",
+) -> HolderReport:
+    """The holder's yearly report on the support received and the results (TT 26/2014 Art. 22): by the facility or an
+    officer of its territory, for a year the certificate was held, once a year (a wrong one is voided first)."""
+    certificate = (
+        Certificate.objects.select_for_update().select_related("entry__product__facility").get(pk=certificate.pk)
+    )
+    facility = certificate.entry.product.facility
+    if not authority.can_write_product(actor, facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền ghi báo cáo của {facility.name}.")
+    not_future(reported_on, "Báo cáo")
+    held = certificate_years(certificate.issued_on, certificate.revoked_on or certificate.valid_until)
+    if year not in held:
+        raise refuse(
+            "year",
+            f"Giấy chứng nhận {certificate.code} có hiệu lực trong các năm {held.start}–{held.stop - 1}; "
+            f"không có báo cáo năm {year}.",
+            "year_not_held",
+        )
+    if reported_on.year < year:
+        raise refuse("reported_on", f"Báo cáo năm {year} ghi ngày {reported_on:%d/%m/%Y}, trước năm đó.", "date_order")
+    if support_received < 0 or support_received != support_received.to_integral_value():
+        raise refuse("support_received", "Số tiền hỗ trợ là số nguyên đồng, không âm.", "money_invalid")
+    if not results.strip():
+        raise refuse("results", "Ghi kết quả sản xuất, kinh doanh trong năm.", "required")
+    if HolderReport.objects.standing().filter(certificate=certificate, year=year).exists():
+        raise refuse(
+            "year",
+            f"Đã có báo cáo năm {year} của giấy chứng nhận {certificate.code}; huỷ bỏ báo cáo đó (kèm lý do) rồi "
+            "ghi lại.",
+            "duplicate_report",
+        )
+    report = HolderReport.objects.create(
+        certificate=certificate,
+        year=year,
+        reported_on=reported_on,
+        support_received=support_received,
+        support_text=support_text.strip(),
+        results=results.strip(),
+        recorded_by=actor,
+    )
+    audit_entry_write(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=report,
+        before={},
+        after={
+            "certificate": certificate.code,
+            "year": str(year),
+            "reported_on": f"{reported_on:%d/%m/%Y}",
+            "support_received": str(support_received),
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def holder_report_void(*, actor: User, report: HolderReport, reason: str) -> HolderReport:
+    report = (
+        HolderReport.objects.select_for_update()
+        .select_related("certificate__entry__product__facility")
+        .get(pk=report.pk)
+    )
+    if not authority.can_write_product(actor, report.certificate.entry.product.facility):
+        raise Refused("out_of_scope", "Bạn không có quyền huỷ bỏ báo cáo này.")
+    today = timezone.localdate()
+    mark_voided(
+        report, actor=actor, on=today, reason=check_void(report, on=today, reason=reason, dated=report.reported_on)
+    )
+    audit_entry_write(
+        actor=actor, action=AuditAction.VOID, instance=report, before={}, after={"voided": reason}, note=reason
+    )
+    return report

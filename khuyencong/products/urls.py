@@ -12,6 +12,13 @@ urlpatterns = [
     path("rounds/<str:code>/sheet/", views.sheet, name="sheet"),
     path("rounds/<str:code>/documents/", views.document_add, name="document_add"),
     path("rounds/<str:code>/decision/", views.decide, name="decide"),
+    path("rounds/<str:code>/excel/<str:kind>.xlsx", views.excel_template, name="excel_template"),
+    path("rounds/<str:code>/excel/<str:kind>/", views.excel_upload, name="excel_upload"),
+    path("rounds/<str:code>/council/", views.council_add, name="council_add"),
+    path("rounds/<str:code>/council/<int:pk>/void/", views.council_void, name="council_void"),
+    path("rounds/<str:code>/funding/", views.fund, name="fund"),
+    path("<str:code>/reports/", views.holder_report_add, name="holder_report_add"),
+    path("<str:code>/reports/<int:pk>/void/", views.holder_report_void_view, name="holder_report_void"),
     path("certificates/<path:code>.pdf", views.certificate_pdf, name="certificate"),
     path("<str:code>/", views.product_detail, name="detail"),
 ]

@@ -18,23 +18,38 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.models import User
-from khuyencong.core.forms import DATE_ERRORS, add_service_errors
+from khuyencong.core.forms import DATE_ERRORS, MoneyField, add_service_errors
 from khuyencong.core.refusals import Refused
 from khuyencong.core.text import fold
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization
+from khuyencong.projects.selectors import project_list_for_user
 
-from . import authority
-from .models import Certificate, Entry, Judge, SelectionRound
-from .rules import DossierItem, PhotoAngle, ProductGroup, RoundLevel
-from .selectors import entry_dossiers, product_path, products_for, ranking, rounds_for, valid_certificates
+from . import authority, excel
+from .models import Certificate, CouncilMember, Entry, HolderReport, Judge, Product, SelectionRound
+from .rules import COUNCIL_SIZES, CouncilRole, DossierItem, PhotoAngle, ProductGroup, RoundLevel, council_size_ok
+from .selectors import (
+    complaint_rows,
+    entry_dossiers,
+    funded_beneficiaries,
+    product_path,
+    products_for,
+    ranking,
+    rounds_for,
+    valid_certificates,
+)
 from .services import (
+    council_member_add,
+    council_member_void,
     entry_document_add,
     entry_register,
+    holder_report_record,
+    holder_report_void,
     product_create,
     product_photo_add,
     round_create,
     round_decide,
+    round_fund,
     score_record,
 )
 
@@ -149,6 +164,23 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, "Đã ghi ảnh sản phẩm.")
                 return redirect("products:detail", code=code)
         status = 400
+    return _render_product(request, product, form=form, status=status)
+
+
+def _render_product(
+    request: HttpRequest,
+    product: Product,
+    *,
+    form: PhotoForm | None = None,
+    report_form: HolderReportForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    may_write = authority.can_write_product(user, product.facility)
+    certificates = list(Certificate.objects.filter(entry__product=product).select_related("entry__round"))
+    if may_write and report_form is None and certificates:
+        report_form = HolderReportForm(certificates=certificates, initial={"reported_on": timezone.localdate()})
     return render(
         request,
         "products/product_detail.html",
@@ -157,9 +189,125 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
             "path": product_path(product),
             "form": form,
             "photos": product.photos.standing().order_by("angle"),
+            "holder_reports": HolderReport.objects.filter(certificate__entry__product=product)
+            .select_related("certificate", "voided_by")
+            .order_by("-year", "pk"),
+            "report_form": report_form if may_write else None,
+            "may_write": may_write,
+            "errors": errors or [],
         },
         status=status,
     )
+
+
+class HolderReportForm(forms.Form):
+    certificate = forms.ChoiceField(label="Giấy chứng nhận")
+    year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)
+    reported_on = forms.DateField(label="Ngày báo cáo", input_formats=["%d/%m/%Y"], error_messages=DATE_ERRORS)
+    support_received = MoneyField(label="Hỗ trợ đã nhận (đồng)")
+    support_text = forms.CharField(label="Các hỗ trợ đã nhận", required=False, widget=forms.Textarea, max_length=5000)
+    results = forms.CharField(label="Kết quả sản xuất, kinh doanh", widget=forms.Textarea, max_length=5000)
+
+    def __init__(self, *args: Any, certificates: list[Certificate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.certificates = {c.code: c for c in certificates}
+        field = self.fields["certificate"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c.code, f"{c.code} ({c.entry.round.get_level_display()})") for c in certificates]
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+@login_required
+@require_POST
+def holder_report_add(request: HttpRequest, code: str) -> HttpResponse:
+    """The holder's yearly report (support received, results), by the facility or an officer of its territory."""
+    user: Any = request.user
+    product = get_object_or_404(products_for(user), code=code)
+    if not authority.can_write_product(user, product.facility):
+        raise Refused("out_of_scope", f"Bạn không có quyền ghi báo cáo của {product.facility.name}.")
+    certificates = list(Certificate.objects.filter(entry__product=product).select_related("entry__round"))
+    form = HolderReportForm(request.POST, certificates=certificates)
+    if not form.is_valid():
+        return _render_product(request, product, report_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        holder_report_record(
+            actor=user, certificate=form.certificates[data["certificate"]], year=data["year"],
+            reported_on=data["reported_on"], support_received=data["support_received"], results=data["results"],
+            support_text=data["support_text"],
+        )  # fmt: skip
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _render_product(request, product, report_form=form, status=400)
+    messages.success(request, f"Đã ghi báo cáo năm {data['year']}.")
+    return redirect("products:detail", code=code)
+
+
+@login_required
+@require_POST
+def holder_report_void_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    user: Any = request.user
+    product = get_object_or_404(products_for(user), code=code)
+    report = get_object_or_404(HolderReport, pk=pk, certificate__entry__product=product)
+    try:
+        holder_report_void(actor=user, report=report, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        return _render_product(request, product, errors=_messages(error), status=400)
+    messages.success(request, f"Đã huỷ bỏ báo cáo năm {report.year}.")
+    return redirect("products:detail", code=code)
+
+
+@login_required
+@require_POST
+def council_add(request: HttpRequest, code: str) -> HttpResponse:
+    """A member of the council, named by the organiser: name, position, role."""
+    user: Any = request.user
+    selection = _round_for(user, code)
+    try:
+        council_member_add(
+            actor=user, selection=selection, name=request.POST.get("name", "")[:200],
+            position=request.POST.get("position", "")[:300], role=request.POST.get("role", ""),
+        )  # fmt: skip
+    except ValidationError as error:
+        return _render_round(request, selection, errors=_messages(error), status=400)
+    messages.success(request, "Đã ghi thành viên hội đồng.")
+    return redirect("products:round", code=code)
+
+
+@login_required
+@require_POST
+def council_void(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    user: Any = request.user
+    selection = _round_for(user, code)
+    member = get_object_or_404(CouncilMember, pk=pk, round=selection)
+    try:
+        council_member_void(actor=user, member=member, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        return _render_round(request, selection, errors=_messages(error), status=400)
+    messages.success(request, f"Đã huỷ bỏ {member.name} khỏi hội đồng.")
+    return redirect("products:round", code=code)
+
+
+@login_required
+@require_POST
+def fund(request: HttpRequest, code: str) -> HttpResponse:
+    """Links the đề án (content typical_product_selection) that pays for the round."""
+    user: Any = request.user
+    selection = _round_for(user, code)
+    if not authority.can_manage_round(user, selection):
+        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+    project = project_list_for_user(user).filter(code=request.POST.get("project", "")[:60]).first()
+    if project is None:
+        return _render_round(request, selection, errors=["Không có đề án mã này trong phạm vi của bạn."], status=400)
+    try:
+        round_fund(actor=user, selection=selection, project=project)
+    except ValidationError as error:
+        return _render_round(request, selection, errors=_messages(error), status=400)
+    messages.success(request, f"Đề án {project.code} là kinh phí của đợt bình chọn.")
+    return redirect("products:round", code=code)
 
 
 @login_required
@@ -283,9 +431,69 @@ def _render_round(
             "entry_form": entry_form or EntryForm(initial={"registered_on": timezone.localdate()}),
             "decision_form": decision_form or DecisionForm(initial={"on": timezone.localdate()}),
             "errors": errors or [],
+            "council": list(selection.council.select_related("voided_by").order_by("voided_at", "pk")),
+            "council_roles": CouncilRole.choices,
+            "council_size_ok": council_size_ok(
+                selection.level, sum(1 for m in selection.council.all() if m.voided_at is None)
+            ),
+            "council_sizes": sorted(COUNCIL_SIZES[selection.level]),
+            "beneficiaries": funded_beneficiaries(selection.project_id) if selection.project_id else None,
+            "complaints": complaint_rows(selection, [r.entry.pk for r in ranked], timezone.localdate()),
         },
         status=status,
     )
+
+
+SHEET_KINDS = ("entries", "scores")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def excel_template(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """The round's blank entries sheet, or the score sheets of the judges the user fills in (one judge a sheet)."""
+    user: Any = request.user
+    selection = _round_for(user, code)
+    if kind not in SHEET_KINDS:
+        raise Http404("Không có mẫu này.")
+    if kind == "entries":
+        content = excel.entries_template(selection)
+    else:
+        if not any(
+            authority.can_score(user, j) or authority.can_transcribe_sheet(user, j) for j in selection.judges.all()
+        ):
+            raise Refused("out_of_scope", f"Bạn không phải giám khảo của {selection.name}, cũng không nhập phiếu chấm.")
+        content = excel.scores_template(selection, user)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{selection.pk}.xlsx"'
+    return response
+
+
+class SheetUploadForm(forms.Form):
+    upload = forms.FileField(label="Tệp Excel (.xlsx)")
+
+
+@login_required
+@require_POST
+def excel_upload(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """The filled sheet, checked row by row and written through the services, all or nothing; every error is named by
+    its sheet, row and column on the round's page."""
+    user: Any = request.user
+    selection = _round_for(user, code)
+    if kind not in SHEET_KINDS:
+        raise Http404("Không có mẫu này.")
+    form = SheetUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_round(request, selection, errors=["Chọn tệp Excel (.xlsx) để tải lên."], status=400)
+    data = form.cleaned_data["upload"].read(excel.MAX_BYTES + 1)
+    run = excel.entries_import if kind == "entries" else excel.scores_import
+    result = run(data, selection=selection, actor=user)
+    if not result.ok:
+        return _render_round(request, selection, errors=result.lines()[:200], status=400)
+    word = "sản phẩm" if kind == "entries" else "điểm"
+    messages.success(request, f"Đã ghi {result.written} {word} từ {result.rows} dòng.")
+    return redirect("products:round", code=code)
 
 
 @login_required

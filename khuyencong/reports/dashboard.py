@@ -10,6 +10,7 @@ import operator
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
@@ -20,6 +21,8 @@ from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import overdue_projects, with_state_on
 
 from .layout import rate
+from .periods import Period
+from .products_report import products_report
 from .regional import plan_amount, territory_q
 from .scope import Geography, ReportScope
 
@@ -141,6 +144,19 @@ def dashboard_data(
         # Circular 36/2013 deadlines (settlement dossier, liquidation by 22/01, monthly reports) late on `as_of`.
         "deadlines": {"count": overdue_deadline_count(scope.projects(projects), today=as_of)},
     }
+
+
+def products_panel(scope: ReportScope, *, year: int, as_of: datetime.date) -> dict[str, Any]:
+    """The typical-product selection of the year in the scope (the products report's totals), and the query that
+    opens the report behind them: entries, distinct facilities, recognised products and valid certificates."""
+    report = products_report(scope, Period.year(year, as_of=as_of))
+    query: list[tuple[str, Any]] = [("kind", "products"), ("year", year), ("period", "12"),
+                                    ("as_of", f"{as_of:%d/%m/%Y}"), ("geography", scope.geography.value)]  # fmt: skip
+    if scope.region is not None:
+        query.append(("region", scope.region.pk))
+    elif not scope.national:
+        query += [("provinces", province.pk) for province in scope.provinces]
+    return {**report["total"], "valid_certificates": report["valid_certificates"]["total"], "query": urlencode(query)}
 
 
 def _ranking(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,14 @@ from khuyencong.core.db import replica_reads
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
-from .dashboard import dashboard_data, dashboard_scope, figure_projects, latest_year, own_dashboard_data
+from .dashboard import (
+    dashboard_data,
+    dashboard_scope,
+    figure_projects,
+    latest_year,
+    own_dashboard_data,
+    products_panel,
+)
 from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
 from .layout import Section, figure_codes
 from .render import render as render_report
@@ -214,6 +222,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "funnel": [{**row, "width": _width(row["count"], funnel_max)} for row in data["funnel"]],
         "contents": [{**row, "width": _width(row["count"], content_max)} for row in data["contents"]],
         "provinces": [{**row, "width": _width(Decimal(row["percent"] or 0), 100)} for row in data["provinces"]],
+        # The typical-product selection of a territory (not of a facility's or a district's own dashboard).
+        "products": None
+        if data.get("own")
+        else products_panel(shown.scope, year=data["year"], as_of=datetime.date.fromisoformat(data["as_of"])),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -53,8 +53,10 @@ from khuyencong.organizations.models import Organization
 from khuyencong.products.models import (
     Certificate,
     Complaint,
+    CouncilMember,
     Entry,
     EntryDocument,
+    HolderReport,
     Judge,
     Product,
     ProductPhoto,
@@ -64,8 +66,10 @@ from khuyencong.products.models import (
 )
 from khuyencong.products.rules import RoundLevel
 from khuyencong.products.services import (
+    council_member_add,
     entry_document_add,
     entry_register,
+    holder_report_record,
     product_create,
     product_photo_add,
     round_create,
@@ -162,6 +166,8 @@ class World:
     national_round: SelectionRound  # the Cục's, open to every facility of the country
     # A pending self-service proposal of the side's facility (its phone), by the facility's representative.
     proposal: dict[str, ChangeProposal]
+    council_member: dict[str, CouncilMember]  # a member of the provincial round's council
+    holder_report: dict[str, HolderReport]  # the holder's report of 2025 on the district certificate
     foreign_codes: re.Pattern[str]
     all_codes: re.Pattern[str]
     not_for_rep: re.Pattern[str]
@@ -283,7 +289,14 @@ def _products_side(
                            registered_on=datetime.date(2026, 11, 2), lower_certificate=certificates[0])  # fmt: skip
     _score(provincial, judge, [entry], [[35, 33, 8, 8]])
     _dossier(actor, entry, "shortlist_letter")
+    member = council_member_add(actor=actor, selection=provincial, name=f"Ủy viên {tag}", position="Phó Giám đốc Sở",
+                                role="member")  # fmt: skip
+    report = holder_report_record(actor=actor, certificate=certificates[0], year=2025,
+                                  reported_on=datetime.date(2026, 1, 15), support_received=Decimal(50_000_000),
+                                  results="Doanh thu tăng 10%")  # fmt: skip
     return {
+        "council_member": member,
+        "holder_report": report,
         "product": products[0],
         "spare": products[1],
         "district_round": lower,
@@ -439,6 +452,8 @@ def _build_world() -> World:
         entry=_each(selection, "entry"),
         certificate=_each(selection, "certificate"),
         spare_certificate=_each(selection, "spare_certificate"),
+        council_member=_each(selection, "council_member"),
+        holder_report=_each(selection, "holder_report"),
         neighbour_certificate=selection[INSIDE]["neighbour_certificate"],
         national_round=national_round,
         proposal=proposal,
@@ -735,6 +750,40 @@ def sheet_form(w: World, where: str) -> dict[str, Any]:
     return {f"s-{w.entry[where].pk}-{first.pk}": "30"}
 
 
+def _xlsx(title: str, header: list[str], row: list[Any]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(header)
+    sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def entries_upload(w: World, where: str) -> dict[str, Any]:
+    """The spare product entered through the Excel sheet, with its district certificate."""
+    from khuyencong.products.excel import ENTRY_COLUMNS, ENTRY_SHEET
+
+    row = [w.spare[where].code, DAY, w.spare_certificate[where].code]
+    return {"upload": upload("sp.xlsx", _xlsx(ENTRY_SHEET, [c.header for c in ENTRY_COLUMNS], row))}
+
+
+def scores_upload(w: World, where: str) -> dict[str, Any]:
+    """The judge's sheet GK1 with a new first score (35 → 30) for the product entered."""
+    from khuyencong.products.excel import NAME_HEADER, PRODUCT_HEADER, _criterion_header
+
+    criteria = list(w.selection[where].criteria.order_by("position"))
+    header = [PRODUCT_HEADER, NAME_HEADER, *(_criterion_header(c.name, c.max_points) for c in criteria)]
+    row = [w.product[where].code, w.product[where].name, 30]
+    return {"upload": upload("phieu.xlsx", _xlsx("GK1", header, row))}
+
+
 # fmt: off
 CASES: list[Case] = [
     # web
@@ -1013,6 +1062,33 @@ CASES: list[Case] = [
     Case("products:certificate", kwargs=code_of("certificate"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
     Case("products:certificate", label="neighbour", wheres=(INSIDE,), allowed={INSIDE: SCOPED},
          visible={INSIDE: SCOPED}, kwargs=lambda w, where: {"code": w.neighbour_certificate.code}),
+    Case("products:excel_template", label="entries", allowed=PROJECT_SEEN, visible=PROJECT_SEEN,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "entries"}),
+    Case("products:excel_template", label="scores", allowed=JUDGE, visible=PROJECT_SEEN,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "scores"}),
+    # The sheets uploaded: written through the same services, row by row; a refusal names its rows (400).
+    Case("products:excel_upload", "POST", label="entries", allowed=ENTRANTS, visible=PROJECT_SEEN, ok=REDIRECT,
+         refused=frozenset({400, 403}), admin_writes=True, multipart=True, data=entries_upload,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "entries"}),
+    Case("products:excel_upload", "POST", label="scores", allowed=JUDGE, visible=PROJECT_SEEN, ok=REDIRECT,
+         refused=frozenset({400, 403}), admin_writes=True, writer=TTKC15, multipart=True, data=scores_upload,
+         kwargs=lambda w, where: {"code": w.selection[where].code, "kind": "scores"}),
+    Case("products:council_add", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
+         ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"name": "Nguyễn Văn Ủy", "position": "Chuyên viên", "role": "member"}),
+    Case("products:council_void", "POST", allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN, ok=REDIRECT,
+         admin_writes=True, data=lambda w, where: {"reason": "Ghi nhầm người"},
+         kwargs=lambda w, where: {"code": w.selection[where].code, "pk": w.council_member[where].pk}),
+    # The side's đề án is not of the selection's content: the organiser is told so (400), others refused.
+    Case("products:fund", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
+         ok=frozenset({400}), data=lambda w, where: {"project": w.project[where].code}),
+    Case("products:holder_report_add", "POST", kwargs=code_of("product"), allowed=PRODUCT_WRITERS,
+         visible=PROJECT_SEEN, ok=REDIRECT, admin_writes=True,
+         data=lambda w, where: {"certificate": w.certificate[where].code, "year": "2026", "reported_on": DAY,
+                                "support_received": "1.000.000", "results": "Mở rộng thị trường"}),
+    Case("products:holder_report_void", "POST", allowed=PRODUCT_WRITERS, visible=PROJECT_SEEN, ok=REDIRECT,
+         admin_writes=True, data=lambda w, where: {"reason": "Ghi nhầm số tiền"},
+         kwargs=lambda w, where: {"code": w.product[where].code, "pk": w.holder_report[where].pk}),
     # Public by law (TT 26/2014): valid certificates without personal data, the same for everyone, signed in or not.
     Case("public_products:list", wheres=(ANY,), allowed=everyone(ANY), anonymous_ok=True, reference=True),
     # the đề án's dossier (Circular 36): a download, so the export permission within what the user sees
@@ -1156,6 +1232,50 @@ CASES: list[Case] = [
          data=lambda w, where: {"reason": "Bổ sung đề án ghi muộn."}),
     Case("api:reporting-calendar", api="/api/v1/reporting/calendar/", wheres=(ANY,), allowed=everyone(ANY),
          query=lambda w, where: {"year": "2026"}),
+    # products and the selection through the API: the same selectors and services as the pages
+    Case("api:product-list", api="/api/v1/products/", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("api:product-list", "POST", api="/api/v1/products/", json=True, ok=WRITE_OK, admin_writes=True,
+         allowed=PRODUCT_WRITERS, refused=frozenset({400, 403}), data=product_form),
+    Case("api:product-detail", api="/api/v1/products/{code}/", kwargs=code_of("product"), allowed=PROJECT_SEEN,
+         visible=PROJECT_SEEN),
+    Case("api:product-detail", "PATCH", api="/api/v1/products/{code}/", kwargs=code_of("product"), json=True,
+         data=lambda w, where: {"name": "Tên đổi qua API"}, allowed=PRODUCT_WRITERS, visible=PROJECT_SEEN,
+         ok=WRITE_OK, admin_writes=True),
+    Case("api:selection-round-list", api="/api/v1/selection-rounds/", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("api:selection-round-list", "POST", api="/api/v1/selection-rounds/", json=True, ok=WRITE_OK,
+         admin_writes=True, allowed=ROUND_ORGANISERS, refused=frozenset({400, 403}),
+         data=lambda w, where: {"code": "BC-API-MA-TRAN", "name": "Đợt ma trận", "level": "provincial",
+                                "year": 2026, "organizer": sct_code(where)}),
+    Case("api:selection-round-detail", api="/api/v1/selection-rounds/{code}/", kwargs=code_of("selection"),
+         allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    Case("api:selection-round-entries", api="/api/v1/selection-rounds/{code}/entries/", kwargs=code_of("selection"),
+         allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    Case("api:selection-round-entries", "POST", api="/api/v1/selection-rounds/{code}/entries/", json=True,
+         kwargs=code_of("selection"), allowed=ENTRANTS, visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True,
+         refused=frozenset({400, 403}),
+         data=lambda w, where: {"product": w.spare[where].code, "registered_on": TODAY.isoformat(),
+                                "lower_certificate": w.spare_certificate[where].code}),
+    Case("api:selection-round-scores", "POST", api="/api/v1/selection-rounds/{code}/scores/", json=True,
+         kwargs=code_of("selection"), allowed=JUDGE, visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True,
+         writer=TTKC15,
+         data=lambda w, where: {"judge": "GK1", "product": w.product[where].code, "criterion": "market",
+                                "points": "30"}),
+    Case("api:selection-round-decide", "POST", api="/api/v1/selection-rounds/{code}/decide/", json=True,
+         kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True,
+         data=lambda w, where: {"on": TODAY.isoformat(), "document": "99/QĐ-SCT",
+                                "recognized": [w.product[where].code]}),
+    # The đề án of the side is not of the selection's content: the organiser is told so (400), others refused.
+    Case("api:selection-round-fund", "POST", api="/api/v1/selection-rounds/{code}/fund/", json=True,
+         kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN, ok=WRITE_OK,
+         data=lambda w, where: {"project": w.project[where].code}),
+    Case("api:product-certificate-list", api="/api/v1/product-certificates/", wheres=(ANY,),
+         allowed=everyone(ANY)),
+    Case("api:product-certificate-detail", api="/api/v1/product-certificates/{id}/", kwargs=pk_of("certificate"),
+         allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    # The district round's certificate: revoked by its organiser, the district office (no persona) or the admin.
+    Case("api:product-certificate-revoke", "POST", api="/api/v1/product-certificates/{id}/revoke/", json=True,
+         kwargs=pk_of("certificate"), allowed=seen({ADMIN}, {ADMIN}), visible=PROJECT_SEEN, ok=WRITE_OK,
+         admin_writes=True, data=lambda w, where: {"on": TODAY.isoformat(), "reason": "Thu hồi bởi ma trận"}),
 ]
 # fmt: on
 

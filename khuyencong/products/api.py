@@ -1,0 +1,441 @@
+"""REST API for products and the typical-product selection (issue 12): thin adapters over the products selectors and
+services, so that the API can do nothing a user could not do on the pages. Registered in `khuyencong/api/urls.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from khuyencong.accounts.models import User
+from khuyencong.api.fields import CodeRelatedField
+from khuyencong.api.views import CODE, ReplicaListMixin
+from khuyencong.core.refusals import Refused
+from khuyencong.core.text import fold
+from khuyencong.facilities.models import Facility
+from khuyencong.facilities.selectors import facility_list_for_user
+from khuyencong.organizations.models import Organization, Region
+from khuyencong.projects.models import Project
+
+from . import authority, selectors, services
+from .models import Certificate, Entry, Judge, Product, RoundCriterion, SelectionRound
+from .rules import DEFAULT_CRITERIA, DEFAULT_THRESHOLD, Criterion, ProductGroup, RoundLevel
+
+# --- serializers ------------------------------------------------------------------------------------------------------
+
+
+def _code() -> serializers.SlugRelatedField[Any]:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+
+class ProductSerializer(serializers.ModelSerializer[Product]):
+    facility = _code()
+    certificates_held = serializers.ListField(child=serializers.CharField(max_length=200), read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["code", "facility", "name", "group", "description", "certificates_held"]
+
+
+class ProductWriteSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=60)
+    facility = serializers.CharField(max_length=60)
+    name = serializers.CharField(max_length=255)
+    group = serializers.ChoiceField(choices=ProductGroup.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    certificates_held = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=50
+    )
+
+
+class ProductUpdateSerializer(ProductWriteSerializer):
+    code = None  # type: ignore[assignment]
+    facility = None  # type: ignore[assignment]
+
+
+class CriterionSerializer(serializers.ModelSerializer[RoundCriterion]):
+    max = serializers.DecimalField(source="max_points", max_digits=6, decimal_places=2)
+
+    class Meta:
+        model = RoundCriterion
+        fields = ["code", "name", "max"]
+
+
+class JudgeSerializer(serializers.ModelSerializer[Judge]):
+    class Meta:
+        model = Judge
+        fields = ["code", "name"]
+
+
+class RoundSerializer(serializers.ModelSerializer[SelectionRound]):
+    organizer = _code()
+    territory = _code()
+    region = _code()
+    project = _code()
+    criteria = CriterionSerializer(many=True, read_only=True)
+    judges = JudgeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SelectionRound
+        fields = [
+            "code", "name", "level", "year", "organizer", "territory", "region", "project", "threshold",
+            "criteria", "judges", "decision_on", "decision_document",
+        ]  # fmt: skip
+
+
+class CriterionWriteSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=300)
+    max = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, max_value=100)
+
+
+class JudgeWriteSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=200)
+    username = serializers.CharField(max_length=150, required=False, help_text="Tài khoản chấm điểm của giám khảo")
+
+
+class RoundWriteSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=60)
+    name = serializers.CharField(max_length=300)
+    level = serializers.ChoiceField(choices=RoundLevel.choices)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    organizer = CodeRelatedField(slug_field="code", queryset=Organization.objects.all())
+    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
+    threshold = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, default=DEFAULT_THRESHOLD)
+    criteria = CriterionWriteSerializer(many=True, required=False)
+    judges = JudgeWriteSerializer(many=True, required=False)
+
+
+class EntrySerializer(serializers.ModelSerializer[Entry]):
+    product = _code()
+    facility = serializers.CharField(source="product.facility.code", read_only=True)
+    lower_certificate = _code()
+    average = serializers.SerializerMethodField()
+    complete = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entry
+        fields = ["id", "product", "facility", "registered_on", "lower_certificate", "recognized", "average",
+                  "complete"]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_average(self, entry: Entry) -> str | None:
+        score = self.context.get("scores", {}).get(entry.pk)
+        return None if score is None or score.average is None else str(score.average)
+
+    def get_complete(self, entry: Entry) -> bool:
+        score = self.context.get("scores", {}).get(entry.pk)
+        return bool(score and score.complete)
+
+
+class EntryWriteSerializer(serializers.Serializer[Any]):
+    product = serializers.CharField(max_length=60)
+    registered_on = serializers.DateField()
+    lower_certificate = serializers.CharField(max_length=60, required=False)
+
+
+class ScoreWriteSerializer(serializers.Serializer[Any]):
+    judge = serializers.CharField(max_length=30)
+    product = serializers.CharField(max_length=60)
+    criterion = serializers.CharField(max_length=30)
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class DecideWriteSerializer(serializers.Serializer[Any]):
+    on = serializers.DateField()
+    document = serializers.CharField(max_length=100)
+    recognized = serializers.ListField(child=serializers.CharField(max_length=60), max_length=1000, allow_empty=True)
+
+
+class FundWriteSerializer(serializers.Serializer[Any]):
+    project = serializers.CharField(max_length=60)
+
+
+class CertificateSerializer(serializers.ModelSerializer[Certificate]):
+    product = serializers.CharField(source="entry.product.code", read_only=True)
+    round = serializers.CharField(source="entry.round.code", read_only=True)
+    level = serializers.CharField(source="entry.round.level", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "code", "product", "round", "level", "issued_on", "valid_until", "revoked_on",
+                  "revoked_reason"]  # fmt: skip
+
+
+class RevokeWriteSerializer(serializers.Serializer[Any]):
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=500)
+
+
+# --- views ------------------------------------------------------------------------------------------------------------
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User), "every API view requires authentication"
+    return user
+
+
+def _facility(user: User, code: str) -> Facility:
+    """A facility named in a body: one the user does not see is not found, like one that does not exist."""
+    found = facility_list_for_user(user).filter(code=code).first()
+    if found is None:
+        raise serializers.ValidationError({"facility": [f"Không có cơ sở «{code}»."]}, code="reference_missing")
+    return found
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Tìm theo tên, mã sản phẩm hoặc tên cơ sở (không dấu cũng được)"),
+            OpenApiParameter("group", str, enum=ProductGroup.values),
+            OpenApiParameter("facility", str, description="Mã cơ sở"),
+        ]
+    )
+)
+class ProductViewSet(
+    ReplicaListMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Product]
+):
+    """Products of the facilities the user sees. Written by the facility's representative or an officer whose
+    territory holds it (`product_create`, `product_update`)."""
+
+    serializer_class = ProductSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Product]:
+        products = selectors.products_for(self.request.user).select_related("facility")
+        params = self.request.query_params
+        if params.get("q"):
+            products = products.filter(search_text__contains=fold(params["q"][:200]))
+        if params.get("group"):
+            products = products.filter(group=params["group"])
+        if params.get("facility"):
+            products = products.filter(facility__code=params["facility"][:60])
+        return products.order_by("code")
+
+    def get_object(self) -> Product:
+        found = selectors.products_for(self.request.user).filter(code=self.kwargs["code"]).first()
+        if found is None:
+            raise Http404
+        return found
+
+    @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        write = ProductWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data = dict(write.validated_data)
+        user = _user(request)
+        product = services.product_create(actor=user, facility=_facility(user, data.pop("facility")), **data)
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProductUpdateSerializer, responses=ProductSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        product = self.get_object()
+        write = ProductUpdateSerializer(data=request.data, partial=True)
+        write.is_valid(raise_exception=True)
+        current = {
+            "name": product.name,
+            "group": product.group,
+            "description": product.description,
+            "certificates_held": list(product.certificates_held),
+        }
+        updated = services.product_update(actor=_user(request), product=product, **{**current, **write.validated_data})
+        return Response(ProductSerializer(updated).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("level", str, enum=RoundLevel.values),
+            OpenApiParameter("year", int),
+        ]
+    )
+)
+class RoundViewSet(
+    ReplicaListMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[SelectionRound]
+):
+    """Selection rounds the user sees (`rounds_for`): national bodies all; others those of their territory, those they
+    judge or have entered, and the regional and national rounds. Opened and decided by the organiser; entries
+    registered by the facility, an officer of its territory or the organiser; each judge scores their own sheet."""
+
+    serializer_class = RoundSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[SelectionRound]:
+        rounds = (
+            selectors.rounds_for(self.request.user).select_related("project").prefetch_related("criteria", "judges")
+        )
+        params = self.request.query_params
+        if params.get("level"):
+            rounds = rounds.filter(level=params["level"])
+        year = params.get("year", "")
+        if year:
+            rounds = rounds.filter(year=int(year)) if year.isdigit() and len(year) == 4 else rounds.none()
+        return rounds.order_by("-year", "code")
+
+    def get_object(self) -> SelectionRound:
+        found = selectors.rounds_for(self.request.user).filter(code=self.kwargs["code"]).first()
+        if found is None:
+            raise Http404
+        return found
+
+    @extend_schema(request=RoundWriteSerializer, responses={201: RoundSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        write = RoundWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data = dict(write.validated_data)
+        judges = []
+        for judge in data.pop("judges", []):
+            account = None
+            if judge.get("username"):
+                account = User.objects.filter(username=judge["username"], is_active=True).first()
+                if account is None:
+                    raise serializers.ValidationError(
+                        {"judges": [f"Không có tài khoản «{judge['username']}»."]}, code="reference_missing"
+                    )
+            judges.append((judge["code"], judge["name"], account))
+        criteria = [Criterion(c["code"], c["name"], c["max"]) for c in data.pop("criteria", [])] or list(
+            DEFAULT_CRITERIA
+        )
+        selection = services.round_create(actor=_user(request), judges=judges, criteria=criteria, **data)
+        return Response(RoundSerializer(selection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=EntrySerializer(many=True))
+    @extend_schema(methods=["POST"], request=EntryWriteSerializer, responses={201: EntrySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def entries(self, request: Request, code: str) -> Response:
+        """The round's entries the user may see (the organiser and the judges: all; a facility: its own; a body:
+        those of facilities in its territory), with their average and whether every judge scored them; POST
+        registers one (above the lowest level with its lower certificate, valid on the registration day)."""
+        selection = self.get_object()
+        user = _user(request)
+        if request.method == "POST":
+            write = EntryWriteSerializer(data=request.data)
+            write.is_valid(raise_exception=True)
+            data = write.validated_data
+            product = selectors.products_for(user).filter(code=data["product"]).first()
+            if product is None:
+                raise serializers.ValidationError({"product": [f"Không có sản phẩm «{data['product']}»."]})
+            lower = None
+            if data.get("lower_certificate"):
+                lower = selectors.certificates_for(user).filter(code=data["lower_certificate"]).first()
+                if lower is None:
+                    message = f"Không có giấy chứng nhận «{data['lower_certificate']}»."
+                    raise serializers.ValidationError({"lower_certificate": [message]})
+            entry = services.entry_register(
+                actor=user, selection=selection, product=product, registered_on=data["registered_on"],
+                lower_certificate=lower,
+            )  # fmt: skip
+            context = {"scores": selectors.entry_scores(selection)}
+            return Response(EntrySerializer(entry, context=context).data, status=status.HTTP_201_CREATED)
+        entries = selectors.entries_for(user, selection).select_related("product__facility", "lower_certificate")
+        context = {"scores": selectors.entry_scores(selection)}
+        return Response(EntrySerializer(entries, many=True, context=context).data)
+
+    @extend_schema(request=ScoreWriteSerializer, responses={201: EntrySerializer})
+    @action(detail=True, methods=["post"])
+    def scores(self, request: Request, code: str) -> Response:
+        """A judge's points on one criterion for one product, on their own sheet (a second score voids the first)."""
+        selection = self.get_object()
+        write = ScoreWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data = write.validated_data
+        judge = selection.judges.filter(code=data["judge"]).first()
+        entry = selection.entries.select_related("product").filter(product__code=data["product"]).first()
+        criterion = selection.criteria.filter(code=data["criterion"]).first()
+        missing = {
+            name: [f"Đợt không có {word} «{data[name]}»."]
+            for name, found, word in (
+                ("judge", judge, "giám khảo"),
+                ("product", entry, "sản phẩm dự thi"),
+                ("criterion", criterion, "tiêu chí"),
+            )
+            if found is None
+        }
+        if missing:
+            raise serializers.ValidationError(missing, code="reference_missing")
+        assert judge is not None
+        assert entry is not None
+        assert criterion is not None
+        user = _user(request)
+        if not authority.can_score(user, judge):
+            raise Refused("out_of_scope", f"Chỉ giám khảo {judge.name} chấm được phiếu của mình.")
+        services.score_record(actor=user, entry=entry, judge=judge, criterion=criterion, points=data["points"])
+        context = {"scores": selectors.entry_scores(selection)}
+        return Response(EntrySerializer(entry, context=context).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecideWriteSerializer, responses={200: CertificateSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, code: str) -> Response:
+        """The council's decision, dated and numbered: the products recognised (each at or above the threshold, fully
+        scored, with a complete dossier) get their numbered certificates."""
+        selection = self.get_object()
+        write = DecideWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        data = write.validated_data
+        user = _user(request)
+        if not authority.can_manage_round(user, selection):
+            raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        by_code = {e.product.code: e for e in selection.entries.select_related("product")}
+        unknown = [code for code in data["recognized"] if code not in by_code]
+        if unknown:
+            message = f"Không dự đợt này: {', '.join(unknown[:10])}."
+            raise serializers.ValidationError({"recognized": [message]}, code="reference_missing")
+        certificates = services.round_decide(
+            actor=user, selection=selection, on=data["on"], document=data["document"],
+            recognized=[by_code[code] for code in dict.fromkeys(data["recognized"])],
+        )  # fmt: skip
+        return Response(CertificateSerializer(certificates, many=True).data)
+
+    @extend_schema(request=FundWriteSerializer, responses=RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def fund(self, request: Request, code: str) -> Response:
+        """Links the đề án that pays for the round (content `typical_product_selection`, same territory; its
+        beneficiaries are the entrants)."""
+        selection = self.get_object()
+        write = FundWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        user = _user(request)
+        if not authority.can_manage_round(user, selection):
+            raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        project = Project.objects.filter(code=write.validated_data["project"]).first()
+        if project is None:
+            raise serializers.ValidationError({"project": ["Không có đề án này."]}, code="reference_missing")
+        funded = services.round_fund(actor=user, selection=selection, project=project)
+        return Response(RoundSerializer(funded).data)
+
+
+class CertificateViewSet(ReplicaListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Certificate]):
+    """Certificates of the products the user sees; revoked by the round's organiser with the day and reason."""
+
+    serializer_class = CertificateSerializer
+    lookup_value_regex = r"\d{1,18}"
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Certificate]:
+        return selectors.certificates_for(self.request.user).order_by("-issued_on", "code")
+
+    @extend_schema(request=RevokeWriteSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        """Revokes the certificate from a day, with the reason (TT 26/2014 Art. 20)."""
+        certificate = self.get_object()
+        write = RevokeWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        revoked = services.certificate_revoke(
+            actor=_user(request), certificate=certificate, on=write.validated_data["on"],
+            reason=write.validated_data["reason"],
+        )  # fmt: skip
+        return Response(CertificateSerializer(revoked).data)

@@ -1,0 +1,203 @@
+"""The products API (issue 12): the same scoping and services as the pages — the organiser manages its round, each
+judge sees and scores only their round, a facility sees its own entries, the level above sees the levels below in its
+territory — and bad input answered with its code, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from khuyencong.accounts.models import User
+from khuyencong.products.models import Certificate, Product, Score, SelectionRound
+from khuyencong.products.services import entry_register, product_create
+from khuyencong.products.tests.conftest import NOW, D, complete_dossier, score_all
+
+pytestmark = pytest.mark.django_db
+
+
+def api_for(user: User) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+class TestProducts:
+    def test_the_facility_lists_and_creates_its_products(self, world: dict[str, Any]) -> None:
+        client = api_for(world["people"]["rep"])
+        assert [p["code"] for p in client.get("/api/v1/products/").json()["results"]] == ["SP-1", "SP-2"]
+        assert client.get("/api/v1/products/", {"q": "gio may"}).json()["results"][0]["code"] == "SP-1"
+
+        created = client.post(
+            "/api/v1/products/",
+            {"code": "SP-3", "facility": world["facility"].code, "name": "Đèn mây", "group": "handicraft"},
+            format="json",
+        )
+
+        assert created.status_code == 201, created.json()
+        assert Product.objects.get(code="SP-3").name == "Đèn mây"
+
+    def test_another_province_does_not_see_or_write_them(self, world: dict[str, Any]) -> None:
+        client = api_for(world["people"]["other"])
+        assert client.get("/api/v1/products/").json()["results"] == []
+        assert client.get("/api/v1/products/SP-1/").status_code == 404
+        assert client.patch("/api/v1/products/SP-1/", {"name": "X"}, format="json").status_code == 404
+        refused = client.post(
+            "/api/v1/products/",
+            {"code": "SP-9", "facility": world["facility"].code, "name": "X", "group": "handicraft"},
+            format="json",
+        )
+        assert refused.status_code == 400
+        assert not Product.objects.filter(code="SP-9").exists()
+
+    def test_a_correction_is_audited_and_a_bad_group_is_named(self, world: dict[str, Any]) -> None:
+        client = api_for(world["people"]["sct"])
+        assert client.patch("/api/v1/products/SP-2/", {"name": "Khay tre ép"}, format="json").status_code == 200
+        assert Product.objects.get(code="SP-2").name == "Khay tre ép"
+        bad = client.patch("/api/v1/products/SP-2/", {"group": "toys"}, format="json")
+        assert bad.status_code == 400
+        assert "group" in bad.json()
+
+
+class TestRounds:
+    def test_the_organiser_opens_a_round_and_another_body_may_not(self, world: dict[str, Any]) -> None:
+        body = {"code": "BC-T-API", "name": "Bình chọn cấp tỉnh", "level": "provincial", "year": 2026,
+                "organizer": "SCT-15", "judges": [{"code": "G1", "name": "Giám khảo", "username": "gk1"}]}  # fmt: skip
+        refused = api_for(world["people"]["other"]).post("/api/v1/selection-rounds/", body, format="json")
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "out_of_scope"
+
+        created = api_for(world["people"]["sct"]).post("/api/v1/selection-rounds/", body, format="json")
+
+        assert created.status_code == 201, created.json()
+        assert [c["max"] for c in created.json()["criteria"]] == ["40.00", "40.00", "10.00", "10.00"]
+        assert SelectionRound.objects.get(code="BC-T-API").judges.get().user == world["people"]["judge1"]
+
+    def test_criteria_not_summing_to_100_are_refused_with_their_code(self, world: dict[str, Any]) -> None:
+        body = {"code": "BC-T-API", "name": "X", "level": "provincial", "year": 2026, "organizer": "SCT-15",
+                "criteria": [{"code": "a", "name": "A", "max": 50}]}  # fmt: skip
+        response = api_for(world["people"]["sct"]).post("/api/v1/selection-rounds/", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["codes"]["criteria"] == ["criteria_total"]
+
+    def test_a_judge_scores_only_their_own_sheet(self, world: dict[str, Any]) -> None:
+        rep = api_for(world["people"]["rep"])
+        registered = rep.post(
+            "/api/v1/selection-rounds/BC-XA-2026/entries/", {"product": "SP-1", "registered_on": "2026-09-01"},
+            format="json",
+        )  # fmt: skip
+        assert registered.status_code == 201, registered.json()
+        score = {"judge": "GK1", "product": "SP-1", "criterion": "market", "points": "35"}
+
+        assert (
+            api_for(world["people"]["judge2"])
+            .post("/api/v1/selection-rounds/BC-XA-2026/scores/", score, format="json")
+            .status_code
+            == 403
+        )
+        assert (
+            api_for(world["people"]["commune"])
+            .post("/api/v1/selection-rounds/BC-XA-2026/scores/", score, format="json")
+            .status_code
+            == 403
+        )
+        too_high = api_for(world["people"]["judge1"]).post(
+            "/api/v1/selection-rounds/BC-XA-2026/scores/", {**score, "points": "41"}, format="json"
+        )
+        assert too_high.json()["codes"]["points"] == ["points_out_of_range"]
+        assert (
+            api_for(world["people"]["judge1"])
+            .post("/api/v1/selection-rounds/BC-XA-2026/scores/", score, format="json")
+            .status_code
+            == 201
+        )
+        assert Score.objects.standing().get().points == 35
+
+    def test_a_judge_sees_only_their_round(self, decided: dict[str, Any]) -> None:
+        judge = api_for(decided["people"]["judge1"])
+        assert [r["code"] for r in judge.get("/api/v1/selection-rounds/").json()["results"]] == ["BC-XA-2026"]
+        entries = judge.get("/api/v1/selection-rounds/BC-XA-2026/entries/").json()
+        assert {e["product"]: e["average"] for e in entries} == {"SP-1": "82.50", "SP-2": "67.00"}
+        # and no product or certificate outside it
+        assert judge.get("/api/v1/products/").json()["results"] == []
+
+    def test_the_facility_sees_its_own_entries_and_the_province_sees_the_commune_round(
+        self, world: dict[str, Any], make_facility: Any
+    ) -> None:
+        # given another facility of the commune with an entry of its own
+        neighbour = make_facility("Cơ sở rèn Bảo Thắng", province="Lào Cai", commune="Bảo Thắng")
+        people = world["people"]
+        knife = product_create(actor=people["sct"], facility=neighbour, code="SP-N", name="Dao", group="machinery")
+        for product in (world["basket"], world["tray"], knife):
+            entry_register(actor=people["sct"], selection=world["round"], product=product, registered_on=NOW.date())
+
+        own = api_for(people["rep"]).get("/api/v1/selection-rounds/BC-XA-2026/entries/").json()
+        province = api_for(people["sct"]).get("/api/v1/selection-rounds/BC-XA-2026/entries/").json()
+        other = api_for(people["other"]).get("/api/v1/selection-rounds/BC-XA-2026/entries/")
+
+        assert sorted(e["product"] for e in own) == ["SP-1", "SP-2"]
+        assert sorted(e["product"] for e in province) == ["SP-1", "SP-2", "SP-N"]
+        assert other.status_code == 404
+
+    def test_the_decision_recognises_above_the_threshold_only(self, world: dict[str, Any]) -> None:
+
+        people = world["people"]
+        entry = entry_register(actor=people["rep"], selection=world["round"], product=world["tray"],
+                               registered_on=D(2026, 9, 2))  # fmt: skip
+        score_all(world, entry, {"GK1": [30, 25, 6, 5], "GK2": [28, 27, 7, 6]})
+        complete_dossier(people["rep"], entry)
+        body = {"on": "2026-10-05", "document": "125/QĐ-UBND", "recognized": ["SP-2"]}
+
+        assert (
+            api_for(people["rep"]).post("/api/v1/selection-rounds/BC-XA-2026/decide/", body, format="json").status_code
+            == 403
+        )
+        below = api_for(people["commune"]).post("/api/v1/selection-rounds/BC-XA-2026/decide/", body, format="json")
+        assert below.status_code == 400
+        assert below.json()["codes"]["recognized"] == ["below_threshold"]
+        unknown = api_for(people["commune"]).post(
+            "/api/v1/selection-rounds/BC-XA-2026/decide/", {**body, "recognized": ["NOPE"]}, format="json"
+        )
+        assert unknown.status_code == 400
+        assert not Certificate.objects.exists()
+
+
+class TestCertificates:
+    def test_the_organiser_revokes_and_others_may_not(self, decided: dict[str, Any]) -> None:
+        certificate = decided["certificate"]
+        url = f"/api/v1/product-certificates/{certificate.pk}/revoke/"
+        body = {"on": "2026-11-20", "reason": "Đổi mẫu"}
+        assert (
+            api_for(decided["people"]["rep"]).get(f"/api/v1/product-certificates/{certificate.pk}/").json()["code"]
+            == certificate.code
+        )
+        assert api_for(decided["people"]["other"]).post(url, body, format="json").status_code == 404
+        assert api_for(decided["people"]["rep"]).post(url, body, format="json").status_code == 403
+        future = api_for(decided["people"]["commune"]).post(url, {**body, "on": "2027-01-01"}, format="json")
+        assert future.json()["codes"]["on"] == ["future_date"]
+
+        done = api_for(decided["people"]["commune"]).post(url, body, format="json")
+
+        assert done.status_code == 200
+        assert done.json()["revoked_on"] == "2026-11-20"
+
+    def test_nonsense_never_gives_a_500(self, decided: dict[str, Any]) -> None:
+        client = api_for(decided["people"]["commune"])
+        for path, body in (
+            ("/api/v1/selection-rounds/BC-XA-2026/scores/", {"points": "NaN", "judge": "\x00"}),
+            ("/api/v1/selection-rounds/BC-XA-2026/entries/", {"product": ["x"], "registered_on": "2026-02-30"}),
+            ("/api/v1/selection-rounds/BC-XA-2026/fund/", {"project": "NO-SUCH"}),
+            (f"/api/v1/product-certificates/{decided['certificate'].pk}/revoke/", {"on": "x", "reason": ""}),
+        ):
+            assert client.post(path, body, format="json").status_code in (400, 403, 404), path
+        assert client.get("/api/v1/selection-rounds/", {"year": "２０２６"}).status_code == 200
