@@ -91,11 +91,12 @@ def column_widths(table: Table) -> list[str]:
         # The long texts wrap: they share the room the figures leave, and never less than half the line.
         room = max(room, LINE // 2)
         scale = Decimal(room) / Decimal(sum(long.values()))
-        claims = {**fixed, **{i: Decimal(claim) * scale for i, claim in long.items()}}
+        claims: dict[int, Decimal] = {i: Decimal(claim) * scale for i, claim in long.items()}
     else:
-        claims = {**fixed, **{i: Decimal(claim) for i, claim in long.items()}}
+        claims = {i: Decimal(claim) for i, claim in long.items()}
+    claims.update({i: Decimal(claim) for i, claim in fixed.items()})
     total = sum(claims.values())
-    return [f"{Decimal(claims[i]) * 100 / Decimal(total):.1f}" for i in range(len(table.columns))]
+    return [f"{claims[i] * 100 / total:.1f}" for i in range(len(table.columns))]
 
 
 def table_context(sections: list[Section], link: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
