@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from khuyencong.projects.selectors import project_list_for_user
 
 from .dashboard import dashboard_data, dashboard_scope, figure_projects, latest_year, own_dashboard_data
 from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
-from .layout import Section, figure_codes
+from .layout import Col, Section, cell_text, figure_codes, figure_row
 from .render import render as render_report
 from .render import table_context
 from .scope import ReportScope
@@ -117,10 +118,30 @@ def report_records(request: HttpRequest) -> HttpResponse:
     built = _build(form) if form.is_valid() else None
     if built is None:
         return render(request, "reports/report_page.html", {"form": form}, status=400)
-    return _records(request, built.data, built.data["title"], reverse("reports:page"))
+    data = built.data
+    row = figure_row(built.sections, request.GET.get("figure", ""))
+    shown = RecordsHeading(
+        label=row.label if row else data["title"],
+        where=f"{row.where} · " if row else "",
+        about=f"{data['title']} · {data['scope']['name']} · số liệu tính đến ngày "
+        f"{datetime.date.fromisoformat(data['period']['as_of']):%d/%m/%Y}",
+        figures=row.figures if row else [],
+    )
+    return _records(request, data, shown, reverse("reports:page"))
 
 
-def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) -> HttpResponse:
+@dataclass(frozen=True)
+class RecordsHeading:
+    """What a list of đề án behind a figure says above it: which figure (its label in the report), where it stands,
+    of which report, and the figure's own totals as the report states them."""
+
+    label: str
+    where: str
+    about: str
+    figures: list[tuple[str, str]]
+
+
+def _records(request: HttpRequest, data: dict[str, Any], heading: RecordsHeading, back: str) -> HttpResponse:
     """A page of the figure's đề án at a time: only the page's codes reach the database (a programme's figure can
     stand for tens of thousands of đề án, more than SQLite binds in one statement)."""
     path = request.GET.get("figure", "")
@@ -135,17 +156,18 @@ def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) 
         .select_related("plan", "implementer", "province")
         .order_by("code")
     )
-    return _records_page(request, title, back, page, projects, hidden=len(page.object_list) - len(projects))
+    return _records_page(request, heading, back, page, projects, hidden=len(page.object_list) - len(projects))
 
 
 RECORDS_PAGE = 50
 
 
 def _records_page(
-    request: HttpRequest, title: str, back: str, page: Page, projects: list[Project], *, hidden: int
+    request: HttpRequest, heading: RecordsHeading, back: str, page: Page, projects: list[Project], *, hidden: int
 ) -> HttpResponse:
     context = {
-        "title": title,
+        "heading": heading,
+        "page_support": sum((p.support_approved or 0 for p in projects), Decimal(0)),
         "page": page,
         "projects": projects,
         "expected": page.paginator.count,
@@ -200,6 +222,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if shown is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = shown.data
+    _agree(form, shown)
     query = _query(request, "figure")
     query["year"] = str(data["year"])
     records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
@@ -216,6 +239,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "provinces": [{**row, "width": _width(Decimal(row["percent"] or 0), 100)} for row in data["provinces"]],
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _agree(form: DashboardForm, shown: DashboardView) -> None:
+    """The selector says what the heading says: with no province asked for, its empty choice is the scope shown
+    ("Toàn quốc", the region) — or, for a province's own officials, their province itself."""
+    field: Any = form.fields["province"]
+    if shown.scope.region is None and len(shown.scope.provinces) == 1:
+        field.empty_label = None
+        field.initial = shown.scope.provinces[0].pk
+    else:
+        field.empty_label = shown.data["scope"]["name"]
 
 
 def _width(value: int | Decimal, largest: int | Decimal) -> str:
@@ -241,8 +275,34 @@ def dashboard_records(request: HttpRequest) -> HttpResponse:
         raise Http404("Không có số liệu này trong bảng điều khiển.") from error
     ordered = listed.select_related("plan", "implementer", "province").order_by("code")
     page = Paginator(ordered, RECORDS_PAGE).get_page(request.GET.get("page"))
-    title = f"Bảng điều khiển năm {data['year']}"
-    return _records_page(request, title, reverse("reports:dashboard"), page, list(page.object_list), hidden=0)
+    if "on_support" in listed.query.annotations:
+        sums = {"support": Sum("on_support", default=Decimal(0)), "disbursed": Sum("on_disbursed", default=Decimal(0))}
+    else:
+        # The overdue are today's state of each đề án, not a period's: their support is the one approved.
+        sums = {"support": Sum("support_approved", default=Decimal(0))}
+    totals = listed.order_by().aggregate(**sums)
+    heading = RecordsHeading(
+        label=_dashboard_label(data, path),
+        where="",
+        about=f"Bảng điều khiển năm {data['year']} · {data['scope']['name']} · số liệu tính đến ngày "
+        f"{datetime.date.fromisoformat(data['as_of']):%d/%m/%Y}",
+        figures=[("Kinh phí hỗ trợ (đồng)", cell_text(totals["support"], Col.MONEY))]
+        + ([("Đã giải ngân (đồng)", cell_text(totals["disbursed"], Col.MONEY))] if "disbursed" in totals else []),
+    )
+    return _records_page(request, heading, reverse("reports:dashboard"), page, list(page.object_list), hidden=0)
+
+
+def _dashboard_label(data: dict[str, Any], path: str) -> str:
+    """A dashboard figure in words, as its tile or chart names it."""
+    if path == "overdue":
+        return "Đề án quá hạn (hết năm kế hoạch, chưa nghiệm thu)"
+    part, _, index = path.partition(".")
+    row = data[part][int(index)]
+    if part == "contents":
+        return f"Đề án được phê duyệt — {row['label']}"
+    if part == "provinces":
+        return f"Đề án đã giao thực hiện — {row['name']}"
+    return str(row["label"])
 
 
 def _check_figure(data: dict[str, Any], path: str) -> None:
