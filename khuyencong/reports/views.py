@@ -23,6 +23,7 @@ from khuyencong.core.db import replica_reads
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
+from .charts import report_charts
 from .dashboard import dashboard_data, dashboard_scope, figure_projects, latest_year, own_dashboard_data
 from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
 from .layout import Col, Section, cell_text, figure_codes, figure_row
@@ -104,9 +105,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "can_export": access.can_export(user),
     }
     if built is not None:
-        context["sections"] = table_context(
-            built.sections, _linker(request, built.sections, reverse("reports:records"))
-        )
+        link = _linker(request, built.sections, reverse("reports:records"))
+        context["sections"] = table_context(built.sections, link)
+        data = form.cleaned_data
+        context["charts"] = report_charts(built.data, data["scope"], data["period_value"], link)
     return render(request, "reports/report_page.html", context, status=400 if form.errors else 200)
 
 
@@ -248,6 +250,11 @@ def _agree(form: DashboardForm, shown: DashboardView) -> None:
     if shown.scope.region is None and len(shown.scope.provinces) == 1:
         field.empty_label = None
         field.initial = shown.scope.provinces[0].pk
+        if form.is_bound and not form.data.get("province"):
+            data = QueryDict(mutable=True)
+            data.update(form.data)
+            data["province"] = str(shown.scope.provinces[0].pk)
+            form.data = data
     else:
         field.empty_label = shown.data["scope"]["name"]
 
