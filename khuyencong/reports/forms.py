@@ -173,3 +173,22 @@ def dashboard_units(user: User | AnonymousUser, province: AdminUnit | None) -> t
     org = getattr(user, "organization", None)
     region = org.region if org is not None and org.region_id else None
     return list(AdminUnit.objects.filter(pk__in=scope.province_ids).order_by("name")), region
+
+
+class MapForm(forms.Form):
+    """The map's choices: which provinces (today's 34 or the 63 before the reform), which figure, which plan year."""
+
+    era = forms.ChoiceField(
+        label="Địa giới",
+        required=False,
+        choices=[(Era.FROM_2025.value, "34 tỉnh, thành phố (từ 01/07/2025)"),
+                 (Era.BEFORE_2025.value, "63 tỉnh, thành phố (trước 01/07/2025)")],
+    )  # fmt: skip
+    figure = forms.ChoiceField(
+        label="Tô màu theo",
+        required=False,
+        choices=[("rate", "Tỷ lệ giải ngân"), ("projects", "Số đề án được phê duyệt"),
+                 ("disbursed", "Kinh phí đã giải ngân"), ("products", "Sản phẩm CNNT tiêu biểu được công nhận")],
+    )  # fmt: skip
+    year = forms.IntegerField(label="Năm kế hoạch", required=False, min_value=2000, max_value=2100)
+    as_of = forms.DateField(label="Tính đến ngày", required=False, error_messages=DATE_ERRORS)

@@ -20,13 +20,15 @@ from django.utils import timezone
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
+from khuyencong.geography.models import Era
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
 from .charts import report_charts
 from .dashboard import dashboard_data, dashboard_scope, figure_projects, latest_year, own_dashboard_data
-from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
+from .forms import DashboardForm, MapForm, ReportForm, dashboard_units, default_report_query
 from .layout import Col, Section, cell_text, figure_codes, figure_row
+from .provinces_map import MapFigure, map_data
 from .render import render as render_report
 from .render import table_context
 from .scope import ReportScope
@@ -319,3 +321,24 @@ def _check_figure(data: dict[str, Any], path: str) -> None:
         node = node[int(part)] if isinstance(node, list) else node[part]
     if not isinstance(node, dict) or not isinstance(node.get("count"), int):
         raise ValueError(f"«{path}» không có danh sách đề án.")
+
+
+@login_required
+@replica_reads
+def provinces_map(request: HttpRequest) -> HttpResponse:
+    """The provinces coloured by a figure of a plan year, each opening its records; over what the user may see."""
+    form = MapForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    if access.scope_of(request.user).is_empty:
+        return render(request, "reports/map.html", {"form": form, "map": None})
+    today = timezone.localdate()
+    year = data.get("year") or latest_year(project_list_for_user(request.user), today)
+    shown = map_data(
+        request.user,
+        era=Era(data.get("era") or Era.FROM_2025),
+        figure=MapFigure(data.get("figure") or MapFigure.RATE),
+        year=year,
+        as_of=data.get("as_of") or today,
+    )
+    status = 400 if form.errors else 200
+    return render(request, "reports/map.html", {"form": form, "map": shown}, status=status)
