@@ -11,6 +11,7 @@ from django.urls import reverse
 from conftest import client_for
 from khuyencong.accounts.models import User
 from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.products.tests.conftest import decided, world  # noqa: F401 - the products' own scenario
 from khuyencong.reports.provinces_map import GRIDS
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,17 @@ def test_products_colour_the_map_without_a_products_record(yen_bai: None, cuc_of
 
     assert response.status_code == 200
     assert "Sản phẩm CNNT tiêu biểu được công nhận" in response.content.decode()
+
+
+@pytest.mark.usefixtures("decided")
+def test_the_recognised_products_colour_their_province(cuc_officer: User) -> None:
+    # Given the commune's round of 2026 recognised the basket of a Lào Cai cooperative on 05/10/2026
+    query = {"figure": "products", "year": "2026", "as_of": "31/12/2026"}
+
+    html = client_for(cuc_officer).get(reverse("reports:map"), query).content.decode()
+
+    assert "<title>Tỉnh Lào Cai: 1</title>" in tile(html, "Lào Cai")
+    assert "<title>Tỉnh Thái Nguyên: —</title>" in tile(html, "Thái Nguyên")
 
 
 @pytest.mark.parametrize("query", [{"figure": "nothing"}, {"era": "1999"}, {"year": "abc"}, {"as_of": "31/02/2022"}])
