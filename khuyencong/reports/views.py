@@ -226,7 +226,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if shown is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = shown.data
-    _agree(form, shown)
+    _agree(form, request.user)
     query = _query(request, "figure")
     query["year"] = str(data["year"])
     records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
@@ -245,20 +245,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-def _agree(form: DashboardForm, shown: DashboardView) -> None:
-    """The selector says what the heading says: with no province asked for, its empty choice is the scope shown
-    ("Toàn quốc", the region) — or, for a province's own officials, their province itself."""
+def _agree(form: DashboardForm, user: Any) -> None:
+    """The selector says what the heading says: its empty choice is what the dashboard shows when no province is
+    asked for ("Toàn quốc", the region) — and a province's own officials, who have no other choice, see their
+    province selected."""
     field: Any = form.fields["province"]
-    if shown.scope.region is None and len(shown.scope.provinces) == 1:
+    if access.scope_of(user).everything:
+        field.empty_label = "Toàn quốc"
+        return
+    units, region = dashboard_units(user, None)
+    if region is None and len(units) == 1:
         field.empty_label = None
-        field.initial = shown.scope.provinces[0].pk
+        field.initial = units[0].pk
         if form.is_bound and not form.data.get("province"):
             data = QueryDict(mutable=True)
             data.update(form.data)
-            data["province"] = str(shown.scope.provinces[0].pk)
+            data["province"] = str(units[0].pk)
             form.data = data
     else:
-        field.empty_label = shown.data["scope"]["name"]
+        field.empty_label = region.name if region is not None else "Cả địa bàn được giao"
 
 
 def _width(value: int | Decimal, largest: int | Decimal) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from conftest import client_for
 from khuyencong.accounts.models import User
+from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.reports.charts import trend_chart
 from khuyencong.reports.periods import Period
 from khuyencong.reports.scope import resolve_scope
@@ -71,6 +72,13 @@ def test_the_national_dashboards_selector_says_toàn_quốc(yen_bai: None, cuc_o
 
     assert "Khuyến công năm 2022 · Toàn quốc" in html
     assert '<option value="" selected>Toàn quốc</option>' in html
+    # Having picked a province, the nation is still one choice away.
+    lao_cai = AdminUnit.objects.get(level=Level.PROVINCE, era=Era.FROM_2025, code="15")
+    query = {"year": "2022", "province": str(lao_cai.pk)}
+    picked = client_for(cuc_officer).get(reverse("reports:dashboard"), query).content.decode()
+    assert "Khuyến công năm 2022 · Tỉnh Lào Cai" in picked
+    assert '<option value="">Toàn quốc</option>' in picked
+    assert f'<option value="{lao_cai.pk}" selected>Tỉnh Lào Cai</option>' in picked
 
 
 def test_a_provinces_dashboard_selector_shows_the_province(yen_bai: None, laocai_officer: User) -> None:
