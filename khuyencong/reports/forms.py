@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from khuyencong.accounts import access
@@ -73,6 +74,7 @@ class ReportForm(forms.Form):
         label="Địa giới",
         choices=[(Geography.RECORDED.value, "Như khi ghi nhận"), (Geography.CURRENT.value, "Hiện nay")],
         initial=Geography.RECORDED.value,
+        help_text="Khi chọn tỉnh: theo thời kỳ của tỉnh đã chọn (tỉnh trước 01/07/2025 là địa giới khi ghi nhận).",
     )
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
@@ -96,12 +98,19 @@ class ReportForm(forms.Form):
         if data["kind"] == "programme" and data.get("program") is None:
             self.add_error("program", "Chọn chương trình khuyến công.")
         units = list(data.get("provinces") or [])
+        geography = chosen_geography(units, Geography(data["geography"]), period.as_of)
+        if geography.value != data["geography"]:
+            # The page shows the report it heads: the unit picked, of its own era ("Yên Bái (trước 01/07/2025)"
+            # reports on Yên Bái as recorded, not on today's Lào Cai), and the form says so.
+            data["geography"] = geography.value
+            shown = QueryDict(mutable=True)
+            shown.update(self.data)
+            shown["geography"] = geography.value
+            self.data = shown
         if data.get("region") is not None:
             units += list(data["region"].provinces_on(period.as_of))
         try:
-            data["scope"] = scope_from_units(
-                units, geography=Geography(data["geography"]), on=period.as_of, region=data.get("region")
-            )
+            data["scope"] = scope_from_units(units, geography=geography, on=period.as_of, region=data.get("region"))
         except ValueError as error:
             self.add_error("provinces", str(error))
         return data
@@ -119,6 +128,17 @@ class ReportForm(forms.Form):
         if choice.startswith("q"):
             return Period.quarter(year, int(choice[1]), as_of=as_of)
         return Period.year(year, months=int(choice), as_of=as_of)
+
+
+def chosen_geography(units: list[AdminUnit], asked: Geography, on: Any) -> Geography:
+    """The provinces picked decide which generation the report is in: a unit of before the reform is reported as
+    recorded (it exists in no other), a unit of today on a date before the reform as it is today (it did not exist
+    then). Otherwise, as asked — and for the nation or a region, always as asked."""
+    if any(unit.era != Era.FROM_2025 for unit in units):
+        return Geography.RECORDED
+    if units and Era.on(on) != Era.FROM_2025:
+        return Geography.CURRENT
+    return asked
 
 
 def default_report_query(user: User | AnonymousUser, year: int) -> dict[str, Any]:
@@ -153,3 +173,22 @@ def dashboard_units(user: User | AnonymousUser, province: AdminUnit | None) -> t
     org = getattr(user, "organization", None)
     region = org.region if org is not None and org.region_id else None
     return list(AdminUnit.objects.filter(pk__in=scope.province_ids).order_by("name")), region
+
+
+class MapForm(forms.Form):
+    """The map's choices: which provinces (today's 34 or the 63 before the reform), which figure, which plan year."""
+
+    era = forms.ChoiceField(
+        label="Địa giới",
+        required=False,
+        choices=[(Era.FROM_2025.value, "34 tỉnh, thành phố (từ 01/07/2025)"),
+                 (Era.BEFORE_2025.value, "63 tỉnh, thành phố (trước 01/07/2025)")],
+    )  # fmt: skip
+    figure = forms.ChoiceField(
+        label="Tô màu theo",
+        required=False,
+        choices=[("rate", "Tỷ lệ giải ngân"), ("projects", "Số đề án được phê duyệt"),
+                 ("disbursed", "Kinh phí đã giải ngân"), ("products", "Sản phẩm CNNT tiêu biểu được công nhận")],
+    )  # fmt: skip
+    year = forms.IntegerField(label="Năm kế hoạch", required=False, min_value=2000, max_value=2100)
+    as_of = forms.DateField(label="Tính đến ngày", required=False, error_messages=DATE_ERRORS)

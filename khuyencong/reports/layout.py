@@ -93,3 +93,29 @@ def figure_codes(data: dict[str, Any], path: str) -> list[str]:
     if not isinstance(node, list) or not all(isinstance(code, str) for code in node):
         raise ValueError(f"«{path}» không phải một số liệu có danh sách đề án.")
     return node
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """What a figure of a report is, in the report's own words, for the page that lists its đề án: the row's label,
+    where it stands (section and table) and the row's figures with their column titles."""
+
+    label: str
+    where: str
+    figures: list[tuple[str, str]]
+
+
+def figure_row(sections: list[Section], path: str) -> FigureRow | None:
+    """The first row of the laid-out report whose figure is `path`, or None (a figure no table shows)."""
+    target = f"figure:{path}"
+    for section in sections:
+        for table in section.tables:
+            for index, link in enumerate(table.links):
+                if link != target:
+                    continue
+                cells = list(zip(table.rows[index], table.columns, strict=True))
+                texts = [str(value) for value, column in cells if column.kind == Col.TEXT and value not in (None, "")]
+                figures = [(column.title, cell_text(value, column.kind)) for value, column in cells
+                           if column.kind != Col.TEXT]  # fmt: skip
+                return FigureRow(" — ".join(texts) or table.title, f"{section.title} › {table.title}", figures)
+    return None

@@ -61,13 +61,57 @@ def _cells(table: Table, link: Callable[[str], str] | None) -> list[dict[str, An
     return rows
 
 
+# How many characters a printed A4 line holds at the tables' size, how many a text column may claim before it wraps,
+# and how short a text (a code, a state) is kept on one line.
+LINE = 100
+TEXT_CLAIM = 48
+# A second long text (beneficiaries, implementer) claims less than the first (the title): it wraps to a few lines.
+SECOND_CLAIM = 24
+SHORT_TEXT = 18
+
+
+def column_widths(table: Table) -> list[str]:
+    """Each column's share of the printed table's width, in % (for a fixed table layout). Figures and short texts
+    (codes, states) keep one line; the long texts (a đề án's title, its beneficiaries, its implementer) share what
+    is left in proportion to their length; a header wraps between words, never inside one. A browser's automatic
+    layout instead gave the shares to the headers and squeezed the title column to a word a line, and a half-year
+    report ran to six pages."""
+    fixed: dict[int, int] = {}
+    long: dict[int, int] = {}
+    for i, column in enumerate(table.columns):
+        words = column.title.split()
+        header = max([len(word) for word in words] + [min(len(column.title), 10), 3])
+        widest = max((len(cell_text(row[i], column.kind)) for row in table.rows), default=1) + 1
+        if column.kind != Col.TEXT or widest <= SHORT_TEXT:
+            fixed[i] = max(header, widest)
+        else:
+            long[i] = max(header, min(widest, TEXT_CLAIM if not long else SECOND_CLAIM))
+    room = LINE - sum(fixed.values())
+    if long and sum(long.values()) > room:
+        # The long texts wrap: they share the room the figures leave, and never less than half the line.
+        room = max(room, LINE // 2)
+        scale = Decimal(room) / Decimal(sum(long.values()))
+        claims: dict[int, Decimal] = {i: Decimal(claim) * scale for i, claim in long.items()}
+    else:
+        claims = {i: Decimal(claim) for i, claim in long.items()}
+    claims.update({i: Decimal(claim) for i, claim in fixed.items()})
+    total = sum(claims.values())
+    return [f"{claims[i] * 100 / total:.1f}" for i in range(len(table.columns))]
+
+
 def table_context(sections: list[Section], link: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
     return [
         {
             "title": section.title,
             "text": section.text,
             "tables": [
-                {"title": t.title, "columns": t.columns, "cells": _cells(t, link), "note": t.note}
+                {
+                    "title": t.title,
+                    "columns": t.columns,
+                    "cells": _cells(t, link),
+                    "note": t.note,
+                    "widths": column_widths(t),
+                }
                 for t in section.tables
             ],
         }
@@ -95,56 +139,95 @@ def to_pdf(report: dict[str, Any], sections: list[Section], document: Document) 
     return pdf
 
 
-NUMBER_FORMATS = {Col.COUNT: "#,##0", Col.MONEY: "#,##0", Col.PERCENT: "0.0"}
+NUMBER_FORMATS = {Col.COUNT: "#,##0", Col.MONEY: "#,##0", Col.PERCENT: "0.0%"}
+# Excel's column width is in characters of the default font; a text column wider than this wraps instead of running
+# a title across the screen, and a number column is never narrower than its widest figure.
+WIDEST_TEXT = 45
+NARROWEST = 8
+BOLD = Font(bold=True)
+CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def to_xlsx(report: dict[str, Any], sections: list[Section], document: Document) -> bytes:
     """Numbers are stored as numbers with a grouping format, so Excel shows them in the reader's own convention
-    (1.700.000.000 in Vietnamese Excel) and they can be summed. Text cells are neutralised against formulas."""
+    (1.700.000.000 in Vietnamese Excel) and they can be summed; a rate is the fraction (0,207) under a % format, so
+    Excel shows 20,7% and computes with it. Text cells are neutralised against formulas. The sheet opens with the
+    administrative header of the printed report (Decree 30/2020/NĐ-CP, Appendix I): issuing body and its superior,
+    number, national motto, place and date, then the title."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Báo cáo"
+    width = max([len(t.columns) for s in sections for t in s.tables] + [4])
+    left = max(width // 2 - 1, 2)
 
-    def append(*values: Any) -> None:
+    def put(row: int, first: int, last: int, value: Any, font: Font | None = None) -> None:
         # Titles and names come from records people typed (organisations, programmes, đề án): text, never formulas.
-        sheet.append([safe_cell(value) for value in values])
+        cell = sheet.cell(row, first, safe_cell(value))
+        if last > first:
+            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        cell.alignment = CENTRED
+        if font is not None:
+            cell.font = font
 
-    append(document.issuer.upper())
-    append("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc")
-    append(f"{document.place}, ngày {document.date:%d/%m/%Y}")
-    append(report["title"])
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13)
-    append(f"{report['scope']['name']} — số liệu tính đến ngày "
-           f"{datetime.date.fromisoformat(report['period']['as_of']):%d/%m/%Y}")  # fmt: skip
-    widths: dict[int, int] = {}
+    put(1, 1, left, document.parent.upper())
+    put(1, left + 1, width, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", BOLD)
+    put(2, 1, left, document.issuer.upper(), BOLD)
+    put(2, left + 1, width, "Độc lập - Tự do - Hạnh phúc", Font(bold=True, underline="single"))
+    put(3, 1, left, f"Số: {document.number.strip()}")
+    put(3, left + 1, width, place_date(document), Font(italic=True))
+    put(5, 1, width, report["title"].upper(), Font(bold=True, size=13))
+    as_of = datetime.date.fromisoformat(report["period"]["as_of"])
+    put(6, 1, width, f"{report['scope']['name']} — số liệu tính đến ngày {as_of:%d/%m/%Y}", Font(italic=True))
+    sheet.row_dimensions[5].height = 36
+
+    def line(value: Any, font: Font | None = None) -> None:
+        row = sheet.max_row + 1
+        put(row, 1, width, value, font)
+        sheet.cell(row, 1).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+    widths: dict[int, float] = {}
     for section in sections:
-        append()
-        append(section.title)
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
-        for line in section.text:
-            append(line)
+        sheet.append([])
+        line(section.title, Font(bold=True, size=12))
+        for text in section.text:
+            line(text)
         for table in section.tables:
-            append(table.title)
-            sheet.cell(sheet.max_row, 1).font = Font(italic=True, bold=True)
-            append(*(column.title for column in table.columns))
-            for i in range(1, len(table.columns) + 1):
-                sheet.cell(sheet.max_row, i).font = Font(bold=True)
-                sheet.cell(sheet.max_row, i).alignment = Alignment(wrap_text=True, vertical="top")
+            line(table.title, Font(italic=True, bold=True))
+            sheet.append([safe_cell(column.title) for column in table.columns])
+            for i, column in enumerate(table.columns, start=1):
+                cell = sheet.cell(sheet.max_row, i)
+                cell.font = BOLD
+                cell.alignment = CENTRED
+                # A header wraps, but never inside a word.
+                longest_word = max((len(word) for word in column.title.split()), default=0)
+                widths[i] = max(widths.get(i, NARROWEST), longest_word + 2)
             for index, row in enumerate(table.rows):
-                append(*(_xlsx_value(value, column.kind) for value, column in zip(row, table.columns, strict=True)))
+                sheet.append([safe_cell(_xlsx_value(v, c.kind)) for v, c in zip(row, table.columns, strict=True)])
                 for i, column in enumerate(table.columns, start=1):
                     cell = sheet.cell(sheet.max_row, i)
                     if column.kind in NUMBER_FORMATS:
                         cell.number_format = NUMBER_FORMATS[column.kind]
+                    else:
+                        cell.alignment = WRAPPED
                     if index in table.total_rows:
-                        cell.font = Font(bold=True)
-                    widths[i] = max(widths.get(i, 8), min(len(cell_text(row[i - 1], column.kind)) + 2, 60))
-    for i, width in widths.items():
-        sheet.column_dimensions[get_column_letter(i)].width = width
+                        cell.font = BOLD
+                    shown = len(cell_text(row[i - 1], column.kind)) + 2
+                    widths[i] = max(widths.get(i, NARROWEST), min(shown, WIDEST_TEXT))
+    for i in range(1, width + 1):
+        sheet.column_dimensions[get_column_letter(i)].width = widths.get(i, NARROWEST + 4)
+    sheet.page_setup.orientation = "landscape" if width > 6 else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def place_date(document: Document) -> str:
+    return f"{document.place}, ngày {document.date:%d} tháng {document.date:%m} năm {document.date:%Y}"
 
 
 def _xlsx_value(value: Any, kind: Col) -> Any:
@@ -153,9 +236,9 @@ def _xlsx_value(value: Any, kind: Col) -> Any:
     if kind in (Col.COUNT, Col.MONEY):
         return int(value)
     if kind == Col.PERCENT:
-        # The percentage itself (20.7), formatted "0.0", rather than the fraction 0.207 Excel's % format wants: the
-        # file then shows the very number of the report, and openpyxl writes the Decimal without a float in our code.
-        return Decimal(value)
+        # The fraction under a % format: Excel then shows 20,7% and a formula reads 0,207. A Decimal, so that no
+        # float of ours rounds the report's figure.
+        return Decimal(value) / 100
     return str(value)
 
 

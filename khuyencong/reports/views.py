@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +20,11 @@ from django.utils import timezone
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
+from khuyencong.geography.models import Era
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
+from .charts import report_charts
 from .dashboard import (
     dashboard_data,
     dashboard_scope,
@@ -31,8 +33,9 @@ from .dashboard import (
     own_dashboard_data,
     products_panel,
 )
-from .forms import DashboardForm, ReportForm, dashboard_units, default_report_query
-from .layout import Section, figure_codes
+from .forms import DashboardForm, MapForm, ReportForm, dashboard_units, default_report_query
+from .layout import Col, Section, cell_text, figure_codes, figure_row
+from .provinces_map import MapFigure, map_data
 from .render import render as render_report
 from .render import table_context
 from .scope import ReportScope
@@ -111,9 +114,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "can_export": access.can_export(user),
     }
     if built is not None:
-        context["sections"] = table_context(
-            built.sections, _linker(request, built.sections, reverse("reports:records"))
-        )
+        link = _linker(request, built.sections, reverse("reports:records"))
+        context["sections"] = table_context(built.sections, link)
+        data = form.cleaned_data
+        context["charts"] = report_charts(built.data, data["scope"], data["period_value"], link)
     return render(request, "reports/report_page.html", context, status=400 if form.errors else 200)
 
 
@@ -125,10 +129,30 @@ def report_records(request: HttpRequest) -> HttpResponse:
     built = _build(form) if form.is_valid() else None
     if built is None:
         return render(request, "reports/report_page.html", {"form": form}, status=400)
-    return _records(request, built.data, built.data["title"], reverse("reports:page"))
+    data = built.data
+    row = figure_row(built.sections, request.GET.get("figure", ""))
+    shown = RecordsHeading(
+        label=row.label if row else data["title"],
+        where=f"{row.where} · " if row else "",
+        about=f"{data['title']} · {data['scope']['name']} · số liệu tính đến ngày "
+        f"{datetime.date.fromisoformat(data['period']['as_of']):%d/%m/%Y}",
+        figures=row.figures if row else [],
+    )
+    return _records(request, data, shown, reverse("reports:page"))
 
 
-def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) -> HttpResponse:
+@dataclass(frozen=True)
+class RecordsHeading:
+    """What a list of đề án behind a figure says above it: which figure (its label in the report), where it stands,
+    of which report, and the figure's own totals as the report states them."""
+
+    label: str
+    where: str
+    about: str
+    figures: list[tuple[str, str]]
+
+
+def _records(request: HttpRequest, data: dict[str, Any], heading: RecordsHeading, back: str) -> HttpResponse:
     """A page of the figure's đề án at a time: only the page's codes reach the database (a programme's figure can
     stand for tens of thousands of đề án, more than SQLite binds in one statement)."""
     path = request.GET.get("figure", "")
@@ -143,17 +167,18 @@ def _records(request: HttpRequest, data: dict[str, Any], title: str, back: str) 
         .select_related("plan", "implementer", "province")
         .order_by("code")
     )
-    return _records_page(request, title, back, page, projects, hidden=len(page.object_list) - len(projects))
+    return _records_page(request, heading, back, page, projects, hidden=len(page.object_list) - len(projects))
 
 
 RECORDS_PAGE = 50
 
 
 def _records_page(
-    request: HttpRequest, title: str, back: str, page: Page, projects: list[Project], *, hidden: int
+    request: HttpRequest, heading: RecordsHeading, back: str, page: Page, projects: list[Project], *, hidden: int
 ) -> HttpResponse:
     context = {
-        "title": title,
+        "heading": heading,
+        "page_support": sum((p.support_approved or 0 for p in projects), Decimal(0)),
         "page": page,
         "projects": projects,
         "expected": page.paginator.count,
@@ -208,6 +233,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if shown is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = shown.data
+    _agree(form, request.user)
     query = _query(request, "figure")
     query["year"] = str(data["year"])
     records = f"{reverse('reports:dashboard_records')}?{query.urlencode()}&"
@@ -228,6 +254,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else products_panel(shown.scope, year=data["year"], as_of=datetime.date.fromisoformat(data["as_of"])),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _agree(form: DashboardForm, user: Any) -> None:
+    """The selector says what the heading says: its empty choice is what the dashboard shows when no province is
+    asked for ("Toàn quốc", the region) — and a province's own officials, who have no other choice, see their
+    province selected."""
+    field: Any = form.fields["province"]
+    if access.scope_of(user).everything:
+        field.empty_label = "Toàn quốc"
+        return
+    units, region = dashboard_units(user, None)
+    if region is None and len(units) == 1:
+        field.empty_label = None
+        field.initial = units[0].pk
+        if form.is_bound and not form.data.get("province"):
+            data = QueryDict(mutable=True)
+            data.update(form.data)
+            data["province"] = str(units[0].pk)
+            form.data = data
+    else:
+        field.empty_label = region.name if region is not None else "Cả địa bàn được giao"
 
 
 def _width(value: int | Decimal, largest: int | Decimal) -> str:
@@ -253,8 +300,34 @@ def dashboard_records(request: HttpRequest) -> HttpResponse:
         raise Http404("Không có số liệu này trong bảng điều khiển.") from error
     ordered = listed.select_related("plan", "implementer", "province").order_by("code")
     page = Paginator(ordered, RECORDS_PAGE).get_page(request.GET.get("page"))
-    title = f"Bảng điều khiển năm {data['year']}"
-    return _records_page(request, title, reverse("reports:dashboard"), page, list(page.object_list), hidden=0)
+    if "on_support" in listed.query.annotations:
+        sums = {"support": Sum("on_support", default=Decimal(0)), "disbursed": Sum("on_disbursed", default=Decimal(0))}
+    else:
+        # The overdue are today's state of each đề án, not a period's: their support is the one approved.
+        sums = {"support": Sum("support_approved", default=Decimal(0))}
+    totals = listed.order_by().aggregate(**sums)
+    heading = RecordsHeading(
+        label=_dashboard_label(data, path),
+        where="",
+        about=f"Bảng điều khiển năm {data['year']} · {data['scope']['name']} · số liệu tính đến ngày "
+        f"{datetime.date.fromisoformat(data['as_of']):%d/%m/%Y}",
+        figures=[("Kinh phí hỗ trợ (đồng)", cell_text(totals["support"], Col.MONEY))]
+        + ([("Đã giải ngân (đồng)", cell_text(totals["disbursed"], Col.MONEY))] if "disbursed" in totals else []),
+    )
+    return _records_page(request, heading, reverse("reports:dashboard"), page, list(page.object_list), hidden=0)
+
+
+def _dashboard_label(data: dict[str, Any], path: str) -> str:
+    """A dashboard figure in words, as its tile or chart names it."""
+    if path == "overdue":
+        return "Đề án quá hạn (hết năm kế hoạch, chưa nghiệm thu)"
+    part, _, index = path.partition(".")
+    row = data[part][int(index)]
+    if part == "contents":
+        return f"Đề án được phê duyệt — {row['label']}"
+    if part == "provinces":
+        return f"Đề án đã giao thực hiện — {row['name']}"
+    return str(row["label"])
 
 
 def _check_figure(data: dict[str, Any], path: str) -> None:
@@ -264,3 +337,24 @@ def _check_figure(data: dict[str, Any], path: str) -> None:
         node = node[int(part)] if isinstance(node, list) else node[part]
     if not isinstance(node, dict) or not isinstance(node.get("count"), int):
         raise ValueError(f"«{path}» không có danh sách đề án.")
+
+
+@login_required
+@replica_reads
+def provinces_map(request: HttpRequest) -> HttpResponse:
+    """The provinces coloured by a figure of a plan year, each opening its records; over what the user may see."""
+    form = MapForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    if access.scope_of(request.user).is_empty:
+        return render(request, "reports/map.html", {"form": form, "map": None})
+    today = timezone.localdate()
+    year = data.get("year") or latest_year(project_list_for_user(request.user), today)
+    shown = map_data(
+        request.user,
+        era=Era(data.get("era") or Era.FROM_2025),
+        figure=MapFigure(data.get("figure") or MapFigure.RATE),
+        year=year,
+        as_of=data.get("as_of") or today,
+    )
+    status = 400 if form.errors else 200
+    return render(request, "reports/map.html", {"form": form, "map": shown}, status=status)

@@ -1147,6 +1147,10 @@ CASES: list[Case] = [
          allowed=seen(SCOPED), refused=frozenset({400, 403})),
     Case("reports:records", query=lambda w, where: {**report_query(w, where), "figure": "sources.0.projects.submitted"},
          allowed=seen(SCOPED), refused=frozenset({400, 403, 404})),
+    # The map: everyone sees it, coloured by what they may see (no territory: a page saying so).
+    Case("reports:map", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("reports:map", label="63 products", wheres=(ANY,), allowed=everyone(ANY),
+         query=lambda w, where: {"era": "2025-pre", "figure": "products", "year": "2022"}),
     # the API (its root, and the schema's operations below)
     Case("api:api-root", wheres=(ANY,), allowed=everyone(ANY), reference=True),
     Case("api:resolve", api="/api/v1/geography/resolve/", wheres=(ANY,), allowed=everyone(ANY), reference=True,

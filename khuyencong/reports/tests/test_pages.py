@@ -48,7 +48,10 @@ def test_a_number_opens_the_list_of_its_đề_án(yen_bai: None, laocai_officer:
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>2 đề án</h1>" in html
+    assert "<h1>Đề án — Không đạt thẩm định: 2 đề án</h1>" in html
+    assert "II. Khuyến công địa phương (KCĐP) › Tiến độ thủ tục trong kỳ" in html
+    assert "Tổng theo báo cáo: Số đề án <b>2</b> · Số cơ sở <b>2</b> · Kinh phí (đồng) <b>530.000.000</b>" in html
+    assert "Cộng 2 đề án" in html
     assert "YB-KCDP22-09" in html
     assert "YB-KCDP22-10" in html
 
@@ -109,7 +112,10 @@ def test_the_dashboard_shows_the_users_province_and_links_every_number(yen_bai: 
     assert links["funnel.2"] == "11"  # approved: 8 KCĐP đề án and TTKC1's 3 KCQG đề án (tasks apart)
     assert links["funnel.3"] == "7"
     listing = client.get(reverse("reports:dashboard_records"), {"year": "2022", "figure": "funnel.3"})
-    assert "<h1>7 đề án</h1>" in listing.content.decode()
+    listed = listing.content.decode()
+    assert "<h1>Đã ký hợp đồng: 7 đề án</h1>" in listed
+    assert "Bảng điều khiển năm 2022 · Tỉnh Lào Cai" in listed
+    assert "Kinh phí hỗ trợ (đồng) <b>" in listed
 
 
 def test_the_dashboard_money_tiles(yen_bai: None, laocai_officer: User) -> None:
