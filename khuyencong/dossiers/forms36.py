@@ -22,7 +22,15 @@ from django.db.models import Q, Sum
 from khuyencong.core.numbers import amount_in_words, format_number
 from khuyencong.core.official import Grid, Official, Part
 from khuyencong.programs.models import FundingSource
-from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectEvent, ProjectPeriod, Result
+from khuyencong.projects.models import (
+    CounterpartVoucher,
+    Payment,
+    PaymentKind,
+    Project,
+    ProjectEvent,
+    ProjectPeriod,
+    Result,
+)
 from khuyencong.projects.workflow import Action, State
 
 
@@ -244,12 +252,32 @@ def form_vouchers(project: Project, on: datetime.date, *, counterpart: bool = Fa
     grid.rows.append(["", "", "Cộng kinh phí khuyến công", "", money(total)])
     grid.total_rows = frozenset({len(grid.rows) - 1})
     paragraphs = [f"Tổng kinh phí khuyến công đã chi: {money(total)} đồng. {words(total)}"]
-    if counterpart:
-        paragraphs.append(
-            f"Vốn đối ứng của cơ sở thụ hưởng: {money(project.counterpart)} đồng. {words(project.counterpart)}"
-        )
     doc.parts = [Part("CHỨNG TỪ", paragraphs, [grid])]
+    if counterpart:
+        doc.parts.append(_counterpart_part(project, on))
     return doc
+
+
+def _counterpart_part(project: Project, on: datetime.date) -> Part:
+    """Mẫu 8b's second list: the facility's own vouchers (Circular 36/2013 Art. 5: the estimate splits support and
+    counterpart), standing and dated by the form's day, beside the counterpart the approved estimate planned."""
+    grid = Grid(["STT", "Ngày", "Nội dung chi", "Số chứng từ", "Số tiền (đồng)"], numeric=frozenset({4}))
+    vouchers = CounterpartVoucher.objects.standing().filter(project=project, on__lte=on).order_by("on", "pk")
+    evidenced = Decimal(0)
+    for index, voucher in enumerate(vouchers, 1):
+        evidenced += voucher.amount
+        grid.rows.append([str(index), f"{voucher.on:%d/%m/%Y}", voucher.description or "—", voucher.document,
+                          money(voucher.amount)])  # fmt: skip
+    grid.rows.append(["", "", "Cộng vốn đối ứng có chứng từ", "", money(evidenced)])
+    grid.total_rows = frozenset({len(grid.rows) - 1})
+    planned = project.counterpart or Decimal(0)
+    paragraphs = [
+        f"Vốn đối ứng theo dự toán: {money(planned)} đồng. {words(planned)}",
+        f"Vốn đối ứng có chứng từ: {money(evidenced)} đồng. {words(evidenced)}",
+    ]
+    if evidenced < planned:
+        paragraphs.append(f"Còn thiếu chứng từ đối ứng: {money(planned - evidenced)} đồng.")
+    return Part("VỐN ĐỐI ỨNG CỦA CƠ SỞ THỤ HƯỞNG", paragraphs, [grid])
 
 
 def form_payment_request(project: Project, on: datetime.date) -> Official:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
@@ -50,6 +51,33 @@ class TestForms:
         assert "50.000.000" in text
         assert "Năm mươi triệu đồng" in text
         assert "1.000" not in text.replace("50.000.000", "")
+
+    def test_the_counterpart_list_names_the_facilitys_vouchers_beside_the_estimate(self, project: Project) -> None:
+        from khuyencong.accounts.services import system_user
+        from khuyencong.projects.services import counterpart_record, counterpart_void
+
+        # Given two vouchers of the facility's share, one voided, and one dated after the form's day
+        with time_machine.travel(NOW, tick=False):
+            kept = counterpart_record(project=project, actor=system_user(), on=datetime.date(2022, 5, 2),
+                                      amount=Decimal(120_000_000), document="PC-DU-01",
+                                      description="Mua máy sấy")  # fmt: skip
+            wrong = counterpart_record(project=project, actor=system_user(), on=datetime.date(2022, 5, 3),
+                                       amount=Decimal(9_000), document="PC-DU-02")  # fmt: skip
+            counterpart_void(project=project, voucher=wrong, actor=system_user(), reason="Nhập nhầm.")
+            counterpart_record(project=project, actor=system_user(), on=datetime.date(2023, 1, 5),
+                               amount=Decimal(7_000_000), document="PC-DU-03")  # fmt: skip
+        # When Mẫu 8b is made on 31/12/2022
+        text = text_of_docx(to_docx(FORMS["mau-8b"][1](project, ON)))
+        # Then it lists the standing voucher of the period, its total in words, and the estimate beside it
+        assert kept.document in text
+        assert "Mua máy sấy" in text
+        assert "PC-DU-02" not in text
+        assert "PC-DU-03" not in text
+        assert "Vốn đối ứng có chứng từ: 120.000.000 đồng. (Bằng chữ: Một trăm hai mươi triệu đồng)" in text
+        planned = project.counterpart or Decimal(0)
+        assert f"Vốn đối ứng theo dự toán: {planned:,.0f} đồng".replace(",", ".") in text
+        # And Mẫu 8a has no counterpart part
+        assert "PC-DU-01" not in text_of_docx(to_docx(FORMS["mau-8a"][1](project, ON)))
 
     def test_the_payment_request_asks_what_remains_of_the_support(self, project: Project) -> None:
         now = standing_on(project, ON)
