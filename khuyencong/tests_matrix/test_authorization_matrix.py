@@ -81,7 +81,8 @@ from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
 from khuyencong.programs.services import program_create
 from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import CounterpartVoucher, Document, Payment, Project, ProjectEvent, Result
-from khuyencong.projects.services import counterpart_record, payment_record, project_record_event, result_record
+from khuyencong.projects.services import counterpart_record, payment_record, result_record
+from khuyencong.projects.tests.lawful import lawful_advance
 from khuyencong.reporting.models import (
     Notification,
     NotificationKind,
@@ -188,27 +189,11 @@ def _numbers(submissions: models.QuerySet[Submission]) -> list[str]:
     return list(submissions.values_list("number", flat=True))
 
 
-def _lawful_advance(project: Project, actor: User, on: datetime.date) -> None:
-    """What Circular 36/2013 Art. 13 asks before an advance of this content: the documents of its dossier, and for an
-    investment the progress above the threshold (entered after the fact, as the scenario's steps are)."""
-    from khuyencong.projects.dossier_rules import AdvanceCondition, DossierStep, advance_rule_for, documents_for
-
-    standing = list(project.events.standing())
-    day = next((e.on for e in standing if e.action == "approved"), on)
-    for required in documents_for(project.content.code, DossierStep.ADVANCE, day):
-        document_attach(project=project, actor=actor, upload=SimpleUploadedFile("hoa-don.pdf", PDF),
-                        title="Hoá đơn đầu tư", kind=required.kind)  # fmt: skip
-    rule = advance_rule_for(project.content.code, day)
-    if rule is not None and rule.condition == AdvanceCondition.PROGRESS and rule.threshold is not None:
-        project_record_event(project=project, actor=actor, action="progress", on=on, percent=rule.threshold + 5,
-                             organization=project.implementer, transcribed=True)  # fmt: skip
-
-
 def _side(where: str, project: Project, actor: User, centre: Organization, committee: Organization) -> dict[str, Any]:
     """A programme with a target, consulting figures, a payment, a result and a document on one side."""
     events = list(project.events.order_by("on", "pk"))
     pay_on = max(e.on for e in events) + datetime.timedelta(days=1)
-    _lawful_advance(project, actor, events[-1].on)
+    lawful_advance(project, actor, events[-1].on)
     payment = payment_record(project=project, actor=actor, on=pay_on, kind="advance", amount=Decimal(1_000_000))
     result = result_record(project=project, actor=actor, indicator="trainees", value=Decimal(10), on=pay_on)
     counterpart = counterpart_record(project=project, actor=actor, on=pay_on, amount=Decimal(2_000_000),

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import system_user
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.forms import ConsultingForm
 from khuyencong.consulting.models import ConsultingRecord
@@ -43,6 +44,7 @@ from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
 from khuyencong.programs.services import plan_budget_decide, plan_create
 from khuyencong.projects.forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ResultForm
 from khuyencong.projects.models import Document, Payment, Project, ProjectContent, ProjectEvent, Result
+from khuyencong.projects.tests.lawful import lawful_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +78,13 @@ def _org(code: str) -> int:
 
 
 def _contracted() -> Project:
-    project = Project.objects.filter(state="contracted", plan__funding_source="national").order_by("code").first()
+    # Contracted, or under way once the payment case has reported the progress an advance needs (Art. 13).
+    project = (
+        Project.objects.filter(state__in=("contracted", "in_progress"), plan__funding_source="national")
+        .filter(events__action="contract_signed")
+        .order_by("code")
+        .first()
+    )
     assert project is not None
     return project
 
@@ -292,6 +300,9 @@ def setting(request: pytest.FixtureRequest) -> Callable[[str], None]:
     def prepare(case_name: str) -> None:
         if case_name in NEEDS_SCENARIO:
             request.getfixturevalue("bac_kan")
+        if case_name == "payment":
+            # The advance is lawful (Circular 36/2013 Art. 13): a refusal in the hostile cases is the field's alone.
+            lawful_advance(_contracted(), system_user(), datetime.date(2018, 6, 10))
         _plan_with_budget()
         _laocai_facility()
 

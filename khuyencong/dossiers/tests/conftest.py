@@ -7,16 +7,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from khuyencong.accounts.services import system_user
 from khuyencong.organizations.models import Organization
-from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import Project
 from khuyencong.projects.services import payment_record, payment_void, project_record_event, result_record
+from khuyencong.projects.tests.lawful import lawful_advance
 
 NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -28,10 +26,7 @@ def project(yen_bai: None) -> Project:
         last = project.events.order_by("-on").first()
         assert last is not None
         day = last.on + datetime.timedelta(days=3)
-        document_attach(project=project, actor=system_user(), upload=SimpleUploadedFile("hoa-don.pdf", PDF),
-                        title="Hoá đơn mua máy", kind="investment")  # fmt: skip
-        project_record_event(project=project, actor=system_user(), action="progress", on=day, percent=Decimal(75),
-                             organization=Organization.objects.get(code="TTKC-YB"), transcribed=True)  # fmt: skip
+        lawful_advance(project, system_user(), day)
         payment_record(
             project=project, actor=system_user(), on=day, kind="advance", amount=Decimal(50_000_000), document="PC-01"
         )
