@@ -62,7 +62,7 @@ def dossier_zip(project: Project, *, on: datetime.date) -> bytes:
                         "signed_at": signature.signed_at.isoformat() if signature.signed_at else None,
                         "detail": signature.detail,
                     }
-                    for signature in document.signatures.all()  # type: ignore[attr-defined]
+                    for signature in document.signatures.all()
                 ],
             }
         )

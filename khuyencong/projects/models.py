@@ -243,6 +243,9 @@ class Payment(Voidable):
     amount = models.DecimalField(_("số tiền"), **MONEY)  # type: ignore[arg-type]
     document = models.CharField(_("số chứng từ"), max_length=100, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Paid on paper before the đề án came into the system (an import, "nhập lịch sử"): recorded as it was, not judged
+    # by the first-advance rules of Circular 36/2013 Art. 13, whose evidence (progress, invoices) did not travel.
+    transcribed = models.BooleanField(_("nhập lịch sử"), default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -517,7 +517,9 @@ def payment_record(
     (Circular 36/2013 Art. 12–18); after a stop only refunds are recorded."""
     project = _lock(project)
     _may_write(actor, project, authority.can_pay(actor, project), transcribed, "thanh toán")
-    payment = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
+    payment = Payment(
+        project=project, on=on, kind=kind, amount=amount, document=document, actor=actor, transcribed=transcribed
+    )
     if voided is not None:
         # A voided voucher is not judged against the timeline (it is out of it), but it must be one that could exist.
         if payment.amount is None or payment.amount <= 0:

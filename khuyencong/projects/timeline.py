@@ -270,7 +270,9 @@ def _advance_breach(events: Sequence[EventLike], ordered: Sequence[PaymentLike],
     for payment in ordered:
         signed = -payment.amount if payment.kind == PaymentKind.REFUND else payment.amount
         net += signed
-        if payment.kind == PaymentKind.REFUND:
+        # A voucher paid on paper before the system counts in the total, but is not judged: the progress and
+        # invoices it was paid on were not transcribed with it (a live voucher after it is judged in full).
+        if payment.kind == PaymentKind.REFUND or getattr(payment, "transcribed", False):
             continue
         accepted = any(e.action == Action.ACCEPTED and e.on <= payment.on for e in events)
         if accepted:

@@ -256,3 +256,24 @@ def test_the_page_shows_counterpart_beside_the_support(local_plan, cast, benefic
     assert "PC-07" in page
     bad = client.post(reverse("projects:counterpart", args=[project.pk]), {"counterpart-on": "hôm qua"})
     assert bad.status_code == 400
+
+
+def test_an_advance_paid_on_paper_before_the_system_is_recorded_not_judged(local_plan, cast, beneficiary) -> None:
+    # Given a machinery đề án whose advance was paid on paper, without its progress or invoices in the system
+    project = contracted(local_plan, cast, beneficiary, "machinery_application")
+    payment_record(project=project, actor=cast["centre"], on=D(2026, 4, 2), kind="advance", amount=M(30_000_000),
+                   transcribed=True)  # fmt: skip
+    # Then it is on record, and later live steps are not blocked by it
+    project_report_progress(project=project, actor=cast["centre"], on=D(2026, 5, 1), percent=M(40))
+    assert Payment.objects.get(project=project).transcribed
+    # But an advance entered live is judged in full: 40% done is not above 70%
+    attach(project, cast["centre"], DocumentKind.INVESTMENT)
+    with pytest.raises(ValidationError) as refused:
+        payment_record(project=project, actor=cast["centre"], on=D(2026, 5, 2), kind="advance", amount=M(1_000_000))
+    assert codes_of(refused.value) == {"kind": ["advance_condition"]}
+    # And the paper advance counts toward the 70% ceiling of what may be advanced before acceptance
+    project_report_progress(project=project, actor=cast["centre"], on=D(2026, 6, 1), percent=M(75))
+    with pytest.raises(ValidationError) as above:
+        payment_record(project=project, actor=cast["centre"], on=D(2026, 6, 2), kind="advance", amount=M(45_000_000))
+    assert codes_of(above.value) == {"amount": ["advance_above_rate"]}
+    payment_record(project=project, actor=cast["centre"], on=D(2026, 6, 2), kind="advance", amount=M(40_000_000))
