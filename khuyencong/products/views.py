@@ -26,7 +26,17 @@ from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
 from . import authority, excel
-from .models import Certificate, CouncilMember, Entry, HolderReport, Judge, Product, SelectionRound
+from .models import (
+    Certificate,
+    Complaint,
+    ComplaintOutcome,
+    CouncilMember,
+    Entry,
+    HolderReport,
+    Judge,
+    Product,
+    SelectionRound,
+)
 from .rules import COUNCIL_SIZES, CouncilRole, DossierItem, PhotoAngle, ProductGroup, RoundLevel, council_size_ok
 from .selectors import (
     complaint_rows,
@@ -39,6 +49,8 @@ from .selectors import (
     valid_certificates,
 )
 from .services import (
+    complaint_answer,
+    complaint_record,
     council_member_add,
     council_member_void,
     entry_document_add,
@@ -99,6 +111,17 @@ class DocumentForm(forms.Form):
 class PhotoForm(forms.Form):
     angle = forms.ChoiceField(label="Góc chụp", choices=PhotoAngle.choices)
     upload = forms.FileField(label="Ảnh (JPG, PNG)")
+
+
+class ComplaintForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label="Ngày khiếu nại", error_messages=DATE_ERRORS)
+    text = forms.CharField(label="Nội dung khiếu nại", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    on = forms.DateField(label="Ngày trả lời", error_messages=DATE_ERRORS)
+    outcome = forms.ChoiceField(label="Kết quả", choices=ComplaintOutcome.choices)
 
 
 class DecisionForm(forms.Form):
@@ -279,6 +302,54 @@ def council_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def complaint_add(request: HttpRequest, code: str) -> HttpResponse:
+    """A complaint about the round's result, by the entrant (its representative) or by the body that registered it
+    (a complaint received on paper), within the working days TT 26/2014 Art. 20 gives."""
+    user: Any = request.user
+    selection = _round_for(user, code)
+    form = ComplaintForm(request.POST)
+    if not form.is_valid():
+        return _render_round(request, selection, errors=_form_errors(form), status=400)
+    # Through the round and the user's view: an entry of another round or out of sight is not found.
+    entry = next(
+        (e for e in selection.entries.select_related("product__facility") if e.pk == form.cleaned_data["entry"]), None
+    )
+    if entry is None or not authority.can_view_entry(user, entry):
+        raise Http404("Không có sản phẩm dự bình chọn này trong đợt.")
+    try:
+        complaint_record(actor=user, entry=entry, on=form.cleaned_data["on"], text=form.cleaned_data["text"])
+    except ValidationError as error:
+        return _render_round(request, selection, errors=_messages(error), status=400)
+    messages.success(request, f"Đã ghi khiếu nại về sản phẩm {entry.product.name}.")
+    return redirect("products:round", code=code)
+
+
+@login_required
+@require_POST
+def complaint_reply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The organiser's answer, upheld or dismissed, dated (late after 10 working days, and shown so)."""
+    user: Any = request.user
+    selection = _round_for(user, code)
+    complaint = get_object_or_404(Complaint, pk=pk, entry__round=selection)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_round(request, selection, errors=_form_errors(form), status=400)
+    try:
+        complaint_answer(actor=user, complaint=complaint, on=form.cleaned_data["on"],
+                         outcome=form.cleaned_data["outcome"])  # fmt: skip
+    except ValidationError as error:
+        return _render_round(request, selection, errors=_messages(error), status=400)
+    messages.success(request, "Đã ghi trả lời khiếu nại.")
+    return redirect("products:round", code=code)
+
+
+def _form_errors(form: forms.Form) -> list[str]:
+    return [f"{form.fields[name].label or name}: {message}" if name in form.fields else str(message)
+            for name, errors in form.errors.items() for message in errors]  # fmt: skip
+
+
+@login_required
+@require_POST
 def council_void(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     user: Any = request.user
     selection = _round_for(user, code)
@@ -439,6 +510,14 @@ def _render_round(
             "council_sizes": sorted(COUNCIL_SIZES[selection.level]),
             "beneficiaries": funded_beneficiaries(selection.project_id) if selection.project_id else None,
             "complaints": complaint_rows(selection, [r.entry.pk for r in ranked], timezone.localdate()),
+            # A complaint is lodged after the decision, about an entry the user sees and may register for.
+            "complainable": [
+                r.entry
+                for r in ranked
+                if selection.decision_on is not None
+                and authority.can_register(user, selection, r.entry.product.facility)
+            ],
+            "answer_outcomes": ComplaintOutcome.choices,
         },
         status=status,
     )

@@ -167,6 +167,7 @@ class World:
     national_round: SelectionRound  # the Cục's, open to every facility of the country
     # A pending self-service proposal of the side's facility (its phone), by the facility's representative.
     proposal: dict[str, ChangeProposal]
+    complaint: dict[str, Complaint]  # an unanswered complaint about the district round's result
     council_member: dict[str, CouncilMember]  # a member of the provincial round's council
     holder_report: dict[str, HolderReport]  # the holder's report of 2025 on the district certificate
     foreign_codes: re.Pattern[str]
@@ -433,6 +434,14 @@ def _build_world() -> World:
         product=_each(selection, "product"),
         spare=_each(selection, "spare"),
         district_round=_each(selection, "district_round"),
+        complaint={
+            where: Complaint.objects.create(
+                entry=side["certificate"].entry,
+                on=SelectionRound.objects.get(pk=side["district_round"].pk).decision_on,
+                text="Khiếu nại kết quả",
+            )
+            for where, side in selection.items()
+        },
         selection=_each(selection, "selection"),
         entry=_each(selection, "entry"),
         certificate=_each(selection, "certificate"),
@@ -711,6 +720,10 @@ def report_text(w: World, where: str) -> dict[str, Any]:
 PRODUCT_WRITERS = seen(OFFICERS | {REP}, NATIONAL)
 ROUND_ORGANISERS = seen({ADMIN, SCT15, UBND15}, {ADMIN})
 ENTRANTS = seen(OFFICERS | {UBND15, REP}, NATIONAL)
+# A district round is the district office's own (with the system's administrator): it alone answers its complaints; the
+# facility and the officers of its territory may complain (a complaint received on paper is entered by an officer).
+DISTRICT_ORGANISERS = seen({ADMIN}, {ADMIN})
+COMPLAINANTS = seen(OFFICERS | {REP}, NATIONAL)
 # The Lào Cai centre's officer sits on Lào Cai's provincial jury; no persona on Thái Nguyên's.
 JUDGE = seen({TTKC15}, NOBODY)
 
@@ -1064,6 +1077,14 @@ CASES: list[Case] = [
     Case("products:council_void", "POST", allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN, ok=REDIRECT,
          admin_writes=True, data=lambda w, where: {"reason": "Ghi nhầm người"},
          kwargs=lambda w, where: {"code": w.selection[where].code, "pk": w.council_member[where].pk}),
+    # The district round of 2024 was announced long ago: whoever may complain is told the 15 working days have passed
+    # (400, nothing written); others are refused.
+    Case("products:complaint_add", "POST", kwargs=code_of("district_round"), allowed=COMPLAINANTS, visible=PROJECT_SEEN,
+         ok=frozenset({400}), data=lambda w, where: {"entry": w.certificate[where].entry_id, "on": DAY,
+                                                      "text": "Khiếu nại của ma trận"}),
+    Case("products:complaint_answer", "POST", allowed=DISTRICT_ORGANISERS, visible=PROJECT_SEEN, ok=REDIRECT,
+         admin_writes=True, data=lambda w, where: {"on": DAY, "outcome": "dismissed"},
+         kwargs=lambda w, where: {"code": w.district_round[where].code, "pk": w.complaint[where].pk}),
     # The side's đề án is not of the selection's content: the organiser is told so (400), others refused.
     Case("products:fund", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
          ok=frozenset({400}), data=lambda w, where: {"project": w.project[where].code}),

@@ -410,3 +410,44 @@ class TestDossier:
                         upload=SimpleUploadedFile(name, content),
                     )
                 assert refused.value.error_dict["upload"][0].code == code
+
+
+class TestComplaintPages:
+    """The facility complains from the round's page; the organiser answers there; both refusals are said and write
+    nothing."""
+
+    def test_the_representative_complains_and_the_organiser_answers(self, decided: dict[str, Any]) -> None:
+        from django.urls import reverse
+
+        from conftest import client_for
+        from khuyencong.products.models import Complaint
+
+        people, code = decided["people"], decided["round"].code
+        with time_machine.travel(NOW, tick=False):
+            rep, organiser = client_for(people["rep"]), client_for(people["commune"])
+            # Given the round's page, the representative is offered the complaint form for its entries
+            page = rep.get(reverse("products:round", args=[code])).content.decode()
+            assert "Khiếu nại kết quả" in page
+            # When it complains after the 15 working days, it is told and nothing is written
+            tray = decided["tray_entry"].pk
+            late = rep.post(reverse("products:complaint_add", args=[code]),
+                            {"entry": tray, "on": "27/10/2026", "text": "Đề nghị chấm lại."})  # fmt: skip
+            assert late.status_code == 400
+            assert "15 ngày làm việc" in late.content.decode()
+            # A date that is not one is a form error, not a 500
+            bad = rep.post(reverse("products:complaint_add", args=[code]),
+                           {"entry": decided["tray_entry"].pk, "on": "32/13/2026", "text": "x"})  # fmt: skip
+            assert bad.status_code == 400
+            assert not Complaint.objects.exists()
+            # Within the window it is recorded
+            ok = rep.post(reverse("products:complaint_add", args=[code]),
+                          {"entry": tray, "on": "26/10/2026", "text": "Đề nghị chấm lại."})  # fmt: skip
+            assert ok.status_code == 302
+            complaint = Complaint.objects.get()
+            # The representative may not answer it; the organiser does
+            url = reverse("products:complaint_answer", args=[code, complaint.pk])
+            assert rep.post(url, {"on": "30/10/2026", "outcome": "dismissed"}).status_code == 403
+            assert organiser.post(url, {"on": "30/10/2026", "outcome": "dismissed"}).status_code == 302
+            complaint.refresh_from_db()
+            assert complaint.answered_on == D(2026, 10, 30)
+            assert complaint.outcome == "dismissed"
