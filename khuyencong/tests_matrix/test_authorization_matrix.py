@@ -437,7 +437,7 @@ def _build_world() -> World:
         complaint={
             where: Complaint.objects.create(
                 entry=side["certificate"].entry,
-                on=SelectionRound.objects.get(pk=side["district_round"].pk).decision_on,
+                on=SelectionRound.objects.get(pk=side["district_round"].pk).decision_on or TODAY,
                 text="Khiếu nại kết quả",
             )
             for where, side in selection.items()
