@@ -7,6 +7,7 @@ Dates are fixed days of 2018 and 2025, in the past whatever the day the suite ru
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,12 +20,14 @@ from rest_framework.test import APIClient
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import system_user
 from khuyencong.api import serializers as s
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Payment, Project, ProjectEvent, Result
+from khuyencong.projects.tests.lawful import lawful_advance
 from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionEvent
 from khuyencong.reporting.services import submission_edit, submission_open
 
@@ -54,7 +57,13 @@ class Endpoint:
 
 
 def _contracted() -> Project:
-    project = Project.objects.filter(state="contracted", plan__funding_source="national").order_by("code").first()
+    # Contracted, or under way once the payment case has reported the progress an advance needs (Art. 13).
+    project = (
+        Project.objects.filter(state__in=("contracted", "in_progress"), plan__funding_source="national")
+        .filter(events__action="contract_signed")
+        .order_by("code")
+        .first()
+    )
     assert project is not None
     return project
 
@@ -208,6 +217,9 @@ def prepare(request: pytest.FixtureRequest) -> Callable[[str], Endpoint]:
         spec = ENDPOINTS[endpoint]
         if spec.scenario:
             request.getfixturevalue("bac_kan")
+        if endpoint == "payment":
+            # The advance is lawful (Circular 36/2013 Art. 13): a refusal in the hostile cases is the field's alone.
+            lawful_advance(_contracted(), system_user(), datetime.date(2018, 6, 10))
         _facility_code()
         spec.url()  # what the address names exists before anything is counted
         return spec

@@ -201,7 +201,7 @@ class TestReceivingLevel:
         sent = document["reporting_submissions"][0]["figures"]
         # and, here, a voucher of the period the sending instance did not have when the report was sent
         payment_record(project=Project.objects.get(code="LC-2026-1"), actor=system_user(), on=D(2026, 6, 15),
-                       kind="advance", amount=Decimal(140_000_000))  # fmt: skip
+                       kind="advance", amount=Decimal(140_000_000), transcribed=True)  # fmt: skip
 
         # when the Sở's officer uploads it
         report = exchange_import(copy.deepcopy(document), actor=people["sct"])
