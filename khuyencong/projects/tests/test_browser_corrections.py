@@ -56,8 +56,9 @@ def test_the_sở_records_the_ubnd_approval_and_the_centre_voids_a_voucher(
     project_record_event(project=project, actor=department_user, action="assigned", on=datetime.date(2026, 3, 5))
     project_record_event(project=project, actor=centre_user, action="contract_signed", on=datetime.date(2026, 3, 20),
                          amount=Decimal(50_000_000))  # fmt: skip
+    # Within the first advance of 70% of the contract (Circular 36/2013 Art. 13), both vouchers together
     payment_record(project=project, actor=centre_user, on=datetime.date(2026, 3, 25), kind="advance",
-                   amount=Decimal(35_000_000))  # fmt: skip
+                   amount=Decimal(20_000_000))  # fmt: skip
     payment_record(project=project, actor=centre_user, on=datetime.date(2026, 3, 25), kind="advance",
                    amount=Decimal(15_000_000))  # fmt: skip
 

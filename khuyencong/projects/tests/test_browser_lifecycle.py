@@ -34,7 +34,7 @@ def pay(page: Page, kind: str, on: str, amount: str) -> None:
     page.locator("#id_payment-kind").select_option(kind)
     page.locator("#id_payment-on").fill(on)
     page.locator("#id_payment-amount").fill(amount)
-    page.get_by_role("button", name="Ghi chứng từ").click()
+    page.get_by_role("button", name="Ghi chứng từ", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi chứng từ")
 
 
@@ -65,7 +65,7 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     centre.get_by_label("Nội dung").select_option(label="Hỗ trợ ứng dụng máy móc thiết bị tiên tiến")
     centre.get_by_label("Loại đề án").select_option("facility")
     centre.get_by_label("Đơn vị thực hiện").select_option(label="Trung tâm Khuyến công tỉnh Lào Cai")
-    centre.get_by_label("Mã cơ sở thụ hưởng").fill(facility.code)
+    centre.get_by_label("Cơ sở thụ hưởng (mã)").fill(facility.code)
     centre.get_by_label("Tổng kinh phí (đồng)").fill("600.000.000")
     centre.get_by_label("Kinh phí khuyến công đề nghị (đồng)").fill("300.000.000")
     centre.get_by_role("button", name="Lập đề án").click()
@@ -90,8 +90,18 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     act(department, "assigned", "05/03/2026")
     centre.goto(url)
     act(centre, "contract_signed", "20/03/2026", amount="300.000.000")
-    pay(centre, "advance", "25/03/2026", "100.000.000")
-    act(centre, "progress", "30/06/2026", percent="50")
+    # The first advance of a machinery đề án waits for the invoices and more than 70% of the investment (Circular
+    # 36/2013 Art. 13): the centre attaches them and reports the progress, then is advanced.
+    centre.locator("#id_document-kind").select_option("investment")
+    centre.locator("#id_document-title").fill("Hoá đơn mua máy sấy")
+    centre.locator("#id_document-upload").set_input_files(
+        files=[{"name": "hoa-don.pdf", "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}]
+    )  # fmt: skip
+    centre.get_by_role("button", name="Đính kèm").click()
+    expect(centre.locator(".messages")).to_contain_text("Đã đính kèm")
+    act(centre, "progress", "20/05/2026", percent="75")
+    pay(centre, "advance", "25/05/2026", "100.000.000")
     act(centre, "accepted", "01/09/2026")
     pay(centre, "payment", "10/09/2026", "200.000.000")
     act(centre, "settled", "01/10/2026", amount="300.000.000")
