@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from conftest import browser_session, make_user
 from khuyencong.accounts.models import Role
@@ -95,8 +95,8 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     centre.locator("#id_document-kind").select_option("investment")
     centre.locator("#id_document-title").fill("Hoá đơn mua máy sấy")
     centre.locator("#id_document-upload").set_input_files(
-        files=[{"name": "hoa-don.pdf", "mimeType": "application/pdf",
-                "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}]
+        files=FilePayload(name="hoa-don.pdf", mimeType="application/pdf",
+                          buffer=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     )  # fmt: skip
     centre.get_by_role("button", name="Đính kèm").click()
     expect(centre.locator(".messages")).to_contain_text("Đã đính kèm")

@@ -28,6 +28,9 @@ def test_vietnamese_is_the_default_whatever_the_browser_asks() -> None:
     # Then it is in Vietnamese
     assert '<html lang="vi">' in page
     assert VI_FOOTER in page
+    # And each language is offered in its own name
+    assert 'lang="en">English</button>' in page
+    assert 'lang="vi" aria-current="true" disabled>Tiếng Việt</button>' in page
 
 
 def test_the_choice_is_kept_with_the_account_and_audited() -> None:
