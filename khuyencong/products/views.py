@@ -311,9 +311,7 @@ def complaint_add(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _render_round(request, selection, errors=_form_errors(form), status=400)
     # Through the round and the user's view: an entry of another round or out of sight is not found.
-    entry = next(
-        (e for e in selection.entries.select_related("product__facility") if e.pk == form.cleaned_data["entry"]), None
-    )
+    entry = selection.entries.select_related("product__facility").filter(pk=form.cleaned_data["entry"]).first()
     if entry is None or not authority.can_view_entry(user, entry):
         raise Http404("Không có sản phẩm dự bình chọn này trong đợt.")
     try:
