@@ -26,8 +26,8 @@ from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
-from khuyencong.projects.models import Payment, Project, ProjectEvent, Result
-from khuyencong.projects.tests.lawful import lawful_advance
+from khuyencong.projects.models import Payment, ProjectEvent, Result
+from khuyencong.projects.tests.lawful import contracted_national, lawful_advance
 from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionEvent
 from khuyencong.reporting.services import submission_edit, submission_open
 
@@ -56,16 +56,7 @@ class Endpoint:
     scenario: bool = False
 
 
-def _contracted() -> Project:
-    # Contracted, or under way once the payment case has reported the progress an advance needs (Art. 13).
-    project = (
-        Project.objects.filter(state__in=("contracted", "in_progress"), plan__funding_source="national")
-        .filter(events__action="contract_signed")
-        .order_by("code")
-        .first()
-    )
-    assert project is not None
-    return project
+_contracted = contracted_national
 
 
 def _user(username: str, organization: str, *roles: str) -> Callable[[], User]:

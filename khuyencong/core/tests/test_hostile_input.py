@@ -44,7 +44,7 @@ from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program
 from khuyencong.programs.services import plan_budget_decide, plan_create
 from khuyencong.projects.forms import DocumentForm, EventForm, PaymentForm, ProjectCreateForm, ResultForm
 from khuyencong.projects.models import Document, Payment, Project, ProjectContent, ProjectEvent, Result
-from khuyencong.projects.tests.lawful import lawful_advance
+from khuyencong.projects.tests.lawful import contracted_national, lawful_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +77,7 @@ def _org(code: str) -> int:
     return Organization.objects.get(code=code).pk
 
 
-def _contracted() -> Project:
-    # Contracted, or under way once the payment case has reported the progress an advance needs (Art. 13).
-    project = (
-        Project.objects.filter(state__in=("contracted", "in_progress"), plan__funding_source="national")
-        .filter(events__action="contract_signed")
-        .order_by("code")
-        .first()
-    )
-    assert project is not None
-    return project
+_contracted = contracted_national
 
 
 def _implementer() -> User:

@@ -27,3 +27,16 @@ def lawful_advance(project: Project, actor: User, on: datetime.date) -> None:
     if rule is not None and rule.condition == AdvanceCondition.PROGRESS and rule.threshold is not None:
         project_record_event(project=project, actor=actor, action="progress", on=on, percent=rule.threshold + 5,
                              organization=project.implementer, transcribed=True)  # fmt: skip
+
+
+def contracted_national() -> Project:
+    """The first national đề án under contract (the Bắc Kạn scenario's), or under way once a test has reported the
+    progress an advance needs (Art. 13): the hostile-input tests of the pages and of the API write on it."""
+    project = (
+        Project.objects.filter(state__in=("contracted", "in_progress"), plan__funding_source="national")
+        .filter(events__action="contract_signed")
+        .order_by("code")
+        .first()
+    )
+    assert project is not None
+    return project
