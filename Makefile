@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-venv messages run test lint fmt reference clean
+.PHONY: help setup setup-venv messages extract run test lint fmt reference clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,14 +21,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup-venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-# The English catalogue, compiled at install by Babel (pure Python: no gettext tools needed on the machine).
-MO := locale/en/LC_MESSAGES/django.mo
-$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -d locale -D django
+# The English catalogues (one per app, khuyencong/*/locale), compiled by Babel when stale: pure Python, so a fresh
+# machine needs no gettext tools to run the product.
+messages: $(VENV)/.installed ## Compile the translation catalogues (after editing khuyencong/*/locale/en/LC_MESSAGES/django.po)
+	$(PY) -m khuyencong.core.catalogues
 
-messages: $(MO) ## Compile the translation catalogues (after editing locale/*/LC_MESSAGES/django.po)
+# Extracting needs Debian's gettext (xgettext, msgmerge); each app's strings go to its own catalogue.
+extract: $(VENV)/.installed ## Add newly marked strings to the catalogues (needs apt-get install gettext)
+	$(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore='.venv/*' --ignore='*/tests/*' \
+	  --ignore='*/migrations/*' --ignore='benchmarks/*' --ignore='khuyencong/tests_matrix/*' \
+	  --ignore='khuyencong/demo/*' --ignore='node_modules/*' --ignore='staticfiles/*'
 
-setup: $(VENV)/.installed $(MO) ## Create .venv, install, migrate, load reference and demo data (safe to repeat)
+setup: $(VENV)/.installed messages ## Create .venv, install, migrate, load reference and demo data (safe to repeat)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --no-input -v0
@@ -44,11 +48,11 @@ run: setup ## Set up, then serve the demo on http://$(HOST):$(PORT) with the bac
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=false $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
-reference: $(VENV)/.installed $(MO) ## Migrate and load reference data only (geography, organisations, trades)
+reference: $(VENV)/.installed messages ## Migrate and load reference data only (geography, organisations, trades)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_reference_data
 
-test: $(VENV)/.installed $(MO) ## Run every test (database from DATABASE_URL; SQLite by default)
+test: $(VENV)/.installed messages ## Run every test (database from DATABASE_URL; SQLite by default)
 	@if [ ! -x "$(CHROMIUM)" ]; then echo "Browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; fi
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
 

@@ -29,18 +29,9 @@ PASSWORD = "mat-khau-thu-nghiem-2026"  # noqa: S105 - test accounts only
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The English catalogue as `make messages` compiles it, so that running pytest directly after editing a .po
     file tests the translation as edited, not a stale .mo (`make test` compiles it first anyway)."""
-    from pathlib import Path
+    from khuyencong.core.catalogues import compile_catalogues
 
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    for po in Path(__file__).parent.glob("locale/*/LC_MESSAGES/django.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as source:
-                catalog = read_po(source, locale=po.parts[-3])
-            with mo.open("wb") as target:
-                write_mo(target, catalog)
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")

@@ -199,7 +199,8 @@ USE_TZ = True
 # Django's vi locale has no number grouping; ours adds it (see khuyencong/core/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["khuyencong.core.formats"]
 USE_THOUSAND_SEPARATOR = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its catalogue in its own locale/ folder (khuyencong/core/catalogues.py); none is project-wide.
+LOCALE_PATHS: list[Path] = []
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -119,3 +119,36 @@ def leaks(text: str, *, allowed: frozenset[str] = frozenset()) -> list[str]:
 
 def page_leaks(html: str, *, allowed: frozenset[str] = frozenset()) -> list[str]:
     return leaks(visible_text(html), allowed=allowed)
+
+
+def _visible_parts(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return [" ".join(part.split()) for part in parser.parts if part.strip()]
+
+
+@cache
+def interface_vietnamese() -> frozenset[str]:
+    """The Vietnamese of every catalogue entry whose English differs: text of the interface, never of the records."""
+    from khuyencong.core.catalogues import catalogue_files, read_catalogue
+
+    found: set[str] = set()
+    for po in catalogue_files():
+        for message in read_catalogue(po):
+            msgid = message.id if isinstance(message.id, str) else (message.id[0] if message.id else "")
+            string = (
+                message.string if isinstance(message.string, str) else (message.string[0] if message.string else "")
+            )
+            if msgid and "%" not in msgid and msgid != string and not message.fuzzy:
+                found.add(" ".join(msgid.split()))
+    return frozenset(found)
+
+
+def untranslated(html: str) -> list[str]:
+    """The interface's Vietnamese on a page read in English: a visible text that is wholly a catalogue's Vietnamese
+    (a heading, a label, a button), each once. A record's own words (a name, a title) are never whole catalogue
+    entries, so they pass."""
+    known = interface_vietnamese()
+    found = [part for part in _visible_parts(html) if part in known or part.rstrip(":*").strip() in known]
+    return list(dict.fromkeys(found))

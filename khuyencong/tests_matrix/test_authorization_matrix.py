@@ -43,7 +43,7 @@ from khuyencong.accounts.services import system_user
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
-from khuyencong.core.wording import page_leaks
+from khuyencong.core.wording import page_leaks, untranslated
 from khuyencong.exchange.excel import template_workbook
 from khuyencong.exchange.models import ImportJob
 from khuyencong.facilities.models import ChangeProposal, Facility
@@ -1482,6 +1482,41 @@ def test_matrix(world: World, clock: None, case: Case, persona: str, where: str)
             assert before != after, (
                 f"{case.id}: {persona}'s lawful call wrote nothing ({status}): {_errors(response, body)}"
             )
+
+
+# Who reads each page in English: the first of these the case allows inside its territory.
+READERS = [SCT15, CUC, ADMIN, TTKC15, UBND15, VIEWER15, TTKC1, REP, NO_ROLE, NO_ORG]
+
+
+def _pages() -> Iterator[Any]:
+    for case in CASES:
+        if case.writes or case.route.startswith(("api:", "admin:")):
+            continue
+        where = INSIDE if INSIDE in case.wheres else case.wheres[0]
+        reader = next((persona for persona in READERS if persona in case.allowed.get(where, ())), None)
+        if reader is not None:
+            yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "persona", "where"), list(_pages()))
+def test_every_page_reads_in_english(world: World, clock: None, case: Case, persona: str, where: str) -> None:
+    # Given a user who chose English on his account
+    user = world.users[persona]
+    User.objects.filter(pk=user.pk).update(language="en")
+    url = reverse(case.route, kwargs=case.kwargs(world, where) if case.kwargs else None)
+
+    # When he opens the page he may open
+    response = _client(world, persona, case).get(url, case.query(world, where) if case.query else {})
+
+    # Then it answers as in Vietnamese, in English, with none of the interface's Vietnamese left
+    assert response.status_code in case.ok, f"{case.id} for {persona}: {response.status_code}"
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    body = _body(response)
+    assert '<html lang="en"' in body
+    left = untranslated(body)
+    assert not left, f"{case.id} shows {persona} untranslated Vietnamese in English: {left[:15]}"
 
 
 def test_the_matrix_is_large_enough() -> None:
