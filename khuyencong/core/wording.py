@@ -152,3 +152,47 @@ def untranslated(html: str) -> list[str]:
     known = interface_vietnamese()
     found = [part for part in _visible_parts(html) if part in known or part.rstrip(":*").strip() in known]
     return list(dict.fromkeys(found))
+
+
+def file_name(content_disposition: str) -> str:
+    """The file name a download is saved under (RFC 6266: `filename*` in UTF-8 wins over `filename`)."""
+    from urllib.parse import unquote
+
+    extended = re.search(r"filename\*=(?:UTF-8|utf-8)''([^;]+)", content_disposition)
+    if extended:
+        return unquote(extended.group(1))
+    plain = re.search(r'filename="?([^";]+)"?', content_disposition)
+    return plain.group(1) if plain else ""
+
+
+def file_text(content: bytes) -> str | None:
+    """The text a reader reads in a generated file (PDF, Word, Excel, or the names in a ZIP), None for other files."""
+    import io
+    import zipfile
+
+    if content[:4] == b"%PDF":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    if content[:2] != b"PK":
+        return None
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        if "word/document.xml" in names:
+            import docx
+
+            document = docx.Document(io.BytesIO(content))
+            cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+            return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
+        if "xl/workbook.xml" in names:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+            texts = [sheet.title for sheet in workbook.worksheets]
+            for sheet in workbook.worksheets:
+                texts += [
+                    str(value) for row in sheet.iter_rows(values_only=True) for value in row if isinstance(value, str)
+                ]
+            return "\n".join(texts)
+        # An archive (the auditor's file): what a reader meets first are its members' names.
+        return "\n".join(names)

@@ -52,6 +52,16 @@ CONTENT_TYPES = {
 DOWNLOADS = frozenset({"json", "xlsx", "pdf"})
 
 
+# A file name a Vietnamese reader understands ("bao-cao-tinh-…"), not the report kind's code ("provincial").
+FILE_WORDS = {
+    "provincial": "tinh",
+    "national": "quoc-gia",
+    "regional": "vung",
+    "programme": "chuong-trinh",
+    "products": "san-pham",
+}
+
+
 def _query(request: HttpRequest, *drop: str) -> QueryDict:
     query = request.GET.copy()
     for key in drop:
@@ -103,7 +113,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         body = render_report(fmt, built.data, built.sections, built.document)
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
         period = built.data["period"]
-        name = f"bao-cao-{built.data['kind']}-{period['from']}-{period['to']}.{fmt}"
+        name = f"bao-cao-{FILE_WORDS[built.data['kind']]}-{period['from']}-{period['to']}.{fmt}"
         disposition = "inline" if fmt == "html" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{name}"'
         return response

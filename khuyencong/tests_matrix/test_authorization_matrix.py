@@ -43,7 +43,7 @@ from khuyencong.accounts.services import system_user
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
-from khuyencong.core.wording import page_leaks, untranslated
+from khuyencong.core.wording import file_name, file_text, leaks, page_leaks, untranslated
 from khuyencong.exchange.excel import template_workbook
 from khuyencong.exchange.models import ImportJob
 from khuyencong.facilities.models import ChangeProposal, Facility
@@ -1517,6 +1517,47 @@ def test_every_page_reads_in_english(world: World, clock: None, case: Case, pers
     assert '<html lang="en"' in body
     left = untranslated(body)
     assert not left, f"{case.id} shows {persona} untranslated Vietnamese in English: {left[:15]}"
+
+
+# A document someone uploaded is his own file, under his own name.
+UPLOADED = frozenset({"projects:document"})
+
+
+def _downloads() -> Iterator[Any]:
+    for case in CASES:
+        if case.writes or case.route.startswith(("api:", "admin:")) or case.route in UPLOADED:
+            continue
+        for where in case.wheres:
+            reader = next((persona for persona in READERS if persona in case.allowed.get(where, ())), None)
+            if reader is not None:
+                yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}")
+                break
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "persona", "where"), list(_downloads()))
+def test_every_generated_file_and_its_name_are_vietnamese(
+    world: World, clock: None, case: Case, persona: str, where: str
+) -> None:
+    # Given a Vietnamese user who may download it
+    url = reverse(case.route, kwargs=case.kwargs(world, where) if case.kwargs else None)
+
+    # When he downloads what the route gives (pages are scanned by test_matrix)
+    response = _client(world, persona, case).get(url, case.query(world, where) if case.query else {})
+    streaming = getattr(response, "streaming", False)
+    content = b"".join(response.streaming_content) if streaming else response.content
+    text = file_text(content)
+    disposition = response.get("Content-Disposition", "")
+    if text is None and not disposition:
+        return
+
+    # Then neither the file's name nor what it says holds an enumeration's code or an English word
+    name = file_name(disposition)
+    assert not leaks(re.sub(r"\.(\w+)$", "", name).replace("-", " ").replace("_", " ")), (
+        f"{case.id}: file name {name!r}"
+    )
+    found = leaks(text or "")
+    assert not found, f"{case.id} ({name}) says {found[:10]}"
 
 
 def test_the_matrix_is_large_enough() -> None:

@@ -67,7 +67,7 @@ def test_the_report_downloads(yen_bai: None, laocai_officer: User, fmt: str, con
     response = client_for(laocai_officer).get(reverse("reports:page"), yen_bai_h1(format=fmt))
 
     assert content_type in response["Content-Type"]
-    assert f'filename="bao-cao-provincial-2022-01-01-2022-06-30.{fmt}"' in response["Content-Disposition"]
+    assert f'filename="bao-cao-tinh-2022-01-01-2022-06-30.{fmt}"' in response["Content-Disposition"]
 
 
 def test_the_json_download_is_the_command_lines_json(yen_bai: None, laocai_officer: User) -> None:
@@ -141,3 +141,10 @@ def test_someone_without_a_territory_sees_no_figures_but_why(orphan_user: User) 
     assert response.status_code == 200
     assert "chưa được giao địa bàn hoặc vai trò" in response.content.decode()
     assert "Kế hoạch vốn" not in response.content.decode()
+
+
+def test_every_report_kind_has_a_vietnamese_file_word() -> None:
+    from khuyencong.reports.selectors import KINDS
+    from khuyencong.reports.views import FILE_WORDS
+
+    assert set(FILE_WORDS) == set(KINDS)
