@@ -1376,9 +1376,13 @@ def _client(world: World, persona: str, case: Case) -> Client:
     return client
 
 
-def _body(response: Any) -> str:
+def _content(response: Any) -> bytes:
     streaming = getattr(response, "streaming", False)
-    content = b"".join(response.streaming_content) if streaming else response.content
+    return b"".join(response.streaming_content) if streaming else bytes(response.content)
+
+
+def _body(response: Any) -> str:
+    content = _content(response)
     if content[:2] == b"PK" or content[:4] == b"%PDF":
         return ""  # XLSX and PDF: their figures come from the same builders as the JSON and HTML checked here
     return content.decode("utf-8", errors="replace")
@@ -1544,9 +1548,7 @@ def test_every_generated_file_and_its_name_are_vietnamese(
 
     # When he downloads what the route gives (pages are scanned by test_matrix)
     response = _client(world, persona, case).get(url, case.query(world, where) if case.query else {})
-    streaming = getattr(response, "streaming", False)
-    content = b"".join(response.streaming_content) if streaming else response.content
-    text = file_text(content)
+    text = file_text(_content(response))
     disposition = response.get("Content-Disposition", "")
     if text is None and not disposition:
         return
