@@ -109,15 +109,27 @@ def main() -> None:
     cuc_id = User.objects.get(username="bench.cuc").organization_id
     lao_cai_id = lao_cai.provinces[0].pk
 
-    national_floor = sql([(
-        f"""SELECT p.implementer_id, count(*), sum(coalesce(e.support, 0)),
+    # Since issue 13 the national report carries each plan's breakdown (by source, content and kind, with distinct
+    # facilities and facility-times): the floor computes the same, as GROUP BYs by hand over the year ends.
+    approved_2022 = """FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
+            JOIN projects_projectyearend e ON e.project_id = p.id AND e.year_from <= 2022
+                 AND (e.year_to IS NULL OR e.year_to >= 2022)
+            WHERE pl.year = 2022 AND pl.owner_id = %s AND e.approved_on IS NOT NULL"""
+    national_floor = sql([
+        (f"""SELECT p.implementer_id, count(*), sum(coalesce(e.support, 0)),
                    sum(coalesce(e.disbursed, 0) - coalesce(b.disbursed, 0)), count(DISTINCT p.recorded_province_id)
             FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
             JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
             LEFT JOIN projects_projectperiod b ON b.project_id = p.id AND {in_force("b")}
             WHERE pl.year = %s AND pl.owner_id = %s AND e.approved_on IS NOT NULL GROUP BY p.implementer_id""",
-        [y2022.as_of, y2022.as_of, datetime.date(2021, 12, 31), datetime.date(2021, 12, 31), 2022, cuc_id],
-    )])  # fmt: skip
+         [y2022.as_of, y2022.as_of, datetime.date(2021, 12, 31), datetime.date(2021, 12, 31), 2022, cuc_id]),
+        (f"""SELECT pl.funding_source, p.content_id, p.kind, count(*), sum(p.total_cost), sum(p.counterpart),
+                    sum(e.support), sum(e.disbursed) {approved_2022} GROUP BY pl.funding_source, p.content_id, p.kind""",
+         [cuc_id]),
+        (f"""SELECT pl.funding_source, p.content_id, count(DISTINCT b.facility_id), count(*)
+             {approved_2022.replace("WHERE", "JOIN projects_project_beneficiaries b ON b.project_id = p.id WHERE")}
+             GROUP BY pl.funding_source, p.content_id""", [cuc_id]),
+    ])  # fmt: skip
     regional_floor = sql([(
         f"""SELECT p.recorded_province_id, count(*), sum(coalesce(e.disbursed, 0) - coalesce(b.disbursed, 0))
             FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id

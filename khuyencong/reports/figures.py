@@ -27,8 +27,6 @@ from khuyencong.projects.selectors import with_state_on
 
 from .layout import Col, Column, Table, rate, say_money
 
-Beneficiary = Project.beneficiaries.through
-
 
 @dataclass(frozen=True)
 class PriorityGroup:
@@ -72,20 +70,21 @@ def approved_on(projects: QuerySet[Project], day: datetime.date) -> QuerySet[Pro
 WHOLE = BigIntegerField()
 
 
-def _through_facility(condition: Q) -> Q:
-    """A condition on a facility, asked of a beneficiary row (`facility__…`)."""
+def _through(condition: Q, relation: str) -> Q:
+    """A condition on a facility, asked through a relation to it (`facility__…` of a beneficiary row,
+    `beneficiaries__…` of a đề án)."""
     children: list[Any] = [
-        _through_facility(child) if isinstance(child, Q) else (f"facility__{child[0]}", child[1])  # type: ignore[index]
+        _through(child, relation) if isinstance(child, Q) else (f"{relation}__{child[0]}", child[1])  # type: ignore[index]
         for child in condition.children
     ]
     return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
-def group_mask() -> Any:
-    """The priority groups a facility is in, as bits (group i: 2**i), computed by the database."""
+def group_mask(relation: str = "facility") -> Any:
+    """The priority groups a facility is in, as bits (group i: 2**i), computed by the database; 0 for no facility."""
     mask: Any = Value(0)
     for index, group in enumerate(PRIORITY_GROUPS):
-        mask = mask + Case(When(_through_facility(group.condition), then=Value(1 << index)), default=Value(0))
+        mask = mask + Case(When(_through(group.condition, relation), then=Value(1 << index)), default=Value(0))
     return ExpressionWrapper(mask, output_field=IntegerField())
 
 
@@ -126,24 +125,31 @@ class _Tally:
 
 
 def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]:
-    """Every figure of this module for the đề án given, as approved by `day`, in two reads whatever their number:
-    the approved đề án with their figures in force that day, and their beneficiaries with the priority groups each
-    facility is in (one number, computed by the database).
+    """Every figure of this module for the đề án given, as approved by `day`, in one read whatever their number: the
+    approved đề án with their figures in force that day, each with its beneficiaries and the priority groups each
+    facility is in (one number, computed by the database) — a row per beneficiary, one for a đề án without any.
 
     Counted here rather than by a GROUP BY per table: a facility helped twice is one facility but two facility-times,
     so distinct facilities per source, per content, per group and in total would each be a COUNT(DISTINCT) over the
     beneficiaries, each evaluating the as-of join again (measured: three to four times these two reads on SQLite);
     and the rows read are the report's own đề án — the answer, whose codes the report lists anyway —, not their
-    history. The first read is summed per (source, content, kind) and only those few cells are rolled up."""
+    history. One read, not one for the đề án and one for their beneficiaries: each would find the approved đề án again
+    through the as-of join, which is most of a report's cost at national scale (measured: a third of the national
+    report). The money is summed per (source, content, kind) once per đề án, and only those few cells are rolled up."""
     approved: Any = approved_on(projects, day)
     cells: dict[tuple[str, int, bool], _Tally] = {}
     where: dict[int, tuple[str, int, bool, int, str]] = {}
-    money = approved.annotate(
+    reached: list[tuple[int, int, int]] = []
+    rows = approved.annotate(
         cost_=Cast("total_cost", WHOLE), counterpart_=Cast("counterpart", WHOLE), support_=Cast("on_support", WHOLE),
-        disbursed_=Cast("on_disbursed", WHOLE),
+        disbursed_=Cast("on_disbursed", WHOLE), mask_=group_mask("beneficiaries"),
     ).values_list("pk", "code", "plan__funding_source", "content_id", "kind", "cost_", "counterpart_", "support_",
-                  "disbursed_")  # fmt: skip
-    for pk, code, source, content, kind, cost, counterpart, support, disbursed in money:
+                  "disbursed_", "beneficiaries", "mask_")  # fmt: skip
+    for pk, code, source, content, kind, cost, counterpart, support, disbursed, facility, mask in rows:
+        if facility is not None:
+            reached.append((pk, facility, mask))
+        if pk in where:
+            continue
         task = kind == ProjectKind.TASK
         cell = cells.get((source, content, task))
         if cell is None:
@@ -171,7 +177,7 @@ def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]
         total.add(cell)
         sources[source].add(cell)
         contents[content].add(cell)
-    groups = _reach(approved, where, total, sources, contents)
+    groups = _reach(reached, where, total, sources, contents)
     names, labels = {}, {}
     for pk, code, name in ProjectContent.objects.values_list("pk", "code", "name"):
         names[pk], labels[pk] = code, name
@@ -201,14 +207,14 @@ def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]
 
 
 def _reach(
-    approved: Any,
+    reached: list[tuple[int, int, int]],
     where: dict[int, tuple[str, int, bool, int, str]],
     total: _Tally,
     sources: dict[str, _Tally],
     contents: dict[int, _Tally],
 ) -> list[_Tally]:
     """Distinct facilities and facility-times in total, per source, per content and per priority group, and the
-    đề án serving each group, from one read of the approved đề án's beneficiaries."""
+    đề án serving each group, from the approved đề án's beneficiaries (đề án, facility, groups mask)."""
     everyone: set[int] = set()
     by_source: dict[str, set[int]] = defaultdict(set)
     by_content: dict[int, set[int]] = defaultdict(set)
@@ -218,11 +224,6 @@ def _reach(
     group_times = [0] * len(PRIORITY_GROUPS)
     serving: dict[int, int] = defaultdict(int)
     bits = list(enumerate(1 << i for i in range(len(PRIORITY_GROUPS))))
-    reached = (
-        Beneficiary.objects.filter(project_id__in=approved.values("pk"))
-        .order_by()
-        .values_list("project_id", "facility_id", group_mask())
-    )
     times = 0
     for project, facility, mask in reached:
         source, content, *_rest = where[project]
