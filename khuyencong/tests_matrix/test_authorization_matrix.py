@@ -1488,6 +1488,8 @@ def test_matrix(world: World, clock: None, case: Case, persona: str, where: str)
             )
 
 
+# The pages (by URL namespace) whose app's English is still being written; see core/tests/test_translations.py.
+ENGLISH_PENDING: frozenset[str] = frozenset()
 # Who reads each page in English: the first of these the case allows inside its territory.
 READERS = [SCT15, CUC, ADMIN, TTKC15, UBND15, VIEWER15, TTKC1, REP, NO_ROLE, NO_ORG]
 
@@ -1499,7 +1501,9 @@ def _pages() -> Iterator[Any]:
         where = INSIDE if INSIDE in case.wheres else case.wheres[0]
         reader = next((persona for persona in READERS if persona in case.allowed.get(where, ())), None)
         if reader is not None:
-            yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}")
+            pending = case.route.split(":")[0] in ENGLISH_PENDING
+            marks = [pytest.mark.xfail(reason="this app's English is not complete yet (issue 15)")] if pending else []
+            yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}", marks=marks)
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -31,6 +32,10 @@ APPS = sorted(
     for path in APPS_DIR.iterdir()
     if path.is_dir() and (path / "apps.py").exists() and path.name not in NOT_TRANSLATED
 )
+# The apps whose English is still being written (issue 15): their checks are expected to fail, strictly, so that an app
+# whose English becomes complete must leave this list — the list only shrinks.
+UNMARKED_PENDING: frozenset[str] = frozenset()
+UNTRANSLATED_PENDING: frozenset[str] = frozenset()
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
 
 
@@ -63,7 +68,16 @@ def test_every_app_is_checked() -> None:
     assert {"projects", "reports", "products", "web", "accounts"} <= set(APPS)
 
 
-@pytest.mark.parametrize("app", APPS)
+def _apps(pending: frozenset[str]) -> list[Any]:
+    return [
+        pytest.param(app, marks=pytest.mark.xfail(strict=True, reason="English not complete yet (issue 15)"))
+        if app in pending
+        else app
+        for app in APPS
+    ]
+
+
+@pytest.mark.parametrize("app", _apps(UNMARKED_PENDING))
 def test_every_vietnamese_text_is_marked_for_translation(app: str) -> None:
     unmarked = [
         str(found)
@@ -74,7 +88,7 @@ def test_every_vietnamese_text_is_marked_for_translation(app: str) -> None:
     assert unmarked == [], f"{len(unmarked)} Vietnamese texts not marked for translation:\n" + "\n".join(unmarked[:60])
 
 
-@pytest.mark.parametrize("app", APPS)
+@pytest.mark.parametrize("app", _apps(UNTRANSLATED_PENDING))
 def test_every_marked_text_has_its_english(app: str) -> None:
     missing = sorted(
         {
