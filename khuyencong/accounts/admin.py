@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from khuyencong.audit.admin_mixins import AuditedAdmin
 from khuyencong.audit.models import AuditAction
@@ -29,7 +30,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_filter = ["is_active", "is_staff", "organization__kind"]
     raw_id_fields = ["organization", "facility"]
     inlines = [UserRoleInline]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Khuyến công", {"fields": ("organization", "facility")}))  # type: ignore[misc]
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Khuyến công"), {"fields": ("organization", "facility")}))  # type: ignore[misc]
 
     def save_related(self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool) -> None:
         """Roles decide what a person may see and do: a change of roles is logged like a change of organisation."""
@@ -40,4 +41,4 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         if before != after:
             audit_entry_write(actor=request.user, action=AuditAction.UPDATE, instance=user,  # type: ignore[arg-type]
                               before={"roles": before}, after={"roles": after},
-                              note="Đổi vai trò trong trang quản trị")  # fmt: skip
+                              note="Đổi vai trò trong trang quản trị")  # fmt: skip  # vi-only: an audit record

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from khuyencong.audit.models import AuditAction
@@ -28,7 +29,7 @@ def system_user() -> User:
     """The account that acts for the organisations named in an import or a demo load; it cannot log in."""
     user, created = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
-        defaults={"first_name": "Hệ thống", "is_superuser": True, "is_active": True},
+        defaults={"first_name": "Hệ thống", "is_superuser": True, "is_active": True},  # vi-only: a record
     )
     if created:
         user.set_unusable_password()
@@ -39,10 +40,15 @@ def system_user() -> User:
 def user_language_set(*, actor: User, language: str) -> User:
     """The language the user reads the system in, kept with the account so that it follows him to any browser."""
     if not access.can_choose_language(actor):
-        raise Refused("forbidden", "Chỉ người dùng đã đăng nhập mới lưu được ngôn ngữ.")
+        raise Refused("forbidden", _("Chỉ người dùng đã đăng nhập mới lưu được ngôn ngữ."))
     if language not in dict(settings.LANGUAGES):
         choices = ", ".join(code for code, _ in settings.LANGUAGES)
-        raise refuse("language", f"Ngôn ngữ «{language[:20]}» không có; chọn một trong: {choices}.", "unknown_language")
+        raise refuse(
+            "language",
+            _("Ngôn ngữ «%(code)s» không có; chọn một trong: %(choices)s.")
+            % {"code": language[:20], "choices": choices},
+            "unknown_language",
+        )
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         before = user.language
@@ -58,10 +64,10 @@ def user_language_set(*, actor: User, language: str) -> User:
 
 def _require(actor: User, account: User) -> None:
     if not access.can_manage_own_account(actor, account):
-        raise Refused(NOT_YOUR_ACCOUNT, "Chỉ chính người dùng (hoặc quản trị hệ thống) được đổi mật khẩu và mã API.")
+        raise Refused(NOT_YOUR_ACCOUNT, _("Chỉ chính người dùng (hoặc quản trị hệ thống) được đổi mật khẩu và mã API."))
 
 
-def _token_state(account: User) -> str | None:
+def _token_state(account: User) -> str | None:  # vi-only: an audit record
     token = Token.objects.filter(user=account).first()
     if token is None:
         return None
@@ -82,7 +88,7 @@ def api_token_issue(*, actor: User, account: User) -> str:
         instance=account,
         before={"api_token": before},
         after={"api_token": _token_state(account)},
-        note="Cấp mã truy cập API" + (" (mã cũ bị thu hồi)" if before else ""),
+        note="Cấp mã truy cập API" + (" (mã cũ bị thu hồi)" if before else ""),  # vi-only: an audit record
     )
     return str(token.key)
 
@@ -101,7 +107,7 @@ def api_token_revoke(*, actor: User, account: User) -> bool:
         instance=account,
         before={"api_token": before},
         after={"api_token": None},
-        note="Thu hồi mã truy cập API",
+        note="Thu hồi mã truy cập API",  # vi-only: an audit record
     )
     return True
 
@@ -117,8 +123,8 @@ def password_set(*, actor: User, form: SetPasswordForm[Any], how: str) -> User:
         actor=actor,
         action=AuditAction.UPDATE,
         instance=account,
-        before={"password": "mật khẩu cũ"},
-        after={"password": "mật khẩu mới"},
+        before={"password": "mật khẩu cũ"},  # vi-only: an audit record
+        after={"password": "mật khẩu mới"},  # vi-only: an audit record
         note=how,
     )
     return account

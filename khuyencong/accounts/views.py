@@ -14,6 +14,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -39,10 +40,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
-        services.password_set(actor=_user(self.request), form=form, how="Đổi mật khẩu khi đã đăng nhập")
+        how = "Đổi mật khẩu khi đã đăng nhập"  # vi-only: an audit record
+        services.password_set(actor=_user(self.request), form=form, how=how)
         # The session survives its own password change; the user's other sessions end (their hash no longer matches).
         update_session_auth_hash(self.request, form.user)
-        messages.success(self.request, "Đã đổi mật khẩu.")
+        messages.success(self.request, _("Đã đổi mật khẩu."))
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -89,7 +91,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
         # The link proves who the person is: they act on their own account.
-        services.password_set(actor=form.user, form=form, how="Đặt lại mật khẩu bằng liên kết gửi qua thư điện tử")
+        how = "Đặt lại mật khẩu bằng liên kết gửi qua thư điện tử"  # vi-only: an audit record
+        services.password_set(actor=form.user, form=form, how=how)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
 
@@ -134,7 +137,7 @@ def api_token_issue(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if services.api_token_revoke(actor=user, account=user):
-        messages.success(request, "Đã thu hồi mã truy cập API: các hệ thống dùng mã này không truy cập được nữa.")
+        messages.success(request, _("Đã thu hồi mã truy cập API: các hệ thống dùng mã này không truy cập được nữa."))
     else:
-        messages.info(request, "Bạn chưa có mã truy cập API nào.")
+        messages.info(request, _("Bạn chưa có mã truy cập API nào."))
     return redirect("accounts:api_token")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "khuyencong.web"
     label = "web"
-    verbose_name = "Giao diện"
+    verbose_name = _("Giao diện")

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -30,7 +31,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
         target = reverse("web:home")
     response = HttpResponseRedirect(target)
     if language not in dict(settings.LANGUAGES):
-        messages.error(request, f"Ngôn ngữ «{language[:20]}» không có.")
+        messages.error(request, _("Ngôn ngữ «%(code)s» không có.") % {"code": language[:20]})
         return response
     if access.can_choose_language(user):
         try:

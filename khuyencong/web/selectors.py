@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role, User
@@ -73,7 +74,9 @@ def recent_changes(user: User | AnonymousUser, *, limit: int = RECENT_ROWS) -> l
     changes = [
         Change(
             at=e.recorded_at,
-            what=("Huỷ bỏ: " if e.is_voided else "") + e.get_action_display(),
+            what=_("Huỷ bỏ: %(action)s") % {"action": e.get_action_display()}
+            if e.is_voided
+            else e.get_action_display(),
             record=f"{e.project.code} — {e.project.title}",
             url_name="projects:detail",
             pk=e.project_id,
