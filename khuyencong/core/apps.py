@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "khuyencong.core"
     label = "core"
-    verbose_name = "Dùng chung"
+    verbose_name = _("Dùng chung")

@@ -113,7 +113,10 @@ def marked_in(paths: Iterable[Path]) -> Iterator[Marked]:
 
 
 # A letter only Vietnamese writes (a tone mark, a horn or đ): text that holds one is Vietnamese prose.
-VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE)
+VIETNAMESE = re.compile(
+    r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]",
+    re.IGNORECASE,  # vi-only
+)
 # Text that is Vietnamese in every language: an official document of Decree 30/2020, a citation, a name. A module says
 # so by `VIETNAMESE_ONLY = "why"`; a line or a whole function by this comment on it (on the `def` line).
 PRAGMA = "# vi-only"
@@ -140,6 +143,13 @@ def _exempt_lines(tree: ast.Module, lines: list[str]) -> set[int]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 exempt.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    compound = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.While, ast.With, ast.Try)
+    for node in ast.walk(tree):
+        # The comment on any line of a simple statement covers the statement, as a formatter may wrap it.
+        if isinstance(node, ast.stmt) and not isinstance(node, compound):
+            span = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+            if any(PRAGMA in lines[number - 1] for number in span):
+                exempt.update(span)
     for number, line in enumerate(lines, start=1):
         if PRAGMA in line:
             exempt.add(number)
@@ -178,10 +188,15 @@ _MARKED_LITERAL = re.compile(r"""_\((?:"[^"]*"|'[^']*')\)""")
 
 
 def unmarked_in_template(path: Path) -> Iterator[Unmarked]:
+    """Vietnamese text of a template outside {% translate %}; none in a template that declares itself Vietnamese in
+    every language with a `{# vi-only: why #}` comment (an official document's layout)."""
     from django.template.base import Lexer, TokenType
 
+    source = path.read_text(encoding="utf-8")
+    if "{# vi-only" in source:
+        return
     closing: str | None = None
-    for token in Lexer(path.read_text(encoding="utf-8")).tokenize():
+    for token in Lexer(source).tokenize():
         contents = token.contents
         if token.token_type == TokenType.BLOCK:
             name = contents.split(maxsplit=1)[0] if contents else ""

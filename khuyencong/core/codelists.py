@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 SEPARATOR = ";"
-SEPARATOR_NAME = "dấu chấm phẩy (;)"
+SEPARATOR_NAME = _("dấu chấm phẩy (;)")
 _SPLIT = re.compile(r"[;,]")
 
 

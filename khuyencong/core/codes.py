@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 DUPLICATE_CODE = "duplicate_code"
 UNIQUE_VIOLATION = "23505"
@@ -17,7 +18,12 @@ UNIQUE_VIOLATION = "23505"
 
 def duplicate_code_error(what: str, code: str) -> ValidationError:
     return ValidationError(
-        {"code": ValidationError(f"Mã {what} «{code}» đã có trong hệ thống; hãy chọn mã khác.", code=DUPLICATE_CODE)}
+        {
+            "code": ValidationError(
+                _("Mã %(what)s «%(code)s» đã có trong hệ thống; hãy chọn mã khác.") % {"what": what, "code": code},
+                code=DUPLICATE_CODE,
+            )
+        }
     )
 
 

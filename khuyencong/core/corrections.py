@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.refusals import refuse
@@ -68,21 +69,30 @@ class Voidable(models.Model):
         return self.voided_at is not None
 
 
+def _before(on: datetime.date, dated: datetime.date) -> str:
+    return gettext("Ngày huỷ bỏ %(day)s trước ngày của bản ghi (%(dated)s).") % {
+        "day": f"{on:%d/%m/%Y}",
+        "dated": f"{dated:%d/%m/%Y}",
+    }
+
+
 def check_void(entry: Voidable, *, on: datetime.date, reason: str, dated: datetime.date | None) -> str:
     """The common refusals of a correction; returns the cleaned reason. `dated` is the entry's own date."""
     if entry.is_voided:
         raise refuse(
-            "voided", f"Bản ghi đã bị huỷ bỏ ngày {entry.voided_on:%d/%m/%Y}; không huỷ lần nữa.", "already_voided"
+            "voided",
+            gettext("Bản ghi đã bị huỷ bỏ ngày %(day)s; không huỷ lần nữa.") % {"day": f"{entry.voided_on:%d/%m/%Y}"},
+            "already_voided",
         )
     reason = (reason or "").strip()
     if not reason:
-        raise refuse("reason", "Phải ghi lý do huỷ bỏ, đính chính.", "reason_required")
+        raise refuse("reason", gettext("Phải ghi lý do huỷ bỏ, đính chính."), "reason_required")
     if len(reason) > REASON_MAX:
-        raise refuse("reason", f"Lý do dài quá {REASON_MAX} ký tự.", "too_long")
+        raise refuse("reason", gettext("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX}, "too_long")
     if on > timezone.localdate():
-        raise refuse("on", "Ngày huỷ bỏ không thể ở tương lai.", "future_date")
+        raise refuse("on", gettext("Ngày huỷ bỏ không thể ở tương lai."), "future_date")
     if dated is not None and on < dated:
-        raise refuse("on", f"Ngày huỷ bỏ {on:%d/%m/%Y} trước ngày của bản ghi ({dated:%d/%m/%Y}).", "date_order")
+        raise refuse("on", _before(on, dated), "date_order")
     return reason
 
 
@@ -111,12 +121,12 @@ class VoidNote:
 def apply_void_note(entry: Voidable, note: VoidNote, *, actor: User, dated: datetime.date | None = None) -> None:
     """Marks a record that is being transcribed as already voided; the caller saves it."""
     if note.on > timezone.localdate():
-        raise refuse("voided", f"Ngày huỷ bỏ {note.on:%d/%m/%Y} ở tương lai.", "future_date")
-    if dated is not None and note.on < dated:
         raise refuse(
-            "voided", f"Ngày huỷ bỏ {note.on:%d/%m/%Y} trước ngày của bản ghi ({dated:%d/%m/%Y}).", "date_order"
+            "voided", gettext("Ngày huỷ bỏ %(day)s ở tương lai.") % {"day": f"{note.on:%d/%m/%Y}"}, "future_date"
         )
+    if dated is not None and note.on < dated:
+        raise refuse("voided", _before(note.on, dated), "date_order")
     if not note.reason.strip():
-        raise refuse("voided", "Bản ghi bị huỷ bỏ phải có lý do.", "reason_required")
+        raise refuse("voided", gettext("Bản ghi bị huỷ bỏ phải có lý do."), "reason_required")
     entry.voided_on, entry.voided_by, entry.voided_reason = note.on, note.by, note.reason.strip()[:REASON_MAX]
     entry.voided_actor, entry.voided_at = actor, timezone.now()

@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 T = TypeVar("T")
 
-DATE_ERRORS = {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", "required": "Xin nhập ngày."}
+DATE_ERRORS = {"invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022."), "required": _("Xin nhập ngày.")}
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
@@ -25,23 +26,27 @@ class MoneyField(forms.Field):
         return value if not isinstance(value, Decimal) else f"{value:,.0f}".replace(",", ".")
 
     def to_python(self, value: Any) -> Decimal | None:
-        text = str(value or "").replace(" ", "").replace("\u00a0", "").removesuffix("đồng").removesuffix("đ")
+        text = (
+            str(value or "").replace(" ", "").replace("\u00a0", "").removesuffix("đồng").removesuffix("đ")
+        )  # vi-only: a unit typed
         if not text:
             return None
         if _GROUPED.match(text):
             text = text.replace(".", "")
         if not text.isdigit():
             raise forms.ValidationError(
-                "Số tiền phải là số nguyên đồng, không âm, viết liền (1700000000) hoặc có dấu chấm phân nhóm "
-                "(1.700.000.000).",
+                _(
+                    "Số tiền phải là số nguyên đồng, không âm, viết liền (1700000000) hoặc có dấu chấm phân nhóm "
+                    "(1.700.000.000)."
+                ),
                 code="money_format",
             )
         try:
             amount = Decimal(text)
         except InvalidOperation as exc:  # pragma: no cover - isdigit() already guarantees a number
-            raise forms.ValidationError("Số tiền không hợp lệ.", code="money_format") from exc
+            raise forms.ValidationError(_("Số tiền không hợp lệ."), code="money_format") from exc
         if amount >= Decimal(10) ** 18:
-            raise forms.ValidationError("Số tiền quá lớn.", code="money_too_large")
+            raise forms.ValidationError(_("Số tiền quá lớn."), code="money_too_large")
         return amount
 
 
@@ -75,8 +80,8 @@ class VoidForm(forms.Form):
     """Voids a record entered by mistake: it stays in the history, struck out, with this reason."""
 
     reason = forms.CharField(
-        label="Lý do huỷ bỏ",
+        label=_("Lý do huỷ bỏ"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Xin ghi lý do huỷ bỏ.", "max_length": "Lý do dài quá 500 ký tự."},
+        error_messages={"required": _("Xin ghi lý do huỷ bỏ."), "max_length": _("Lý do dài quá 500 ký tự.")},
     )

@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-UNITS = {
-    "tỷ": Decimal(10) ** 9,
+from django.utils.translation import gettext as _
+
+UNITS = {  # vi-only: the unit words a Vietnamese document writes
+    "tỷ": Decimal(10) ** 9,  # vi-only
     "ty": Decimal(10) ** 9,
-    "triệu": Decimal(10) ** 6,
+    "triệu": Decimal(10) ** 6,  # vi-only
     "trieu": Decimal(10) ** 6,
-    "nghìn": Decimal(10) ** 3,
-    "ngàn": Decimal(10) ** 3,
+    "nghìn": Decimal(10) ** 3,  # vi-only
+    "ngàn": Decimal(10) ** 3,  # vi-only
     "nghin": Decimal(10) ** 3,
     "ngan": Decimal(10) ** 3,
 }
-CURRENCY = re.compile(r"\s*(đồng|dong|đ|vnđ|vnd)\s*$", re.IGNORECASE)
+CURRENCY = re.compile(r"\s*(đồng|dong|đ|vnđ|vnd)\s*$", re.IGNORECASE)  # vi-only
 NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
-TERM = re.compile(r"(\S+)\s*(tỷ|ty|triệu|trieu|nghìn|ngàn|nghin|ngan)?(?=\s|$)", re.IGNORECASE)
+TERM = re.compile(r"(\S+)\s*(tỷ|ty|triệu|trieu|nghìn|ngàn|nghin|ngan)?(?=\s|$)", re.IGNORECASE)  # vi-only
 MAX = Decimal(10) ** 18
 
 
@@ -35,7 +37,11 @@ def _number(text: str, original: str) -> Decimal:
     match = NUMBER.match(text)
     if not match:
         raise MoneyError(
-            f"«{original}»: «{text}» không phải số viết theo kiểu Việt Nam (dấu chấm phân nhóm, dấu phẩy thập phân)."
+            _(
+                "«%(original)s»: «%(text)s» không phải số viết theo kiểu Việt Nam "
+                "(dấu chấm phân nhóm, dấu phẩy thập phân)."
+            )
+            % {"original": original, "text": text}
         )
     whole, fraction = match.groups()
     return Decimal(whole.replace(".", "") + ("." + fraction if fraction else ""))
@@ -44,7 +50,7 @@ def _number(text: str, original: str) -> Decimal:
 def parse_money(value: object) -> Decimal:
     """An exact, non-negative whole number of đồng, or MoneyError saying why not."""
     if isinstance(value, bool) or value is None:
-        raise MoneyError("Số tiền phải là số nguyên đồng hoặc chuỗi như «1 tỷ 700 triệu».")
+        raise MoneyError(_("Số tiền phải là số nguyên đồng hoặc chuỗi như «1 tỷ 700 triệu»."))
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
@@ -52,25 +58,27 @@ def parse_money(value: object) -> Decimal:
     elif isinstance(value, str):
         amount = _parse_text(value)
     else:
-        raise MoneyError(f"Số tiền «{value}» phải là số nguyên đồng, không phải số thập phân dấu phẩy động.")
+        raise MoneyError(
+            _("Số tiền «%(value)s» phải là số nguyên đồng, không phải số thập phân dấu phẩy động.") % {"value": value}
+        )
     if amount < 0:
-        raise MoneyError(f"Số tiền «{value}» không thể âm.")
+        raise MoneyError(_("Số tiền «%(value)s» không thể âm.") % {"value": value})
     if amount != amount.to_integral_value():
-        raise MoneyError(f"Số tiền «{value}» không phải số nguyên đồng.")
+        raise MoneyError(_("Số tiền «%(value)s» không phải số nguyên đồng.") % {"value": value})
     if amount >= MAX:
-        raise MoneyError(f"Số tiền «{value}» quá lớn.")
+        raise MoneyError(_("Số tiền «%(value)s» quá lớn.") % {"value": value})
     return amount.quantize(Decimal(1))
 
 
 def _parse_text(original: str) -> Decimal:
     text = CURRENCY.sub("", original.strip().lower())
     if not text:
-        raise MoneyError("Chưa ghi số tiền.")
+        raise MoneyError(_("Chưa ghi số tiền."))
     if text.startswith("-"):
-        raise MoneyError(f"Số tiền «{original}» không thể âm.")
+        raise MoneyError(_("Số tiền «%(value)s» không thể âm.") % {"value": original})
     terms = TERM.findall(text)
     if " ".join(f"{n} {u}".strip() for n, u in terms) != " ".join(text.split()):
-        raise MoneyError(f"«{original}» không đọc được thành số tiền.")
+        raise MoneyError(_("«%(value)s» không đọc được thành số tiền.") % {"value": original})
     total = Decimal(0)
     previous: Decimal | None = None
     for index, (number, unit) in enumerate(terms):
@@ -79,21 +87,21 @@ def _parse_text(original: str) -> Decimal:
             if (
                 index > 0
                 and index == len(terms) - 1
-                and terms[index - 1][1] == "nghìn"
+                and terms[index - 1][1] == "nghìn"  # vi-only
                 and re.fullmatch(r"\d{3}", number)
             ):
                 return total + Decimal(number)
             if index > 0:
                 raise MoneyError(
-                    f"«{original}»: «{number}» đứng sau {terms[index - 1][1]} mà không ghi đơn vị; "
-                    "có thể hiểu nhiều cách."
+                    _("«%(value)s»: «%(number)s» đứng sau %(unit)s mà không ghi đơn vị; có thể hiểu nhiều cách.")
+                    % {"value": original, "number": number, "unit": terms[index - 1][1]}
                 )
             if len(terms) > 1:
-                raise MoneyError(f"«{original}» không đọc được thành số tiền.")
+                raise MoneyError(_("«%(value)s» không đọc được thành số tiền.") % {"value": original})
             return _number(number, original)
         scale = UNITS[unit]
         if previous is not None and scale >= previous:
-            raise MoneyError(f"«{original}»: đơn vị phải giảm dần (tỷ, triệu, nghìn).")
+            raise MoneyError(_("«%(value)s»: đơn vị phải giảm dần (tỷ, triệu, nghìn).") % {"value": original})
         total += _number(number, original) * scale
         previous = scale
     return total

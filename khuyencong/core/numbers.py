@@ -7,6 +7,8 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
+# The Vietnamese side of each format (amounts in words belong to official documents); the English side is beside it.
+VIETNAMESE_ONLY = "Vietnamese number words and units; English ones are chosen by locale_of"
 LOCALE = "vi_VN"
 ENGLISH = "en"
 CURRENCY = {LOCALE: "đồng", ENGLISH: "VND"}

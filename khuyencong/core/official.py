@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from docx import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -17,6 +18,9 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+# Decree 30/2020/NĐ-CP (Art. 8 and Phụ lục I) prescribes the layout and the Vietnamese wording of administrative
+# documents: they are Vietnamese whoever prints them, in whatever language the page around is read.
+VIETNAMESE_ONLY = "Decree 30/2020/NĐ-CP Art. 8, Phụ lục I: administrative documents in Vietnamese"
 FONT = "Times New Roman"
 
 
@@ -139,5 +143,6 @@ def to_pdf(*docs: Official) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which pages and tests that never print need not pay for.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_to_string("core/official.html", {"docs": docs})).write_pdf()
+    with translation.override("vi"):
+        pdf: bytes = HTML(string=render_to_string("core/official.html", {"docs": docs})).write_pdf()
     return pdf

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # A refusal raised without its own code: a rule of the service, stated in its message.
 RULE_VIOLATED = "rule_violated"
@@ -20,7 +21,9 @@ def refuse(field: str, message: str, code: str) -> ValidationError:
 def not_future(on: datetime.date, what: str) -> None:
     """No record is dated after today (in Hà Nội): what has not happened cannot be recorded."""
     if on > timezone.localdate():
-        raise refuse("on", f"{what} ngày {on:%d/%m/%Y} ở tương lai.", "future_date")
+        raise refuse(
+            "on", _("%(what)s ngày %(day)s ở tương lai.") % {"what": what, "day": f"{on:%d/%m/%Y}"}, "future_date"
+        )
 
 
 class Refused(PermissionDenied):

@@ -38,6 +38,6 @@ def marks_key(text: str | None) -> str:
     "Quảng" do not. Used to prefer, among names that fold alike, those spelled as written."""
     words = []
     for word in unicodedata.normalize("NFD", (text or "").lower()).split():
-        marks = sorted(ch for ch in word if unicodedata.combining(ch)) + (["đ"] if "đ" in word else [])
+        marks = sorted(ch for ch in word if unicodedata.combining(ch)) + (["đ"] if "đ" in word else [])  # vi-only
         words.append(compact_key(word) + ":" + "".join(marks))
     return " ".join(words)

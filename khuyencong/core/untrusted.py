@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.translation import gettext as _
 
 # Far deeper than any exchange document (6 levels) and far shallower than Python's recursion limit.
 MAX_DEPTH = 32
@@ -41,8 +42,10 @@ def text_problem(text: str) -> str | None:
         return None
     char = found.group()
     if "\ud800" <= char <= "\udfff":
-        return "Văn bản chứa ký tự không hợp lệ (nửa cặp UTF-16)."
-    return f"Văn bản chứa ký tự điều khiển U+{ord(char):04X} (ví dụ ký tự NUL); hãy xoá ký tự đó."
+        return _("Văn bản chứa ký tự không hợp lệ (nửa cặp UTF-16).")
+    return _("Văn bản chứa ký tự điều khiển U+%(code)s (ví dụ ký tự NUL); hãy xoá ký tự đó.") % {
+        "code": f"{ord(char):04X}"
+    }
 
 
 def validate_text(value: Any) -> None:
@@ -52,7 +55,7 @@ def validate_text(value: Any) -> None:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} không phải số")
+    raise ValueError(_("%(name)s không phải số") % {"name": name})
 
 
 def load_json(raw: bytes) -> Any:
@@ -60,21 +63,23 @@ def load_json(raw: bytes) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputRefused("encoding", "Tệp phải được mã hoá UTF-8.") from error
+        raise InputRefused("encoding", _("Tệp phải được mã hoá UTF-8.")) from error
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise InputRefused(
-            "json_malformed", f"JSON sai cú pháp ở dòng {error.lineno}, cột {error.colno}: {error.msg}."
+            "json_malformed",
+            _("JSON sai cú pháp ở dòng %(line)s, cột %(column)s: %(problem)s.")
+            % {"line": error.lineno, "column": error.colno, "problem": error.msg},
         ) from error
     except ValueError as error:
-        raise InputRefused("json_malformed", f"JSON sai cú pháp: {error}.") from error
+        raise InputRefused("json_malformed", _("JSON sai cú pháp: %(problem)s.") % {"problem": error}) from error
     except RecursionError as error:
         raise InputRefused("json_too_deep", _too_deep()) from error
 
 
 def _too_deep() -> str:
-    return f"Tài liệu lồng nhau quá {MAX_DEPTH} cấp; định dạng trao đổi không có cấu trúc sâu như vậy."
+    return _("Tài liệu lồng nhau quá %(n)s cấp; định dạng trao đổi không có cấu trúc sâu như vậy.") % {"n": MAX_DEPTH}
 
 
 @dataclass(frozen=True)
@@ -130,10 +135,17 @@ def hostile_values(document: Any, limits: Limits) -> Iterator[Problem]:
                 yield Problem(path, "text_invalid", problem)
             elif pattern in limits.text and len(value) > limits.text[pattern]:
                 yield Problem(
-                    path, "text_too_long", f"Dài {len(value)} ký tự, quá mức tối đa {limits.text[pattern]} ký tự."
+                    path,
+                    "text_too_long",
+                    _("Dài %(length)s ký tự, quá mức tối đa %(limit)s ký tự.")
+                    % {"length": len(value), "limit": limits.text[pattern]},
                 )
         elif isinstance(value, int | Decimal) and not isinstance(value, bool):
             largest = limits.numbers.get(pattern)
             number = Decimal(value)
             if largest is not None and (not number.is_finite() or abs(number) > Decimal(largest)):
-                yield Problem(path, "number_out_of_range", f"Số {value} vượt quá giới hạn ({largest}).")
+                yield Problem(
+                    path,
+                    "number_out_of_range",
+                    _("Số %(value)s vượt quá giới hạn (%(limit)s).") % {"value": value, "limit": largest},
+                )

@@ -28,7 +28,9 @@ ENGLISH_WORDS = frozenset(
     }
 )  # fmt: skip
 # Words a Vietnamese page may show as they are: proper names and the two languages' own names in the switch.
-ALLOWED = frozenset({"english", "tiếng", "excel", "pdf", "word", "json", "api", "email", "zip", "csv", "xlsx", "docx"})
+ALLOWED = frozenset(
+    {"english", "tiếng", "excel", "pdf", "word", "json", "api", "email", "zip", "csv", "xlsx", "docx"}
+)  # vi-only
 
 SHOWN_ATTRIBUTES = frozenset({"title", "aria-label", "placeholder", "alt"})
 HIDDEN_ELEMENTS = frozenset({"script", "style", "template"})

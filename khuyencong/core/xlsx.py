@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -46,18 +47,23 @@ def list_workbook(
     """`columns`: (heading, width in characters); `rows`: the values of each row, in the columns' order."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    for index, (_, width) in enumerate(columns, start=1):
+    for index, (_heading, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     heading = []
-    for name, _ in columns:
+    for name, _width in columns:
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
     for written, row in enumerate(rows):
         if written >= MAX_ROWS:
-            sheet.append([f"Danh sách dừng ở {format_number(MAX_ROWS)} dòng (giới hạn của Excel): hãy lọc hẹp hơn."])
+            sheet.append(
+                [
+                    _("Danh sách dừng ở %(n)s dòng (giới hạn của Excel): hãy lọc hẹp hơn.")
+                    % {"n": format_number(MAX_ROWS)}
+                ]
+            )
             break
         sheet.append([_cell(sheet, value) for value in row])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
