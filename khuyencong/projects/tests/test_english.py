@@ -1,0 +1,63 @@
+"""The đề án pages and refusals read in English for a user who chose it, and stay Vietnamese by default."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role
+from khuyencong.projects.authority import NO_CREATE_ROLE, creation_refused
+from khuyencong.projects.workflow import Action, State, TransitionNotAllowed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_reads_in_english_for_a_user_who_chose_it() -> None:
+    # Given two officers of the same department, one of whom chose English
+    english = make_user("en", "SCT-19", Role.OFFICER)
+    english.language = "en"
+    english.save(update_fields=["language"])
+    vietnamese = make_user("vi", "SCT-19", Role.OFFICER)
+
+    # When each opens the list of đề án
+    in_english = client_for(english).get(reverse("projects:list")).content.decode()
+    in_vietnamese = client_for(vietnamese).get(reverse("projects:list")).content.decode()
+
+    # Then the heading and the filters are in each one's language
+    assert "<h1>Industrial promotion projects</h1>" in in_english
+    assert "Project code or title" in in_english
+    assert "Đề án khuyến công" not in in_english
+    assert "<h1>Đề án khuyến công</h1>" in in_vietnamese
+    assert "Mã hoặc tên đề án" in in_vietnamese
+
+
+def test_a_refusal_keeps_its_code_and_speaks_the_readers_language() -> None:
+    # Given the refusal of a new đề án to someone without the officer's role
+    # When it is raised for an English reader and for the default reader
+    with translation.override("en"):
+        english = creation_refused()
+    with translation.override("vi"):
+        vietnamese = creation_refused()
+
+    # Then the machine code is the same and only the message differs
+    assert english.code == vietnamese.code == NO_CREATE_ROLE
+    assert (
+        str(english) == "You are not allowed to create projects (this needs the officer role in a body with an area)."
+    )
+    assert str(vietnamese) == (
+        "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
+    )
+
+
+def test_a_refused_step_names_the_state_in_english() -> None:
+    # Given a contract signed on a đề án that is only registered
+    # When the workflow refuses it for an English reader
+    with translation.override("en"):
+        refused = TransitionNotAllowed(Action.CONTRACT_SIGNED, State.REGISTERED)
+
+    # Then the sentence is English, with no Vietnamese frame left
+    assert str(refused).startswith("Cannot «")
+    assert "while the project is «" in str(refused)
+    assert "Không thể" not in str(refused)
