@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role
+from khuyencong.projects import dossier_rules
 from khuyencong.projects.authority import NO_CREATE_ROLE, creation_refused
 from khuyencong.projects.workflow import Action, State, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards() -> Iterator[None]:
+    # The language middleware activates the reader's language on the test's thread and leaves it there; the tests
+    # that follow expect the product's default.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_list_reads_in_english_for_a_user_who_chose_it() -> None:
@@ -61,3 +73,18 @@ def test_a_refused_step_names_the_state_in_english() -> None:
     assert str(refused).startswith("Cannot «")
     assert "while the project is «" in str(refused)
     assert "Không thể" not in str(refused)
+
+
+def test_the_rules_csv_citations_follow_the_readers_language() -> None:
+    # Given the deadlines of Circular 36/2013 read from their CSV
+    rule = next(d for d in dossier_rules.deadlines() if d.kind == dossier_rules.DeadlineKind.SETTLEMENT_DOSSIER)
+
+    # When they are cited for an English reader and for the default reader
+    with translation.override("en"):
+        english = rule.citation
+    with translation.override("vi"):
+        vietnamese = rule.citation
+
+    # Then each reads its own column, the Vietnamese one unchanged
+    assert english.startswith("Circular 36/2013/TT-BCT Art. 19")
+    assert vietnamese.startswith("Thông tư 36/2013/TT-BCT Điều 19")
