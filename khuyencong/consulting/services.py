@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -49,12 +50,13 @@ def consulting_record(
 ) -> ConsultingRecord:
     """Records (or corrects, under the same code) a centre's consulting figures as of a date."""
     if not access.can_record_consulting(actor, organization):
-        raise ConsultingRefused(OUT_OF_SCOPE, "Bạn không có quyền ghi kết quả tư vấn của đơn vị này.")
+        raise ConsultingRefused(OUT_OF_SCOPE, _("Bạn không có quyền ghi kết quả tư vấn của đơn vị này."))
     if period_end > timezone.localdate():
         raise ValidationError(
             {
                 "period_end": ValidationError(
-                    f"Ngày số liệu {period_end:%d/%m/%Y} chưa đến; chỉ ghi số liệu đã có.", code=FUTURE_DATE
+                    _("Ngày số liệu %(day)s chưa đến; chỉ ghi số liệu đã có.") % {"day": f"{period_end:%d/%m/%Y}"},
+                    code=FUTURE_DATE,
                 )
             }
         )
@@ -62,7 +64,9 @@ def consulting_record(
         raise ValidationError(
             {
                 "period_end": ValidationError(
-                    f"Ngày số liệu {period_end:%d/%m/%Y} không thuộc năm {year}.", code=PERIOD_YEAR
+                    _("Ngày số liệu %(day)s không thuộc năm %(year)s.")
+                    % {"day": f"{period_end:%d/%m/%Y}", "year": year},
+                    code=PERIOD_YEAR,
                 )
             }
         )
@@ -71,17 +75,23 @@ def consulting_record(
     record = ConsultingRecord.objects.select_for_update().select_related("organization").filter(code=code).first()
     if record is not None and not access.can_record_consulting(actor, record.organization):
         raise ConsultingRefused(
-            OUT_OF_SCOPE, f"Mã {code} đã dùng cho số liệu của một đơn vị ngoài địa bàn của bạn; hãy chọn mã khác."
+            OUT_OF_SCOPE,
+            _("Mã %(code)s đã dùng cho số liệu của một đơn vị ngoài địa bàn của bạn; hãy chọn mã khác.")
+            % {"code": code},
         )
     if record is not None and record.is_voided:
-        raise refuse("code", f"Số liệu mã {code} đã bị huỷ bỏ; ghi số liệu đúng dưới một mã mới.", "already_voided")
+        raise refuse(
+            "code",
+            _("Số liệu mã %(code)s đã bị huỷ bỏ; ghi số liệu đúng dưới một mã mới.") % {"code": code},
+            "already_voided",
+        )
     before = audit_snapshot(record, FIELDS) if record else {}
     record = record or ConsultingRecord(code=code)
     record.organization, record.year, record.period_end = organization, year, period_end
     record.projects, record.revenue, record.planned_revenue = projects, revenue, planned_revenue
     record.full_clean()
     # Two people saving a new code at once: the loser is refused like a code taken before (`duplicate_code`).
-    with created_under_new_code(ConsultingRecord, code, "số liệu tư vấn"):
+    with created_under_new_code(ConsultingRecord, code, _("số liệu tư vấn")):
         record.save()
     audit_entry_write(
         actor=actor,
@@ -98,7 +108,7 @@ def consulting_void(*, actor: User, record: ConsultingRecord, reason: str) -> Co
     """Figures entered by mistake are voided (struck out, with who, when and why) and left out of the reports."""
     record = ConsultingRecord.objects.select_for_update().select_related("organization").get(pk=record.pk)
     if not access.can_record_consulting(actor, record.organization):
-        raise ConsultingRefused(OUT_OF_SCOPE, "Bạn không có quyền huỷ bỏ số liệu tư vấn của đơn vị này.")
+        raise ConsultingRefused(OUT_OF_SCOPE, _("Bạn không có quyền huỷ bỏ số liệu tư vấn của đơn vị này."))
     day = timezone.localdate()
     reason = check_void(record, on=day, reason=reason, dated=None)
     mark_voided(record, actor=actor, on=day, reason=reason)

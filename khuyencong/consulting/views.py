@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -27,7 +28,7 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
     # The form offers only what the service would accept, so a user never fills in a form bound to be refused.
     units = [unit for unit in consulting_organizations_for_user(user) if access.can_record_consulting(user, unit)]
     if request.method == "POST" and not units:
-        raise PermissionDenied("Bạn không có quyền ghi kết quả tư vấn.")
+        raise PermissionDenied(_("Bạn không có quyền ghi kết quả tư vấn."))
     form = ConsultingForm(
         request.POST or None, units=Organization.objects.filter(pk__in=[u.pk for u in units]).order_by("name")
     )
@@ -41,7 +42,7 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"Đã ghi số liệu tư vấn {record.code}.")
+                messages.success(request, _("Đã ghi số liệu tư vấn %(code)s.") % {"code": record.code})
                 return redirect("consulting:list")
         status = 400
     return render(request, "consulting/consulting_list.html", _context(user, form if units else None), status=status)
@@ -73,7 +74,7 @@ def consulting_void_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             errors = refused.messages
         else:
-            messages.success(request, f"Đã huỷ bỏ số liệu tư vấn {record.code}.")
+            messages.success(request, _("Đã huỷ bỏ số liệu tư vấn %(code)s.") % {"code": record.code})
             return redirect("consulting:list")
     else:
         errors = [str(e) for errs in form.errors.values() for e in errs]

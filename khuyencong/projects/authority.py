@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.access import organization_scope, scope_of
 from khuyencong.accounts.models import Role, User
@@ -215,14 +216,14 @@ NO_CREATE_ROLE = "no_project_role"
 def creation_refused() -> Refused:
     """The refusal of `may_create_projects`: who asks has no officer's role in a body with a territory."""
     return Refused(
-        NO_CREATE_ROLE, "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
+        NO_CREATE_ROLE, _("Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn).")
     )
 
 
 def creation_out_of_scope() -> OutOfScope:
     """The refusal of `can_create_project`: the implementer and the place chosen are neither the user's nor in their
     territory."""
-    return OutOfScope("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này.")
+    return OutOfScope(_("Bạn không có quyền lập đề án cho đơn vị thực hiện và địa bàn này."))
 
 
 def can_create_project(user: User | AnonymousUser, *, implementer: Organization, province_id: int | None) -> bool:

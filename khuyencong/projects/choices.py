@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -83,7 +84,9 @@ def search_organizations(user: User | AnonymousUser, query: str, *, limit: int =
     found = [b for b in bodies if _matches(terms, b.name, b.code)]
     if not is_postgresql(bodies):
         found.sort(key=lambda b: (python_key(b.name), b.pk))
-    return [Choice(str(b.pk), b.code, b.name, b.territory.name if b.territory else "Toàn quốc") for b in found[:limit]]
+    return [
+        Choice(str(b.pk), b.code, b.name, b.territory.name if b.territory else _("Toàn quốc")) for b in found[:limit]
+    ]
 
 
 def search_plans(user: User | AnonymousUser, query: str, *, limit: int = PICKER_ROWS) -> list[Choice]:

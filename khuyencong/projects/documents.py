@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
@@ -52,18 +53,36 @@ def checked_upload(upload: UploadedFile, allowed: set[str], field: str) -> str:
     extension = Path(name).suffix.lower()
     if extension not in allowed or extension not in ALLOWED:
         shown = ", ".join(sorted(allowed & set(ALLOWED)))
-        raise ValidationError({field: ValidationError(f"Tệp «{name}»: chỉ nhận {shown}.", code="file_type")})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Tệp «%(name)s»: chỉ nhận %(shown)s.") % {"name": name, "shown": shown}, code="file_type"
+                )
+            }
+        )
     if not upload.size:
-        raise ValidationError({field: ValidationError(f"Tệp «{name}» rỗng.", code="file_empty")})
+        raise ValidationError({field: ValidationError(_("Tệp «%(name)s» rỗng.") % {"name": name}, code="file_empty")})
     if upload.size > MAX_SIZE:
-        raise ValidationError({field: ValidationError(f"Tệp «{name}» lớn hơn {MAX_SIZE // (1024 * 1024)} MB.",
-                                                      code="file_too_large")})  # fmt: skip
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Tệp «%(name)s» lớn hơn %(value)s MB.") % {"name": name, "value": MAX_SIZE // (1024 * 1024)},
+                    code="file_too_large",
+                )
+            }
+        )
     head = upload.read(8192)
     upload.seek(0)
     content_type = sniff(head, extension)
     if content_type is None:
         raise ValidationError(
-            {field: ValidationError(f"Nội dung tệp «{name}» không đúng định dạng {extension}.", code="file_content")}
+            {
+                field: ValidationError(
+                    _("Nội dung tệp «%(name)s» không đúng định dạng %(extension)s.")
+                    % {"name": name, "extension": extension},
+                    code="file_content",
+                )
+            }
         )
     return content_type
 
@@ -73,22 +92,33 @@ def document_attach(
     *, project: Project, actor: User, upload: UploadedFile, title: str, kind: str, event: ProjectEvent | None = None
 ) -> Document:
     if not authority.can_attach_document(actor, project, kind):
-        raise PermissionDenied(f"Bạn không có quyền đính kèm loại tài liệu này vào đề án {project.code}.")
+        raise PermissionDenied(
+            _("Bạn không có quyền đính kèm loại tài liệu này vào đề án %(code)s.") % {"code": project.code}
+        )
     name = upload.name or ""
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED:
-        raise ValidationError({"upload": f"Tệp «{name}»: chỉ nhận PDF, Word, Excel, OpenDocument, JPG, PNG."})
+        raise ValidationError(
+            {"upload": _("Tệp «%(name)s»: chỉ nhận PDF, Word, Excel, OpenDocument, JPG, PNG.") % {"name": name}}
+        )
     if upload.size is None or upload.size > MAX_SIZE:
-        raise ValidationError({"upload": f"Tệp «{name}» lớn hơn {MAX_SIZE // (1024 * 1024)} MB."})
+        raise ValidationError(
+            {"upload": _("Tệp «%(name)s» lớn hơn %(value)s MB.") % {"name": name, "value": MAX_SIZE // (1024 * 1024)}}
+        )
     if upload.size == 0:
-        raise ValidationError({"upload": f"Tệp «{name}» rỗng."})
+        raise ValidationError({"upload": _("Tệp «%(name)s» rỗng.") % {"name": name}})
     head = upload.read(8192)
     upload.seek(0)
     content_type = sniff(head, extension)
     if content_type is None:
-        raise ValidationError({"upload": f"Nội dung tệp «{name}» không đúng định dạng {extension}."})
+        raise ValidationError(
+            {
+                "upload": _("Nội dung tệp «%(name)s» không đúng định dạng %(extension)s.")
+                % {"name": name, "extension": extension}
+            }
+        )
     if event is not None and event.project_id != project.pk:
-        raise ValidationError({"event": "Sự kiện không thuộc đề án này."})
+        raise ValidationError({"event": _("Sự kiện không thuộc đề án này.")})
     document = Document(
         project=project,
         event=event,
@@ -117,7 +147,7 @@ def document_attach(
 def document_void(*, project: Project, document: Document, actor: User, reason: str) -> Document:
     """A document attached by mistake is voided, not deleted: the file stays, struck out, with who, when and why."""
     if not authority.can_attach_to_project(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền đính chính tài liệu của đề án {project.code}.")
+        raise PermissionDenied(_("Bạn không có quyền đính chính tài liệu của đề án %(code)s.") % {"code": project.code})
     document = project.documents.select_for_update().get(pk=document.pk)
     day = timezone.localdate()
     reason = check_void(document, on=day, reason=reason, dated=None)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.data import csv_rows, iso_date
@@ -55,14 +56,25 @@ def _in_force(valid_from: datetime.date | None, valid_until: datetime.date | Non
     return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
 
 
+def cited(vietnamese: str, english: str) -> str:
+    """A citation of the CSVs in the reader's language; an official document renders under Vietnamese, so it cites
+    the Vietnamese column."""
+    return english if english and (translation.get_language() or "vi").startswith("en") else vietnamese
+
+
 @dataclass(frozen=True)
 class RequiredDocument:
     content: str
     step: DossierStep
     kind: str  # a `models.DocumentKind` value
-    citation: str
+    citation_vi: str
     valid_from: datetime.date | None
     valid_until: datetime.date | None
+    citation_en: str = ""
+
+    @property
+    def citation(self) -> str:
+        return cited(self.citation_vi, self.citation_en)
 
     def in_force(self, day: datetime.date) -> bool:
         return _in_force(self.valid_from, self.valid_until, day)
@@ -77,9 +89,14 @@ class AdvanceRule:
     first_percent: Decimal
     condition: AdvanceCondition
     threshold: Decimal | None
-    citation: str
+    citation_vi: str
     valid_from: datetime.date | None
     valid_until: datetime.date | None
+    citation_en: str = ""
+
+    @property
+    def citation(self) -> str:
+        return cited(self.citation_vi, self.citation_en)
 
     def in_force(self, day: datetime.date) -> bool:
         return _in_force(self.valid_from, self.valid_until, day)
@@ -95,9 +112,14 @@ class Deadline:
     days: int | None
     month: int | None
     day: int | None
-    citation: str
+    citation_vi: str
     valid_from: datetime.date | None
     valid_until: datetime.date | None
+    citation_en: str = ""
+
+    @property
+    def citation(self) -> str:
+        return cited(self.citation_vi, self.citation_en)
 
     def in_force(self, day: datetime.date) -> bool:
         return _in_force(self.valid_from, self.valid_until, day)
@@ -119,6 +141,7 @@ def required_documents() -> tuple[RequiredDocument, ...]:
             row["citation"],
             iso_date(row["valid_from"]),
             iso_date(row["valid_until"]),
+            row["citation_en"],
         )
         for row in csv_rows(DATA_DIR / "required_documents.csv")
     )
@@ -135,6 +158,7 @@ def advance_rules() -> tuple[AdvanceRule, ...]:
             row["citation"],
             iso_date(row["valid_from"]),
             iso_date(row["valid_until"]),
+            row["citation_en"],
         )
         for row in csv_rows(DATA_DIR / "advance_rules.csv")
     )
@@ -151,6 +175,7 @@ def deadlines() -> tuple[Deadline, ...]:
             row["citation"],
             iso_date(row["valid_from"]),
             iso_date(row["valid_until"]),
+            row["citation_en"],
         )
         for row in csv_rows(DATA_DIR / "deadlines.csv")
     )

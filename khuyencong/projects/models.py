@@ -278,7 +278,7 @@ class CounterpartVoucher(Voidable):
         indexes = [models.Index(fields=["project", "on"], name="projects_counterpart_on")]
 
     def __str__(self) -> str:
-        return f"Đối ứng {self.on:%d/%m/%Y}: {self.amount}"
+        return _("Đối ứng %(on)s: %(amount)s") % {"on": f"{self.on:%d/%m/%Y}", "amount": self.amount}
 
 
 class Indicator(models.TextChoices):

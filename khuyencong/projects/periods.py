@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Payment, PaymentKind, Project, ProjectEvent, ProjectPeriod, ProjectYearEnd
 from .selectors import snapshot
@@ -255,23 +256,32 @@ def check(projects: QuerySet[Project]) -> list[str]:
         stored = [Period(**{n: getattr(row, n) for n in PERIOD_FIELDS}) for row in project.periods.all()]
         if [_normal(p) for p in stored] != [_normal(p) for p in expected]:
             problems.append(
-                f"{project.code}: {len(stored)} khoảng đã lưu khác {len(expected)} khoảng tính lại từ sự kiện"
+                _("%(code)s: %(stored)s khoảng đã lưu khác %(expected)s khoảng tính lại từ sự kiện")
+                % {"code": project.code, "stored": len(stored), "expected": len(expected)}
             )
             continue
         ends = [(r.year_from, r.year_to, _normal_figures(r)) for r in project.year_ends.all()]
         if ends != [(r.year_from, r.year_to, _normal_figures(r.period)) for r in derive_year_ends(expected)]:
-            problems.append(f"{project.code}: trạng thái cuối năm đã lưu khác với tính lại từ sự kiện")
+            problems.append(
+                _("%(code)s: trạng thái cuối năm đã lưu khác với tính lại từ sự kiện") % {"code": project.code}
+            )
             continue
         # And each year end against the replay on 31 December of the first and last year of its run.
         for year_end in project.year_ends.all():
             years = {year_end.year_from, year_end.year_to or year_end.year_from}
             if any(not _same_as_replay(project, year_end, datetime.date(y, 12, 31)) for y in years):
-                problems.append(f"{project.code}: cuối năm {year_end.year_from} khác với diễn biến tính lại")
+                problems.append(
+                    _("%(code)s: cuối năm %(year_from)s khác với diễn biến tính lại")
+                    % {"code": project.code, "year_from": year_end.year_from}
+                )
                 break
         # And each stored period against the đề án's own replay (selectors.snapshot), written apart from this module.
         for period in stored:
             if not _same_as_replay(project, period, period.valid_from):
-                problems.append(f"{project.code}: ngày {period.valid_from:%d/%m/%Y} khác với diễn biến tính lại")
+                problems.append(
+                    _("%(code)s: ngày %(valid_from)s khác với diễn biến tính lại")
+                    % {"code": project.code, "valid_from": f"{period.valid_from:%d/%m/%Y}"}
+                )
                 break
     return problems
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Min, QuerySet
+from django.utils.translation import gettext as _
 
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
@@ -175,11 +176,12 @@ def check_recorded_provinces(projects: QuerySet[Project]) -> list[str]:
 
     def name(pk: int | None) -> str:
         if pk not in names:
-            names[pk] = "không xác định" if pk is None else str(AdminUnit.objects.get(pk=pk))
+            names[pk] = _("không xác định") if pk is None else str(AdminUnit.objects.get(pk=pk))
         return names[pk]
 
     return [
-        f"{code}: tỉnh khi ghi nhận đã lưu là {name(stored)}, tính lại là {name(expected)}"
+        _("%(code)s: tỉnh khi ghi nhận đã lưu là %(stored)s, tính lại là %(expected)s")
+        % {"code": code, "stored": name(stored), "expected": name(expected)}
         for _pk, code, stored, expected in expected_provinces(projects, rule=_rule_for(projects))
         if stored != expected
     ]

@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from khuyencong.core.numbers import format_money
 from khuyencong.core.validity import valid_on
 from khuyencong.facilities.models import Facility, LegalForm
@@ -47,26 +49,52 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
     count = max(project.beneficiaries.count(), 1) if cap.basis == "facility" else 1
     if cap.max_amount is not None and amount > cap.max_amount * count:
         limit = cap.max_amount * count
-        per = f" ({count} cơ sở × {format_money(cap.max_amount)})" if count > 1 else ""
-        findings.append(Finding(
-            "support_cap_amount", cap.legal_basis,
-            f"Kinh phí hỗ trợ {format_money(amount)} vượt mức tối đa {format_money(limit)}{per} cho nội dung "
-            f"«{project.content}»", ERROR, amount, limit,
-        ))  # fmt: skip
+        per = (
+            _(" (%(count)s cơ sở × %(max_amount)s)") % {"count": count, "max_amount": format_money(cap.max_amount)}
+            if count > 1
+            else ""
+        )
+        findings.append(
+            Finding(
+                "support_cap_amount",
+                cap.legal_basis,
+                _("Kinh phí hỗ trợ %(amount)s vượt mức tối đa %(limit)s%(per)s cho nội dung «%(content)s»")
+                % {
+                    "amount": format_money(amount),
+                    "limit": format_money(limit),
+                    "per": per,
+                    "content": project.content,
+                },
+                ERROR,
+                amount,
+                limit,
+            )
+        )
     if cap.max_percent is not None:
         if project.total_cost:
             percent = (amount * 100 / project.total_cost).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             if percent > cap.max_percent:
-                findings.append(Finding(
-                    "support_cap_percent", cap.legal_basis,
-                    f"Kinh phí hỗ trợ bằng {percent}% tổng chi phí, vượt tỷ lệ tối đa {cap.max_percent}%",
-                    ERROR, percent, cap.max_percent,
-                ))  # fmt: skip
+                findings.append(
+                    Finding(
+                        "support_cap_percent",
+                        cap.legal_basis,
+                        _("Kinh phí hỗ trợ bằng %(percent)s%% tổng chi phí, vượt tỷ lệ tối đa %(max_percent)s%%")
+                        % {"percent": percent, "max_percent": cap.max_percent},
+                        ERROR,
+                        percent,
+                        cap.max_percent,
+                    )
+                )
         else:
-            findings.append(Finding(
-                "support_cap_percent_unknown", cap.legal_basis,
-                f"Chưa có tổng chi phí nên chưa kiểm tra được tỷ lệ hỗ trợ tối đa {cap.max_percent}%", WARNING,
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    "support_cap_percent_unknown",
+                    cap.legal_basis,
+                    _("Chưa có tổng chi phí nên chưa kiểm tra được tỷ lệ hỗ trợ tối đa %(max_percent)s%%")
+                    % {"max_percent": cap.max_percent},
+                    WARNING,
+                )
+            )
     return findings
 
 
@@ -83,11 +111,16 @@ def double_support_findings(project: Project) -> list[Finding]:
     if not others:
         return []
     listed = ", ".join(f"{o.code} ({o.plan})" for o in others)
-    return [Finding(
-        "double_support", "Nghị định 45/2012/NĐ-CP Điều 6 (nguyên tắc ưu tiên, không hỗ trợ trùng lặp)",
-        f"Cơ sở thụ hưởng đã được hỗ trợ cùng nội dung «{project.content}» trong các đề án: {listed}", WARNING,
-        related=list(others),
-    )]  # fmt: skip
+    return [
+        Finding(
+            "double_support",
+            _("Nghị định 45/2012/NĐ-CP Điều 6 (nguyên tắc ưu tiên, không hỗ trợ trùng lặp)"),
+            _("Cơ sở thụ hưởng đã được hỗ trợ cùng nội dung «%(content)s» trong các đề án: %(listed)s")
+            % {"content": project.content, "listed": listed},
+            WARNING,
+            related=list(others),
+        )
+    ]
 
 
 ELIGIBLE_FORMS_DECREE_45 = {LegalForm.ENTERPRISE, LegalForm.COOPERATIVE, LegalForm.COOPERATIVE_GROUP,
@@ -99,37 +132,50 @@ def facility_eligibility_findings(facility: Facility, day: datetime.date) -> lis
     """Who and where may be supported, by the rule in force on `day`."""
     findings = []
     if day < DECREE_235_EFFECTIVE:
-        citation, forms = "Nghị định 45/2012/NĐ-CP Điều 1 khoản 2 điểm a", ELIGIBLE_FORMS_DECREE_45
+        citation, forms = _("Nghị định 45/2012/NĐ-CP Điều 1 khoản 2 điểm a"), ELIGIBLE_FORMS_DECREE_45
     else:
         citation, forms = (
-            "Nghị định 45/2012/NĐ-CP Điều 1 khoản 2 điểm a, sửa đổi bởi Nghị định 235/2025/NĐ-CP",
+            _("Nghị định 45/2012/NĐ-CP Điều 1 khoản 2 điểm a, sửa đổi bởi Nghị định 235/2025/NĐ-CP"),
             ELIGIBLE_FORMS_DECREE_235,
         )
     if facility.legal_form not in forms:
-        findings.append(Finding(
-            "eligibility_legal_form", citation,
-            f"Cơ sở {facility.name}: loại hình «{facility.get_legal_form_display()}» không thuộc đối tượng được hỗ trợ",
-            ERROR,
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                "eligibility_legal_form",
+                citation,
+                _("Cơ sở %(name)s: loại hình «%(legal_form)s» không thuộc đối tượng được hỗ trợ")
+                % {"name": facility.name, "legal_form": facility.get_legal_form_display()},
+                ERROR,
+            )
+        )
     place = facility.commune
     if place is not None and place.kind == Kind.WARD:
         province = place.province
         central_city = province.kind == Kind.CITY and province.level == Level.PROVINCE
         if day < DECREE_235_EFFECTIVE and central_city:
             # Decree 45 admits wards of class-2/3 cities only; every ward of a centrally-run city is class 1 or special.
-            findings.append(Finding(
-                "eligibility_place", citation,
-                f"Cơ sở {facility.name} ở {place.full_name} thuộc thành phố trực thuộc trung ương, "
-                "ngoài địa bàn được hỗ trợ",
-                ERROR,
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    "eligibility_place",
+                    citation,
+                    _("Cơ sở %(name)s ở %(full_name)s thuộc thành phố trực thuộc trung ương, ngoài địa bàn được hỗ trợ")
+                    % {"name": facility.name, "full_name": place.full_name},
+                    ERROR,
+                )
+            )
         elif day >= DECREE_235_EFFECTIVE and central_city and not facility.craft_village:
-            findings.append(Finding(
-                "eligibility_place", citation,
-                f"Cơ sở {facility.name} ở {place.full_name} của thành phố trực thuộc trung ương chỉ được hỗ trợ "
-                "khi thuộc làng nghề được UBND cấp tỉnh công nhận",
-                ERROR,
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    "eligibility_place",
+                    citation,
+                    _(
+                        "Cơ sở %(name)s ở %(full_name)s của thành phố trực thuộc trung ương chỉ được hỗ trợ khi "
+                        "thuộc làng nghề được UBND cấp tỉnh công nhận"
+                    )
+                    % {"name": facility.name, "full_name": place.full_name},
+                    ERROR,
+                )
+            )
     return findings
 
 
@@ -142,11 +188,17 @@ def fiscal_year_findings(project: Project, day: datetime.date) -> list[Finding]:
     """Expenditure vouchers must fall inside the budget year of the plan that funds them."""
     if day.year == project.plan.year:
         return []
-    return [Finding(
-        "fiscal_year", "Luật Ngân sách nhà nước 2015 Điều 14; Thông tư 36/2013/TT-BCT Điều 17 (chứng từ chi)",
-        f"Chứng từ ngày {day:%d/%m/%Y} nằm ngoài năm ngân sách {project.plan.year} của kế hoạch {project.plan.code}",
-        ERROR, Decimal(day.year), Decimal(project.plan.year),
-    )]  # fmt: skip
+    return [
+        Finding(
+            "fiscal_year",
+            _("Luật Ngân sách nhà nước 2015 Điều 14; Thông tư 36/2013/TT-BCT Điều 17 (chứng từ chi)"),
+            _("Chứng từ ngày %(day)s nằm ngoài năm ngân sách %(year)s của kế hoạch %(code)s")
+            % {"day": f"{day:%d/%m/%Y}", "year": project.plan.year, "code": project.plan.code},
+            ERROR,
+            Decimal(day.year),
+            Decimal(project.plan.year),
+        )
+    ]
 
 
 def contract_year_findings(project: Project, day: datetime.date) -> list[Finding]:
@@ -154,12 +206,20 @@ def contract_year_findings(project: Project, day: datetime.date) -> list[Finding
     that year): said at signing, before payments become impossible."""
     if day.year == project.plan.year:
         return []
-    return [Finding(
-        "contract_year", "Luật Ngân sách nhà nước 2015 Điều 14; Thông tư 36/2013/TT-BCT Điều 17 (chứng từ chi)",
-        f"Hợp đồng ký ngày {day:%d/%m/%Y}, ngoài năm ngân sách {project.plan.year} của kế hoạch {project.plan.code}: "
-        "chứng từ tạm ứng, thanh toán phải nằm trong năm ngân sách",
-        WARNING, Decimal(day.year), Decimal(project.plan.year),
-    )]  # fmt: skip
+    return [
+        Finding(
+            "contract_year",
+            _("Luật Ngân sách nhà nước 2015 Điều 14; Thông tư 36/2013/TT-BCT Điều 17 (chứng từ chi)"),
+            _(
+                "Hợp đồng ký ngày %(day)s, ngoài năm ngân sách %(year)s của kế hoạch %(code)s: chứng từ "
+                "tạm ứng, thanh toán phải nằm trong năm ngân sách"
+            )
+            % {"day": f"{day:%d/%m/%Y}", "year": project.plan.year, "code": project.plan.code},
+            WARNING,
+            Decimal(day.year),
+            Decimal(project.plan.year),
+        )
+    ]
 
 
 def project_findings(project: Project, day: datetime.date) -> list[Finding]:

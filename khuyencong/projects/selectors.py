@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, cast
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -161,14 +163,15 @@ def overdue_projects(projects: QuerySet[Project], *, today: datetime.date | None
 
 
 # The steps of a work queue: the state a đề án waits in and the step that moves it on.
-QUEUES: list[tuple[str, State, Action]] = [
-    ("Chờ thẩm định", State.SUBMITTED, Action.APPRAISAL_PASSED),
-    ("Chờ phê duyệt", State.APPRAISED, Action.APPROVED),
-    ("Chờ phê duyệt (đã chuyển Bộ)", State.FORWARDED, Action.APPROVED),
-    ("Chờ giao thực hiện", State.APPROVED, Action.ASSIGNED),
-    ("Chờ ký hợp đồng", State.ASSIGNED, Action.CONTRACT_SIGNED),
-    ("Xin điều chỉnh chờ quyết định", State.ADJUSTMENT_REQUESTED, Action.ADJUSTMENT_APPROVED),
-    ("Xin dừng chờ quyết định", State.STOP_REQUESTED, Action.STOPPED),
+# Titles stay lazy: the list is built at import, before any request's language is known.
+QUEUES: list[tuple[Promise, State, Action]] = [
+    (gettext_lazy("Chờ thẩm định"), State.SUBMITTED, Action.APPRAISAL_PASSED),
+    (gettext_lazy("Chờ phê duyệt"), State.APPRAISED, Action.APPROVED),
+    (gettext_lazy("Chờ phê duyệt (đã chuyển Bộ)"), State.FORWARDED, Action.APPROVED),
+    (gettext_lazy("Chờ giao thực hiện"), State.APPROVED, Action.ASSIGNED),
+    (gettext_lazy("Chờ ký hợp đồng"), State.ASSIGNED, Action.CONTRACT_SIGNED),
+    (gettext_lazy("Xin điều chỉnh chờ quyết định"), State.ADJUSTMENT_REQUESTED, Action.ADJUSTMENT_APPROVED),
+    (gettext_lazy("Xin dừng chờ quyết định"), State.STOP_REQUESTED, Action.STOPPED),
 ]
 
 
@@ -211,7 +214,7 @@ def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list
         count = len(shown) if limit is None or len(shown) < limit else waiting.count()
         for project in shown:
             project.due_on = budget_year_end(project.plan.year)  # type: ignore[attr-defined]
-        queues.append(Queue(title, state, action, count, shown))
+        queues.append(Queue(str(title), state, action, count, shown))
     return queues
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
@@ -81,24 +82,24 @@ def project_create(
     errors: dict[str, ValidationError] = {}
     if kind == ProjectKind.TASK and beneficiaries:
         errors["beneficiaries"] = ValidationError(
-            "Nhiệm vụ khuyến công khác không có cơ sở thụ hưởng.", code="beneficiaries_for_kind"
+            _("Nhiệm vụ khuyến công khác không có cơ sở thụ hưởng."), code="beneficiaries_for_kind"
         )
     if kind == ProjectKind.FACILITY and len(beneficiaries) > 1:
         errors["beneficiaries"] = ValidationError(
-            "Đề án hỗ trợ một cơ sở chỉ có một cơ sở thụ hưởng; nhiều cơ sở là đề án nhóm.",
+            _("Đề án hỗ trợ một cơ sở chỉ có một cơ sở thụ hưởng; nhiều cơ sở là đề án nhóm."),
             code="beneficiaries_for_kind",
         )
     if total_cost is not None and support_requested is not None and support_requested > total_cost:
         errors["support_requested"] = ValidationError(
-            f"Kinh phí đề nghị hỗ trợ {format_money(support_requested)} lớn hơn tổng kinh phí "
-            f"{format_money(total_cost)}.",
+            _("Kinh phí đề nghị hỗ trợ %(support_requested)s lớn hơn tổng kinh phí %(total_cost)s.")
+            % {"support_requested": format_money(support_requested), "total_cost": format_money(total_cost)},
             code="support_above_cost",
         )
     if errors:
         raise ValidationError(errors)
-    require_free_code(Project, code, "đề án")
+    require_free_code(Project, code, _("đề án"))
     project.full_clean(exclude=["province", "recorded_province"])
-    with created_under_new_code(Project, code, "đề án"):
+    with created_under_new_code(Project, code, _("đề án")):
         project.save()
     project.beneficiaries.set(beneficiaries)
     audit_entry_write(
@@ -132,7 +133,11 @@ def _check_timeline(project: Project, events: list[Any], payments: list[Any]) ->
     """The whole timeline after the write: refused with the first breach, naming its date and rule."""
     derived, breach = _whole_timeline(project, events, payments)
     if breach is not None:
-        raise refuse(breach.field, f"Đề án {project.code}: {breach.message}", breach.code)
+        raise refuse(
+            breach.field,
+            _("Đề án %(code)s: %(message)s") % {"code": project.code, "message": breach.message},
+            breach.code,
+        )
     return derived
 
 
@@ -177,56 +182,76 @@ def _acting_body(
         # History entered after the fact: the person transcribes, the body named must hold the authority.
         if not authority.can_enter_history(actor, project):
             raise OutOfScope(
-                f"Bạn không được nhập lịch sử của đề án {project.code} (ngoài địa bàn hoặc thiếu vai trò)."
+                _("Bạn không được nhập lịch sử của đề án %(code)s (ngoài địa bàn hoặc thiếu vai trò).")
+                % {"code": project.code}
             )
         if not authority.can_transcribe_step(actor, project, act):
             raise Refused(
                 "decision_not_yours",
-                f"«{act.label}» là quyết định của cơ quan có thẩm quyền: chỉ người được ghi quyết định đó (hoặc được "
-                "giao quyền nhập dữ liệu thay các cơ quan) mới nhập lịch sử bước này.",
+                _(
+                    "«%(label)s» là quyết định của cơ quan có thẩm quyền: chỉ người được ghi quyết định đó "
+                    "(hoặc được giao quyền nhập dữ liệu thay các cơ quan) mới nhập lịch sử bước này."
+                )
+                % {"label": act.label},
             )
         if project.events.standing().filter(transcribed=False).exists():
             raise refuse(
                 "action",
-                f"Đề án {project.code} đã có bước ghi trực tiếp; chế độ nhập lịch sử chỉ dùng cho các bước đã diễn ra "
-                "trước khi đề án có trong hệ thống.",
+                _(
+                    "Đề án %(code)s đã có bước ghi trực tiếp; chế độ nhập lịch sử chỉ dùng cho các bước đã "
+                    "diễn ra trước khi đề án có trong hệ thống."
+                )
+                % {"code": project.code},
                 "history_closed",
             )
         if organization is None:
             raise refuse(
-                "organization", "Nhập lịch sử phải ghi cơ quan đã thực hiện bước này.", "organization_required"
+                "organization", _("Nhập lịch sử phải ghi cơ quan đã thực hiện bước này."), "organization_required"
             )
         if organization.valid_until is not None and on > organization.valid_until:
             raise refuse(
                 "organization",
-                f"{organization.name} đã ngừng hoạt động từ sau ngày {organization.valid_until:%d/%m/%Y}; "
-                f"không thể «{act.label}» ngày {on:%d/%m/%Y}.",
+                _("%(name)s đã ngừng hoạt động từ sau ngày %(valid_until)s; không thể «%(label)s» ngày %(on)s.")
+                % {
+                    "name": organization.name,
+                    "valid_until": f"{organization.valid_until:%d/%m/%Y}",
+                    "label": act.label,
+                    "on": f"{on:%d/%m/%Y}",
+                },
                 "organization_dissolved",
             )
         if not authority.organization_may_act(organization, project, act):
             raise refuse(
                 "organization",
-                f"{organization.name} không có thẩm quyền «{act.label}» đề án {project.code} "
-                f"(nguồn kinh phí {project.plan.get_funding_source_display()}).",
+                _("%(name)s không có thẩm quyền «%(label)s» đề án %(code)s (nguồn kinh phí %(funding_source)s).")
+                % {
+                    "name": organization.name,
+                    "label": act.label,
+                    "code": project.code,
+                    "funding_source": project.plan.get_funding_source_display(),
+                },
                 "authority_denied",
             )
         return organization
     if not authority.can_act_on_project(actor, project, act):
-        raise Refused("permission_denied", f"Bạn không có quyền «{act.label}» đề án {project.code}.")
+        raise Refused(
+            "permission_denied",
+            _("Bạn không có quyền «%(label)s» đề án %(code)s.") % {"label": act.label, "code": project.code},
+        )
     if authority.records_on_behalf(actor, project, act):
         body = authority.approving_body_for(project)
         assert body is not None
         if not document.strip():
             raise refuse(
                 "document",
-                f"Ghi quyết định thay mặt {body.name} phải có số, ký hiệu quyết định.",
+                _("Ghi quyết định thay mặt %(name)s phải có số, ký hiệu quyết định.") % {"name": body.name},
                 "decision_required",
             )
         return body
     # A beneficiary's request reaches the approving body through the implementer (Circular 36/2013 Art. 11).
     by = actor.organization or (project.implementer if actor.facility_id else None)
     if by is None:
-        raise refuse("organization", "Không xác định được cơ quan thực hiện thao tác.", "organization_required")
+        raise refuse("organization", _("Không xác định được cơ quan thực hiện thao tác."), "organization_required")
     return by
 
 
@@ -252,7 +277,7 @@ def project_record_event(
     project = _lock(project)
     act = Action(action)
     by = _acting_body(project, actor, act, organization, transcribed, document, on)
-    _not_future(on, "Sự kiện")
+    _not_future(on, _("Sự kiện"))
     if voided is not None:
         kept = ProjectEvent(
             project=project, seq=_next_seq(project), on=on, action=act, organization=by, actor=actor, amount=amount,
@@ -265,20 +290,28 @@ def project_record_event(
     if act == Action.FORWARDED and project.plan.funding_source not in FORWARDED_SOURCES:
         raise refuse(
             "action",
-            "Chỉ đề án khuyến công quốc gia mới chuyển lên Bộ; đề án địa phương do UBND tỉnh phê duyệt.",
+            _("Chỉ đề án khuyến công quốc gia mới chuyển lên Bộ; đề án địa phương do UBND tỉnh phê duyệt."),
             "not_forwardable",
         )
     events = _standing_events(project)
     if not events and not transcribed and act not in LIVE_OPENINGS:
         raise refuse(
             "action",
-            f"Đề án {project.code} chưa có bước nào: bắt đầu bằng «{Action.REGISTERED.label}» hoặc "
-            f"«{Action.SUBMITTED_FOR_APPRAISAL.label}»; các bước đã diễn ra trước đó ghi ở chế độ «Nhập lịch sử».",
+            _(
+                "Đề án %(code)s chưa có bước nào: bắt đầu bằng «%(label)s» hoặc «%(label2)s»; các bước đã "
+                "diễn ra trước đó ghi ở chế độ «Nhập lịch sử»."
+            )
+            % {"code": project.code, "label": Action.REGISTERED.label, "label2": Action.SUBMITTED_FOR_APPRAISAL.label},
             "history_mode_required",
         )
     last = events[-1] if events else None
     if last is not None and on < last.on:
-        raise refuse("on", f"Ngày {on:%d/%m/%Y} trước sự kiện liền trước ({last.on:%d/%m/%Y}).", "date_order")
+        raise refuse(
+            "on",
+            _("Ngày %(on)s trước sự kiện liền trước (%(on2)s).")
+            % {"on": f"{on:%d/%m/%Y}", "on2": f"{last.on:%d/%m/%Y}"},
+            "date_order",
+        )
     event = ProjectEvent(
         project=project, seq=_next_seq(project), on=on, action=act, organization=by, actor=actor,
         amount=amount, percent=percent, note=note, document=document, transcribed=transcribed,
@@ -309,7 +342,8 @@ def require_documents(project: Project, step: str, day: datetime.date) -> None:
     label = dossier_rules.DossierStep(step).label
     raise refuse(
         "action" if step != dossier_rules.DossierStep.ADVANCE else "kind",
-        f"Đề án {project.code}: chưa thể «{label}» vì còn thiếu tài liệu: {listed}. Hãy đính kèm trước.",
+        _("Đề án %(code)s: chưa thể «%(label)s» vì còn thiếu tài liệu: %(listed)s. Hãy đính kèm trước.")
+        % {"code": project.code, "label": label, "listed": listed},
         "documents_missing",
     )
 
@@ -352,7 +386,8 @@ def project_void_event(
     event = project.events.select_for_update().get(pk=event.pk)
     if not authority.can_correct_event(actor, project, event):
         raise PermissionDenied(
-            f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
+            _("Bạn không có quyền đính chính «%(action)s» của đề án %(code)s.")
+            % {"action": event.get_action_display(), "code": project.code}
         )
     day = on or timezone.localdate()
     reason = check_void(event, on=day, reason=reason, dated=event.on)
@@ -369,9 +404,16 @@ def _check_after_void(project: Project, event: ProjectEvent, rest: list[ProjectE
     if breach is not None:
         raise refuse(
             "voided",
-            f"Không thể huỷ «{event.get_action_display()}» ngày {event.on:%d/%m/%Y} của đề án {project.code}: "
-            f"không có bước này thì {breach.message[0].lower()}{breach.message[1:]} "
-            "Hãy huỷ các bước, chứng từ sau dựa vào nó trước.",
+            _(
+                "Không thể huỷ «%(action)s» ngày %(on)s của đề án %(code)s: không có bước này thì "
+                "%(consequence)s Hãy huỷ các bước, chứng từ sau dựa vào nó trước."
+            )
+            % {
+                "action": event.get_action_display(),
+                "on": f"{event.on:%d/%m/%Y}",
+                "code": project.code,
+                "consequence": breach.message[0].lower() + breach.message[1:],
+            },
             "correction_breaks_history",
         )
     return derived
@@ -396,14 +438,15 @@ def project_correct_event(
     event = project.events.select_for_update().select_related("organization").get(pk=event.pk)
     if not authority.can_correct_event(actor, project, event):
         raise PermissionDenied(
-            f"Bạn không có quyền đính chính «{event.get_action_display()}» của đề án {project.code}."
+            _("Bạn không có quyền đính chính «%(action)s» của đề án %(code)s.")
+            % {"action": event.get_action_display(), "code": project.code}
         )
     today = timezone.localdate()
-    reason = f"Đính chính: {check_void(event, on=today, reason=reason, dated=None)}"
-    _not_future(on, "Sự kiện")
+    reason = f"Đính chính: {check_void(event, on=today, reason=reason, dated=None)}"  # vi-only: a stored record
+    _not_future(on, _("Sự kiện"))
     if event.action in authority.DECISIONS and event.document.strip() and not document.strip():
         raise refuse(
-            "document", "Đính chính một quyết định phải giữ số, ký hiệu quyết định của nó.", "decision_required"
+            "document", _("Đính chính một quyết định phải giữ số, ký hiệu quyết định của nó."), "decision_required"
         )
     corrected = ProjectEvent(
         project=project, seq=event.seq + 1, on=on, action=event.action, organization=event.organization, actor=actor,
@@ -497,7 +540,9 @@ RESULT_FIELDS = ["indicator", "value", "on"]
 def _may_write(actor: User, project: Project, allowed: bool, transcribed: bool, what: str) -> None:
     if allowed or (transcribed and authority.can_enter_history(actor, project)):
         return
-    raise PermissionDenied(f"Bạn không có quyền ghi {what} của đề án {project.code}.")
+    raise PermissionDenied(
+        _("Bạn không có quyền ghi %(what)s của đề án %(code)s.") % {"what": what, "code": project.code}
+    )
 
 
 @transaction.atomic
@@ -516,15 +561,15 @@ def payment_record(
     support on any date, and never fall below zero; nothing is paid before the contract or after settlement
     (Circular 36/2013 Art. 12–18); after a stop only refunds are recorded."""
     project = _lock(project)
-    _may_write(actor, project, authority.can_pay(actor, project), transcribed, "thanh toán")
+    _may_write(actor, project, authority.can_pay(actor, project), transcribed, _("thanh toán"))
     payment = Payment(
         project=project, on=on, kind=kind, amount=amount, document=document, actor=actor, transcribed=transcribed
     )
     if voided is not None:
         # A voided voucher is not judged against the timeline (it is out of it), but it must be one that could exist.
         if payment.amount is None or payment.amount <= 0:
-            raise refuse("amount", "Số tiền phải lớn hơn 0.", "amount_not_positive")
-        _not_future(on, "Chứng từ")
+            raise refuse("amount", _("Số tiền phải lớn hơn 0."), "amount_not_positive")
+        _not_future(on, _("Chứng từ"))
         apply_void_note(payment, voided, actor=actor, dated=on)
         payment.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
     else:
@@ -542,8 +587,8 @@ def payment_record(
 
 def _check_payment(project: Project, payment: Payment, *, exclude: int | None) -> None:
     if payment.amount is None or payment.amount <= 0:
-        raise refuse("amount", "Số tiền phải lớn hơn 0.", "amount_not_positive")
-    _not_future(payment.on, "Chứng từ")
+        raise refuse("amount", _("Số tiền phải lớn hơn 0."), "amount_not_positive")
+    _not_future(payment.on, _("Chứng từ"))
     payment.full_clean(exclude=["project", "actor", "voided_by", "voided_actor"])
     out_of_year = rules.fiscal_year_findings(project, payment.on) if payment.kind != PaymentKind.REFUND else []
     if out_of_year:
@@ -566,14 +611,20 @@ def payment_void(
     project = _lock(project)
     payment = project.payments.select_for_update().get(pk=payment.pk)
     if not authority.can_pay(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền đính chính thanh toán của đề án {project.code}.")
+        raise PermissionDenied(
+            _("Bạn không có quyền đính chính thanh toán của đề án %(code)s.") % {"code": project.code}
+        )
     day = on or timezone.localdate()
     reason = check_void(payment, on=day, reason=reason, dated=payment.on)
     rest = [p for p in project.payments.standing() if p.pk != payment.pk]
     _derived, breach = _whole_timeline(project, _standing_events(project), rest)
     if breach is not None:
-        raise refuse("voided", f"Không thể huỷ chứng từ ngày {payment.on:%d/%m/%Y}: {breach.message}",
-                     "correction_breaks_history")  # fmt: skip
+        raise refuse(
+            "voided",
+            _("Không thể huỷ chứng từ ngày %(on)s: %(message)s")
+            % {"on": f"{payment.on:%d/%m/%Y}", "message": breach.message},
+            "correction_breaks_history",
+        )
     mark_voided(payment, actor=actor, on=day, reason=reason, by=by)
     refresh_periods(project)
     _audit_void(actor, payment, reason)
@@ -589,9 +640,11 @@ def payment_correct(
     project = _lock(project)
     payment = project.payments.select_for_update().get(pk=payment.pk)
     if not authority.can_pay(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền đính chính thanh toán của đề án {project.code}.")
+        raise PermissionDenied(
+            _("Bạn không có quyền đính chính thanh toán của đề án %(code)s.") % {"code": project.code}
+        )
     today = timezone.localdate()
-    reason = f"Đính chính: {check_void(payment, on=today, reason=reason, dated=None)}"
+    reason = f"Đính chính: {check_void(payment, on=today, reason=reason, dated=None)}"  # vi-only: a stored record
     corrected = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
     _check_payment(project, corrected, exclude=payment.pk)
     mark_voided(payment, actor=actor, on=today, reason=reason)
@@ -614,8 +667,8 @@ def result_record(
     transcribed: bool = False,
     voided: VoidNote | None = None,
 ) -> Result:
-    _may_write(actor, project, authority.can_record_result(actor, project), transcribed, "kết quả")
-    _not_future(on, "Kết quả")
+    _may_write(actor, project, authority.can_record_result(actor, project), transcribed, _("kết quả"))
+    _not_future(on, _("Kết quả"))
     result = Result(project=project, indicator=indicator, value=value, on=on, actor=actor)
     if voided is not None:
         apply_void_note(result, voided, actor=actor, dated=on)
@@ -638,7 +691,7 @@ def result_void(
 ) -> Result:
     result = project.results.select_for_update().get(pk=result.pk)
     if not authority.can_record_result(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền đính chính kết quả của đề án {project.code}.")
+        raise PermissionDenied(_("Bạn không có quyền đính chính kết quả của đề án %(code)s.") % {"code": project.code})
     day = on or timezone.localdate()
     reason = check_void(result, on=day, reason=reason, dated=result.on)
     mark_voided(result, actor=actor, on=day, reason=reason, by=by)
@@ -657,12 +710,12 @@ def counterpart_record(
     shown beside the KC support and read by the dossier's forms (`selectors.counterpart_total`)."""
     project = _lock(project)
     if not authority.can_record_counterpart(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền ghi vốn đối ứng của đề án {project.code}.")
+        raise PermissionDenied(_("Bạn không có quyền ghi vốn đối ứng của đề án %(code)s.") % {"code": project.code})
     if amount is None or amount <= 0:
-        raise refuse("amount", "Số tiền đối ứng phải lớn hơn 0.", "amount_not_positive")
+        raise refuse("amount", _("Số tiền đối ứng phải lớn hơn 0."), "amount_not_positive")
     if not document.strip():
-        raise refuse("document", "Chứng từ vốn đối ứng phải có số chứng từ.", "document_required")
-    _not_future(on, "Chứng từ đối ứng")
+        raise refuse("document", _("Chứng từ vốn đối ứng phải có số chứng từ."), "document_required")
+    _not_future(on, _("Chứng từ đối ứng"))
     voucher = CounterpartVoucher(
         project=project, on=on, amount=amount, document=document.strip(), description=description.strip(), actor=actor
     )
@@ -681,7 +734,9 @@ def counterpart_void(
     project = _lock(project)
     voucher = project.counterpart_vouchers.select_for_update().get(pk=voucher.pk)
     if not authority.can_record_counterpart(actor, project):
-        raise PermissionDenied(f"Bạn không có quyền đính chính vốn đối ứng của đề án {project.code}.")
+        raise PermissionDenied(
+            _("Bạn không có quyền đính chính vốn đối ứng của đề án %(code)s.") % {"code": project.code}
+        )
     day = on or timezone.localdate()
     reason = check_void(voucher, on=day, reason=reason, dated=voucher.on)
     mark_voided(voucher, actor=actor, on=day, reason=reason)

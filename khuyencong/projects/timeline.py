@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from khuyencong.core.numbers import format_money, format_number
 
 from .dossier_rules import AdvanceCondition, AdvanceRule
@@ -71,14 +73,24 @@ def derive(events: Sequence[EventLike], *, support_requested: Decimal | None = N
     for event in events:
         if previous is not None and event.on < previous.on:
             return derived, Breach(
-                "on", "date_order",
-                f"«{_label(event.action)}» ngày {event.on:%d/%m/%Y} không thể trước bước liền trước nó "
-                f"(«{_label(previous.action)}» ngày {previous.on:%d/%m/%Y}).",
-            )  # fmt: skip
+                "on",
+                "date_order",
+                _("«%(action)s» ngày %(on)s không thể trước bước liền trước nó («%(action2)s» ngày %(on2)s).")
+                % {
+                    "action": _label(event.action),
+                    "on": f"{event.on:%d/%m/%Y}",
+                    "action2": _label(previous.action),
+                    "on2": f"{previous.on:%d/%m/%Y}",
+                },
+            )
         try:
             derived.position = advance(derived.position, event.action)
         except TransitionNotAllowed as refused:
-            return derived, Breach("action", "transition_not_allowed", f"Ngày {event.on:%d/%m/%Y}: {refused}")
+            return derived, Breach(
+                "action",
+                "transition_not_allowed",
+                _("Ngày %(on)s: %(refused)s") % {"on": f"{event.on:%d/%m/%Y}", "refused": refused},
+            )
         breach = _amounts(derived, event, support_requested)
         if breach is not None:
             return derived, breach
@@ -92,52 +104,91 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
     action, amount, day = Action(event.action), event.amount, f"{event.on:%d/%m/%Y}"
     if action == Action.APPRAISAL_PASSED and amount is not None:
         if requested is not None and amount > requested:
-            return Breach("amount", "amount_above_requested",
-                          f"Kinh phí thẩm định {format_money(amount)} (ngày {day}) lớn hơn kinh phí đề nghị "
-                          f"{format_money(requested)}.")  # fmt: skip
+            return Breach(
+                "amount",
+                "amount_above_requested",
+                _("Kinh phí thẩm định %(amount)s (ngày %(day)s) lớn hơn kinh phí đề nghị %(requested)s.")
+                % {"amount": format_money(amount), "day": day, "requested": format_money(requested)},
+            )
         derived.support_appraised = amount
     elif action == Action.APPROVED:
         if amount is None:
-            return Breach("amount", "amount_required", f"Phê duyệt ngày {day} phải ghi kinh phí hỗ trợ được duyệt.")
+            return Breach(
+                "amount",
+                "amount_required",
+                _("Phê duyệt ngày %(day)s phải ghi kinh phí hỗ trợ được duyệt.") % {"day": day},
+            )
         if derived.support_appraised is not None and amount > derived.support_appraised:
-            return Breach("amount", "amount_above_appraised",
-                          f"Kinh phí phê duyệt {format_money(amount)} (ngày {day}) lớn hơn kinh phí đã thẩm định "
-                          f"{format_money(derived.support_appraised)}.")  # fmt: skip
+            return Breach(
+                "amount",
+                "amount_above_appraised",
+                _("Kinh phí phê duyệt %(amount)s (ngày %(day)s) lớn hơn kinh phí đã thẩm định %(support_appraised)s.")
+                % {
+                    "amount": format_money(amount),
+                    "day": day,
+                    "support_appraised": format_money(derived.support_appraised),
+                },
+            )
         derived.support_approved = amount
     elif action == Action.ADJUSTMENT_APPROVED and amount is not None:
         derived.support_approved = amount
     elif action == Action.CONTRACT_SIGNED:
         if amount is not None and derived.support_approved is not None and amount > derived.support_approved:
-            return Breach("amount", "amount_above_support",
-                          f"Giá trị hợp đồng {format_money(amount)} (ngày {day}) vượt kinh phí hỗ trợ được duyệt "
-                          f"{format_money(derived.support_approved)}.")  # fmt: skip
+            return Breach(
+                "amount",
+                "amount_above_support",
+                _("Giá trị hợp đồng %(amount)s (ngày %(day)s) vượt kinh phí hỗ trợ được duyệt %(support_approved)s.")
+                % {
+                    "amount": format_money(amount),
+                    "day": day,
+                    "support_approved": format_money(derived.support_approved),
+                },
+            )
         derived.support_contracted = amount
     elif action == Action.PROGRESS:
         if event.percent is None:
-            return Breach("percent", "percent_required",
-                          f"Báo cáo tiến độ ngày {day} phải ghi tỷ lệ khối lượng hoàn thành (%).")  # fmt: skip
-        if derived.percent is not None and event.percent < derived.percent:
-            message = (
-                f"Tiến độ không thể giảm: ngày {day} báo cáo {format_number(event.percent.normalize())}%, "
-                f"lần trước {format_number(derived.percent.normalize())}%."
+            return Breach(
+                "percent",
+                "percent_required",
+                _("Báo cáo tiến độ ngày %(day)s phải ghi tỷ lệ khối lượng hoàn thành (%%).") % {"day": day},
             )
+        if derived.percent is not None and event.percent < derived.percent:
+            message = _("Tiến độ không thể giảm: ngày %(day)s báo cáo %(percent)s%%, lần trước %(percent2)s%%.") % {
+                "day": day,
+                "percent": format_number(event.percent.normalize()),
+                "percent2": format_number(derived.percent.normalize()),
+            }
             return Breach("percent", "percent_decreased", message)
         derived.percent = event.percent
     elif action == Action.ACCEPTED:
         # TT 36/2013 Art. 16: acceptance settles the volume done within the contract; it cannot exceed it.
         ceiling = derived.support_contracted or derived.support_approved
         if amount is not None and ceiling is not None and amount > ceiling:
-            return Breach("amount", "amount_above_contract",
-                          f"Giá trị nghiệm thu {format_money(amount)} (ngày {day}) vượt kinh phí hỗ trợ theo hợp đồng "
-                          f"{format_money(ceiling)}.")  # fmt: skip
+            return Breach(
+                "amount",
+                "amount_above_contract",
+                _("Giá trị nghiệm thu %(amount)s (ngày %(day)s) vượt kinh phí hỗ trợ theo hợp đồng %(ceiling)s.")
+                % {"amount": format_money(amount), "day": day, "ceiling": format_money(ceiling)},
+            )
         derived.percent = Decimal(100)
     elif action == Action.SETTLED:
         if amount is None:
-            return Breach("amount", "amount_required", f"Quyết toán ngày {day} phải ghi số kinh phí quyết toán.")
+            return Breach(
+                "amount",
+                "amount_required",
+                _("Quyết toán ngày %(day)s phải ghi số kinh phí quyết toán.") % {"day": day},
+            )
         if derived.support_approved is not None and amount > derived.support_approved:
-            return Breach("amount", "amount_above_support",
-                          f"Số quyết toán {format_money(amount)} (ngày {day}) vượt kinh phí hỗ trợ được duyệt "
-                          f"{format_money(derived.support_approved)}.")  # fmt: skip
+            return Breach(
+                "amount",
+                "amount_above_support",
+                _("Số quyết toán %(amount)s (ngày %(day)s) vượt kinh phí hỗ trợ được duyệt %(support_approved)s.")
+                % {
+                    "amount": format_money(amount),
+                    "day": day,
+                    "support_approved": format_money(derived.support_approved),
+                },
+            )
         derived.support_settled = amount
     return None
 
@@ -217,19 +268,35 @@ def check_payments(
             # Nothing is recorded once the đề án is settled (Circular 36/2013 Art. 18): the settlement closes its
             # books; a refund on the settlement day itself is part of them.
             if settled_on is not None and payment.on > settled_on:
-                return Breach("on", "after_settlement",
-                              f"Chứng từ ngày {when} sau ngày quyết toán ({settled_on:%d/%m/%Y}); "
-                              "đề án đã quyết toán không ghi thêm chứng từ.")  # fmt: skip
+                return Breach(
+                    "on",
+                    "after_settlement",
+                    _(
+                        "Chứng từ ngày %(when)s sau ngày quyết toán (%(settled_on)s); đề án đã quyết toán không "
+                        "ghi thêm chứng từ."
+                    )
+                    % {"when": when, "settled_on": f"{settled_on:%d/%m/%Y}"},
+                )
             continue
         if contract_on is not None and payment.on < contract_on:
-            return Breach("on", "before_contract",
-                          f"Ngày chứng từ {when} trước ngày ký hợp đồng ({contract_on:%d/%m/%Y}).")  # fmt: skip
+            return Breach(
+                "on",
+                "before_contract",
+                _("Ngày chứng từ %(when)s trước ngày ký hợp đồng (%(contract_on)s).")
+                % {"when": when, "contract_on": f"{contract_on:%d/%m/%Y}"},
+            )
         state, contracted = _payable_on(events, states, payment.on)
         if not contracted or state not in PAYABLE:
-            label = state.label if state else "chưa có sự kiện"
-            return Breach("kind", "not_payable",
-                          f"Chứng từ ngày {when}: chưa thể tạm ứng, thanh toán khi đề án ở trạng thái «{label}»; "
-                          "phải có hợp đồng và chưa dừng, chưa quyết toán.")  # fmt: skip
+            label = state.label if state else _("chưa có sự kiện")
+            return Breach(
+                "kind",
+                "not_payable",
+                _(
+                    "Chứng từ ngày %(when)s: chưa thể tạm ứng, thanh toán khi đề án ở trạng thái «%(label)s»; "
+                    "phải có hợp đồng và chưa dừng, chưa quyết toán."
+                )
+                % {"when": when, "label": label},
+            )
     net = Decimal(0)
     checkpoints = sorted({p.on for p in ordered} | {on for on, _ in days})
     by_day: dict[datetime.date, Decimal] = {}
@@ -243,18 +310,27 @@ def check_payments(
             return Breach(
                 "amount",
                 "refund_above_paid",
-                f"Đến ngày {moment:%d/%m/%Y} số hoàn trả lớn hơn số đã chi, vượt {format_money(-net)}.",
+                _("Đến ngày %(moment)s số hoàn trả lớn hơn số đã chi, vượt %(value)s.")
+                % {"moment": f"{moment:%d/%m/%Y}", "value": format_money(-net)},
             )
         if net > 0 and (day.support is None or net > day.support):
-            limit = format_money(day.support) if day.support is not None else "chưa có"
-            return Breach("amount", "payment_above_support",
-                          f"Vượt kinh phí hỗ trợ: đến ngày {moment:%d/%m/%Y} đã chi {format_money(net)}, kinh phí "
-                          f"được duyệt {limit}.")  # fmt: skip
+            limit = format_money(day.support) if day.support is not None else _("chưa có")
+            return Breach(
+                "amount",
+                "payment_above_support",
+                _("Vượt kinh phí hỗ trợ: đến ngày %(moment)s đã chi %(net)s, kinh phí được duyệt %(limit)s.")
+                % {"moment": f"{moment:%d/%m/%Y}", "net": format_money(net), "limit": limit},
+            )
         if day.settled is not None and day.settled_on == moment and net > day.settled:
-            return Breach("amount", "settled_below_paid",
-                          f"Số quyết toán {format_money(day.settled)} (ngày {moment:%d/%m/%Y}) nhỏ hơn số đã chi "
-                          f"{format_money(net)}: phần tạm ứng không dùng hết phải hoàn trả trước khi quyết toán "
-                          "(Thông tư 36/2013/TT-BCT Điều 12, 18).")  # fmt: skip
+            return Breach(
+                "amount",
+                "settled_below_paid",
+                _(
+                    "Số quyết toán %(settled)s (ngày %(moment)s) nhỏ hơn số đã chi %(net)s: phần tạm ứng không "
+                    "dùng hết phải hoàn trả trước khi quyết toán (Thông tư 36/2013/TT-BCT Điều 12, 18)."
+                )
+                % {"settled": format_money(day.settled), "moment": f"{moment:%d/%m/%Y}", "net": format_money(net)},
+            )
     if advance_rule is not None:
         return _advance_breach(events, ordered, advance_rule)
     return None
@@ -280,28 +356,52 @@ def _advance_breach(events: Sequence[EventLike], ordered: Sequence[PaymentLike],
         when, cite = f"{payment.on:%d/%m/%Y}", rule.citation
         if rule.condition == AdvanceCondition.ACCEPTANCE:
             share = format_number(rule.first_percent.normalize())
-            return Breach("kind", "advance_before_acceptance",
-                          f"Chứng từ ngày {when}: nội dung này chỉ được tạm ứng, thanh toán {share}% sau khi nghiệm "
-                          f"thu ({cite}).")  # fmt: skip
+            return Breach(
+                "kind",
+                "advance_before_acceptance",
+                _(
+                    "Chứng từ ngày %(when)s: nội dung này chỉ được tạm ứng, thanh toán %(share)s%% sau khi "
+                    "nghiệm thu (%(cite)s)."
+                )
+                % {"when": when, "share": share, "cite": cite},
+            )
         if rule.condition == AdvanceCondition.PROGRESS:
             done = _progress_on(events, payment.on)
             assert rule.threshold is not None
             if done is None or done <= rule.threshold:
-                shown = f"{format_number(done.normalize())}%" if done is not None else "chưa báo cáo"
+                shown = f"{format_number(done.normalize())}%" if done is not None else _("chưa báo cáo")
                 above = format_number(rule.threshold.normalize())
-                return Breach("kind", "advance_condition",
-                              f"Chứng từ ngày {when}: chỉ được tạm ứng khi khối lượng thực hiện trên {above}% "
-                              f"(đến ngày đó: {shown}) ({cite}).")  # fmt: skip
+                return Breach(
+                    "kind",
+                    "advance_condition",
+                    _(
+                        "Chứng từ ngày %(when)s: chỉ được tạm ứng khi khối lượng thực hiện trên %(above)s%% (đến "
+                        "ngày đó: %(shown)s) (%(cite)s)."
+                    )
+                    % {"when": when, "above": above, "shown": shown, "cite": cite},
+                )
         base = _advance_base(events, payment.on)
         if base is None:
             continue
         ceiling = rule.ceiling(base)
         if net > ceiling:
-            return Breach("amount", "advance_above_rate",
-                          f"Đến ngày {when}, trước nghiệm thu, đã tạm ứng {format_money(net)}, vượt "
-                          f"{format_number(rule.first_percent.normalize())}% giá trị hợp đồng, kinh phí hỗ trợ "
-                          f"{format_money(base)} (tối đa {format_money(ceiling)}); phần còn lại thanh toán sau "
-                          f"nghiệm thu ({cite}; Điều 14).")  # fmt: skip
+            return Breach(
+                "amount",
+                "advance_above_rate",
+                _(
+                    "Đến ngày %(when)s, trước nghiệm thu, đã tạm ứng %(net)s, vượt %(first_percent)s%% giá trị "
+                    "hợp đồng, kinh phí hỗ trợ %(base)s (tối đa %(ceiling)s); phần còn lại thanh toán sau "
+                    "nghiệm thu (%(cite)s; Điều 14)."
+                )
+                % {
+                    "when": when,
+                    "net": format_money(net),
+                    "first_percent": format_number(rule.first_percent.normalize()),
+                    "base": format_money(base),
+                    "ceiling": format_money(ceiling),
+                    "cite": cite,
+                },
+            )
     return None
 
 

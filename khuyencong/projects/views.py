@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.accounts import access
@@ -48,7 +50,7 @@ def _get_or_404(request: HttpRequest, pk: int) -> Project:
     try:
         return selectors.project_get_for_user(request.user, pk)
     except Project.DoesNotExist as exc:
-        raise Http404("Không tìm thấy đề án.") from exc
+        raise Http404(_("Không tìm thấy đề án.")) from exc
 
 
 def actions_for(request: HttpRequest, project: Project) -> list[Action]:
@@ -66,7 +68,7 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project
     projects = selectors.project_list_for_user(user)
     as_of = None
     if form.is_bound and not form.is_valid() and form.foreign_choice:
-        raise Http404("Không có địa bàn hoặc đơn vị này trong phạm vi của bạn.")
+        raise Http404(_("Không có địa bàn hoặc đơn vị này trong phạm vi của bạn."))
     sort = ""
     if form.is_valid():
         data = form.cleaned_data
@@ -120,9 +122,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_COLUMNS = [("Mã đề án", 22), ("Tên đề án", 60), ("Kế hoạch", 18), ("Năm", 8), ("Nội dung", 30),
-                  ("Đơn vị thực hiện", 36), ("Tỉnh (hiện nay)", 18), ("Trạng thái", 22),
-                  ("Kinh phí KC đề nghị (đồng)", 18), ("Kinh phí phê duyệt (đồng)", 18)]  # fmt: skip
+EXPORT_COLUMNS = [
+    (gettext_lazy("Mã đề án"), 22),
+    (gettext_lazy("Tên đề án"), 60),
+    (gettext_lazy("Kế hoạch"), 18),
+    (gettext_lazy("Năm"), 8),
+    (gettext_lazy("Nội dung"), 30),
+    (gettext_lazy("Đơn vị thực hiện"), 36),
+    (gettext_lazy("Tỉnh (hiện nay)"), 18),
+    (gettext_lazy("Trạng thái"), 22),
+    (gettext_lazy("Kinh phí KC đề nghị (đồng)"), 18),
+    (gettext_lazy("Kinh phí phê duyệt (đồng)"), 18),
+]
 
 
 def _export_row(p: Project) -> list[Any]:
@@ -136,10 +147,11 @@ def _export_row(p: Project) -> list[Any]:
 def project_export(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters (state as of a date excepted: the state today)."""
     if not access.can_export(request.user):
-        raise PermissionDenied("Bạn không có quyền tải danh sách về.")
-    _, projects, _ = _filtered(request)
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    _form, projects, _as_of = _filtered(request)
     rows = (_export_row(p) for p in projects.select_related("content").iterator(chunk_size=2000))
-    return list_workbook("de-an", "Đề án", EXPORT_COLUMNS, rows)
+    columns = [(str(heading), width) for heading, width in EXPORT_COLUMNS]
+    return list_workbook("de-an", _("Đề án"), columns, rows)
 
 
 @login_required
@@ -220,7 +232,11 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         and run_service(form, lambda: services.project_record_event(project=project, actor=user, **form.cleaned_data))
         is not None
     ):
-        messages.success(request, f"Đã ghi «{Action(form.cleaned_data['action']).label}» cho đề án {project.code}.")
+        messages.success(
+            request,
+            _("Đã ghi «%(label)s» cho đề án %(code)s.")
+            % {"label": Action(form.cleaned_data["action"]).label, "code": project.code},
+        )
         if form.cleaned_data["action"] == Action.CONTRACT_SIGNED:
             for finding in rules.contract_year_findings(project, form.cleaned_data["on"]):
                 messages.warning(request, f"{finding.message} ({finding.citation}).")
@@ -243,7 +259,7 @@ def project_pay(request: HttpRequest, pk: int) -> HttpResponse:
         and run_service(form, lambda: services.payment_record(project=project, actor=user, **form.cleaned_data))
         is not None
     ):
-        messages.success(request, f"Đã ghi chứng từ cho đề án {project.code}.")
+        messages.success(request, _("Đã ghi chứng từ cho đề án %(code)s.") % {"code": project.code})
         return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), True, payment_form=form)
     return render(request, "projects/project_detail.html", context, status=400)
@@ -263,7 +279,7 @@ def project_counterpart(request: HttpRequest, pk: int) -> HttpResponse:
         and run_service(form, lambda: services.counterpart_record(project=project, actor=user, **form.cleaned_data))
         is not None
     ):
-        messages.success(request, f"Đã ghi chứng từ vốn đối ứng cho đề án {project.code}.")
+        messages.success(request, _("Đã ghi chứng từ vốn đối ứng cho đề án %(code)s.") % {"code": project.code})
         return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
     context["counterpart_form"] = form
@@ -312,13 +328,13 @@ def project_attach(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     kinds = authority.document_kinds_for(user, project)
     if kinds is None:
-        raise PermissionDenied(f"Bạn không có quyền đính kèm tài liệu vào đề án {project.code}.")
+        raise PermissionDenied(_("Bạn không có quyền đính kèm tài liệu vào đề án %(code)s.") % {"code": project.code})
     form = DocumentForm(request.POST, request.FILES, prefix="document", kinds=kinds)
     if (
         form.is_valid()
         and run_service(form, lambda: attach(project=project, actor=user, **form.cleaned_data)) is not None
     ):
-        messages.success(request, "Đã đính kèm tài liệu.")
+        messages.success(request, _("Đã đính kèm tài liệu."))
         return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), False)
     context["document_form"] = form
@@ -334,7 +350,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
     try:
         facility = choices.beneficiary_choices(request.user).get(pk=int(given))
     except (ValueError, Facility.DoesNotExist) as exc:
-        raise Http404("Không tìm thấy cơ sở.") from exc
+        raise Http404(_("Không tìm thấy cơ sở.")) from exc
     return {"beneficiaries": facility.code}
 
 
@@ -373,7 +389,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Đã lập đề án {project.code}.")
+            messages.success(request, _("Đã lập đề án %(code)s.") % {"code": project.code})
             return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form})
 
@@ -391,7 +407,7 @@ def project_result(request: HttpRequest, pk: int) -> HttpResponse:
         and run_service(form, lambda: services.result_record(project=project, actor=user, **form.cleaned_data))
         is not None
     ):
-        messages.success(request, "Đã ghi kết quả.")
+        messages.success(request, _("Đã ghi kết quả."))
         return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), False)
     context["result_form"] = form
@@ -414,7 +430,11 @@ def project_history(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.project_record_event(project=project, actor=user, transcribed=True, **data),
         )
         if written is not None:
-            messages.success(request, f"Đã nhập lịch sử «{written.get_action_display()}» của {written.organization}.")
+            messages.success(
+                request,
+                _("Đã nhập lịch sử «%(action)s» của %(organization)s.")
+                % {"action": written.get_action_display(), "organization": written.organization},
+            )
             return redirect("projects:detail", pk=project.pk)
     context = _detail_context(request, project, actions_for(request, project), authority.can_pay(user, project))
     context["history_form"] = form
@@ -427,32 +447,37 @@ def _void_one(request: HttpRequest, project: Project, kind: str, entry_pk: int, 
     if kind == "event":
         event = get_object_or_404(project.events, pk=entry_pk)
         if not authority.can_correct_event(user, project, event):
-            raise PermissionDenied(f"Bạn không có quyền đính chính «{event.get_action_display()}».")
+            raise PermissionDenied(
+                _("Bạn không có quyền đính chính «%(action)s».") % {"action": event.get_action_display()}
+            )
         services.project_void_event(project=project, event=event, actor=user, reason=reason)
-        return f"Đã huỷ bỏ «{event.get_action_display()}» ngày {event.on:%d/%m/%Y}."
+        return _("Đã huỷ bỏ «%(action)s» ngày %(on)s.") % {
+            "action": event.get_action_display(),
+            "on": f"{event.on:%d/%m/%Y}",
+        }
     if kind == "payment":
         payment = get_object_or_404(project.payments, pk=entry_pk)
         if not authority.can_pay(user, project):
-            raise PermissionDenied("Bạn không có quyền đính chính thanh toán của đề án này.")
+            raise PermissionDenied(_("Bạn không có quyền đính chính thanh toán của đề án này."))
         services.payment_void(project=project, payment=payment, actor=user, reason=reason)
-        return f"Đã huỷ bỏ chứng từ ngày {payment.on:%d/%m/%Y}."
+        return _("Đã huỷ bỏ chứng từ ngày %(on)s.") % {"on": f"{payment.on:%d/%m/%Y}"}
     if kind == "counterpart":
         voucher = get_object_or_404(project.counterpart_vouchers, pk=entry_pk)
         if not authority.can_record_counterpart(user, project):
-            raise PermissionDenied("Bạn không có quyền đính chính vốn đối ứng của đề án này.")
+            raise PermissionDenied(_("Bạn không có quyền đính chính vốn đối ứng của đề án này."))
         services.counterpart_void(project=project, voucher=voucher, actor=user, reason=reason)
-        return f"Đã huỷ bỏ chứng từ đối ứng ngày {voucher.on:%d/%m/%Y}."
+        return _("Đã huỷ bỏ chứng từ đối ứng ngày %(on)s.") % {"on": f"{voucher.on:%d/%m/%Y}"}
     if kind == "result":
         result = get_object_or_404(project.results, pk=entry_pk)
         if not authority.can_record_result(user, project):
-            raise PermissionDenied("Bạn không có quyền đính chính kết quả của đề án này.")
+            raise PermissionDenied(_("Bạn không có quyền đính chính kết quả của đề án này."))
         services.result_void(project=project, result=result, actor=user, reason=reason)
-        return f"Đã huỷ bỏ kết quả «{result.get_indicator_display()}»."
+        return _("Đã huỷ bỏ kết quả «%(indicator)s».") % {"indicator": result.get_indicator_display()}
     document = get_object_or_404(project.documents, pk=entry_pk)
     if not authority.can_attach_to_project(user, project):
-        raise PermissionDenied("Bạn không có quyền đính chính tài liệu của đề án này.")
+        raise PermissionDenied(_("Bạn không có quyền đính chính tài liệu của đề án này."))
     document_void(project=project, document=document, actor=user, reason=reason)
-    return f"Đã huỷ bỏ tài liệu «{document.title}»."
+    return _("Đã huỷ bỏ tài liệu «%(title)s».") % {"title": document.title}
 
 
 VOIDABLE = ("event", "payment", "result", "document", "counterpart")
@@ -499,7 +524,7 @@ def project_correct(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
         except ValidationError as refused:
             errors = refused.messages
         else:
-            messages.success(request, f"Đã đính chính «{event.get_action_display()}».")
+            messages.success(request, _("Đã đính chính «%(action)s».") % {"action": event.get_action_display()})
             return redirect("projects:detail", pk=project.pk)
     else:
         errors = [f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
@@ -524,7 +549,11 @@ def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
         query = request.GET.get("q", "")
         if len(query) > choices.QUERY_MAX:
             return JsonResponse(
-                {"code": "query_too_long", "message": f"Ô tìm kiếm dài quá {choices.QUERY_MAX} ký tự."}, status=400
+                {
+                    "code": "query_too_long",
+                    "message": _("Ô tìm kiếm dài quá %(QUERY_MAX)s ký tự.") % {"QUERY_MAX": choices.QUERY_MAX},
+                },
+                status=400,
             )
         found = PICKERS[kind](request.user, query, limit=choices.PICKER_ROWS + 1)
         return JsonResponse(

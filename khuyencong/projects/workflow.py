@@ -123,9 +123,16 @@ LIVE_OPENINGS = frozenset({Action.REGISTERED, Action.SUBMITTED_FOR_APPRAISAL})
 class TransitionNotAllowed(ValueError):
     def __init__(self, action: str, state: State | None) -> None:
         label = Action(action).label
-        where = f"khi đề án ở trạng thái «{State(state).label}»" if state else "khi đề án chưa có sự kiện nào"
+        where = (
+            _("khi đề án ở trạng thái «%(label)s»") % {"label": State(state).label}
+            if state
+            else _("khi đề án chưa có sự kiện nào")
+        )
         allowed = ", ".join(f"«{State(s).label}»" for s in sorted(MOVES[Action(action)].sources)) or "—"
-        super().__init__(f"Không thể «{label}» {where}. Chỉ được khi đề án ở: {allowed}.")
+        super().__init__(
+            _("Không thể «%(label)s» %(where)s. Chỉ được khi đề án ở: %(allowed)s.")
+            % {"label": label, "where": where, "allowed": allowed}
+        )
         self.action = action
         self.state = state
 

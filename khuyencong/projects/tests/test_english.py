@@ -1,0 +1,90 @@
+"""The đề án pages and refusals read in English for a user who chose it, and stay Vietnamese by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role
+from khuyencong.projects import dossier_rules
+from khuyencong.projects.authority import NO_CREATE_ROLE, creation_refused
+from khuyencong.projects.workflow import Action, State, TransitionNotAllowed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards() -> Iterator[None]:
+    # The language middleware activates the reader's language on the test's thread and leaves it there; the tests
+    # that follow expect the product's default.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_the_list_reads_in_english_for_a_user_who_chose_it() -> None:
+    # Given two officers of the same department, one of whom chose English
+    english = make_user("en", "SCT-19", Role.OFFICER)
+    english.language = "en"
+    english.save(update_fields=["language"])
+    vietnamese = make_user("vi", "SCT-19", Role.OFFICER)
+
+    # When each opens the list of đề án
+    in_english = client_for(english).get(reverse("projects:list")).content.decode()
+    in_vietnamese = client_for(vietnamese).get(reverse("projects:list")).content.decode()
+
+    # Then the heading and the filters are in each one's language
+    assert "<h1>Industrial promotion projects</h1>" in in_english
+    assert "Project code or title" in in_english
+    assert "Đề án khuyến công" not in in_english
+    assert "<h1>Đề án khuyến công</h1>" in in_vietnamese
+    assert "Mã hoặc tên đề án" in in_vietnamese
+
+
+def test_a_refusal_keeps_its_code_and_speaks_the_readers_language() -> None:
+    # Given the refusal of a new đề án to someone without the officer's role
+    # When it is raised for an English reader and for the default reader
+    with translation.override("en"):
+        english = creation_refused()
+    with translation.override("vi"):
+        vietnamese = creation_refused()
+
+    # Then the machine code is the same and only the message differs
+    assert english.code == vietnamese.code == NO_CREATE_ROLE
+    assert (
+        str(english) == "You are not allowed to create projects (this needs the officer role in a body with an area)."
+    )
+    assert str(vietnamese) == (
+        "Bạn không có quyền lập đề án (cần vai trò cán bộ nghiệp vụ của một cơ quan có địa bàn)."
+    )
+
+
+def test_a_refused_step_names_the_state_in_english() -> None:
+    # Given a contract signed on a đề án that is only registered
+    # When the workflow refuses it for an English reader
+    with translation.override("en"):
+        refused = TransitionNotAllowed(Action.CONTRACT_SIGNED, State.REGISTERED)
+
+    # Then the sentence is English, with no Vietnamese frame left
+    assert str(refused).startswith("Cannot «")
+    assert "while the project is «" in str(refused)
+    assert "Không thể" not in str(refused)
+
+
+def test_the_rules_csv_citations_follow_the_readers_language() -> None:
+    # Given the deadlines of Circular 36/2013 read from their CSV
+    rule = next(d for d in dossier_rules.deadlines() if d.kind == dossier_rules.DeadlineKind.SETTLEMENT_DOSSIER)
+
+    # When they are cited for an English reader and for the default reader
+    with translation.override("en"):
+        english = rule.citation
+    with translation.override("vi"):
+        vietnamese = rule.citation
+
+    # Then each reads its own column, the Vietnamese one unchanged
+    assert english.startswith("Circular 36/2013/TT-BCT Art. 19")
+    assert vietnamese.startswith("Thông tư 36/2013/TT-BCT Điều 19")
