@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from khuyencong.accounts.models import Role, User, UserRole
@@ -32,6 +34,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from khuyencong.core.catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request from a user who chose English leaves English active in the
+    thread after it (as Django's own LocaleMiddleware does; the next request activates its own)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -19,14 +17,6 @@ from khuyencong.consulting.services import PERIOD_YEAR, consulting_record
 from khuyencong.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards() -> Iterator[None]:
-    # The language middleware activates the reader's language on the test's thread and leaves it there; the tests
-    # that follow expect the product's default.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_page_reads_in_english_for_a_centre_that_chose_it() -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,14 +13,6 @@ from khuyencong.projects.authority import NO_CREATE_ROLE, creation_refused
 from khuyencong.projects.workflow import Action, State, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards() -> Iterator[None]:
-    # The language middleware activates the reader's language on the test's thread and leaves it there; the tests
-    # that follow expect the product's default.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_list_reads_in_english_for_a_user_who_chose_it() -> None:
