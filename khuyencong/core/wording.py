@@ -147,13 +147,29 @@ def interface_vietnamese() -> frozenset[str]:
     return frozenset(found)
 
 
-def untranslated(html: str) -> list[str]:
+def untranslated(html: str, *, records: frozenset[str] = frozenset()) -> list[str]:
     """The interface's Vietnamese on a page read in English: a visible text that is wholly a catalogue's Vietnamese
-    (a heading, a label, a button), each once. A record's own words (a name, a title) are never whole catalogue
-    entries, so they pass."""
-    known = interface_vietnamese()
+    (a heading, a label, a button), each once. A record's own words (a name, a title) are rarely whole catalogue
+    entries; those that are (a body named "Bộ Công Thương", a document titled "Hợp đồng") are given as `records`."""
+    known = interface_vietnamese() - records
     found = [part for part in _visible_parts(html) if part in known or part.rstrip(":*").strip() in known]
     return list(dict.fromkeys(found))
+
+
+def record_texts() -> frozenset[str]:
+    """Every short text stored in the project's tables (names, titles, labels of reference data): what a page shows
+    as a record's value rather than as the interface's words."""
+    from django.db import models
+
+    texts: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("khuyencong."):
+            continue
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField) and not f.choices]
+        if fields:
+            for row in model._default_manager.values_list(*fields):
+                texts.update(" ".join(value.split()) for value in row if isinstance(value, str) and value)
+    return frozenset(texts)
 
 
 def file_name(content_disposition: str) -> str:
