@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -38,9 +39,9 @@ def program_create(
     *, actor: User, owner: Organization, targets: Sequence[tuple[str, Decimal, str]] = (), **fields: object
 ) -> Program:
     if not access.can_manage_plan(actor, owner):
-        raise PermissionDenied("Bạn không có quyền tạo chương trình cho cơ quan này.")
+        raise PermissionDenied(_("Bạn không có quyền tạo chương trình cho cơ quan này."))
     program = Program(**fields)
-    require_free_code(Program, program.code, "chương trình")
+    require_free_code(Program, program.code, _("chương trình"))
     program.full_clean()
     rows = [
         ProgramTarget(program=program, indicator=indicator, value=value, unit=unit)
@@ -51,8 +52,13 @@ def program_create(
             row.full_clean(exclude=["program", "voided_by", "voided_actor"])
         except ValidationError as error:
             problems = "; ".join(" ".join(messages) for messages in error.message_dict.values())
-            raise ValidationError({"targets": f"Chỉ tiêu «{row.indicator[:60]}»: {problems}"}) from error
-    with created_under_new_code(Program, program.code, "chương trình"):
+            raise ValidationError(
+                {
+                    "targets": _("Chỉ tiêu «%(target)s»: %(problems)s")
+                    % {"target": row.indicator[:60], "problems": problems}
+                }
+            ) from error
+    with created_under_new_code(Program, program.code, _("chương trình")):
         program.save()
     _created(actor, program, ["code", "name", "level", "territory", "start_year", "end_year"])
     for row in rows:
@@ -67,11 +73,11 @@ def plan_create(
     *, actor: User, code: str, year: int, funding_source: str, owner: Organization, program: Program | None = None
 ) -> Plan:
     if not access.can_manage_plan(actor, owner):
-        raise PermissionDenied("Bạn không có quyền lập kế hoạch cho cơ quan này.")
-    require_free_code(Plan, code, "kế hoạch")
+        raise PermissionDenied(_("Bạn không có quyền lập kế hoạch cho cơ quan này."))
+    require_free_code(Plan, code, _("kế hoạch"))
     plan = Plan(code=code, year=year, funding_source=funding_source, owner=owner, program=program)
     plan.full_clean()
-    with created_under_new_code(Plan, code, "kế hoạch"):
+    with created_under_new_code(Plan, code, _("kế hoạch")):
         plan.save()
     _created(actor, plan, ["code", "year", "funding_source", "owner", "program"])
     return plan
@@ -85,18 +91,20 @@ def _plan_breach(plan: Plan, decisions: list[BudgetDecision], allocations: list[
     ordered = sorted(decisions, key=lambda d: (d.on, d.kind != BudgetKind.ORIGINAL, d.pk or sys.maxsize))
     originals = [d for d in ordered if d.kind == BudgetKind.ORIGINAL]
     if ordered and not originals:
-        return refuse("kind", "Kế hoạch chưa có dự toán giao ban đầu; quyết định đầu tiên phải là giao ban đầu.",
+        return refuse("kind", _("Kế hoạch chưa có dự toán giao ban đầu; quyết định đầu tiên phải là giao ban đầu."),
                       "budget_original_missing")  # fmt: skip
     if len(originals) > 1:
-        return refuse("kind", "Kế hoạch đã có dự toán giao ban đầu; hãy ghi quyết định điều chỉnh.",
+        return refuse("kind", _("Kế hoạch đã có dự toán giao ban đầu; hãy ghi quyết định điều chỉnh."),
                       "budget_original_twice")  # fmt: skip
     if ordered and ordered[0].kind != BudgetKind.ORIGINAL:
         first = ordered[0]
-        return refuse("on", f"Quyết định điều chỉnh ngày {first.on:%d/%m/%Y} trước dự toán giao ban đầu "
-                            f"({originals[0].on:%d/%m/%Y}).", "date_order")  # fmt: skip
+        return refuse("on", _("Quyết định điều chỉnh ngày %(day)s trước dự toán giao ban đầu (%(original)s).")
+                      % {"day": f"{first.on:%d/%m/%Y}", "original": f"{originals[0].on:%d/%m/%Y}"},
+                      "date_order")  # fmt: skip
     for decision in ordered:
         if decision.on.year < plan.year - 1:
-            return refuse("on", f"Dự toán năm {plan.year} không thể quyết định trước năm {plan.year - 1}.",
+            return refuse("on", _("Dự toán năm %(year)s không thể quyết định trước năm %(before)s.")
+                          % {"year": plan.year, "before": plan.year - 1},
                           "date_out_of_range")  # fmt: skip
     allocated = Decimal(0)
     by_day: dict[datetime.date, Decimal] = {}
@@ -107,10 +115,15 @@ def _plan_breach(plan: Plan, decisions: list[BudgetDecision], allocations: list[
         in_force = [d for d in ordered if d.on <= day]
         budget = in_force[-1].amount if in_force else None
         if allocated and budget is None:
-            return refuse("on", f"Ngày {day:%d/%m/%Y} kế hoạch chưa có dự toán được giao.", "budget_missing")
+            return refuse(
+                "on",
+                _("Ngày %(day)s kế hoạch chưa có dự toán được giao.") % {"day": f"{day:%d/%m/%Y}"},
+                "budget_missing",
+            )
         if budget is not None and allocated > budget:
-            return refuse("amount", f"Vượt dự toán: đến ngày {day:%d/%m/%Y} đã phân bổ {format_money(allocated)}, "
-                                    f"lớn hơn dự toán {format_money(budget)}.", "allocation_above_budget")  # fmt: skip
+            above = _("Vượt dự toán: đến ngày %(day)s đã phân bổ %(allocated)s, lớn hơn dự toán %(budget)s.")
+            values = {"day": f"{day:%d/%m/%Y}", "allocated": format_money(allocated), "budget": format_money(budget)}
+            return refuse("amount", above % values, "allocation_above_budget")
     return None
 
 
@@ -145,9 +158,9 @@ def plan_budget_decide(
 ) -> BudgetDecision:
     """Records a budget decision, in any order: the plan's timeline must stay lawful on every date."""
     if not access.can_manage_plan(actor, plan.owner):
-        raise PermissionDenied("Bạn không có quyền ghi dự toán của kế hoạch này.")
+        raise PermissionDenied(_("Bạn không có quyền ghi dự toán của kế hoạch này."))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    _not_future(on, "Quyết định dự toán")
+    _not_future(on, _("Quyết định dự toán"))
     budget = BudgetDecision(plan=plan, on=on, kind=kind, amount=amount, decision=decision)
     budget.full_clean(exclude=["voided_by", "voided_actor"])
     if voided is not None:
@@ -173,13 +186,14 @@ def plan_allocate(
     """Assigns part of the plan's budget to an implementing unit, in any order: on every date the total allocated
     stays within the budget in force."""
     if not access.can_manage_plan(actor, plan.owner):
-        raise PermissionDenied("Bạn không có quyền phân bổ kinh phí của kế hoạch này.")
+        raise PermissionDenied(_("Bạn không có quyền phân bổ kinh phí của kế hoạch này."))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    _not_future(on, "Phân bổ")
+    _not_future(on, _("Phân bổ"))
     if to.valid_until is not None and on > to.valid_until:
         raise refuse(
             "to",
-            f"{to.name} đã ngừng hoạt động từ sau ngày {to.valid_until:%d/%m/%Y}; không phân bổ cho đơn vị này.",
+            _("%(unit)s đã ngừng hoạt động từ sau ngày %(day)s; không phân bổ cho đơn vị này.")
+            % {"unit": to.name, "day": f"{to.valid_until:%d/%m/%Y}"},
             "organization_dissolved",
         )
     allocation = Allocation(plan=plan, on=on, to=to, amount=amount, decision=decision)
@@ -219,7 +233,7 @@ def plan_entry_void(
     be voided while the allocations it covers remain)."""
     plan = Plan.objects.select_for_update().get(pk=entry.plan_id)
     if not access.can_manage_plan(actor, plan.owner):
-        raise PermissionDenied("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này.")
+        raise PermissionDenied(_("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này."))
     entry = type(entry).objects.select_for_update().get(pk=entry.pk)
     day = on or timezone.localdate()
     reason = check_void(entry, on=day, reason=reason, dated=entry.on)
@@ -227,7 +241,8 @@ def plan_entry_void(
         _check_plan(plan, without=entry)
     except ValidationError as breach:
         message = " ".join(breach.messages)
-        raise refuse("voided", f"Không thể huỷ {entry}: không có nó thì {message[0].lower()}{message[1:]}",
+        raise refuse("voided", _("Không thể huỷ %(entry)s: không có nó thì %(breach)s")
+                     % {"entry": entry, "breach": f"{message[0].lower()}{message[1:]}"},
                      "correction_breaks_history") from breach  # fmt: skip
     _void(actor, entry, reason, day, by=by)
     return entry
@@ -247,10 +262,10 @@ def plan_entry_correct(
     same unit), and the plan's timeline is checked with the corrected values."""
     plan = Plan.objects.select_for_update().get(pk=entry.plan_id)
     if not access.can_manage_plan(actor, plan.owner):
-        raise PermissionDenied("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này.")
+        raise PermissionDenied(_("Bạn không có quyền đính chính dự toán, phân bổ của kế hoạch này."))
     entry = type(entry).objects.select_for_update().get(pk=entry.pk)
-    reason = f"Đính chính: {check_void(entry, on=timezone.localdate(), reason=reason, dated=None)}"
-    _not_future(on, "Bản ghi")
+    reason = f"Đính chính: {check_void(entry, on=timezone.localdate(), reason=reason, dated=None)}"  # vi-only: stored
+    _not_future(on, _("Bản ghi"))
     corrected: BudgetDecision | Allocation
     if isinstance(entry, BudgetDecision):
         corrected = BudgetDecision(plan=plan, on=on, kind=entry.kind, amount=amount, decision=decision)
@@ -271,7 +286,7 @@ def program_target_void(*, target: ProgramTarget, actor: User, reason: str) -> P
     program = target.program
     owner = _program_owner(program)
     if owner is None or not access.can_manage_plan(actor, owner):
-        raise PermissionDenied("Bạn không có quyền đính chính chỉ tiêu của chương trình này.")
+        raise PermissionDenied(_("Bạn không có quyền đính chính chỉ tiêu của chương trình này."))
     target = ProgramTarget.objects.select_for_update().get(pk=target.pk)
     day = timezone.localdate()
     reason = check_void(target, on=day, reason=reason, dated=None)
@@ -285,7 +300,7 @@ def program_target_add(
 ) -> ProgramTarget:
     owner = _program_owner(program)
     if owner is None or not access.can_manage_plan(actor, owner):
-        raise PermissionDenied("Bạn không có quyền ghi chỉ tiêu của chương trình này.")
+        raise PermissionDenied(_("Bạn không có quyền ghi chỉ tiêu của chương trình này."))
     target = ProgramTarget(program=program, indicator=indicator, value=value, unit=unit)
     target.full_clean(exclude=["voided_by", "voided_actor"])
     target.save()

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -39,7 +40,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             form.add_error("owner", str(denied))
             created = None
         if created is not None:
-            messages.success(request, f"Đã lập kế hoạch {created.code}.")
+            messages.success(request, _("Đã lập kế hoạch %(code)s.") % {"code": created.code})
             return redirect("programs:detail", pk=created.pk)
     plans = [(plan, selectors.plan_figures(plan, day)) for plan in selectors.plan_list_for_user(user)]
     status = 400 if form.errors else 200
@@ -52,7 +53,7 @@ def _get_or_404(request: HttpRequest, pk: int) -> Plan:
     try:
         return selectors.plan_list_for_user(request.user).get(pk=pk)
     except Plan.DoesNotExist as exc:
-        raise Http404("Không tìm thấy kế hoạch.") from exc
+        raise Http404(_("Không tìm thấy kế hoạch.")) from exc
 
 
 def _units(request: HttpRequest) -> QuerySet[Organization]:
@@ -111,7 +112,7 @@ def plan_budget(request: HttpRequest, pk: int) -> HttpResponse:
         and run_service(form, lambda: services.plan_budget_decide(plan=plan, actor=user, **form.cleaned_data))
         is not None
     ):
-        messages.success(request, "Đã ghi quyết định giao dự toán.")
+        messages.success(request, _("Đã ghi quyết định giao dự toán."))
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, budget_form=form, status=400)
 
@@ -128,7 +129,7 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()
         and run_service(form, lambda: services.plan_allocate(plan=plan, actor=user, **form.cleaned_data)) is not None
     ):
-        messages.success(request, "Đã ghi phân bổ kinh phí.")
+        messages.success(request, _("Đã ghi phân bổ kinh phí."))
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, allocation_form=form, status=400)
 
@@ -161,7 +162,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             form.add_error("owner", str(denied))
             program = None
         if program is not None:
-            messages.success(request, f"Đã lập chương trình {program.code}.")
+            messages.success(request, _("Đã lập chương trình %(code)s.") % {"code": program.code})
             return redirect("programs:programs")
     programs = selectors.program_list_for_user(user).prefetch_related("targets")
     status = 400 if form.errors else 200
@@ -191,8 +192,16 @@ def plan_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpRe
             services.plan_entry_void(entry=entry, actor=user, reason=form.cleaned_data["reason"])
         except ValidationError as refused:
             return _detail(request, plan, status=400, correction_errors=refused.messages)
-        what = "quyết định dự toán" if isinstance(entry, BudgetDecision) else f"phân bổ cho {entry.to}"
-        messages.success(request, f"Đã huỷ bỏ {what} ngày {entry.on:%d/%m/%Y}, {format_money(entry.amount)}.")
+        what = (
+            _("quyết định dự toán")
+            if isinstance(entry, BudgetDecision)
+            else _("phân bổ cho %(unit)s") % {"unit": entry.to}
+        )
+        messages.success(
+            request,
+            _("Đã huỷ bỏ %(what)s ngày %(day)s, %(amount)s.")
+            % {"what": what, "day": f"{entry.on:%d/%m/%Y}", "amount": format_money(entry.amount)},
+        )
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, status=400, correction_errors=[str(e) for errs in form.errors.values() for e in errs])
 
@@ -210,7 +219,7 @@ def program_target_void(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             errors = refused.messages
         else:
-            messages.success(request, f"Đã huỷ bỏ chỉ tiêu «{target.indicator}».")
+            messages.success(request, _("Đã huỷ bỏ chỉ tiêu «%(target)s».") % {"target": target.indicator})
             return redirect("programs:programs")
     else:
         errors = [str(e) for errs in form.errors.values() for e in errs]
