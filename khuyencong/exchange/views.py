@@ -12,6 +12,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -27,26 +29,33 @@ from .tasks import run_import_job
 
 class ExportForm(forms.Form):
     province = forms.ModelChoiceField(
-        label="Tỉnh (hiện nay)",
+        label=gettext_lazy("Tỉnh (hiện nay)"),
         required=False,
-        empty_label="Tất cả trong phạm vi",
+        empty_label=gettext_lazy("Tất cả trong phạm vi"),
         queryset=AdminUnit.objects.current().provinces().order_by("name"),
     )
-    year = forms.IntegerField(label="Năm kế hoạch", required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=gettext_lazy("Năm kế hoạch"), required=False, min_value=2000, max_value=2100)
 
 
 class ImportForm(forms.Form):
-    upload = forms.FileField(label="Tệp JSON theo định dạng trao đổi", error_messages={"required": "Xin chọn tệp."})
+    upload = forms.FileField(
+        label=gettext_lazy("Tệp JSON theo định dạng trao đổi"),
+        error_messages={"required": gettext_lazy("Xin chọn tệp.")},
+    )
 
 
 class ExcelForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại dữ liệu", choices=JobKind.choices)
-    upload = forms.FileField(label="Tệp Excel (.xlsx) theo mẫu", error_messages={"required": "Xin chọn tệp."})
+    kind = forms.ChoiceField(label=gettext_lazy("Loại dữ liệu"), choices=JobKind.choices)
+    upload = forms.FileField(
+        label=gettext_lazy("Tệp Excel (.xlsx) theo mẫu"), error_messages={"required": gettext_lazy("Xin chọn tệp.")}
+    )
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data["upload"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB; hãy chia thành nhiều tệp.")
+            raise forms.ValidationError(
+                _("Tệp lớn hơn %(mb)s MB; hãy chia thành nhiều tệp.") % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
@@ -79,7 +88,7 @@ def exchange_page(request: HttpRequest) -> HttpResponse:
 def exchange_download(request: HttpRequest) -> HttpResponse:
     """Everything the user may see, in the exchange format: the same scoping as every page."""
     if not access.can_export(request.user):
-        raise PermissionDenied("Bạn không có quyền tải dữ liệu về.")
+        raise PermissionDenied(_("Bạn không có quyền tải dữ liệu về."))
     form = ExportForm(request.GET)
     if not form.is_valid():
         return _page(request, 400, export_form=form)
@@ -103,7 +112,9 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["upload"]
         report = ImportReport()
         if upload.size > MAX_BYTES:
-            report.errors.append(Issue("$", "file_too_large", f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB."))
+            report.errors.append(
+                Issue("$", "file_too_large", _("Tệp lớn hơn %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+            )
         else:
             user: Any = request.user
             # The sender is the actor: every row names them, and their territory bounds what the file may touch.
@@ -151,7 +162,7 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
     try:
         return jobs.get(pk=pk)
     except ImportJob.DoesNotExist as exc:
-        raise Http404("Không tìm thấy lượt nhập.") from exc
+        raise Http404(_("Không tìm thấy lượt nhập.")) from exc
 
 
 @login_required
@@ -165,7 +176,7 @@ def excel_job(request: HttpRequest, pk: int) -> HttpResponse:
 def excel_job_errors(request: HttpRequest, pk: int) -> FileResponse:
     job = _job_or_404(request, pk)
     if not job.error_copy:
-        raise Http404("Lượt nhập này không có bản sao lỗi.")
+        raise Http404(_("Lượt nhập này không có bản sao lỗi."))
     return FileResponse(job.error_copy.open("rb"), as_attachment=True, filename=f"loi-{job.filename}")
 
 
