@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.forms import MoneyField
 from khuyencong.geography.models import AdminUnit, Level
@@ -23,67 +24,67 @@ def _required(label: str) -> dict[str, str]:
 
 
 class FacilityForm(forms.Form):
-    name = forms.CharField(label="Tên cơ sở", max_length=255, error_messages=_required("Tên cơ sở"))
+    name = forms.CharField(label=_("Tên cơ sở"), max_length=255, error_messages=_required("Tên cơ sở"))
     legal_form = forms.ChoiceField(
-        label="Loại hình", choices=[("", "— Chọn —"), *LegalForm.choices], error_messages=_required("Loại hình")
+        label=_("Loại hình"), choices=[("", "— Chọn —"), *LegalForm.choices], error_messages=_required("Loại hình")
     )
     tax_code = forms.CharField(
-        label="Mã số thuế",
+        label=_("Mã số thuế"),
         required=False,
         max_length=20,
         validators=[validate_tax_code],
-        help_text="10 chữ số, hoặc 10 chữ số-3 chữ số với chi nhánh. Bỏ trống nếu chưa có.",
+        help_text=_("10 chữ số, hoặc 10 chữ số-3 chữ số với chi nhánh. Bỏ trống nếu chưa có."),
     )
     place_recorded_on = forms.DateField(
-        label="Địa chỉ tính theo ngày",
-        help_text="Ngày của địa giới dùng để ghi địa chỉ (dd/mm/yyyy). Trước 01/07/2025 có cấp huyện.",
-        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022.", **_required("Ngày")},
+        label=_("Địa chỉ tính theo ngày"),
+        help_text=_("Ngày của địa giới dùng để ghi địa chỉ (dd/mm/yyyy). Trước 01/07/2025 có cấp huyện."),
+        error_messages={"invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022."), **_required("Ngày")},
     )
-    province = forms.CharField(label="Tỉnh, thành phố", max_length=100, error_messages=_required("Tỉnh, thành phố"))
-    district = forms.CharField(label="Huyện (trước 01/07/2025)", max_length=100, required=False)
-    commune = forms.CharField(label="Xã, phường, thị trấn", max_length=100, required=False)
+    province = forms.CharField(label=_("Tỉnh, thành phố"), max_length=100, error_messages=_required("Tỉnh, thành phố"))
+    district = forms.CharField(label=_("Huyện (trước 01/07/2025)"), max_length=100, required=False)
+    commune = forms.CharField(label=_("Xã, phường, thị trấn"), max_length=100, required=False)
     commune_as_written = forms.CharField(
-        label="Xã như đã ghi (nếu không còn trong danh mục)",
+        label=_("Xã như đã ghi (nếu không còn trong danh mục)"),
         max_length=100,
         required=False,
-        help_text="Giữ tên xã đã sáp nhập trước năm 2025 như hồ sơ gốc ghi.",
+        help_text=_("Giữ tên xã đã sáp nhập trước năm 2025 như hồ sơ gốc ghi."),
     )
-    address = forms.CharField(label="Số nhà, thôn, đường", max_length=255, required=False)
+    address = forms.CharField(label=_("Số nhà, thôn, đường"), max_length=255, required=False)
     trade = forms.ModelChoiceField(
-        label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="— Chọn —"
+        label=_("Ngành nghề"), queryset=Trade.objects.all(), required=False, empty_label=_("— Chọn —")
     )
-    trade_description = forms.CharField(label="Sản phẩm, ngành nghề cụ thể", max_length=255, required=False)
-    craft_village = forms.CharField(label="Làng nghề", max_length=255, required=False)
-    women_owned = forms.BooleanField(label="Do phụ nữ làm chủ", required=False)
-    ethnic_minority_owned = forms.BooleanField(label="Do người dân tộc thiểu số làm chủ", required=False)
+    trade_description = forms.CharField(label=_("Sản phẩm, ngành nghề cụ thể"), max_length=255, required=False)
+    craft_village = forms.CharField(label=_("Làng nghề"), max_length=255, required=False)
+    women_owned = forms.BooleanField(label=_("Do phụ nữ làm chủ"), required=False)
+    ethnic_minority_owned = forms.BooleanField(label=_("Do người dân tộc thiểu số làm chủ"), required=False)
     disadvantaged_area = forms.BooleanField(
-        label="Ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn", required=False
+        label=_("Ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn"), required=False
     )
-    representative = forms.CharField(label="Người đại diện", max_length=255, required=False)
-    phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
+    representative = forms.CharField(label=_("Người đại diện"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
     email = forms.EmailField(
-        label="Thư điện tử", required=False, error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."}
+        label=_("Thư điện tử"), required=False, error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")}
     )
     founded_year = forms.IntegerField(
-        label="Năm thành lập",
+        label=_("Năm thành lập"),
         required=False,
         min_value=1800,
         max_value=2100,
         error_messages={
-            "invalid": "Năm phải là số, ví dụ 2015.",
-            "min_value": "Năm không hợp lệ.",
-            "max_value": "Năm không hợp lệ.",
+            "invalid": _("Năm phải là số, ví dụ 2015."),
+            "min_value": _("Năm không hợp lệ."),
+            "max_value": _("Năm không hợp lệ."),
         },
     )
     workers = forms.IntegerField(
-        label="Số lao động",
+        label=_("Số lao động"),
         required=False,
         min_value=0,
-        error_messages={"invalid": "Số lao động phải là số nguyên.", "min_value": "Số lao động không thể âm."},
+        error_messages={"invalid": _("Số lao động phải là số nguyên."), "min_value": _("Số lao động không thể âm.")},
     )
-    annual_revenue = MoneyField(label="Doanh thu năm (đồng)", required=False)
+    annual_revenue = MoneyField(label=_("Doanh thu năm (đồng)"), required=False)
     confirm_duplicate = forms.BooleanField(
-        label="Tôi đã kiểm tra: đây là cơ sở khác, vẫn lưu", required=False, widget=forms.CheckboxInput
+        label=_("Tôi đã kiểm tra: đây là cơ sở khác, vẫn lưu"), required=False, widget=forms.CheckboxInput
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -155,11 +156,11 @@ class ProposalForm(forms.Form):
     """The representative's proposal: the facility's fields as they stand, to be changed where wrong, and why."""
 
     reason = forms.CharField(
-        label="Lý do đề nghị thay đổi",
+        label=_("Lý do đề nghị thay đổi"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ví dụ: đổi số điện thoại liên hệ từ tháng 11/2026.",
-        error_messages={"required": "Xin ghi lý do đề nghị thay đổi.", "max_length": "Lý do dài quá 500 ký tự."},
+        help_text=_("Ví dụ: đổi số điện thoại liên hệ từ tháng 11/2026."),
+        error_messages={"required": _("Xin ghi lý do đề nghị thay đổi."), "max_length": _("Lý do dài quá 500 ký tự.")},
     )
 
     def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
@@ -177,33 +178,33 @@ class ProposalForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do không chấp nhận",
+        label=_("Lý do không chấp nhận"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Xin ghi lý do không chấp nhận.", "max_length": "Lý do dài quá 500 ký tự."},
+        error_messages={"required": _("Xin ghi lý do không chấp nhận."), "max_length": _("Lý do dài quá 500 ký tự.")},
     )
 
 
 class ApplyForm(forms.Form):
     confirm_duplicate = forms.BooleanField(
-        label="Tôi đã kiểm tra: tên mới không trùng cơ sở khác cùng xã, vẫn cập nhật", required=False
+        label=_("Tôi đã kiểm tra: tên mới không trùng cơ sở khác cùng xã, vẫn cập nhật"), required=False
     )
 
 
 class FacilityFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm kiếm", required=False, max_length=200)
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
     province = forms.ModelChoiceField(
-        label="Tỉnh", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả"
+        label=_("Tỉnh"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả")
     )
     commune = forms.ModelChoiceField(
-        label="Xã, huyện", queryset=AdminUnit.objects.none(), required=False, empty_label="Tất cả"
+        label=_("Xã, huyện"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả")
     )
-    legal_form = forms.ChoiceField(label="Loại hình", choices=[("", "Tất cả"), *LegalForm.choices], required=False)
+    legal_form = forms.ChoiceField(label=_("Loại hình"), choices=[("", "Tất cả"), *LegalForm.choices], required=False)
     trade = forms.ModelChoiceField(
-        label="Ngành nghề", queryset=Trade.objects.all(), required=False, empty_label="Tất cả"
+        label=_("Ngành nghề"), queryset=Trade.objects.all(), required=False, empty_label=_("Tất cả")
     )
     sort = forms.ChoiceField(
-        label="Sắp xếp",
+        label=_("Sắp xếp"),
         required=False,
         choices=[
             ("-created", "Mới đăng ký"),
