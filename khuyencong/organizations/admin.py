@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.models import User
 from khuyencong.audit.admin_mixins import AuditedAdmin
@@ -60,7 +62,7 @@ class TerritoryFormSet(BaseInlineFormSet):
         ]
         for i, a in enumerate(spans):
             if any(spans_overlap(a, b) for b in spans[i + 1 :]):
-                raise ValidationError("Hai thời kỳ mới trùng nhau.", code="territory_overlap")
+                raise ValidationError(_("Hai thời kỳ mới trùng nhau."), code="territory_overlap")
 
 
 class OrganizationTerritoryInline(admin.TabularInline):
@@ -75,7 +77,7 @@ class OrganizationTerritoryInline(admin.TabularInline):
     fields = ["territory", "valid_from", "valid_until", "legal_basis", "note", "voided_on", "voided_reason"]
     readonly_fields = ["voided_on", "voided_reason"]
     raw_id_fields = ["territory"]
-    verbose_name = "địa bàn theo thời kỳ"
+    verbose_name = gettext_lazy("địa bàn theo thời kỳ")
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -110,7 +112,7 @@ class OrganizationAdmin(AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
-        organization_territories_fill(obj, actor=request.user, note="Tạo trong trang quản trị")  # type: ignore[arg-type]
+        organization_territories_fill(obj, actor=request.user, note="Tạo trong trang quản trị")  # type: ignore[arg-type]  # vi-only
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not OrganizationTerritory:

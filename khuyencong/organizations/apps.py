@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationsConfig(AppConfig):
     name = "khuyencong.organizations"
     label = "organizations"
-    verbose_name = "Tổ chức khuyến công"
+    verbose_name = _("Tổ chức khuyến công")

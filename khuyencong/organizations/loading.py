@@ -22,17 +22,18 @@ from .services import organization_territories_fill
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+# Region and body names are proper names stored in the records, not interface text.
 REGIONS = {
-    "north": "Miền Bắc",
-    "central": "Miền Trung - Tây Nguyên",
-    "south": "Miền Nam",
+    "north": "Miền Bắc",  # vi-only
+    "central": "Miền Trung - Tây Nguyên",  # vi-only
+    "south": "Miền Nam",  # vi-only
 }
 REGION_CENTRES = {"north": "TTKC1", "central": "TTKC2", "south": "TTKC3"}
 
 PROVINCIAL_BODIES = [
-    ("SCT", OrganizationKind.PROVINCIAL_DEPARTMENT, "Sở Công Thương {of}"),
-    ("TTKC", OrganizationKind.PROVINCIAL_CENTRE, "Trung tâm Khuyến công {of}"),
-    ("UBND", OrganizationKind.PROVINCIAL_COMMITTEE, "Ủy ban nhân dân {of}"),
+    ("SCT", OrganizationKind.PROVINCIAL_DEPARTMENT, "Sở Công Thương {of}"),  # vi-only
+    ("TTKC", OrganizationKind.PROVINCIAL_CENTRE, "Trung tâm Khuyến công {of}"),  # vi-only
+    ("UBND", OrganizationKind.PROVINCIAL_COMMITTEE, "Ủy ban nhân dân {of}"),  # vi-only
 ]
 
 
@@ -40,7 +41,7 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
     return csv_rows(DATA_DIR / name)
 
 
-def province_phrase(province: AdminUnit) -> str:
+def province_phrase(province: AdminUnit) -> str:  # vi-only
     """ "tỉnh Lào Cai", "thành phố Hà Nội": how a body's name refers to its province."""
     return f"{'thành phố' if province.kind == Kind.CITY else 'tỉnh'} {province.name}"
 

@@ -7,6 +7,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -19,8 +20,9 @@ from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Adm
 from .models import LEVEL_OF_KIND, TERRITORY_LEVEL, Organization, OrganizationLevel, OrganizationTerritory
 
 TERRITORY_FIELDS = ["organization", "territory", "valid_from", "valid_until", "legal_basis", "note"]
-REFORM_BASIS = "Nghị quyết 202/2025/QH15"
-UNCHANGED_NOTE = "Tỉnh giữ nguyên khi sắp xếp năm 2025: cùng cơ quan, địa bàn là tỉnh trước 01/07/2025."
+REFORM_BASIS = "Nghị quyết 202/2025/QH15"  # vi-only
+# Both are written into the record (its legal basis and note), and records stay Vietnamese.
+UNCHANGED_NOTE = "Tỉnh giữ nguyên khi sắp xếp năm 2025: cùng cơ quan, địa bàn là tỉnh trước 01/07/2025."  # vi-only
 
 
 def sole_predecessor_province(province: AdminUnit) -> AdminUnit | None:
@@ -105,38 +107,41 @@ def _check_territory(
 ) -> None:
     level = LEVEL_OF_KIND.get(organization.kind)
     if level is not None and level not in TERRITORY_LEVEL:
-        raise refuse("territory", f"{organization.name} là cơ quan trung ương hoặc vùng: không gắn với một địa bàn.",
-                     "territory_not_allowed")  # fmt: skip
+        raise refuse("territory", _("%(name)s là cơ quan trung ương hoặc vùng: không gắn với một địa bàn.")
+                     % {"name": organization.name}, "territory_not_allowed")  # fmt: skip
     if level is not None and territory.level != TERRITORY_LEVEL[level]:
-        raise refuse("territory", f"Địa bàn của {organization.name} phải là đơn vị "
-                     f"{Level(TERRITORY_LEVEL[level]).label.lower()}.", "territory_level")  # fmt: skip
+        raise refuse("territory", _("Địa bàn của %(name)s phải là đơn vị %(level)s.")
+                     % {"name": organization.name, "level": Level(TERRITORY_LEVEL[level]).label.lower()},
+                     "territory_level")  # fmt: skip
     if valid_from is not None and valid_until is not None and valid_from > valid_until:
-        raise refuse("valid_until", f"Ngày kết thúc {valid_until:%d/%m/%Y} trước ngày bắt đầu {valid_from:%d/%m/%Y}.",
-                     "date_order")  # fmt: skip
+        raise refuse("valid_until", _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+                     % {"end": f"{valid_until:%d/%m/%Y}", "start": f"{valid_from:%d/%m/%Y}"}, "date_order")  # fmt: skip
     starts_before = territory.valid_from is not None and (valid_from is None or valid_from < territory.valid_from)
     ends_after = territory.valid_until is not None and (valid_until is None or valid_until > territory.valid_until)
     if starts_before or ends_after:
-        raise refuse("territory", f"{territory.full_name} chỉ có hiệu lực {_dates(territory)}; thời kỳ ghi phải nằm "
-                     "trong đó.", "territory_out_of_force")  # fmt: skip
+        raise refuse("territory", _("%(unit)s chỉ có hiệu lực %(dates)s; thời kỳ ghi phải nằm trong đó.")
+                     % {"unit": territory.full_name, "dates": _dates(territory)}, "territory_out_of_force")  # fmt: skip
     today_unit = organization.territory
     if today_unit is not None:
         today = today_unit.current_province_id or today_unit.pk
         if (territory.current_province_id or territory.pk) != today:
-            raise refuse("territory", f"{territory.full_name} không thuộc địa giới của {organization.name} "
-                         f"({today_unit.full_name}) hiện nay; cơ quan của tỉnh khác là một tổ chức khác.",
+            raise refuse("territory", _("%(unit)s không thuộc địa giới của %(name)s (%(today)s) hiện nay; cơ quan "
+                                        "của tỉnh khác là một tổ chức khác.")
+                         % {"unit": territory.full_name, "name": organization.name, "today": today_unit.full_name},
                          "territory_unrelated")  # fmt: skip
     if organization.valid_until is not None and valid_from is not None and valid_from > organization.valid_until:
-        raise refuse("valid_from", f"{organization.name} đã ngừng hoạt động từ sau ngày "
-                     f"{organization.valid_until:%d/%m/%Y}.", "organization_dissolved")  # fmt: skip
+        raise refuse("valid_from", _("%(name)s đã ngừng hoạt động từ sau ngày %(date)s.")
+                     % {"name": organization.name, "date": f"{organization.valid_until:%d/%m/%Y}"},
+                     "organization_dissolved")  # fmt: skip
     for other in organization.territories.standing().select_related("territory"):
         if spans_overlap((valid_from, valid_until), (other.valid_from, other.valid_until)):
-            raise refuse("valid_from", f"Trùng thời kỳ với địa bàn đã ghi: {other}. Hãy huỷ bỏ bản ghi đó trước nếu "
-                         "nó sai.", "territory_overlap")  # fmt: skip
+            raise refuse("valid_from", _("Trùng thời kỳ với địa bàn đã ghi: %(other)s. Hãy huỷ bỏ bản ghi đó trước "
+                                         "nếu nó sai.") % {"other": other}, "territory_overlap")  # fmt: skip
 
 
 def _dates(unit: AdminUnit) -> str:
-    start = f"từ {unit.valid_from:%d/%m/%Y}" if unit.valid_from else ""
-    end = f"đến {unit.valid_until:%d/%m/%Y}" if unit.valid_until else ""
+    start = _("từ %(date)s") % {"date": f"{unit.valid_from:%d/%m/%Y}"} if unit.valid_from else ""
+    end = _("đến %(date)s") % {"date": f"{unit.valid_until:%d/%m/%Y}"} if unit.valid_until else ""
     return " ".join(part for part in (start, end) if part)
 
 
@@ -159,12 +164,14 @@ def organization_territory_check(
     """Every refusal of `organization_territory_add`, without writing (the admin's form asks it before saving);
     returns the cleaned reason."""
     if not access.can_manage_organizations(actor):
-        raise Refused("permission_denied", "Chỉ quản trị hệ thống ở cơ quan trung ương được ghi địa bàn của tổ chức.")
+        raise Refused(
+            "permission_denied", _("Chỉ quản trị hệ thống ở cơ quan trung ương được ghi địa bàn của tổ chức.")
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise refuse("reason", "Phải ghi lý do, căn cứ của địa bàn theo thời kỳ.", "reason_required")
+        raise refuse("reason", _("Phải ghi lý do, căn cứ của địa bàn theo thời kỳ."), "reason_required")
     if len(reason) > REASON_MAX:
-        raise refuse("reason", f"Lý do dài quá {REASON_MAX} ký tự.", "too_long")
+        raise refuse("reason", _("Lý do dài quá %(max)s ký tự.") % {"max": REASON_MAX}, "too_long")
     _check_territory(organization, territory, valid_from, valid_until)
     return reason
 
@@ -211,7 +218,9 @@ def organization_territory_void(
         Organization.objects.select_for_update(of=("self",)).select_related("territory").get(pk=row.organization_id)
     )
     if not access.can_manage_organizations(actor):
-        raise Refused("permission_denied", "Chỉ quản trị hệ thống ở cơ quan trung ương được sửa địa bàn của tổ chức.")
+        raise Refused(
+            "permission_denied", _("Chỉ quản trị hệ thống ở cơ quan trung ương được sửa địa bàn của tổ chức.")
+        )
     row = organization.territories.select_for_update().get(pk=row.pk)
     reason = check_void(row, on=on or timezone.localdate(), reason=reason, dated=None)
     mark_voided(row, actor=actor, on=on or timezone.localdate(), reason=reason)

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.core.xlsx import list_workbook
@@ -23,11 +25,16 @@ PAGE_SIZE = 50
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm theo tên, mã", required=False, max_length=200)
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên, mã"), required=False, max_length=200)
     province: forms.ModelChoiceField[AdminUnit] = forms.ModelChoiceField(
-        label="Tỉnh (hiện nay)", required=False, queryset=AdminUnit.objects.none(), empty_label="Tất cả"
+        label=gettext_lazy("Tỉnh (hiện nay)"),
+        required=False,
+        queryset=AdminUnit.objects.none(),
+        empty_label=gettext_lazy("Tất cả"),
     )
-    kind = forms.ChoiceField(label="Loại", required=False, choices=[("", "Tất cả"), *OrganizationKind.choices])
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Loại"), required=False, choices=[("", gettext_lazy("Tất cả")), *OrganizationKind.choices]
+    )
 
     def __init__(self, *args: Any, provinces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,7 +49,7 @@ def _filtered(request: HttpRequest) -> tuple[OrganizationFilterForm, list[Organi
     if form.is_bound:
         if not form.is_valid():
             if "province" in form.errors and request.GET.get("province"):
-                raise Http404("Không có địa bàn này trong phạm vi của bạn.")
+                raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
         else:
             data = form.cleaned_data
             province = data["province"]
@@ -65,24 +72,25 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-COLUMNS = [("Mã", 14), ("Tên cơ quan, đơn vị", 50), ("Loại", 28), ("Địa bàn", 24), ("Cơ quan chủ quản", 40),
-           ("Ngừng hoạt động từ sau ngày", 14)]  # fmt: skip
+def _columns() -> list[tuple[str, int]]:
+    return [(_("Mã"), 14), (_("Tên cơ quan, đơn vị"), 50), (_("Loại"), 28), (_("Địa bàn"), 24),
+            (_("Cơ quan chủ quản"), 40), (_("Ngừng hoạt động từ sau ngày"), 14)]  # fmt: skip
 
 
 @login_required
 def organization_export(request: HttpRequest) -> FileResponse:
     if not access.can_export(request.user):
-        raise PermissionDenied("Bạn không có quyền tải danh sách về.")
-    _, bodies = _filtered(request)
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    __, bodies = _filtered(request)
     rows = (
         [
             b.code,
             b.name,
             b.get_kind_display(),
-            b.territory.name if b.territory else "Toàn quốc",
+            b.territory.name if b.territory else _("Toàn quốc"),
             str(b.parent) if b.parent else "",
             b.valid_until or "",
         ]
         for b in bodies
     )
-    return list_workbook("co-quan-don-vi", "Cơ quan, đơn vị", COLUMNS, rows)
+    return list_workbook("co-quan-don-vi", _("Cơ quan, đơn vị"), _columns(), rows)

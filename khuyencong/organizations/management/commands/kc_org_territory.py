@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.services import system_user
@@ -21,14 +22,15 @@ def _day(value: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"Ngày «{value}» không đúng dạng YYYY-MM-DD.") from error
+        raise CommandError(_("Ngày «%(value)s» không đúng dạng YYYY-MM-DD.") % {"value": value}) from error
 
 
 class Command(BaseCommand):
     help = (
-        "Lists, adds or voids a body's dated territories. E.g. that today's Trung tâm Khuyến công Lào Cai continues "
-        "the centre of pre-reform Lào Cai: kc_org_territory TTKC-15 --province 'Lào Cai' --until 2025-06-30 "
-        "--reason '…'. Its đề án dated before the reform are then reported under pre-reform Lào Cai."
+        "Lists, adds or voids a body's dated territories. E.g. that today's KC centre of province 15 (TTKC-15) "
+        "continues the centre of the same province before the 2025 reform: kc_org_territory TTKC-15 --province NAME "
+        "--until 2025-06-30 --reason '…'. Its projects dated before the reform are then reported under the "
+        "pre-reform province."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organization = Organization.objects.filter(code=options["code"]).first()
         if organization is None:
-            raise CommandError(f"Không có tổ chức mã «{options['code']}».")
+            raise CommandError(_("Không có tổ chức mã «%(code)s».") % {"code": options["code"]})
         if options["province"] or options["void"]:
             actor = self._actor(options["user"])
             try:
@@ -55,7 +57,13 @@ class Command(BaseCommand):
             except (ValidationError, PermissionDenied) as error:
                 raise CommandError(_message(error)) from error
         for row in organization_territories(organization):
-            struck = f"  [đã huỷ bỏ {row.voided_on:%d/%m/%Y}: {row.voided_reason}]" if row.is_voided else ""
+            struck = (
+                "  "
+                + _("[đã huỷ bỏ %(date)s: %(reason)s]")
+                % {"date": f"{row.voided_on:%d/%m/%Y}", "reason": row.voided_reason}
+                if row.is_voided
+                else ""
+            )
             self.stdout.write(f"{row.pk}\t{row}{struck}")
 
     def _actor(self, username: str | None) -> User:
@@ -63,7 +71,9 @@ class Command(BaseCommand):
             return system_user()
         actor = User.objects.filter(username=username, is_active=True).first()
         if actor is None:
-            raise CommandError(f"Không có người dùng «{username}» (hoặc tài khoản đã khoá).")
+            raise CommandError(
+                _("Không có người dùng «%(username)s» (hoặc tài khoản đã khoá).") % {"username": username}
+            )
         return actor
 
     def _add(self, organization: Organization, actor: User, options: dict[str, Any]) -> None:
@@ -78,14 +88,18 @@ class Command(BaseCommand):
             actor=actor, organization=organization, territory=territory, valid_from=valid_from,
             valid_until=valid_until, reason=options["reason"], legal_basis=options["legal_basis"],
         )  # fmt: skip
-        self.stdout.write(self.style.SUCCESS(f"Đã ghi địa bàn {row} cho {organization.name}."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Đã ghi địa bàn %(row)s cho %(name)s.") % {"row": row, "name": organization.name})
+        )
 
     def _void(self, organization: Organization, pk: int, actor: User, reason: str) -> None:
         row = OrganizationTerritory.objects.filter(organization=organization, pk=pk).first()
         if row is None:
-            raise CommandError(f"{organization.name} không có địa bàn số {pk}.")
+            raise CommandError(_("%(name)s không có địa bàn số %(pk)s.") % {"name": organization.name, "pk": pk})
         organization_territory_void(actor=actor, row=row, reason=reason)
-        self.stdout.write(self.style.SUCCESS(f"Đã huỷ bỏ địa bàn {row} của {organization.name}."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Đã huỷ bỏ địa bàn %(row)s của %(name)s.") % {"row": row, "name": organization.name})
+        )
 
 
 def _message(error: ValidationError | PermissionDenied) -> str:
