@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -25,15 +27,21 @@ NON_FIELD = "non_field_errors"
 # DRF's own refusals, in the words of the pages: its Vietnamese catalogue leaves most of them in English
 # ("Authentication credentials were not provided.", "Invalid page."), and Django's 404 text would name the model.
 DRF_MESSAGES = {
-    "not_authenticated": "Chưa xác thực: hãy gửi mã truy cập API trong tiêu đề «Authorization: Token <mã>».",
-    "authentication_failed": "Mã truy cập API không đúng, đã bị thu hồi, hoặc tài khoản đã ngừng hoạt động.",
-    "permission_denied": "Bạn không có quyền thực hiện thao tác này.",
-    "not_found": "Không tìm thấy: bản ghi (hoặc trang kết quả) không có, hoặc nằm ngoài phạm vi của bạn.",
-    "method_not_allowed": "Địa chỉ này không nhận phương thức {method}.",
-    "not_acceptable": "Không trả lời được theo kiểu dữ liệu yêu cầu; API trả lời bằng JSON.",
-    "unsupported_media_type": "Kiểu dữ liệu gửi lên không được nhận; hãy gửi JSON (Content-Type: application/json).",
-    "parse_error": "Không đọc được dữ liệu gửi lên (JSON không đúng cú pháp).",
-    "throttled": "Quá nhiều yêu cầu trong thời gian ngắn; hãy thử lại sau.",
+    "not_authenticated": gettext_lazy(
+        "Chưa xác thực: hãy gửi mã truy cập API trong tiêu đề «Authorization: Token <mã>»."
+    ),
+    "authentication_failed": gettext_lazy(
+        "Mã truy cập API không đúng, đã bị thu hồi, hoặc tài khoản đã ngừng hoạt động."
+    ),
+    "permission_denied": gettext_lazy("Bạn không có quyền thực hiện thao tác này."),
+    "not_found": gettext_lazy("Không tìm thấy: bản ghi (hoặc trang kết quả) không có, hoặc nằm ngoài phạm vi của bạn."),
+    "method_not_allowed": gettext_lazy("Địa chỉ này không nhận phương thức {method}."),
+    "not_acceptable": gettext_lazy("Không trả lời được theo kiểu dữ liệu yêu cầu; API trả lời bằng JSON."),
+    "unsupported_media_type": gettext_lazy(
+        "Kiểu dữ liệu gửi lên không được nhận; hãy gửi JSON (Content-Type: application/json)."
+    ),
+    "parse_error": gettext_lazy("Không đọc được dữ liệu gửi lên (JSON không đúng cú pháp)."),
+    "throttled": gettext_lazy("Quá nhiều yêu cầu trong thời gian ngắn; hãy thử lại sau."),
 }
 
 
@@ -54,7 +62,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     body: dict[str, Any]
     if isinstance(exc, DjangoPermissionDenied):
         # A refusal for who asks: its message and stable code, as the pages say it.
-        detail = str(exc) or "Bạn không có quyền thực hiện thao tác này."
+        detail = str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
         return Response(
             {"detail": detail, "code": getattr(exc, "code", "permission_denied")}, status.HTTP_403_FORBIDDEN
         )
@@ -71,13 +79,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, RecursionError):
         # DRF's JSON parser recurses once per nesting level; a body of nested brackets exhausts the stack there.
         return Response(
-            {"detail": "Dữ liệu JSON lồng nhau quá sâu.", "code": "json_too_deep"}, status.HTTP_400_BAD_REQUEST
+            {"detail": _("Dữ liệu JSON lồng nhau quá sâu."), "code": "json_too_deep"}, status.HTTP_400_BAD_REQUEST
         )
     if isinstance(exc, IntegrityError) and is_unique_violation(exc):
-        return _duplicate("Bản ghi cùng mã vừa được người khác ghi; hãy tải lại và thử lại.", "code")
+        return _duplicate(_("Bản ghi cùng mã vừa được người khác ghi; hãy tải lại và thử lại."), "code")
     if isinstance(exc, DataError | OverflowError):
         # The last line behind the serializers' own checks: a value the database cannot store is the client's error.
-        detail = "Cơ sở dữ liệu không nhận một giá trị gửi lên (quá dài, quá lớn hoặc có ký tự không hợp lệ)."
+        detail = _("Cơ sở dữ liệu không nhận một giá trị gửi lên (quá dài, quá lớn hoặc có ký tự không hợp lệ).")
         return Response({NON_FIELD: [detail], "code": "value_refused"}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PlaceError):
         candidates = [unit.path for unit in exc.candidates]
@@ -86,7 +94,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DuplicateFacilityWarning):
         similar = [{"code": f.code, "name": f.name} for f in exc.similar]
         body = {
-            NON_FIELD: [str(exc) + " Gửi lại với confirm_duplicate=true nếu đúng là cơ sở khác."],
+            NON_FIELD: [str(exc) + " " + _("Gửi lại với confirm_duplicate=true nếu đúng là cơ sở khác.")],
             "similar": similar,
         }
         return Response(body, status.HTTP_409_CONFLICT)
@@ -101,7 +109,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if code in DRF_MESSAGES:
             request = context.get("request")
             method = getattr(request, "method", "")
-            response.data = {"detail": DRF_MESSAGES[code].format(method=method), "code": code}
+            response.data = {"detail": str(DRF_MESSAGES[code]).format(method=method), "code": code}
     if isinstance(exc, DRFValidationError) and response is not None and isinstance(response.data, dict):
         # The serializers' refusals carry their codes too (`required`, `invalid`, `future_date`, …).
         codes = exc.get_codes()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -64,7 +65,7 @@ class ResolveQuerySerializer(serializers.Serializer[dict[str, Any]]):
     province = serializers.CharField(max_length=100)
     district = serializers.CharField(max_length=100, required=False, allow_blank=True)
     commune = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    on = serializers.DateField(required=False, help_text="Ngày của địa giới (mặc định: hôm nay).")
+    on = serializers.DateField(required=False, help_text=gettext_lazy("Ngày của địa giới (mặc định: hôm nay)."))
 
 
 class ResolvedPlaceSerializer(serializers.Serializer[Any]):
@@ -123,7 +124,7 @@ class FacilitySerializer(serializers.ModelSerializer[Facility]):
 class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
     """The fields a facility is registered or changed with; the service decides the rest (code, today's units)."""
 
-    code = serializers.CharField(max_length=40, required=False, help_text="Bỏ trống để hệ thống cấp mã.")
+    code = serializers.CharField(max_length=40, required=False, help_text=gettext_lazy("Bỏ trống để hệ thống cấp mã."))
     name = serializers.CharField(max_length=255)
     legal_form = serializers.ChoiceField(choices=LegalForm.choices)
     tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
@@ -135,7 +136,7 @@ class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
     women_owned = serializers.BooleanField(required=False)
     ethnic_minority_owned = serializers.BooleanField(required=False)
     disadvantaged_area = serializers.BooleanField(
-        required=False, help_text="Ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn."
+        required=False, help_text=gettext_lazy("Ở địa bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn.")
     )
     representative = serializers.CharField(max_length=255, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
@@ -144,7 +145,7 @@ class FacilityWriteSerializer(serializers.Serializer[dict[str, Any]]):
     workers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     annual_revenue = MoneyField(required=False, allow_null=True)
     confirm_duplicate = serializers.BooleanField(
-        required=False, default=False, help_text="Xác nhận đăng ký dù đã có cơ sở cùng tên trong cùng xã."
+        required=False, default=False, help_text=gettext_lazy("Xác nhận đăng ký dù đã có cơ sở cùng tên trong cùng xã.")
     )
 
 
@@ -284,7 +285,7 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 def _not_future(day: datetime.date) -> None:
     if day > timezone.localdate():
-        raise serializers.ValidationError("Ngày không thể ở tương lai.", code="future_date")
+        raise serializers.ValidationError(gettext("Ngày không thể ở tương lai."), code="future_date")
 
 
 class ProjectWriteSerializer(serializers.Serializer[dict[str, Any]]):
@@ -292,18 +293,26 @@ class ProjectWriteSerializer(serializers.Serializer[dict[str, Any]]):
     among the choices the page would offer the same user (`context["choices"]`): anything else is not found."""
 
     code = serializers.CharField(
-        max_length=60, required=False, allow_blank=True, help_text="Bỏ trống để hệ thống đặt theo mã kế hoạch."
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Bỏ trống để hệ thống đặt theo mã kế hoạch."),
     )
     title = serializers.CharField(max_length=500)
-    plan = CodeRelatedField(slug_field="code", queryset=Plan.objects.none(), help_text="Mã kế hoạch.")
-    content = CodeRelatedField(slug_field="code", queryset=ProjectContent.objects.all(), help_text="Mã nội dung.")
+    plan = CodeRelatedField(slug_field="code", queryset=Plan.objects.none(), help_text=gettext_lazy("Mã kế hoạch."))
+    content = CodeRelatedField(
+        slug_field="code", queryset=ProjectContent.objects.all(), help_text=gettext_lazy("Mã nội dung.")
+    )
     kind = serializers.ChoiceField(choices=ProjectKind.choices)
     round = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True)
     implementer = CodeRelatedField(
-        slug_field="code", queryset=Organization.objects.none(), help_text="Mã đơn vị thực hiện."
+        slug_field="code", queryset=Organization.objects.none(), help_text=gettext_lazy("Mã đơn vị thực hiện.")
     )
     beneficiaries = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, max_length=200, help_text="Mã các cơ sở thụ hưởng."
+        child=serializers.CharField(max_length=40),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Mã các cơ sở thụ hưởng."),
     )
     total_cost = MoneyField(required=False, allow_null=True)
     support_requested = MoneyField(required=False, allow_null=True)
@@ -325,7 +334,8 @@ class ProjectWriteSerializer(serializers.Serializer[dict[str, Any]]):
         if unknown:
             # The page's words: a facility outside the territory is not found, as if it did not exist.
             raise serializers.ValidationError(
-                f"Không tìm thấy cơ sở trong phạm vi của bạn: {', '.join(unknown)}.", code="not_found"
+                gettext("Không tìm thấy cơ sở trong phạm vi của bạn: %(codes)s.") % {"codes": ", ".join(unknown)},
+                code="not_found",
             )
         return [found[c] for c in dict.fromkeys(codes)]
 
@@ -398,7 +408,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
 
 
 class SubmissionDetailSerializer(SubmissionSerializer):
-    figures = serializers.JSONField(read_only=True, help_text="Số liệu chốt khi gửi (null khi chưa gửi).")
+    figures = serializers.JSONField(read_only=True, help_text=gettext_lazy("Số liệu chốt khi gửi (null khi chưa gửi)."))
     events = SubmissionEventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
@@ -415,7 +425,9 @@ class SubmissionOpenSerializer(serializers.Serializer[dict[str, Any]]):
     duty = CodeRelatedField(slug_field="code", queryset=ReportingDuty.objects.all())
     organization = CodeRelatedField(slug_field="code", queryset=Organization.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    period = serializers.CharField(max_length=4, help_text="Kỳ: m01…m12, q1…q4, h1, 9m, y (theo kỳ của chế độ).")
+    period = serializers.CharField(
+        max_length=4, help_text=gettext_lazy("Kỳ: m01…m12, q1…q4, h1, 9m, y (theo kỳ của chế độ).")
+    )
 
 
 def _text_field(name: str) -> serializers.CharField:
@@ -442,14 +454,14 @@ class SubmissionTextSerializer(serializers.Serializer[dict[str, Any]]):
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
         if unknown:
             raise serializers.ValidationError(
-                {name: ["Không sửa được mục này của báo cáo."] for name in unknown}, code="unknown_field"
+                {name: [gettext("Không sửa được mục này của báo cáo.")] for name in unknown}, code="unknown_field"
             )
         return attrs
 
 
 class SubmissionMoveSerializer(serializers.Serializer[dict[str, Any]]):
     on = serializers.DateField(
-        required=False, help_text="Ngày của việc (báo cáo gửi bằng giấy, nhập sau); mặc định hôm nay."
+        required=False, help_text=gettext_lazy("Ngày của việc (báo cáo gửi bằng giấy, nhập sau); mặc định hôm nay.")
     )
 
 
@@ -462,13 +474,17 @@ class SubmissionReasonSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class CalendarQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Mặc định: năm nay.")
-    province = serializers.CharField(required=False, max_length=10, help_text="Mã tỉnh hiện nay.")
+    year = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, help_text=gettext_lazy("Mặc định: năm nay.")
+    )
+    province = serializers.CharField(required=False, max_length=10, help_text=gettext_lazy("Mã tỉnh hiện nay."))
 
     def validate_province(self, code: str) -> AdminUnit:
         province = AdminUnit.objects.filter(era=Era.FROM_2025, level=Level.PROVINCE, code=code).first()
         if province is None:
-            raise serializers.ValidationError(f"Không có tỉnh mã «{code}».", code="province_unknown")
+            raise serializers.ValidationError(
+                gettext("Không có tỉnh mã «%(code)s».") % {"code": code}, code="province_unknown"
+            )
         return province
 
 
@@ -486,7 +502,9 @@ class CalendarEntrySerializer(serializers.Serializer[Any]):
     due_on = serializers.DateField()
     status = serializers.ChoiceField(choices=CALENDAR_STATUS_CHOICES)
     late = serializers.BooleanField()
-    submission = serializers.IntegerField(allow_null=True, help_text="id của báo cáo (lần đang có hiệu lực).")
+    submission = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("id của báo cáo (lần đang có hiệu lực).")
+    )
     version = serializers.IntegerField(allow_null=True)
 
 

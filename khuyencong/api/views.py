@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -70,7 +71,9 @@ def _user(request: Request) -> User:
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
     level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
-    province = django_filters.CharFilter(field_name="territory__current_province__code", label="Mã tỉnh hiện nay")
+    province = django_filters.CharFilter(
+        field_name="territory__current_province__code", label=gettext_lazy("Mã tỉnh hiện nay")
+    )
 
     class Meta:
         model = Organization
@@ -90,7 +93,7 @@ class OrganizationViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Organi
 class UnitFilter(django_filters.FilterSet):
     era = django_filters.ChoiceFilter(choices=Era.choices)
     level = django_filters.TypedChoiceFilter(choices=Level.choices, coerce=int)
-    parent = django_filters.CharFilter(field_name="parent__code", label="Mã đơn vị cấp trên")
+    parent = django_filters.CharFilter(field_name="parent__code", label=gettext_lazy("Mã đơn vị cấp trên"))
 
     class Meta:
         model = AdminUnit
@@ -98,7 +101,9 @@ class UnitFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("q", str, description="Tìm theo tên, không phân biệt dấu")])
+    list=extend_schema(
+        parameters=[OpenApiParameter("q", str, description=gettext_lazy("Tìm theo tên, không phân biệt dấu"))]
+    )
 )
 class UnitViewSet(ReplicaListMixin, viewsets.GenericViewSet[AdminUnit]):
     """Administrative units of both generations: before and after the reform of 01/07/2025."""
@@ -147,9 +152,11 @@ def _resolved(place: ResolvedPlace) -> dict[str, Any]:
 
 
 FACILITY_PARAMETERS = [
-    OpenApiParameter("q", str, description="Tìm theo tên, mã, MST, địa chỉ; không phân biệt dấu"),
-    OpenApiParameter("province", str, description="Mã tỉnh (hiện nay, hoặc trước 2025 với era=2025-pre)"),
-    OpenApiParameter("era", str, enum=Era.values, description="Thế hệ địa giới của mã tỉnh (mặc định: hiện nay)"),
+    OpenApiParameter("q", str, description=gettext_lazy("Tìm theo tên, mã, MST, địa chỉ; không phân biệt dấu")),
+    OpenApiParameter("province", str, description=gettext_lazy("Mã tỉnh (hiện nay, hoặc trước 2025 với era=2025-pre)")),
+    OpenApiParameter(
+        "era", str, enum=Era.values, description=gettext_lazy("Thế hệ địa giới của mã tỉnh (mặc định: hiện nay)")
+    ),
     OpenApiParameter("legal_form", str, enum=LegalForm.values),
 ]
 
@@ -268,7 +275,7 @@ class ProjectFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="plan__year")
     funding_source = django_filters.ChoiceFilter(field_name="plan__funding_source", choices=FundingSource.choices)
     state = django_filters.ChoiceFilter(choices=State.choices)
-    province = django_filters.CharFilter(field_name="province__code", label="Mã tỉnh hiện nay")
+    province = django_filters.CharFilter(field_name="province__code", label=gettext_lazy("Mã tỉnh hiện nay"))
     content = django_filters.CharFilter(field_name="content__code")
     implementer = django_filters.CharFilter(field_name="implementer__code")
     plan = django_filters.CharFilter(field_name="plan__code")
@@ -397,7 +404,9 @@ class ConsultingViewSet(ReplicaListMixin, mixins.CreateModelMixin, viewsets.Gene
         write.is_valid(raise_exception=True)
         user = _user(request)
         if not access.can_record_consulting(user, write.validated_data["organization"]):
-            return _refusal(consulting_services.OUT_OF_SCOPE, "Bạn không có quyền ghi kết quả tư vấn của đơn vị này.")
+            return _refusal(
+                consulting_services.OUT_OF_SCOPE, gettext("Bạn không có quyền ghi kết quả tư vấn của đơn vị này.")
+            )
         try:
             record = consulting_services.consulting_record(actor=user, **write.validated_data)
         except consulting_services.ConsultingRefused as refused:
@@ -415,7 +424,7 @@ class SubmissionFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(field_name="organization__code")
     period = django_filters.CharFilter(field_name="period_key")
     state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
-    current = django_filters.BooleanFilter(label="Chỉ lần đang có hiệu lực")
+    current = django_filters.BooleanFilter(label=gettext_lazy("Chỉ lần đang có hiệu lực"))
 
     class Meta:
         model = Submission

@@ -45,13 +45,13 @@ class AuditedAdmin(admin.ModelAdmin):
             instance=obj,
             before=before,
             after=audit_snapshot(obj, self._fields(obj)),
-            note="Sửa trong trang quản trị",
+            note="Sửa trong trang quản trị",  # vi-only: a stored audit record
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         before = audit_snapshot(obj, self._fields(obj))
         audit_entry_write(actor=request.user, action=AuditAction.DELETE, instance=obj, before=before,  # type: ignore[arg-type]
-                          after={}, note="Xoá trong trang quản trị")  # fmt: skip
+                          after={}, note="Xoá trong trang quản trị")  # fmt: skip  # vi-only: a stored audit record
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 
 from khuyencong.accounts.models import User
 from khuyencong.core.bulk import insert_all
@@ -17,6 +18,12 @@ Snapshot = dict[str, str | None]
 
 
 def _display(instance: models.Model, field: models.Field[Any, Any]) -> str | None:
+    # A snapshot is a stored record: Vietnamese whoever makes the change (choice labels included).
+    with translation.override("vi"):
+        return _display_vi(instance, field)
+
+
+def _display_vi(instance: models.Model, field: models.Field[Any, Any]) -> str | None:
     value = getattr(instance, field.attname)
     if value is None or value == "":
         return None
@@ -25,7 +32,7 @@ def _display(instance: models.Model, field: models.Field[Any, Any]) -> str | Non
     if isinstance(field, models.ForeignKey):
         return str(getattr(instance, field.name))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return "Có" if value else "Không"  # vi-only
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):

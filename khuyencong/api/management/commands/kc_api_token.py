@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from khuyencong.accounts.models import User
@@ -12,16 +13,20 @@ from khuyencong.accounts.services import api_token_issue, system_user
 
 
 class Command(BaseCommand):
-    help = "In mã truy cập API (token) của một người dùng; --rotate để cấp mã mới và huỷ mã cũ."
+    help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
+        "In mã truy cập API (token) của một người dùng; --rotate để cấp mã mới và huỷ mã cũ."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--rotate", action="store_true", help="Huỷ mã cũ, cấp mã mới.")
+        parser.add_argument("--rotate", action="store_true", help=gettext("Huỷ mã cũ, cấp mã mới."))
 
     def handle(self, *args: Any, username: str, rotate: bool, **options: Any) -> None:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
-            raise CommandError(f"Không có người dùng đang hoạt động tên «{username}».")
+            raise CommandError(
+                gettext("Không có người dùng đang hoạt động tên «%(username)s».") % {"username": username}
+            )
         token = Token.objects.filter(user=user).first()
         if token is not None and not rotate:
             self.stdout.write(token.key)
