@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from khuyencong.core.forms import date_from_query
 
@@ -26,7 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
     elif query:
         context["results"] = selectors.unit_search(query)
     elif request.GET.get("on"):
-        context["resolve_error"] = "Ngày phải có dạng dd/mm/yyyy."
+        context["resolve_error"] = _("Ngày phải có dạng dd/mm/yyyy.")
     context["provinces"] = selectors.unit_list(era=era, level=Level.PROVINCE).select_related("current_province")
     return render(request, "geography/index.html", context)
 
