@@ -30,6 +30,11 @@ class Capabilities:
         return access.may(self.user, access.Action.CREATE)
 
     @cached_property
+    def facility_proposals(self) -> bool:
+        """A facility's representative sends self-service proposals; whoever may change facilities reviews them."""
+        return access.may_propose_facility_changes(self.user) or access.may(self.user, access.Action.CHANGE)
+
+    @cached_property
     def export(self) -> bool:
         return access.can_export(self.user)
 

@@ -216,3 +216,15 @@ def test_a_representative_has_a_role_but_no_body(facility_rep: User) -> None:
     # the persona the menu test relies on: a representative, not an officer
     assert facility_rep.has_role(Role.FACILITY_REPRESENTATIVE)
     assert not facility_rep.has_role(Role.OFFICER)
+
+
+def test_the_menu_offers_the_self_service_proposals_to_who_sends_or_reviews_them(
+    facility_rep: User, laocai_officer: User, laocai_viewer: User
+) -> None:
+    proposals = f'href="{reverse("facilities:proposals")}"'
+
+    # Given a representative who sends proposals and an officer who reviews them, each is offered the page
+    for user in (facility_rep, laocai_officer):
+        assert proposals in menu_of(client_for(user).get(reverse("web:home")).content.decode()), user.username
+    # and a viewer, who may neither send nor decide, is not
+    assert proposals not in menu_of(client_for(laocai_viewer).get(reverse("web:home")).content.decode())
