@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+
 from khuyencong.core.official import Grid, Official, Part
 from khuyencong.core.official import to_docx as official_docx
 from khuyencong.reports.layout import Col, Section, cell_text
@@ -30,15 +32,17 @@ def submission_content(submission: Submission) -> tuple[dict[str, Any], list[Sec
 
 
 def submission_file(submission: Submission, fmt: str) -> bytes:
-    """The report in a format: the PDF as sent is the stored one (it is what the level above received)."""
+    """The report in a format: the PDF as sent is the stored one (it is what the level above received). Built in
+    Vietnamese whoever downloads it: an administrative document (Decree 30/2020/NĐ-CP Art. 8)."""
     if fmt == "pdf" and submission.pdf:
         with submission.pdf.open("rb") as handle:
             stored: bytes = handle.read()
             return stored
-    data, sections, document = submission_content(submission)
-    if fmt == "docx":
-        return to_docx(submission, data, sections, document)
-    return render(fmt, data, sections, document)
+    with translation.override("vi"):
+        data, sections, document = submission_content(submission)
+        if fmt == "docx":
+            return to_docx(submission, data, sections, document)
+        return render(fmt, data, sections, document)
 
 
 def to_docx(submission: Submission, data: dict[str, Any], sections: list[Section], document: Document) -> bytes:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Submission
 from .rules import SECTIONS
@@ -19,17 +20,19 @@ class SubmissionTextForm(forms.ModelForm[Submission]):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="Ý kiến", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do lập lần mới", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do lập lần mới"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(label="Tên tài liệu", max_length=255)
-    file = forms.FileField(label="Tệp")
+    title = forms.CharField(label=_("Tên tài liệu"), max_length=255)
+    file = forms.FileField(label=_("Tệp"))
 
 
 class CalendarForm(forms.Form):
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)

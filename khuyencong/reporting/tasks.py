@@ -4,6 +4,7 @@ takes seconds; the sending itself should not)."""
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
+from django.utils import translation
 from django_tasks import task
 
 from khuyencong.reports.provincial import provincial_sections
@@ -31,8 +32,11 @@ def store_submission_pdf(submission_pk: int, sending_pk: int) -> bool:
         SubmissionState.ACCEPTED,
     ):
         return False
-    sections = submission_sections(submission, provincial_sections(submission.figures))
-    pdf = render("pdf", submission.figures, sections, submission_document(submission))
+    # The report sent is an administrative document (Decree 30/2020/NĐ-CP Art. 8): Vietnamese, even when the task
+    # runs in the thread of a request read in English (the immediate backend).
+    with translation.override("vi"):
+        sections = submission_sections(submission, provincial_sections(submission.figures))
+        pdf = render("pdf", submission.figures, sections, submission_document(submission))
     submission.pdf.save(f"bao-cao-{submission.pk}-lan-{submission.version}.pdf", ContentFile(pdf), save=False)
     Submission.objects.filter(pk=submission.pk).update(pdf=submission.pdf.name)
     return True

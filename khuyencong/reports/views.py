@@ -15,7 +15,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
@@ -108,9 +108,12 @@ def report_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Bạn không có quyền tải báo cáo về.")
     year = latest_year(project_list_for_user(user), timezone.localdate())
     form = ReportForm(request.GET or None, user=user, initial=default_report_query(user, year))
-    built = _build(form) if request.GET and form.is_valid() else None
+    # A downloaded report is an official document (Decree 30/2020/NĐ-CP Art. 8): built and written in Vietnamese
+    # whatever language the page around it is read in.
+    with translation.override("vi" if fmt in CONTENT_TYPES else translation.get_language()):
+        built = _build(form) if request.GET and form.is_valid() else None
+        body = render_report(fmt, built.data, built.sections, built.document) if built and fmt in CONTENT_TYPES else b""
     if built is not None and fmt in CONTENT_TYPES:
-        body = render_report(fmt, built.data, built.sections, built.document)
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
         period = built.data["period"]
         name = f"bao-cao-{FILE_WORDS[built.data['kind']]}-{period['from']}-{period['to']}.{fmt}"
