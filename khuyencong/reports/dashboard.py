@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
@@ -101,9 +102,9 @@ def dashboard_data(
                                                                *(f"step{i}" for i in range(len(STEPS))))}  # fmt: skip
     contract_amount, disbursed = totals["contract_amount"], totals["disbursed"]
     money = [
-        {"key": "contracted", "label": "Đã ký hợp đồng", "amount": int(contract_amount), "percent": None,
+        {"key": "contracted", "label": _("Đã ký hợp đồng"), "amount": int(contract_amount), "percent": None,
          "count": totals["contracted"]},
-        {"key": "disbursed", "label": "Đã giải ngân", "amount": int(disbursed), "percent": None,
+        {"key": "disbursed", "label": _("Đã giải ngân"), "amount": int(disbursed), "percent": None,
          "count": totals["paid"]},
     ]  # fmt: skip
     if plans:
@@ -115,8 +116,8 @@ def dashboard_data(
         money[0]["percent"] = rate(contract_amount, plan)
         money[1]["percent"] = rate(disbursed, plan)
         money[:0] = [
-            {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "count": None},
-            {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
+            {"key": "plan", "label": _("Kế hoạch vốn"), "amount": int(plan), "percent": None, "count": None},
+            {"key": "allocated", "label": _("Đã phân bổ"), "amount": int(allocated),
              "percent": rate(allocated, plan), "count": None},
         ]  # fmt: skip
     funnel = [
