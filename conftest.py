@@ -219,6 +219,13 @@ def browser_session(browser: Browser, live_server: object, username: str) -> Pag
     return page
 
 
+def chose_english(user: User) -> User:
+    """The user reads the system in English (his account's choice, as the footer's switch records it)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
+
+
 def client_for(user: User) -> Client:
     """A test client signed in as `user` (without the login form, which the browser tests cover)."""
     client = Client()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import client_for, make_user
+from conftest import chose_english, client_for, make_user
 from khuyencong.accounts.models import Role
 from khuyencong.consulting.services import PERIOD_YEAR, consulting_record
 from khuyencong.organizations.models import Organization
@@ -22,8 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_the_page_reads_in_english_for_a_centre_that_chose_it() -> None:
     # Given a centre's officer who chose English
     centre = make_user("ttkc15", "TTKC-15", Role.OFFICER)
-    centre.language = "en"
-    centre.save(update_fields=["language"])
+    chose_english(centre)
 
     # When he opens the consulting page
     page = client_for(centre).get(reverse("consulting:list")).content.decode()

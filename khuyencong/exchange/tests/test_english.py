@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import client_for
+from conftest import chose_english, client_for
 from khuyencong.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_exchange_page_reads_in_english_for_a_user_who_chose_it(laocai_officer: User) -> None:
     # Given an officer who chose English
-    laocai_officer.language = "en"
-    laocai_officer.save(update_fields=["language"])
+    chose_english(laocai_officer)
 
     # When he opens the exchange page
     page = client_for(laocai_officer).get(reverse("exchange:index")).content.decode()
@@ -38,8 +37,7 @@ def test_the_exchange_page_stays_vietnamese_by_default(laocai_officer: User) -> 
 
 def test_an_english_users_template_keeps_the_vietnamese_headers_the_importer_reads(laocai_officer: User) -> None:
     # Given an officer who chose English
-    laocai_officer.language = "en"
-    laocai_officer.save(update_fields=["language"])
+    chose_english(laocai_officer)
 
     # When he downloads the facility template
     response = client_for(laocai_officer).get(reverse("exchange:template", args=["facilities"]))

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import client_for, make_user
+from conftest import chose_english, client_for, make_user
 from khuyencong.accounts.models import Role
 from khuyencong.core.refusals import codes_of
 from khuyencong.geography.models import AdminUnit, Era, Level
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_list_of_bodies_reads_in_english_and_keeps_their_vietnamese_names() -> None:
     # Given an officer who chose English
     officer = make_user("cuc.english", "CUC-CTDP", Role.OFFICER)
-    officer.language = "en"
-    officer.save(update_fields=["language"])
+    chose_english(officer)
 
     # When he opens the list of bodies
     page = client_for(officer).get(reverse("organizations:list")).content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import client_for, make_user
+from conftest import chose_english, client_for, make_user
 from khuyencong.accounts.models import Role
 from khuyencong.projects import dossier_rules
 from khuyencong.projects.authority import NO_CREATE_ROLE, creation_refused
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_list_reads_in_english_for_a_user_who_chose_it() -> None:
     # Given two officers of the same department, one of whom chose English
     english = make_user("en", "SCT-19", Role.OFFICER)
-    english.language = "en"
-    english.save(update_fields=["language"])
+    chose_english(english)
     vietnamese = make_user("vi", "SCT-19", Role.OFFICER)
 
     # When each opens the list of đề án
