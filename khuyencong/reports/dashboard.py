@@ -191,7 +191,7 @@ def figure_projects(scope: ReportScope, projects: Any, data: dict[str, Any], pat
     as_of = datetime.date.fromisoformat(data["as_of"])
     if path == "overdue":
         return overdue_projects(scope.projects(projects), today=as_of)
-    part, _, index = path.partition(".")
+    part, _dot, index = path.partition(".")
     row = data[part][int(index)]
     condition: Q
     if part == "money":
