@@ -82,7 +82,7 @@ class Marked:
         return (self.msgid, self.context) if self.context else self.msgid
 
 
-def _messages(path: Path, source: str, line_offset: int = 0) -> Iterator[Marked]:
+def _messages(path: Path, source: str) -> Iterator[Marked]:
     for lineno, funcname, message, _comments in extract_python(io.BytesIO(source.encode()), KEYWORDS, [], {}):
         parts: tuple[Any, ...] = message if isinstance(message, tuple) else (message,)
         if str(funcname).startswith(("pgettext", "npgettext")):
@@ -91,7 +91,7 @@ def _messages(path: Path, source: str, line_offset: int = 0) -> Iterator[Marked]
             context, msgid, plural = None, parts[0], (parts[1] if len(parts) > 1 else None)
         # A call with a variable (gettext(label)) has no literal to translate here.
         if isinstance(msgid, str) and msgid:
-            yield Marked(msgid, context if isinstance(context, str) else None, plural, path, lineno + line_offset)
+            yield Marked(msgid, context if isinstance(context, str) else None, plural, path, lineno)
 
 
 def marked_in_python(path: Path) -> Iterator[Marked]:
@@ -118,7 +118,8 @@ VIETNAMESE = re.compile(
     re.IGNORECASE,  # vi-only
 )
 # Text that is Vietnamese in every language: an official document of Decree 30/2020, a citation, a name. A module says
-# so by `VIETNAMESE_ONLY = "why"`; a line or a whole function by this comment on it (on the `def` line).
+# so by `VIETNAMESE_ONLY = "why"`; a statement or a whole function by this comment on it (on the `def` line); a
+# template by `{# vi-only: why #}`.
 PRAGMA = "# vi-only"
 
 
