@@ -79,11 +79,15 @@ class _VisibleText(HTMLParser):
 VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
 
-def visible_text(html: str) -> str:
+def _read(html: str) -> list[str]:
     parser = _VisibleText()
     parser.feed(html)
     parser.close()
-    return "\n".join(parts.strip() for parts in parser.parts if parts.strip())
+    return parser.parts
+
+
+def visible_text(html: str) -> str:
+    return "\n".join(part.strip() for part in _read(html) if part.strip())
 
 
 @cache
@@ -124,10 +128,7 @@ def page_leaks(html: str, *, allowed: frozenset[str] = frozenset()) -> list[str]
 
 
 def _visible_parts(html: str) -> list[str]:
-    parser = _VisibleText()
-    parser.feed(html)
-    parser.close()
-    return [" ".join(part.split()) for part in parser.parts if part.strip()]
+    return [" ".join(part.split()) for part in _read(html) if part.strip()]
 
 
 @cache

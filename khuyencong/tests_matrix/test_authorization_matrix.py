@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -1494,13 +1494,24 @@ ENGLISH_PENDING = frozenset({"facilities", "products", "public_products", "repor
 READERS = [SCT15, CUC, ADMIN, TTKC15, UBND15, VIEWER15, TTKC1, REP, NO_ROLE, NO_ORG]
 
 
-def _pages() -> Iterator[Any]:
-    for case in CASES:
-        if case.writes or case.route.startswith(("api:", "admin:")):
-            continue
-        where = INSIDE if INSIDE in case.wheres else case.wheres[0]
+def _first_reader(case: Case, wheres: Sequence[str]) -> tuple[str, str] | None:
+    """The first place, of those given, where a reader may open the page, and that reader."""
+    for where in wheres:
         reader = next((persona for persona in READERS if persona in case.allowed.get(where, ())), None)
         if reader is not None:
+            return where, reader
+    return None
+
+
+def _reads() -> Iterator[Case]:
+    return (case for case in CASES if not case.writes and not case.route.startswith(("api:", "admin:")))
+
+
+def _pages() -> Iterator[Any]:
+    for case in _reads():
+        found = _first_reader(case, [INSIDE if INSIDE in case.wheres else case.wheres[0]])
+        if found is not None:
+            where, reader = found
             pending = case.route.split(":")[0] in ENGLISH_PENDING
             marks = [pytest.mark.xfail(reason="this app's English is not complete yet (issue 15)")] if pending else []
             yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}", marks=marks)
@@ -1542,14 +1553,11 @@ UPLOADED = frozenset({"projects:document"})
 
 
 def _downloads() -> Iterator[Any]:
-    for case in CASES:
-        if case.writes or case.route.startswith(("api:", "admin:")) or case.route in UPLOADED:
-            continue
-        for where in case.wheres:
-            reader = next((persona for persona in READERS if persona in case.allowed.get(where, ())), None)
-            if reader is not None:
-                yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}")
-                break
+    for case in _reads():
+        found = None if case.route in UPLOADED else _first_reader(case, case.wheres)
+        if found is not None:
+            where, reader = found
+            yield pytest.param(case, reader, where, id=f"{case.id}|{reader}|{where}")
 
 
 @pytest.mark.django_db
