@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -110,10 +111,11 @@ def report_page(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None, user=user, initial=default_report_query(user, year))
     # A downloaded report is an official document (Decree 30/2020/NĐ-CP Art. 8): built and written in Vietnamese
     # whatever language the page around it is read in.
-    with translation.override("vi" if fmt in CONTENT_TYPES else translation.get_language()):
+    official = fmt in CONTENT_TYPES
+    with translation.override("vi") if official else contextlib.nullcontext():
         built = _build(form) if request.GET and form.is_valid() else None
-        body = render_report(fmt, built.data, built.sections, built.document) if built and fmt in CONTENT_TYPES else b""
-    if built is not None and fmt in CONTENT_TYPES:
+        body = render_report(fmt, built.data, built.sections, built.document) if built and official else b""
+    if built is not None and official:
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
         period = built.data["period"]
         name = f"bao-cao-{FILE_WORDS[built.data['kind']]}-{period['from']}-{period['to']}.{fmt}"
