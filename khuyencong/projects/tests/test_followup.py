@@ -63,6 +63,23 @@ def test_work_still_open_after_its_budget_year_is_overdue(bac_kan: None) -> None
     assert client_for(committee).get(reverse("projects:queue")).context["overdue"]
 
 
+def test_the_queue_counts_every_overdue_đề_án_and_lists_the_first_ones(
+    bac_kan: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given more overdue đề án than the queue lists (nationally, tens of thousands)
+    visible = overdue_projects(Project.objects.all()).count()
+    assert visible > 1
+    monkeypatch.setattr("khuyencong.projects.views.QUEUE_ROWS", 1)
+
+    # When the committee opens its queue
+    response = client_for(make_user("ubnd19", "UBND-19", Role.APPROVER)).get(reverse("projects:queue"))
+
+    # Then the heading counts them all, one is listed, and the page says it shows only the first
+    assert response.context["overdue_count"] == visible
+    assert len(response.context["overdue"]) == 1
+    assert "Hiện 1 đề án đầu tiên." in response.content.decode()
+
+
 def test_the_list_filters_by_province_and_implementer(bac_kan: None) -> None:
     cuc = make_user("cuc", "CUC-CTDP", Role.VIEWER)
     thai_nguyen = AdminUnit.objects.get(era=Era.FROM_2025, level=Level.PROVINCE, code="19")
