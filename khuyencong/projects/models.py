@@ -196,6 +196,13 @@ class ProjectPeriod(StateFigures):
         indexes = [
             models.Index(fields=["valid_from", "valid_to"], name="projects_period_range"),
             models.Index(fields=["state", "valid_from"], name="projects_period_state"),
+            # The work queues' settlement-dossier deadline: today's period of each accepted, unsettled đề án, in the
+            # order of its acceptance (projects.deadlines.SETTLING).
+            models.Index(
+                fields=["accepted_on", "project"],
+                condition=Q(valid_to__isnull=True, state__in=[State.ACCEPTED, State.LIQUIDATED]),
+                name="projects_period_settling",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -303,7 +303,7 @@ def project_queue(request: HttpRequest) -> HttpResponse:
         request,
         "projects/project_queue.html",
         {
-            "queues": selectors.work_queues(request.user),
+            "queues": selectors.work_queues(request.user, limit=QUEUE_ROWS),
             "overdue": overdue,
             "overdue_count": overdue_count,
             "deadlines": late,

@@ -65,7 +65,9 @@ def test_a_settled_đề_án_owes_no_settlement_dossier(local_plan, system_actor
     with on_day(D(2026, 12, 1)):
         history(local_plan, system_actor, "DA-QT", ("contract_signed", D(2026, 3, 20)), ("accepted", D(2026, 9, 1)),
                 ("settled", D(2026, 9, 20)))  # fmt: skip
-    assert late(DeadlineKind.SETTLEMENT_DOSSIER, D(2026, 10, 1)) == []
+        assert late(DeadlineKind.SETTLEMENT_DOSSIER, D(2026, 10, 1)) == []
+        # and a day before it was settled, read later (the dashboard as of that day), it was late
+        assert late(DeadlineKind.SETTLEMENT_DOSSIER, D(2026, 9, 18)) == ["DA-QT"]
 
 
 def test_a_voided_acceptance_is_not_counted(local_plan, system_actor) -> None:

@@ -16,7 +16,7 @@ from khuyencong.demo.loading import load_demo_programs
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Project, Result
-from khuyencong.projects.selectors import overdue_projects
+from khuyencong.projects.selectors import overdue_projects, work_queues
 from khuyencong.projects.services import result_record
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,28 @@ def test_results_are_recorded_through_the_page(bac_kan: None) -> None:
     assert Result.objects.get().value == Decimal(25)
     viewer = client_for(make_user("xem", "SCT-19", Role.VIEWER))
     assert viewer.post(url, {}).status_code == 403
+
+
+def test_each_step_queue_is_counted_whole_and_lists_its_first_rows(
+    bac_kan: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a body with more than one đề án waiting for the same step
+    committee = make_user("ubnd19", "UBND-19", Role.APPROVER, Role.OFFICER)
+    whole = {q.title: q.count for q in work_queues(committee)}
+    assert max(whole.values()) > 1
+    monkeypatch.setattr("khuyencong.projects.views.QUEUE_ROWS", 1)
+
+    # When it opens its queue
+    response = client_for(committee).get(reverse("projects:queue"))
+
+    # Then every step keeps its whole count and lists one đề án, and the page says so
+    queues = response.context["queues"]
+    assert {q.title: q.count for q in queues} == whole
+    assert all(len(q.projects) == min(q.count, 1) for q in queues)
+    context = response.context
+    cut = (
+        sum(q.count > 1 for q in queues)
+        + sum(count > 1 for _, count, _ in context["deadlines"])
+        + (context["overdue_count"] > 1)
+    )
+    assert response.content.decode().count("Hiện 1 đề án đầu tiên.") == cut
