@@ -18,7 +18,7 @@ from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import LAST_DAY_BEFORE_REFORM, REFORM_DATE, AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.products import selectors as products_selectors
-from khuyencong.products.models import Entry, Product, SelectionRound
+from khuyencong.products.models import CouncilMember, Entry, HolderReport, Product, SelectionRound
 from khuyencong.products.rules import RANK, RoundLevel
 from khuyencong.programs.models import Plan, Program
 from khuyencong.projects.models import Project
@@ -446,10 +446,14 @@ def _selection_rounds(rounds: list[SelectionRound], shown: QuerySet[Entry]) -> l
         .prefetch_related(
             "criteria",
             "judges",
+            Prefetch("council", CouncilMember.objects.standing().order_by("pk")),
             Prefetch(
                 "entries",
                 shown.select_related("product", "lower_certificate", "certificate").prefetch_related(
-                    "complaints", "scores__judge", "scores__criterion"
+                    "complaints",
+                    "scores__judge",
+                    "scores__criterion",
+                    Prefetch("certificate__holder_reports", HolderReport.objects.standing().order_by("year")),
                 ),
             ),
         )
@@ -478,8 +482,22 @@ def _selection_round(r: SelectionRound) -> dict[str, Any]:
                 for c in sorted(r.criteria.all(), key=lambda c: c.position)
             ],
             "judges": [{"code": j.code, "name": j.name} for j in sorted(r.judges.all(), key=lambda j: j.code)],
+            # Standing members only, like scores: a member named by mistake travels as the council that stands.
+            "council": [{"name": m.name, "position": m.position, "role": m.role} for m in r.council.all()],
             "decision": {"on": r.decision_on.isoformat(), "document": r.decision_document} if r.decision_on else None,
             "entries": [_entry(e) for e in sorted(r.entries.all(), key=lambda e: e.product.code)],
+        }
+    )
+
+
+def _holder_report(h: HolderReport) -> dict[str, Any]:
+    return _clean(
+        {
+            "year": h.year,
+            "reported_on": h.reported_on.isoformat(),
+            "support_received": _money(h.support_received),
+            "support_text": h.support_text,
+            "results": h.results,
         }
     )
 
@@ -500,11 +518,14 @@ def _entry(e: Entry) -> dict[str, Any]:
                 )
             ],
             "recognized": e.recognized or None,
-            "certificate": {
-                "code": certificate.code,
-                "on": certificate.issued_on.isoformat(),
-                "valid_until": certificate.valid_until.isoformat(),
-            }
+            "certificate": _clean(
+                {
+                    "code": certificate.code,
+                    "on": certificate.issued_on.isoformat(),
+                    "valid_until": certificate.valid_until.isoformat(),
+                    "reports": [_holder_report(h) for h in certificate.holder_reports.all()],
+                }
+            )
             if certificate
             else None,
             "complaints": [

@@ -53,7 +53,17 @@ from khuyencong.organizations.models import Organization, Region
 from khuyencong.organizations.services import organization_territories_fill
 from khuyencong.products import authority as product_authority
 from khuyencong.products import services as product_services
-from khuyencong.products.models import Certificate, Entry, Judge, Product, RoundCriterion, Score, SelectionRound
+from khuyencong.products.models import (
+    Certificate,
+    CouncilMember,
+    Entry,
+    HolderReport,
+    Judge,
+    Product,
+    RoundCriterion,
+    Score,
+    SelectionRound,
+)
 from khuyencong.products.rules import DEFAULT_CRITERIA, DEFAULT_THRESHOLD, Criterion
 from khuyencong.programs.models import Allocation, BudgetDecision, Plan, Program, ProgramTarget
 from khuyencong.programs.services import (
@@ -1208,6 +1218,7 @@ class _Importer:
                 if selection.project_id != project.pk:
                     product_services.round_fund(actor=self.actor, selection=selection, project=project)
                     wrote = True
+            wrote = self.round_council(selection, item) or wrote
             entries: list[tuple[str, dict[str, Any], Entry]] = []
             for index, spec in enumerate(item.get("entries", [])):
                 at = f"{path}.entries[{index}]"
@@ -1268,6 +1279,20 @@ class _Importer:
             raise RecordError(path, "history_conflict",
                               f"Đợt bình chọn «{selection.code}» đã có với cấp, năm, cơ quan tổ chức, điểm công nhận, "
                               "tiêu chí hoặc giám khảo khác.")  # fmt: skip
+
+    def round_council(self, selection: SelectionRound, item: dict[str, Any]) -> bool:
+        """The members the file names and the round lacks are named, as on the round's page; one already standing
+        (same name, position and role) is left as it is."""
+        held = {(m.name, m.position, m.role) for m in CouncilMember.objects.standing().filter(round=selection)}
+        wrote = False
+        for member in item.get("council", []):
+            if (member["name"].strip(), member["position"].strip(), member["role"]) not in held:
+                product_services.council_member_add(
+                    actor=self.actor, selection=selection, name=member["name"], position=member["position"],
+                    role=member["role"],
+                )  # fmt: skip
+                wrote = True
+        return wrote
 
     def round_entry(self, selection: SelectionRound, spec: dict[str, Any], at: str) -> tuple[Entry, bool]:
         product = Product.objects.select_related("facility").filter(code=spec["product"]).first()
@@ -1415,6 +1440,39 @@ class _Importer:
             elif certificate.revoked_on != on:
                 raise RecordError(where, "history_conflict",
                                   f"Giấy chứng nhận đã thu hồi ngày {certificate.revoked_on:%d/%m/%Y}.")  # fmt: skip
+        return self.holder_reports(entry, spec, at) or wrote
+
+    def holder_reports(self, entry: Entry, spec: dict[str, Any], at: str) -> bool:
+        """The holder's yearly reports on the certificate: one per year; a year the system holds with other figures
+        is a conflict (a wrong report is voided on the product's page, then the file imported again)."""
+        reports = spec.get("certificate", {}).get("reports", [])
+        if not reports:
+            return False
+        certificate = Certificate.objects.get(entry=entry)
+        held = {h.year: h for h in HolderReport.objects.standing().filter(certificate=certificate)}
+        wrote = False
+        for index, report in enumerate(reports):
+            where = f"{at}.certificate.reports[{index}]"
+            values = (
+                _date(report["reported_on"], f"{where}.reported_on"),
+                _money(report["support_received"], f"{where}.support_received"),
+                report["results"].strip(),
+                report.get("support_text", "").strip(),
+            )
+            found = held.get(report["year"])
+            if found is None:
+                try:
+                    product_services.holder_report_record(
+                        actor=self.actor, certificate=certificate, year=report["year"], reported_on=values[0],
+                        support_received=values[1], results=values[2], support_text=values[3],
+                    )  # fmt: skip
+                except (ValidationError, PermissionDenied) as error:
+                    raise _service_error(where, error) from error
+                wrote = True
+            elif (found.reported_on, found.support_received, found.results, found.support_text) != values:
+                raise RecordError(where, "history_conflict",
+                                  f"Đã có báo cáo năm {found.year} của giấy chứng nhận {certificate.code} với số "
+                                  "liệu khác tệp.")  # fmt: skip
         return wrote
 
     # --- periodic reports -------------------------------------------------------------------------------------

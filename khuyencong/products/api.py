@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.accounts.models import User
-from khuyencong.api.fields import CodeRelatedField
+from khuyencong.api.fields import CodeRelatedField, MoneyField
 from khuyencong.api.views import CODE, ReplicaListMixin
 from khuyencong.core.refusals import Refused
 from khuyencong.core.text import fold
@@ -27,8 +28,19 @@ from khuyencong.organizations.models import Organization, Region
 from khuyencong.projects.models import Project
 
 from . import authority, selectors, services
-from .models import Certificate, Entry, Judge, Product, RoundCriterion, SelectionRound
-from .rules import DEFAULT_CRITERIA, DEFAULT_THRESHOLD, Criterion, ProductGroup, RoundLevel
+from .models import (
+    Certificate,
+    Complaint,
+    ComplaintOutcome,
+    CouncilMember,
+    Entry,
+    HolderReport,
+    Judge,
+    Product,
+    RoundCriterion,
+    SelectionRound,
+)
+from .rules import DEFAULT_CRITERIA, DEFAULT_THRESHOLD, CouncilRole, Criterion, ProductGroup, RoundLevel
 
 # --- serializers ------------------------------------------------------------------------------------------------------
 
@@ -177,6 +189,60 @@ class CertificateSerializer(serializers.ModelSerializer[Certificate]):
 class RevokeWriteSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     reason = serializers.CharField(max_length=500)
+
+
+class CouncilMemberSerializer(serializers.ModelSerializer[CouncilMember]):
+    """A voided member stays listed with the day and reason, as on the round's page."""
+
+    class Meta:
+        model = CouncilMember
+        fields = ["id", "name", "position", "role", "voided_on", "voided_reason"]
+
+
+class CouncilMemberWriteSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    position = serializers.CharField(max_length=300)
+    role = serializers.ChoiceField(choices=CouncilRole.choices)
+
+
+class VoidWriteSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500)
+
+
+class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
+    product = serializers.CharField(source="entry.product.code", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "product", "on", "text", "answered_on", "outcome"]
+
+
+class ComplaintWriteSerializer(serializers.Serializer[Any]):
+    product = serializers.CharField(max_length=60)
+    on = serializers.DateField()
+    text = serializers.CharField(max_length=5000)
+
+
+class AnswerWriteSerializer(serializers.Serializer[Any]):
+    on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
+
+
+class HolderReportSerializer(serializers.ModelSerializer[HolderReport]):
+    support_received = MoneyField(read_only=True)
+
+    class Meta:
+        model = HolderReport
+        fields = ["id", "year", "reported_on", "support_received", "support_text", "results", "voided_on",
+                  "voided_reason"]  # fmt: skip
+
+
+class HolderReportWriteSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    reported_on = serializers.DateField()
+    support_received = MoneyField()
+    support_text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    results = serializers.CharField(max_length=5000)
 
 
 # --- views ------------------------------------------------------------------------------------------------------------
@@ -427,6 +493,75 @@ class RoundViewSet(
         funded = services.round_fund(actor=user, selection=selection, project=project)
         return Response(RoundSerializer(funded).data)
 
+    @extend_schema(methods=["GET"], responses=CouncilMemberSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CouncilMemberWriteSerializer, responses={201: CouncilMemberSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def council(self, request: Request, code: str) -> Response:
+        """The round's selection council (TT 26/2014 Art. 8–10), voided members included with who and why; POST names
+        a member (the organiser; one chair at a time)."""
+        selection = self.get_object()
+        if request.method == "POST":
+            write = CouncilMemberWriteSerializer(data=request.data)
+            write.is_valid(raise_exception=True)
+            member = services.council_member_add(actor=_user(request), selection=selection, **write.validated_data)
+            return Response(CouncilMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(CouncilMemberSerializer(selection.council.order_by("pk"), many=True).data)
+
+    @extend_schema(request=VoidWriteSerializer, responses=CouncilMemberSerializer)
+    @action(detail=True, methods=["post"], url_path=r"council/(?P<member>\d{1,18})/void", url_name="council-void")
+    def council_void(self, request: Request, code: str, member: str) -> Response:
+        """Voids a member named by mistake, with the reason; the member stays listed."""
+        selection = self.get_object()
+        found = get_object_or_404(CouncilMember, pk=int(member), round=selection)
+        write = VoidWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        voided = services.council_member_void(actor=_user(request), member=found, reason=write.validated_data["reason"])
+        return Response(CouncilMemberSerializer(voided).data)
+
+    @extend_schema(methods=["GET"], responses=ComplaintSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ComplaintWriteSerializer, responses={201: ComplaintSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def complaints(self, request: Request, code: str) -> Response:
+        """Complaints about the round's result on the entries the user sees; POST lodges one within 15 working days
+        of the announcement (TT 26/2014 Art. 20), by the entrant or an officer of its territory."""
+        selection = self.get_object()
+        user = _user(request)
+        seen = selectors.entries_for(user, selection)
+        if request.method == "POST":
+            write = ComplaintWriteSerializer(data=request.data)
+            write.is_valid(raise_exception=True)
+            data = write.validated_data
+            entry = seen.select_related("product__facility").filter(product__code=data["product"]).first()
+            if entry is None:
+                raise serializers.ValidationError(
+                    {"product": [_("Đợt không có sản phẩm dự thi «%(code)s».") % {"code": data["product"]}]},
+                    code="reference_missing",
+                )
+            complaint = services.complaint_record(actor=user, entry=entry, on=data["on"], text=data["text"])
+            return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+        complaints = Complaint.objects.filter(entry__in=seen).select_related("entry__product")
+        return Response(ComplaintSerializer(complaints, many=True).data)
+
+    @extend_schema(request=AnswerWriteSerializer, responses=ComplaintSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"complaints/(?P<complaint>\d{1,18})/answer",
+        url_name="complaint-answer",
+    )
+    def complaint_answer(self, request: Request, code: str, complaint: str) -> Response:
+        """The organiser's answer, upheld or dismissed, dated (on record as late after 10 working days)."""
+        selection = self.get_object()
+        found = get_object_or_404(
+            Complaint.objects.select_related("entry__product"),
+            pk=int(complaint),
+            entry__in=selectors.entries_for(_user(request), selection),
+        )
+        write = AnswerWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        answered = services.complaint_answer(actor=_user(request), complaint=found, **write.validated_data)
+        return Response(ComplaintSerializer(answered).data)
+
 
 class CertificateViewSet(ReplicaListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Certificate]):
     """Certificates of the products the user sees; revoked by the round's organiser with the day and reason."""
@@ -450,3 +585,30 @@ class CertificateViewSet(ReplicaListMixin, mixins.RetrieveModelMixin, viewsets.G
             reason=write.validated_data["reason"],
         )  # fmt: skip
         return Response(CertificateSerializer(revoked).data)
+
+    @extend_schema(methods=["GET"], responses=HolderReportSerializer(many=True))
+    @extend_schema(methods=["POST"], request=HolderReportWriteSerializer, responses={201: HolderReportSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def reports(self, request: Request, pk: str) -> Response:
+        """The holder's yearly reports (support received, results; TT 26/2014 Art. 22), voided ones included; POST
+        records one, by the facility or an officer of its territory, once a year while the certificate is held."""
+        certificate = self.get_object()
+        if request.method == "POST":
+            write = HolderReportWriteSerializer(data=request.data)
+            write.is_valid(raise_exception=True)
+            report = services.holder_report_record(
+                actor=_user(request), certificate=certificate, **write.validated_data
+            )
+            return Response(HolderReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(HolderReportSerializer(certificate.holder_reports.order_by("-year", "pk"), many=True).data)
+
+    @extend_schema(request=VoidWriteSerializer, responses=HolderReportSerializer)
+    @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d{1,18})/void", url_name="report-void")
+    def report_void(self, request: Request, pk: str, report: str) -> Response:
+        """Voids a wrong yearly report, with the reason, so that it can be entered again; it stays listed."""
+        certificate = self.get_object()
+        found = get_object_or_404(HolderReport, pk=int(report), certificate=certificate)
+        write = VoidWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        voided = services.holder_report_void(actor=_user(request), report=found, reason=write.validated_data["reason"])
+        return Response(HolderReportSerializer(voided).data)

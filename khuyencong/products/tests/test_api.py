@@ -201,3 +201,111 @@ class TestCertificates:
         ):
             assert client.post(path, body, format="json").status_code in (400, 403, 404), path
         assert client.get("/api/v1/selection-rounds/", {"year": "２０２６"}).status_code == 200
+
+
+class TestCouncil:
+    def test_the_organiser_names_its_council_one_chair_at_a_time(self, world: dict[str, Any]) -> None:
+        url = "/api/v1/selection-rounds/BC-XA-2026/council/"
+        chair = {"name": "Nguyễn Văn Chủ", "position": "Chủ tịch UBND xã", "role": "chair"}
+        organiser = api_for(world["people"]["commune"])
+
+        assert api_for(world["people"]["rep"]).post(url, chair, format="json").status_code == 403
+        assert api_for(world["people"]["other"]).post(url, chair, format="json").status_code == 404
+        assert organiser.post(url, chair, format="json").status_code == 201
+        second = organiser.post(url, {**chair, "name": "Trần Văn Hai"}, format="json")
+
+        assert second.status_code == 400
+        assert second.json()["codes"]["role"] == ["chair_exists"]
+        assert [m["name"] for m in api_for(world["people"]["rep"]).get(url).json()] == ["Nguyễn Văn Chủ"]
+
+    def test_a_member_named_by_mistake_is_voided_and_stays_listed(self, world: dict[str, Any]) -> None:
+        organiser = api_for(world["people"]["commune"])
+        url = "/api/v1/selection-rounds/BC-XA-2026/council/"
+        member = organiser.post(url, {"name": "Lê Thị Ba", "position": "Cán bộ", "role": "member"}, format="json")
+        void = f"{url}{member.json()['id']}/void/"
+
+        assert organiser.post(void, {"reason": ""}, format="json").status_code == 400
+        assert api_for(world["people"]["rep"]).post(void, {"reason": "Nhầm"}, format="json").status_code == 403
+        done = organiser.post(void, {"reason": "Ghi nhầm người"}, format="json")
+
+        assert done.status_code == 200
+        assert organiser.get(url).json() == [
+            {"id": member.json()["id"], "name": "Lê Thị Ba", "position": "Cán bộ", "role": "member",
+             "voided_on": "2026-11-27", "voided_reason": "Ghi nhầm người"}
+        ]  # fmt: skip
+        assert organiser.post(f"{url}999999/void/", {"reason": "x"}, format="json").status_code == 404
+
+
+class TestComplaints:
+    URL = "/api/v1/selection-rounds/BC-XA-2026/complaints/"
+
+    def test_the_entrant_complains_within_15_working_days_and_the_organiser_answers(
+        self, decided: dict[str, Any]
+    ) -> None:
+        people = decided["people"]
+        rep, organiser = api_for(people["rep"]), api_for(people["commune"])
+        late = rep.post(self.URL, {"product": "SP-2", "on": "2026-11-20", "text": "Chấm thấp"}, format="json")
+        assert late.status_code == 400
+        assert late.json()["codes"]["on"] == ["complaint_out_of_time"]
+
+        lodged = rep.post(self.URL, {"product": "SP-2", "on": "2026-10-12", "text": "Chấm thấp"}, format="json")
+        assert lodged.status_code == 201, lodged.json()
+        answer = f"{self.URL}{lodged.json()['id']}/answer/"
+        assert rep.post(answer, {"on": "2026-10-20", "outcome": "dismissed"}, format="json").status_code == 403
+        assert organiser.post(answer, {"on": "2026-10-20", "outcome": "maybe"}, format="json").status_code == 400
+
+        answered = organiser.post(answer, {"on": "2026-10-20", "outcome": "dismissed"}, format="json")
+
+        assert answered.status_code == 200
+        assert rep.get(self.URL).json() == [
+            {"id": lodged.json()["id"], "product": "SP-2", "on": "2026-10-12", "text": "Chấm thấp",
+             "answered_on": "2026-10-20", "outcome": "dismissed"}
+        ]  # fmt: skip
+        again = organiser.post(answer, {"on": "2026-10-21", "outcome": "upheld"}, format="json")
+        assert again.json()["codes"]["complaint"] == ["already_answered"]
+
+    def test_another_province_neither_sees_nor_lodges(self, decided: dict[str, Any]) -> None:
+        other = api_for(decided["people"]["other"])
+        body = {"product": "SP-2", "on": "2026-10-12", "text": "x"}
+        assert other.get(self.URL).status_code == 404
+        assert other.post(self.URL, body, format="json").status_code == 404
+        unknown = api_for(decided["people"]["rep"]).post(self.URL, {**body, "product": "SP-X"}, format="json")
+        assert unknown.status_code == 400
+        assert "SP-X" in unknown.json()["product"][0]
+
+
+class TestHolderReports:
+    def test_the_holder_reports_once_a_year_and_a_wrong_report_is_voided_then_entered_again(
+        self, decided: dict[str, Any]
+    ) -> None:
+        url = f"/api/v1/product-certificates/{decided['certificate'].pk}/reports/"
+        rep = api_for(decided["people"]["rep"])
+        body = {"year": 2026, "reported_on": "2026-11-25", "support_received": "15 triệu", "results": "Xuất khẩu"}
+
+        created = rep.post(url, body, format="json")
+        assert created.status_code == 201, created.json()
+        assert created.json()["support_received"] == 15_000_000
+        twice = rep.post(url, body, format="json")
+        assert twice.json()["codes"]["year"] == ["duplicate_report"]
+        voided = rep.post(f"{url}{created.json()['id']}/void/", {"reason": "Sai số tiền"}, format="json")
+        assert voided.status_code == 200
+        assert rep.post(url, {**body, "support_received": 20_000_000}, format="json").status_code == 201
+
+        listed = api_for(decided["people"]["sct"]).get(url).json()
+        assert [(r["support_received"], r["voided_reason"]) for r in listed] == [
+            (15_000_000, "Sai số tiền"),
+            (20_000_000, ""),
+        ]
+
+    def test_bad_input_and_strangers_are_refused(self, decided: dict[str, Any]) -> None:
+        url = f"/api/v1/product-certificates/{decided['certificate'].pk}/reports/"
+        body = {"year": 2031, "reported_on": "2026-11-25", "support_received": 1.5, "results": ""}
+        assert api_for(decided["people"]["other"]).post(url, body, format="json").status_code == 404
+        assert api_for(decided["people"]["judge1"]).get(url).status_code == 404
+        bad = api_for(decided["people"]["rep"]).post(url, body, format="json")
+        assert bad.status_code == 400
+        assert set(bad.json()) >= {"support_received", "results"}
+        out = api_for(decided["people"]["rep"]).post(
+            url, {**body, "support_received": 0, "results": "Ổn định"}, format="json"
+        )
+        assert out.json()["codes"]["year"] == ["year_not_held"]

@@ -23,8 +23,10 @@ from khuyencong.organizations.models import Organization
 from khuyencong.products.models import (
     Certificate,
     Complaint,
+    CouncilMember,
     Entry,
     EntryDocument,
+    HolderReport,
     Judge,
     Product,
     ProductPhoto,
@@ -35,8 +37,12 @@ from khuyencong.products.services import (
     certificate_revoke,
     complaint_answer,
     complaint_record,
+    council_member_add,
+    council_member_void,
     entry_document_add,
     entry_register,
+    holder_report_record,
+    holder_report_void,
     product_create,
     round_create,
     round_decide,
@@ -101,6 +107,21 @@ def full_history(decided: dict[str, Any]) -> None:
     complaint = complaint_record(actor=people["rep"], entry=decided["tray_entry"], on=D(2026, 10, 9), text="Chấm thấp")
     complaint_answer(actor=people["commune"], complaint=complaint, on=D(2026, 10, 16), outcome="dismissed")
     complaint_record(actor=people["rep"], entry=decided["basket_entry"], on=D(2026, 10, 12), text="Xin xem lại điểm")
+    for name, role in (("Hoàng Văn Chủ", "chair"), ("Ghi Nhầm", "member"), ("Lò Thị Thư", "secretary")):
+        member = council_member_add(
+            actor=people["commune"], selection=decided["round"], name=name, position="UBND xã Bảo Thắng", role=role
+        )
+    council_member_void(actor=people["commune"], member=CouncilMember.objects.get(name="Ghi Nhầm"), reason="Nhầm")
+    wrong = holder_report_record(
+        actor=people["rep"], certificate=decided["certificate"], year=2026, reported_on=D(2026, 11, 10),
+        support_received=Decimal(5_000_000), results="Bán thêm 200 giỏ",
+    )  # fmt: skip
+    holder_report_void(actor=people["rep"], report=wrong, reason="Sai số tiền")
+    holder_report_record(
+        actor=people["rep"], certificate=decided["certificate"], year=2026, reported_on=D(2026, 11, 10),
+        support_received=Decimal(0), support_text="Gian hàng hội chợ", results="Bán thêm 200 giỏ",
+    )  # fmt: skip
+    assert member.role == "secretary"
     certificate_revoke(
         actor=people["commune"], certificate=decided["certificate"], on=D(2026, 11, 20), reason="Sản phẩm đổi mẫu"
     )
@@ -128,7 +149,20 @@ def test_the_export_names_every_fact_of_the_selection(decided: dict[str, Any]) -
     assert commune["project"] == "BC-LC-2026"
     assert [c["max"] for c in commune["criteria"]] == [40, 40, 10, 10]
     basket = commune["entries"][0]
-    assert basket["certificate"] == {"code": "BC-XA-2026/001", "on": "2026-10-05", "valid_until": "2028-12-31"}
+    # standing facts only, as for scores: the member named by mistake and the voided report do not travel
+    assert commune["council"] == [
+        {"name": "Hoàng Văn Chủ", "position": "UBND xã Bảo Thắng", "role": "chair"},
+        {"name": "Lò Thị Thư", "position": "UBND xã Bảo Thắng", "role": "secretary"},
+    ]
+    assert basket["certificate"] == {
+        "code": "BC-XA-2026/001",
+        "on": "2026-10-05",
+        "valid_until": "2028-12-31",
+        "reports": [
+            {"year": 2026, "reported_on": "2026-11-10", "support_received": 0, "support_text": "Gian hàng hội chợ",
+             "results": "Bán thêm 200 giỏ"}
+        ],
+    }  # fmt: skip
     assert basket["revoked"] == {"on": "2026-11-20", "reason": "Sản phẩm đổi mẫu"}
     assert {"judge": "GK1", "criterion": "market", "points": 35} in basket["scores"]
     tray = commune["entries"][1]
@@ -163,7 +197,7 @@ def test_export_import_into_an_empty_database_export_is_the_same_document(
 
 
 def _empty() -> None:
-    for model in (Complaint, EntryDocument, Score):
+    for model in (Complaint, EntryDocument, Score, HolderReport, CouncilMember):
         model.objects.all().delete()
     Entry.objects.update(lower_certificate=None)
     Certificate.objects.all().delete()
@@ -214,6 +248,32 @@ class TestImport:
         # valid by the rule in force when the file gives no end
         assert (certificate.issued_on, certificate.valid_until) == (D(2026, 10, 5), D(2028, 12, 31))
         assert Score.objects.filter(recorded_by=world["people"]["commune"]).count() == 4
+
+    def test_the_council_and_a_holders_report_come_in_and_a_different_report_of_the_same_year_conflicts(
+        self, world: dict[str, Any]
+    ) -> None:
+        report_2026 = {"year": 2026, "reported_on": "2026-11-10", "support_received": "5 triệu", "results": "Tăng"}
+        document = round_document(council=[{"name": "Hoàng Văn Chủ", "position": "Chủ tịch UBND xã", "role": "chair"}])
+        document["selection_rounds"][0]["entries"][0]["certificate"]["reports"] = [report_2026]
+        with time_machine.travel(NOW, tick=False):
+            assert exchange_import(copy.deepcopy(document), actor=world["people"]["commune"]).ok
+            assert HolderReport.objects.get().support_received == 5_000_000
+            assert CouncilMember.objects.get().role == "chair"
+            assert exchange_import(copy.deepcopy(document), actor=world["people"]["commune"]).changed_nothing
+
+            report_2026["support_received"] = 6_000_000
+            conflict = exchange_import(document, actor=world["people"]["commune"])
+
+        assert issues(conflict) == [("$.selection_rounds[0].entries[0].certificate.reports[0]", "history_conflict")]
+        assert HolderReport.objects.get().support_received == 5_000_000
+
+    def test_a_council_member_of_no_known_role_is_a_schema_error(self, world: dict[str, Any]) -> None:
+        document = round_document(council=[{"name": "A", "position": "B", "role": "king"}])
+        with time_machine.travel(NOW, tick=False):
+            report = exchange_import(document, actor=world["people"]["commune"])
+
+        assert not report.ok
+        assert not CouncilMember.objects.exists()
 
     def test_a_score_above_its_criterion_maximum_is_refused_and_nothing_is_written(self, world: dict[str, Any]) -> None:
         document = round_document()
