@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -112,7 +113,9 @@ class CriterionWriteSerializer(serializers.Serializer[Any]):
 class JudgeWriteSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(max_length=30)
     name = serializers.CharField(max_length=200)
-    username = serializers.CharField(max_length=150, required=False, help_text="Tài khoản chấm điểm của giám khảo")
+    username = serializers.CharField(
+        max_length=150, required=False, help_text=gettext_lazy("Tài khoản chấm điểm của giám khảo")
+    )
 
 
 class RoundWriteSerializer(serializers.Serializer[Any]):
@@ -255,16 +258,21 @@ def _facility(user: User, code: str) -> Facility:
     """A facility named in a body: one the user does not see is not found, like one that does not exist."""
     found = facility_list_for_user(user).filter(code=code).first()
     if found is None:
-        raise serializers.ValidationError({"facility": [f"Không có cơ sở «{code}»."]}, code="reference_missing")
+        message = _("Không có cơ sở «%(code)s».") % {"code": code}
+        raise serializers.ValidationError({"facility": [message]}, code="reference_missing")
     return found
 
 
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Tìm theo tên, mã sản phẩm hoặc tên cơ sở (không dấu cũng được)"),
+            OpenApiParameter(
+                "q",
+                str,
+                description=gettext_lazy("Tìm theo tên, mã sản phẩm hoặc tên cơ sở (không dấu cũng được)"),
+            ),
             OpenApiParameter("group", str, enum=ProductGroup.values),
-            OpenApiParameter("facility", str, description="Mã cơ sở"),
+            OpenApiParameter("facility", str, description=gettext_lazy("Mã cơ sở")),
         ]
     )
 )
@@ -370,7 +378,8 @@ class RoundViewSet(
                 account = User.objects.filter(username=judge["username"], is_active=True).first()
                 if account is None:
                     raise serializers.ValidationError(
-                        {"judges": [f"Không có tài khoản «{judge['username']}»."]}, code="reference_missing"
+                        {"judges": [_("Không có tài khoản «%(username)s».") % {"username": judge["username"]}]},
+                        code="reference_missing",
                     )
             judges.append((judge["code"], judge["name"], account))
         criteria = [Criterion(c["code"], c["name"], c["max"]) for c in data.pop("criteria", [])] or list(
@@ -394,12 +403,13 @@ class RoundViewSet(
             data = write.validated_data
             product = selectors.products_for(user).filter(code=data["product"]).first()
             if product is None:
-                raise serializers.ValidationError({"product": [f"Không có sản phẩm «{data['product']}»."]})
+                message = _("Không có sản phẩm «%(code)s».") % {"code": data["product"]}
+                raise serializers.ValidationError({"product": [message]})
             lower = None
             if data.get("lower_certificate"):
                 lower = selectors.certificates_for(user).filter(code=data["lower_certificate"]).first()
                 if lower is None:
-                    message = f"Không có giấy chứng nhận «{data['lower_certificate']}»."
+                    message = _("Không có giấy chứng nhận «%(code)s».") % {"code": data["lower_certificate"]}
                     raise serializers.ValidationError({"lower_certificate": [message]})
             entry = services.entry_register(
                 actor=user, selection=selection, product=product, registered_on=data["registered_on"],
@@ -423,11 +433,11 @@ class RoundViewSet(
         entry = selection.entries.select_related("product").filter(product__code=data["product"]).first()
         criterion = selection.criteria.filter(code=data["criterion"]).first()
         missing = {
-            name: [f"Đợt không có {word} «{data[name]}»."]
-            for name, found, word in (
-                ("judge", judge, "giám khảo"),
-                ("product", entry, "sản phẩm dự thi"),
-                ("criterion", criterion, "tiêu chí"),
+            name: [message % {"code": data[name]}]
+            for name, found, message in (
+                ("judge", judge, _("Đợt không có giám khảo «%(code)s».")),
+                ("product", entry, _("Đợt không có sản phẩm dự thi «%(code)s».")),
+                ("criterion", criterion, _("Đợt không có tiêu chí «%(code)s».")),
             )
             if found is None
         }
@@ -438,7 +448,7 @@ class RoundViewSet(
         assert criterion is not None
         user = _user(request)
         if not authority.can_score(user, judge):
-            raise Refused("out_of_scope", f"Chỉ giám khảo {judge.name} chấm được phiếu của mình.")
+            raise Refused("out_of_scope", services.only_the_judge(judge))
         services.score_record(actor=user, entry=entry, judge=judge, criterion=criterion, points=data["points"])
         context = {"scores": selectors.entry_scores(selection)}
         return Response(EntrySerializer(entry, context=context).data, status=status.HTTP_201_CREATED)
@@ -454,11 +464,11 @@ class RoundViewSet(
         data = write.validated_data
         user = _user(request)
         if not authority.can_manage_round(user, selection):
-            raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+            raise Refused("out_of_scope", services.not_organizer(selection))
         by_code = {e.product.code: e for e in selection.entries.select_related("product")}
         unknown = [code for code in data["recognized"] if code not in by_code]
         if unknown:
-            message = f"Không dự đợt này: {', '.join(unknown[:10])}."
+            message = _("Không dự đợt này: %(products)s.") % {"products": ", ".join(unknown[:10])}
             raise serializers.ValidationError({"recognized": [message]}, code="reference_missing")
         certificates = services.round_decide(
             actor=user, selection=selection, on=data["on"], document=data["document"],
@@ -476,10 +486,10 @@ class RoundViewSet(
         write.is_valid(raise_exception=True)
         user = _user(request)
         if not authority.can_manage_round(user, selection):
-            raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+            raise Refused("out_of_scope", services.not_organizer(selection))
         project = Project.objects.filter(code=write.validated_data["project"]).first()
         if project is None:
-            raise serializers.ValidationError({"project": ["Không có đề án này."]}, code="reference_missing")
+            raise serializers.ValidationError({"project": [_("Không có đề án này.")]}, code="reference_missing")
         funded = services.round_fund(actor=user, selection=selection, project=project)
         return Response(RoundSerializer(funded).data)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -27,13 +28,16 @@ from . import authority, services
 from .models import Certificate, Entry, Judge, Product, Score, SelectionRound
 from .selectors import certificates_for, products_for
 
-ENTRY_SHEET = "Sản phẩm dự bình chọn"
-ENTRY_COLUMNS = [
+# The sheet's name, its headings and its guide are the template an official fills in and the importer reads: Vietnamese
+# for everyone. The messages about a file are the reader's language.
+ENTRY_SHEET = "Sản phẩm dự bình chọn"  # vi-only: the template's sheet the importer reads
+GUIDE_SHEET = "Hướng dẫn"  # vi-only: the template's guide sheet, skipped by the importer
+ENTRY_COLUMNS = [  # vi-only: the template's headings the importer reads
     ColumnSpec("Mã sản phẩm", "product", True, 18, "Mã sản phẩm đã có trong hệ thống."),
     ColumnSpec("Ngày đăng ký", "registered_on", True, 14, "dd/mm/yyyy"),
     ColumnSpec("Số giấy chứng nhận cấp dưới", "lower_certificate", False, 24, "Bắt buộc từ cấp tỉnh trở lên."),
 ]
-PRODUCT_HEADER, NAME_HEADER = "Mã sản phẩm", "Tên sản phẩm"
+PRODUCT_HEADER, NAME_HEADER = "Mã sản phẩm", "Tên sản phẩm"  # vi-only: the template's headings the importer reads
 
 
 @dataclass
@@ -54,8 +58,16 @@ class SheetErrors:
     def lines(self) -> list[str]:
         out = []
         for sheet, row, column, code, message in self.errors:
-            where = f"Trang «{sheet}»" + (f", dòng {row}" if row else "") + (f", cột «{column}»" if column else "")
-            out.append(f"{where}: {message} [{code}]")
+            names = {"sheet": sheet, "row": row, "column": column, "message": message, "code": code}
+            if row and column:
+                line = _("Trang «%(sheet)s», dòng %(row)s, cột «%(column)s»: %(message)s [%(code)s]") % names
+            elif row:
+                line = _("Trang «%(sheet)s», dòng %(row)s: %(message)s [%(code)s]") % names
+            elif column:
+                line = _("Trang «%(sheet)s», cột «%(column)s»: %(message)s [%(code)s]") % names
+            else:
+                line = _("Trang «%(sheet)s»: %(message)s [%(code)s]") % names
+            out.append(line)
         return out
 
 
@@ -63,8 +75,11 @@ def _header(sheet: Any, title: str, headers: list[str], errors: SheetErrors) -> 
     found = [str(v or "").replace("*", "").strip() for v in next(sheet.iter_rows(max_row=1, values_only=True), ())]
     if found[: len(headers)] != headers:
         missing = [h for h in headers if h not in found]
-        detail = f"; thiếu cột: {', '.join(missing)}." if missing else "; các cột phải đúng thứ tự của mẫu."
-        errors.add(title, 1, None, "header", "Dòng tiêu đề không đúng mẫu" + detail)
+        if missing:
+            message = _("Dòng tiêu đề không đúng mẫu; thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)}
+        else:
+            message = _("Dòng tiêu đề không đúng mẫu; các cột phải đúng thứ tự của mẫu.")
+        errors.add(title, 1, None, "header", message)
         return False
     return True
 
@@ -72,7 +87,7 @@ def _header(sheet: Any, title: str, headers: list[str], errors: SheetErrors) -> 
 def _rows(sheet: Any, title: str, width: int, errors: SheetErrors) -> Any:
     for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         if number - 1 > MAX_ROWS:
-            errors.add(title, number, None, "too_many_rows", f"Trang có hơn {MAX_ROWS} dòng.")
+            errors.add(title, number, None, "too_many_rows", _("Trang có hơn %(n)s dòng.") % {"n": MAX_ROWS})
             return
         cells = list(values[:width]) + [None] * (width - len(values[:width]))
         if all(v is None or str(v).strip() == "" for v in cells):
@@ -84,7 +99,7 @@ def _cell_text(value: Any, title: str, number: int, column: str, errors: SheetEr
     """A cell as text; a formula or a control character is refused (a sheet is data, never a program)."""
     text = _text(value)
     if text.startswith("="):
-        errors.add(title, number, column, "formula", "Ô có công thức; ghi giá trị.")
+        errors.add(title, number, column, "formula", _("Ô có công thức; ghi giá trị."))
         return None
     if (problem := text_problem(text)) is not None:
         errors.add(title, number, column, "text_invalid", problem)
@@ -110,9 +125,9 @@ def _open(data: bytes, errors: SheetErrors) -> Any:
         check_container(data)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except SpreadsheetRefused as refused:
-        errors.add("Tệp", 0, None, refused.code, str(refused))
+        errors.add(_("Tệp"), 0, None, refused.code, str(refused))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        errors.add("Tệp", 0, None, "not_xlsx", f"Không đọc được bảng tính: {error}")
+        errors.add(_("Tệp"), 0, None, "not_xlsx", _("Không đọc được bảng tính: %(error)s") % {"error": error})
     return None
 
 
@@ -134,13 +149,13 @@ def _saved(workbook: Workbook) -> bytes:
 # --- entries ----------------------------------------------------------------------------------------------------------
 
 
-def entries_template(selection: SelectionRound) -> bytes:
+def entries_template(selection: SelectionRound) -> bytes:  # vi-only: the template an official fills in
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = ENTRY_SHEET
     _styled_header(sheet, [(c.header + (" *" if c.required else ""), c.width) for c in ENTRY_COLUMNS])
-    guide = workbook.create_sheet("Hướng dẫn")
+    guide = workbook.create_sheet(GUIDE_SHEET)
     guide.append([safe_cell(f"{selection.name} ({selection.code}): mỗi dòng một sản phẩm, từ dòng 2.")])
     guide.append(["Tệp có lỗi không ghi gì; mỗi lỗi ghi rõ dòng và cột."])
     for column in ENTRY_COLUMNS:
@@ -168,12 +183,16 @@ def entries_import(data: bytes, *, selection: SelectionRound, actor: User) -> Sh
             if not errors.ok:
                 transaction.set_rollback(True)
     except (DataError, IntegrityError) as error:
-        errors.add(ENTRY_SHEET, 0, None, "value_refused", f"Cơ sở dữ liệu không nhận một giá trị: {error}")
+        errors.add(ENTRY_SHEET, 0, None, "value_refused", _value_refused(error))
     finally:
         workbook.close()
     if not errors.ok:
         errors.written = 0
     return errors
+
+
+def _value_refused(error: Exception) -> str:
+    return _("Cơ sở dữ liệu không nhận một giá trị: %(error)s") % {"error": error}
 
 
 def _entry_row(
@@ -192,24 +211,26 @@ def _entry_row(
     try:
         registered_on = datetime.date.fromisoformat(_date(cells[1])) if _text(cells[1]) else None
         if registered_on is None:
-            errors.add(ENTRY_SHEET, number, columns["registered_on"], "required", "Ghi ngày đăng ký.")
+            errors.add(ENTRY_SHEET, number, columns["registered_on"], "required", _("Ghi ngày đăng ký."))
     except ValueError as error:
         errors.add(ENTRY_SHEET, number, columns["registered_on"], "date_invalid", str(error))
     product: Product | None = None
     if code == "":
-        errors.add(ENTRY_SHEET, number, columns["product"], "required", "Ghi mã sản phẩm.")
+        errors.add(ENTRY_SHEET, number, columns["product"], "required", _("Ghi mã sản phẩm."))
     elif code is not None:
         if code in seen:
-            errors.add(ENTRY_SHEET, number, columns["product"], "duplicate_entry", f"Trùng dòng {seen[code]}.")
+            message = _("Trùng dòng %(row)s.") % {"row": seen[code]}
+            errors.add(ENTRY_SHEET, number, columns["product"], "duplicate_entry", message)
         seen.setdefault(code, number)
         product = products_for(actor).select_related("facility").filter(code=code).first()
         if product is None:
-            errors.add(ENTRY_SHEET, number, columns["product"], "reference_missing", f"Không có sản phẩm «{code}».")
+            message = _("Không có sản phẩm «%(code)s».") % {"code": code}
+            errors.add(ENTRY_SHEET, number, columns["product"], "reference_missing", message)
     lower: Certificate | None = None
     if certificate_code:
         lower = certificates_for(actor).filter(code=certificate_code).first()
         if lower is None:
-            message = f"Không có giấy chứng nhận «{certificate_code}»."
+            message = _("Không có giấy chứng nhận «%(code)s».") % {"code": certificate_code}
             errors.add(ENTRY_SHEET, number, columns["lower_certificate"], "reference_missing", message)
     if len(errors.errors) != before or product is None or registered_on is None:
         return
@@ -229,11 +250,11 @@ def _entry_row(
 # --- score sheets -----------------------------------------------------------------------------------------------------
 
 
-def _criterion_header(name: str, max_points: Decimal) -> str:
+def _criterion_header(name: str, max_points: Decimal) -> str:  # vi-only: a heading the importer reads
     return f"{name} (tối đa {max_points.normalize():f})"
 
 
-def scores_template(selection: SelectionRound, actor: User) -> bytes:
+def scores_template(selection: SelectionRound, actor: User) -> bytes:  # vi-only: the template an official fills in
     """One sheet per judge the user may fill in (their own; for the organiser, the judges without an account, whose
     paper sheets it types in), named by the judge's code, one row per entry, one column per criterion."""
     criteria = list(selection.criteria.order_by("position"))
@@ -242,7 +263,7 @@ def scores_template(selection: SelectionRound, actor: User) -> bytes:
     first = workbook.active
     assert first is not None
     guide = first
-    guide.title = "Hướng dẫn"
+    guide.title = GUIDE_SHEET
     guide.append([safe_cell(f"{selection.name} ({selection.code}): mỗi trang là phiếu chấm của một giám khảo.")])
     guide.append(["Ghi điểm từng tiêu chí, không quá điểm tối đa, tối đa hai chữ số thập phân; ô trống: chưa chấm."])
     guide.append(["Tệp có lỗi không ghi gì; mỗi lỗi ghi rõ trang, dòng và cột."])
@@ -279,15 +300,17 @@ def scores_import(data: bytes, *, selection: SelectionRound, actor: User) -> She
     try:
         with transaction.atomic():
             for title in workbook.sheetnames:
-                if title == "Hướng dẫn":
+                if title == GUIDE_SHEET:
                     continue
                 judge = judges.get(title)
                 if judge is None:
-                    errors.add(title, 0, None, "reference_missing", f"Đợt không có giám khảo mã «{title}».")
+                    message = _("Đợt không có giám khảo mã «%(code)s».") % {"code": title}
+                    errors.add(title, 0, None, "reference_missing", message)
                     continue
                 transcribed = not authority.can_score(actor, judge)
                 if transcribed and not authority.can_transcribe_sheet(actor, judge):
-                    errors.add(title, 0, None, "out_of_scope", f"Bạn không chấm hay nhập được phiếu của {judge.name}.")
+                    message = _("Bạn không chấm hay nhập được phiếu của %(judge)s.") % {"judge": judge.name}
+                    errors.add(title, 0, None, "out_of_scope", message)
                     continue
                 sheet = workbook[title]
                 if not _header(sheet, title, headers, errors):
@@ -300,7 +323,7 @@ def scores_import(data: bytes, *, selection: SelectionRound, actor: User) -> She
             if not errors.ok:
                 transaction.set_rollback(True)
     except (DataError, IntegrityError) as error:
-        errors.add("Tệp", 0, None, "value_refused", f"Cơ sở dữ liệu không nhận một giá trị: {error}")
+        errors.add(_("Tệp"), 0, None, "value_refused", _value_refused(error))
     finally:
         workbook.close()
     if not errors.ok:
@@ -324,14 +347,15 @@ def _score_row(
     code = _cell_text(cells[0], title, number, PRODUCT_HEADER, errors)
     if not code:
         if code == "":
-            errors.add(title, number, PRODUCT_HEADER, "required", "Ghi mã sản phẩm.")
+            errors.add(title, number, PRODUCT_HEADER, "required", _("Ghi mã sản phẩm."))
         return
     entry = entries.get(code)
     if entry is None:
-        errors.add(title, number, PRODUCT_HEADER, "reference_missing", f"Sản phẩm «{code}» không dự đợt này.")
+        message = _("Sản phẩm «%(code)s» không dự đợt này.") % {"code": code}
+        errors.add(title, number, PRODUCT_HEADER, "reference_missing", message)
         return
     if code in seen:
-        errors.add(title, number, PRODUCT_HEADER, "duplicate_entry", f"Trùng dòng {seen[code]}.")
+        errors.add(title, number, PRODUCT_HEADER, "duplicate_entry", _("Trùng dòng %(row)s.") % {"row": seen[code]})
         return
     seen[code] = number
     # A sheet uploaded again: a cell that says what stands is not a correction.
@@ -343,7 +367,8 @@ def _score_row(
         try:
             points = Decimal(text.replace(",", ".")) if isinstance(value, str) else Decimal(str(value))
         except InvalidOperation:
-            errors.add(title, number, header, "points_invalid", f"«{text}» không phải số điểm.")
+            message = _("«%(value)s» không phải số điểm.") % {"value": text}
+            errors.add(title, number, header, "points_invalid", message)
             continue
         if standing.get(criterion.pk) == points:
             continue
@@ -354,11 +379,11 @@ def _score_row(
                 )
             errors.written += 1
         except (ValidationError, PermissionDenied) as error:
-            for _, refusal_code, message in _refusal(error):
+            for _field, refusal_code, message in _refusal(error):
                 errors.add(title, number, header, refusal_code, message)
 
 
-def error_lines_copy(errors: SheetErrors) -> bytes:
+def error_lines_copy(errors: SheetErrors) -> bytes:  # vi-only: a sheet beside the Vietnamese template it answers
     """The messages as a sheet of their own, one a row: what to fix and where."""
     workbook = Workbook()
     sheet = workbook.active

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 REFORM = datetime.date(2025, 7, 1)
@@ -86,8 +87,12 @@ class DatedRule:
 
 # TT 26/2014/TT-BCT Phụ lục 4: each judge scores alone on four criteria, 100 points in all; recognised at an average of
 # 70 or more. Configurable per round.
-SCORING_RULE = DatedRule("Thông tư 26/2014/TT-BCT Phụ lục 4", valid_from=datetime.date(2014, 10, 15))
-DEFAULT_CRITERIA: tuple[Criterion, ...] = (
+SCORING_RULE = DatedRule(
+    "Thông tư 26/2014/TT-BCT Phụ lục 4", valid_from=datetime.date(2014, 10, 15)
+)  # vi-only: a citation
+# The criteria's names are stored on each round (`RoundCriterion.name`) and head the columns of the score sheet the
+# importer reads: Vietnamese, as TT 26/2014 Phụ lục 4 words them.
+DEFAULT_CRITERIA: tuple[Criterion, ...] = (  # vi-only: stored on the round, read back as the score sheet's headings
     Criterion("market", "Đáp ứng thị trường và tiềm năng phát triển sản xuất", Decimal(40)),
     Criterion("economic", "Hiệu quả kinh tế - kỹ thuật - xã hội - môi trường", Decimal(40)),
     Criterion("culture", "Giá trị văn hóa, thẩm mỹ", Decimal(10)),
@@ -97,7 +102,9 @@ DEFAULT_THRESHOLD = Decimal(70)
 
 # TT 26/2014/TT-BCT Art. 17 (certificate, Phụ lục 6): valid until 31 December of the third year, counting the year
 # of issue as the first.
-CERTIFICATE_RULE = DatedRule("Thông tư 26/2014/TT-BCT Điều 17", valid_from=datetime.date(2014, 10, 15))
+CERTIFICATE_RULE = DatedRule(
+    "Thông tư 26/2014/TT-BCT Điều 17", valid_from=datetime.date(2014, 10, 15)
+)  # vi-only: a citation
 CERTIFICATE_YEARS = 3
 
 # Art. 20: complaints within 15 working days of the announcement, answered within 10 working days.
@@ -193,7 +200,9 @@ class CouncilRole(models.TextChoices):
 
 # TT 26/2014/TT-BCT Art. 8–10 (as amended by TT 38/2025/TT-BCT): the council's size at each level. Members are named one
 # by one, so a size outside these is shown on the round's page, not refused.
-COUNCIL_RULE = DatedRule("Thông tư 26/2014/TT-BCT Điều 8–10", valid_from=datetime.date(2014, 10, 15))
+COUNCIL_RULE = DatedRule(
+    "Thông tư 26/2014/TT-BCT Điều 8–10", valid_from=datetime.date(2014, 10, 15)
+)  # vi-only: a citation
 COUNCIL_SIZES: dict[str, frozenset[int]] = {
     "district": frozenset({5, 7}),
     "commune": frozenset({5, 7}),
@@ -228,7 +237,9 @@ class DossierItem(models.TextChoices):
 # TT 26/2014/TT-BCT Art. 12: the dossier of an entry — the registration form, the product's description with three
 # colour photos from three angles, its quality and safety certificates where it holds any; above the lowest level,
 # also the lower level's valid certificate and the lower authority's letter with its shortlist.
-DOSSIER_RULE = DatedRule("Thông tư 26/2014/TT-BCT Điều 12", valid_from=datetime.date(2014, 10, 15))
+DOSSIER_RULE = DatedRule(
+    "Thông tư 26/2014/TT-BCT Điều 12", valid_from=datetime.date(2014, 10, 15)
+)  # vi-only: a citation
 PHOTOS_REQUIRED = (PhotoAngle.FRONT, PhotoAngle.SIDE, PhotoAngle.DETAIL)
 
 
@@ -242,5 +253,5 @@ def dossier_missing(level: RoundLevel, documents: set[str], photos: set[str], ha
     missing = [str(DossierItem(item).label) for item in dossier_required(level) if item not in documents]
     missing += [str(PhotoAngle(angle).label) for angle in PHOTOS_REQUIRED if angle not in photos]
     if not lowest(level) and not has_lower_certificate:
-        missing.append("Giấy chứng nhận sản phẩm tiêu biểu cấp dưới còn hiệu lực")
+        missing.append(gettext("Giấy chứng nhận sản phẩm tiêu biểu cấp dưới còn hiệu lực"))
     return missing

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
@@ -65,6 +66,19 @@ from .selectors import entry_dossiers, entry_scores
 PRODUCT_FIELDS = ["code", "facility", "name", "group", "description"]
 
 
+def not_organizer(selection: SelectionRound) -> str:
+    """The refusal of one who does not belong to the round's organising body (pages, API and services alike)."""
+    return _("Bạn không thuộc cơ quan tổ chức %(round)s.") % {"round": selection.name}
+
+
+def only_the_judge(judge: Judge) -> str:
+    return _("Chỉ giám khảo %(judge)s chấm được phiếu của mình.") % {"judge": judge.name}
+
+
+def no_report_right(facility: Facility) -> str:
+    return _("Bạn không có quyền ghi báo cáo của %(facility)s.") % {"facility": facility.name}
+
+
 @transaction.atomic
 def product_create(
     *,
@@ -77,12 +91,14 @@ def product_create(
     certificates_held: Sequence[str] = (),
 ) -> Product:
     if not authority.can_write_product(actor, facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền ghi sản phẩm của cơ sở {facility.name}.")
+        raise Refused(
+            "out_of_scope", _("Bạn không có quyền ghi sản phẩm của cơ sở %(facility)s.") % {"facility": facility.name}
+        )
     if group not in ProductGroup.values:
-        raise refuse("group", f"Nhóm sản phẩm «{group}» không có; chọn: {', '.join(ProductGroup.values)}.", "invalid")
+        raise refuse("group", _group_unknown(group), "invalid")
     if not name.strip():
-        raise refuse("name", "Ghi tên sản phẩm.", "required")
-    require_free_code(Product, code, "sản phẩm")
+        raise refuse("name", _("Ghi tên sản phẩm."), "required")
+    require_free_code(Product, code, _("sản phẩm"))
     product = Product(
         code=code,
         facility=facility,
@@ -93,7 +109,7 @@ def product_create(
     )
     product.search_text = fold(f"{product.name} | {product.code} | {facility.name}")
     product.full_clean()
-    with created_under_new_code(Product, code, "sản phẩm"):
+    with created_under_new_code(Product, code, _("sản phẩm")):
         product.save()
     audit_entry_write(
         actor=actor,
@@ -103,6 +119,13 @@ def product_create(
         after=audit_snapshot(product, PRODUCT_FIELDS),
     )
     return product
+
+
+def _group_unknown(group: str) -> str:
+    return _("Nhóm sản phẩm «%(group)s» không có; chọn: %(choices)s.") % {
+        "group": group,
+        "choices": ", ".join(ProductGroup.values),
+    }
 
 
 @transaction.atomic
@@ -118,11 +141,14 @@ def product_update(
     """A product's name, group, description or certificates corrected; the audit keeps what it said before."""
     product = Product.objects.select_for_update().select_related("facility").get(pk=product.pk)
     if not authority.can_write_product(actor, product.facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền ghi sản phẩm của cơ sở {product.facility.name}.")
+        raise Refused(
+            "out_of_scope",
+            _("Bạn không có quyền ghi sản phẩm của cơ sở %(facility)s.") % {"facility": product.facility.name},
+        )
     if group not in ProductGroup.values:
-        raise refuse("group", f"Nhóm sản phẩm «{group}» không có; chọn: {', '.join(ProductGroup.values)}.", "invalid")
+        raise refuse("group", _group_unknown(group), "invalid")
     if not name.strip():
-        raise refuse("name", "Ghi tên sản phẩm.", "required")
+        raise refuse("name", _("Ghi tên sản phẩm."), "required")
     before = audit_snapshot(product, [*PRODUCT_FIELDS, "certificates_held"])
     product.name, product.group, product.description = name.strip(), group, description.strip()
     product.certificates_held = [c.strip() for c in certificates_held if c.strip()]
@@ -157,29 +183,29 @@ def round_create(
     """A round at one level, by the body the rule names, with its criteria (default TT 26/2014 Phụ lục 4: 40/40/10/10)
     and its jury."""
     if level not in RoundLevel.values:
-        raise refuse("level", f"Cấp bình chọn «{level}» không có.", "invalid")
+        raise refuse("level", _("Cấp bình chọn «%(level)s» không có.") % {"level": level}, "invalid")
     round_level = RoundLevel(level)
     if not authority.can_create_round(actor, organizer, round_level):
         raise Refused(
             "out_of_scope",
-            f"{organizer.name} không tổ chức bình chọn {round_level.label.lower()}, hoặc "
-            "bạn không thuộc cơ quan tổ chức.",
+            _("%(organizer)s không tổ chức bình chọn %(level)s, hoặc bạn không thuộc cơ quan tổ chức.")
+            % {"organizer": organizer.name, "level": round_level.label.lower()},
         )
     if not level_in_force(round_level, datetime.date(year, 12, 31)) and not level_in_force(
         round_level, datetime.date(year, 1, 1)
     ):
         raise refuse(
             "level",
-            f"Năm {year} không có bình chọn {round_level.label.lower()} (cấp huyện đến 30/06/2025, "
-            "cấp xã từ 01/07/2025).",
+            _("Năm %(year)s không có bình chọn %(level)s (cấp huyện đến 30/06/2025, cấp xã từ 01/07/2025).")
+            % {"year": year, "level": round_level.label.lower()},
             "level_not_in_force",
         )
     criteria = list(criteria)
     if sum((c.max_points for c in criteria), Decimal(0)) != Decimal(100):
-        raise refuse("criteria", "Tổng điểm tối đa các tiêu chí phải là 100.", "criteria_total")
+        raise refuse("criteria", _("Tổng điểm tối đa các tiêu chí phải là 100."), "criteria_total")
     if not Decimal(0) < threshold <= Decimal(100):
-        raise refuse("threshold", "Điểm công nhận phải lớn hơn 0 và không quá 100.", "invalid")
-    require_free_code(SelectionRound, code, "đợt bình chọn")
+        raise refuse("threshold", _("Điểm công nhận phải lớn hơn 0 và không quá 100."), "invalid")
+    require_free_code(SelectionRound, code, _("đợt bình chọn"))
     selection = SelectionRound(
         code=code,
         name=name.strip(),
@@ -191,7 +217,7 @@ def round_create(
         threshold=threshold,
     )
     selection.full_clean()
-    with created_under_new_code(SelectionRound, code, "đợt bình chọn"):
+    with created_under_new_code(SelectionRound, code, _("đợt bình chọn")):
         selection.save()
     RoundCriterion.objects.bulk_create(
         [
@@ -223,14 +249,22 @@ def entry_register(
     """A product enters a round; above the lowest level only with a valid certificate of the level below on the day it
     registers (TT 26/2014 Art. 12)."""
     if not authority.can_register(actor, selection, product.facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền đăng ký sản phẩm của {product.facility.name}.")
-    not_future(registered_on, "Ngày đăng ký")
+        raise Refused(
+            "out_of_scope",
+            _("Bạn không có quyền đăng ký sản phẩm của %(facility)s.") % {"facility": product.facility.name},
+        )
+    not_future(registered_on, _("Ngày đăng ký"))
     if selection.decided:
-        raise refuse("round", f"{selection.name} đã có quyết định công nhận; không nhận thêm sản phẩm.", "round_closed")
+        raise refuse(
+            "round",
+            _("%(round)s đã có quyết định công nhận; không nhận thêm sản phẩm.") % {"round": selection.name},
+            "round_closed",
+        )
     if not _takes(selection, product.facility, registered_on):
         raise refuse(
             "product",
-            f"Cơ sở {product.facility.name} không thuộc địa bàn của {selection.name}.",
+            _("Cơ sở %(facility)s không thuộc địa bàn của %(round)s.")
+            % {"facility": product.facility.name, "round": selection.name},
             "outside_territory",
         )
     level = RoundLevel(selection.level)
@@ -241,24 +275,31 @@ def entry_register(
         if lower_certificate is None:
             raise refuse(
                 "lower_certificate",
-                f"Sản phẩm dự bình chọn {level.label.lower()} phải có giấy chứng nhận còn hiệu lực của cấp dưới.",
+                _("Sản phẩm dự bình chọn %(level)s phải có giấy chứng nhận còn hiệu lực của cấp dưới.")
+                % {"level": level.label.lower()},
                 "lower_certificate_required",
             )
         below = RoundLevel(lower_certificate.entry.round.level)
         if lower_certificate.entry.product_id != product.pk or below not in level_below(level):
             raise refuse(
                 "lower_certificate",
-                f"Giấy chứng nhận {lower_certificate.code} không phải của sản phẩm này ở cấp liền dưới.",
+                _("Giấy chứng nhận %(code)s không phải của sản phẩm này ở cấp liền dưới.")
+                % {"code": lower_certificate.code},
                 "lower_certificate_mismatch",
             )
         if not lower_certificate.valid_on(registered_on):
             raise refuse(
                 "lower_certificate",
-                f"Giấy chứng nhận {lower_certificate.code} không còn hiệu lực ngày {registered_on:%d/%m/%Y}.",
+                _("Giấy chứng nhận %(code)s không còn hiệu lực ngày %(day)s.")
+                % {"code": lower_certificate.code, "day": f"{registered_on:%d/%m/%Y}"},
                 "lower_certificate_expired",
             )
     if Entry.objects.filter(round=selection, product=product).exists():
-        raise refuse("product", f"Sản phẩm {product.name} đã đăng ký {selection.name}.", "duplicate_entry")
+        raise refuse(
+            "product",
+            _("Sản phẩm %(product)s đã đăng ký %(round)s.") % {"product": product.name, "round": selection.name},
+            "duplicate_entry",
+        )
     entry = Entry.objects.create(
         round=selection,
         product=product,
@@ -313,23 +354,35 @@ def score_record(
     the same criterion voids the first (with who and when), never overwrites it. `transcribed`: the organiser types
     in the paper sheet of a judge without an account (an Excel sheet, an exchange file)."""
     if judge.round_id != entry.round_id or criterion.round_id != entry.round_id:
-        raise refuse("judge", "Giám khảo, tiêu chí và sản phẩm phải cùng một đợt bình chọn.", "round_mismatch")
+        raise refuse("judge", _("Giám khảo, tiêu chí và sản phẩm phải cùng một đợt bình chọn."), "round_mismatch")
     allowed = authority.can_transcribe_sheet(actor, judge) if transcribed else authority.can_score(actor, judge)
     if not allowed:
         if transcribed and judge.user_id is not None:
-            raise Refused("judge_has_account", f"Giám khảo {judge.name} có tài khoản và tự chấm trên phiếu của mình.")
-        raise Refused("out_of_scope", f"Chỉ giám khảo {judge.name} chấm được phiếu của mình.")
+            raise Refused(
+                "judge_has_account",
+                _("Giám khảo %(judge)s có tài khoản và tự chấm trên phiếu của mình.") % {"judge": judge.name},
+            )
+        raise Refused("out_of_scope", only_the_judge(judge))
     selection = SelectionRound.objects.select_for_update().get(pk=entry.round_id)
     entry = Entry.objects.get(pk=entry.pk)
     if selection.decided:
-        raise refuse("round", f"{selection.name} đã có quyết định công nhận; không chấm lại được.", "round_closed")
+        raise refuse(
+            "round",
+            _("%(round)s đã có quyết định công nhận; không chấm lại được.") % {"round": selection.name},
+            "round_closed",
+        )
     if not points.is_finite() or points.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise refuse("points", f"Điểm «{points}» của tiêu chí «{criterion.name}» phải là một số có tối đa hai chữ số "
-                               "thập phân.", "points_invalid")  # fmt: skip
+        raise refuse(
+            "points",
+            _("Điểm «%(points)s» của tiêu chí «%(criterion)s» phải là một số có tối đa hai chữ số thập phân.")
+            % {"points": points, "criterion": criterion.name},
+            "points_invalid",
+        )
     if points < 0 or points > criterion.max_points:
         raise refuse(
             "points",
-            f"Điểm {points} của tiêu chí «{criterion.name}» phải từ 0 đến {criterion.max_points}.",
+            _("Điểm %(points)s của tiêu chí «%(criterion)s» phải từ 0 đến %(max)s.")
+            % {"points": points, "criterion": criterion.name, "max": criterion.max_points},
             "points_out_of_range",
         )
     earlier = Score.objects.standing().filter(entry=entry, judge=judge, criterion=criterion).first()
@@ -339,7 +392,10 @@ def score_record(
             actor=actor,
             on=timezone.localdate(),
             reason=check_void(
-                earlier, on=timezone.localdate(), reason=f"Chấm lại: {earlier.points} → {points}", dated=None
+                earlier,
+                on=timezone.localdate(),
+                reason=f"Chấm lại: {earlier.points} → {points}",  # vi-only: a stored record
+                dated=None,
             ),
         )
     score = Score.objects.create(entry=entry, judge=judge, criterion=criterion, points=points, recorded_by=actor)
@@ -370,33 +426,46 @@ def round_decide(
     dossier's files do not travel in the format, so its completeness was the sending system's to check."""
     selection = SelectionRound.objects.select_for_update().get(pk=selection.pk)
     if not authority.can_manage_round(actor, selection):
-        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        raise Refused("out_of_scope", not_organizer(selection))
     if selection.decided:
         raise refuse(
             "round",
-            f"{selection.name} đã có quyết định công nhận ngày {selection.decision_on:%d/%m/%Y}.",
+            _("%(round)s đã có quyết định công nhận ngày %(day)s.")
+            % {"round": selection.name, "day": f"{selection.decision_on:%d/%m/%Y}"},
             "already_decided",
         )
-    not_future(on, "Quyết định công nhận")
+    not_future(on, _("Quyết định công nhận"))
     if not document.strip():
-        raise refuse("document", "Ghi số quyết định công nhận.", "required")
+        raise refuse("document", _("Ghi số quyết định công nhận."), "required")
     chosen = list(recognized)
     scores = entry_scores(selection)
     dossiers = entry_dossiers(selection)
     problems = []
     for entry in chosen:
         if entry.round_id != selection.pk:
-            problems.append(f"{entry.product.name} không dự {selection.name}")
+            problems.append(
+                _("%(product)s không dự %(round)s.") % {"product": entry.product.name, "round": selection.name}
+            )
             continue
         result = scores.get(entry.pk)
         if result is None or not result.complete:
-            problems.append(f"{entry.product.name} chưa được mọi giám khảo chấm đủ tiêu chí")
+            problems.append(
+                _("%(product)s chưa được mọi giám khảo chấm đủ tiêu chí.") % {"product": entry.product.name}
+            )
         elif result.average is None or result.average < selection.threshold:
-            problems.append(f"{entry.product.name} đạt {result.average} điểm, dưới {selection.threshold}")
+            problems.append(
+                _("%(product)s đạt %(points)s điểm, dưới %(threshold)s.")
+                % {"product": entry.product.name, "points": result.average, "threshold": selection.threshold}
+            )
         elif transcribed is None and dossiers.get(entry.pk):
-            problems.append(f"hồ sơ của {entry.product.name} còn thiếu: {', '.join(dossiers[entry.pk])}")
+            problems.append(
+                _("Hồ sơ của %(product)s còn thiếu: %(missing)s.")
+                % {"product": entry.product.name, "missing": ", ".join(dossiers[entry.pk])}
+            )
     if problems:
-        raise refuse("recognized", "Không công nhận được: " + "; ".join(problems) + ".", "below_threshold")
+        raise refuse(
+            "recognized", _("Không công nhận được. %(problems)s") % {"problems": " ".join(problems)}, "below_threshold"
+        )
     selection.decision_on, selection.decision_document = on, document.strip()
     selection.save(update_fields=["decision_on", "decision_document"])
     if transcribed is not None:
@@ -419,7 +488,7 @@ def round_decide(
         instance=selection,
         before={},
         after={
-            "decision": f"{document.strip()} ngày {on:%d/%m/%Y}",
+            "decision": f"{document.strip()} ngày {on:%d/%m/%Y}",  # vi-only: an audit record
             "recognized": ", ".join(e.product.code for e in chosen),
         },
     )
@@ -438,38 +507,45 @@ class CertificateSpec:
 def _check_certificate_specs(chosen: list[Entry], specs: Mapping[int, CertificateSpec], on: datetime.date) -> None:
     codes = [spec.code for spec in specs.values()]
     if len(codes) != len(set(codes)):
-        raise refuse("certificate", "Hai giấy chứng nhận cùng một số.", "duplicate_code")
+        raise refuse("certificate", _("Hai giấy chứng nhận cùng một số."), "duplicate_code")
     for entry in chosen:
         spec = specs.get(entry.pk)
         if spec is None:
             continue
-        where = f"Giấy chứng nhận {spec.code} của {entry.product.name}"
+        names = {"code": spec.code, "product": entry.product.name}
         if not spec.code.strip():
-            raise refuse("certificate", f"{where}: ghi số giấy chứng nhận.", "required")
+            message = _("Giấy chứng nhận %(code)s của %(product)s: ghi số giấy chứng nhận.") % names
+            raise refuse("certificate", message, "required")
         if spec.issued_on < on:
-            raise refuse("certificate", f"{where} cấp trước ngày quyết định {on:%d/%m/%Y}.", "date_order")
-        not_future(spec.issued_on, where)
+            message = _("Giấy chứng nhận %(code)s của %(product)s cấp trước ngày quyết định %(day)s.") % {
+                **names,
+                "day": f"{on:%d/%m/%Y}",
+            }
+            raise refuse("certificate", message, "date_order")
+        not_future(spec.issued_on, _("Giấy chứng nhận %(code)s của %(product)s") % names)
         if spec.valid_until is not None and spec.valid_until < spec.issued_on:
-            raise refuse("certificate", f"{where} hết hiệu lực trước ngày cấp.", "date_order")
-        require_free_code(Certificate, spec.code, "giấy chứng nhận")
+            message = _("Giấy chứng nhận %(code)s của %(product)s hết hiệu lực trước ngày cấp.") % names
+            raise refuse("certificate", message, "date_order")
+        require_free_code(Certificate, spec.code, _("giấy chứng nhận"))
 
 
 @transaction.atomic
 def certificate_revoke(*, actor: User, certificate: Certificate, on: datetime.date, reason: str) -> Certificate:
     certificate = Certificate.objects.select_for_update().select_related("entry__round").get(pk=certificate.pk)
     if not authority.can_manage_round(actor, certificate.entry.round):
-        raise Refused("out_of_scope", "Chỉ cơ quan tổ chức thu hồi được giấy chứng nhận.")
+        raise Refused("out_of_scope", _("Chỉ cơ quan tổ chức thu hồi được giấy chứng nhận."))
     if certificate.revoked_on is not None:
         raise refuse(
             "certificate",
-            f"Giấy chứng nhận {certificate.code} đã thu hồi ngày {certificate.revoked_on:%d/%m/%Y}.",
+            _("Giấy chứng nhận %(code)s đã thu hồi ngày %(day)s.")
+            % {"code": certificate.code, "day": f"{certificate.revoked_on:%d/%m/%Y}"},
             "already_revoked",
         )
-    not_future(on, "Thu hồi")
+    not_future(on, _("Thu hồi"))
     if on < certificate.issued_on:
-        raise refuse("on", "Ngày thu hồi trước ngày cấp.", "date_order")
+        raise refuse("on", _("Ngày thu hồi trước ngày cấp."), "date_order")
     if not reason.strip():
-        raise refuse("reason", "Ghi lý do thu hồi giấy chứng nhận.", "reason_required")
+        raise refuse("reason", _("Ghi lý do thu hồi giấy chứng nhận."), "reason_required")
     certificate.revoked_on, certificate.revoked_reason = on, reason.strip()[:500]
     certificate.save(update_fields=["revoked_on", "revoked_reason"])
     audit_entry_write(
@@ -488,21 +564,21 @@ def complaint_record(*, actor: User, entry: Entry, on: datetime.date, text: str)
     """A complaint about a round's result, within 15 working days of the announcement (TT 26/2014 Art. 20)."""
     entry = Entry.objects.select_related("round", "product__facility").get(pk=entry.pk)
     if not authority.can_register(actor, entry.round, entry.product.facility):
-        raise Refused("out_of_scope", "Bạn không có quyền ghi khiếu nại cho sản phẩm này.")
-    not_future(on, "Khiếu nại")
+        raise Refused("out_of_scope", _("Bạn không có quyền ghi khiếu nại cho sản phẩm này."))
+    not_future(on, _("Khiếu nại"))
     decided = entry.round.decision_on
     if decided is None:
-        raise refuse("on", "Đợt bình chọn chưa có kết quả công bố; chưa khiếu nại được.", "not_announced")
+        raise refuse("on", _("Đợt bình chọn chưa có kết quả công bố; chưa khiếu nại được."), "not_announced")
     deadline = working_days_after(decided, COMPLAINT_DAYS)
     if not decided <= on <= deadline:
         raise refuse(
             "on",
-            f"Khiếu nại trong {COMPLAINT_DAYS} ngày làm việc kể từ ngày công bố "
-            f"{decided:%d/%m/%Y}, tức đến {deadline:%d/%m/%Y}.",
+            _("Khiếu nại trong %(days)s ngày làm việc kể từ ngày công bố %(announced)s, tức đến %(deadline)s.")
+            % {"days": COMPLAINT_DAYS, "announced": f"{decided:%d/%m/%Y}", "deadline": f"{deadline:%d/%m/%Y}"},
             "complaint_out_of_time",
         )
     if not text.strip():
-        raise refuse("text", "Ghi nội dung khiếu nại.", "required")
+        raise refuse("text", _("Ghi nội dung khiếu nại."), "required")
     complaint = Complaint.objects.create(entry=entry, on=on, text=text.strip())
     audit_entry_write(
         actor=actor,
@@ -519,14 +595,14 @@ def complaint_answer(*, actor: User, complaint: Complaint, on: datetime.date, ou
     """The organiser's answer; one recorded after the 10 working days the rule gives stays on record as late."""
     complaint = Complaint.objects.select_for_update().select_related("entry__round").get(pk=complaint.pk)
     if not authority.can_manage_round(actor, complaint.entry.round):
-        raise Refused("out_of_scope", "Chỉ cơ quan tổ chức trả lời được khiếu nại.")
+        raise Refused("out_of_scope", _("Chỉ cơ quan tổ chức trả lời được khiếu nại."))
     if complaint.answered_on is not None:
-        raise refuse("complaint", "Khiếu nại đã được trả lời.", "already_answered")
+        raise refuse("complaint", _("Khiếu nại đã được trả lời."), "already_answered")
     if outcome not in ComplaintOutcome.values:
-        raise refuse("outcome", "Kết quả phải là chấp nhận hoặc không chấp nhận khiếu nại.", "invalid")
-    not_future(on, "Trả lời khiếu nại")
+        raise refuse("outcome", _("Kết quả phải là chấp nhận hoặc không chấp nhận khiếu nại."), "invalid")
+    not_future(on, _("Trả lời khiếu nại"))
     if on < complaint.on:
-        raise refuse("on", "Ngày trả lời trước ngày khiếu nại.", "date_order")
+        raise refuse("on", _("Ngày trả lời trước ngày khiếu nại."), "date_order")
     complaint.answered_on, complaint.outcome = on, outcome
     complaint.save(update_fields=["answered_on", "outcome"])
     audit_entry_write(
@@ -539,6 +615,12 @@ def complaint_answer(*, actor: User, complaint: Complaint, on: datetime.date, ou
     return complaint
 
 
+def _vietnamese(label: object) -> str:
+    """A choice's label as an audit record holds it: Vietnamese whoever makes the change."""
+    with translation.override("vi"):
+        return str(label)
+
+
 PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
 DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png"}
 
@@ -547,16 +629,18 @@ DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png"}
 def product_photo_add(*, actor: User, product: Product, angle: str, upload: UploadedFile) -> ProductPhoto:
     """A photo from one angle; the earlier photo of that angle is voided (kept), not overwritten."""
     if not authority.can_write_product(actor, product.facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền ghi ảnh sản phẩm của {product.facility.name}.")
+        raise Refused(
+            "out_of_scope",
+            _("Bạn không có quyền ghi ảnh sản phẩm của %(facility)s.") % {"facility": product.facility.name},
+        )
     if angle not in PhotoAngle.values:
-        raise refuse("angle", f"Góc chụp «{angle}» không có.", "invalid")
+        raise refuse("angle", _("Góc chụp «%(angle)s» không có.") % {"angle": angle}, "invalid")
     content_type = checked_upload(upload, PHOTO_TYPES, "upload")
     earlier = ProductPhoto.objects.standing().select_for_update().filter(product=product, angle=angle).first()
     if earlier is not None:
         today = timezone.localdate()
-        mark_voided(
-            earlier, actor=actor, on=today, reason=check_void(earlier, on=today, reason="Thay bằng ảnh mới", dated=None)
-        )
+        reason = check_void(earlier, on=today, reason="Thay bằng ảnh mới", dated=None)  # vi-only: a stored record
+        mark_voided(earlier, actor=actor, on=today, reason=reason)
     photo = ProductPhoto.objects.create(
         product=product, angle=angle, file=upload, content_type=content_type, size=upload.size or 0, uploaded_by=actor
     )
@@ -565,7 +649,7 @@ def product_photo_add(*, actor: User, product: Product, angle: str, upload: Uplo
         action=AuditAction.CREATE,
         instance=photo,
         before={},
-        after={"product": product.code, "angle": str(PhotoAngle(angle).label)},
+        after={"product": product.code, "angle": _vietnamese(PhotoAngle(angle).label)},
     )
     return photo
 
@@ -574,11 +658,17 @@ def product_photo_add(*, actor: User, product: Product, angle: str, upload: Uplo
 def entry_document_add(*, actor: User, entry: Entry, item: str, title: str, upload: UploadedFile) -> EntryDocument:
     entry = Entry.objects.select_related("round", "product__facility").get(pk=entry.pk)
     if not authority.can_register(actor, entry.round, entry.product.facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền bổ sung hồ sơ của {entry.product.name}.")
+        raise Refused(
+            "out_of_scope", _("Bạn không có quyền bổ sung hồ sơ của %(product)s.") % {"product": entry.product.name}
+        )
     if entry.round.decided:
-        raise refuse("round", f"{entry.round.name} đã có quyết định công nhận; hồ sơ đã khép lại.", "round_closed")
+        raise refuse(
+            "round",
+            _("%(round)s đã có quyết định công nhận; hồ sơ đã khép lại.") % {"round": entry.round.name},
+            "round_closed",
+        )
     if item not in DossierItem.values:
-        raise refuse("item", f"Loại giấy tờ «{item}» không có.", "invalid")
+        raise refuse("item", _("Loại giấy tờ «%(item)s» không có.") % {"item": item}, "invalid")
     content_type = checked_upload(upload, DOCUMENT_TYPES, "upload")
     document = EntryDocument.objects.create(
         entry=entry,
@@ -594,7 +684,7 @@ def entry_document_add(*, actor: User, entry: Entry, item: str, title: str, uplo
         action=AuditAction.CREATE,
         instance=document,
         before={},
-        after={"entry": str(entry), "item": str(DossierItem(item).label)},
+        after={"entry": str(entry), "item": _vietnamese(DossierItem(item).label)},
     )
     return document
 
@@ -618,28 +708,35 @@ def round_fund(*, actor: User, selection: SelectionRound, project: Project) -> S
     round's entrants: a đề án that names facilities of its own may name only entrants."""
     selection = SelectionRound.objects.select_for_update(of=("self",)).select_related("territory").get(pk=selection.pk)
     if not authority.can_manage_round(actor, selection):
-        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        raise Refused("out_of_scope", not_organizer(selection))
     project = Project.objects.select_related("content", "plan").get(pk=project.pk)
     if selection.project_id == project.pk:
         return selection
     if selection.project_id is not None:
         raise refuse(
             "project",
-            f"{selection.name} đã có đề án kinh phí «{selection.project.code if selection.project else ''}».",
+            _("%(round)s đã có đề án kinh phí «%(project)s».")
+            % {"round": selection.name, "project": selection.project.code if selection.project else ""},
             "already_funded",
         )
     if project.content.code != FUNDING_CONTENT:
         raise refuse(
             "project",
-            f"Đề án «{project.code}» có nội dung «{project.content.name}», không phải tổ chức bình chọn sản phẩm "
-            "công nghiệp nông thôn tiêu biểu.",
+            _(
+                "Đề án «%(project)s» có nội dung «%(content)s», không phải tổ chức bình chọn sản phẩm công nghiệp "
+                "nông thôn tiêu biểu."
+            )
+            % {"project": project.code, "content": project.content.name},
             "content_mismatch",
         )
     if project.province_id != round_province_id(selection):
         raise refuse(
             "project",
-            f"Đề án «{project.code}» không cùng địa bàn với {selection.name} (đề án của tỉnh cho đợt cấp xã, huyện, "
-            "tỉnh của tỉnh đó; đề án trung ương cho đợt cấp khu vực, quốc gia).",
+            _(
+                "Đề án «%(project)s» không cùng địa bàn với %(round)s (đề án của tỉnh cho đợt cấp xã, huyện, tỉnh "
+                "của tỉnh đó; đề án trung ương cho đợt cấp khu vực, quốc gia)."
+            )
+            % {"project": project.code, "round": selection.name},
             "territory_mismatch",
         )
     entrants = set(Entry.objects.filter(round=selection).values_list("product__facility", flat=True))
@@ -648,8 +745,8 @@ def round_fund(*, actor: User, selection: SelectionRound, project: Project) -> S
     if names:
         raise refuse(
             "project",
-            f"Cơ sở thụ hưởng của đề án «{project.code}» là các cơ sở dự bình chọn; "
-            f"{', '.join(names)} không dự {selection.name}.",
+            _("Cơ sở thụ hưởng của đề án «%(project)s» là các cơ sở dự bình chọn; %(facilities)s không dự %(round)s.")
+            % {"project": project.code, "facilities": ", ".join(names), "round": selection.name},
             "beneficiaries_not_entrants",
         )
     selection.project = project
@@ -669,15 +766,24 @@ def council_member_add(*, actor: User, selection: SelectionRound, name: str, pos
     """A member of the round's council (TT 26/2014 Art. 8–10), named by the organiser; one chair at a time."""
     selection = SelectionRound.objects.select_for_update().get(pk=selection.pk)
     if not authority.can_manage_round(actor, selection):
-        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        raise Refused("out_of_scope", not_organizer(selection))
     if role not in CouncilRole.values:
-        raise refuse("role", f"Vai trò «{role}» không có; chọn: {', '.join(CouncilRole.values)}.", "invalid")
+        raise refuse(
+            "role",
+            _("Vai trò «%(role)s» không có; chọn: %(choices)s.")
+            % {"role": role, "choices": ", ".join(CouncilRole.values)},
+            "invalid",
+        )
     if not name.strip():
-        raise refuse("name", "Ghi họ và tên thành viên hội đồng.", "required")
+        raise refuse("name", _("Ghi họ và tên thành viên hội đồng."), "required")
     if not position.strip():
-        raise refuse("position", "Ghi chức vụ, đơn vị công tác của thành viên.", "required")
+        raise refuse("position", _("Ghi chức vụ, đơn vị công tác của thành viên."), "required")
     if role == CouncilRole.CHAIR and CouncilMember.objects.standing().filter(round=selection, role=role).exists():
-        raise refuse("role", f"{selection.name} đã có Chủ tịch Hội đồng; huỷ bỏ người cũ trước.", "chair_exists")
+        raise refuse(
+            "role",
+            _("%(round)s đã có Chủ tịch Hội đồng; huỷ bỏ người cũ trước.") % {"round": selection.name},
+            "chair_exists",
+        )
     member = CouncilMember(round=selection, name=name.strip(), position=position.strip(), role=role, recorded_by=actor)
     member.full_clean(exclude=["round", "recorded_by", "voided_by", "voided_actor"])
     member.save()
@@ -695,7 +801,7 @@ def council_member_add(*, actor: User, selection: SelectionRound, name: str, pos
 def council_member_void(*, actor: User, member: CouncilMember, reason: str) -> CouncilMember:
     member = CouncilMember.objects.select_for_update().select_related("round").get(pk=member.pk)
     if not authority.can_manage_round(actor, member.round):
-        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {member.round.name}.")
+        raise Refused("out_of_scope", not_organizer(member.round))
     today = timezone.localdate()
     mark_voided(member, actor=actor, on=today, reason=check_void(member, on=today, reason=reason, dated=None))
     audit_entry_write(
@@ -722,27 +828,32 @@ def holder_report_record(
     )
     facility = certificate.entry.product.facility
     if not authority.can_write_product(actor, facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền ghi báo cáo của {facility.name}.")
-    not_future(reported_on, "Báo cáo")
+        raise Refused("out_of_scope", no_report_right(facility))
+    not_future(reported_on, _("Báo cáo"))
     held = certificate_years(certificate.issued_on, certificate.revoked_on or certificate.valid_until)
     if year not in held:
         raise refuse(
             "year",
-            f"Giấy chứng nhận {certificate.code} có hiệu lực trong các năm {held.start}–{held.stop - 1}; "
-            f"không có báo cáo năm {year}.",
+            _("Giấy chứng nhận %(code)s có hiệu lực trong các năm %(first)s–%(last)s; không có báo cáo năm %(year)s.")
+            % {"code": certificate.code, "first": held.start, "last": held.stop - 1, "year": year},
             "year_not_held",
         )
     if reported_on.year < year:
-        raise refuse("reported_on", f"Báo cáo năm {year} ghi ngày {reported_on:%d/%m/%Y}, trước năm đó.", "date_order")
+        raise refuse(
+            "reported_on",
+            _("Báo cáo năm %(year)s ghi ngày %(day)s, trước năm đó.")
+            % {"year": year, "day": f"{reported_on:%d/%m/%Y}"},
+            "date_order",
+        )
     if support_received < 0 or support_received != support_received.to_integral_value():
-        raise refuse("support_received", "Số tiền hỗ trợ là số nguyên đồng, không âm.", "money_invalid")
+        raise refuse("support_received", _("Số tiền hỗ trợ là số nguyên đồng, không âm."), "money_invalid")
     if not results.strip():
-        raise refuse("results", "Ghi kết quả sản xuất, kinh doanh trong năm.", "required")
+        raise refuse("results", _("Ghi kết quả sản xuất, kinh doanh trong năm."), "required")
     if HolderReport.objects.standing().filter(certificate=certificate, year=year).exists():
         raise refuse(
             "year",
-            f"Đã có báo cáo năm {year} của giấy chứng nhận {certificate.code}; huỷ bỏ báo cáo đó (kèm lý do) rồi "
-            "ghi lại.",
+            _("Đã có báo cáo năm %(year)s của giấy chứng nhận %(code)s; huỷ bỏ báo cáo đó (kèm lý do) rồi ghi lại.")
+            % {"year": year, "code": certificate.code},
             "duplicate_report",
         )
     report = HolderReport.objects.create(
@@ -777,7 +888,7 @@ def holder_report_void(*, actor: User, report: HolderReport, reason: str) -> Hol
         .get(pk=report.pk)
     )
     if not authority.can_write_product(actor, report.certificate.entry.product.facility):
-        raise Refused("out_of_scope", "Bạn không có quyền huỷ bỏ báo cáo này.")
+        raise Refused("out_of_scope", _("Bạn không có quyền huỷ bỏ báo cáo này."))
     today = timezone.localdate()
     mark_voided(
         report, actor=actor, on=today, reason=check_void(report, on=today, reason=reason, dated=report.reported_on)

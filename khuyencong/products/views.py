@@ -14,7 +14,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.models import User
@@ -57,6 +59,8 @@ from .services import (
     entry_register,
     holder_report_record,
     holder_report_void,
+    no_report_right,
+    not_organizer,
     product_create,
     product_photo_add,
     round_create,
@@ -67,40 +71,44 @@ from .services import (
 
 
 class ProductForm(forms.Form):
-    facility = forms.CharField(label="Mã cơ sở", max_length=40)
-    code = forms.CharField(label="Mã sản phẩm", max_length=60)
-    name = forms.CharField(label="Tên sản phẩm", max_length=255)
-    group = forms.ChoiceField(label="Nhóm sản phẩm", choices=ProductGroup.choices)
-    description = forms.CharField(label="Mô tả", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    facility = forms.CharField(label=gettext_lazy("Mã cơ sở"), max_length=40)
+    code = forms.CharField(label=gettext_lazy("Mã sản phẩm"), max_length=60)
+    name = forms.CharField(label=gettext_lazy("Tên sản phẩm"), max_length=255)
+    group = forms.ChoiceField(label=gettext_lazy("Nhóm sản phẩm"), choices=ProductGroup.choices)
+    description = forms.CharField(label=gettext_lazy("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     certificates_held = forms.CharField(
-        label="Tiêu chuẩn, chứng nhận (mỗi dòng một)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Tiêu chuẩn, chứng nhận (mỗi dòng một)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class RoundForm(forms.Form):
-    code = forms.CharField(label="Mã đợt", max_length=60)
-    name = forms.CharField(label="Tên đợt bình chọn", max_length=300)
-    level = forms.ChoiceField(label="Cấp", choices=RoundLevel.choices)
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
-    organizer = forms.CharField(label="Mã cơ quan tổ chức", max_length=40)
+    code = forms.CharField(label=gettext_lazy("Mã đợt"), max_length=60)
+    name = forms.CharField(label=gettext_lazy("Tên đợt bình chọn"), max_length=300)
+    level = forms.ChoiceField(label=gettext_lazy("Cấp"), choices=RoundLevel.choices)
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    organizer = forms.CharField(label=gettext_lazy("Mã cơ quan tổ chức"), max_length=40)
     judges = forms.CharField(
-        label="Giám khảo (mỗi dòng: mã; họ tên; tên đăng nhập)",
+        label=gettext_lazy("Giám khảo (mỗi dòng: mã; họ tên; tên đăng nhập)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
 
 
 class EntryForm(forms.Form):
-    product = forms.CharField(label="Mã sản phẩm", max_length=60)
-    registered_on = forms.DateField(label="Ngày đăng ký", error_messages=DATE_ERRORS)
-    lower_certificate = forms.CharField(label="Số giấy chứng nhận cấp dưới", max_length=60, required=False)
+    product = forms.CharField(label=gettext_lazy("Mã sản phẩm"), max_length=60)
+    registered_on = forms.DateField(label=gettext_lazy("Ngày đăng ký"), error_messages=DATE_ERRORS)
+    lower_certificate = forms.CharField(
+        label=gettext_lazy("Số giấy chứng nhận cấp dưới"), max_length=60, required=False
+    )
 
 
 class DocumentForm(forms.Form):
-    entry = forms.ChoiceField(label="Sản phẩm")
-    item = forms.ChoiceField(label="Loại giấy tờ", choices=DossierItem.choices)
-    title = forms.CharField(label="Tên tài liệu", max_length=255, required=False)
-    upload = forms.FileField(label="Tệp (PDF, Word, ảnh)")
+    entry = forms.ChoiceField(label=gettext_lazy("Sản phẩm"))
+    item = forms.ChoiceField(label=gettext_lazy("Loại giấy tờ"), choices=DossierItem.choices)
+    title = forms.CharField(label=gettext_lazy("Tên tài liệu"), max_length=255, required=False)
+    upload = forms.FileField(label=gettext_lazy("Tệp (PDF, Word, ảnh)"))
 
     def __init__(self, *args: Any, entries: list[Entry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,24 +117,26 @@ class DocumentForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    angle = forms.ChoiceField(label="Góc chụp", choices=PhotoAngle.choices)
-    upload = forms.FileField(label="Ảnh (JPG, PNG)")
+    angle = forms.ChoiceField(label=gettext_lazy("Góc chụp"), choices=PhotoAngle.choices)
+    upload = forms.FileField(label=gettext_lazy("Ảnh (JPG, PNG)"))
 
 
 class ComplaintForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(label="Ngày khiếu nại", error_messages=DATE_ERRORS)
-    text = forms.CharField(label="Nội dung khiếu nại", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=gettext_lazy("Ngày khiếu nại"), error_messages=DATE_ERRORS)
+    text = forms.CharField(
+        label=gettext_lazy("Nội dung khiếu nại"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnswerForm(forms.Form):
-    on = forms.DateField(label="Ngày trả lời", error_messages=DATE_ERRORS)
-    outcome = forms.ChoiceField(label="Kết quả", choices=ComplaintOutcome.choices)
+    on = forms.DateField(label=gettext_lazy("Ngày trả lời"), error_messages=DATE_ERRORS)
+    outcome = forms.ChoiceField(label=gettext_lazy("Kết quả"), choices=ComplaintOutcome.choices)
 
 
 class DecisionForm(forms.Form):
-    on = forms.DateField(label="Ngày quyết định", error_messages=DATE_ERRORS)
-    document = forms.CharField(label="Số quyết định", max_length=100)
+    on = forms.DateField(label=gettext_lazy("Ngày quyết định"), error_messages=DATE_ERRORS)
+    document = forms.CharField(label=gettext_lazy("Số quyết định"), max_length=100)
 
 
 @login_required
@@ -143,7 +153,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             facility = facility_list_for_user(user).filter(code=form.cleaned_data["facility"]).first()
             if facility is None:
-                form.add_error("facility", "Không có cơ sở mã này trong phạm vi của bạn.")
+                form.add_error("facility", _("Không có cơ sở mã này trong phạm vi của bạn."))
             else:
                 try:
                     product = product_create(
@@ -160,7 +170,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     add_service_errors(form, error)
                 else:
-                    messages.success(request, f"Đã thêm sản phẩm {product.name}.")
+                    messages.success(request, _("Đã thêm sản phẩm %(product)s.") % {"product": product.name})
                     return redirect("products:list")
         status = 400
     return render(request, "products/product_list.html", {"page": page, "query": query, "form": form}, status=status)
@@ -175,7 +185,7 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("Bạn không có quyền ghi ảnh sản phẩm này.")
+            raise PermissionDenied(_("Bạn không có quyền ghi ảnh sản phẩm này."))
         if form.is_valid():
             try:
                 product_photo_add(
@@ -184,7 +194,7 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Đã ghi ảnh sản phẩm.")
+                messages.success(request, _("Đã ghi ảnh sản phẩm."))
                 return redirect("products:detail", code=code)
         status = 400
     return _render_product(request, product, form=form, status=status)
@@ -224,12 +234,18 @@ def _render_product(
 
 
 class HolderReportForm(forms.Form):
-    certificate = forms.ChoiceField(label="Giấy chứng nhận")
-    year = forms.IntegerField(label="Năm báo cáo", min_value=2000, max_value=2100)
-    reported_on = forms.DateField(label="Ngày báo cáo", input_formats=["%d/%m/%Y"], error_messages=DATE_ERRORS)
-    support_received = MoneyField(label="Hỗ trợ đã nhận (đồng)")
-    support_text = forms.CharField(label="Các hỗ trợ đã nhận", required=False, widget=forms.Textarea, max_length=5000)
-    results = forms.CharField(label="Kết quả sản xuất, kinh doanh", widget=forms.Textarea, max_length=5000)
+    certificate = forms.ChoiceField(label=gettext_lazy("Giấy chứng nhận"))
+    year = forms.IntegerField(label=gettext_lazy("Năm báo cáo"), min_value=2000, max_value=2100)
+    reported_on = forms.DateField(
+        label=gettext_lazy("Ngày báo cáo"), input_formats=["%d/%m/%Y"], error_messages=DATE_ERRORS
+    )
+    support_received = MoneyField(label=gettext_lazy("Hỗ trợ đã nhận (đồng)"))
+    support_text = forms.CharField(
+        label=gettext_lazy("Các hỗ trợ đã nhận"), required=False, widget=forms.Textarea, max_length=5000
+    )
+    results = forms.CharField(
+        label=gettext_lazy("Kết quả sản xuất, kinh doanh"), widget=forms.Textarea, max_length=5000
+    )
 
     def __init__(self, *args: Any, certificates: list[Certificate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -250,7 +266,7 @@ def holder_report_add(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
     product = get_object_or_404(products_for(user), code=code)
     if not authority.can_write_product(user, product.facility):
-        raise Refused("out_of_scope", f"Bạn không có quyền ghi báo cáo của {product.facility.name}.")
+        raise Refused("out_of_scope", no_report_right(product.facility))
     certificates = list(Certificate.objects.filter(entry__product=product).select_related("entry__round"))
     form = HolderReportForm(request.POST, certificates=certificates)
     if not form.is_valid():
@@ -265,7 +281,7 @@ def holder_report_add(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_product(request, product, report_form=form, status=400)
-    messages.success(request, f"Đã ghi báo cáo năm {data['year']}.")
+    messages.success(request, _("Đã ghi báo cáo năm %(year)s.") % {"year": data["year"]})
     return redirect("products:detail", code=code)
 
 
@@ -279,7 +295,7 @@ def holder_report_void_view(request: HttpRequest, code: str, pk: int) -> HttpRes
         holder_report_void(actor=user, report=report, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         return _render_product(request, product, errors=_messages(error), status=400)
-    messages.success(request, f"Đã huỷ bỏ báo cáo năm {report.year}.")
+    messages.success(request, _("Đã huỷ bỏ báo cáo năm %(year)s.") % {"year": report.year})
     return redirect("products:detail", code=code)
 
 
@@ -296,7 +312,7 @@ def council_add(request: HttpRequest, code: str) -> HttpResponse:
         )  # fmt: skip
     except ValidationError as error:
         return _render_round(request, selection, errors=_messages(error), status=400)
-    messages.success(request, "Đã ghi thành viên hội đồng.")
+    messages.success(request, _("Đã ghi thành viên hội đồng."))
     return redirect("products:round", code=code)
 
 
@@ -313,12 +329,12 @@ def complaint_add(request: HttpRequest, code: str) -> HttpResponse:
     # Through the round and the user's view: an entry of another round or out of sight is not found.
     entry = selection.entries.select_related("product__facility").filter(pk=form.cleaned_data["entry"]).first()
     if entry is None or not authority.can_view_entry(user, entry):
-        raise Http404("Không có sản phẩm dự bình chọn này trong đợt.")
+        raise Http404(_("Không có sản phẩm dự bình chọn này trong đợt."))
     try:
         complaint_record(actor=user, entry=entry, on=form.cleaned_data["on"], text=form.cleaned_data["text"])
     except ValidationError as error:
         return _render_round(request, selection, errors=_messages(error), status=400)
-    messages.success(request, f"Đã ghi khiếu nại về sản phẩm {entry.product.name}.")
+    messages.success(request, _("Đã ghi khiếu nại về sản phẩm %(product)s.") % {"product": entry.product.name})
     return redirect("products:round", code=code)
 
 
@@ -337,7 +353,7 @@ def complaint_reply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                          outcome=form.cleaned_data["outcome"])  # fmt: skip
     except ValidationError as error:
         return _render_round(request, selection, errors=_messages(error), status=400)
-    messages.success(request, "Đã ghi trả lời khiếu nại.")
+    messages.success(request, _("Đã ghi trả lời khiếu nại."))
     return redirect("products:round", code=code)
 
 
@@ -356,7 +372,7 @@ def council_void(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         council_member_void(actor=user, member=member, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         return _render_round(request, selection, errors=_messages(error), status=400)
-    messages.success(request, f"Đã huỷ bỏ {member.name} khỏi hội đồng.")
+    messages.success(request, _("Đã huỷ bỏ %(member)s khỏi hội đồng.") % {"member": member.name})
     return redirect("products:round", code=code)
 
 
@@ -367,15 +383,16 @@ def fund(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
     selection = _round_for(user, code)
     if not authority.can_manage_round(user, selection):
-        raise Refused("out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+        raise Refused("out_of_scope", not_organizer(selection))
     project = project_list_for_user(user).filter(code=request.POST.get("project", "")[:60]).first()
     if project is None:
-        return _render_round(request, selection, errors=["Không có đề án mã này trong phạm vi của bạn."], status=400)
+        errors = [_("Không có đề án mã này trong phạm vi của bạn.")]
+        return _render_round(request, selection, errors=errors, status=400)
     try:
         round_fund(actor=user, selection=selection, project=project)
     except ValidationError as error:
         return _render_round(request, selection, errors=_messages(error), status=400)
-    messages.success(request, f"Đề án {project.code} là kinh phí của đợt bình chọn.")
+    messages.success(request, _("Đề án %(project)s là kinh phí của đợt bình chọn.") % {"project": project.code})
     return redirect("products:round", code=code)
 
 
@@ -401,7 +418,7 @@ def document_add(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ValidationError as error:
         return _render_round(request, selection, errors=error.messages, status=400)
-    messages.success(request, f"Đã bổ sung hồ sơ của {entry.product.name}.")
+    messages.success(request, _("Đã bổ sung hồ sơ của %(product)s.") % {"product": entry.product.name})
     return redirect("products:round", code=code)
 
 
@@ -414,7 +431,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             selection = _create_round(request, form)
             if selection is not None:
-                messages.success(request, f"Đã mở {selection.name}.")
+                messages.success(request, _("Đã mở %(round)s.") % {"round": selection.name})
                 return redirect("products:round", code=selection.code)
         status = 400
     rounds = rounds_for(user).order_by("-year", "code")[:200]
@@ -425,7 +442,7 @@ def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | Non
     user: Any = request.user
     organizer = Organization.objects.filter(code=form.cleaned_data["organizer"]).first()
     if organizer is None:
-        form.add_error("organizer", "Không có cơ quan mã này.")
+        form.add_error("organizer", _("Không có cơ quan mã này."))
         return None
     judges = []
     for number, line in enumerate(form.cleaned_data["judges"].splitlines(), start=1):
@@ -433,11 +450,13 @@ def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | Non
         if not any(parts):
             continue
         if len(parts) != 3 or not parts[0] or not parts[1]:
-            form.add_error("judges", f"Dòng {number}: ghi «mã; họ tên; tên đăng nhập».")
+            form.add_error("judges", _("Dòng %(row)s: ghi «mã; họ tên; tên đăng nhập».") % {"row": number})
             return None
         account = User.objects.filter(username=parts[2]).first() if parts[2] else None
         if parts[2] and account is None:
-            form.add_error("judges", f"Dòng {number}: không có tài khoản «{parts[2]}».")
+            form.add_error(
+                "judges", _("Dòng %(row)s: không có tài khoản «%(username)s».") % {"row": number, "username": parts[2]}
+            )
             return None
         judges.append((parts[0], parts[1], account))
     try:
@@ -461,7 +480,7 @@ def _round_for(user: Any, code: str) -> SelectionRound:
     """A round outside the user's view is not found, exactly like one that does not exist."""
     selection = rounds_for(user).filter(code=code).first()
     if selection is None:
-        raise Http404("Không có đợt bình chọn này.")
+        raise Http404(_("Không có đợt bình chọn này."))
     return selection
 
 
@@ -533,14 +552,17 @@ def excel_template(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     user: Any = request.user
     selection = _round_for(user, code)
     if kind not in SHEET_KINDS:
-        raise Http404("Không có mẫu này.")
+        raise Http404(_("Không có mẫu này."))
     if kind == "entries":
         content = excel.entries_template(selection)
     else:
         if not any(
             authority.can_score(user, j) or authority.can_transcribe_sheet(user, j) for j in selection.judges.all()
         ):
-            raise Refused("out_of_scope", f"Bạn không phải giám khảo của {selection.name}, cũng không nhập phiếu chấm.")
+            raise Refused(
+                "out_of_scope",
+                _("Bạn không phải giám khảo của %(round)s, cũng không nhập phiếu chấm.") % {"round": selection.name},
+            )
         content = excel.scores_template(selection, user)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}-{selection.pk}.xlsx"'
@@ -548,7 +570,7 @@ def excel_template(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 
 
 class SheetUploadForm(forms.Form):
-    upload = forms.FileField(label="Tệp Excel (.xlsx)")
+    upload = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
 
 
 @login_required
@@ -559,17 +581,20 @@ def excel_upload(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     user: Any = request.user
     selection = _round_for(user, code)
     if kind not in SHEET_KINDS:
-        raise Http404("Không có mẫu này.")
+        raise Http404(_("Không có mẫu này."))
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_round(request, selection, errors=["Chọn tệp Excel (.xlsx) để tải lên."], status=400)
+        return _render_round(request, selection, errors=[_("Chọn tệp Excel (.xlsx) để tải lên.")], status=400)
     data = form.cleaned_data["upload"].read(excel.MAX_BYTES + 1)
     run = excel.entries_import if kind == "entries" else excel.scores_import
     result = run(data, selection=selection, actor=user)
     if not result.ok:
         return _render_round(request, selection, errors=result.lines()[:200], status=400)
-    word = "sản phẩm" if kind == "entries" else "điểm"
-    messages.success(request, f"Đã ghi {result.written} {word} từ {result.rows} dòng.")
+    counts = {"written": result.written, "rows": result.rows}
+    if kind == "entries":
+        messages.success(request, _("Đã ghi %(written)s sản phẩm từ %(rows)s dòng.") % counts)
+    else:
+        messages.success(request, _("Đã ghi %(written)s điểm từ %(rows)s dòng.") % counts)
     return redirect("products:round", code=code)
 
 
@@ -583,13 +608,13 @@ def entry_add(request: HttpRequest, code: str) -> HttpResponse:
         return _render_round(request, selection, entry_form=form, status=400)
     product = products_for(user).filter(code=form.cleaned_data["product"]).first()
     if product is None:
-        form.add_error("product", "Không có sản phẩm mã này trong phạm vi của bạn.")
+        form.add_error("product", _("Không có sản phẩm mã này trong phạm vi của bạn."))
         return _render_round(request, selection, entry_form=form, status=400)
     lower = None
     if form.cleaned_data["lower_certificate"]:
         lower = Certificate.objects.filter(code=form.cleaned_data["lower_certificate"]).first()
         if lower is None:
-            form.add_error("lower_certificate", "Không có giấy chứng nhận số này.")
+            form.add_error("lower_certificate", _("Không có giấy chứng nhận số này."))
             return _render_round(request, selection, entry_form=form, status=400)
     try:
         entry_register(
@@ -602,7 +627,7 @@ def entry_add(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_round(request, selection, entry_form=form, status=400)
-    messages.success(request, f"Đã đăng ký {product.name}.")
+    messages.success(request, _("Đã đăng ký %(product)s.") % {"product": product.name})
     return redirect("products:round", code=code)
 
 
@@ -613,7 +638,7 @@ def sheet(request: HttpRequest, code: str) -> HttpResponse:
     selection = _round_for(user, code)
     judge = Judge.objects.filter(round=selection, user=user).first()
     if judge is None:
-        raise PermissionDenied("Bạn không phải giám khảo của đợt bình chọn này.")
+        raise PermissionDenied(_("Bạn không phải giám khảo của đợt bình chọn này."))
     criteria = list(selection.criteria.all())
     entries = list(Entry.objects.filter(round=selection).select_related("product"))
     current = {(s.entry_id, s.criterion_id): s.points for s in judge.scores.standing()}
@@ -630,7 +655,10 @@ def sheet(request: HttpRequest, code: str) -> HttpResponse:
                     points = Decimal("NaN")
                 if not points.is_finite():
                     # "NaN" and "Infinity" are Decimals too: a score is a plain number.
-                    errors.append(f"{entry.product.name}, {criterion.name}: «{raw[:20]}» không phải một số.")
+                    errors.append(
+                        _("%(product)s, %(criterion)s: «%(value)s» không phải một số.")
+                        % {"product": entry.product.name, "criterion": criterion.name, "value": raw[:20]}
+                    )
                     continue
                 if current.get((entry.pk, criterion.pk)) == points:
                     continue
@@ -639,7 +667,7 @@ def sheet(request: HttpRequest, code: str) -> HttpResponse:
                 except (ValidationError, Refused) as error:
                     errors.extend(error.messages if isinstance(error, ValidationError) else [str(error)])
         if not errors:
-            messages.success(request, "Đã ghi phiếu chấm.")
+            messages.success(request, _("Đã ghi phiếu chấm."))
             return redirect("products:sheet", code=code)
         current = {(s.entry_id, s.criterion_id): s.points for s in judge.scores.standing()}
     rows = [
@@ -678,7 +706,7 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_round(request, selection, decision_form=form, errors=error.messages, status=400)
-    messages.success(request, f"Đã ghi quyết định; cấp {len(certificates)} giấy chứng nhận.")
+    messages.success(request, _("Đã ghi quyết định; cấp %(n)s giấy chứng nhận.") % {"n": len(certificates)})
     return redirect("products:round", code=code)
 
 
@@ -688,11 +716,14 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
         Certificate.objects.select_related("entry__product__facility", "entry__round__organizer"), code=code
     )
     if not authority.can_view_entry(request.user, certificate.entry):
-        raise Http404("Không có giấy chứng nhận này.")
+        raise Http404(_("Không có giấy chứng nhận này."))
     # Imported here: WeasyPrint loads Pango at import, which pages that never print need not pay for.
     from weasyprint import HTML
 
-    html = render_to_string("products/certificate.html", {"certificate": certificate, "entry": certificate.entry})
+    # The certificate is an official document (TT 26/2014 Phụ lục 6; Decree 30/2020/NĐ-CP Art. 8): Vietnamese
+    # whoever prints it, its level and group labels included.
+    with translation.override("vi"):
+        html = render_to_string("products/certificate.html", {"certificate": certificate, "entry": certificate.entry})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{certificate.code.replace("/", "-")}.pdf"'
     return response
