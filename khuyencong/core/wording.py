@@ -158,15 +158,19 @@ def untranslated(html: str, *, records: frozenset[str] = frozenset()) -> list[st
 
 
 def record_texts() -> frozenset[str]:
-    """Every short text stored in the project's tables (names, titles, labels of reference data): what a page shows
-    as a record's value rather than as the interface's words."""
+    """Every text stored in the project's tables (names, titles, labels of reference data, a complaint's words): what
+    a page shows as a record's value rather than as the interface's words."""
     from django.db import models
 
     texts: set[str] = set()
     for model in apps.get_models():
         if not model.__module__.startswith("khuyencong."):
             continue
-        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField) and not f.choices]
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and not f.choices
+        ]
         if fields:
             for row in model._default_manager.values_list(*fields):
                 texts.update(" ".join(value.split()) for value in row if isinstance(value, str) and value)
