@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from khuyencong.geography.models import AdminUnit
@@ -66,13 +66,15 @@ MONEY_FIGURES = {"contracted": CONTRACTED, "disbursed": PAID}
 
 def latest_year(projects: Any, today: datetime.date) -> int:
     """The latest plan year with approved đề án (else with any), not after this year: pages open on something to
-    see, not on next year's first registrations. Asked plan by plan from the latest (a plan is a handful of rows,
-    its đề án an index away), so the answer comes without reading the years behind it."""
-    plans = Plan.objects.filter(year__lte=today.year).order_by("-year")
-    mine = projects.filter(plan=OuterRef("pk"))
-    year = plans.filter(Exists(mine.filter(periods__approved_on__isnull=False))).values_list("year", flat=True).first()
-    year = year or plans.filter(Exists(mine)).values_list("year", flat=True).first()
-    return int(year) if year else today.year
+    see, not on next year's first registrations. Asked year by year from the latest, one EXISTS each: the answer is
+    nearly always the first year asked, and as one query PostgreSQL turned the EXISTS into a join over every đề án of
+    the province and their periods (90 ms for Lào Cai on the 200,000-đề án benchmark)."""
+    years = list(Plan.objects.filter(year__lte=today.year).order_by("-year").values_list("year", flat=True).distinct())
+    for wanted in ({"periods__approved_on__isnull": False}, {}):
+        for year in years:
+            if projects.filter(plan__year=year, **wanted).exists():
+                return int(year)
+    return today.year
 
 
 def dashboard_data(
