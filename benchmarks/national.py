@@ -130,15 +130,36 @@ def main() -> None:
              {approved_2022.replace("WHERE", "JOIN projects_project_beneficiaries b ON b.project_id = p.id WHERE")}
              GROUP BY pl.funding_source, p.content_id""", [cuc_id]),
     ])  # fmt: skip
-    regional_floor = sql([(
-        f"""SELECT p.recorded_province_id, count(*), sum(coalesce(e.disbursed, 0) - coalesce(b.disbursed, 0))
+
+    def breakdown_floor(where: str, params: list[Any], day: datetime.date) -> list[tuple[str, list[Any]]]:
+        """The breakdown's figures (by source, content and kind; distinct facilities and facility-times) of the
+        đề án approved by `day`, as GROUP BYs by hand: what the regional and provincial reports carry since issue 13."""
+        approved = f"""FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
+            JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
+            WHERE {where} AND e.approved_on IS NOT NULL"""
+        return [
+            (f"""SELECT pl.funding_source, p.content_id, p.kind, count(*), sum(p.total_cost), sum(p.counterpart),
+                        sum(e.support), sum(e.disbursed) {approved} GROUP BY pl.funding_source, p.content_id, p.kind""",
+             [day, day, *params]),
+            (f"""SELECT pl.funding_source, p.content_id, count(DISTINCT b.facility_id), count(*)
+                 {approved.replace("WHERE", "JOIN projects_project_beneficiaries b ON b.project_id = p.id WHERE")}
+                 GROUP BY pl.funding_source, p.content_id""", [day, day, *params]),
+        ]  # fmt: skip
+
+    north_ids = ",".join(str(u.pk) for u in north.provinces)
+    regional_floor = sql([
+        (f"""SELECT p.recorded_province_id, count(*), sum(coalesce(e.disbursed, 0) - coalesce(b.disbursed, 0))
             FROM projects_project p JOIN programs_plan pl ON pl.id = p.plan_id
             JOIN projects_projectperiod e ON e.project_id = p.id AND {in_force("e")}
             LEFT JOIN projects_projectperiod b ON b.project_id = p.id AND {in_force("b")}
-            WHERE pl.year = %s AND p.recorded_province_id IN ({",".join(str(u.pk) for u in north.provinces)})
+            WHERE pl.year = %s AND p.recorded_province_id IN ({north_ids})
             GROUP BY p.recorded_province_id""",
-        [h1.until, h1.until, datetime.date(2021, 12, 31), datetime.date(2021, 12, 31), 2022],
-    )])  # fmt: skip
+         [h1.until, h1.until, datetime.date(2021, 12, 31), datetime.date(2021, 12, 31), 2022]),
+        # the report compares with the same months a year earlier
+        *breakdown_floor(f"pl.year = %s AND p.recorded_province_id IN ({north_ids})", [2022], h1.until),
+        *breakdown_floor(f"pl.year = %s AND p.recorded_province_id IN ({north_ids})", [2021],
+                         datetime.date(2021, 6, 30)),
+    ])  # fmt: skip
     # Since issue 13 the programme report covers every đề án of its territory and years, of every source, with the
     # breakdown's distinct facilities: the floor counts the same, each as a GROUP BY by hand, reading the year ends
     # (the report's day is 31/12/2025) as the report does.
@@ -166,6 +187,7 @@ def main() -> None:
             WHERE p.province_id = %s AND pl.year IN (2022, 2023) AND ev.voided_at IS NULL
               AND ev.on BETWEEN %s AND %s GROUP BY pl.funding_source, ev.action""".replace("ev.on", 'ev."on"'),
          [lao_cai_id, h1.start, h1.until]),
+        *breakdown_floor("pl.year = %s AND p.province_id = %s", [2022, lao_cai_id], h1.as_of),
     ])  # fmt: skip
     today = timezone.localdate()
 
