@@ -10,6 +10,7 @@ reports every record as unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -178,7 +179,9 @@ def shown(kept: dict[str, Any]) -> dict[str, Any]:
         text = kept.get(f"{name}_text")
         if isinstance(text, str) and text:
             values = kept.get(f"{name}_values") or {}
-            result[name] = gettext(text) % values if values else gettext(text)
+            # A catalogue's English that would not take the values: the stored words.
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                result[name] = gettext(text) % values if values else gettext(text)
     return result
 
 
@@ -497,19 +500,30 @@ def _money(value: Any, path: str) -> Decimal:
         raise RecordError(path, "money_invalid", str(error)) from error
 
 
+def _said(items: list[ValidationError]) -> str:
+    """A service's refusal as its words: one message keeps its text and values (`Message`: a job shows it in its
+    reader's language; the service said it in the language of the moment, which is the catalogue's Vietnamese where a
+    job is written), several are joined as said."""
+    text = items[0].message if len(items) == 1 else None
+    if isinstance(text, str):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            return Message(text, **(items[0].params or {}))
+    return " ".join(message for item in items for message in item.messages)
+
+
 def _service_error(path: str, error: ValidationError | PermissionDenied) -> RecordError:
     if isinstance(error, PermissionDenied):
-        return RecordError(path, getattr(error, "code", "permission_denied"), str(error))
+        return RecordError(path, getattr(error, "code", "permission_denied"), Message(str(error)))
     code = first_code(error)
     if hasattr(error, "error_dict"):
-        fields = {name: messages for name, messages in error.message_dict.items() if name != "__all__"}
-        if len(fields) == 1 and len(error.message_dict) == 1:
+        fields = {name: items for name, items in error.error_dict.items() if name != "__all__"}
+        if len(fields) == 1 and len(error.error_dict) == 1:
             # One field refused: the path names it, as for a schema error.
-            ((name, messages),) = fields.items()
-            return RecordError(f"{path}.{name}", code, " ".join(messages))
+            ((name, items),) = fields.items()
+            return RecordError(f"{path}.{name}", code, _said(items))
         parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
         return RecordError(path, code, "; ".join(parts))
-    return RecordError(path, code, " ".join(error.messages))
+    return RecordError(path, code, _said(error.error_list))
 
 
 class _Held:
