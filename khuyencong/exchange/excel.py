@@ -4,6 +4,11 @@ nothing through the same importer (and so the same services and rules) as an exc
 A sheet is read in openpyxl's streaming mode, one row at a time; each row becomes an exchange record, and the
 importer's JSON paths ($.facilities[12].tax_code) are mapped back to the row and column the person typed them in.
 The copy of the file given back carries every message in an added "Lỗi" column.
+
+The templates are Vietnamese for everyone, headings, lists and guide alike (`template_workbook` builds them under
+`translation.override("vi")`): the importer reads the Vietnamese headings and values an official fills in. The
+messages are marked: an upload's are kept on its job with their text and values and shown in the reader's language
+(see `importer.Message`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any, BinaryIO
 
 from django.db import DataError, IntegrityError, models, transaction
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -34,14 +40,14 @@ from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.geography.resolver import PlaceResolver
 from khuyencong.projects.models import ProjectContent, ProjectKind
 
-from .importer import ImportReport, Issue, PathParts, database_refusal, import_records
+from .importer import ImportReport, Issue, Message, PathParts, database_refusal, import_records
 
 MAX_BYTES = 50 * 1024 * 1024
 # An .xlsx is a zip: a small file can expand to gigabytes (a "zip bomb"). Refuse before openpyxl inflates anything.
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ROWS = 200_000
-ERROR_HEADER = "Lỗi"
+ERROR_HEADER = "Lỗi"  # vi-only: the heading of the error copy, a Vietnamese file
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,10 @@ def _kinds() -> list[str]:
     return [str(label) for label in ProjectKind.labels]
 
 
-YES = {"có", "co", "x", "1", "true", "yes"}
-NO = {"", "không", "khong", "0", "false", "no"}
+YES = {"có", "co", "x", "1", "true", "yes"}  # vi-only: the values the importer reads
+NO = {"", "không", "khong", "0", "false", "no"}  # vi-only: the values the importer reads
 
-FACILITY_COLUMNS = [
+FACILITY_COLUMNS = [  # vi-only: the template's headings and notes, which the importer reads
     ColumnSpec("Mã cơ sở", "code", True, 16, "Mã của tỉnh cho cơ sở; nhập lại cùng mã thì cập nhật, không tạo mới."),
     ColumnSpec("Tên cơ sở", "name", True, 36),
     ColumnSpec("Loại hình", "legal_form", True, 26, choices=_legal_forms),
@@ -105,7 +111,7 @@ FACILITY_COLUMNS = [
 # The yes/no columns of the facility sheet.
 FLAGS = ("women_owned", "ethnic_minority_owned", "disadvantaged_area")
 
-PROJECT_COLUMNS = [
+PROJECT_COLUMNS = [  # vi-only: the template's headings and notes, which the importer reads
     ColumnSpec("Mã đề án", "code", True, 18),
     ColumnSpec("Tên đề án", "title", True, 40),
     ColumnSpec("Mã kế hoạch", "plan", True, 16, "Mã kế hoạch năm đã có trong hệ thống, ví dụ KCĐP-2026."),
@@ -119,11 +125,17 @@ PROJECT_COLUMNS = [
     ColumnSpec("Vốn đối ứng (đồng)", "counterpart", False, 18),
 ]
 
-SHEETS = {"facilities": ("Cơ sở", FACILITY_COLUMNS), "projects": ("Đề án", PROJECT_COLUMNS)}
+SHEETS = {"facilities": ("Cơ sở", FACILITY_COLUMNS), "projects": ("Đề án", PROJECT_COLUMNS)}  # vi-only: sheet names
 
 
 def template_workbook(kind: str) -> bytes:
-    """An empty template: Vietnamese headers, a note on each, dropdowns for the enumerations and provinces."""
+    """An empty template: Vietnamese headers, a note on each, dropdowns for the enumerations and provinces. Vietnamese
+    for every reader, its lists included: the importer reads what an official picks from them."""
+    with translation.override("vi"):
+        return _template_workbook(kind)
+
+
+def _template_workbook(kind: str) -> bytes:  # vi-only: the template is Vietnamese for everyone
     title, columns = SHEETS[kind]
     workbook = Workbook()
     sheet = workbook.active
@@ -162,28 +174,33 @@ def template_workbook(kind: str) -> bytes:
     return buffer.getvalue()
 
 
+NOT_XLSX = gettext_noop("Tệp không phải bảng tính Excel (.xlsx).")
+
+
 class SpreadsheetRefused(ValueError):
     """The file is not a spreadsheet we will open: too large, not an .xlsx, or a zip bomb."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
-        self.code = code
+        self.code, self.message = code, message
 
 
 def check_container(data: bytes) -> None:
     if len(data) > MAX_BYTES:
-        raise SpreadsheetRefused("file_too_large", f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB.")
+        message = Message(gettext_noop("Tệp lớn hơn %(mb)s MB."), mb=MAX_BYTES // (1024 * 1024))
+        raise SpreadsheetRefused("file_too_large", message)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as error:
-        raise SpreadsheetRefused("not_xlsx", "Tệp không phải bảng tính Excel (.xlsx).") from error
+        raise SpreadsheetRefused("not_xlsx", Message(NOT_XLSX)) from error
     if "[Content_Types].xml" not in {e.filename for e in entries}:
-        raise SpreadsheetRefused("not_xlsx", "Tệp không phải bảng tính Excel (.xlsx).")
+        raise SpreadsheetRefused("not_xlsx", Message(NOT_XLSX))
     unpacked = sum(e.file_size for e in entries)
     packed = sum(e.compress_size for e in entries) or 1
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        raise SpreadsheetRefused("zip_bomb", "Tệp giải nén ra dung lượng bất thường (có thể là tệp độc hại); không mở.")
+        message = Message(gettext_noop("Tệp giải nén ra dung lượng bất thường (có thể là tệp độc hại); không mở."))
+        raise SpreadsheetRefused("zip_bomb", message)
 
 
 @dataclass
@@ -201,8 +218,8 @@ class ExcelImport:
     rows: int = 0
 
     def add(self, row: int, column: str | None, code: str, message: str) -> None:
-        where = f"Dòng {row}" + (f", cột «{column}»" if column else "")
-        self.report.errors.append(Issue(f"{where}", code, message))
+        """`column`: the template's (Vietnamese) heading; `message`: a `Message`, shown in its reader's language."""
+        self.report.errors.append(Issue(_where((row, column)), code, message))
         self.row_errors.setdefault(row, []).append((f"{column}: " if column else "") + message)
 
 
@@ -292,12 +309,17 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], columns: list[ColumnSpec], resu
         width = len(older)
     else:
         missing = [h for h in expected if h not in header]
-        detail = f"; thiếu cột: {', '.join(missing)}." if missing else "; các cột phải đúng thứ tự của mẫu."
-        result.add(1, None, "header", "Dòng tiêu đề không đúng mẫu" + detail)
+        message = (
+            Message(gettext_noop("Dòng tiêu đề không đúng mẫu; thiếu cột: %(columns)s."), columns=", ".join(missing))
+            if missing
+            else Message(gettext_noop("Dòng tiêu đề không đúng mẫu; các cột phải đúng thứ tự của mẫu."))
+        )
+        result.add(1, None, "header", message)
         return
     for number, values in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:
-            result.add(number, None, "too_many_rows", f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.")
+            message = Message(gettext_noop("Tệp có hơn %(rows)s dòng; hãy chia thành nhiều tệp."), rows=MAX_ROWS)
+            result.add(number, None, "too_many_rows", message)
             return
         cells = list(values[:width]) + [None] * (len(columns) - len(values[:width]))
         if all(v is None or str(v).strip() == "" for v in cells):
@@ -335,7 +357,7 @@ def _date(value: Any) -> str:
     try:
         return datetime.datetime.strptime(text, "%d/%m/%Y").date().isoformat()  # noqa: DTZ007 - a calendar date
     except ValueError as error:
-        raise ValueError(f"«{text}» không phải ngày dd/mm/yyyy.") from error
+        raise ValueError(Message(gettext_noop("«%(value)s» không phải ngày dd/mm/yyyy."), value=text)) from error
 
 
 def _money(value: Any) -> Any:
@@ -364,7 +386,7 @@ def _flag(value: Any) -> bool:
         return True
     if text in NO:
         return False
-    raise ValueError(f"ghi «Có» hoặc «Không», không phải «{text}».")
+    raise ValueError(Message(gettext_noop("ghi «Có» hoặc «Không», không phải «%(value)s»."), value=text))
 
 
 def _facility(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, Any]:
@@ -378,7 +400,8 @@ def _facility(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, An
         if (legal_form := _choice(form, LegalForm)) is not None:
             record["legal_form"] = legal_form
         elif form:
-            result.add(row.number, headers["legal_form"], "enum", f"«{form}» không có trong danh sách loại hình.")
+            message = Message(gettext_noop("«%(value)s» không có trong danh sách loại hình."), value=form)
+            result.add(row.number, headers["legal_form"], "enum", message)
             bad.add("legal_form")
     place: dict[str, Any] = {}
     for key in ("province", "district", "commune"):
@@ -388,7 +411,7 @@ def _facility(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, An
         try:
             place["as_of"] = _date(v["as_of"])
         except ValueError as error:
-            result.add(row.number, headers["as_of"], "date", str(error))
+            result.add(row.number, headers["as_of"], "date", error.args[0])
             bad.add("as_of")
     record["place"] = place
     for key in ("tax_code", "address", "trade", "craft_village"):
@@ -401,7 +424,7 @@ def _facility(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, An
             if _flag(v[key]):
                 record[key] = True
         except ValueError as error:
-            result.add(row.number, headers[key], "flag", str(error))
+            result.add(row.number, headers[key], "flag", error.args[0])
             bad.add(key)
     return record
 
@@ -417,13 +440,15 @@ def _project(row: SheetRow, result: ExcelImport, bad: set[str]) -> dict[str, Any
         if (project_kind := _choice(kind, ProjectKind)) is not None:
             record["kind"] = project_kind
         elif kind:
-            result.add(row.number, "Loại đề án", "enum", f"«{kind}» không có trong danh sách loại đề án.")
+            message = Message(gettext_noop("«%(value)s» không có trong danh sách loại đề án."), value=kind)
+            result.add(row.number, "Loại đề án", "enum", message)  # vi-only: the template's heading
             bad.add("kind")
     if "round" in v and _text(v["round"]):
         try:
             record["round"] = int(_text(v["round"]))
         except ValueError:
-            result.add(row.number, "Đợt", "type", f"«{_text(v['round'])}» không phải số đợt.")
+            message = Message(gettext_noop("«%(value)s» không phải số đợt."), value=_text(v["round"]))
+            result.add(row.number, "Đợt", "type", message)  # vi-only: the template's heading
             bad.add("round")
     codes = split_codes(_text(v.get("beneficiaries")))
     if codes:
@@ -439,10 +464,12 @@ def _cell_problems(row: SheetRow, kind: str, result: ExcelImport) -> set[str]:
     found: set[str] = set()
     for value, column in zip(row.values, SHEETS[kind][1], strict=True):
         if isinstance(value, str) and value.startswith("="):
-            result.add(row.number, column.header, "formula", "Ô chứa công thức; hãy dán giá trị (Paste Values).")
+            message = Message(gettext_noop("Ô chứa công thức; hãy dán giá trị (Paste Values)."))
+            result.add(row.number, column.header, "formula", message)
             found.add(column.key)
         elif column.required and _text(value) == "":
-            result.add(row.number, column.header, "required", f"Chưa nhập «{column.header}».")
+            message = Message(gettext_noop("Chưa nhập «%(column)s»."), column=column.header)
+            result.add(row.number, column.header, "required", message)
             found.add(column.key)
     return found
 
@@ -478,7 +505,7 @@ def excel_import(
     try:
         check_container(raw)
     except SpreadsheetRefused as refused:
-        result.report.errors.append(Issue("Tệp", refused.code, str(refused)))
+        result.report.errors.append(Issue(Message(THE_FILE), refused.code, refused.message))
         return result
     convert = _facility if kind == "facilities" else _project
     code_header = SHEETS[kind][1][0].header
@@ -495,9 +522,10 @@ def excel_import(
                 if "code" in record:
                     first = first_row.setdefault(record["code"], row.number)
                     if first != row.number:
-                        result.add(
-                            row.number, code_header, "duplicate_code", f"Mã «{record.pop('code')}» trùng dòng {first}."
+                        message = Message(
+                            gettext_noop("Mã «%(code)s» trùng dòng %(row)s."), code=record.pop("code"), row=first
                         )
+                        result.add(row.number, code_header, "duplicate_code", message)
                         bad.add("code")
                 part.append((row.number, record, bad))
                 if len(part) == CHUNK:
@@ -507,7 +535,8 @@ def excel_import(
                         progress(result.rows)
             _import_part(part, kind, actor, result, places)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            result.report.errors.append(Issue("Tệp", "not_xlsx", f"Không đọc được bảng tính: {error}"))
+            message = Message(gettext_noop("Không đọc được bảng tính: %(error)s"), error=error)
+            result.report.errors.append(Issue(Message(THE_FILE), "not_xlsx", message))
         if result.report.errors:
             transaction.set_rollback(True)
     if progress is not None:
@@ -561,11 +590,17 @@ def _locate(path: str, kind: str, numbers: list[int], columns: dict[str, str]) -
     return numbers[int(index_text)], columns.get(key)
 
 
+THE_FILE = gettext_noop("Tệp")
+
+
 def _where(located: tuple[int | None, str | None]) -> str:
+    """Where an issue is, as a whole phrase: the file, a row, or a row and the (Vietnamese) heading of a column."""
     row, column = located
     if row is None:
-        return "Tệp"
-    return f"Dòng {row}" + (f", cột «{column}»" if column else "")
+        return Message(THE_FILE)
+    if column:
+        return Message(gettext_noop("Dòng %(row)s, cột «%(column)s»"), row=row, column=column)
+    return Message(gettext_noop("Dòng %(row)s"), row=row)
 
 
 def error_copy(data: bytes, result: ExcelImport) -> bytes:

@@ -10,6 +10,7 @@ reports every record as unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -25,6 +26,7 @@ from typing import Any
 import jsonschema
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -129,8 +131,14 @@ def _exchange_limits() -> Limits:
 def database_refusal(error: DataError | IntegrityError | OverflowError) -> Issue:
     """The last line: a value the checks above missed and the database refused. Everything is rolled back."""
     if isinstance(error, IntegrityError) and is_unique_violation(error):
-        return Issue("$", DUPLICATE_CODE, "Một mã trong tệp vừa được người khác ghi vào hệ thống; hãy nhập lại tệp.")
-    return Issue("$", "value_refused", "Cơ sở dữ liệu không nhận một giá trị trong tệp; không ghi gì.")
+        return Issue(
+            "$",
+            DUPLICATE_CODE,
+            Message(gettext_noop("Một mã trong tệp vừa được người khác ghi vào hệ thống; hãy nhập lại tệp.")),
+        )
+    return Issue(
+        "$", "value_refused", Message(gettext_noop("Cơ sở dữ liệu không nhận một giá trị trong tệp; không ghi gì."))
+    )
 
 
 def import_bytes(raw: bytes, *, actor: User) -> ImportReport:
@@ -152,6 +160,41 @@ SCHEMA = json.loads((Path(__file__).resolve().parent / "schema.json").read_text(
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
+class Message(str):
+    """A message in the language of the moment that keeps the Vietnamese text it was made from (marked where it is
+    written, with `gettext_noop`) and its values.
+
+    An Excel upload's issues are stored on its import job and read later, by whoever opens the job, in his language.
+    They are not stored translated into the uploader's language of the moment, nor only as Vietnamese: the job keeps
+    each message's text and values (`Issue.stored`) and the page translates them when it shows them (`shown`), so
+    the Vietnamese page reads exactly as before and an English reader reads English. The stored words themselves
+    stay Vietnamese (the worker writes them under `translation.override("vi")`, as it writes the error copy, a
+    Vietnamese file): they are what a message from another app (a service's refusal, a place not found), which has
+    no text kept, is shown as."""
+
+    text: str
+    values: dict[str, str | int]
+
+    def __new__(cls, text: str, /, **values: Any) -> Message:
+        plain = {name: value if isinstance(value, int) else str(value) for name, value in values.items()}
+        made = super().__new__(cls, gettext(text) % plain if plain else gettext(text))
+        made.text, made.values = text, plain
+        return made
+
+
+def shown(kept: dict[str, Any]) -> dict[str, Any]:
+    """An issue stored by `Issue.stored`, in the reader's language; a message without its text as it was stored."""
+    result = dict(kept)
+    for name in ("path", "message"):
+        text = kept.get(f"{name}_text")
+        if isinstance(text, str) and text:
+            values = kept.get(f"{name}_values") or {}
+            # A catalogue's English that would not take the values: the stored words.
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                result[name] = gettext(text) % values if values else gettext(text)
+    return result
+
+
 @dataclass(frozen=True)
 class Issue:
     path: str
@@ -160,6 +203,15 @@ class Issue:
 
     def __str__(self) -> str:
         return f"{self.path} [{self.code}] {self.message}"
+
+    def stored(self) -> dict[str, Any]:
+        """The issue as an import job keeps it: its words, and the text and values of those this app wrote."""
+        kept: dict[str, Any] = {"path": str(self.path), "code": self.code, "message": str(self.message)}
+        for name in ("path", "message"):
+            value = getattr(self, name)
+            if isinstance(value, Message):
+                kept[f"{name}_text"], kept[f"{name}_values"] = value.text, value.values
+        return kept
 
 
 @dataclass
@@ -192,18 +244,22 @@ def _json_path(parts: Any) -> str:
     return path
 
 
+# The validator's own words (English, from jsonschema) follow the reason, as %(detail)s.
 SCHEMA_MESSAGES = {
-    "required": "thiếu trường bắt buộc",
-    "additionalProperties": "trường không có trong định dạng (ghi thêm dữ liệu riêng dưới «extra»)",
-    "enum": "giá trị không thuộc danh mục cho phép",
-    "const": "giá trị không đúng",
-    "type": "sai kiểu dữ liệu",
-    "pattern": "sai dạng (ngày phải là YYYY-MM-DD)",
-    "minimum": "nhỏ hơn giá trị tối thiểu",
-    "maximum": "lớn hơn giá trị tối đa",
-    "minLength": "không được để trống",
-    "oneOf": "phải là số nguyên đồng hoặc chuỗi số tiền",
+    "required": gettext_noop("thiếu trường bắt buộc: %(detail)s"),
+    "additionalProperties": gettext_noop(
+        "trường không có trong định dạng (ghi thêm dữ liệu riêng dưới «extra»): %(detail)s"
+    ),
+    "enum": gettext_noop("giá trị không thuộc danh mục cho phép: %(detail)s"),
+    "const": gettext_noop("giá trị không đúng: %(detail)s"),
+    "type": gettext_noop("sai kiểu dữ liệu: %(detail)s"),
+    "pattern": gettext_noop("sai dạng (ngày phải là YYYY-MM-DD): %(detail)s"),
+    "minimum": gettext_noop("nhỏ hơn giá trị tối thiểu: %(detail)s"),
+    "maximum": gettext_noop("lớn hơn giá trị tối đa: %(detail)s"),
+    "minLength": gettext_noop("không được để trống: %(detail)s"),
+    "oneOf": gettext_noop("phải là số nguyên đồng hoặc chuỗi số tiền: %(detail)s"),
 }
+SCHEMA_INVALID = gettext_noop("không hợp lệ: %(detail)s")
 
 
 # The keywords `_plainly_valid` walks through itself; a schema node with any other keyword is a leaf, checked whole.
@@ -363,8 +419,9 @@ def validate_document(document: Any, report: ImportReport, known: Collection[Pat
             continue
         if path in hostile and not isinstance(error.instance, dict | list):
             continue  # the same value, already named (a code too long for its column is also too long for the schema)
-        reason = SCHEMA_MESSAGES.get(str(error.validator), "không hợp lệ")
-        report.errors.append(Issue(_json_path(path), f"schema_{error.validator}", f"{reason}: {error.message}"))
+        reason = SCHEMA_MESSAGES.get(str(error.validator), SCHEMA_INVALID)
+        message = Message(reason, detail=error.message)
+        report.errors.append(Issue(_json_path(path), f"schema_{error.validator}", message))
         if error.validator == "required" and isinstance(error.instance, dict):
             for key in error.validator_value:
                 if key not in error.instance:
@@ -382,15 +439,18 @@ def validate_document(document: Any, report: ImportReport, known: Collection[Pat
             if code is None:
                 continue
             if code in seen and kind == "reporting_submissions":
-                report.errors.append(
-                    Issue(f"$.{kind}[{index}]", "duplicate_record",
-                          f"Báo cáo «{code}» (chế độ/cơ quan/năm/kỳ/lần) trùng với $.{kind}[{seen[code]}].")
-                )  # fmt: skip
+                message = Message(
+                    gettext_noop("Báo cáo «%(code)s» (chế độ/cơ quan/năm/kỳ/lần) trùng với %(first)s."),
+                    code=code,
+                    first=f"$.{kind}[{seen[code]}]",
+                )
+                report.errors.append(Issue(f"$.{kind}[{index}]", "duplicate_record", message))
                 unreadable.add((kind, index, "version"))
             elif code in seen:
-                report.errors.append(
-                    Issue(f"$.{kind}[{index}].code", "duplicate_code", f"Mã «{code}» trùng với $.{kind}[{seen[code]}].")
+                message = Message(
+                    gettext_noop("Mã «%(code)s» trùng với %(first)s."), code=code, first=f"$.{kind}[{seen[code]}]"
                 )
+                report.errors.append(Issue(f"$.{kind}[{index}].code", "duplicate_code", message))
                 # The first record of that code is the one imported; this one is only checked.
                 unreadable.add((kind, index, "code"))
             seen.setdefault(code, index)
@@ -439,7 +499,8 @@ def _date(value: str, path: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise RecordError(path, "date_invalid", f"Ngày «{value}» không có thật.") from error
+        message = Message(gettext_noop("Ngày «%(value)s» không có thật."), value=value)
+        raise RecordError(path, "date_invalid", message) from error
 
 
 def _money(value: Any, path: str) -> Decimal:
@@ -449,19 +510,30 @@ def _money(value: Any, path: str) -> Decimal:
         raise RecordError(path, "money_invalid", str(error)) from error
 
 
+def _said(items: list[ValidationError]) -> str:
+    """A service's refusal as its words: one message keeps its text and values (`Message`: a job shows it in its
+    reader's language; the service said it in the language of the moment, which is the catalogue's Vietnamese where a
+    job is written), several are joined as said."""
+    text = items[0].message if len(items) == 1 else None
+    if isinstance(text, str):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            return Message(text, **(items[0].params or {}))
+    return " ".join(message for item in items for message in item.messages)
+
+
 def _service_error(path: str, error: ValidationError | PermissionDenied) -> RecordError:
     if isinstance(error, PermissionDenied):
-        return RecordError(path, getattr(error, "code", "permission_denied"), str(error))
+        return RecordError(path, getattr(error, "code", "permission_denied"), Message(str(error)))
     code = first_code(error)
     if hasattr(error, "error_dict"):
-        fields = {name: messages for name, messages in error.message_dict.items() if name != "__all__"}
-        if len(fields) == 1 and len(error.message_dict) == 1:
+        fields = {name: items for name, items in error.error_dict.items() if name != "__all__"}
+        if len(fields) == 1 and len(error.error_dict) == 1:
             # One field refused: the path names it, as for a schema error.
-            ((name, messages),) = fields.items()
-            return RecordError(f"{path}.{name}", code, " ".join(messages))
+            ((name, items),) = fields.items()
+            return RecordError(f"{path}.{name}", code, _said(items))
         parts = [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
         return RecordError(path, code, "; ".join(parts))
-    return RecordError(path, code, " ".join(error.messages))
+    return RecordError(path, code, _said(error.error_list))
 
 
 class _Held:
@@ -512,16 +584,49 @@ def _chunks(values: list[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
         yield values[start : start + size]
 
 
-# What each kind of record is looked up in when another names it, and how its absence is told.
+# What each kind of record is looked up in when another names it, how its absence is told, and how a record of the
+# file that was refused is told.
 _TARGETS: dict[str, tuple[Any, str, str]] = {
-    "organizations": (Organization, "Không có tổ chức mã «{codes}» (trong tệp hoặc trong hệ thống).", "Tổ chức mã"),
-    "programs": (Program, "Không có chương trình «{codes}».", "Chương trình"),
-    "plans": (Plan, "Không có kế hoạch «{codes}».", "Kế hoạch"),
-    "facilities": (Facility, "Không có cơ sở: {codes}.", "Cơ sở"),
-    "duties": (ReportingDuty, "Không có chế độ báo cáo «{codes}» trong hệ thống.", "Chế độ báo cáo"),
-    "projects": (Project, "Không có đề án «{codes}».", "Đề án"),
-    "products": (Product, "Không có sản phẩm: {codes}.", "Sản phẩm"),
+    "organizations": (
+        Organization,
+        gettext_noop("Không có tổ chức mã «%(codes)s» (trong tệp hoặc trong hệ thống)."),
+        gettext_noop("Tổ chức mã «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
+    "programs": (
+        Program,
+        gettext_noop("Không có chương trình «%(codes)s»."),
+        gettext_noop("Chương trình «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
+    "plans": (
+        Plan,
+        gettext_noop("Không có kế hoạch «%(codes)s»."),
+        gettext_noop("Kế hoạch «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
+    "facilities": (
+        Facility,
+        gettext_noop("Không có cơ sở: %(codes)s."),
+        gettext_noop("Cơ sở «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
+    "duties": (
+        ReportingDuty,
+        gettext_noop("Không có chế độ báo cáo «%(codes)s» trong hệ thống."),
+        gettext_noop("Chế độ báo cáo «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
+    "projects": (
+        Project,
+        gettext_noop("Không có đề án «%(codes)s»."),
+        gettext_noop("Đề án «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
+    "products": (
+        Product,
+        gettext_noop("Không có sản phẩm: %(codes)s."),
+        gettext_noop("Sản phẩm «%(code)s» có trong tệp nhưng bản ghi đó có lỗi (%(path)s) nên chưa nhập được."),
+    ),
 }
+
+FACILITY_OUTSIDE = gettext_noop("Cơ sở nằm ngoài địa bàn bạn được nhập dữ liệu.")
+PROJECT_OUTSIDE = gettext_noop("Đề án nằm ngoài địa bàn bạn được nhập dữ liệu.")
+SIMILAR_NAME = gettext_noop("Trùng tên với cơ sở cùng xã: %(names)s.")
 
 # The references each kind of record holds, by their parts ("*": every item of a list), and the kind they name.
 _REFERENCES: dict[str, list[tuple[PathParts, str]]] = {
@@ -601,9 +706,11 @@ class _Importer:
         self.file_states: dict[str, str] = {}
         self.waiting: set[str] = set()
 
-    def guard(self, path: str, province_id: int | None, what: str) -> None:
+    def guard(self, path: str, province_id: int | None, text: str, **values: Any) -> None:
+        """`text`: the whole sentence that refuses the record outside the sender's territory, marked with
+        `gettext_noop` and translated only if it is said."""
         if not self.scope.covers_province(province_id):
-            raise RecordError(path, "out_of_scope", f"{what} nằm ngoài địa bàn bạn được nhập dữ liệu.")
+            raise RecordError(path, "out_of_scope", Message(text, **values))
 
     @contextmanager
     def record(self, path: str, kind: str, code: str) -> Iterator[None]:
@@ -649,16 +756,13 @@ class _Importer:
     def missing(self, kind: str, codes: list[str], path: str) -> RecordError:
         """A reference to codes the system does not hold: either nowhere, or in a record of the file that was
         refused (then its path is given, so that the one error is fixed where it is)."""
-        _, message, noun = _TARGETS[kind]
+        _, absent_text, refused_text = _TARGETS[kind]
         refused = self.refused[kind]
         absent = [code for code in codes if code not in refused]
-        parts = [message.format(codes=", ".join(absent))] if absent else []
-        parts += [
-            f"{noun} «{code}» có trong tệp nhưng bản ghi đó có lỗi ({refused[code]}) nên chưa nhập được."
-            for code in codes
-            if code in refused
-        ]
-        return RecordError(path, "reference_missing", " ".join(parts))
+        parts = [Message(absent_text, codes=", ".join(absent))] if absent else []
+        parts += [Message(refused_text, code=code, path=refused[code]) for code in codes if code in refused]
+        # One sentence is kept whole (its text and values, for the job page); several are joined as said.
+        return RecordError(path, "reference_missing", parts[0] if len(parts) == 1 else " ".join(parts))
 
     def org(self, code: str, path: str) -> Organization:
         found = Organization.objects.filter(code=code).first()
@@ -699,7 +803,7 @@ class _Importer:
         try:
             place = self.place(spec, f"{path}.place", warnings=warnings)
             if kind == "facilities":
-                self.guard(path, place.unit.current_province_id, "Cơ sở")
+                self.guard(path, place.unit.current_province_id, FACILITY_OUTSIDE)
         except (RecordError, PlaceError) as error:
             errors.append(_record_issue(path, error))
 
@@ -739,13 +843,21 @@ class _Importer:
                     Issue(
                         path,
                         "organization_kept",
-                        f"Tổ chức «{item['code']}» đã có trong hệ thống với tên «{existing.name}»; giữ nguyên.",
+                        Message(
+                            gettext_noop("Tổ chức «%(code)s» đã có trong hệ thống với tên «%(name)s»; giữ nguyên."),
+                            code=item["code"],
+                            name=existing.name,
+                        ),
                     )
                 )
             self.report.unchanged["organizations"] += 1
             return
         territory = self.place(item["place"], f"{path}.place").unit if "place" in item else None
-        self.guard(path, territory.current_province_id or territory.pk if territory else None, "Tổ chức")
+        self.guard(
+            path,
+            territory.current_province_id or territory.pk if territory else None,
+            gettext_noop("Tổ chức nằm ngoài địa bàn bạn được nhập dữ liệu."),
+        )
         org = Organization(
             code=item["code"],
             name=item["name"],
@@ -817,9 +929,7 @@ class _Importer:
             for row, similar in zip(rows, created.similar, strict=True):
                 if similar:
                     names = ", ".join(f"{f.code} {f.name}" for f in similar)
-                    row.warnings.append(
-                        Issue(row.path, "facility_similar_name", f"Trùng tên với cơ sở cùng xã: {names}.")
-                    )
+                    row.warnings.append(Issue(row.path, "facility_similar_name", Message(SIMILAR_NAME, names=names)))
             self.report.created["facilities"] += len(created.facilities)
             break
         for row in batch:
@@ -830,7 +940,7 @@ class _Importer:
 
     def facility_data(self, item: dict[str, Any], path: str, warnings: list[Issue] | None = None) -> FacilityData:
         place = self.place(item["place"], f"{path}.place", warnings=warnings)
-        self.guard(path, place.unit.current_province_id, "Cơ sở")
+        self.guard(path, place.unit.current_province_id, FACILITY_OUTSIDE)
         trade = self.trade(item.get("trade", ""))
         return FacilityData(
             name=item["name"],
@@ -854,7 +964,12 @@ class _Importer:
         existing = Facility.objects.filter(code=item["code"]).first()
         if existing is not None:
             # A file may not move another province's facility into the sender's: the facility as held is checked too.
-            self.guard(path, existing.current_province_id, f"Cơ sở «{existing.code}» đã có trong hệ thống")
+            self.guard(
+                path,
+                existing.current_province_id,
+                gettext_noop("Cơ sở «%(code)s» đã có trong hệ thống nằm ngoài địa bàn bạn được nhập dữ liệu."),
+                code=existing.code,
+            )
             if _differs(existing, data):
                 facility_update(facility=existing, actor=self.actor, data=data, confirm_duplicate=True)
                 self.report.updated["facilities"] += 1
@@ -866,7 +981,7 @@ class _Importer:
             self.report.created["facilities"] += 1
         except DuplicateFacilityWarning as warning:
             names = ", ".join(f"{f.code} {f.name}" for f in warning.similar)
-            self.report.warnings.append(Issue(path, "facility_similar_name", f"Trùng tên với cơ sở cùng xã: {names}."))
+            self.report.warnings.append(Issue(path, "facility_similar_name", Message(SIMILAR_NAME, names=names)))
             facility_create(actor=self.actor, data=data, code=item["code"], confirm_duplicate=True)
             self.report.created["facilities"] += 1
 
@@ -885,7 +1000,8 @@ class _Importer:
             )
         )
         if owner is None:
-            raise RecordError(path, "reference_missing", "Không xác định được cơ quan phê duyệt chương trình.")
+            message = Message(gettext_noop("Không xác định được cơ quan phê duyệt chương trình."))
+            raise RecordError(path, "reference_missing", message)
         targets = [(t["indicator"], Decimal(str(t["value"])), t["unit"]) for t in item.get("targets", [])]
         program_create(
             actor=self.actor,
@@ -907,7 +1023,7 @@ class _Importer:
         owner_province = territory.current_province_id or territory.pk if territory else None
         plan = Plan.objects.filter(code=item["code"]).first()
         if plan is None:
-            self.guard(path, owner_province, "Kế hoạch")
+            self.guard(path, owner_province, gettext_noop("Kế hoạch nằm ngoài địa bàn bạn được nhập dữ liệu."))
             program = Program.objects.filter(code=item["program"]).first() if "program" in item else None
             if "program" in item and program is None:
                 raise self.missing("programs", [item["program"]], f"{path}.program")
@@ -921,7 +1037,10 @@ class _Importer:
             )
             self.report.created["plans"] += 1
         elif (plan.year, plan.funding_source, plan.owner_id) != (item["year"], item["funding_source"], owner.pk):
-            raise RecordError(path, "plan_conflict", f"Kế hoạch «{plan.code}» đã có với năm, nguồn hoặc cơ quan khác.")
+            message = Message(
+                gettext_noop("Kế hoạch «%(code)s» đã có với năm, nguồn hoặc cơ quan khác."), code=plan.code
+            )
+            raise RecordError(path, "plan_conflict", message)
         else:
             self.report.unchanged["plans"] += 1
         self.plan_entries(plan, item, path, owner_province)
@@ -950,7 +1069,7 @@ class _Importer:
             new_budget.append((at, budget, on, amount))
         new_budget.sort(key=lambda x: ("voided" in x[1], x[1]["kind"] != "original", x[2]))
         for at, budget, on, amount in new_budget:
-            self.guard(at, owner_province, "Quyết định dự toán")
+            self.guard(at, owner_province, gettext_noop("Quyết định dự toán nằm ngoài địa bàn bạn được nhập dữ liệu."))
             try:
                 plan_budget_decide(
                     plan=plan, actor=self.actor, on=on, kind=budget["kind"], amount=amount,
@@ -970,7 +1089,7 @@ class _Importer:
             new_allocations.append((at, allocation, on, amount, to))
         new_allocations.sort(key=lambda x: ("voided" in x[1], x[2]))
         for at, allocation, on, amount, to in new_allocations:
-            self.guard(at, owner_province, "Phân bổ kinh phí")
+            self.guard(at, owner_province, gettext_noop("Phân bổ kinh phí nằm ngoài địa bàn bạn được nhập dữ liệu."))
             try:
                 plan_allocate(
                     plan=plan, actor=self.actor, on=on, to=to, amount=amount,
@@ -991,7 +1110,8 @@ class _Importer:
         if wanted_voided == record.is_voided:
             return True
         if record.is_voided:
-            raise RecordError(at, "history_conflict", "Bản ghi này đã bị huỷ bỏ trong hệ thống; tệp không khôi phục.")
+            message = Message(gettext_noop("Bản ghi này đã bị huỷ bỏ trong hệ thống; tệp không khôi phục."))
+            raise RecordError(at, "history_conflict", message)
         note = self.voided(spec, at)
         assert note is not None
         try:
@@ -1015,7 +1135,12 @@ class _Importer:
         territory = plan.owner.territory
         if territory is not None:
             # A national plan takes đề án from every province; a province's plan only its own.
-            self.guard(f"{path}.plan", territory.current_province_id or territory.pk, f"Kế hoạch «{plan.code}»")
+            self.guard(
+                f"{path}.plan",
+                territory.current_province_id or territory.pk,
+                gettext_noop("Kế hoạch «%(code)s» nằm ngoài địa bàn bạn được nhập dữ liệu."),
+                code=plan.code,
+            )
         implementer = self.org(item["implementer"], f"{path}.implementer")
         codes = item.get("beneficiaries", [])
         found = {f.code: f for f in Facility.objects.filter(code__in=codes)}
@@ -1023,12 +1148,17 @@ class _Importer:
         if missing:
             raise self.missing("facilities", missing, f"{path}.beneficiaries")
         for index, code in enumerate(codes):
-            self.guard(f"{path}.beneficiaries[{index}]", found[code].current_province_id, f"Cơ sở «{code}»")
+            self.guard(
+                f"{path}.beneficiaries[{index}]",
+                found[code].current_province_id,
+                gettext_noop("Cơ sở «%(code)s» nằm ngoài địa bàn bạn được nhập dữ liệu."),
+                code=code,
+            )
         money = {
             k: _money(item[k], f"{path}.{k}") for k in ("total_cost", "support_requested", "counterpart") if k in item
         }
         province_id = project_province(implementer, [found[c] for c in codes])
-        self.guard(path, province_id, "Đề án")
+        self.guard(path, province_id, PROJECT_OUTSIDE)
         project = Project.objects.filter(code=item["code"]).first()
         if project is None:
             project = project_create(
@@ -1045,11 +1175,12 @@ class _Importer:
             )
             self.report.created["projects"] += 1
         elif (project.title, project.plan_id, project.implementer_id) != (item["title"], plan.pk, implementer.pk):
-            raise RecordError(
-                path, "project_conflict", f"Đề án «{project.code}» đã có với tên, kế hoạch hoặc đơn vị thực hiện khác."
+            message = Message(
+                gettext_noop("Đề án «%(code)s» đã có với tên, kế hoạch hoặc đơn vị thực hiện khác."), code=project.code
             )
+            raise RecordError(path, "project_conflict", message)
         else:
-            self.guard(path, project.province_id, "Đề án")
+            self.guard(path, project.province_id, PROJECT_OUTSIDE)
             self.report.unchanged["projects"] += 1
         self.history(project, item, path)
 
@@ -1068,7 +1199,8 @@ class _Importer:
                 if (known.on, known.action, known.organization.code, known.amount, known.percent) != (
                     on, spec["action"], spec["by"], amount, percent,
                 ):  # fmt: skip
-                    raise RecordError(at, "history_conflict", "Khác với sự kiện đã ghi trong hệ thống.")
+                    message = Message(gettext_noop("Khác với sự kiện đã ghi trong hệ thống."))
+                    raise RecordError(at, "history_conflict", message)
                 self.void_known_event(project, known, spec, at)
                 continue
             try:
@@ -1109,7 +1241,7 @@ class _Importer:
         if known.is_voided == ("voided" in spec):
             return
         if known.is_voided:
-            raise RecordError(at, "history_conflict", "Sự kiện này đã bị huỷ bỏ trong hệ thống.")
+            raise RecordError(at, "history_conflict", Message(gettext_noop("Sự kiện này đã bị huỷ bỏ trong hệ thống.")))
         note = self.voided(spec, at)
         assert note is not None
         try:
@@ -1155,13 +1287,22 @@ class _Importer:
             else None,
         }
         territory = values["organization"].territory
-        self.guard(path, territory.current_province_id or territory.pk if territory else None, "Số liệu tư vấn")
+        self.guard(
+            path,
+            territory.current_province_id or territory.pk if territory else None,
+            gettext_noop("Số liệu tư vấn nằm ngoài địa bàn bạn được nhập dữ liệu."),
+        )
         existing = ConsultingRecord.objects.select_related("organization__territory").filter(code=item["code"]).first()
         if existing is not None:
             held = existing.organization.territory
-            self.guard(path, held.current_province_id or held.pk if held else None, "Số liệu tư vấn đã có")
+            self.guard(
+                path,
+                held.current_province_id or held.pk if held else None,
+                gettext_noop("Số liệu tư vấn đã có nằm ngoài địa bàn bạn được nhập dữ liệu."),
+            )
             if existing.is_voided:
-                raise RecordError(path, "history_conflict", f"Số liệu tư vấn «{existing.code}» đã bị huỷ bỏ.")
+                message = Message(gettext_noop("Số liệu tư vấn «%(code)s» đã bị huỷ bỏ."), code=existing.code)
+                raise RecordError(path, "history_conflict", message)
         if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
             self.report.unchanged["consulting"] += 1
             return
@@ -1188,8 +1329,8 @@ class _Importer:
                 self.report.created["products"] += 1
                 return
             if existing.facility_id != facility.pk:
-                raise RecordError(f"{path}.facility", "product_conflict",
-                                  f"Sản phẩm «{existing.code}» đã có, của một cơ sở khác.")  # fmt: skip
+                message = Message(gettext_noop("Sản phẩm «%(code)s» đã có, của một cơ sở khác."), code=existing.code)
+                raise RecordError(f"{path}.facility", "product_conflict", message)
             if all(getattr(existing, name) == value for name, value in values.items()):
                 self.report.unchanged["products"] += 1
                 return
@@ -1239,7 +1380,8 @@ class _Importer:
         if isinstance(spec, dict) and "region" in spec:
             region = Region.objects.filter(code=spec["region"]).first()
             if region is None:
-                raise RecordError(f"{path}.place.region", "reference_missing", f"Không có vùng «{spec['region']}».")
+                message = Message(gettext_noop("Không có vùng «%(code)s»."), code=spec["region"])
+                raise RecordError(f"{path}.place.region", "reference_missing", message)
         elif isinstance(spec, dict):
             territory = self.place(spec, f"{path}.place", datetime.date(item["year"], 12, 31)).unit
         elif organizer.territory is not None:
@@ -1266,7 +1408,8 @@ class _Importer:
     ) -> None:
         """A round the system holds is the file's: same level, year, organiser, threshold, criteria and jury."""
         if not product_authority.can_manage_round(self.actor, selection):
-            raise RecordError(path, "out_of_scope", f"Bạn không thuộc cơ quan tổ chức {selection.name}.")
+            message = Message(gettext_noop("Bạn không thuộc cơ quan tổ chức %(name)s."), name=selection.name)
+            raise RecordError(path, "out_of_scope", message)
         criteria = [(c.code, c.max_points) for c in selection.criteria.order_by("position")]
         wanted = [(c["code"], Decimal(str(c["max"]))) for c in item.get("criteria", [])] or [
             (c.code, c.max_points) for c in DEFAULT_CRITERIA
@@ -1276,9 +1419,14 @@ class _Importer:
         held = (selection.level, selection.year, selection.organizer_id, selection.threshold, criteria, judges)
         if held != (item["level"], item["year"], organizer.pk, threshold, wanted,
                     sorted(j["code"] for j in item.get("judges", []))):  # fmt: skip
-            raise RecordError(path, "history_conflict",
-                              f"Đợt bình chọn «{selection.code}» đã có với cấp, năm, cơ quan tổ chức, điểm công nhận, "
-                              "tiêu chí hoặc giám khảo khác.")  # fmt: skip
+            message = Message(
+                gettext_noop(
+                    "Đợt bình chọn «%(code)s» đã có với cấp, năm, cơ quan tổ chức, điểm công nhận, tiêu chí hoặc "
+                    "giám khảo khác."
+                ),
+                code=selection.code,
+            )
+            raise RecordError(path, "history_conflict", message)
 
     def round_council(self, selection: SelectionRound, item: dict[str, Any]) -> bool:
         """The members the file names and the round lacks are named, as on the round's page; one already standing
@@ -1303,15 +1451,21 @@ class _Importer:
         if "lower_certificate" in spec:
             lower = Certificate.objects.filter(code=spec["lower_certificate"]).first()
             if lower is None:
-                raise RecordError(f"{at}.lower_certificate", "reference_missing",
-                                  f"Không có giấy chứng nhận «{spec['lower_certificate']}» (trong tệp hoặc trong hệ "
-                                  "thống).")  # fmt: skip
+                message = Message(
+                    gettext_noop("Không có giấy chứng nhận «%(code)s» (trong tệp hoặc trong hệ thống)."),
+                    code=spec["lower_certificate"],
+                )
+                raise RecordError(f"{at}.lower_certificate", "reference_missing", message)
         held = Entry.objects.filter(round=selection, product=product).select_related("lower_certificate").first()
         if held is not None:
             if held.registered_on != registered_on or held.lower_certificate_id != (lower.pk if lower else None):
-                raise RecordError(at, "history_conflict",
-                                  f"Sản phẩm «{product.code}» đã đăng ký đợt này với ngày đăng ký hoặc giấy chứng "
-                                  "nhận cấp dưới khác.")  # fmt: skip
+                message = Message(
+                    gettext_noop(
+                        "Sản phẩm «%(code)s» đã đăng ký đợt này với ngày đăng ký hoặc giấy chứng nhận cấp dưới khác."
+                    ),
+                    code=product.code,
+                )
+                raise RecordError(at, "history_conflict", message)
             return held, False
         try:
             entry = product_services.entry_register(
@@ -1331,10 +1485,11 @@ class _Importer:
             where = f"{at}.scores[{index}]"
             judge, criterion = judges.get(score["judge"]), criteria.get(score["criterion"])
             if judge is None:
-                raise RecordError(f"{where}.judge", "reference_missing", f"Đợt không có giám khảo «{score['judge']}».")
+                message = Message(gettext_noop("Đợt không có giám khảo «%(code)s»."), code=score["judge"])
+                raise RecordError(f"{where}.judge", "reference_missing", message)
             if criterion is None:
-                raise RecordError(f"{where}.criterion", "reference_missing",
-                                  f"Đợt không có tiêu chí «{score['criterion']}».")  # fmt: skip
+                message = Message(gettext_noop("Đợt không có tiêu chí «%(code)s»."), code=score["criterion"])
+                raise RecordError(f"{where}.criterion", "reference_missing", message)
             points = Decimal(str(score["points"]))
             if held.get((judge.pk, criterion.pk)) == points:
                 continue
@@ -1357,12 +1512,16 @@ class _Importer:
         recognized = [entry for _, spec, entry in entries if spec.get("recognized")]
         for at, spec, _ in entries:
             if "certificate" in spec and not spec.get("recognized"):
-                message = "Chỉ sản phẩm được công nhận («recognized»: true) mới có giấy chứng nhận."
+                message = Message(
+                    gettext_noop("Chỉ sản phẩm được công nhận («recognized»: true) mới có giấy chứng nhận.")
+                )
                 raise RecordError(f"{at}.certificate", "not_recognized", message)
         if "decision" not in item:
             if recognized:
                 at = next(at for at, spec, _ in entries if spec.get("recognized"))
-                message = "Sản phẩm được công nhận phải kèm quyết định công nhận của đợt («decision»)."
+                message = Message(
+                    gettext_noop("Sản phẩm được công nhận phải kèm quyết định công nhận của đợt («decision»).")
+                )
                 raise RecordError(f"{at}.recognized", "no_decision", message)
             return False
         on = _date(item["decision"]["on"], f"{path}.decision.on")
@@ -1373,13 +1532,16 @@ class _Importer:
             if (selection.decision_on, selection.decision_document) != (on, document) or held != {
                 e.pk for e in recognized
             }:
-                raise RecordError(f"{path}.decision", "history_conflict",
-                                  f"Đợt đã có quyết định {selection.decision_document} ngày "
-                                  f"{selection.decision_on:%d/%m/%Y} với kết quả khác tệp.")  # fmt: skip
+                message = Message(
+                    gettext_noop("Đợt đã có quyết định %(document)s ngày %(on)s với kết quả khác tệp."),
+                    document=selection.decision_document,
+                    on=f"{selection.decision_on:%d/%m/%Y}",
+                )
+                raise RecordError(f"{path}.decision", "history_conflict", message)
             for at, spec, entry in entries:
                 if "certificate" in spec and entry.certificate.code != spec["certificate"]["code"]:
-                    raise RecordError(f"{at}.certificate.code", "history_conflict",
-                                      f"Giấy chứng nhận đã cấp số {entry.certificate.code}.")  # fmt: skip
+                    message = Message(gettext_noop("Giấy chứng nhận đã cấp số %(code)s."), code=entry.certificate.code)
+                    raise RecordError(f"{at}.certificate.code", "history_conflict", message)
             return False
         specs = {}
         for at, spec, entry in entries:
@@ -1413,21 +1575,24 @@ class _Importer:
                 if "answered_on" in complaint:
                     answered = _date(complaint["answered_on"], f"{where}.answered_on")
                     if "outcome" not in complaint:
-                        raise RecordError(f"{where}.outcome", "required", "Khiếu nại đã trả lời phải có kết quả.")
+                        message = Message(gettext_noop("Khiếu nại đã trả lời phải có kết quả."))
+                        raise RecordError(f"{where}.outcome", "required", message)
                     if found.answered_on is None:
                         product_services.complaint_answer(
                             actor=self.actor, complaint=found, on=answered, outcome=complaint["outcome"]
                         )
                         wrote = True
                     elif (found.answered_on, found.outcome) != (answered, complaint["outcome"]):
-                        raise RecordError(where, "history_conflict", "Khiếu nại đã được trả lời khác tệp.")
+                        message = Message(gettext_noop("Khiếu nại đã được trả lời khác tệp."))
+                        raise RecordError(where, "history_conflict", message)
             except (ValidationError, PermissionDenied) as error:
                 raise _service_error(where, error) from error
         if "revoked" in spec:
             certificate = getattr(Entry.objects.select_related("certificate").get(pk=entry.pk), "certificate", None)
             where = f"{at}.revoked"
             if certificate is None:
-                raise RecordError(where, "not_recognized", "Sản phẩm chưa có giấy chứng nhận để thu hồi.")
+                message = Message(gettext_noop("Sản phẩm chưa có giấy chứng nhận để thu hồi."))
+                raise RecordError(where, "not_recognized", message)
             on = _date(spec["revoked"]["on"], f"{where}.on")
             if certificate.revoked_on is None:
                 try:
@@ -1438,8 +1603,10 @@ class _Importer:
                     raise _service_error(where, error) from error
                 wrote = True
             elif certificate.revoked_on != on:
-                raise RecordError(where, "history_conflict",
-                                  f"Giấy chứng nhận đã thu hồi ngày {certificate.revoked_on:%d/%m/%Y}.")  # fmt: skip
+                message = Message(
+                    gettext_noop("Giấy chứng nhận đã thu hồi ngày %(on)s."), on=f"{certificate.revoked_on:%d/%m/%Y}"
+                )
+                raise RecordError(where, "history_conflict", message)
         return self.holder_reports(entry, spec, at) or wrote
 
     def holder_reports(self, entry: Entry, spec: dict[str, Any], at: str) -> bool:
@@ -1470,9 +1637,12 @@ class _Importer:
                     raise _service_error(where, error) from error
                 wrote = True
             elif (found.reported_on, found.support_received, found.results, found.support_text) != values:
-                raise RecordError(where, "history_conflict",
-                                  f"Đã có báo cáo năm {found.year} của giấy chứng nhận {certificate.code} với số "
-                                  "liệu khác tệp.")  # fmt: skip
+                message = Message(
+                    gettext_noop("Đã có báo cáo năm %(year)s của giấy chứng nhận %(code)s với số liệu khác tệp."),
+                    year=found.year,
+                    code=certificate.code,
+                )
+                raise RecordError(where, "history_conflict", message)
         return wrote
 
     # --- periodic reports -------------------------------------------------------------------------------------
@@ -1515,11 +1685,13 @@ class _Importer:
         self.file_states[key] = item["state"]
         if "due_on" in item and _date(item["due_on"], f"{path}.due_on") != duty.due_rule.due(period.end):
             due = duty.due_rule.due(period.end)
-            self.report.warnings.append(
-                Issue(f"{path}.due_on", "due_on_differs",
-                      f"Hạn gửi trong tệp khác hạn theo chế độ báo cáo ở hệ thống này ({due:%d/%m/%Y}); giữ hạn "
-                      f"{due:%d/%m/%Y}.")
-            )  # fmt: skip
+            message = Message(
+                gettext_noop(
+                    "Hạn gửi trong tệp khác hạn theo chế độ báo cáo ở hệ thống này (%(due)s); giữ hạn %(due)s."
+                ),
+                due=f"{due:%d/%m/%Y}",
+            )
+            self.report.warnings.append(Issue(f"{path}.due_on", "due_on_differs", message))
         text = {name: str(item.get(name, "")).strip() for name in TEXT_FIELDS}
         found = {"duty": duty, "organization": organization, "year": item["year"], "period_key": item["period"]}
         held = Submission.objects.filter(**found, version=item["version"]).first()
@@ -1531,9 +1703,13 @@ class _Importer:
             self.report.created["reporting submissions"] += 1
             return
         if not reporting_authority.can_view(self.actor, organization):
-            raise RecordError(path, "out_of_scope", f"Báo cáo của {organization.name} nằm ngoài phạm vi của bạn.")
+            message = Message(
+                gettext_noop("Báo cáo của %(organization)s nằm ngoài phạm vi của bạn."), organization=organization.name
+            )
+            raise RecordError(path, "out_of_scope", message)
         if held.version > 1 and held.version_reason != str(item.get("version_reason", "")).strip():
-            raise RecordError(f"{path}.version_reason", "history_conflict", "Khác lý do lập lần mới đã ghi.")
+            message = Message(gettext_noop("Khác lý do lập lần mới đã ghi."))
+            raise RecordError(f"{path}.version_reason", "history_conflict", message)
         wrote = self.submission_history(held, item, path, moves, received, text)
         (self.report.updated if wrote else self.report.unchanged)["reporting submissions"] += 1
 
@@ -1545,14 +1721,18 @@ class _Importer:
         """The figures the body froze when it sent the report: a report sent carries them, a draft has none yet."""
         if item["state"] == SubmissionState.DRAFT:
             if "figures" in item or "figures_as_of" in item:
-                raise RecordError(f"{path}.figures", "figures_not_sent",
-                                  "Báo cáo đang soạn chưa gửi nên chưa có số liệu chốt khi gửi.")  # fmt: skip
+                message = Message(gettext_noop("Báo cáo đang soạn chưa gửi nên chưa có số liệu chốt khi gửi."))
+                raise RecordError(f"{path}.figures", "figures_not_sent", message)
             return None
         for name in ("figures", "figures_as_of"):
             if name not in item:
-                raise RecordError(f"{path}.{name}", "figures_required",
-                                  "Báo cáo đã gửi phải kèm số liệu chốt khi gửi («figures», «figures_as_of»): hệ thống "
-                                  "nhận giữ nguyên số liệu cơ quan đã gửi, không tính lại.")  # fmt: skip
+                message = Message(
+                    gettext_noop(
+                        "Báo cáo đã gửi phải kèm số liệu chốt khi gửi («figures», «figures_as_of»): hệ thống nhận giữ "
+                        "nguyên số liệu cơ quan đã gửi, không tính lại."
+                    )
+                )
+                raise RecordError(f"{path}.{name}", "figures_required", message)
         return ReceivedFigures(item["figures"], _date(item["figures_as_of"], f"{path}.figures_as_of"))
 
     def submission_create(self, item: dict[str, Any], path: str, key: str, found: dict[str, Any]) -> Submission | None:
@@ -1562,30 +1742,47 @@ class _Importer:
         if version == 1:
             opened = submission_open(actor=self.actor, **found)
             if opened.version != 1:
-                message = f"Hệ thống đã có lần {opened.version} của báo cáo này mà không có lần 1."
-                raise RecordError(f"{path}.version", "history_conflict", message)
+                refusal = Message(
+                    gettext_noop("Hệ thống đã có lần %(version)s của báo cáo này mà không có lần 1."),
+                    version=opened.version,
+                )
+                raise RecordError(f"{path}.version", "history_conflict", refusal)
             return opened
         previous_key = key.rsplit("/", 1)[0] + f"/{version - 1}"
         previous = Submission.objects.filter(**found, version=version - 1).first()
         if previous is None:
+            message: str
             if previous_key in self.refused["reporting_submissions"]:
                 where = self.refused["reporting_submissions"][previous_key]
-                message = f"Lần {version - 1} của báo cáo này có trong tệp nhưng có lỗi ({where}) nên chưa nhập được."
+                message = Message(
+                    gettext_noop(
+                        "Lần %(version)s của báo cáo này có trong tệp nhưng có lỗi (%(path)s) nên chưa nhập được."
+                    ),
+                    version=version - 1,
+                    path=where,
+                )
             elif previous_key in self.waiting:
                 message = ""
             else:
-                message = f"Không có lần {version - 1} của báo cáo này (trong tệp hoặc trong hệ thống)."
+                message = Message(
+                    gettext_noop("Không có lần %(version)s của báo cáo này (trong tệp hoặc trong hệ thống)."),
+                    version=version - 1,
+                )
             if message:
                 raise RecordError(f"{path}.version", "reference_missing", message)
         lowered = previous is not None and previous.state != SubmissionState.ACCEPTED
         if previous is None or (lowered and self.file_states.get(previous_key) == SubmissionState.ACCEPTED):
             # Accepted at the sender, not here: the replacing version waits for the receiving level's acceptance.
             self.waiting.add(key)
-            self.report.warnings.append(
-                Issue(path, "version_waits",
-                      f"Lần {version} chưa nhập: lần {version - 1} chưa được cơ quan tiếp nhận tiếp nhận ở hệ thống "
-                      f"này. Nhập lại tệp sau khi lần {version - 1} được tiếp nhận.")
-            )  # fmt: skip
+            message = Message(
+                gettext_noop(
+                    "Lần %(version)s chưa nhập: lần %(previous)s chưa được cơ quan tiếp nhận tiếp nhận ở hệ thống này. "
+                    "Nhập lại tệp sau khi lần %(previous)s được tiếp nhận."
+                ),
+                version=version,
+                previous=version - 1,
+            )
+            self.report.warnings.append(Issue(path, "version_waits", message))
             return None
         try:
             return submission_new_version(
@@ -1610,9 +1807,12 @@ class _Importer:
         )
         for index, (move, known) in enumerate(zip(moves, held, strict=False)):
             if not move.matches(known):
-                raise RecordError(f"{path}.events[{index}]", "history_conflict",
-                                  f"Khác với diễn biến đã ghi trong hệ thống: {known.get_action_display().lower()} "
-                                  f"ngày {known.on:%d/%m/%Y}.")  # fmt: skip
+                message = Message(
+                    gettext_noop("Khác với diễn biến đã ghi trong hệ thống: %(action)s ngày %(on)s."),
+                    action=known.get_action_display().lower(),
+                    on=f"{known.on:%d/%m/%Y}",
+                )
+                raise RecordError(f"{path}.events[{index}]", "history_conflict", message)
         if len(held) > len(moves):
             return False  # the system is ahead of the file (a later move made here): the file has nothing new
         wrote = False
@@ -1648,10 +1848,13 @@ class _Importer:
             return self.submission_text(submission, text, path) or wrote
         differs = [name for name in TEXT_FIELDS if getattr(submission, name) != text[name]]
         if differs:
-            message = "Báo cáo đã gửi trong hệ thống có nội dung khác tệp; báo cáo đã gửi không sửa được."
+            message = Message(
+                gettext_noop("Báo cáo đã gửi trong hệ thống có nội dung khác tệp; báo cáo đã gửi không sửa được.")
+            )
             raise RecordError(f"{path}.{differs[0]}", "history_conflict", message)
         if received is not None and not wrote and submission.figures != received.figures:
-            raise RecordError(f"{path}.figures", "history_conflict", "Số liệu khác số liệu đã nhận của báo cáo này.")
+            message = Message(gettext_noop("Số liệu khác số liệu đã nhận của báo cáo này."))
+            raise RecordError(f"{path}.figures", "history_conflict", message)
         return wrote
 
     def submission_text(self, submission: Submission, text: dict[str, str], path: str) -> bool:
@@ -1696,26 +1899,52 @@ def _check_moves(item: dict[str, Any], moves: list[_Move], path: str) -> None:
     for index, move in enumerate(moves):
         transition = TRANSITIONS[_MOVE_OF[SubmissionAction(move.action)]]
         if state not in transition.source:
-            raise RecordError(f"{path}.events[{index}].action", "wrong_state",
-                              f"Không thể {MOVE_WORDS[_MOVE_OF[SubmissionAction(move.action)]]} báo cáo đang ở trạng "
-                              f"thái «{SubmissionState(state).label}».")  # fmt: skip
+            message = Message(
+                gettext_noop("Không thể %(move)s báo cáo đang ở trạng thái «%(state)s»."),
+                move=MOVE_WORDS[_MOVE_OF[SubmissionAction(move.action)]],
+                state=SubmissionState(state).label,
+            )
+            raise RecordError(f"{path}.events[{index}].action", "wrong_state", message)
         if index and move.on < moves[index - 1].on:
-            message = f"Ngày {move.on:%d/%m/%Y} trước việc trước đó ({moves[index - 1].on:%d/%m/%Y})."
+            message = Message(
+                gettext_noop("Ngày %(on)s trước việc trước đó (%(before)s)."),
+                on=f"{move.on:%d/%m/%Y}",
+                before=f"{moves[index - 1].on:%d/%m/%Y}",
+            )
             raise RecordError(f"{path}.events[{index}].on", "out_of_order", message)
         state = transition.target
     if item["state"] != state:
-        message = f"Trạng thái «{item['state']}» không khớp diễn biến trong «events» (dẫn tới «{state}»)."
+        message = Message(
+            gettext_noop("Trạng thái «%(state)s» không khớp diễn biến trong «events» (dẫn tới «%(reached)s»)."),
+            state=item["state"],
+            reached=state,
+        )
         raise RecordError(f"{path}.state", "state_mismatch", message)
 
 
 def _not_transcribed(submission: Submission, move: _Move) -> str:
-    word = SubmissionAction(move.action).label.lower()
-    by = f" của {move.by.name}" if move.by is not None else ""
-    reviewer = submission.duty.get_reviewer_kind_display()
-    return (
-        f"Việc «{word}» ngày {move.on:%d/%m/%Y}{by} ở hệ thống gửi không được ghi lại: ở hệ thống này, chỉ cơ quan "
-        f"tiếp nhận ({reviewer}) tiếp nhận hoặc trả lại báo cáo. Báo cáo ở trạng thái «Đã gửi», chờ cơ quan tiếp nhận "
-        "xem xét; số liệu giữ như cơ quan đã gửi."
+    values = {
+        "action": SubmissionAction(move.action).label.lower(),
+        "on": f"{move.on:%d/%m/%Y}",
+        "reviewer": submission.duty.get_reviewer_kind_display(),
+    }
+    if move.by is None:
+        return Message(
+            gettext_noop(
+                "Việc «%(action)s» ngày %(on)s ở hệ thống gửi không được ghi lại: ở hệ thống này, chỉ cơ quan tiếp "
+                "nhận (%(reviewer)s) tiếp nhận hoặc trả lại báo cáo. Báo cáo ở trạng thái «Đã gửi», chờ cơ quan tiếp "
+                "nhận xem xét; số liệu giữ như cơ quan đã gửi."
+            ),
+            **values,
+        )
+    return Message(
+        gettext_noop(
+            "Việc «%(action)s» ngày %(on)s của %(organization)s ở hệ thống gửi không được ghi lại: ở hệ thống này, "
+            "chỉ cơ quan tiếp nhận (%(reviewer)s) tiếp nhận hoặc trả lại báo cáo. Báo cáo ở trạng thái «Đã gửi», chờ "
+            "cơ quan tiếp nhận xem xét; số liệu giữ như cơ quan đã gửi."
+        ),
+        organization=move.by.name,
+        **values,
     )
 
 

@@ -43,6 +43,7 @@ class ImportJob(models.Model):
         permissions = [
             # Importing an exchange document replays events in the name of every organisation it lists (the Sở's
             # appraisal, the UBND's approval …): only people given this permission may do that, within their scope.
+            # vi-only: stored as the permission's name when migrating (a record)
             ("import_for_named_organizations", "Nhập tệp trao đổi thay mặt các tổ chức có tên trong tệp"),
         ]
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-from dataclasses import asdict
 
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from .excel import error_copy, excel_import, row_estimate
@@ -27,8 +26,12 @@ def run_import_job(job_id: int) -> str:
     def progress(rows: int) -> None:
         caches["progress"].set(progress_key(job_id), rows)
 
+    # The job's messages and its error copy (a Vietnamese file, like the template) are written in Vietnamese, whoever
+    # uploads and whatever language is active where the task runs; each message also keeps its text and values, which
+    # the job page translates for its reader (`importer.Message`).
     try:
-        result = excel_import(io.BytesIO(data), kind=job.kind, actor=job.user, progress=progress)
+        with translation.override("vi"):
+            result = excel_import(io.BytesIO(data), kind=job.kind, actor=job.user, progress=progress)
     except Exception:
         ImportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now())
         raise
@@ -36,15 +39,15 @@ def run_import_job(job_id: int) -> str:
     job.refresh_from_db()
     job.rows_done = result.rows
     job.report = {
-        "errors": [asdict(issue) for issue in report.errors],
-        "warnings": [asdict(issue) for issue in report.warnings],
+        "errors": [issue.stored() for issue in report.errors],
+        "warnings": [issue.stored() for issue in report.warnings],
         "created": dict(report.created),
         "updated": dict(report.updated),
         "unchanged": dict(report.unchanged),
     }
     job.status = JobStatus.DONE if report.ok else JobStatus.REFUSED
     if result.row_errors:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override("vi"):
             job.error_copy.save(f"loi-{job.filename}", ContentFile(error_copy(data, result)), save=False)
     job.finished_at = timezone.now()
     job.save()

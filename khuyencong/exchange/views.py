@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -21,7 +21,7 @@ from khuyencong.geography.models import AdminUnit
 
 from .excel import MAX_BYTES, template_workbook
 from .exporter import exchange_export
-from .importer import ImportReport, Issue, import_bytes
+from .importer import ImportReport, Issue, Message, import_bytes, shown
 from .models import ImportJob, JobKind, JobStatus
 from .selectors import import_jobs_of
 from .tasks import run_import_job
@@ -113,7 +113,11 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
         report = ImportReport()
         if upload.size > MAX_BYTES:
             report.errors.append(
-                Issue("$", "file_too_large", _("Tệp lớn hơn %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+                Issue(
+                    "$",
+                    "file_too_large",
+                    Message(gettext_noop("Tệp lớn hơn %(mb)s MB."), mb=MAX_BYTES // (1024 * 1024)),
+                )
             )
         else:
             user: Any = request.user
@@ -169,7 +173,11 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
 def excel_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-    return render(request, "exchange/job.html", {"job": job, "running": running})
+    # The issues are kept in Vietnamese with their text and values: each is shown in the reader's language.
+    errors = [shown(issue) for issue in job.report.get("errors", [])[:500]]
+    warnings = [shown(issue) for issue in job.report.get("warnings", [])]
+    context = {"job": job, "running": running, "errors": errors, "warnings": warnings}
+    return render(request, "exchange/job.html", context)
 
 
 @login_required

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FacilitiesConfig(AppConfig):
     name = "khuyencong.facilities"
     label = "facilities"
-    verbose_name = "Cơ sở công nghiệp nông thôn"
+    verbose_name = _("Cơ sở công nghiệp nông thôn")

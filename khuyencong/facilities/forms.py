@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.forms import MoneyField
@@ -16,17 +17,13 @@ from .selectors import SORTS
 from .services import FacilityData
 from .validators import validate_tax_code
 
-REQUIRED = "Xin nhập %(field)s."
-
-
-def _required(label: str) -> dict[str, str]:
-    return {"required": REQUIRED % {"field": label.lower()}}
-
 
 class FacilityForm(forms.Form):
-    name = forms.CharField(label=_("Tên cơ sở"), max_length=255, error_messages=_required("Tên cơ sở"))
+    name = forms.CharField(label=_("Tên cơ sở"), max_length=255, error_messages={"required": _("Xin nhập tên cơ sở.")})
     legal_form = forms.ChoiceField(
-        label=_("Loại hình"), choices=[("", "— Chọn —"), *LegalForm.choices], error_messages=_required("Loại hình")
+        label=_("Loại hình"),
+        choices=[("", _("— Chọn —")), *LegalForm.choices],
+        error_messages={"required": _("Xin nhập loại hình.")},
     )
     tax_code = forms.CharField(
         label=_("Mã số thuế"),
@@ -38,9 +35,14 @@ class FacilityForm(forms.Form):
     place_recorded_on = forms.DateField(
         label=_("Địa chỉ tính theo ngày"),
         help_text=_("Ngày của địa giới dùng để ghi địa chỉ (dd/mm/yyyy). Trước 01/07/2025 có cấp huyện."),
-        error_messages={"invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022."), **_required("Ngày")},
+        error_messages={
+            "invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022."),
+            "required": _("Xin nhập ngày."),
+        },
     )
-    province = forms.CharField(label=_("Tỉnh, thành phố"), max_length=100, error_messages=_required("Tỉnh, thành phố"))
+    province = forms.CharField(
+        label=_("Tỉnh, thành phố"), max_length=100, error_messages={"required": _("Xin nhập tỉnh, thành phố.")}
+    )
     district = forms.CharField(label=_("Huyện (trước 01/07/2025)"), max_length=100, required=False)
     commune = forms.CharField(label=_("Xã, phường, thị trấn"), max_length=100, required=False)
     commune_as_written = forms.CharField(
@@ -106,7 +108,7 @@ class FacilityForm(forms.Form):
         data = super().clean() or {}
         day = data.get("place_recorded_on")
         if day and day > timezone.localdate():
-            self.add_error("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.")
+            self.add_error("place_recorded_on", gettext("Ngày ghi nhận địa chỉ không thể ở tương lai."))
             return data
         if day and data.get("province"):
             try:
@@ -199,7 +201,9 @@ class FacilityFilterForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Xã, huyện"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả")
     )
-    legal_form = forms.ChoiceField(label=_("Loại hình"), choices=[("", "Tất cả"), *LegalForm.choices], required=False)
+    legal_form = forms.ChoiceField(
+        label=_("Loại hình"), choices=[("", _("Tất cả")), *LegalForm.choices], required=False
+    )
     trade = forms.ModelChoiceField(
         label=_("Ngành nghề"), queryset=Trade.objects.all(), required=False, empty_label=_("Tất cả")
     )
@@ -207,11 +211,11 @@ class FacilityFilterForm(forms.Form):
         label=_("Sắp xếp"),
         required=False,
         choices=[
-            ("-created", "Mới đăng ký"),
-            ("name", "Tên A→Z"),
-            ("-name", "Tên Z→A"),
-            ("code", "Mã cơ sở"),
-            ("province", "Tỉnh"),
+            ("-created", _("Mới đăng ký")),
+            ("name", _("Tên A→Z")),
+            ("-name", _("Tên Z→A")),
+            ("code", _("Mã cơ sở")),
+            ("province", _("Tỉnh")),
         ],
     )
 

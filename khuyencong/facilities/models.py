@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.geography.models import AdminUnit
@@ -207,4 +208,4 @@ class ChangeProposal(models.Model):
         indexes = [models.Index(fields=["facility", "state"]), models.Index(fields=["state", "-proposed_at"])]
 
     def __str__(self) -> str:
-        return f"Đề nghị số {self.pk}"
+        return gettext("Đề nghị số %(number)s") % {"number": self.pk}

@@ -4,6 +4,10 @@ facility applies them (through `facility_update`, audited, naming the proposal) 
 Each proposed field keeps its value when proposed (`before`) and the value asked for (`after`), stored as JSON the way
 `stored_value` writes them. A proposal whose `before` no longer matches the record (someone changed that field since)
 is stale: it is named as such on the pages and refused at apply (`proposal_stale`), never applied over the later change.
+
+The proposal's rows keep values, never words: the pages show them in the reader's language (`shown_value`). The
+audit entries and the notifications are records stored as text, written in Vietnamese whoever acts
+(`translation.override("vi")`): the same record for every reader.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role, User
@@ -67,16 +72,16 @@ def current_value(facility: Facility, name: str) -> Stored:
 def shown_value(name: str, value: Stored) -> str:
     """A stored value as people read it on the pages and in notifications."""
     if value is None or value == "":
-        return "(trống)"
+        return _("(trống)")
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     if name == "legal_form":
         return str(LegalForm(value).label) if value in LegalForm.values else str(value)
     if name == "trade":
         trade = Trade.objects.filter(code=value).first()
         return trade.name if trade is not None else str(value)
     if name == "annual_revenue":
-        return f"{format_number(Decimal(str(value)))} đồng"
+        return _("%(amount)s đồng") % {"amount": format_number(Decimal(str(value)))}
     if name == "founded_year":
         return str(value)  # a year, never grouped as a number (2019, not 2.019)
     if name == "workers":
@@ -91,9 +96,8 @@ def _python_value(name: str, value: Stored) -> Any:
             return None
         trade = Trade.objects.filter(code=value).first()
         if trade is None:
-            raise refuse(
-                "trade", f"Ngành nghề mã {value} không còn trong danh mục; không cập nhật được.", "unknown_trade"
-            )
+            message = _("Ngành nghề mã %(code)s không còn trong danh mục; không cập nhật được.") % {"code": value}
+            raise refuse("trade", message, "unknown_trade")
         return trade
     if name == "tax_code":
         return value or None
@@ -147,8 +151,8 @@ def _clean(facility: Facility, values: Mapping[str, Any]) -> dict[str, dict[str,
         if name not in PROPOSABLE:
             errors.setdefault(name, []).append(
                 ValidationError(
-                    f"«{name}» không phải thông tin cơ sở có thể đề nghị thay đổi (chỉ: "
-                    f"{', '.join(label_of(n).lower() for n in PROPOSABLE)}).",
+                    _("«%(name)s» không phải thông tin cơ sở có thể đề nghị thay đổi (chỉ: %(fields)s).")
+                    % {"name": name, "fields": ", ".join(label_of(n).lower() for n in PROPOSABLE)},
                     code="unknown_field",
                 )
             )
@@ -164,7 +168,8 @@ def _clean(facility: Facility, values: Mapping[str, Any]) -> dict[str, dict[str,
             ]
             continue
         if name == "founded_year" and value is not None and value > timezone.localdate().year:
-            errors[name] = [ValidationError(f"Năm thành lập {value} ở tương lai.", code="future_date")]
+            message = _("Năm thành lập %(year)s ở tương lai.") % {"year": value}
+            errors[name] = [ValidationError(message, code="future_date")]
             continue
         after = stored_value(name, value)
         before = current_value(facility, name)
@@ -173,27 +178,34 @@ def _clean(facility: Facility, values: Mapping[str, Any]) -> dict[str, dict[str,
     if errors:
         raise ValidationError(errors)
     if "name" in changes and not changes["name"]["after"]:
-        raise refuse("name", "Tên cơ sở không thể để trống.", "required")
+        raise refuse("name", _("Tên cơ sở không thể để trống."), "required")
     return changes
 
 
-def _reason(text: str, *, field: str, what: str) -> str:
+def _reason(text: str, *, field: str, missing: str, too_long: str) -> str:
+    """`missing` and `too_long` (with %(max)s): the whole sentences that refuse the reason, each decision its own."""
     reason = " ".join((text or "").split())
     if not reason:
-        raise refuse(field, f"Xin ghi lý do {what}.", "reason_required")
+        raise refuse(field, missing, "reason_required")
     if len(reason) > REASON_MAX:
-        raise refuse(field, f"Lý do {what} dài quá {REASON_MAX} ký tự.", "reason_too_long")
+        raise refuse(field, too_long % {"max": REASON_MAX}, "reason_too_long")
     return reason
 
 
 def proposal_create(*, actor: User, facility: Facility, values: Mapping[str, Any], reason: str) -> ChangeProposal:
     """The representative's proposal: only for its own facility; only the fields it changes are kept."""
     if not access.can_propose_facility_change(actor, facility):
-        raise PermissionDenied("Chỉ người đại diện của cơ sở này mới đề nghị thay đổi thông tin của cơ sở.")
-    reason = _reason(reason, field="reason", what="đề nghị thay đổi")
+        raise PermissionDenied(_("Chỉ người đại diện của cơ sở này mới đề nghị thay đổi thông tin của cơ sở."))
+    reason = _reason(
+        reason,
+        field="reason",
+        missing=_("Xin ghi lý do đề nghị thay đổi."),
+        too_long=_("Lý do đề nghị thay đổi dài quá %(max)s ký tự."),
+    )
     changes = _clean(facility, values)
     if not changes:
-        raise refuse("__all__", "Đề nghị không thay đổi thông tin nào so với hồ sơ hiện tại của cơ sở.", "no_change")
+        message = _("Đề nghị không thay đổi thông tin nào so với hồ sơ hiện tại của cơ sở.")
+        raise refuse("__all__", message, "no_change")
     with transaction.atomic():
         proposal = ChangeProposal.objects.create(
             facility=facility,
@@ -202,20 +214,22 @@ def proposal_create(*, actor: User, facility: Facility, values: Mapping[str, Any
             proposed_by=actor,
             proposed_by_name=actor.get_full_name() or actor.get_username(),
         )
-        audit_entry_write(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=proposal,
-            before={},
-            after={
-                **audit_snapshot(proposal, ["state", "reason"]),
-                "changes": "; ".join(
-                    f"{label_of(name)}: {shown_value(name, change['before'])} → {shown_value(name, change['after'])}"
-                    for name, change in changes.items()
-                ),
-            },
-            note=f"Cơ sở {facility.code}",
-        )
+        with translation.override("vi"):  # an audit record: the same words for every reader
+            audit_entry_write(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=proposal,
+                before={},
+                after={
+                    **audit_snapshot(proposal, ["state", "reason"]),
+                    "changes": "; ".join(
+                        f"{label_of(name)}: {shown_value(name, change['before'])} → "
+                        f"{shown_value(name, change['after'])}"
+                        for name, change in changes.items()
+                    ),
+                },
+                note=f"Cơ sở {facility.code}",  # vi-only: an audit record
+            )
         proposal_pk = proposal.pk
         transaction.on_commit(lambda: notify_reviewers(proposal_pk))
     return proposal
@@ -224,16 +238,16 @@ def proposal_create(*, actor: User, facility: Facility, values: Mapping[str, Any
 def _decidable(proposal: ChangeProposal, actor: User) -> ChangeProposal:
     """The proposal locked for the decision, refused if the actor may not decide or someone decided it already."""
     if not access.can_review_facility_proposal(actor, proposal.facility):
-        raise PermissionDenied("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này.")
+        raise PermissionDenied(_("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này."))
     # Locked: two reviewers deciding at once, the second finds it decided instead of applying it twice.
     locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.state != ProposalState.PENDING:
-        raise refuse(
-            "__all__",
-            f"Đề nghị số {locked.pk} đã được xem xét ({locked.get_state_display().lower()} bởi "
-            f"{locked.decided_by_name}); không xem xét lại.",
-            "proposal_decided",
-        )
+        message = _("Đề nghị số %(number)s đã được xem xét (%(state)s bởi %(name)s); không xem xét lại.") % {
+            "number": locked.pk,
+            "state": locked.get_state_display().lower(),
+            "name": locked.decided_by_name,
+        }
+        raise refuse("__all__", message, "proposal_decided")
     return locked
 
 
@@ -245,19 +259,20 @@ def _decided(proposal: ChangeProposal, actor: User, state: ProposalState, reason
     proposal.decided_at = timezone.now()
     proposal.decision_reason = reason
     proposal.save(update_fields=["state", "decided_by", "decided_by_name", "decided_at", "decision_reason"])
-    audit_entry_write(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=proposal,
-        before=before,
-        after=audit_snapshot(proposal, PROPOSAL_AUDITED),
-        note=reason,
-    )
+    with translation.override("vi"):  # an audit record: the state's label as every reader's record says it
+        audit_entry_write(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=proposal,
+            before=before,
+            after=audit_snapshot(proposal, PROPOSAL_AUDITED),
+            note=reason,
+        )
     proposal_pk = proposal.pk
     transaction.on_commit(lambda: notify_proposer(proposal_pk))
 
 
-def proposal_note(proposal: ChangeProposal) -> str:
+def proposal_note(proposal: ChangeProposal) -> str:  # vi-only: an audit record
     """What the facility's audit entry says about the change's origin."""
     return (
         f"Theo đề nghị thay đổi số {proposal.pk} của {proposal.proposed_by_name} "
@@ -274,16 +289,16 @@ def proposal_apply(*, actor: User, proposal: ChangeProposal, confirm_duplicate: 
         stale = stale_fields(locked, facility)
         if stale:
             named = "; ".join(
-                f"{label_of(n).lower()} nay là {shown_value(n, current_value(facility, n))}"
+                _("%(field)s nay là %(value)s")
+                % {"field": label_of(n).lower(), "value": shown_value(n, current_value(facility, n))}
                 for n in PROPOSABLE
                 if n in stale
             )
-            raise refuse(
-                "__all__",
-                f"Đề nghị số {locked.pk} đã cũ: thông tin cơ sở đã được sửa sau khi đề nghị ({named}). "
-                "Không áp dụng được; hãy không chấp nhận đề nghị này để cơ sở đề nghị lại.",
-                "proposal_stale",
-            )
+            message = _(
+                "Đề nghị số %(number)s đã cũ: thông tin cơ sở đã được sửa sau khi đề nghị (%(changes)s). "
+                "Không áp dụng được; hãy không chấp nhận đề nghị này để cơ sở đề nghị lại."
+            ) % {"number": locked.pk, "changes": named}
+            raise refuse("__all__", message, "proposal_stale")
         data = _data_of(facility)
         asked = {name: _python_value(name, change["after"]) for name, change in locked.changes.items()}
         facility_update(
@@ -299,7 +314,12 @@ def proposal_apply(*, actor: User, proposal: ChangeProposal, confirm_duplicate: 
 
 def proposal_reject(*, actor: User, proposal: ChangeProposal, reason: str) -> ChangeProposal:
     """The managing body declines the proposal, saying why; the facility's record is not touched."""
-    reason = _reason(reason, field="reason", what="không chấp nhận")
+    reason = _reason(
+        reason,
+        field="reason",
+        missing=_("Xin ghi lý do không chấp nhận."),
+        too_long=_("Lý do không chấp nhận dài quá %(max)s ký tự."),
+    )
     with transaction.atomic():
         locked = _decidable(proposal, actor)
         _decided(locked, actor, ProposalState.REJECTED, reason)
@@ -342,13 +362,18 @@ def reviewers_of(facility: Facility) -> list[User]:
     return [user for user in candidates if access.can_review_facility_proposal(user, facility)]
 
 
-def notify_reviewers(proposal_pk: int) -> None:
+# The notifications below are stored as text on their rows (`reporting.Notification` keeps no code to translate
+# later): written in Vietnamese whoever acts, as every notification of the system is.
+
+
+def notify_reviewers(proposal_pk: int) -> None:  # vi-only: the stored text of a notification (a record)
     from khuyencong.reporting.models import NotificationKind
     from khuyencong.reporting.notify import notify_users
 
     proposal = ChangeProposal.objects.select_related("facility").get(pk=proposal_pk)
     facility = proposal.facility
-    fields = ", ".join(row.label.lower() for row in proposal_rows(proposal, facility))
+    with translation.override("vi"):
+        fields = ", ".join(row.label.lower() for row in proposal_rows(proposal, facility))
     notify_users(
         reviewers_of(facility),
         NotificationKind.FACILITY_PROPOSAL,
@@ -358,7 +383,7 @@ def notify_reviewers(proposal_pk: int) -> None:
     )
 
 
-def notify_proposer(proposal_pk: int) -> None:
+def notify_proposer(proposal_pk: int) -> None:  # vi-only: the stored text of a notification (a record)
     from khuyencong.reporting.models import NotificationKind
     from khuyencong.reporting.notify import notify_users
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
@@ -48,13 +50,14 @@ AUDITED_FIELDS = [
 ]  # fmt: skip
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+CODE_FORM = gettext_noop("Mã cơ sở chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự).")
 
 
 class DuplicateFacilityWarning(Exception):
     """Facilities with the same name in the same commune exist; the caller must confirm to go on."""
 
     def __init__(self, similar: list[Facility]) -> None:
-        super().__init__("Đã có cơ sở cùng tên trong cùng xã.")
+        super().__init__(_("Đã có cơ sở cùng tên trong cùng xã."))
         self.similar = similar
 
 
@@ -147,16 +150,24 @@ def _check(facility: Facility, *, actor: User, confirm_duplicate: bool) -> None:
 def _check_dates(facility: Facility) -> None:
     today = timezone.localdate()
     if facility.place_recorded_on > today:
-        raise refuse("place_recorded_on", "Ngày ghi nhận địa chỉ không thể ở tương lai.", "future_date")
+        raise refuse("place_recorded_on", _("Ngày ghi nhận địa chỉ không thể ở tương lai."), "future_date")
     if facility.founded_year is not None and facility.founded_year > today.year:
-        raise refuse("founded_year", f"Năm thành lập {facility.founded_year} ở tương lai.", "future_date")
+        message = _("Năm thành lập %(year)s ở tương lai.") % {"year": facility.founded_year}
+        raise refuse("founded_year", message, "future_date")
 
 
 def _tax_code_taken(facility: Facility, holder: Facility, actor: User) -> ValidationError:
     """The holder is named only to someone who may see it."""
     visible = access.can_on_facility(actor, Action.VIEW, holder)
-    who = f"{holder.name} (mã {holder.code})" if visible else "một cơ sở khác"
-    return ValidationError({"tax_code": f"Mã số thuế {facility.tax_code} đã được đăng ký cho {who}."})
+    if not visible:
+        message = _("Mã số thuế %(tax_code)s đã được đăng ký cho một cơ sở khác.") % {"tax_code": facility.tax_code}
+    else:
+        message = _("Mã số thuế %(tax_code)s đã được đăng ký cho %(name)s (mã %(code)s).") % {
+            "tax_code": facility.tax_code,
+            "name": holder.name,
+            "code": holder.code,
+        }
+    return ValidationError({"tax_code": message})
 
 
 def _next_code(facility: Facility) -> str:
@@ -176,17 +187,17 @@ def facility_create(
     *, actor: User, data: FacilityData, code: str | None = None, confirm_duplicate: bool = False
 ) -> Facility:
     if not access.can_create_facility_in(actor, data.place.province, commune=data.place.commune):
-        raise PermissionDenied("Bạn không có quyền đăng ký cơ sở tại địa bàn này.")
+        raise PermissionDenied(_("Bạn không có quyền đăng ký cơ sở tại địa bàn này."))
     if code is not None and not CODE_PATTERN.match(code):
-        raise ValidationError({"code": "Mã cơ sở chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự)."})
+        raise ValidationError({"code": _(CODE_FORM)})
     if code is not None:
-        require_free_code(Facility, code, "cơ sở")
+        require_free_code(Facility, code, _("cơ sở"))
     facility = Facility()
     _apply(facility, data)
     facility.code = code or _next_code(facility)
     facility.search_text = _search_text(facility)
     _check(facility, actor=actor, confirm_duplicate=confirm_duplicate)
-    with _taken_meanwhile(), created_under_new_code(Facility, facility.code, "cơ sở"):
+    with _taken_meanwhile(), created_under_new_code(Facility, facility.code, _("cơ sở")):
         facility.save()
         audit_entry_write(
             actor=actor,
@@ -208,7 +219,7 @@ def _taken_meanwhile() -> Iterator[None]:
         if not is_unique_violation(exc):
             raise
         raise ValidationError(
-            "Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.", code="duplicate_code"
+            _("Mã cơ sở hoặc mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại."), code="duplicate_code"
         ) from exc
 
 
@@ -241,7 +252,7 @@ class FacilityBatchRefused(Exception):
     row. Nothing was written."""
 
     def __init__(self, errors: dict[int, ValidationError | PermissionDenied]) -> None:
-        super().__init__(f"{len(errors)} cơ sở không đăng ký được.")
+        super().__init__(_("%(count)s cơ sở không đăng ký được.") % {"count": len(errors)})
         self.errors = errors
 
 
@@ -330,13 +341,11 @@ def facility_create_many(*, actor: User, rows: Sequence[NewFacility]) -> Facilit
             allowed[where] = access.can_create_facility_in(actor, place.province, commune=place.commune)
         try:
             if not allowed[where]:
-                raise PermissionDenied("Bạn không có quyền đăng ký cơ sở tại địa bàn này.")
+                raise PermissionDenied(_("Bạn không có quyền đăng ký cơ sở tại địa bàn này."))
             if row.code is not None and not CODE_PATTERN.match(row.code):
-                raise ValidationError(
-                    {"code": "Mã cơ sở chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự)."}
-                )
+                raise ValidationError({"code": _(CODE_FORM)})
             if row.code is not None and row.code in taken_codes:
-                raise duplicate_code_error("cơ sở", row.code)
+                raise duplicate_code_error(_("cơ sở"), row.code)
             prefix = f"CS-{facility.current_province.code}-"
             if row.code is None and prefix not in next_numbers:
                 # As _next_code would see it: the database's codes and those given to earlier rows of the batch.
@@ -381,9 +390,9 @@ def facility_update(
 ) -> Facility:
     """`note` says why, in the audit entry (a representative's proposal applied names the proposal)."""
     if not access.can_on_facility(actor, Action.CHANGE, facility):
-        raise PermissionDenied("Bạn không có quyền sửa cơ sở này.")
+        raise PermissionDenied(_("Bạn không có quyền sửa cơ sở này."))
     if not access.can_create_facility_in(actor, data.place.province, commune=data.place.commune):
-        raise PermissionDenied("Bạn không thể chuyển cơ sở sang địa bàn ngoài phạm vi quản lý của mình.")
+        raise PermissionDenied(_("Bạn không thể chuyển cơ sở sang địa bàn ngoài phạm vi quản lý của mình."))
     with transaction.atomic():
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
         before = audit_snapshot(locked, AUDITED_FIELDS)
@@ -398,7 +407,7 @@ def facility_update(
             with transaction.atomic():
                 locked.save()
         except IntegrityError as exc:
-            raise ValidationError("Mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.") from exc
+            raise ValidationError(_("Mã số thuế vừa được người khác đăng ký; hãy tải lại và thử lại.")) from exc
         audit_entry_write(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
@@ -19,23 +20,28 @@ def validate_tax_code(value: str) -> None:
         mst.validate(value)
     except InvalidLength as exc:
         raise ValidationError(
-            "Mã số thuế phải có 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số của chi nhánh "
-            "(ví dụ 0100233488 hoặc 0100233488-013).",
+            _(
+                "Mã số thuế phải có 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số của chi nhánh "
+                "(ví dụ 0100233488 hoặc 0100233488-013)."
+            ),
             code="tax_code_length",
         ) from exc
     except InvalidChecksum as exc:
         raise ValidationError(
-            "Mã số thuế %(value)s sai chữ số kiểm tra (chữ số thứ 10); hãy kiểm tra lại từng chữ số.",
+            _("Mã số thuế %(value)s sai chữ số kiểm tra (chữ số thứ 10); hãy kiểm tra lại từng chữ số."),
             code="tax_code_checksum",
             params={"value": value},
         ) from exc
     except InvalidComponent as exc:
         raise ValidationError(
-            "Mã số thuế %(value)s không hợp lệ: chữ số thứ 3 đến 9 không thể đều là 0, mã chi nhánh không thể là 000.",
+            _(
+                "Mã số thuế %(value)s không hợp lệ: chữ số thứ 3 đến 9 không thể đều là 0, mã chi nhánh không thể "
+                "là 000."
+            ),
             code="tax_code_component",
             params={"value": value},
         ) from exc
     except (InvalidFormat, StdnumError) as exc:
         raise ValidationError(
-            "Mã số thuế chỉ gồm chữ số (và một dấu gạch ngang trước 3 chữ số chi nhánh).", code="tax_code_format"
+            _("Mã số thuế chỉ gồm chữ số (và một dấu gạch ngang trước 3 chữ số chi nhánh)."), code="tax_code_format"
         ) from exc

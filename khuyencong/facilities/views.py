@@ -13,6 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -41,7 +43,7 @@ def _filters(request: HttpRequest) -> tuple[FacilityFilterForm, selectors.Facili
         return form, selectors.FacilityFilters(sort=selectors.DEFAULT_SORT)
     if not form.is_valid():
         if form.foreign_choice:
-            raise Http404("Không có địa bàn này trong phạm vi của bạn.")
+            raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
         return form, selectors.FacilityFilters(query=request.GET.get("q", ""), sort=selectors.DEFAULT_SORT)
     data = form.cleaned_data
     return form, selectors.FacilityFilters(
@@ -58,7 +60,7 @@ def _get_or_404(request: HttpRequest, pk: int) -> Facility:
     try:
         return selectors.facility_get_for_user(request.user, pk)
     except Facility.DoesNotExist as exc:
-        raise Http404("Không tìm thấy cơ sở.") from exc
+        raise Http404(_("Không tìm thấy cơ sở.")) from exc
 
 
 @login_required
@@ -94,7 +96,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 def facility_export(request: HttpRequest) -> StreamingHttpResponse:
     if not access.can_export(request.user):
         raise PermissionDenied
-    _, filters = _filters(request)
+    _form, filters = _filters(request)
     facilities = selectors.facility_list_for_user(request.user, filters).select_related(
         "province", "district", "commune"
     )
@@ -104,22 +106,37 @@ def facility_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-XLSX_COLUMNS = [("Mã cơ sở", 20), ("Tên cơ sở", 44), ("Loại hình", 20), ("Mã số thuế", 14),
-                ("Địa chỉ khi ghi nhận", 50), ("Tỉnh hiện nay", 18), ("Xã hiện nay", 22), ("Ngành nghề", 30),
-                ("Sản phẩm", 30), ("Làng nghề", 24), ("Phụ nữ làm chủ", 10), ("DTTS làm chủ", 10),
-                ("Số lao động", 10)]  # fmt: skip
+# The list's headings, in the reader's language (as the đề án list's): the export is the page's list, not an official
+# document.
+EXPORT_HEADINGS = [
+    gettext_lazy("Mã cơ sở"),
+    gettext_lazy("Tên cơ sở"),
+    gettext_lazy("Loại hình"),
+    gettext_lazy("Mã số thuế"),
+    gettext_lazy("Địa chỉ khi ghi nhận"),
+    gettext_lazy("Tỉnh hiện nay"),
+    gettext_lazy("Xã hiện nay"),
+    gettext_lazy("Ngành nghề"),
+    gettext_lazy("Sản phẩm"),
+    gettext_lazy("Làng nghề"),
+    gettext_lazy("Phụ nữ làm chủ"),
+    gettext_lazy("DTTS làm chủ"),
+    gettext_lazy("Số lao động"),
+]
+XLSX_WIDTHS = [20, 44, 20, 14, 50, 18, 22, 30, 30, 24, 10, 10, 10]
 
 
 @login_required
 def facility_export_xlsx(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters and order, in constant memory."""
     if not access.can_export(request.user):
-        raise PermissionDenied("Bạn không có quyền tải danh sách về.")
-    _, filters = _filters(request)
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    _form, filters = _filters(request)
     facilities = selectors.facility_list_for_user(request.user, filters).select_related(
         "province", "district", "commune"
     )
-    return list_workbook("co-so-cnnt", "Cơ sở CNNT", XLSX_COLUMNS, (_values(f) for f in facilities.iterator(2000)))
+    columns = [(str(heading), width) for heading, width in zip(EXPORT_HEADINGS, XLSX_WIDTHS, strict=True)]
+    return list_workbook("co-so-cnnt", _("Cơ sở CNNT"), columns, (_values(f) for f in facilities.iterator(2000)))
 
 
 def _values(f: Facility) -> list[object]:
@@ -142,10 +159,7 @@ def _csv_rows(facilities: QuerySet[Facility]) -> Iterator[str]:
     the request's replica rules (a browser that just wrote must see its write)."""
     writer = csv.writer(_Line())
     yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-    yield writer.writerow(
-        ["Mã cơ sở", "Tên cơ sở", "Loại hình", "Mã số thuế", "Địa chỉ khi ghi nhận", "Tỉnh hiện nay", "Xã hiện nay",
-         "Ngành nghề", "Sản phẩm", "Làng nghề", "Phụ nữ làm chủ", "DTTS làm chủ", "Số lao động"]
-    )  # fmt: skip
+    yield writer.writerow([str(heading) for heading in EXPORT_HEADINGS])
     for f in facilities.iterator(chunk_size=2000):
         yield writer.writerow(
             safe_cell(value)
@@ -193,7 +207,7 @@ def facility_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The representative's proposal of changes to its own facility."""
     facility = _get_or_404(request, pk)
     if not access.can_propose_facility_change(request.user, facility):
-        raise PermissionDenied("Chỉ người đại diện của cơ sở này mới đề nghị thay đổi thông tin của cơ sở.")
+        raise PermissionDenied(_("Chỉ người đại diện của cơ sở này mới đề nghị thay đổi thông tin của cơ sở."))
     form = ProposalForm(request.POST or None, facility=facility)
     user: Any = request.user
     if request.method == "POST" and form.is_valid():
@@ -206,8 +220,11 @@ def facility_propose(request: HttpRequest, pk: int) -> HttpResponse:
         if proposal is not None:
             messages.success(
                 request,
-                f"Đã gửi đề nghị thay đổi số {proposal.pk}. Cơ quan quản lý cơ sở sẽ xem xét; kết quả hiện ở trang "
-                "cơ sở và trong thông báo.",
+                _(
+                    "Đã gửi đề nghị thay đổi số %(number)s. Cơ quan quản lý cơ sở sẽ xem xét; kết quả hiện ở trang "
+                    "cơ sở và trong thông báo."
+                )
+                % {"number": proposal.pk},
             )
             return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
     status = 400 if request.method == "POST" else 200
@@ -219,7 +236,7 @@ def _proposal_or_404(facility: Facility, proposal_pk: int) -> ChangeProposal:
     try:
         return selectors.proposals_of(facility).get(pk=proposal_pk)
     except ChangeProposal.DoesNotExist as exc:
-        raise Http404("Không tìm thấy đề nghị thay đổi.") from exc
+        raise Http404(_("Không tìm thấy đề nghị thay đổi.")) from exc
 
 
 def _refused_decision(
@@ -236,7 +253,7 @@ def proposal_apply(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespo
     facility = _get_or_404(request, pk)
     proposal = _proposal_or_404(facility, proposal_pk)
     if not access.can_review_facility_proposal(request.user, facility):
-        raise PermissionDenied("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này.")
+        raise PermissionDenied(_("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này."))
     form = ApplyForm(request.POST)
     form.is_valid()
     user: Any = request.user
@@ -245,16 +262,16 @@ def proposal_apply(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespo
             actor=user, proposal=proposal, confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False)
         )
     except services.DuplicateFacilityWarning as warning:
-        similar = ", ".join(f"{f.name} (mã {f.code})" for f in warning.similar)
+        similar = ", ".join(_("%(name)s (mã %(code)s)") % {"name": f.name, "code": f.code} for f in warning.similar)
         return _refused_decision(
             request,
             facility,
             proposal,
-            [f"Tên mới trùng cơ sở cùng xã: {similar}. Hãy kiểm tra rồi đánh dấu xác nhận."],
+            [_("Tên mới trùng cơ sở cùng xã: %(similar)s. Hãy kiểm tra rồi đánh dấu xác nhận.") % {"similar": similar}],
         )
     except ValidationError as error:
         return _refused_decision(request, facility, proposal, error.messages)
-    messages.success(request, f"Đã cập nhật thông tin cơ sở theo đề nghị số {proposal.pk}.")
+    messages.success(request, _("Đã cập nhật thông tin cơ sở theo đề nghị số %(number)s.") % {"number": proposal.pk})
     return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
 
 
@@ -264,13 +281,13 @@ def proposal_reject(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     facility = _get_or_404(request, pk)
     proposal = _proposal_or_404(facility, proposal_pk)
     if not access.can_review_facility_proposal(request.user, facility):
-        raise PermissionDenied("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này.")
+        raise PermissionDenied(_("Bạn không có quyền xem xét đề nghị thay đổi thông tin của cơ sở này."))
     user: Any = request.user
     try:
         proposals_module.proposal_reject(actor=user, proposal=proposal, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         return _refused_decision(request, facility, proposal, error.messages)
-    messages.success(request, f"Đã ghi không chấp nhận đề nghị số {proposal.pk}.")
+    messages.success(request, _("Đã ghi không chấp nhận đề nghị số %(number)s.") % {"number": proposal.pk})
     return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
 
 
@@ -286,7 +303,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "facilities/proposal_list.html",
-        {"page": page, "rows": rows, "state": state, "states": [*ProposalState.choices, ("all", "Tất cả")]},
+        {"page": page, "rows": rows, "state": state, "states": [*ProposalState.choices, ("all", _("Tất cả"))]},
     )
 
 
@@ -302,7 +319,7 @@ def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -
         )
     except services.DuplicateFacilityWarning as warning:
         form.duplicates = warning.similar  # type: ignore[attr-defined]
-        form.add_error("confirm_duplicate", "Đã có cơ sở cùng tên trong cùng xã. Hãy kiểm tra danh sách dưới đây.")
+        form.add_error("confirm_duplicate", _("Đã có cơ sở cùng tên trong cùng xã. Hãy kiểm tra danh sách dưới đây."))
     except PermissionDenied as denied:
         form.add_error("province", str(denied))
     except ValidationError as error:
@@ -328,7 +345,10 @@ def facility_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         facility = _save(request, form, None)
         if facility is not None:
-            messages.success(request, f"Đã đăng ký cơ sở {facility.name} (mã {facility.code}).")
+            messages.success(
+                request,
+                _("Đã đăng ký cơ sở %(name)s (mã %(code)s).") % {"name": facility.name, "code": facility.code},
+            )
             return redirect("facilities:detail", pk=facility.pk)
     return _form_page(request, form, None)
 
@@ -342,6 +362,6 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, facility)
         if saved is not None:
-            messages.success(request, f"Đã lưu thay đổi của cơ sở {saved.name}.")
+            messages.success(request, _("Đã lưu thay đổi của cơ sở %(name)s.") % {"name": saved.name})
             return redirect("facilities:detail", pk=saved.pk)
     return _form_page(request, form, facility)

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.services import system_user
@@ -14,8 +15,9 @@ MAX_BYTES = 50 * 1024 * 1024
 
 class Command(BaseCommand):
     help = (
-        "Imports a khuyến công exchange document (JSON). All or nothing: every error is listed with its JSON path, "
-        "a code and a message, and the command exits non-zero; importing the same file again changes nothing."
+        "Imports an industrial promotion exchange document (JSON). All or nothing: every error is listed with its "
+        "JSON path, a code and a message, and the command exits non-zero; importing the same file again changes "
+        "nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,29 +31,40 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"Không có tệp {path}.")
+            raise CommandError(_("Không có tệp %(path)s.") % {"path": path})
         if path.stat().st_size > MAX_BYTES:
-            raise CommandError(f"Tệp {path} lớn hơn {MAX_BYTES // (1024 * 1024)} MB; hãy chia nhỏ theo tỉnh hoặc năm.")
+            raise CommandError(
+                _("Tệp %(path)s lớn hơn %(mb)s MB; hãy chia nhỏ theo tỉnh hoặc năm.")
+                % {"path": path, "mb": MAX_BYTES // (1024 * 1024)}
+            )
         if options["user"]:
             actor = User.objects.filter(username=options["user"], is_active=True).first()
             if actor is None:
-                raise CommandError(f"Không có người dùng «{options['user']}» (hoặc tài khoản đã khoá).")
+                raise CommandError(
+                    _("Không có người dùng «%(username)s» (hoặc tài khoản đã khoá).") % {"username": options["user"]}
+                )
         else:
             actor = system_user()
             # Whoever imports, the bodies a file names must hold the authority for each step they took.
             self.stdout.write(
-                f"Nhập với tư cách quản trị hệ thống ({actor.get_username()}); dùng --user để ghi tên người nhập."
+                _("Nhập với tư cách quản trị hệ thống (%(username)s); dùng --user để ghi tên người nhập.")
+                % {"username": actor.get_username()}
             )
         report = import_file(path, actor=actor)
         for warning in report.warnings:
-            self.stdout.write(self.style.WARNING(f"cảnh báo {warning}"))
+            self.stdout.write(self.style.WARNING(_("cảnh báo %(warning)s") % {"warning": warning}))
         if not report.ok:
             for error in report.errors:
-                self.stderr.write(f"lỗi {error}")
-            raise CommandError(f"{len(report.errors)} lỗi; không ghi gì vào cơ sở dữ liệu.")
+                self.stderr.write(_("lỗi %(error)s") % {"error": error})
+            raise CommandError(_("%(n)s lỗi; không ghi gì vào cơ sở dữ liệu.") % {"n": len(report.errors)})
         if report.changed_nothing:
-            self.stdout.write(self.style.SUCCESS("Không có gì thay đổi: dữ liệu trong tệp đã có đầy đủ."))
+            self.stdout.write(self.style.SUCCESS(_("Không có gì thay đổi: dữ liệu trong tệp đã có đầy đủ.")))
             return
         created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items()))
         updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "0"
-        self.stdout.write(self.style.SUCCESS(f"Đã nhập. Tạo mới: {created or '0'}. Cập nhật: {updated}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Đã nhập. Tạo mới: %(created)s. Cập nhật: %(updated)s.")
+                % {"created": created or "0", "updated": updated}
+            )
+        )
