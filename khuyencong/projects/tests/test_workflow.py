@@ -4,7 +4,9 @@ refused with a message naming the action, the state and the states it is allowed
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
+from khuyencong.projects.models import Project
 from khuyencong.projects.workflow import (
     AUTHORITY,
     CANNOT_OPEN,
@@ -115,3 +117,10 @@ def test_every_action_says_who_may_take_it() -> None:
 )
 def test_who_may_act(action: Action, parties: set[Party], roles: set[str], allowed: bool, source: str) -> None:
     assert may_act(action, parties, roles, funding_source=source) is allowed
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_đề_án_shows_its_states_label_in_the_readers_language(language: str) -> None:
+    with translation.override(language):
+        assert [Project(state=state).get_state_display() for state in State] == [str(s.label) for s in State]
+        assert Project(state=None).get_state_display() is None
