@@ -3,6 +3,7 @@ services, so that the API can do nothing a user could not do on the pages. Regis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -205,7 +206,9 @@ class CouncilMemberWriteSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=CouncilRole.choices)
 
 
-class VoidWriteSerializer(serializers.Serializer[Any]):
+class ReasonWriteSerializer(serializers.Serializer[Any]):
+    """The reason a council member or a holder's report is voided."""
+
     reason = serializers.CharField(max_length=500)
 
 
@@ -252,6 +255,15 @@ def _user(request: Request) -> User:
     user = request.user
     assert isinstance(user, User), "every API view requires authentication"
     return user
+
+
+def _void(
+    request: Request, void: Callable[[User, str], Any], serializer: type[serializers.ModelSerializer[Any]]
+) -> Response:
+    """A correction by voiding, with the reason the body gives; the record is answered as it now stands."""
+    write = ReasonWriteSerializer(data=request.data)
+    write.is_valid(raise_exception=True)
+    return Response(serializer(void(_user(request), write.validated_data["reason"])).data)
 
 
 def _facility(user: User, code: str) -> Facility:
@@ -507,16 +519,16 @@ class RoundViewSet(
             return Response(CouncilMemberSerializer(member).data, status=status.HTTP_201_CREATED)
         return Response(CouncilMemberSerializer(selection.council.order_by("pk"), many=True).data)
 
-    @extend_schema(request=VoidWriteSerializer, responses=CouncilMemberSerializer)
+    @extend_schema(request=ReasonWriteSerializer, responses=CouncilMemberSerializer)
     @action(detail=True, methods=["post"], url_path=r"council/(?P<member>\d{1,18})/void", url_name="council-void")
     def council_void(self, request: Request, code: str, member: str) -> Response:
         """Voids a member named by mistake, with the reason; the member stays listed."""
-        selection = self.get_object()
-        found = get_object_or_404(CouncilMember, pk=int(member), round=selection)
-        write = VoidWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        voided = services.council_member_void(actor=_user(request), member=found, reason=write.validated_data["reason"])
-        return Response(CouncilMemberSerializer(voided).data)
+        found = get_object_or_404(CouncilMember, pk=int(member), round=self.get_object())
+        return _void(
+            request,
+            lambda actor, reason: services.council_member_void(actor=actor, member=found, reason=reason),
+            CouncilMemberSerializer,
+        )
 
     @extend_schema(methods=["GET"], responses=ComplaintSerializer(many=True))
     @extend_schema(methods=["POST"], request=ComplaintWriteSerializer, responses={201: ComplaintSerializer})
@@ -602,13 +614,13 @@ class CertificateViewSet(ReplicaListMixin, mixins.RetrieveModelMixin, viewsets.G
             return Response(HolderReportSerializer(report).data, status=status.HTTP_201_CREATED)
         return Response(HolderReportSerializer(certificate.holder_reports.order_by("-year", "pk"), many=True).data)
 
-    @extend_schema(request=VoidWriteSerializer, responses=HolderReportSerializer)
+    @extend_schema(request=ReasonWriteSerializer, responses=HolderReportSerializer)
     @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d{1,18})/void", url_name="report-void")
     def report_void(self, request: Request, pk: str, report: str) -> Response:
         """Voids a wrong yearly report, with the reason, so that it can be entered again; it stays listed."""
-        certificate = self.get_object()
-        found = get_object_or_404(HolderReport, pk=int(report), certificate=certificate)
-        write = VoidWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        voided = services.holder_report_void(actor=_user(request), report=found, reason=write.validated_data["reason"])
-        return Response(HolderReportSerializer(voided).data)
+        found = get_object_or_404(HolderReport, pk=int(report), certificate=self.get_object())
+        return _void(
+            request,
+            lambda actor, reason: services.holder_report_void(actor=actor, report=found, reason=reason),
+            HolderReportSerializer,
+        )
