@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -141,7 +141,11 @@ def _render_submission(
     may_submit = bool(body_moves) and authority.can_submit(user, submission.organization)
     may_review = bool(review_moves) and authority.can_review(user, submission.duty, submission.organization)
     editable = submission.is_editable and can_prepare
-    data, sections, document = submission_content(submission)
+    # The report itself, shown as it is (or will be) sent: an administrative document, Vietnamese whoever reads the page
+    # (Decree 30/2020/NĐ-CP Art. 8); the template marks it lang="vi".
+    with translation.override("vi"):
+        data, sections, document = submission_content(submission)
+        preview = table_context(sections)
     changes: list[dict[str, Any]] = []
     if submission.figures is not None:
         # The live figures as of the same day as those frozen, so that only records entered late or corrected since
@@ -182,7 +186,7 @@ def _render_submission(
         "may_new_version": can_prepare and submission.state == SubmissionState.ACCEPTED and submission.current,
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
-        "sections": table_context(sections),
+        "sections": preview,
         "document": document,
         "data": data,
         "changes": changes,
