@@ -12,11 +12,17 @@ import json
 import zipfile
 from pathlib import PurePosixPath
 
+from django.utils import translation
+
 from khuyencong.core.official import to_docx, to_pdf
 from khuyencong.projects.models import Document, Payment, Project, ProjectEvent
 
 from .forms36 import FORMS
 from .models import SignedForm
+
+# The auditor's file is part of the đề án's official file: its forms, tables and manifest are Vietnamese whoever
+# downloads it (Decree 30/2020/NĐ-CP Art. 8), and it is assembled inside translation.override("vi").
+VIETNAMESE_ONLY = "the auditor's file: official documents under Decree 30/2020/NĐ-CP Art. 8"
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
@@ -35,6 +41,11 @@ def _voided(entry: ProjectEvent | Payment | Document) -> str:
 
 
 def dossier_zip(project: Project, *, on: datetime.date) -> bytes:
+    with translation.override("vi"):
+        return _dossier_zip(project, on=on)
+
+
+def _dossier_zip(project: Project, *, on: datetime.date) -> bytes:
     files: dict[str, bytes] = {}
     forms = [(key, build(project, on)) for key, (_label, build) in FORMS.items()]
     for key, official in forms:

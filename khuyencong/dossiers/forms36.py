@@ -13,11 +13,15 @@ for the officials to write in the Word file.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.numbers import amount_in_words, format_number
 from khuyencong.core.official import Grid, Official, Part
@@ -32,6 +36,12 @@ from khuyencong.projects.models import (
     Result,
 )
 from khuyencong.projects.workflow import Action, State
+
+# The forms are administrative documents (Decree 30/2020/NĐ-CP Art. 8, Phụ lục I; Circular 36/2013/TT-BCT): their text
+# is Vietnamese whoever downloads them, and every form is built inside translation.override("vi") (see FORMS below),
+# so the labels of the states, steps and vouchers they print are Vietnamese too. Only the forms' names in FORMS, which
+# the pages list, are marked for translation.
+VIETNAMESE_ONLY = "Circular 36/2013/TT-BCT forms, administrative documents under Decree 30/2020/NĐ-CP Art. 8"
 
 
 @dataclass(frozen=True)
@@ -534,18 +544,40 @@ def form_liquidation(project: Project, on: datetime.date) -> Official:
     return doc
 
 
-FORMS: dict[str, tuple[str, Callable[[Project, datetime.date], Official]]] = {
-    "de-an": ("Đề án khuyến công (Điều 5)", form_project),
-    "mau-1": ("Mẫu 1 — Dự toán kinh phí", form_cost_estimate),
-    "mau-3a": ("Mẫu 3a — Báo cáo tiến độ", form_progress),
-    "mau-3b": ("Mẫu 3b — Khối lượng hoàn thành và kinh phí", form_completed),
-    "mau-4a": ("Mẫu 4a — Phiếu thẩm định", form_appraisal_sheet),
-    "mau-4b": ("Mẫu 4b — Tổng hợp kết quả thẩm định", form_appraisal_summary),
-    "mau-5a": ("Mẫu 5a — Biên bản nghiệm thu tại cơ sở", form_acceptance_site),
-    "mau-5b": ("Mẫu 5b — Biên bản nghiệm thu đề án", form_acceptance),
-    "mau-6": ("Mẫu 6 — Biên bản thanh lý hợp đồng", form_liquidation),
-    "mau-7": ("Mẫu 7 — Bảng tổng hợp quyết toán", form_settlement),
-    "mau-8a": ("Mẫu 8a — Bảng kê chứng từ", form_vouchers),
-    "mau-8b": ("Mẫu 8b — Bảng kê chứng từ, có vốn đối ứng", lambda p, on: form_vouchers(p, on, counterpart=True)),
-    "mau-9": ("Mẫu 9 — Giấy đề nghị thanh toán", form_payment_request),
+Build = Callable[[Project, datetime.date], Official]
+
+
+def _in_vietnamese(build: Build) -> Build:
+    """The form built in Vietnamese, whatever the language of the page that asks for it."""
+
+    @functools.wraps(build)
+    def built(project: Project, on: datetime.date) -> Official:
+        with translation.override("vi"):
+            return build(project, on)
+
+    return built
+
+
+def _counterpart_vouchers(project: Project, on: datetime.date) -> Official:
+    return form_vouchers(project, on, counterpart=True)
+
+
+# key: (the form's name as the pages list it, its builder).
+FORMS: dict[str, tuple[Promise, Build]] = {
+    key: (label, _in_vietnamese(build))
+    for key, (label, build) in {
+        "de-an": (_("Đề án khuyến công (Điều 5)"), form_project),
+        "mau-1": (_("Mẫu 1 — Dự toán kinh phí"), form_cost_estimate),
+        "mau-3a": (_("Mẫu 3a — Báo cáo tiến độ"), form_progress),
+        "mau-3b": (_("Mẫu 3b — Khối lượng hoàn thành và kinh phí"), form_completed),
+        "mau-4a": (_("Mẫu 4a — Phiếu thẩm định"), form_appraisal_sheet),
+        "mau-4b": (_("Mẫu 4b — Tổng hợp kết quả thẩm định"), form_appraisal_summary),
+        "mau-5a": (_("Mẫu 5a — Biên bản nghiệm thu tại cơ sở"), form_acceptance_site),
+        "mau-5b": (_("Mẫu 5b — Biên bản nghiệm thu đề án"), form_acceptance),
+        "mau-6": (_("Mẫu 6 — Biên bản thanh lý hợp đồng"), form_liquidation),
+        "mau-7": (_("Mẫu 7 — Bảng tổng hợp quyết toán"), form_settlement),
+        "mau-8a": (_("Mẫu 8a — Bảng kê chứng từ"), form_vouchers),
+        "mau-8b": (_("Mẫu 8b — Bảng kê chứng từ, có vốn đối ứng"), _counterpart_vouchers),
+        "mau-9": (_("Mẫu 9 — Giấy đề nghị thanh toán"), form_payment_request),
+    }.items()
 }

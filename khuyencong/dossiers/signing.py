@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
@@ -64,37 +65,45 @@ def certificate_upload(
     expired or not yet valid."""
     if not authority.can_manage_certificate(actor, organization):
         raise Refused(
-            "permission_denied", f"Chỉ quản trị viên của {organization.name} mới nạp chứng thư số của tổ chức."
+            "permission_denied",
+            _("Chỉ quản trị viên của %(organization)s mới nạp chứng thư số của tổ chức.")
+            % {"organization": organization.name},
         )
-    name = upload.name or "tệp"
+    name = upload.name or _("tệp")
     if not upload.size or upload.size > MAX_PKCS12:
-        raise _refuse_file(f"Tệp «{name}» rỗng hoặc lớn hơn {MAX_PKCS12 // 1024} KB.", "file_size")
+        raise _refuse_file(
+            _("Tệp «%(name)s» rỗng hoặc lớn hơn %(size)d KB.") % {"name": name, "size": MAX_PKCS12 // 1024}, "file_size"
+        )
     data = upload.read()
     if not password:
         # A key without a password would sit in the database usable by anyone who reads it.
-        raise refuse("password", "Tệp chứng thư số phải có mật khẩu bảo vệ.", "password_required")
+        raise refuse("password", _("Tệp chứng thư số phải có mật khẩu bảo vệ."), "password_required")
     try:
         asn1_pkcs12.Pfx.load(data)["auth_safe"].native  # noqa: B018 — parses the outer structure, or raises
     except Exception:  # asn1crypto raises ValueError, TypeError or its own errors on bytes that are not DER
-        raise _refuse_file(f"Tệp «{name}» không phải tệp chứng thư số PKCS#12 (.p12, .pfx).", "not_pkcs12") from None
+        raise _refuse_file(
+            _("Tệp «%(name)s» không phải tệp chứng thư số PKCS#12 (.p12, .pfx).") % {"name": name}, "not_pkcs12"
+        ) from None
     try:
         key, certificate, extra = pkcs12.load_key_and_certificates(data, _password_bytes(password))
     except ValueError:
-        raise refuse("password", "Mật khẩu của tệp chứng thư số không đúng.", "wrong_password") from None
+        raise refuse("password", _("Mật khẩu của tệp chứng thư số không đúng."), "wrong_password") from None
     if key is None or certificate is None:
-        raise _refuse_file(f"Tệp «{name}» không có khoá bí mật kèm chứng thư.", "no_key")
+        raise _refuse_file(_("Tệp «%(name)s» không có khoá bí mật kèm chứng thư.") % {"name": name}, "no_key")
     public = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     if key.public_key().public_bytes(*public) != certificate.public_key().public_bytes(*public):
-        raise _refuse_file(f"Khoá bí mật trong «{name}» không khớp với chứng thư.", "key_mismatch")
+        raise _refuse_file(_("Khoá bí mật trong «%(name)s» không khớp với chứng thư.") % {"name": name}, "key_mismatch")
     now = timezone.now()
     if certificate.not_valid_after_utc <= now:
         raise _refuse_file(
-            f"Chứng thư số đã hết hạn từ {timezone.localtime(certificate.not_valid_after_utc):%d/%m/%Y}.",
+            _("Chứng thư số đã hết hạn từ %(day)s.")
+            % {"day": f"{timezone.localtime(certificate.not_valid_after_utc):%d/%m/%Y}"},
             "certificate_expired",
         )
     if certificate.not_valid_before_utc > now:
         raise _refuse_file(
-            f"Chứng thư số chỉ có hiệu lực từ {timezone.localtime(certificate.not_valid_before_utc):%d/%m/%Y}.",
+            _("Chứng thư số chỉ có hiệu lực từ %(day)s.")
+            % {"day": f"{timezone.localtime(certificate.not_valid_before_utc):%d/%m/%Y}"},
             "certificate_not_yet_valid",
         )
     kept = pkcs12.serialize_key_and_certificates(
@@ -111,7 +120,8 @@ def certificate_upload(
         previous.superseded_at, previous.superseded_by = now, actor
         previous.save(update_fields=["superseded_at", "superseded_by"])
         audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=previous, before={"superseded_at": None},
-                          after={"superseded_at": now.isoformat()}, note="Thay bằng chứng thư số mới.")  # fmt: skip
+                          after={"superseded_at": now.isoformat()},
+                          note="Thay bằng chứng thư số mới.")  # fmt: skip  # vi-only: an audit record
     made = SigningCertificate.objects.create(
         organization=organization,
         pkcs12=kept,
@@ -143,32 +153,42 @@ def form_sign(*, project: Project, actor: User, form: str, password: str) -> byt
     from pyhanko.sign import fields, signers
 
     if not authority.can_sign_forms(actor):
-        raise Refused("permission_denied", "Bạn không có quyền tải biểu mẫu đã ký số.")
+        raise Refused("permission_denied", _("Bạn không có quyền tải biểu mẫu đã ký số."))
     if form not in FORMS:
-        raise refuse("form", f"Không có biểu mẫu «{form}».", "unknown_form")
+        raise refuse("form", _("Không có biểu mẫu «%(form)s».") % {"form": form}, "unknown_form")
     organization = project.implementer
     certificate = certificate_in_force(organization)
     if certificate is None:
-        raise refuse("password", f"{organization.name} chưa nạp chứng thư số để ký biểu mẫu.", "no_certificate")
+        raise refuse(
+            "password",
+            _("%(organization)s chưa nạp chứng thư số để ký biểu mẫu.") % {"organization": organization.name},
+            "no_certificate",
+        )
     now = timezone.now()
     if certificate.valid_until <= now:
-        raise refuse("password", f"Chứng thư số của {organization.name} đã hết hạn; cần nạp chứng thư mới.",
-                     "certificate_expired")  # fmt: skip
+        raise refuse(
+            "password",
+            _("Chứng thư số của %(organization)s đã hết hạn; cần nạp chứng thư mới.")
+            % {"organization": organization.name},
+            "certificate_expired",
+        )
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(bytes(certificate.pkcs12), [], _password_bytes(password))
     except ValueError:
-        raise refuse("password", "Mật khẩu chứng thư số không đúng.", "wrong_password") from None
+        raise refuse("password", _("Mật khẩu chứng thư số không đúng."), "wrong_password") from None
     signed_at = timezone.localtime(now).replace(microsecond=0)
     official = FORMS[form][1](project, signed_at.date())
     # Decree 30/2020 Phụ lục I: the signing time in ISO 8601 (extended format, with Hà Nội's offset), at 10 pt. It is
     # printed in the page rather than in a pyHanko stamp so that it reads back as text and needs no font of its own.
-    official.signature_note = f"Ký số bởi: {certificate.subject}\nThời gian ký: {signed_at.isoformat()}"
+    official.signature_note = (  # vi-only: the signed document's own text
+        f"Ký số bởi: {certificate.subject}\nThời gian ký: {signed_at.isoformat()}"
+    )
     pdf = to_pdf(official)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
-        reason=f"Biểu mẫu {form} của đề án {project.code}",
+        reason=f"Biểu mẫu {form} của đề án {project.code}",  # vi-only: the signed document's own metadata
         location=project.province.name if project.province else "",
         name=certificate.subject,
     )
@@ -194,7 +214,7 @@ class Verdict:
     detail: str = ""
 
 
-def verify_pdf(data: bytes) -> list[Verdict]:
+def verify_pdf(data: bytes) -> list[Verdict]:  # vi-only: verdicts recorded on rows and in audit notes
     """Every signature of the PDF, judged: tampered when the bytes it covers changed or the file was altered after it
     beyond filling forms; invalid when its cryptography fails, its certificate was not valid at the signing time, or it
     cannot be read; valid otherwise. A PDF without a signature gives an empty list."""

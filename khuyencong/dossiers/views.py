@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -34,9 +36,9 @@ def _project(request: HttpRequest, pk: int) -> Project:
     try:
         project = project_get_for_user(request.user, pk)
     except Project.DoesNotExist:
-        raise Http404("Không có đề án này.") from None
+        raise Http404(_("Không có đề án này.")) from None
     if not access.can_export(request.user):
-        raise PermissionDenied("Bạn không có quyền tải hồ sơ đề án về máy.")
+        raise PermissionDenied(_("Bạn không có quyền tải hồ sơ đề án về máy."))
     return project
 
 
@@ -44,7 +46,7 @@ def _project(request: HttpRequest, pk: int) -> Project:
 def form_download(request: HttpRequest, pk: int, form: str, fmt: str) -> HttpResponse:
     project = _project(request, pk)
     if form not in FORMS or fmt not in CONTENT_TYPES:
-        raise Http404("Không có biểu mẫu này.")
+        raise Http404(_("Không có biểu mẫu này."))
     official = FORMS[form][1](project, timezone.localdate())
     body = to_docx(official) if fmt == "docx" else to_pdf(official)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -61,9 +63,11 @@ def auditor_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class SignForm(forms.Form):
-    form = forms.ChoiceField(label="Biểu mẫu", choices=[(key, label) for key, (label, _) in FORMS.items()])
+    form = forms.ChoiceField(
+        label=gettext_lazy("Biểu mẫu"), choices=[(key, label) for key, (label, _) in FORMS.items()]
+    )
     # Asked at each signing and never stored (see SigningCertificate).
-    password = forms.CharField(label="Mật khẩu chứng thư số", widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(label=gettext_lazy("Mật khẩu chứng thư số"), widget=forms.PasswordInput, strip=False)
 
 
 @login_required
@@ -74,7 +78,7 @@ def form_signed(request: HttpRequest, pk: int) -> HttpResponse:
     form = SignForm(request.POST)
     if not form.is_valid():
         return HttpResponse(
-            "Chọn biểu mẫu và nhập mật khẩu chứng thư số.", status=400, content_type="text/plain; charset=utf-8"
+            _("Chọn biểu mẫu và nhập mật khẩu chứng thư số."), status=400, content_type="text/plain; charset=utf-8"
         )
     key = form.cleaned_data["form"]
     user: Any = request.user
@@ -89,8 +93,8 @@ def form_signed(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class CertificateForm(forms.Form):
-    upload = forms.FileField(label="Tệp chứng thư số (.p12, .pfx)")
-    password = forms.CharField(label="Mật khẩu của tệp", widget=forms.PasswordInput, strip=False)
+    upload = forms.FileField(label=gettext_lazy("Tệp chứng thư số (.p12, .pfx)"))
+    password = forms.CharField(label=gettext_lazy("Mật khẩu của tệp"), widget=forms.PasswordInput, strip=False)
 
 
 @login_required
@@ -99,7 +103,7 @@ def certificate(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     organization = user.organization
     if not authority.can_manage_certificate(user, organization):
-        raise PermissionDenied("Chỉ quản trị viên của tổ chức mới quản lý chứng thư số của tổ chức.")
+        raise PermissionDenied(_("Chỉ quản trị viên của tổ chức mới quản lý chứng thư số của tổ chức."))
     form = CertificateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +117,7 @@ def certificate(request: HttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Đã nạp chứng thư số của tổ chức.")
+            messages.success(request, _("Đã nạp chứng thư số của tổ chức."))
             return redirect("dossiers:certificate")
     history = organization.signing_certificates.select_related("uploaded_by", "superseded_by").order_by("-uploaded_at")
     return render(

@@ -91,7 +91,6 @@ from khuyencong.reporting.models import ReportingDuty, Submission, SubmissionAct
 from khuyencong.reporting.rules import TRANSITIONS, Frequency, Move, SubmissionState, period_of
 from khuyencong.reporting.services import (
     MOVE_ACTIONS,
-    MOVE_WORDS,
     TEXT_FIELDS,
     ReceivedFigures,
     submission_accept,
@@ -1892,6 +1891,14 @@ _MOVE_OF = {
 }
 
 
+# One whole sentence per move, so that each reads right in either language.
+_WRONG_STATE = {
+    Move.SUBMIT: gettext_noop("Không thể gửi báo cáo đang ở trạng thái «%(state)s»."),
+    Move.RETURN: gettext_noop("Không thể trả lại báo cáo đang ở trạng thái «%(state)s»."),
+    Move.ACCEPT: gettext_noop("Không thể tiếp nhận báo cáo đang ở trạng thái «%(state)s»."),
+}
+
+
 def _check_moves(item: dict[str, Any], moves: list[_Move], path: str) -> None:
     """The file's history must be one the workflow allows, in date order, and end in the state the file gives: the
     whole of it is checked before anything is written, even the moves that are not transcribed here."""
@@ -1899,11 +1906,7 @@ def _check_moves(item: dict[str, Any], moves: list[_Move], path: str) -> None:
     for index, move in enumerate(moves):
         transition = TRANSITIONS[_MOVE_OF[SubmissionAction(move.action)]]
         if state not in transition.source:
-            message = Message(
-                gettext_noop("Không thể %(move)s báo cáo đang ở trạng thái «%(state)s»."),
-                move=MOVE_WORDS[_MOVE_OF[SubmissionAction(move.action)]],
-                state=SubmissionState(state).label,
-            )
+            message = Message(_WRONG_STATE[_MOVE_OF[SubmissionAction(move.action)]], state=SubmissionState(state).label)
             raise RecordError(f"{path}.events[{index}].action", "wrong_state", message)
         if index and move.on < moves[index - 1].on:
             message = Message(

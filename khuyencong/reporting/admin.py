@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from . import authority
 from .models import ReportingDuty, Submission, SubmissionEvent
@@ -26,11 +27,11 @@ class DutyForm(forms.ModelForm[ReportingDuty]):
         data = super().clean() or {}
         province = data.get("province")
         if province is None:
-            raise ValidationError("Chế độ báo cáo thêm ở đây là của một tỉnh: chọn tỉnh. Chế độ chung do Bộ ban hành "
-                                  "được nạp cùng dữ liệu tham chiếu.", code="required")  # fmt: skip
+            raise ValidationError(_("Chế độ báo cáo thêm ở đây là của một tỉnh: chọn tỉnh. Chế độ chung do Bộ ban "
+                                    "hành được nạp cùng dữ liệu tham chiếu."), code="required")  # fmt: skip
         if self.actor is not None and not authority.can_add_duty(self.actor, province):
-            raise ValidationError(f"Chỉ Sở Công Thương {province.full_name} thêm được chế độ báo cáo của tỉnh.",
-                                  code="out_of_scope")  # fmt: skip
+            raise ValidationError(_("Chỉ Sở Công Thương %(province)s thêm được chế độ báo cáo của tỉnh.")
+                                  % {"province": province.full_name}, code="out_of_scope")  # fmt: skip
         return data
 
 

@@ -20,6 +20,10 @@ from .models import Submission
 from .selectors import report_figures, submission_document
 from .services import submission_sections
 
+# The report as filed is an administrative document (Decree 30/2020/NĐ-CP Art. 8): its text is Vietnamese whoever
+# downloads it, and the files are built inside translation.override("vi").
+VIETNAMESE_ONLY = "the periodic report as filed: an administrative document under Decree 30/2020/NĐ-CP Art. 8"
+
 
 def submission_content(submission: Submission) -> tuple[dict[str, Any], list[Section], Document]:
     """The report as it stands: as sent (frozen figures) once sent, else as it would be sent now."""

@@ -16,7 +16,10 @@ class SubmissionTextForm(forms.ModelForm[Submission]):
         model = Submission
         fields = ["number", "place", "signer", "signer_title", *(name for name, _ in SECTIONS)]
         widgets = {name: TEXTAREA for name, _ in SECTIONS}
-        help_texts = {"number": "Ví dụ: 125/BC-SCT", "place": "Địa danh ghi ở đầu văn bản, ví dụ: Yên Bái"}
+        help_texts = {
+            "number": _("Ví dụ: 125/BC-SCT"),
+            "place": _("Địa danh ghi ở đầu văn bản, ví dụ: Yên Bái"),
+        }
 
 
 class CommentForm(forms.Form):

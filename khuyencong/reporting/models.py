@@ -133,7 +133,7 @@ class Submission(models.Model):
         ]
         indexes = [models.Index(fields=["year", "duty", "organization"])]
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # vi-only: names the report in audit records, the same for every reader
         return f"{self.duty.name} — {self.organization} — {self.period_key}/{self.year} (lần {self.version})"
 
     @property

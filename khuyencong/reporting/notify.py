@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from khuyencong.accounts.models import Role, User
@@ -19,6 +19,14 @@ from khuyencong.accounts.models import Role, User
 from .authority import organization_may_review
 from .models import Notification, NotificationKind, Submission, SubmissionAction
 from .rules import CalendarStatus, Frequency, period_label
+
+# The texts of notifications are stored on their rows (`Notification.message`) and sent by e-mail as they are: a record,
+# the same for every reader, like an audit note. They are written in Vietnamese — never in the language of whoever
+# happened to cause them — under translation.override("vi"), so that the period's and the kind's labels are Vietnamese
+# too. (A code translated at display would need the duty's name, the body's name and the comment kept apart on the row,
+# and the notifications of other apps, which pass their own text, to do the same; the page shows the stored text as
+# the record's own text, and the tests read the Vietnamese stored.)
+VIETNAMESE_ONLY = "notification texts stored on their rows and e-mailed as records, the same for every reader"
 
 REMINDER_DAYS = 5
 WRITERS = (Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR)
@@ -61,6 +69,7 @@ def _link(submission: Submission) -> str:
     return reverse("reporting:submission", args=[submission.pk])
 
 
+@translation.override("vi")
 def notify_reviewers(submission_pk: int) -> None:
     """A report came in: the reviewing body's officers are told."""
     submission = Submission.objects.select_related("duty", "organization").get(pk=submission_pk)
@@ -79,6 +88,7 @@ def notify_reviewers(submission_pk: int) -> None:
             _link(submission))  # fmt: skip
 
 
+@translation.override("vi")
 def notify_body(submission_pk: int, *, returned: bool) -> None:
     submission = Submission.objects.select_related("duty", "organization").get(pk=submission_pk)
     last = submission.events.order_by("-at", "-pk").first()
@@ -90,6 +100,7 @@ def notify_body(submission_pk: int, *, returned: bool) -> None:
             _link(submission))  # fmt: skip
 
 
+@translation.override("vi")
 def send_reminders(*, today: datetime.date, days: int = REMINDER_DAYS) -> int:
     """Reminders N days before the due date and once late, to the officers of each body that has not sent its
     report; none for a report already sent. Run daily (`kc_remind`); running it twice sends nothing twice."""
@@ -139,8 +150,10 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for note in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("user"):
         if not note.user.email:
             continue
+        with translation.override("vi"):
+            subject = f"[Khuyến công] {note.get_kind_display()}"
         send_mail(
-            subject=f"[Khuyến công] {note.get_kind_display()}",
+            subject=subject,
             message=f"{note.message}\n\n{settings.SITE_URL.rstrip('/')}{note.link}",
             from_email=None,
             recipient_list=[note.user.email],

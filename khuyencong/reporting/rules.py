@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.reports.periods import ROMAN, Period
@@ -42,11 +43,11 @@ class CalendarStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    CalendarStatus.NOT_STARTED: "Chưa lập",
-    CalendarStatus.DRAFT: "Đang soạn",
-    CalendarStatus.SUBMITTED: "Đã gửi, chờ tiếp nhận",
-    CalendarStatus.RETURNED: "Bị trả lại",
-    CalendarStatus.ACCEPTED: "Đã tiếp nhận",
+    CalendarStatus.NOT_STARTED: _("Chưa lập"),
+    CalendarStatus.DRAFT: _("Đang soạn"),
+    CalendarStatus.SUBMITTED: _("Đã gửi, chờ tiếp nhận"),
+    CalendarStatus.RETURNED: _("Bị trả lại"),
+    CalendarStatus.ACCEPTED: _("Đã tiếp nhận"),
 }
 # The same, as choices (the API's calendar names them in its schema).
 CALENDAR_STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items()]
@@ -92,8 +93,10 @@ def allowed_moves(state: SubmissionState, side: Side) -> list[Move]:
     return [move for move, t in TRANSITIONS.items() if state in t.source and t.side == side]
 
 
-# The named parts officials write themselves (the headings of the seeds' reports and of Decree 09/2019 Phụ lục).
-SECTIONS: tuple[tuple[str, str], ...] = (
+# The named parts officials write themselves (the headings of the seeds' reports and of Decree 09/2019 Phụ lục). The
+# labels are the headings of the report as sent, an administrative document in Vietnamese whoever writes it (Decree
+# 30/2020/NĐ-CP Art. 8); the form's fields are labelled by the model's own verbose names, which are translated.
+SECTIONS: tuple[tuple[str, str], ...] = (  # vi-only: the headings of the sent report, an administrative document
     ("highlights", "Kết quả nổi bật"),
     ("shortcomings", "Tồn tại, hạn chế và nguyên nhân"),
     ("solutions", "Giải pháp"),
@@ -122,10 +125,13 @@ class DueRule:
 
     def describe(self) -> str:
         if self.days_after is not None:
-            return f"trong {self.days_after} ngày sau kỳ báo cáo"
+            return gettext("trong %(days)d ngày sau kỳ báo cáo") % {"days": self.days_after}
         if self.months_after == 0:
-            return f"đến hết ngày {self.day} của tháng cuối kỳ"
-        return f"đến hết ngày {self.day} của tháng thứ {self.months_after} sau kỳ báo cáo"
+            return gettext("đến hết ngày %(day)d của tháng cuối kỳ") % {"day": self.day}
+        return gettext("đến hết ngày %(day)d của tháng thứ %(months)d sau kỳ báo cáo") % {
+            "day": self.day,
+            "months": self.months_after,
+        }
 
 
 def periods_in(frequency: Frequency, year: int) -> list[tuple[str, Period]]:
@@ -147,17 +153,26 @@ def period_of(frequency: Frequency, year: int, key: str) -> Period:
         if found == key:
             return period
     keys = ", ".join(k for k, _ in periods_in(frequency, year))
-    raise ValueError(f"Kỳ «{key}» không có trong chế độ báo cáo {Frequency(frequency).label.lower()}; các kỳ: {keys}.")
+    raise ValueError(
+        gettext("Kỳ «%(key)s» không có trong chế độ báo cáo %(frequency)s; các kỳ: %(keys)s.")
+        % {"key": key, "frequency": str(Frequency(frequency).label).lower(), "keys": keys}
+    )
 
 
 def period_label(frequency: Frequency, key: str, year: int) -> str:
+    """The period in the officials' words ("6 tháng đầu năm 2026"), in the page's language."""
     if key.startswith("m"):
-        return f"tháng {int(key[1:])}/{year}"
-    period = period_of(frequency, year, key)
+        return gettext("tháng %(month)d/%(year)d") % {"month": int(key[1:]), "year": year}
+    period_of(frequency, year, key)  # a key the frequency does not have is refused
     if key.startswith("q"):
         # A quarterly report's first period is "quý I", not the "3 tháng" a cumulative report would say.
-        return f"quý {ROMAN[int(key[1:])]} năm {year}"
-    return period.label
+        return gettext("quý %(quarter)s năm %(year)d") % {"quarter": ROMAN[int(key[1:])], "year": year}
+    # The cumulative periods, as reports.periods.Period.label names them.
+    if key == "h1":
+        return gettext("6 tháng đầu năm %(year)d") % {"year": year}
+    if key == "9m":
+        return gettext("9 tháng năm %(year)d") % {"year": year}
+    return gettext("năm %(year)d") % {"year": year}
 
 
 def _month(year: int, month: int) -> Period:

@@ -10,6 +10,9 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -50,8 +53,10 @@ class CalendarEntry:
     def status_label(self) -> str:
         text = STATUS_LABELS[self.status]
         if self.late:
-            return f"{text} — quá hạn" if self.status != CalendarStatus.ACCEPTED else f"{text} (gửi muộn)"
-        return text
+            if self.status == CalendarStatus.ACCEPTED:
+                return _("%(status)s (gửi muộn)") % {"status": text}
+            return _("%(status)s — quá hạn") % {"status": text}
+        return str(text)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -253,7 +258,10 @@ def report_basis(
     if duty.report_kind == ReportKind.PROVINCE:
         province = province_of_body(organization, period.end)
         if province is None:
-            raise ValueError(f"{organization.name} không gắn với một tỉnh: không lập được số liệu của tỉnh.")
+            raise ValueError(
+                _("%(organization)s không gắn với một tỉnh: không lập được số liệu của tỉnh.")
+                % {"organization": organization.name}
+            )
         geography = Geography.CURRENT if province.era == Era.FROM_2025 else Geography.RECORDED
         return scope_from_units([province], geography=geography, on=period.as_of), Project.objects.all(), None
     scope = ReportScope(Geography.CURRENT)
@@ -280,7 +288,7 @@ def live_key_figures(duty: ReportingDuty, organization: Organization, period: Pe
     return {"breakdown": breakdown(scope.projects(projects.filter(plan__year=period.plan_year)), period.as_of)}
 
 
-def submission_document(submission: Submission) -> Document:
+def submission_document(submission: Submission) -> Document:  # vi-only: the report's heading and signature block
     org = submission.organization
     parent = org.parent.name if org.parent else ""
     province = province_of_body(org, submission.period_end)
@@ -296,15 +304,15 @@ def submission_document(submission: Submission) -> Document:
 
 
 # What the difference and the compilation compare: the report's own key figures, in the officials' words.
-KEY_FIGURES: tuple[tuple[str, str], ...] = (
-    ("breakdown.total.projects", "Số đề án đã phê duyệt"),
-    ("breakdown.total.tasks", "Nhiệm vụ khuyến công khác"),
-    ("breakdown.total.support", "Kinh phí khuyến công (đồng)"),
-    ("breakdown.total.total_cost", "Tổng kinh phí (đồng)"),
-    ("breakdown.total.counterpart", "Vốn đối ứng của cơ sở (đồng)"),
-    ("breakdown.total.disbursed", "Đã giải ngân (đồng)"),
-    ("breakdown.total.facilities", "Số cơ sở thụ hưởng"),
-    ("breakdown.total.facility_times", "Lượt cơ sở thụ hưởng"),
+KEY_FIGURES: tuple[tuple[str, Promise], ...] = (
+    ("breakdown.total.projects", gettext_lazy("Số đề án đã phê duyệt")),
+    ("breakdown.total.tasks", gettext_lazy("Nhiệm vụ khuyến công khác")),
+    ("breakdown.total.support", gettext_lazy("Kinh phí khuyến công (đồng)")),
+    ("breakdown.total.total_cost", gettext_lazy("Tổng kinh phí (đồng)")),
+    ("breakdown.total.counterpart", gettext_lazy("Vốn đối ứng của cơ sở (đồng)")),
+    ("breakdown.total.disbursed", gettext_lazy("Đã giải ngân (đồng)")),
+    ("breakdown.total.facilities", gettext_lazy("Số cơ sở thụ hưởng")),
+    ("breakdown.total.facility_times", gettext_lazy("Lượt cơ sở thụ hưởng")),
 )
 
 

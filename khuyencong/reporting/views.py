@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -103,7 +104,7 @@ def open_view(request: HttpRequest) -> HttpResponse:
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
-        raise Http404("Năm không hợp lệ.") from None
+        raise Http404(_("Năm không hợp lệ.")) from None
     try:
         submission = submission_open(actor=user, duty=duty, organization=organization, year=year,
                                      period_key=request.POST.get("period", ""))  # fmt: skip
@@ -118,7 +119,7 @@ def _submission_for(user: Any, pk: int) -> Submission:
     submission = get_object_or_404(Submission.objects.select_related("duty", "organization__territory",
                                                                      "organization__parent"), pk=pk)  # fmt: skip
     if not authority.can_view(user, submission.organization):
-        raise Http404("Không có báo cáo này.")
+        raise Http404(_("Không có báo cáo này."))
     return submission
 
 
@@ -140,7 +141,11 @@ def _render_submission(
     may_submit = bool(body_moves) and authority.can_submit(user, submission.organization)
     may_review = bool(review_moves) and authority.can_review(user, submission.duty, submission.organization)
     editable = submission.is_editable and can_prepare
-    data, sections, document = submission_content(submission)
+    # The report itself, shown as it is (or will be) sent: an administrative document, Vietnamese whoever reads the page
+    # (Decree 30/2020/NĐ-CP Art. 8); the template marks it lang="vi".
+    with translation.override("vi"):
+        data, sections, document = submission_content(submission)
+        preview = table_context(sections)
     changes: list[dict[str, Any]] = []
     if submission.figures is not None:
         # The live figures as of the same day as those frozen, so that only records entered late or corrected since
@@ -181,7 +186,7 @@ def _render_submission(
         "may_new_version": can_prepare and submission.state == SubmissionState.ACCEPTED and submission.current,
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
-        "sections": table_context(sections),
+        "sections": preview,
         "document": document,
         "data": data,
         "changes": changes,
@@ -205,7 +210,7 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_submission(request, _submission_for(user, pk), text_form=form, status=400)
-    messages.success(request, "Đã lưu nội dung báo cáo.")
+    messages.success(request, _("Đã lưu nội dung báo cáo."))
     return redirect("reporting:submission", pk=pk)
 
 
@@ -223,7 +228,7 @@ def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
                           upload=form.cleaned_data["file"])  # fmt: skip
     except ValidationError as error:
         return _render_submission(request, submission, errors=error.messages, status=400)
-    messages.success(request, "Đã đính kèm tài liệu.")
+    messages.success(request, _("Đã đính kèm tài liệu."))
     return redirect("reporting:submission", pk=pk)
 
 
@@ -237,7 +242,7 @@ def detach_view(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
         submission_detach(actor=user, attachment=item)
     except ValidationError as error:
         return _render_submission(request, submission, errors=error.messages, status=400)
-    messages.success(request, "Đã bỏ tài liệu đính kèm.")
+    messages.success(request, _("Đã bỏ tài liệu đính kèm."))
     return redirect("reporting:submission", pk=pk)
 
 
@@ -251,22 +256,22 @@ def move_view(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     try:
         if move == "submit":
             submission_submit(actor=user, submission=submission)
-            done = "Đã gửi báo cáo."
+            done = _("Đã gửi báo cáo.")
         elif move == "return":
             submission_return(actor=user, submission=submission, comment=text)
-            done = "Đã trả lại báo cáo."
+            done = _("Đã trả lại báo cáo.")
         elif move == "accept":
             submission_accept(actor=user, submission=submission, comment=text)
-            done = "Đã tiếp nhận báo cáo."
+            done = _("Đã tiếp nhận báo cáo.")
         elif move == "new-version":
             reason = ReasonForm(request.POST)
             fresh = submission_new_version(
                 actor=user, submission=submission, reason=reason.cleaned_data["reason"] if reason.is_valid() else ""
             )
-            messages.success(request, f"Đã lập báo cáo lần {fresh.version}.")
+            messages.success(request, _("Đã lập báo cáo lần %(version)d.") % {"version": fresh.version})
             return redirect("reporting:submission", pk=fresh.pk)
         else:
-            raise Http404("Không có thao tác này.")
+            raise Http404(_("Không có thao tác này."))
     except ValidationError as error:
         return _render_submission(request, _submission_for(user, pk), errors=error.messages, status=400)
     messages.success(request, done)
@@ -278,9 +283,9 @@ def download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user: Any = request.user
     submission = _submission_for(user, pk)
     if fmt not in CONTENT_TYPES:
-        raise Http404("Không có định dạng này.")
+        raise Http404(_("Không có định dạng này."))
     if not access.can_export(user):
-        raise PermissionDenied("Bạn không có quyền tải báo cáo về máy.")
+        raise PermissionDenied(_("Bạn không có quyền tải báo cáo về máy."))
     body = submission_file(submission, fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = (
@@ -296,7 +301,7 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
     """The Cục's summary of a period from the accepted reports, beside the live figures, with who has not reported."""
     user: Any = request.user
     if not authority.can_compile(user):
-        raise PermissionDenied("Tổng hợp báo cáo của các tỉnh là việc của Cục và Bộ.")
+        raise PermissionDenied(_("Tổng hợp báo cáo của các tỉnh là việc của Cục và Bộ."))
     today = timezone.localdate()
     duties = list(ReportingDuty.objects.filter(province__isnull=True).order_by("code"))
     duty = next((d for d in duties if d.code == request.GET.get("duty")), None) or next(
@@ -310,7 +315,7 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
     error = None
     periods: list[tuple[str, str]] = []
     if not 2000 <= year <= 2100:
-        error, year = f"Năm {year} không hợp lệ; chọn năm từ 2000 đến 2100.", today.year
+        error, year = _("Năm %(year)s không hợp lệ; chọn năm từ 2000 đến 2100.") % {"year": year}, today.year
     elif duty is not None:
         # The duty's periods by name, to choose from (not a key such as "h1" to type).
         frequency = Frequency(duty.frequency)

@@ -7,28 +7,37 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from khuyencong.dossiers.auditor import dossier_zip
 from khuyencong.projects.models import Project
 
 
 class Command(BaseCommand):
-    help = "Hồ sơ đề án cho kiểm toán: mọi tài liệu, mọi biểu mẫu, diễn biến và chứng từ, kèm bảng kê SHA-256."
+    help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
+        "Hồ sơ đề án cho kiểm toán: mọi tài liệu, mọi biểu mẫu, diễn biến và chứng từ, kèm bảng kê SHA-256."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("code", help="Mã đề án.")
-        parser.add_argument("--output", required=True, help="Tệp ZIP ghi ra.")
-        parser.add_argument("--as-of", dest="as_of", help="Số liệu tính đến ngày (YYYY-MM-DD; mặc định hôm nay).")
+        parser.add_argument("code", help=gettext("Mã đề án."))
+        parser.add_argument("--output", required=True, help=gettext("Tệp ZIP ghi ra."))
+        parser.add_argument(
+            "--as-of", dest="as_of", help=gettext("Số liệu tính đến ngày (YYYY-MM-DD; mặc định hôm nay).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         project = Project.objects.filter(code=options["code"]).first()
         if project is None:
-            raise CommandError(f"Không có đề án mã «{options['code']}».")
+            raise CommandError(gettext("Không có đề án mã «%(code)s».") % {"code": options["code"]})
         try:
             on = datetime.date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
         except ValueError as error:
-            raise CommandError(f"Ngày «{options['as_of']}» không hợp lệ; viết YYYY-MM-DD.") from error
+            raise CommandError(
+                gettext("Ngày «%(day)s» không hợp lệ; viết YYYY-MM-DD.") % {"day": options["as_of"]}
+            ) from error
         content = dossier_zip(project, on=on)
         with open(options["output"], "wb") as handle:
             handle.write(content)
-        self.stderr.write(f"Đã ghi {options['output']} ({len(content):,} byte).")
+        self.stderr.write(
+            gettext("Đã ghi %(file)s (%(size)s byte).") % {"file": options["output"], "size": f"{len(content):,}"}
+        )

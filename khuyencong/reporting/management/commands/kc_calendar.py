@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from khuyencong.geography.models import Level
 from khuyencong.geography.resolver import PlaceError, resolve_unit
@@ -14,22 +15,22 @@ from khuyencong.reporting.selectors import calendar
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
         "Lịch báo cáo định kỳ: mọi báo cáo phải gửi trong năm, hạn gửi và tình trạng "
         "(chưa lập, đang soạn, đã gửi, bị trả lại, đã tiếp nhận, quá hạn)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, help="Năm (mặc định: năm nay).")
-        parser.add_argument("--province", help="Chỉ các cơ quan của một tỉnh (tên hoặc mã, như hiện nay).")
+        parser.add_argument("--year", type=int, help=gettext("Năm (mặc định: năm nay)."))
+        parser.add_argument("--province", help=gettext("Chỉ các cơ quan của một tỉnh (tên hoặc mã, như hiện nay)."))
         parser.add_argument("--format", choices=["text", "json"], default="text")
-        parser.add_argument("--late", action="store_true", help="Chỉ các báo cáo quá hạn.")
+        parser.add_argument("--late", action="store_true", help=gettext("Chỉ các báo cáo quá hạn."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
         year = options["year"] or today.year
         if not 2000 <= year <= 2100:
-            raise CommandError(f"Năm {year} không hợp lệ.")
+            raise CommandError(gettext("Năm %(year)s không hợp lệ.") % {"year": year})
         province = None
         if options["province"]:
             try:
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2))
             return
         if not entries:
-            self.stdout.write(f"Không có báo cáo định kỳ nào phải gửi trong năm {year}.")
+            self.stdout.write(gettext("Không có báo cáo định kỳ nào phải gửi trong năm %(year)s.") % {"year": year})
             return
         for entry in entries:
             self.stdout.write(
