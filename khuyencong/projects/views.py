@@ -317,7 +317,12 @@ QUEUE_ROWS = 100
 
 
 def _first_rows(projects: QuerySet[Project]) -> tuple[int, list[Project]]:
-    return projects.count(), list(projects[:QUEUE_ROWS])
+    """The count and the first rows in the list's order. The keys of the first rows are found first: ordering tens of
+    thousands of whole rows, with their plan and organisations joined, took twice as long as ordering their keys
+    (the Cục's late liquidations on the 200,000-đề án benchmark)."""
+    keys = list(projects.values_list("pk", flat=True)[:QUEUE_ROWS])
+    found = {project.pk: project for project in projects.filter(pk__in=keys)}
+    return projects.count(), [found[key] for key in keys]
 
 
 @login_required
