@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,12 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     facilities = facility_list_for_user(user)
     organization = user.organization
-    by_province = (
-        facilities.order_by()
-        .values("current_province__pk", "current_province__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "current_province__name")
-    )
     today = timezone.localdate()
     money = territory_money(user, today=today)
     return render(
@@ -47,7 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
             "can_create_project": may_create_projects(user),
             "facility_count": facilities.count(),
-            "by_province": by_province[:40],
             "scope": access.scope_of(user),
             # A template reading user.organization.territory fails loudly (a 500) when there is no organisation.
             "territory": (organization.territory or organization.region) if organization is not None else None,
