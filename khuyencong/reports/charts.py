@@ -170,7 +170,7 @@ def trend_chart(scope: ReportScope, period: Period) -> Chart:
     last = period.plan_year
     first = last - TREND_YEARS + 1
     projects = scope.projects(Project.objects.all()).filter(plan__year__gte=first, plan__year__lte=last)
-    years = {row["year"]: row for row in past_years(projects, period)}
+    years = {row["year"]: row for row in past_years(projects, period, reach=False)}
     rows: list[tuple[str, list[Decimal], list[str], str | None]] = []
     for year in range(first, last + 1):
         row = years.get(year, {"projects": 0, "amount": 0, "disbursed": 0})

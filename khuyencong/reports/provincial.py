@@ -304,22 +304,26 @@ def _rows(projects: QuerySet[Project], period: Period) -> list[Row]:
     return list(rows.values())
 
 
-def past_years(projects: QuerySet[Project], period: Period) -> list[dict[str, Any]]:
+def past_years(projects: QuerySet[Project], period: Period, *, reach: bool = True) -> list[dict[str, Any]]:
     """Each earlier plan year: đề án approved by the as-of day (tasks apart), the distinct facilities they supported,
-    the support in force and what was disbursed — aggregates per plan year over their periods in force that day."""
+    the support in force and what was disbursed — aggregates per plan year over their periods in force that day.
+    Without `reach`, no facilities: counting distinct beneficiaries is most of the cost over five national years, and
+    the trend chart does not show them."""
     annotated: Any = with_state_on(projects.exclude(kind=ProjectKind.TASK), period.as_of)
     # Filtered through an annotation: a filter on `on_period__…` itself would join the periods a second time.
     approved = annotated.annotate(on_approved=F("on_period__approved_on")).filter(on_approved__isnull=False).order_by()
     totals = approved.values("plan__year").annotate(
         projects=Count("pk"), amount=Sum("on_support"), disbursed=Sum("on_disbursed")
     )
-    reached = (
-        Project.beneficiaries.through.objects.filter(project_id__in=approved.values("pk"))
-        .order_by()
-        .values("project__plan__year")
-        .annotate(facilities=Count("facility_id", distinct=True), times=Count("pk"))
-    )
-    facilities = {r["project__plan__year"]: (r["facilities"], r["times"]) for r in reached}
+    facilities: dict[int, tuple[int, int]] = {}
+    if reach:
+        reached = (
+            Project.beneficiaries.through.objects.filter(project_id__in=approved.values("pk"))
+            .order_by()
+            .values("project__plan__year")
+            .annotate(facilities=Count("facility_id", distinct=True), times=Count("pk"))
+        )
+        facilities = {r["project__plan__year"]: (r["facilities"], r["times"]) for r in reached}
     # No list of codes here, unlike this year's figures: it would be every approved đề án of every past year (the
     # one read that grew with history), and the page opens no list from this table.
     return [
