@@ -89,3 +89,26 @@ def test_an_upload_job_keeps_its_issues_in_vietnamese_and_shows_them_in_the_read
     page = client_for(laocai_officer).get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert "Dòng 3, cột «Chủ là phụ nữ»" in page
     assert "ghi «Có» hoặc «Không», không phải «hơi hơi»." in page
+
+
+@pytest.mark.django_db
+def test_a_finished_job_names_what_it_wrote_in_the_readers_words_not_the_importers_keys(laocai_officer: User) -> None:
+    # Given a finished import whose stored report counts by the importer's keys
+    job = ImportJob.objects.create(
+        user=laocai_officer, kind="facilities", filename="co-so.xlsx", status="done", rows_done=3,
+        report={"created": {"facilities": 2, "budget decisions": 1}, "updated": {"projects": 1}},
+    )  # fmt: skip
+    url = reverse("exchange:job", args=[job.pk])
+
+    # When its uploader reads it in Vietnamese, then in English
+    vietnamese = client_for(laocai_officer).get(url).content.decode()
+    chose_english(laocai_officer)
+    english = client_for(laocai_officer).get(url).content.decode()
+
+    # Then each reads the words of its language, and no key of the importer
+    assert "thêm 2 cơ sở" in vietnamese
+    assert "thêm 1 quyết định kinh phí" in vietnamese
+    assert "cập nhật 1 đề án" in vietnamese
+    assert "2 facilities" not in vietnamese
+    assert "budget decisions" not in vietnamese
+    assert "added 2 facilities, added 1 budget decision; updated 1 project" in " ".join(english.split())
