@@ -26,7 +26,7 @@ from khuyencong.core.text import fold
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization, Region
-from khuyencong.projects.models import Project
+from khuyencong.projects.selectors import project_list_for_user
 
 from . import authority, selectors, services
 from .models import (
@@ -93,7 +93,7 @@ class RoundSerializer(serializers.ModelSerializer[SelectionRound]):
     organizer = _code()
     territory = _code()
     region = _code()
-    project = _code()
+    project = serializers.SerializerMethodField()
     criteria = CriterionSerializer(many=True, read_only=True)
     judges = JudgeSerializer(many=True, read_only=True)
 
@@ -103,6 +103,16 @@ class RoundSerializer(serializers.ModelSerializer[SelectionRound]):
             "code", "name", "level", "year", "organizer", "territory", "region", "project", "threshold",
             "criteria", "judges", "decision_on", "decision_document",
         ]  # fmt: skip
+
+    def get_project(self, selection: SelectionRound) -> str | None:
+        """The funding đề án's code, to a reader who may see that đề án (a national round is open to every facility;
+        its đề án is not)."""
+        if selection.project is None:
+            return None
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or not project_list_for_user(user).filter(pk=selection.project.pk).exists():
+            return None
+        return selection.project.code
 
 
 class CriterionWriteSerializer(serializers.Serializer[Any]):
@@ -398,7 +408,7 @@ class RoundViewSet(
             DEFAULT_CRITERIA
         )
         selection = services.round_create(actor=_user(request), judges=judges, criteria=criteria, **data)
-        return Response(RoundSerializer(selection).data, status=status.HTTP_201_CREATED)
+        return Response(RoundSerializer(selection, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=EntrySerializer(many=True))
     @extend_schema(methods=["POST"], request=EntryWriteSerializer, responses={201: EntrySerializer})
@@ -499,11 +509,14 @@ class RoundViewSet(
         user = _user(request)
         if not authority.can_manage_round(user, selection):
             raise Refused("out_of_scope", services.not_organizer(selection))
-        project = Project.objects.filter(code=write.validated_data["project"]).first()
+        # Within what the user sees, as the page does: another province's đề án is answered as missing, not told
+        # apart by the service's refusal naming its content or territory.
+        project = project_list_for_user(user).filter(code=write.validated_data["project"]).first()
         if project is None:
-            raise serializers.ValidationError({"project": [_("Không có đề án này.")]}, code="reference_missing")
+            message = _("Không có đề án mã này trong phạm vi của bạn.")
+            raise serializers.ValidationError({"project": [message]}, code="reference_missing")
         funded = services.round_fund(actor=user, selection=selection, project=project)
-        return Response(RoundSerializer(funded).data)
+        return Response(RoundSerializer(funded, context={"request": request}).data)
 
     @extend_schema(methods=["GET"], responses=CouncilMemberSerializer(many=True))
     @extend_schema(methods=["POST"], request=CouncilMemberWriteSerializer, responses={201: CouncilMemberSerializer})

@@ -155,9 +155,16 @@ def entry_dossiers(selection: SelectionRound) -> dict[int, list[str]]:
     }
 
 
-def funded_beneficiaries(project_id: int) -> QuerySet[Facility]:
-    """The beneficiaries of a đề án that funds selection rounds: the facilities whose products entered them."""
-    return Facility.objects.filter(products__entries__round__project=project_id).distinct().order_by("name", "pk")
+def funded_beneficiaries(project_id: int, user: User | AnonymousUser) -> QuerySet[Facility]:
+    """The beneficiaries of a đề án that funds selection rounds, those the user may see: the facilities whose products
+    entered them. A national round is open to every facility of the country; its page must not name another
+    province's entrants, nor a facility's rivals to its representative."""
+    return (
+        facility_list_for_user(user)
+        .filter(products__entries__round__project=project_id)
+        .distinct()
+        .order_by("name", "pk")
+    )
 
 
 def certificates_for(user: User | AnonymousUser) -> QuerySet[Certificate]:

@@ -41,6 +41,7 @@ from .models import (
 )
 from .rules import COUNCIL_SIZES, CouncilRole, DossierItem, PhotoAngle, ProductGroup, RoundLevel, council_size_ok
 from .selectors import (
+    certificates_for,
     complaint_rows,
     entry_dossiers,
     funded_beneficiaries,
@@ -525,7 +526,12 @@ def _render_round(
                 selection.level, sum(1 for m in selection.council.all() if m.voided_at is None)
             ),
             "council_sizes": sorted(COUNCIL_SIZES[selection.level]),
-            "beneficiaries": funded_beneficiaries(selection.project_id) if selection.project_id else None,
+            # The funding đề án and its beneficiaries as far as the reader may see them: a national round is open to
+            # every facility, its đề án and entrants are not.
+            "funding": project_list_for_user(user).filter(pk=selection.project_id).first()
+            if selection.project_id
+            else None,
+            "beneficiaries": funded_beneficiaries(selection.project_id, user) if selection.project_id else None,
             "complaints": complaint_rows(selection, [r.entry.pk for r in ranked], timezone.localdate()),
             # A complaint is lodged after the decision, about an entry the user sees and may register for.
             "complainable": [
@@ -612,7 +618,9 @@ def entry_add(request: HttpRequest, code: str) -> HttpResponse:
         return _render_round(request, selection, entry_form=form, status=400)
     lower = None
     if form.cleaned_data["lower_certificate"]:
-        lower = Certificate.objects.filter(code=form.cleaned_data["lower_certificate"]).first()
+        # Within what the user sees, as the API and the Excel upload do: another province's certificate number is
+        # answered as missing, not told apart by the service's "does not match" refusal.
+        lower = certificates_for(user).filter(code=form.cleaned_data["lower_certificate"]).first()
         if lower is None:
             form.add_error("lower_certificate", _("Không có giấy chứng nhận số này."))
             return _render_round(request, selection, entry_form=form, status=400)

@@ -102,7 +102,7 @@ class TestFunding:
         project = funding_project()
         round_fund(actor=decided["people"]["commune"], selection=decided["round"], project=project)
 
-        assert list(funded_beneficiaries(project.pk)) == [decided["facility"]]
+        assert list(funded_beneficiaries(project.pk, decided["people"]["sct"])) == [decided["facility"]]
         assert AuditEntry.objects.filter(object_id=str(decided["round"].pk), action="update").exists()
 
     def test_another_content_another_province_or_a_named_outsider_is_refused(
