@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -25,7 +25,7 @@ from .selectors import KINDS
 
 PERIODS = [
     ("6", gettext_lazy("6 tháng đầu năm")),
-    ("9", gettext_lazy("9 tháng")),
+    ("9", pgettext_lazy("report period", "9 tháng")),
     ("12", gettext_lazy("Cả năm")),
     ("q1", gettext_lazy("Quý I")),
     ("q2", gettext_lazy("Quý II")),
@@ -84,7 +84,7 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Địa giới"),
         choices=[
             (Geography.RECORDED.value, gettext_lazy("Như khi ghi nhận")),
-            (Geography.CURRENT.value, gettext_lazy("Hiện nay")),
+            (Geography.CURRENT.value, pgettext_lazy("boundaries", "Hiện nay")),
         ],
         initial=Geography.RECORDED.value,
         help_text=gettext_lazy(

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import DecimalField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.core.numbers import format_percent
 from khuyencong.geography.models import AdminUnit
@@ -221,8 +221,12 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
     sections = []
     for number, plan in enumerate(report["plans"]):
         summary = Table(
-            _("Tổng hợp"),
-            [Column(_("Chỉ tiêu")), Column(_("Giá trị"), Col.MONEY), Column(_("Tỷ lệ so với kế hoạch"), Col.PERCENT)],
+            pgettext("report", "Tổng hợp"),
+            [
+                Column(pgettext("report", "Chỉ tiêu")),
+                Column(_("Giá trị"), Col.MONEY),
+                Column(_("Tỷ lệ so với kế hoạch"), Col.PERCENT),
+            ],
         )
         summary.rows += [
             [_("Kinh phí kế hoạch (đồng)"), plan["budget"], None],
@@ -234,10 +238,16 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
         ]
         units = Table(
             _("Theo đơn vị thực hiện"),
-            [Column(_("Đơn vị")), Column(_("Số đề án"), Col.COUNT), Column(_("Dự toán được giao (đồng)"), Col.MONEY),
-             Column(_("Kinh phí đề án đã giao (đồng)"), Col.MONEY), Column(_("Đã giải ngân (đồng)"), Col.MONEY),
-             Column(_("Số đề án đã giải ngân"), Col.COUNT), Column(_("Tỷ lệ giải ngân"), Col.PERCENT)],
-        )  # fmt: skip
+            [
+                Column(pgettext("report", "Đơn vị")),
+                Column(_("Số đề án"), Col.COUNT),
+                Column(_("Dự toán được giao (đồng)"), Col.MONEY),
+                Column(_("Kinh phí đề án đã giao (đồng)"), Col.MONEY),
+                Column(_("Đã giải ngân (đồng)"), Col.MONEY),
+                Column(_("Số đề án đã giải ngân"), Col.COUNT),
+                Column(_("Tỷ lệ giải ngân"), Col.PERCENT),
+            ],
+        )
         for index, row in enumerate(plan["units"]):
             units.add([row["name"], row["projects"], row["allocated"], row["assigned"], row["disbursed"],
                        row["disbursed_projects"], row["disbursed_percent"]],
@@ -267,7 +277,7 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
         provinces = Table(
             _("Theo địa phương"),
             [
-                Column(_("Địa phương")),
+                Column(pgettext("report", "Địa phương")),
                 Column(_("Số đề án"), Col.COUNT),
                 Column(_("Kinh phí hỗ trợ (đồng)"), Col.MONEY),
                 Column(_("Dự toán đã giao (đồng)"), Col.MONEY),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from khuyencong.products.models import Certificate, Entry
 from khuyencong.products.rules import ProductGroup, RoundLevel
@@ -133,7 +134,9 @@ def products_report(scope: ReportScope, period: Period, *, level: str | None = N
 
 def products_sections(report: dict[str, Any]) -> list[Section]:
     total = report["total"]
-    summary = Table(_("Tổng hợp"), [Column(_("Chỉ tiêu")), Column(_("Số lượng"), Col.COUNT)])
+    summary = Table(
+        pgettext("report", "Tổng hợp"), [Column(pgettext("report", "Chỉ tiêu")), Column(_("Số lượng"), Col.COUNT)]
+    )
     summary.rows += [
         [_("Sản phẩm dự bình chọn (lượt cơ sở)"), total["entries"]],
         [_("Số cơ sở có sản phẩm dự bình chọn"), total["facilities"]],

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.core.numbers import format_money_in
 from khuyencong.programs.models import Program
@@ -163,7 +163,9 @@ PROGRESS = {
 
 
 def programme_sections(report: dict[str, Any]) -> list[Section]:
-    summary = Table(_("Tổng hợp"), [Column(_("Chỉ tiêu")), Column(_("Giá trị"), Col.MONEY)])
+    summary = Table(
+        pgettext("report", "Tổng hợp"), [Column(pgettext("report", "Chỉ tiêu")), Column(_("Giá trị"), Col.MONEY)]
+    )
     summary.links = ["figure:", None, "figure:", None, None]
     summary.rows += [
         [_("Số đề án đã thực hiện"), report["projects"]],
@@ -175,7 +177,7 @@ def programme_sections(report: dict[str, Any]) -> list[Section]:
     targets = Table(
         _("Mục tiêu của chương trình"),
         [
-            Column(_("Chỉ tiêu")),
+            Column(pgettext("report", "Chỉ tiêu")),
             Column(_("Đơn vị tính")),
             Column(_("Mục tiêu")),
             Column(_("Đã đạt")),

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
@@ -438,7 +438,7 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
     states.add([_("Tổng số đề án đã phê duyệt"), approved, percent_of(approved, approved)], total=True)
     implementers = Table(
         _("Đơn vị thực hiện"),
-        [Column(_("Đơn vị")), Column(_("Số đề án"), Col.COUNT), Column(_("Số cơ sở"), Col.COUNT),
+        [Column(pgettext("report", "Đơn vị")), Column(_("Số đề án"), Col.COUNT), Column(_("Số cơ sở"), Col.COUNT),
          Column(_("Kinh phí hỗ trợ (đồng)"), Col.MONEY)],
     )  # fmt: skip
     for index, row in enumerate(source["by_implementer"]):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.programs.models import Allocation, Plan
@@ -187,21 +187,25 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
 def regional_sections(report: dict[str, Any]) -> list[Section]:
     money = Table(
         _("Kinh phí"),
-        [Column(_("Chỉ tiêu")), Column(_("Kỳ báo cáo"), Col.MONEY), Column(_("Cùng kỳ năm trước"), Col.MONEY),
-         Column(_("Tăng/giảm"), Col.PERCENT)],
-    )  # fmt: skip
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo"), Col.MONEY),
+            Column(_("Cùng kỳ năm trước"), Col.MONEY),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
+    )
     money.rows += [
         [_("Kế hoạch kinh phí năm (đồng)"), report["plan"], report["plan_previous"], report["plan_change_percent"]],
         [_("Kinh phí đã thực hiện (đồng)"), report["implemented"], report["implemented_previous"],
          report["implemented_change_percent"]],
     ]  # fmt: skip
-    share = Table(_("Tỷ lệ thực hiện"), [Column(_("Chỉ tiêu")), Column(_("Tỷ lệ"), Col.PERCENT)])
+    share = Table(_("Tỷ lệ thực hiện"), [Column(pgettext("report", "Chỉ tiêu")), Column(_("Tỷ lệ"), Col.PERCENT)])
     share.rows.append([_("Đã thực hiện so với kế hoạch năm"), report["implemented_percent_of_plan"]])
     share.rows.append([_("Cùng kỳ năm trước"), report["implemented_percent_of_plan_previous"]])
     results_table = Table(
         _("Kết quả"),
         [
-            Column(_("Chỉ tiêu")),
+            Column(pgettext("report", "Chỉ tiêu")),
             Column(_("Kỳ báo cáo")),
             Column(_("Cùng kỳ năm trước")),
             Column(_("Tăng/giảm"), Col.PERCENT),
@@ -213,9 +217,13 @@ def regional_sections(report: dict[str, Any]) -> list[Section]:
     advice = report["consulting"]
     consulting_table = Table(
         _("Tư vấn phát triển công nghiệp"),
-        [Column(_("Chỉ tiêu")), Column(_("Kỳ báo cáo"), Col.MONEY), Column(_("Cùng kỳ năm trước"), Col.MONEY),
-         Column(_("Tăng/giảm"), Col.PERCENT)],
-    )  # fmt: skip
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo"), Col.MONEY),
+            Column(_("Cùng kỳ năm trước"), Col.MONEY),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
+    )
     earlier = advice.get("previous", {})
     for key, label in (
         ("units", _("Số đơn vị")),
@@ -255,9 +263,13 @@ def compared_table(figures: dict[str, Any], path: str) -> Table:
     total = figures["total"]
     table = Table(
         _("So với cùng kỳ năm trước"),
-        [Column(_("Chỉ tiêu")), Column(_("Kỳ báo cáo"), Col.MONEY), Column(_("Cùng kỳ năm trước"), Col.MONEY),
-         Column(_("Tăng/giảm"), Col.PERCENT)],
-    )  # fmt: skip
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo"), Col.MONEY),
+            Column(_("Cùng kỳ năm trước"), Col.MONEY),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
+    )
     for key, label in COMPARED_LABELS.items():
         table.add([label, total[key], total["previous"][key], total["change_percent"][key]],
                   f"figure:{path}.total" if key == "projects" else None)  # fmt: skip
