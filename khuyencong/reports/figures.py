@@ -20,7 +20,7 @@ from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, Intege
 from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from khuyencong.facilities.models import LegalForm
 from khuyencong.programs.models import FundingSource
@@ -425,9 +425,16 @@ def breakdown_text(figures: dict[str, Any]) -> list[str]:
             "counterpart": say_money(total["counterpart"]),
         }
     ]
-    contents = [_("%(count)d đề án %(content)s, %(amount)s")
-                % {"count": row["projects"] + row["tasks"], "content": f"{row['label'][:1].lower()}{row['label'][1:]}",
-                   "amount": say_money(row["support"])} for row in figures["by_content"]]  # fmt: skip
+    contents = [
+        ngettext("%(count)d đề án %(content)s, %(amount)s", "%(count)d đề án %(content)s, %(amount)s", count)
+        % {
+            "count": count,
+            "content": f"{row['label'][:1].lower()}{row['label'][1:]}",
+            "amount": say_money(row["support"]),
+        }
+        for row in figures["by_content"]
+        for count in [row["projects"] + row["tasks"]]
+    ]
     if contents:
         text.append("; ".join(contents) + ".")
     return text

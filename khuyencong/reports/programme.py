@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from khuyencong.core.numbers import format_money_in
 from khuyencong.programs.models import Program
@@ -189,9 +189,11 @@ def programme_sections(report: dict[str, Any]) -> list[Section]:
         targets.rows.append([row["indicator"], row["unit"], row["target"].replace(".", ","), achieved, row["percent"]])
     first, last = report["years"]
     by_source = report["breakdown"]["by_source"]
-    sources = "; ".join(_("%(source)s: %(count)d đề án, %(amount)s")
-                        % {"source": row["label"], "count": row["projects"], "amount": say_money(row["support"])}
-                        for row in by_source)  # fmt: skip
+    sources = "; ".join(
+        ngettext("%(source)s: %(count)d đề án, %(amount)s", "%(source)s: %(count)d đề án, %(amount)s", row["projects"])
+        % {"source": row["label"], "count": row["projects"], "amount": say_money(row["support"])}
+        for row in by_source
+    )
     said = {"first": first, "last": last, "projects": report["projects"], "support": say_money(report["support"]),
             "in_words": format_money_in(report["support"]), "sources": sources}  # fmt: skip
     text = [PROGRESS[first == last, len(by_source) > 1] % said, *breakdown_text(report["breakdown"])[1:]]

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
@@ -455,12 +455,20 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
     text = []
     if projects["submitted"]["projects"]:
         text.append(
-            _("Tiếp nhận %(count)d đề án đề nghị thẩm định, tổng kinh phí %(amount)s.")
+            ngettext(
+                "Tiếp nhận %(count)d đề án đề nghị thẩm định, tổng kinh phí %(amount)s.",
+                "Tiếp nhận %(count)d đề án đề nghị thẩm định, tổng kinh phí %(amount)s.",
+                projects["submitted"]["projects"],
+            )
             % {"count": projects["submitted"]["projects"], "amount": say_money(projects["submitted"]["amount"])}
         )
     if projects["approved"]["projects"]:
         text.append(
-            _("Phê duyệt %(count)d đề án, kinh phí hỗ trợ %(amount)s.")
+            ngettext(
+                "Phê duyệt %(count)d đề án, kinh phí hỗ trợ %(amount)s.",
+                "Phê duyệt %(count)d đề án, kinh phí hỗ trợ %(amount)s.",
+                projects["approved"]["projects"],
+            )
             % {"count": projects["approved"]["projects"], "amount": say_money(projects["approved"]["amount"])}
         )
     if approved:
