@@ -369,7 +369,7 @@ def provincial_sections(report: dict[str, Any]) -> list[Section]:
         table = Table(_("Đăng ký kế hoạch năm sau"), [Column(_("Nguồn kinh phí")), *_step_columns()])
         for index, source in enumerate(next_year["sources"]):
             for key in ("registered", "submitted", "appraised", "failed", "forwarded", "approved"):
-                table.add([source["label"], STEP_LABELS[key], *_tally_cells(source[key])],
+                table.add([source_label(source), STEP_LABELS[key], *_tally_cells(source[key])],
                           f"figure:next_year.sources.{index}.{key}")  # fmt: skip
         sections.append(Section(_("Đăng ký kế hoạch khuyến công năm %(year)s") % {"year": next_year["year"]}, [table]))
     if report["past_years"]:
@@ -382,6 +382,23 @@ def provincial_sections(report: dict[str, Any]) -> list[Section]:
             past.rows.append([row["year"], row["projects"], row["facilities"], row["amount"], row["disbursed"]])
         sections.append(Section(_("Hiệu quả các đề án những năm trước"), [past]))
     return sections
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """A funding source's name in the reader's language: figures kept as sent (a periodic report's) carry the words of
+    the day they were computed; the label they carry is kept for a source this system does not know."""
+    try:
+        return str(FundingSource(str(row.get("funding_source"))).label)
+    except ValueError:
+        return str(row["label"])
+
+
+def state_label(row: dict[str, Any]) -> str:
+    """A đề án's state in the reader's language, as `source_label`."""
+    try:
+        return str(State(str(row.get("state"))).label)
+    except ValueError:
+        return str(row["state_label"])
 
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII"}
@@ -451,7 +468,7 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
     )  # fmt: skip
     for row in source["list"]:
         listing.add([row["code"], row["title"], "; ".join(row["beneficiaries"]), row["implementer"],
-                     row["state_label"], row["percent"], row["support"]], f"project:{row['code']}")  # fmt: skip
+                     state_label(row), row["percent"], row["support"]], f"project:{row['code']}")  # fmt: skip
     text = []
     if projects["submitted"]["projects"]:
         text.append(
@@ -477,4 +494,4 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
             % {"contracted": status["contracted"], "completed": status["completed"], "approved": approved}
         )
     tables = [t for t in (steps, rounds, states, implementers, listing) if t.rows]
-    return Section(f"{number}. {source['label']}", tables, text)
+    return Section(f"{number}. {source_label(source)}", tables, text)
