@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.core.text import compact_key, fold, marks_key
 from khuyencong.core.validity import valid_on
@@ -43,7 +45,60 @@ PREFIXES: list[tuple[str, frozenset[str]]] = [
 ]
 
 CODE_LENGTH_LEVEL = {2: Level.PROVINCE, 3: Level.DISTRICT, 5: Level.COMMUNE}
-LEVEL_NAMES = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã"}
+
+# Whole sentences for each level of the place sought, and whether it was sought inside a unit: (level, inside) -> text.
+NOT_FOUND = {
+    (None, False): gettext_lazy('Không tìm thấy "%(value)s" vào ngày %(day)s.'),
+    (None, True): gettext_lazy('Không tìm thấy "%(value)s" thuộc %(within)s vào ngày %(day)s.'),
+    (Level.PROVINCE, False): gettext_lazy('Không tìm thấy tỉnh "%(value)s" vào ngày %(day)s.'),
+    (Level.PROVINCE, True): gettext_lazy('Không tìm thấy tỉnh "%(value)s" thuộc %(within)s vào ngày %(day)s.'),
+    (Level.DISTRICT, False): gettext_lazy('Không tìm thấy huyện "%(value)s" vào ngày %(day)s.'),
+    (Level.DISTRICT, True): gettext_lazy('Không tìm thấy huyện "%(value)s" thuộc %(within)s vào ngày %(day)s.'),
+    (Level.COMMUNE, False): gettext_lazy('Không tìm thấy xã "%(value)s" vào ngày %(day)s.'),
+    (Level.COMMUNE, True): gettext_lazy('Không tìm thấy xã "%(value)s" thuộc %(within)s vào ngày %(day)s.'),
+}
+AMBIGUOUS = {
+    (None, False): gettext_lazy(
+        'Địa danh "%(value)s" vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (None, True): gettext_lazy(
+        'Địa danh "%(value)s" thuộc %(within)s vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (Level.PROVINCE, False): gettext_lazy(
+        'Địa danh tỉnh "%(value)s" vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (Level.PROVINCE, True): gettext_lazy(
+        'Địa danh tỉnh "%(value)s" thuộc %(within)s vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (Level.DISTRICT, False): gettext_lazy(
+        'Địa danh huyện "%(value)s" vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (Level.DISTRICT, True): gettext_lazy(
+        'Địa danh huyện "%(value)s" thuộc %(within)s vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (Level.COMMUNE, False): gettext_lazy(
+        'Địa danh xã "%(value)s" vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+    (Level.COMMUNE, True): gettext_lazy(
+        'Địa danh xã "%(value)s" thuộc %(within)s vào ngày %(day)s trùng tên %(count)d đơn vị: %(units)s. '
+        "Hãy ghi rõ đơn vị cấp trên hoặc mã."
+    ),
+}
+NO_CODE = {
+    (Level.PROVINCE, False): gettext_lazy("Không có tỉnh mã %(code)s vào ngày %(day)s."),
+    (Level.PROVINCE, True): gettext_lazy("Không có tỉnh mã %(code)s thuộc %(within)s vào ngày %(day)s."),
+    (Level.DISTRICT, False): gettext_lazy("Không có huyện mã %(code)s vào ngày %(day)s."),
+    (Level.DISTRICT, True): gettext_lazy("Không có huyện mã %(code)s thuộc %(within)s vào ngày %(day)s."),
+    (Level.COMMUNE, False): gettext_lazy("Không có xã mã %(code)s vào ngày %(day)s."),
+    (Level.COMMUNE, True): gettext_lazy("Không có xã mã %(code)s thuộc %(within)s vào ngày %(day)s."),
+}
 
 
 class PlaceError(ValueError):
@@ -113,10 +168,9 @@ def _spelled_as(unit: AdminUnit, written: str, day: datetime.date) -> bool:
     return any(marks_key(name) == marks_key(written) for name in names)
 
 
-def _describe(level: Level | None, value: str, within: AdminUnit | None, day: datetime.date) -> str:
-    what = f"{LEVEL_NAMES[level]} " if level else ""
-    where = f" thuộc {within.full_name}" if within else ""
-    return f'{what}"{value}"{where} vào ngày {day:%d/%m/%Y}'
+def _sought(value: str, within: AdminUnit | None, day: datetime.date) -> dict[str, str]:
+    """The placeholders of a refusal's sentence: what was written, inside which unit, on which day."""
+    return {"value": value, "within": within.full_name if within else "", "day": f"{day:%d/%m/%Y}"}
 
 
 def _candidates(key: str, scope: Q, day: datetime.date) -> list[AdminUnit]:
@@ -137,7 +191,7 @@ def resolve_unit(
     day = on or timezone.localdate()
     text = str(value).strip()
     if not text:
-        raise UnknownPlace("Chưa ghi tên hoặc mã địa danh.")
+        raise UnknownPlace(_("Chưa ghi tên hoặc mã địa danh."))
     if text.isdigit():
         return _resolve_code(text, day=day, level=level, within=within)
 
@@ -157,26 +211,22 @@ def resolve_unit(
     if found:
         listed = "; ".join(u.path for u in sorted(found, key=lambda u: u.path))
         raise AmbiguousPlace(
-            f"Địa danh {_describe(level, text, within, day)} trùng tên {len(found)} đơn vị: {listed}. "
-            "Hãy ghi rõ đơn vị cấp trên hoặc mã.",
+            AMBIGUOUS[level, within is not None] % {**_sought(text, within, day), "count": len(found), "units": listed},
             candidates=found,
         )
-    raise UnknownPlace(
-        f"Không tìm thấy {_describe(level, text, within, day)}.{_suggest(compact_key(name), scope)}",
-        candidates=[],
-    )
+    not_found = NOT_FOUND[level, within is not None] % _sought(text, within, day)
+    raise UnknownPlace(f"{not_found}{_suggest(compact_key(name), scope)}", candidates=[])
 
 
 def _resolve_code(code: str, *, day: datetime.date, level: Level | None, within: AdminUnit | None) -> AdminUnit:
     level = level or CODE_LENGTH_LEVEL.get(len(code))
     if level is None:
-        raise UnknownPlace(f'Mã địa danh "{code}" không đúng độ dài (tỉnh 2 chữ số, huyện 3, xã 5).')
+        raise UnknownPlace(
+            _('Mã địa danh "%(code)s" không đúng độ dài (tỉnh 2 chữ số, huyện 3, xã 5).') % {"code": code}
+        )
     unit = AdminUnit.objects.filter(_scope(level, day, within), code=code).first()
     if unit is None:
-        raise UnknownPlace(
-            f"Không có {LEVEL_NAMES[level]} mã {code}{' thuộc ' + within.full_name if within else ''} "
-            f"vào ngày {day:%d/%m/%Y}."
-        )
+        raise UnknownPlace(NO_CODE[level, within is not None] % {**_sought(code, within, day), "code": code})
     return unit
 
 
@@ -187,7 +237,9 @@ def _suggest(key: str, scope: Q) -> str:
         return ""
     units = AdminUnit.objects.filter(pk__in=[names[k] for k in close]).select_related("parent__parent")
     order = {names[k]: i for i, k in enumerate(close)}
-    return " Có phải: " + "; ".join(u.path for u in sorted(units, key=lambda u: order[u.pk])) + "?"
+    listed = "; ".join(u.path for u in sorted(units, key=lambda u: order[u.pk]))
+    # A second sentence after the refusal's own.
+    return " " + _("Có phải: %(units)s?") % {"units": listed}
 
 
 def resolve_place(
@@ -205,10 +257,11 @@ def resolve_place(
     """
     day = on or timezone.localdate()
     if not province:
-        raise UnknownPlace("Chưa ghi tỉnh/thành phố.", field="province")
+        raise UnknownPlace(_("Chưa ghi tỉnh/thành phố."), field="province")
     if district and Era.on(day) == Era.FROM_2025:
         raise PlaceError(
-            f'Từ 01/07/2025 không còn cấp huyện; không thể ghi huyện "{district}" cho ngày {day:%d/%m/%Y}.',
+            _('Từ 01/07/2025 không còn cấp huyện; không thể ghi huyện "%(district)s" cho ngày %(day)s.')
+            % {"district": district, "day": f"{day:%d/%m/%Y}"},
             field="district",
         )
     province_unit = _resolve_part("province", province, on=day, level=Level.PROVINCE)
@@ -226,8 +279,11 @@ def resolve_place(
             if not (allow_district_fallback and district_unit):
                 raise
             warnings.append(
-                f'Không tìm thấy xã "{commune}" thuộc {district_unit.full_name} trong danh mục hiện có '
-                f"(có thể đã sáp nhập trước năm 2025); ghi nhận theo {district_unit.full_name}."
+                _(
+                    'Không tìm thấy xã "%(commune)s" thuộc %(district)s trong danh mục hiện có '
+                    "(có thể đã sáp nhập trước năm 2025); ghi nhận theo %(district)s."
+                )
+                % {"commune": commune, "district": district_unit.full_name}
             )
     return ResolvedPlace(day, province_unit, district_unit, commune_unit, warnings)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from khuyencong.core.numbers import format_money_compact, format_number
 from khuyencong.projects.models import Project
 
@@ -93,7 +95,9 @@ def _chart(
     rows: list[tuple[str, list[Decimal], list[str], str | None]],
 ) -> Chart:
     chart = Chart(key, title, note, series)
-    largest = [max((values[i] for _, values, _, _ in rows), default=Decimal(0)) for i in range(len(series))]
+    largest = [
+        max((values[i] for _label, values, _texts, _link in rows), default=Decimal(0)) for i in range(len(series))
+    ]
     room = WIDTH - LABEL - VALUE
     for index, (label, values, texts, link) in enumerate(rows):
         top = GAP + index * chart.row_height
@@ -113,20 +117,24 @@ def _chart(
 
 
 def _money(value: int | Decimal) -> str:
-    return format_money_compact(int(value)) if value else "0 đồng"
+    return format_money_compact(int(value)) if value else _("0 đồng")
 
 
 def content_chart(
-    breakdown: dict[str, Any], path: str | None, link: Callable[[str], str | None], *, of: str = ""
+    breakdown: dict[str, Any], path: str | None, link: Callable[[str], str | None], *, plan: str = ""
 ) -> Chart | None:
+    """`plan`: the plan the breakdown is of, when the report has several."""
     rows = breakdown["by_content"]
     if not rows:
         return None
     return _chart(
         "content",
-        f"Đề án được phê duyệt theo nội dung khuyến công{of}",
-        f"Đề án và nhiệm vụ được phê duyệt đến ngày {_day(breakdown['as_of'])}, với kinh phí khuyến công.",
-        ["Số đề án, nhiệm vụ", "Kinh phí khuyến công"],
+        _("Đề án được phê duyệt theo nội dung khuyến công — kế hoạch %(plan)s") % {"plan": plan}
+        if plan
+        else _("Đề án được phê duyệt theo nội dung khuyến công"),
+        _("Đề án và nhiệm vụ được phê duyệt đến ngày %(day)s, với kinh phí khuyến công.")
+        % {"day": _day(breakdown["as_of"])},
+        [_("Số đề án, nhiệm vụ"), _("Kinh phí khuyến công")],
         [
             (
                 row["label"],
@@ -148,12 +156,12 @@ def status_chart(report: dict[str, Any], link: Callable[[str], str | None]) -> C
     single = len(sources) == 1
     return _chart(
         "status",
-        "Đề án đã phê duyệt theo tình hình thực hiện",
-        f"Mọi nguồn kinh phí; tình hình đến ngày {_day(report['period']['as_of'])}.",
-        ["Số đề án"],
+        _("Đề án đã phê duyệt theo tình hình thực hiện"),
+        _("Mọi nguồn kinh phí; tình hình đến ngày %(day)s.") % {"day": _day(report["period"]["as_of"])},
+        [_("Số đề án")],
         [
             (
-                label,
+                str(label),
                 [Decimal(counts[key])],
                 [format_number(counts[key])],
                 link(f"figure:sources.0.status.codes.{key}") if single else None,
@@ -176,7 +184,7 @@ def trend_chart(scope: ReportScope, period: Period) -> Chart:
         row = years.get(year, {"projects": 0, "amount": 0, "disbursed": 0})
         rows.append(
             (
-                f"Năm {year}",
+                _("Năm %(year)s") % {"year": year},
                 [Decimal(row["projects"]), Decimal(row["amount"]), Decimal(row["disbursed"])],
                 [format_number(row["projects"]), _money(row["amount"]), _money(row["disbursed"])],
                 None,
@@ -184,9 +192,10 @@ def trend_chart(scope: ReportScope, period: Period) -> Chart:
         )
     return _chart(
         "trend",
-        f"Năm năm {first}–{last}",
-        f"Đề án (không kể nhiệm vụ khác) được phê duyệt của từng năm kế hoạch, tính đến ngày {_day(period.as_of)}.",
-        ["Số đề án", "Kinh phí được duyệt", "Đã giải ngân"],
+        _("Năm năm %(first)s–%(last)s") % {"first": first, "last": last},
+        _("Đề án (không kể nhiệm vụ khác) được phê duyệt của từng năm kế hoạch, tính đến ngày %(day)s.")
+        % {"day": _day(period.as_of)},
+        [_("Số đề án"), _("Kinh phí được duyệt"), _("Đã giải ngân")],
         rows,
     )
 
@@ -202,8 +211,8 @@ def report_charts(
     if "breakdown" in report:
         charts.append(content_chart(report["breakdown"], "breakdown", link))
     for number, plan in enumerate(report.get("plans") or []):
-        of = f" — kế hoạch {plan['code']}" if len(report["plans"]) > 1 else ""
-        charts.append(content_chart(plan["breakdown"], f"plans.{number}.breakdown", link, of=of))
+        named = plan["code"] if len(report["plans"]) > 1 else ""
+        charts.append(content_chart(plan["breakdown"], f"plans.{number}.breakdown", link, plan=named))
     charts.append(status_chart(report, link))
     charts.append(trend_chart(scope, period))
     return [chart for chart in charts if chart is not None]

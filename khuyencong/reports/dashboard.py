@@ -13,7 +13,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
@@ -30,12 +32,12 @@ from .scope import Geography, ReportScope
 # The funnel's steps, each with the milestone that reaches it (`_REACHED` below, in the same order). A step counts
 # the đề án that reached it or any later one: a đề án entered at approval (as old records are) still went through
 # appraisal.
-FUNNEL: list[tuple[str, str]] = [
-    ("entered", "Đã đăng ký, gửi thẩm định"),
-    ("appraised", "Đạt thẩm định"),
-    ("approved", "Được phê duyệt"),
-    ("contracted", "Đã ký hợp đồng"),
-    ("completed", "Đã nghiệm thu"),
+FUNNEL: list[tuple[str, Promise]] = [
+    ("entered", gettext_lazy("Đã đăng ký, gửi thẩm định")),
+    ("appraised", gettext_lazy("Đạt thẩm định")),
+    ("approved", gettext_lazy("Được phê duyệt")),
+    ("contracted", gettext_lazy("Đã ký hợp đồng")),
+    ("completed", gettext_lazy("Đã nghiệm thu")),
 ]
 
 
@@ -123,7 +125,7 @@ def dashboard_data(
              "percent": rate(allocated, plan), "count": None},
         ]  # fmt: skip
     funnel = [
-        {"key": key, "label": label, "count": totals[f"step{index}"]} for index, (key, label) in enumerate(FUNNEL)
+        {"key": key, "label": str(label), "count": totals[f"step{index}"]} for index, (key, label) in enumerate(FUNNEL)
     ]
     by_content: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
     for group in groups:
@@ -198,7 +200,7 @@ def figure_projects(scope: ReportScope, projects: Any, data: dict[str, Any], pat
     condition: Q
     if part == "money":
         if row["key"] not in MONEY_FIGURES:
-            raise ValueError(f"«{path}» không có danh sách đề án.")
+            raise ValueError(_("«%(path)s» không có danh sách đề án.") % {"path": path})
         condition = MONEY_FIGURES[row["key"]]
     elif part == "funnel":
         condition = STEPS[int(index)]
@@ -207,7 +209,7 @@ def figure_projects(scope: ReportScope, projects: Any, data: dict[str, Any], pat
     elif part == "provinces":
         condition = ASSIGNED & Q(province=row["province"])
     else:
-        raise ValueError(f"«{path}» không phải một số liệu của bảng điều khiển.")
+        raise ValueError(_("«%(path)s» không phải một số liệu của bảng điều khiển.") % {"path": path})
     listed: QuerySet[Project] = _annotated(scope.projects(projects).filter(plan__year=data["year"]), as_of)
     return listed.filter(condition)
 

@@ -20,7 +20,9 @@ from typing import Any
 from django.db import connections
 from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from khuyencong.facilities.models import LegalForm
 from khuyencong.programs.models import FundingSource
@@ -36,28 +38,30 @@ class PriorityGroup:
     facility's own fields) holds."""
 
     key: str
-    label: str
+    label: Promise
     condition: Q
-    basis: str
+    basis: Promise
 
 
 # Decree 235/2025/NĐ-CP (amending Decree 45/2012/NĐ-CP, in force 15/10/2025) gives priority to facilities owned by
 # women and by ethnic-minority people, in disadvantaged areas, in recognised craft villages, and to artisans; the
 # Ministry must show that each group was served. A facility's flags are as recorded on the facility today.
-DECREE_235 = "Nghị định 235/2025/NĐ-CP"
+DECREE_235 = gettext_lazy("Nghị định 235/2025/NĐ-CP")
 PRIORITY_GROUPS: tuple[PriorityGroup, ...] = (
-    PriorityGroup("women_owned", str(_("Cơ sở do phụ nữ làm chủ")), Q(women_owned=True), DECREE_235),
+    PriorityGroup("women_owned", gettext_lazy("Cơ sở do phụ nữ làm chủ"), Q(women_owned=True), DECREE_235),
     PriorityGroup(
-        "ethnic_minority_owned", str(_("Cơ sở do người dân tộc thiểu số làm chủ")), Q(ethnic_minority_owned=True),
+        "ethnic_minority_owned", gettext_lazy("Cơ sở do người dân tộc thiểu số làm chủ"), Q(ethnic_minority_owned=True),
         DECREE_235,
     ),
     PriorityGroup(
-        "disadvantaged_area", str(_("Cơ sở ở địa bàn khó khăn, đặc biệt khó khăn")), Q(disadvantaged_area=True),
+        "disadvantaged_area", gettext_lazy("Cơ sở ở địa bàn khó khăn, đặc biệt khó khăn"), Q(disadvantaged_area=True),
         DECREE_235,
     ),
-    PriorityGroup("craft_village", str(_("Cơ sở trong làng nghề")), ~Q(craft_village=""), DECREE_235),
-    PriorityGroup("artisan", str(_("Nghệ nhân")), Q(legal_form=LegalForm.ARTISAN), DECREE_235),
+    PriorityGroup("craft_village", gettext_lazy("Cơ sở trong làng nghề"), ~Q(craft_village=""), DECREE_235),
+    PriorityGroup("artisan", gettext_lazy("Nghệ nhân"), Q(legal_form=LegalForm.ARTISAN), DECREE_235),
 )  # fmt: skip
+# A group's label in the reader's language, for a report laid out from figures computed (or kept) in another.
+PRIORITY_LABELS = {group.key: group.label for group in PRIORITY_GROUPS}
 
 
 def approved_on(projects: QuerySet[Project], day: datetime.date) -> QuerySet[Project]:
@@ -207,8 +211,8 @@ def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]
         "priority_groups": [
             {
                 "group": g.key,
-                "label": g.label,
-                "basis": g.basis,
+                "label": str(g.label),
+                "basis": str(g.basis),
                 **{
                     k: v
                     for k, v in tally.as_json().items()
@@ -234,7 +238,7 @@ def _reach(
     by_content: dict[int, set[int]] = defaultdict(set)
     times_source: dict[str, int] = defaultdict(int)
     times_content: dict[int, int] = defaultdict(int)
-    in_group: list[set[int]] = [set() for _ in PRIORITY_GROUPS]
+    in_group: list[set[int]] = [set() for _group in PRIORITY_GROUPS]
     group_times = [0] * len(PRIORITY_GROUPS)
     serving: dict[int, int] = defaultdict(int)
     bits = list(enumerate(1 << i for i in range(len(PRIORITY_GROUPS))))
@@ -258,7 +262,7 @@ def _reach(
         sources[source].facilities, sources[source].facility_times = len(facilities), times_source[source]
     for content, facilities in by_content.items():
         contents[content].facilities, contents[content].facility_times = len(facilities), times_content[content]
-    groups = [_Tally() for _ in PRIORITY_GROUPS]
+    groups = [_Tally() for _group in PRIORITY_GROUPS]
     for index, tally in enumerate(groups):
         tally.facilities, tally.facility_times = len(in_group[index]), group_times[index]
     for project, mask in serving.items():
@@ -322,11 +326,11 @@ def money_table(figures: dict[str, Any], path: str) -> Table:
     """Total cost, KC support and counterpart per funding source ("tổng kinh phí X, trong đó ngân sách Y, đối ứng
     của cơ sở Z")."""
     table = Table(
-        "Kinh phí theo nguồn",
-        [Column("Nguồn kinh phí"), Column("Số đề án", Col.COUNT), Column("Nhiệm vụ khác", Col.COUNT),
-         Column("Tổng kinh phí (đồng)", Col.MONEY), Column("Kinh phí khuyến công (đồng)", Col.MONEY),
-         Column("Vốn đối ứng của cơ sở (đồng)", Col.MONEY), Column("Đã giải ngân (đồng)", Col.MONEY),
-         Column("Tỷ lệ giải ngân", Col.PERCENT)],
+        _("Kinh phí theo nguồn"),
+        [Column(_("Nguồn kinh phí")), Column(_("Số đề án"), Col.COUNT), Column(_("Nhiệm vụ khác"), Col.COUNT),
+         Column(_("Tổng kinh phí (đồng)"), Col.MONEY), Column(_("Kinh phí khuyến công (đồng)"), Col.MONEY),
+         Column(_("Vốn đối ứng của cơ sở (đồng)"), Col.MONEY), Column(_("Đã giải ngân (đồng)"), Col.MONEY),
+         Column(_("Tỷ lệ giải ngân"), Col.PERCENT)],
     )  # fmt: skip
     for index, row in enumerate(figures["by_source"]):
         table.add([row["label"], row["projects"], row["tasks"], _known(row, "total_cost"), row["support"],
@@ -334,13 +338,13 @@ def money_table(figures: dict[str, Any], path: str) -> Table:
                   f"figure:{path}.by_source.{index}")  # fmt: skip
     total = figures["total"]
     if len(figures["by_source"]) > 1:
-        table.add(["Cộng", total["projects"], total["tasks"], _known(total, "total_cost"), total["support"],
+        table.add([_("Cộng"), total["projects"], total["tasks"], _known(total, "total_cost"), total["support"],
                    _known(total, "counterpart"), total["disbursed"], rate(total["disbursed"], total["support"])],
                   f"figure:{path}.total", total=True)  # fmt: skip
     unknown = total["projects"] + total["tasks"] - min(total["total_cost_known"], total["counterpart_known"])
     if unknown:
-        table.note = (f"{unknown} đề án, nhiệm vụ chưa ghi tổng kinh phí hoặc vốn đối ứng; "
-                      "các cột này chỉ cộng số đã ghi.")  # fmt: skip
+        table.note = _("%(count)d đề án, nhiệm vụ chưa ghi tổng kinh phí hoặc vốn đối ứng; "
+                       "các cột này chỉ cộng số đã ghi.") % {"count": unknown}  # fmt: skip
     return table
 
 
@@ -350,32 +354,48 @@ def _known(row: dict[str, Any], key: str) -> int | None:
 
 def content_table(figures: dict[str, Any], path: str) -> Table:
     table = Table(
-        "Theo nội dung khuyến công",
-        [Column("Nội dung"), Column("Số đề án, nhiệm vụ", Col.COUNT), Column("Kinh phí khuyến công (đồng)", Col.MONEY),
-         Column("Đã giải ngân (đồng)", Col.MONEY), Column("Số cơ sở", Col.COUNT), Column("Lượt cơ sở", Col.COUNT)],
-    )  # fmt: skip
+        _("Theo nội dung khuyến công"),
+        [
+            Column(_("Nội dung")),
+            Column(_("Số đề án, nhiệm vụ"), Col.COUNT),
+            Column(_("Kinh phí khuyến công (đồng)"), Col.MONEY),
+            Column(_("Đã giải ngân (đồng)"), Col.MONEY),
+            Column(_("Số cơ sở"), Col.COUNT),
+            Column(_("Lượt cơ sở"), Col.COUNT),
+        ],
+    )
     for index, row in enumerate(figures["by_content"]):
-        table.add([row["label"], row["projects"] + row["tasks"], row["support"], row["disbursed"], row["facilities"],
-                   row["facility_times"]], f"figure:{path}.by_content.{index}")  # fmt: skip
+        table.add(
+            [
+                row["label"],
+                row["projects"] + row["tasks"],
+                row["support"],
+                row["disbursed"],
+                row["facilities"],
+                row["facility_times"],
+            ],
+            f"figure:{path}.by_content.{index}",
+        )
     total = figures["total"]
     if figures["by_content"]:
         # A facility helped by two contents is one facility in the total, not two.
-        table.add(["Cộng", total["projects"] + total["tasks"], total["support"], total["disbursed"],
+        table.add([_("Cộng"), total["projects"] + total["tasks"], total["support"], total["disbursed"],
                    total["facilities"], total["facility_times"]], f"figure:{path}.total", total=True)  # fmt: skip
     return table
 
 
 def priority_table(figures: dict[str, Any], path: str) -> Table:
     table = Table(
-        "Đối tượng ưu tiên (Nghị định 235/2025/NĐ-CP)",
-        [Column("Nhóm"), Column("Số đề án", Col.COUNT), Column("Kinh phí khuyến công (đồng)", Col.MONEY),
-         Column("Số cơ sở", Col.COUNT), Column("Lượt cơ sở", Col.COUNT)],
+        _("Đối tượng ưu tiên (Nghị định 235/2025/NĐ-CP)"),
+        [Column(_("Nhóm")), Column(_("Số đề án"), Col.COUNT), Column(_("Kinh phí khuyến công (đồng)"), Col.MONEY),
+         Column(_("Số cơ sở"), Col.COUNT), Column(_("Lượt cơ sở"), Col.COUNT)],
     )  # fmt: skip
     for index, row in enumerate(figures["priority_groups"]):
-        table.add([row["label"], row["projects"], row["support"], row["facilities"], row["facility_times"]],
+        label = PRIORITY_LABELS.get(row["group"], row["label"])
+        table.add([label, row["projects"], row["support"], row["facilities"], row["facility_times"]],
                   f"figure:{path}.priority_groups.{index}")  # fmt: skip
-    table.note = ("Kinh phí của một đề án được tính cho nhóm khi đề án có ít nhất một cơ sở thụ hưởng thuộc nhóm; "
-                  "một cơ sở có thể thuộc nhiều nhóm.")  # fmt: skip
+    table.note = (_("Kinh phí của một đề án được tính cho nhóm khi đề án có ít nhất một cơ sở thụ hưởng thuộc nhóm; "
+                  "một cơ sở có thể thuộc nhiều nhóm."))  # fmt: skip
     return table
 
 
@@ -384,21 +404,51 @@ def breakdown_tables(figures: dict[str, Any], path: str) -> list[Table]:
     return [t for t in tables if t.rows]
 
 
+# The summary sentence, by whether the total cost and the counterpart are known: (cost known, counterpart known).
+SUMMARY = {
+    (True, True): gettext_lazy(
+        "%(count)d đề án, nhiệm vụ được phê duyệt, tổng kinh phí %(cost)s, trong đó kinh phí khuyến công %(support)s, "
+        "vốn đối ứng của cơ sở %(counterpart)s."
+    ),
+    (True, False): gettext_lazy(
+        "%(count)d đề án, nhiệm vụ được phê duyệt, tổng kinh phí %(cost)s, trong đó kinh phí khuyến công %(support)s."
+    ),
+    (False, True): gettext_lazy(
+        "%(count)d đề án, nhiệm vụ được phê duyệt, trong đó kinh phí khuyến công %(support)s, "
+        "vốn đối ứng của cơ sở %(counterpart)s."
+    ),
+    (False, False): gettext_lazy(
+        "%(count)d đề án, nhiệm vụ được phê duyệt, trong đó kinh phí khuyến công %(support)s."
+    ),
+}
+
+
 def breakdown_text(figures: dict[str, Any]) -> list[str]:
     """The sentence the reports write: "tổng kinh phí X, trong đó kinh phí khuyến công Y, đối ứng của cơ sở Z"; then
     "N đề án ứng dụng máy móc thiết bị, X; …"."""
     total = figures["total"]
     if not total["projects"] + total["tasks"]:
         return []
-    parts = [f"{total['projects'] + total['tasks']} đề án, nhiệm vụ được phê duyệt"]
-    if total["total_cost_known"]:
-        parts.append(f"tổng kinh phí {say_money(total['total_cost'])}")
-    parts.append(f"trong đó kinh phí khuyến công {say_money(total['support'])}")
-    if total["counterpart_known"]:
-        parts.append(f"vốn đối ứng của cơ sở {say_money(total['counterpart'])}")
-    text = [", ".join(parts) + "."]
-    contents = [f"{row['projects'] + row['tasks']} đề án {row['label'][:1].lower()}{row['label'][1:]}, "
-                f"{say_money(row['support'])}" for row in figures["by_content"]]  # fmt: skip
+    sentence = SUMMARY[bool(total["total_cost_known"]), bool(total["counterpart_known"])]
+    text = [
+        sentence
+        % {
+            "count": total["projects"] + total["tasks"],
+            "cost": say_money(total["total_cost"]),
+            "support": say_money(total["support"]),
+            "counterpart": say_money(total["counterpart"]),
+        }
+    ]
+    contents = [
+        ngettext("%(count)d đề án %(content)s, %(amount)s", "%(count)d đề án %(content)s, %(amount)s", count)
+        % {
+            "count": count,
+            "content": f"{row['label'][:1].lower()}{row['label'][1:]}",
+            "amount": say_money(row["support"]),
+        }
+        for row in figures["by_content"]
+        for count in [row["projects"] + row["tasks"]]
+    ]
     if contents:
         text.append("; ".join(contents) + ".")
     return text

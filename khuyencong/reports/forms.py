@@ -7,6 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -22,20 +24,20 @@ from .scope import Geography, scope_from_units
 from .selectors import KINDS
 
 PERIODS = [
-    ("6", "6 tháng đầu năm"),
-    ("9", "9 tháng"),
-    ("12", "Cả năm"),
-    ("q1", "Quý I"),
-    ("q2", "Quý II"),
-    ("q3", "Quý III"),
-    ("q4", "Quý IV"),
-    ("range", "Từ ngày … đến ngày …"),
+    ("6", gettext_lazy("6 tháng đầu năm")),
+    ("9", pgettext_lazy("report period", "9 tháng")),
+    ("12", gettext_lazy("Cả năm")),
+    ("q1", gettext_lazy("Quý I")),
+    ("q2", gettext_lazy("Quý II")),
+    ("q3", gettext_lazy("Quý III")),
+    ("q4", gettext_lazy("Quý IV")),
+    ("range", gettext_lazy("Từ ngày … đến ngày …")),
 ]
 
 
 class ProvinceChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.name if obj.era == Era.FROM_2025 else f"{obj.name} (trước 01/07/2025)"
+        return obj.name if obj.era == Era.FROM_2025 else _("%(name)s (trước 01/07/2025)") % {"name": obj.name}
 
 
 def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
@@ -49,32 +51,45 @@ def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label="Báo cáo", choices=list(KINDS.items()))
+    kind = forms.ChoiceField(label=gettext_lazy("Báo cáo"), choices=list(KINDS.items()))
     provinces = ProvinceChoice(
-        label="Tỉnh", required=False, queryset=AdminUnit.objects.none(), help_text="Bỏ trống: toàn quốc (hoặc cả vùng)."
+        label=gettext_lazy("Tỉnh"),
+        required=False,
+        queryset=AdminUnit.objects.none(),
+        help_text=gettext_lazy("Bỏ trống: toàn quốc (hoặc cả vùng)."),
     )
-    region = forms.ModelChoiceField(label="Vùng", required=False, queryset=Region.objects.order_by("code"))
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Vùng"), required=False, queryset=Region.objects.order_by("code")
+    )
     program = forms.ModelChoiceField(
-        label="Chương trình", required=False, queryset=Program.objects.none(), to_field_name="code"
+        label=gettext_lazy("Chương trình"), required=False, queryset=Program.objects.none(), to_field_name="code"
     )
     year = forms.IntegerField(
-        label="Năm",
+        label=gettext_lazy("Năm"),
         min_value=2000,
         max_value=2100,
         required=False,
-        help_text="Báo cáo chương trình: bỏ trống để lấy từ đầu chương trình đến ngày tính số liệu.",
+        help_text=gettext_lazy("Báo cáo chương trình: bỏ trống để lấy từ đầu chương trình đến ngày tính số liệu."),
     )
-    period = forms.ChoiceField(label="Kỳ", choices=PERIODS, initial="6")
-    start = forms.DateField(label="Từ ngày", required=False, error_messages=DATE_ERRORS)
-    end = forms.DateField(label="Đến ngày", required=False, error_messages=DATE_ERRORS)
+    period = forms.ChoiceField(label=gettext_lazy("Kỳ"), choices=PERIODS, initial="6")
+    start = forms.DateField(label=gettext_lazy("Từ ngày"), required=False, error_messages=DATE_ERRORS)
+    end = forms.DateField(label=gettext_lazy("Đến ngày"), required=False, error_messages=DATE_ERRORS)
     as_of = forms.DateField(
-        label="Số liệu tính đến ngày", required=False, error_messages=DATE_ERRORS, help_text="Mặc định: ngày cuối kỳ."
+        label=gettext_lazy("Số liệu tính đến ngày"),
+        required=False,
+        error_messages=DATE_ERRORS,
+        help_text=gettext_lazy("Mặc định: ngày cuối kỳ."),
     )
     geography = forms.ChoiceField(
-        label="Địa giới",
-        choices=[(Geography.RECORDED.value, "Như khi ghi nhận"), (Geography.CURRENT.value, "Hiện nay")],
+        label=gettext_lazy("Địa giới"),
+        choices=[
+            (Geography.RECORDED.value, gettext_lazy("Như khi ghi nhận")),
+            (Geography.CURRENT.value, pgettext_lazy("boundaries", "Hiện nay")),
+        ],
         initial=Geography.RECORDED.value,
-        help_text="Khi chọn tỉnh: theo thời kỳ của tỉnh đã chọn (tỉnh trước 01/07/2025 là địa giới khi ghi nhận).",
+        help_text=gettext_lazy(
+            "Khi chọn tỉnh: theo thời kỳ của tỉnh đã chọn (tỉnh trước 01/07/2025 là địa giới khi ghi nhận)."
+        ),
     )
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
@@ -96,7 +111,7 @@ class ReportForm(forms.Form):
             return data
         period: Period = data["period_value"]
         if data["kind"] == "programme" and data.get("program") is None:
-            self.add_error("program", "Chọn chương trình khuyến công.")
+            self.add_error("program", _("Chọn chương trình khuyến công."))
         units = list(data.get("provinces") or [])
         geography = chosen_geography(units, Geography(data["geography"]), period.as_of)
         if geography.value != data["geography"]:
@@ -119,12 +134,12 @@ class ReportForm(forms.Form):
         choice, year, as_of = data["period"], data.get("year"), data.get("as_of")
         if choice == "range":
             if not (data.get("start") and data.get("end")):
-                raise ValueError("Ghi cả ngày bắt đầu và ngày kết thúc.")
+                raise ValueError(_("Ghi cả ngày bắt đầu và ngày kết thúc."))
             return Period.of(data["start"], data["end"], as_of=as_of)
         if year is None:
             if data["kind"] == "programme" and data.get("program") is not None:
                 return programme_period(data["program"], as_of=as_of, today=timezone.localdate())
-            raise ValueError("Nhập năm báo cáo.")
+            raise ValueError(_("Nhập năm báo cáo."))
         if choice.startswith("q"):
             return Period.quarter(year, int(choice[1]), as_of=as_of)
         return Period.year(year, months=int(choice), as_of=as_of)
@@ -179,16 +194,20 @@ class MapForm(forms.Form):
     """The map's choices: which provinces (today's 34 or the 63 before the reform), which figure, which plan year."""
 
     era = forms.ChoiceField(
-        label="Địa giới",
+        label=gettext_lazy("Địa giới"),
         required=False,
-        choices=[(Era.FROM_2025.value, "34 tỉnh, thành phố (từ 01/07/2025)"),
-                 (Era.BEFORE_2025.value, "63 tỉnh, thành phố (trước 01/07/2025)")],
+        choices=[(Era.FROM_2025.value, gettext_lazy("34 tỉnh, thành phố (từ 01/07/2025)")),
+                 (Era.BEFORE_2025.value, gettext_lazy("63 tỉnh, thành phố (trước 01/07/2025)"))],
     )  # fmt: skip
     figure = forms.ChoiceField(
-        label="Tô màu theo",
+        label=gettext_lazy("Tô màu theo"),
         required=False,
-        choices=[("rate", "Tỷ lệ giải ngân"), ("projects", "Số đề án được phê duyệt"),
-                 ("disbursed", "Kinh phí đã giải ngân"), ("products", "Sản phẩm CNNT tiêu biểu được công nhận")],
-    )  # fmt: skip
-    year = forms.IntegerField(label="Năm kế hoạch", required=False, min_value=2000, max_value=2100)
-    as_of = forms.DateField(label="Tính đến ngày", required=False, error_messages=DATE_ERRORS)
+        choices=[
+            ("rate", gettext_lazy("Tỷ lệ giải ngân")),
+            ("projects", gettext_lazy("Số đề án được phê duyệt")),
+            ("disbursed", gettext_lazy("Kinh phí đã giải ngân")),
+            ("products", gettext_lazy("Sản phẩm CNNT tiêu biểu được công nhận")),
+        ],
+    )
+    year = forms.IntegerField(label=gettext_lazy("Năm kế hoạch"), required=False, min_value=2000, max_value=2100)
+    as_of = forms.DateField(label=gettext_lazy("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)

@@ -8,7 +8,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
 from khuyencong.core.numbers import format_money_compact, format_number, format_percent
+
+
+def as_text(value: Any) -> Any:
+    """A label given lazily (a module's constant, marked for translation) as the text of the language in force now:
+    a report is laid out in the reader's language, and an official file under `translation.override("vi")`."""
+    return str(value) if isinstance(value, Promise) else value
 
 
 class Col(StrEnum):
@@ -23,6 +32,9 @@ class Column:
     title: str
     kind: Col = Col.TEXT
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", as_text(self.title))
+
 
 @dataclass
 class Table:
@@ -35,11 +47,14 @@ class Table:
     note: str = ""
     total_rows: frozenset[int] = frozenset()
 
+    def __post_init__(self) -> None:
+        self.title = as_text(self.title)
+
     def add(self, row: list[Any], link: str | None = None, *, total: bool = False) -> None:
         if total:
             self.total_rows = self.total_rows | {len(self.rows)}
         self.links += [None] * (len(self.rows) - len(self.links)) + [link]
-        self.rows.append(row)
+        self.rows.append([as_text(value) for value in row])
 
 
 @dataclass
@@ -47,6 +62,9 @@ class Section:
     title: str
     tables: list[Table]
     text: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.title = as_text(self.title)
 
 
 def cell_text(value: Any, kind: Col) -> str:
@@ -91,7 +109,7 @@ def figure_codes(data: dict[str, Any], path: str) -> list[str]:
     if isinstance(node, dict):
         node = node["codes"]
     if not isinstance(node, list) or not all(isinstance(code, str) for code in node):
-        raise ValueError(f"«{path}» không phải một số liệu có danh sách đề án.")
+        raise ValueError(_("«%(path)s» không phải một số liệu có danh sách đề án.") % {"path": path})
     return node
 
 

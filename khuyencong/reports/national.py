@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import DecimalField, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.core.numbers import format_percent
 from khuyencong.geography.models import AdminUnit
@@ -38,11 +40,12 @@ def national_plans(period: Period, plan_code: str | None = None) -> list[Plan]:
 def national_report(scope: ReportScope, period: Period, *, plan_code: str | None = None) -> dict[str, Any]:
     plans = national_plans(period, plan_code)
     if not plans:
-        which = f"«{plan_code}»" if plan_code else f"năm {period.plan_year}"
-        raise ValueError(f"Không có kế hoạch khuyến công cấp trung ương {which}.")
+        if plan_code:
+            raise ValueError(_("Không có kế hoạch khuyến công cấp trung ương «%(plan)s».") % {"plan": plan_code})
+        raise ValueError(_("Không có kế hoạch khuyến công cấp trung ương năm %(year)s.") % {"year": period.plan_year})
     return {
         "kind": "national",
-        "title": f"Báo cáo tình hình thực hiện kế hoạch khuyến công quốc gia {period.label}",
+        "title": _("Báo cáo tình hình thực hiện kế hoạch khuyến công quốc gia %(period)s") % {"period": period.label},
         "scope": scope.as_json(),
         "period": period_json(period),
         "plans": [_plan_execution(plan, scope, period) for plan in plans],
@@ -112,7 +115,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
     approved = [r for r in rows_of_plan if r.approved]
     budget = plan_budget_on(plan, day)
     allocations = plan_allocations_by_unit(plan, day)
-    allocated = sum((amount for _, amount in allocations), Decimal(0))
+    allocated = sum((amount for _unit, amount in allocations), Decimal(0))
     provinces = {scope.province_of(r.recorded_province_id, r.province_id) for r in approved} - {None}
     units: dict[str, list[Row]] = defaultdict(list)
     for row in approved:
@@ -161,7 +164,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
     }
 
 
-NO_PROVINCE = "Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)"
+NO_PROVINCE = gettext_lazy("Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)")
 
 
 def _by_province(
@@ -189,7 +192,7 @@ def _by_province(
                 "province": units[key].code if key is not None else None,
                 "name": units[key].full_name
                 if key is not None
-                else "Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)",
+                else _("Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)"),
                 "projects": len([r for r in group if r.kind != ProjectKind.TASK]),
                 "tasks": len([r for r in group if r.kind == ProjectKind.TASK]),
                 "support": int(support),
@@ -218,47 +221,75 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
     sections = []
     for number, plan in enumerate(report["plans"]):
         summary = Table(
-            "Tổng hợp",
-            [Column("Chỉ tiêu"), Column("Giá trị", Col.MONEY), Column("Tỷ lệ so với kế hoạch", Col.PERCENT)],
+            pgettext("report", "Tổng hợp"),
+            [
+                Column(pgettext("report", "Chỉ tiêu")),
+                Column(_("Giá trị"), Col.MONEY),
+                Column(_("Tỷ lệ so với kế hoạch"), Col.PERCENT),
+            ],
         )
         summary.rows += [
-            ["Kinh phí kế hoạch (đồng)", plan["budget"], None],
-            ["Số đề án được phê duyệt", plan["projects"], None],
-            ["Số địa phương có đề án", plan["provinces"], None],
-            ["Kinh phí hỗ trợ được phê duyệt (đồng)", plan["support_approved"], None],
-            ["Dự toán đã giao cho các đơn vị (đồng)", plan["allocated"], plan["allocated_percent"]],
-            ["Đã giải ngân trong kỳ (đồng)", plan["disbursed"], plan["disbursed_percent_of_plan"]],
+            [_("Kinh phí kế hoạch (đồng)"), plan["budget"], None],
+            [_("Số đề án được phê duyệt"), plan["projects"], None],
+            [_("Số địa phương có đề án"), plan["provinces"], None],
+            [_("Kinh phí hỗ trợ được phê duyệt (đồng)"), plan["support_approved"], None],
+            [_("Dự toán đã giao cho các đơn vị (đồng)"), plan["allocated"], plan["allocated_percent"]],
+            [_("Đã giải ngân trong kỳ (đồng)"), plan["disbursed"], plan["disbursed_percent_of_plan"]],
         ]
         units = Table(
-            "Theo đơn vị thực hiện",
-            [Column("Đơn vị"), Column("Số đề án", Col.COUNT), Column("Dự toán được giao (đồng)", Col.MONEY),
-             Column("Kinh phí đề án đã giao (đồng)", Col.MONEY), Column("Đã giải ngân (đồng)", Col.MONEY),
-             Column("Số đề án đã giải ngân", Col.COUNT), Column("Tỷ lệ giải ngân", Col.PERCENT)],
-        )  # fmt: skip
+            _("Theo đơn vị thực hiện"),
+            [
+                Column(pgettext("report", "Đơn vị")),
+                Column(_("Số đề án"), Col.COUNT),
+                Column(_("Dự toán được giao (đồng)"), Col.MONEY),
+                Column(_("Kinh phí đề án đã giao (đồng)"), Col.MONEY),
+                Column(_("Đã giải ngân (đồng)"), Col.MONEY),
+                Column(_("Số đề án đã giải ngân"), Col.COUNT),
+                Column(_("Tỷ lệ giải ngân"), Col.PERCENT),
+            ],
+        )
         for index, row in enumerate(plan["units"]):
             units.add([row["name"], row["projects"], row["allocated"], row["assigned"], row["disbursed"],
                        row["disbursed_projects"], row["disbursed_percent"]],
                       f"figure:plans.{number}.units.{index}")  # fmt: skip
         summary.links = [None, f"figure:plans.{number}", None, f"figure:plans.{number}", None, None]
-        text = [
-            f"Kế hoạch {plan['code']} được giao {say_money(plan['budget'])}, thực hiện {plan['projects']} đề án tại "
-            f"{plan['provinces']} địa phương; dự toán đã giao trực tiếp về các đơn vị {say_money(plan['allocated'])}"
-            + (
-                f", đạt {format_percent(Decimal(plan['allocated_percent']))} kế hoạch năm."
-                if plan["allocated_percent"]
-                else "."
+        said = {
+            "plan": plan["code"],
+            "budget": say_money(plan["budget"]),
+            "projects": plan["projects"],
+            "provinces": plan["provinces"],
+            "allocated": say_money(plan["allocated"]),
+        }
+        if plan["allocated_percent"]:
+            sentence = _(
+                "Kế hoạch %(plan)s được giao %(budget)s, thực hiện %(projects)d đề án tại %(provinces)d địa phương; "
+                "dự toán đã giao trực tiếp về các đơn vị %(allocated)s, đạt %(percent)s kế hoạch năm."
+            ) % {**said, "percent": format_percent(Decimal(plan["allocated_percent"]))}
+        else:
+            sentence = (
+                _(
+                    "Kế hoạch %(plan)s được giao %(budget)s, thực hiện %(projects)d đề án tại %(provinces)d "
+                    "địa phương; dự toán đã giao trực tiếp về các đơn vị %(allocated)s."
+                )
+                % said
             )
-        ]
+        text = [sentence]
         provinces = Table(
-            "Theo địa phương",
-            [Column("Địa phương"), Column("Số đề án", Col.COUNT), Column("Kinh phí hỗ trợ (đồng)", Col.MONEY),
-             Column("Dự toán đã giao (đồng)", Col.MONEY), Column("Đã giải ngân trong kỳ (đồng)", Col.MONEY),
-             Column("Tỷ lệ giải ngân", Col.PERCENT)],
-        )  # fmt: skip
+            _("Theo địa phương"),
+            [
+                Column(pgettext("report", "Địa phương")),
+                Column(_("Số đề án"), Col.COUNT),
+                Column(_("Kinh phí hỗ trợ (đồng)"), Col.MONEY),
+                Column(_("Dự toán đã giao (đồng)"), Col.MONEY),
+                Column(_("Đã giải ngân trong kỳ (đồng)"), Col.MONEY),
+                Column(_("Tỷ lệ giải ngân"), Col.PERCENT),
+            ],
+        )
         for index, row in enumerate(plan["by_province"]):
             provinces.add([row["name"], row["projects"], row["support"], row["allocated"], row["disbursed"],
                            row["disbursed_percent"]], f"figure:plans.{number}.by_province.{index}")  # fmt: skip
         tables = [summary, units, provinces, *breakdown_tables(plan["breakdown"], f"plans.{number}.breakdown")]
         text += breakdown_text(plan["breakdown"])
-        sections.append(Section(f"Kế hoạch {plan['code']} (năm {plan['year']})", [t for t in tables if t.rows], text))
+        title = _("Kế hoạch %(plan)s (năm %(year)s)") % {"plan": plan["code"], "year": plan["year"]}
+        sections.append(Section(title, [t for t in tables if t.rows], text))
     return sections

@@ -6,6 +6,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -19,8 +21,8 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise ValueError(f"Kỳ báo cáo không hợp lệ: ngày bắt đầu {self.start:%d/%m/%Y} sau ngày kết thúc "
-                             f"{self.end:%d/%m/%Y}.")  # fmt: skip
+            raise ValueError(_("Kỳ báo cáo không hợp lệ: ngày bắt đầu %(start)s sau ngày kết thúc %(end)s.")
+                             % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"})  # fmt: skip
 
     @classmethod
     def of(cls, start: datetime.date, end: datetime.date, *, as_of: datetime.date | None = None) -> Period:
@@ -30,14 +32,14 @@ class Period:
     def year(cls, year: int, *, months: int = 12, as_of: datetime.date | None = None) -> Period:
         """The first `months` months of a year: 6 (sáu tháng đầu năm), 9 (chín tháng) or 12 (cả năm)."""
         if not 1 <= months <= 12:
-            raise ValueError(f"Số tháng phải từ 1 đến 12, không phải {months}.")
+            raise ValueError(_("Số tháng phải từ 1 đến 12, không phải %(months)s.") % {"months": months})
         end = datetime.date(year, months, calendar.monthrange(year, months)[1])
         return cls.of(datetime.date(year, 1, 1), end, as_of=as_of)
 
     @classmethod
     def quarter(cls, year: int, quarter: int, *, as_of: datetime.date | None = None) -> Period:
         if quarter not in ROMAN:
-            raise ValueError(f"Quý phải từ 1 đến 4, không phải {quarter}.")
+            raise ValueError(_("Quý phải từ 1 đến 4, không phải %(quarter)s.") % {"quarter": quarter})
         last = quarter * 3
         end = datetime.date(year, last, calendar.monthrange(year, last)[1])
         return cls.of(datetime.date(year, last - 2, 1), end, as_of=as_of)
@@ -58,16 +60,16 @@ class Period:
         if start.year == year and start.day == 1 and end == _month_end(end):
             first, last = start.month, end.month
             if first == 1 and last == 12:
-                return f"năm {year}"
+                return _("năm %(year)s") % {"year": year}
             if first == 1 and last == 6:
-                return f"6 tháng đầu năm {year}"
+                return _("6 tháng đầu năm %(year)s") % {"year": year}
             if first == 7 and last == 12:
-                return f"6 tháng cuối năm {year}"
+                return _("6 tháng cuối năm %(year)s") % {"year": year}
             if first == 1:
-                return f"{last} tháng năm {year}"
+                return _("%(months)s tháng năm %(year)s") % {"months": last, "year": year}
             if last - first == 2 and first % 3 == 1:
-                return f"quý {ROMAN[last // 3]} năm {year}"
-        return f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+                return _("quý %(quarter)s năm %(year)s") % {"quarter": ROMAN[last // 3], "year": year}
+        return _("từ ngày %(start)s đến ngày %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
 
     def previous_year(self) -> Period:
         """The same period one year earlier (29/02 becomes 28/02)."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from khuyencong.products.models import Certificate, Entry
 from khuyencong.products.rules import ProductGroup, RoundLevel
@@ -27,9 +29,16 @@ def _in_scope(queryset: QuerySet[Any], scope: ReportScope, prefix: str) -> Query
     return queryset.filter(**{f"{prefix}facility__{field}__in": [p.pk for p in scope.provinces]})
 
 
+def _day(iso: str) -> str:
+    """An ISO date ("2025-06-30") as the reports write it (30/06/2025)."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
 def products_report(scope: ReportScope, period: Period, *, level: str | None = None) -> dict[str, Any]:
     if level is not None and level not in RoundLevel.values:
-        raise ValueError(f"Cấp «{level}» không có; chọn: {', '.join(RoundLevel.values)}.")
+        raise ValueError(
+            _("Cấp «%(level)s» không có; chọn: %(levels)s.") % {"level": level, "levels": ", ".join(RoundLevel.values)}
+        )
     entries = _in_scope(
         Entry.objects.filter(registered_on__gte=period.start, registered_on__lte=period.until), scope, "product__"
     )
@@ -97,7 +106,7 @@ def products_report(scope: ReportScope, period: Period, *, level: str | None = N
                          "recognised_facilities": row["recognised_facilities"]})  # fmt: skip
     return {
         "kind": "products",
-        "title": f"Báo cáo bình chọn sản phẩm công nghiệp nông thôn tiêu biểu {period.label}",
+        "title": _("Báo cáo bình chọn sản phẩm công nghiệp nông thôn tiêu biểu %(period)s") % {"period": period.label},
         "scope": scope.as_json(),
         "period": period_json(period),
         "level": level,
@@ -125,32 +134,37 @@ def products_report(scope: ReportScope, period: Period, *, level: str | None = N
 
 def products_sections(report: dict[str, Any]) -> list[Section]:
     total = report["total"]
-    summary = Table("Tổng hợp", [Column("Chỉ tiêu"), Column("Số lượng", Col.COUNT)])
+    summary = Table(
+        pgettext("report", "Tổng hợp"), [Column(pgettext("report", "Chỉ tiêu")), Column(_("Số lượng"), Col.COUNT)]
+    )
     summary.rows += [
-        ["Sản phẩm dự bình chọn (lượt cơ sở)", total["entries"]],
-        ["Số cơ sở có sản phẩm dự bình chọn", total["facilities"]],
-        ["Sản phẩm được công nhận", total["recognised"]],
-        ["Số cơ sở có sản phẩm được công nhận", total["recognised_facilities"]],
-        [f"Giấy chứng nhận còn hiệu lực ngày {report['period']['as_of'][8:10]}/{report['period']['as_of'][5:7]}/"
-         f"{report['period']['as_of'][:4]}", report["valid_certificates"]["total"]],
+        [_("Sản phẩm dự bình chọn (lượt cơ sở)"), total["entries"]],
+        [_("Số cơ sở có sản phẩm dự bình chọn"), total["facilities"]],
+        [_("Sản phẩm được công nhận"), total["recognised"]],
+        [_("Số cơ sở có sản phẩm được công nhận"), total["recognised_facilities"]],
+        [_("Giấy chứng nhận còn hiệu lực ngày %(day)s") % {"day": _day(report["period"]["as_of"])},
+         report["valid_certificates"]["total"]],
     ]  # fmt: skip
     table = Table(
-        "Theo cấp và nhóm sản phẩm",
-        [Column("Cấp"), Column("Nhóm"), Column("Dự bình chọn", Col.COUNT), Column("Số cơ sở", Col.COUNT),
-         Column("Được công nhận", Col.COUNT), Column("Cơ sở được công nhận", Col.COUNT)],
+        _("Theo cấp và nhóm sản phẩm"),
+        [Column(_("Cấp")), Column(_("Nhóm")), Column(_("Dự bình chọn"), Col.COUNT), Column(_("Số cơ sở"), Col.COUNT),
+         Column(_("Được công nhận"), Col.COUNT), Column(_("Cơ sở được công nhận"), Col.COUNT)],
     )  # fmt: skip
     for row in report["by_level_group"]:
         table.rows.append([row["level_label"], row["group_label"], row["entries"], row["facilities"],
                            row["recognised"], row["recognised_facilities"]])  # fmt: skip
     provinces = Table(
-        "Theo tỉnh",
-        [Column("Tỉnh"), Column("Dự bình chọn", Col.COUNT), Column("Được công nhận", Col.COUNT),
-         Column("Số cơ sở", Col.COUNT)],
+        _("Theo tỉnh"),
+        [Column(_("Tỉnh")), Column(_("Dự bình chọn"), Col.COUNT), Column(_("Được công nhận"), Col.COUNT),
+         Column(_("Số cơ sở"), Col.COUNT)],
     )  # fmt: skip
     for row in report["by_province"]:
         provinces.rows.append([row["name"], row["entries"], row["recognised"], row["facilities"]])
     text = [
-        f"{total['entries']} lượt sản phẩm của {total['facilities']} cơ sở dự bình chọn; "
-        f"{total['recognised']} sản phẩm của {total['recognised_facilities']} cơ sở được công nhận."
+        _(
+            "%(entries)d lượt sản phẩm của %(facilities)d cơ sở dự bình chọn; "
+            "%(recognised)d sản phẩm của %(recognised_facilities)d cơ sở được công nhận."
+        )
+        % {key: total[key] for key in ("entries", "facilities", "recognised", "recognised_facilities")}
     ]
     return [Section(report["scope"]["name"], [t for t in (summary, table, provinces) if t.rows], text)]

@@ -7,6 +7,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+
 from khuyencong.core.numbers import format_money_in
 from khuyencong.programs.models import Program
 from khuyencong.projects.models import Indicator, Project
@@ -24,25 +28,27 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
     programme is judged on the KCQG đề án implemented in the province too), split by funding source."""
     program = Program.objects.filter(code=program_code).select_related("territory").prefetch_related("targets").first()
     if program is None:
-        raise ValueError(f"Không có chương trình khuyến công mã «{program_code}».")
+        raise ValueError(_("Không có chương trình khuyến công mã «%(code)s».") % {"code": program_code})
     # Progress is cumulative: from the programme's first year, whatever the period's start.
     first_year = program.start_year
     last_year = min(period.plan_year, program.end_year)
     if first_year > last_year:
         raise ValueError(
-            f"Kỳ báo cáo {period.label} nằm ngoài giai đoạn {program.start_year}–{program.end_year} của {program.name}."
+            _("Kỳ báo cáo %(period)s nằm ngoài giai đoạn %(first)s–%(last)s của %(program)s.")
+            % {"period": period.label, "first": program.start_year, "last": program.end_year, "program": program.name}
         )
     scope = programme_scope(program, scope, period.as_of)
     projects = scope.projects(Project.objects.filter(plan__year__gte=first_year, plan__year__lte=last_year))
     figures = breakdown(projects, period.as_of)
     achieved = indicator_totals(projects, datetime.date(first_year, 1, 1), period.as_of)
     # A target is matched by our indicator code or its Vietnamese label ("Cơ sở được hỗ trợ").
-    achieved |= {str(Indicator(code).label): value for code, value in list(achieved.items())}
+    with translation.override("vi"):
+        achieved |= {str(Indicator(code).label): value for code, value in list(achieved.items())}
     achieved |= _money_indicators(figures)
     total = figures["total"]
     return {
         "kind": "programme",
-        "title": f"Báo cáo tiến độ thực hiện {program.name}",
+        "title": _("Báo cáo tiến độ thực hiện %(program)s") % {"program": program.name},
         "scope": scope.as_json(),
         "period": period_json(period),
         "program": {
@@ -86,7 +92,7 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
 
 # What a programme's targets may name besides result indicators: the đề án, the support and the facilities reached,
 # by code or by the words the programmes use ("Số đề án", "Kinh phí hỗ trợ").
-MONEY_INDICATORS = {
+MONEY_INDICATORS = {  # vi-only: matched against the Vietnamese words a target is stored with
     "projects": ("projects", "Số đề án", "Đề án"),
     "support": ("support", "Kinh phí hỗ trợ", "Kinh phí khuyến công"),
     "facility_times": ("facility_times", "Lượt cơ sở"),
@@ -105,14 +111,17 @@ def programme_period(program: Program, *, as_of: datetime.date | None, today: da
     start, last = datetime.date(program.start_year, 1, 1), datetime.date(program.end_year, 12, 31)
     day = as_of or min(today, last)
     if day < start:
-        raise ValueError(f"Ngày tính số liệu {day:%d/%m/%Y} trước khi {program.name} bắt đầu ({start:%d/%m/%Y}).")
+        raise ValueError(
+            _("Ngày tính số liệu %(day)s trước khi %(program)s bắt đầu (%(start)s).")
+            % {"day": f"{day:%d/%m/%Y}", "program": program.name, "start": f"{start:%d/%m/%Y}"}
+        )
     return Period.of(start, min(day, last), as_of=day)
 
 
 def programme_named(code: str) -> Program:
     program = Program.objects.filter(code=code).select_related("territory").first()
     if program is None:
-        raise ValueError(f"Không có chương trình khuyến công mã «{code}».")
+        raise ValueError(_("Không có chương trình khuyến công mã «%(code)s».") % {"code": code})
     return program
 
 
@@ -124,38 +133,69 @@ def programme_scope(program: Program, scope: ReportScope, day: datetime.date) ->
     if not scope.national:
         home = program.territory.current_province_id or program.territory.pk
         if any((unit.current_province_id or unit.pk) != home for unit in scope.provinces):
-            raise ValueError(f"{program.name} là chương trình của {program.territory.full_name}; báo cáo chỉ tính trên "
-                             "địa bàn của chương trình.")  # fmt: skip
+            raise ValueError(
+                _("%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình.")
+                % {"program": program.name, "territory": program.territory.full_name}
+            )
         return scope
     return scope_from_units([program.territory], geography=scope.geography, on=day)
 
 
+# What the programme achieved, in one sentence: (one year, several funding sources) -> the sentence.
+PROGRESS = {
+    (True, False): gettext_lazy(
+        "Năm %(first)s: đã thực hiện %(projects)d đề án khuyến công với tổng kinh phí hỗ trợ %(support)s "
+        "(%(in_words)s)."
+    ),
+    (True, True): gettext_lazy(
+        "Năm %(first)s: đã thực hiện %(projects)d đề án khuyến công với tổng kinh phí hỗ trợ %(support)s "
+        "(%(in_words)s), trong đó %(sources)s."
+    ),
+    (False, False): gettext_lazy(
+        "Giai đoạn %(first)s–%(last)s: đã thực hiện %(projects)d đề án khuyến công với tổng kinh phí hỗ trợ "
+        "%(support)s (%(in_words)s)."
+    ),
+    (False, True): gettext_lazy(
+        "Giai đoạn %(first)s–%(last)s: đã thực hiện %(projects)d đề án khuyến công với tổng kinh phí hỗ trợ "
+        "%(support)s (%(in_words)s), trong đó %(sources)s."
+    ),
+}
+
+
 def programme_sections(report: dict[str, Any]) -> list[Section]:
-    summary = Table("Tổng hợp", [Column("Chỉ tiêu"), Column("Giá trị", Col.MONEY)])
+    summary = Table(
+        pgettext("report", "Tổng hợp"), [Column(pgettext("report", "Chỉ tiêu")), Column(_("Giá trị"), Col.MONEY)]
+    )
     summary.links = ["figure:", None, "figure:", None, None]
     summary.rows += [
-        ["Số đề án đã thực hiện", report["projects"]],
-        ["Nhiệm vụ khuyến công khác", report["tasks"]],
-        ["Tổng kinh phí hỗ trợ (đồng)", report["support"]],
-        ["Số cơ sở được hỗ trợ", report["facilities"]],
-        ["Lượt cơ sở được hỗ trợ", report["facility_times"]],
+        [_("Số đề án đã thực hiện"), report["projects"]],
+        [_("Nhiệm vụ khuyến công khác"), report["tasks"]],
+        [_("Tổng kinh phí hỗ trợ (đồng)"), report["support"]],
+        [_("Số cơ sở được hỗ trợ"), report["facilities"]],
+        [_("Lượt cơ sở được hỗ trợ"), report["facility_times"]],
     ]
     targets = Table(
-        "Mục tiêu của chương trình",
-        [Column("Chỉ tiêu"), Column("Đơn vị tính"), Column("Mục tiêu"), Column("Đã đạt"), Column("Tỷ lệ", Col.PERCENT)],
+        _("Mục tiêu của chương trình"),
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Đơn vị tính")),
+            Column(_("Mục tiêu")),
+            Column(_("Đã đạt")),
+            Column(_("Tỷ lệ"), Col.PERCENT),
+        ],
     )
     for row in report["targets"]:
-        achieved = row["achieved"].replace(".", ",") if row["achieved"] else "chưa có số liệu kết quả"
+        achieved = row["achieved"].replace(".", ",") if row["achieved"] else _("chưa có số liệu kết quả")
         targets.rows.append([row["indicator"], row["unit"], row["target"].replace(".", ","), achieved, row["percent"]])
     first, last = report["years"]
-    years = f"Năm {first}" if first == last else f"Giai đoạn {first}–{last}"
-    sources = "; ".join(f"{row['label']}: {row['projects']} đề án, {say_money(row['support'])}"
-                        for row in report["breakdown"]["by_source"])  # fmt: skip
-    text = [
-        f"{years}: đã thực hiện {report['projects']} đề án khuyến công với tổng kinh phí hỗ trợ "
-        f"{say_money(report['support'])} ({format_money_in(report['support'])})"
-        + (f", trong đó {sources}." if len(report["breakdown"]["by_source"]) > 1 else "."),
-        *breakdown_text(report["breakdown"])[1:],
-    ]
+    by_source = report["breakdown"]["by_source"]
+    sources = "; ".join(
+        ngettext("%(source)s: %(count)d đề án, %(amount)s", "%(source)s: %(count)d đề án, %(amount)s", row["projects"])
+        % {"source": row["label"], "count": row["projects"], "amount": say_money(row["support"])}
+        for row in by_source
+    )
+    said = {"first": first, "last": last, "projects": report["projects"], "support": say_money(report["support"]),
+            "in_words": format_money_in(report["support"]), "sources": sources}  # fmt: skip
+    text = [PROGRESS[first == last, len(by_source) > 1] % said, *breakdown_text(report["breakdown"])[1:]]
     tables = [summary, *breakdown_tables(report["breakdown"], "breakdown"), targets]
     return [Section(report["program"]["name"], [t for t in tables if t.rows], text)]

@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -45,15 +47,15 @@ class MapFigure(StrEnum):
 
 
 FIGURE_LABELS = {
-    MapFigure.RATE: "Tỷ lệ giải ngân (đã giải ngân ÷ kinh phí đã giao)",
-    MapFigure.PROJECTS: "Số đề án được phê duyệt",
-    MapFigure.DISBURSED: "Kinh phí hỗ trợ đã giải ngân",
-    MapFigure.PRODUCTS: "Sản phẩm CNNT tiêu biểu được công nhận",
+    MapFigure.RATE: gettext_lazy("Tỷ lệ giải ngân (đã giải ngân ÷ kinh phí đã giao)"),
+    MapFigure.PROJECTS: gettext_lazy("Số đề án được phê duyệt"),
+    MapFigure.DISBURSED: gettext_lazy("Kinh phí hỗ trợ đã giải ngân"),
+    MapFigure.PRODUCTS: gettext_lazy("Sản phẩm CNNT tiêu biểu được công nhận"),
 }
 
 ERA_LABELS = {
-    Era.FROM_2025: "34 tỉnh, thành phố (từ 01/07/2025)",
-    Era.BEFORE_2025: "63 tỉnh, thành phố (trước 01/07/2025)",
+    Era.FROM_2025: gettext_lazy("34 tỉnh, thành phố (từ 01/07/2025)"),
+    Era.BEFORE_2025: gettext_lazy("63 tỉnh, thành phố (trước 01/07/2025)"),
 }
 
 # (column, row) of each province by its official code, west to east and north to south.
@@ -112,7 +114,9 @@ class Tile:
 
     @property
     def short(self) -> str:
-        return self.name if len(self.name) <= 12 else self.name.replace("Bà Rịa - Vũng Tàu", "BR - Vũng Tàu")
+        return (
+            self.name if len(self.name) <= 12 else self.name.replace("Bà Rịa - Vũng Tàu", "BR - Vũng Tàu")
+        )  # vi-only: a name
 
     @property
     def small(self) -> bool:
@@ -152,13 +156,13 @@ def map_data(
                 link=_records_link(unit, era, year) if seen.everything or mine else None,
             )
         )
-    columns = max(col for col, _ in grid.values()) + 1
-    rows = max(row for _, row in grid.values()) + 1
+    columns = max(col for col, _row in grid.values()) + 1
+    rows = max(row for _col, row in grid.values()) + 1
     return {
         "era": era.value,
         "figure": figure.value,
-        "figure_label": FIGURE_LABELS[figure],
-        "era_label": ERA_LABELS[era],
+        "figure_label": str(FIGURE_LABELS[figure]),
+        "era_label": str(ERA_LABELS[era]),
         "year": year,
         "as_of": as_of,
         "tiles": tiles,
@@ -235,7 +239,7 @@ def _text(figure: MapFigure, value: Decimal | None) -> str:
     if figure == MapFigure.RATE:
         return format_percent(value)
     if figure == MapFigure.DISBURSED:
-        return format_money_compact(int(value)).replace(" đồng", "")
+        return format_money_compact(int(value)).replace(_(" đồng"), "")
     return format_number(value)
 
 
@@ -255,7 +259,7 @@ def _legend(figure: MapFigure, largest: Decimal) -> list[dict[str, str]]:
         for i in range(len(SCALE))
         if largest > 0
     ]
-    return [*legend, {"fill": NO_DATA, "text": "Không có số liệu"}]
+    return [*legend, {"fill": NO_DATA, "text": _("Không có số liệu")}]
 
 
 def _records_link(unit: AdminUnit, era: Era, year: int) -> str:

@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
@@ -27,25 +30,25 @@ from .periods import Period
 from .scope import ReportScope
 
 # The steps a report counts, in the order of the procedure (Circular 36/2013/TT-BCT Art. 10–11).
-STEPS: list[tuple[str, frozenset[str], str]] = [
-    ("registered", frozenset({Action.REGISTERED}), "Đăng ký"),
-    ("submitted", frozenset({Action.SUBMITTED_FOR_APPRAISAL}), "Gửi thẩm định"),
-    ("appraised", frozenset({Action.APPRAISAL_PASSED}), "Thẩm định đạt"),
-    ("failed", frozenset({Action.APPRAISAL_FAILED}), "Không đạt thẩm định"),
-    ("forwarded", frozenset({Action.FORWARDED}), "Chuyển Bộ Công Thương"),
-    ("approved", frozenset({Action.APPROVED}), "Phê duyệt"),
-    ("assigned", frozenset({Action.ASSIGNED}), "Giao thực hiện"),
-    ("contracted", frozenset({Action.CONTRACT_SIGNED}), "Ký hợp đồng"),
+STEPS: list[tuple[str, frozenset[str], Promise]] = [
+    ("registered", frozenset({Action.REGISTERED}), gettext_lazy("Đăng ký")),
+    ("submitted", frozenset({Action.SUBMITTED_FOR_APPRAISAL}), gettext_lazy("Gửi thẩm định")),
+    ("appraised", frozenset({Action.APPRAISAL_PASSED}), gettext_lazy("Thẩm định đạt")),
+    ("failed", frozenset({Action.APPRAISAL_FAILED}), gettext_lazy("Không đạt thẩm định")),
+    ("forwarded", frozenset({Action.FORWARDED}), gettext_lazy("Chuyển Bộ Công Thương")),
+    ("approved", frozenset({Action.APPROVED}), gettext_lazy("Phê duyệt")),
+    ("assigned", frozenset({Action.ASSIGNED}), gettext_lazy("Giao thực hiện")),
+    ("contracted", frozenset({Action.CONTRACT_SIGNED}), gettext_lazy("Ký hợp đồng")),
 ]
-STEP_LABELS = {key: label for key, _, label in STEPS}
+STEP_LABELS = {key: label for key, _actions, label in STEPS}
 
 STATUS_LABELS = {
-    "completed": "Đã hoàn thành (nghiệm thu)",
-    "in_progress": "Đang thực hiện",
-    "adjustment_requested": "Xin điều chỉnh",
-    "stop_requested": "Xin dừng thực hiện",
-    "stopped": "Đã dừng",
-    "not_started": "Chưa triển khai",
+    "completed": gettext_lazy("Đã hoàn thành (nghiệm thu)"),
+    "in_progress": gettext_lazy("Đang thực hiện"),
+    "adjustment_requested": gettext_lazy("Xin điều chỉnh"),
+    "stop_requested": gettext_lazy("Xin dừng thực hiện"),
+    "stopped": gettext_lazy("Đã dừng"),
+    "not_started": gettext_lazy("Chưa triển khai"),
 }
 
 
@@ -54,7 +57,7 @@ COMPLETED = frozenset({State.ACCEPTED, State.LIQUIDATED, State.SETTLED})
 IN_PROGRESS = frozenset({State.CONTRACTED, State.IN_PROGRESS})
 NOT_STARTED = frozenset({State.APPROVED, State.ASSIGNED})
 
-STEP_ACTIONS = frozenset(action for _, actions, _ in STEPS for action in actions)
+STEP_ACTIONS = frozenset(action for _key, actions, _label in STEPS for action in actions)
 
 
 @dataclass
@@ -86,7 +89,7 @@ class Row:
 
 
 def tally(rows: list[Row], amounts: list[Decimal] | None = None) -> dict[str, Any]:
-    facilities = {code for r in rows for code, _ in r.beneficiaries}
+    facilities = {code for r in rows for code, _name in r.beneficiaries}
     return {
         "projects": len(rows),
         "amount": int(sum(amounts or [], Decimal(0))),
@@ -101,7 +104,7 @@ def flows(rows: list[Row]) -> dict[str, dict[str, Any]]:
     """For each step, the đề án that took it within the period (once each, at its latest such step) and the amount
     the step was about."""
     result = {}
-    for key, _, _ in STEPS:
+    for key, _actions, _label in STEPS:
         hits = [r for r in rows if key in r.steps]
         result[key] = tally(hits, [r.steps[key] for r in hits])
     return result
@@ -171,7 +174,7 @@ def project_rows(rows: list[Row]) -> list[dict[str, Any]]:
             "round": row.round,
             "content": row.content_name,
             "implementer": row.implementer_name,
-            "beneficiaries": [name for _, name in row.beneficiaries],
+            "beneficiaries": [name for _code, name in row.beneficiaries],
             "state": row.state,
             "state_label": str(State(row.state).label),
             "status": status_of(row),
@@ -213,7 +216,7 @@ def provincial_report(scope: ReportScope, period: Period, *, projects: Any = Non
     sources = sorted({r.funding_source for r in this_year}, key=_source_order)
     return {
         "kind": "provincial",
-        "title": f"Báo cáo tình hình thực hiện công tác khuyến công {period.label}",
+        "title": _("Báo cáo tình hình thực hiện công tác khuyến công %(period)s") % {"period": period.label},
         "scope": scope.as_json(),
         "period": period_json(period),
         "sources": [source_section(s, [r for r in this_year if r.funding_source == s]) for s in sources],
@@ -265,7 +268,7 @@ def _rows(projects: QuerySet[Project], period: Period) -> list[Row]:
     for pk, seq, action, amount in taken.values_list("project_id", "seq", "action", "amount").order_by(
         "project_id", "seq"
     ):
-        for key, actions, _ in STEPS:
+        for key, actions, _label in STEPS:
             if action in actions:
                 latest[pk, key] = (seq, amount)
     # A step without its own amount is about the latest amount set before it (an assignment carries the approved
@@ -360,34 +363,54 @@ def provincial_sections(report: dict[str, Any]) -> list[Section]:
     figures = report["breakdown"]
     tables = breakdown_tables(figures, "breakdown")
     if tables:
-        sections.append(Section(f"{ROMAN[len(sections) + 1]}. Kinh phí, nội dung và đối tượng ưu tiên năm "
-                                f"{report['period']['to'][:4]}", tables, breakdown_text(figures)))  # fmt: skip
+        title = _("%(number)s. Kinh phí, nội dung và đối tượng ưu tiên năm %(year)s") % {
+            "number": ROMAN[len(sections) + 1],
+            "year": report["period"]["to"][:4],
+        }
+        sections.append(Section(title, tables, breakdown_text(figures)))  # fmt: skip
     next_year = report["next_year"]
     if next_year["sources"]:
-        table = Table("Đăng ký kế hoạch năm sau", [Column("Nguồn kinh phí"), *_step_columns()])
+        table = Table(_("Đăng ký kế hoạch năm sau"), [Column(_("Nguồn kinh phí")), *_step_columns()])
         for index, source in enumerate(next_year["sources"]):
             for key in ("registered", "submitted", "appraised", "failed", "forwarded", "approved"):
-                table.add([source["label"], STEP_LABELS[key], *_tally_cells(source[key])],
+                table.add([source_label(source), STEP_LABELS[key], *_tally_cells(source[key])],
                           f"figure:next_year.sources.{index}.{key}")  # fmt: skip
-        sections.append(Section(f"Đăng ký kế hoạch khuyến công năm {next_year['year']}", [table]))
+        sections.append(Section(_("Đăng ký kế hoạch khuyến công năm %(year)s") % {"year": next_year["year"]}, [table]))
     if report["past_years"]:
         past = Table(
-            "Đề án các năm trước",
-            [Column("Năm"), Column("Số đề án", Col.COUNT), Column("Số cơ sở thụ hưởng", Col.COUNT),
-             Column("Kinh phí được duyệt (đồng)", Col.MONEY), Column("Đã giải ngân (đồng)", Col.MONEY)],
+            _("Đề án các năm trước"),
+            [Column(_("Năm")), Column(_("Số đề án"), Col.COUNT), Column(_("Số cơ sở thụ hưởng"), Col.COUNT),
+             Column(_("Kinh phí được duyệt (đồng)"), Col.MONEY), Column(_("Đã giải ngân (đồng)"), Col.MONEY)],
         )  # fmt: skip
         for row in report["past_years"]:
             past.rows.append([row["year"], row["projects"], row["facilities"], row["amount"], row["disbursed"]])
-        sections.append(Section("Hiệu quả các đề án những năm trước", [past]))
+        sections.append(Section(_("Hiệu quả các đề án những năm trước"), [past]))
     return sections
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """A funding source's name in the reader's language: figures kept as sent (a periodic report's) carry the words of
+    the day they were computed; the label they carry is kept for a source this system does not know."""
+    try:
+        return str(FundingSource(str(row.get("funding_source"))).label)
+    except ValueError:
+        return str(row["label"])
+
+
+def state_label(row: dict[str, Any]) -> str:
+    """A đề án's state in the reader's language, as `source_label`."""
+    try:
+        return str(State(str(row.get("state"))).label)
+    except ValueError:
+        return str(row["state_label"])
 
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII"}
 
 
 def _step_columns() -> list[Column]:
-    return [Column("Bước"), Column("Số đề án", Col.COUNT), Column("Số cơ sở", Col.COUNT),
-            Column("Kinh phí (đồng)", Col.MONEY)]  # fmt: skip
+    return [Column(_("Bước")), Column(_("Số đề án"), Col.COUNT), Column(_("Số cơ sở"), Col.COUNT),
+            Column(_("Kinh phí (đồng)"), Col.MONEY)]  # fmt: skip
 
 
 def _tally_cells(t: dict[str, Any]) -> list[int]:
@@ -396,26 +419,27 @@ def _tally_cells(t: dict[str, Any]) -> list[int]:
 
 def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
     projects, tasks, total = source["projects"], source["tasks"], source["total"]
-    steps = Table("Tiến độ thủ tục trong kỳ", [Column("Nội dung"), *_step_columns()])
-    for key, _, label in STEPS:
+    steps = Table(_("Tiến độ thủ tục trong kỳ"), [Column(_("Nội dung")), *_step_columns()])
+    for key, _actions, label in STEPS:
         if projects[key]["projects"]:
-            steps.add(["Đề án", label, *_tally_cells(projects[key])], f"figure:{path}.projects.{key}")
+            steps.add([_("Đề án"), label, *_tally_cells(projects[key])], f"figure:{path}.projects.{key}")
         if tasks[key]["projects"]:
-            steps.add(["Nội dung khuyến công khác", label, *_tally_cells(tasks[key])], f"figure:{path}.tasks.{key}")
+            steps.add([_("Nội dung khuyến công khác"), label, *_tally_cells(tasks[key])], f"figure:{path}.tasks.{key}")
         if tasks[key]["projects"] and projects[key]["projects"]:
-            steps.add(["Cộng", label, *_tally_cells(total[key])], f"figure:{path}.total.{key}", total=True)
-    rounds = Table("Theo đợt", [Column("Đợt"), *_step_columns()])
+            steps.add([_("Cộng"), label, *_tally_cells(total[key])], f"figure:{path}.total.{key}", total=True)
+    rounds = Table(_("Theo đợt"), [Column(_("Đợt")), *_step_columns()])
     for index, row in enumerate(source["by_round"]):
-        for key, _, label in STEPS:
+        for key, _actions, label in STEPS:
             if row[key]["projects"]:
                 rounds.add(
-                    [f"Đợt {row['round']}", label, *_tally_cells(row[key])], f"figure:{path}.by_round.{index}.{key}"
+                    [_("Đợt %(round)s") % {"round": row["round"]}, label, *_tally_cells(row[key])],
+                    f"figure:{path}.by_round.{index}.{key}",
                 )
     status = source["status"]
     approved = status["approved"]
     states = Table(
-        "Tình hình thực hiện các đề án đã phê duyệt",
-        [Column("Tình trạng"), Column("Số đề án", Col.COUNT), Column("Tỷ lệ", Col.PERCENT)],
+        _("Tình hình thực hiện các đề án đã phê duyệt"),
+        [Column(_("Tình trạng")), Column(_("Số đề án"), Col.COUNT), Column(_("Tỷ lệ"), Col.PERCENT)],
     )
     # The statuses' shares are rounded together so that they add up to 100,0% (three thirds are 33,4 + 33,3 + 33,3).
     keys = [key for key in STATUS_LABELS if status[key]]
@@ -426,34 +450,52 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
             steps_in = status["in_progress_by_percent"]
             parts = round_parts([Decimal(step["projects"] * 100) / approved for step in steps_in], places=1)
             for step, share in zip(steps_in, parts, strict=True):
-                workload = f"đạt {step['percent']}% khối lượng" if step["percent"] else "chưa báo cáo khối lượng"
+                workload = (
+                    _("đạt %(percent)s%% khối lượng") % {"percent": step["percent"]}
+                    if step["percent"]
+                    else _("chưa báo cáo khối lượng")
+                )
                 states.add([f"— {workload}", step["projects"], share])
-    states.add(["Tổng số đề án đã phê duyệt", approved, percent_of(approved, approved)], total=True)
+    states.add([_("Tổng số đề án đã phê duyệt"), approved, percent_of(approved, approved)], total=True)
     implementers = Table(
-        "Đơn vị thực hiện",
-        [Column("Đơn vị"), Column("Số đề án", Col.COUNT), Column("Số cơ sở", Col.COUNT),
-         Column("Kinh phí hỗ trợ (đồng)", Col.MONEY)],
+        _("Đơn vị thực hiện"),
+        [Column(pgettext("report", "Đơn vị")), Column(_("Số đề án"), Col.COUNT), Column(_("Số cơ sở"), Col.COUNT),
+         Column(_("Kinh phí hỗ trợ (đồng)"), Col.MONEY)],
     )  # fmt: skip
     for index, row in enumerate(source["by_implementer"]):
         implementers.add([row["name"], row["projects"], row["facilities"], row["amount"]],
                          f"figure:{path}.by_implementer.{index}")  # fmt: skip
     listing = Table(
-        "Danh sách đề án",
-        [Column("Mã"), Column("Tên đề án"), Column("Cơ sở thụ hưởng"), Column("Đơn vị thực hiện"),
-         Column("Tình trạng"), Column("Khối lượng", Col.PERCENT), Column("Kinh phí hỗ trợ (đồng)", Col.MONEY)],
+        _("Danh sách đề án"),
+        [Column(_("Mã")), Column(_("Tên đề án")), Column(_("Cơ sở thụ hưởng")), Column(_("Đơn vị thực hiện")),
+         Column(_("Tình trạng")), Column(_("Khối lượng"), Col.PERCENT), Column(_("Kinh phí hỗ trợ (đồng)"), Col.MONEY)],
     )  # fmt: skip
     for row in source["list"]:
         listing.add([row["code"], row["title"], "; ".join(row["beneficiaries"]), row["implementer"],
-                     row["state_label"], row["percent"], row["support"]], f"project:{row['code']}")  # fmt: skip
+                     state_label(row), row["percent"], row["support"]], f"project:{row['code']}")  # fmt: skip
     text = []
     if projects["submitted"]["projects"]:
-        text.append(f"Tiếp nhận {projects['submitted']['projects']} đề án đề nghị thẩm định, tổng kinh phí "
-                    f"{say_money(projects['submitted']['amount'])}.")  # fmt: skip
+        text.append(
+            ngettext(
+                "Tiếp nhận %(count)d đề án đề nghị thẩm định, tổng kinh phí %(amount)s.",
+                "Tiếp nhận %(count)d đề án đề nghị thẩm định, tổng kinh phí %(amount)s.",
+                projects["submitted"]["projects"],
+            )
+            % {"count": projects["submitted"]["projects"], "amount": say_money(projects["submitted"]["amount"])}
+        )
     if projects["approved"]["projects"]:
-        text.append(f"Phê duyệt {projects['approved']['projects']} đề án, kinh phí hỗ trợ "
-                    f"{say_money(projects['approved']['amount'])}.")  # fmt: skip
+        text.append(
+            ngettext(
+                "Phê duyệt %(count)d đề án, kinh phí hỗ trợ %(amount)s.",
+                "Phê duyệt %(count)d đề án, kinh phí hỗ trợ %(amount)s.",
+                projects["approved"]["projects"],
+            )
+            % {"count": projects["approved"]["projects"], "amount": say_money(projects["approved"]["amount"])}
+        )
     if approved:
-        text.append(f"Đã ký hợp đồng {status['contracted']}/{approved} đề án đã phê duyệt; hoàn thành "
-                    f"{status['completed']}/{approved}.")  # fmt: skip
+        text.append(
+            _("Đã ký hợp đồng %(contracted)d/%(approved)d đề án đã phê duyệt; hoàn thành %(completed)d/%(approved)d.")
+            % {"contracted": status["contracted"], "completed": status["completed"], "approved": approved}
+        )
     tables = [t for t in (steps, rounds, states, implementers, listing) if t.rows]
-    return Section(f"{number}. {source['label']}", tables, text)
+    return Section(f"{number}. {source_label(source)}", tables, text)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.programs.models import Allocation, Plan
@@ -119,7 +121,7 @@ def results(scope: ReportScope, period: Period, previous: Period | None = None) 
     trainees_before = before.get(Indicator.TRAINEES)
     if trainees or trainees_before:
         share = rate(totals.get(Indicator.TRAINEES_EMPLOYED, Decimal(0)), trainees)
-        row = {"indicator": "trainees_employed_percent", "label": "Tỷ lệ học viên có việc làm sau đào tạo (%)",
+        row = {"indicator": "trainees_employed_percent", "label": _("Tỷ lệ học viên có việc làm sau đào tạo (%)"),
                "value": share}  # fmt: skip
         if previous is not None:
             # A rate is compared in points, not in % of itself: the change of a share is read as its difference.
@@ -161,7 +163,7 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
     done_before = implemented(scope, previous)
     return {
         "kind": "regional",
-        "title": f"Báo cáo kết quả hoạt động khuyến công {period.label}",
+        "title": _("Báo cáo kết quả hoạt động khuyến công %(period)s") % {"period": period.label},
         "scope": scope.as_json(),
         "period": period_json(period),
         "previous_period": period_json(previous),
@@ -184,38 +186,55 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
 
 def regional_sections(report: dict[str, Any]) -> list[Section]:
     money = Table(
-        "Kinh phí",
-        [Column("Chỉ tiêu"), Column("Kỳ báo cáo", Col.MONEY), Column("Cùng kỳ năm trước", Col.MONEY),
-         Column("Tăng/giảm", Col.PERCENT)],
-    )  # fmt: skip
+        _("Kinh phí"),
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo"), Col.MONEY),
+            Column(_("Cùng kỳ năm trước"), Col.MONEY),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
+    )
     money.rows += [
-        ["Kế hoạch kinh phí năm (đồng)", report["plan"], report["plan_previous"], report["plan_change_percent"]],
-        ["Kinh phí đã thực hiện (đồng)", report["implemented"], report["implemented_previous"],
+        [_("Kế hoạch kinh phí năm (đồng)"), report["plan"], report["plan_previous"], report["plan_change_percent"]],
+        [_("Kinh phí đã thực hiện (đồng)"), report["implemented"], report["implemented_previous"],
          report["implemented_change_percent"]],
     ]  # fmt: skip
-    share = Table("Tỷ lệ thực hiện", [Column("Chỉ tiêu"), Column("Tỷ lệ", Col.PERCENT)])
-    share.rows.append(["Đã thực hiện so với kế hoạch năm", report["implemented_percent_of_plan"]])
-    share.rows.append(["Cùng kỳ năm trước", report["implemented_percent_of_plan_previous"]])
+    share = Table(_("Tỷ lệ thực hiện"), [Column(pgettext("report", "Chỉ tiêu")), Column(_("Tỷ lệ"), Col.PERCENT)])
+    share.rows.append([_("Đã thực hiện so với kế hoạch năm"), report["implemented_percent_of_plan"]])
+    share.rows.append([_("Cùng kỳ năm trước"), report["implemented_percent_of_plan_previous"]])
     results_table = Table(
-        "Kết quả",
-        [Column("Chỉ tiêu"), Column("Kỳ báo cáo"), Column("Cùng kỳ năm trước"), Column("Tăng/giảm", Col.PERCENT)],
+        _("Kết quả"),
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo")),
+            Column(_("Cùng kỳ năm trước")),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
     )
     for row in report["results"]:
         results_table.rows.append([row["label"], _decimal_text(row["value"]), _decimal_text(row.get("previous")),
                                    row.get("change_percent")])  # fmt: skip
     advice = report["consulting"]
     consulting_table = Table(
-        "Tư vấn phát triển công nghiệp",
-        [Column("Chỉ tiêu"), Column("Kỳ báo cáo", Col.MONEY), Column("Cùng kỳ năm trước", Col.MONEY),
-         Column("Tăng/giảm", Col.PERCENT)],
-    )  # fmt: skip
+        _("Tư vấn phát triển công nghiệp"),
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo"), Col.MONEY),
+            Column(_("Cùng kỳ năm trước"), Col.MONEY),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
+    )
     earlier = advice.get("previous", {})
-    for key, label in (("units", "Số đơn vị"), ("projects", "Số dự án tư vấn"), ("revenue", "Doanh thu (đồng)")):
+    for key, label in (
+        ("units", _("Số đơn vị")),
+        ("projects", _("Số dự án tư vấn")),
+        ("revenue", _("Doanh thu (đồng)")),
+    ):
         consulting_table.rows.append([label, advice[key], earlier.get(key), advice.get("change_percent", {}).get(key)])
     compared = compared_table(report["breakdown"], "breakdown")
     text = [
-        f"Tổng kế hoạch kinh phí khuyến công {say_money(report['plan'])}; "
-        f"đã thực hiện {say_money(report['implemented'])}."
+        _("Tổng kế hoạch kinh phí khuyến công %(plan)s; đã thực hiện %(implemented)s.")
+        % {"plan": say_money(report["plan"]), "implemented": say_money(report["implemented"])}
     ]
     text += breakdown_text(report["breakdown"])
     tables = [money, share, compared, results_table, consulting_table,
@@ -228,21 +247,29 @@ def _decimal_text(value: str | None) -> str:
 
 
 COMPARED_LABELS = {
-    "projects": "Số đề án được phê duyệt", "tasks": "Nhiệm vụ khuyến công khác",
-    "total_cost": "Tổng kinh phí (đồng)", "support": "Kinh phí khuyến công (đồng)",
-    "counterpart": "Vốn đối ứng của cơ sở (đồng)", "disbursed": "Đã giải ngân lũy kế (đồng)",
-    "facilities": "Số cơ sở thụ hưởng", "facility_times": "Lượt cơ sở thụ hưởng",
-}  # fmt: skip
+    "projects": gettext_lazy("Số đề án được phê duyệt"),
+    "tasks": gettext_lazy("Nhiệm vụ khuyến công khác"),
+    "total_cost": gettext_lazy("Tổng kinh phí (đồng)"),
+    "support": gettext_lazy("Kinh phí khuyến công (đồng)"),
+    "counterpart": gettext_lazy("Vốn đối ứng của cơ sở (đồng)"),
+    "disbursed": gettext_lazy("Đã giải ngân lũy kế (đồng)"),
+    "facilities": gettext_lazy("Số cơ sở thụ hưởng"),
+    "facility_times": gettext_lazy("Lượt cơ sở thụ hưởng"),
+}
 
 
 def compared_table(figures: dict[str, Any], path: str) -> Table:
     """Every figure of the breakdown's total beside the same figure a year earlier."""
     total = figures["total"]
     table = Table(
-        "So với cùng kỳ năm trước",
-        [Column("Chỉ tiêu"), Column("Kỳ báo cáo", Col.MONEY), Column("Cùng kỳ năm trước", Col.MONEY),
-         Column("Tăng/giảm", Col.PERCENT)],
-    )  # fmt: skip
+        _("So với cùng kỳ năm trước"),
+        [
+            Column(pgettext("report", "Chỉ tiêu")),
+            Column(_("Kỳ báo cáo"), Col.MONEY),
+            Column(_("Cùng kỳ năm trước"), Col.MONEY),
+            Column(_("Tăng/giảm"), Col.PERCENT),
+        ],
+    )
     for key, label in COMPARED_LABELS.items():
         table.add([label, total[key], total["previous"][key], total["change_percent"][key]],
                   f"figure:{path}.total" if key == "projects" else None)  # fmt: skip

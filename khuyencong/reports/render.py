@@ -20,6 +20,11 @@ from khuyencong.core.csv import safe_cell
 
 from .layout import Col, Section, Table, cell_text
 
+VIETNAMESE_ONLY = (
+    "a downloaded report is an official document (Decree 30/2020/NĐ-CP Art. 8): its header, motto, place and date are "
+    "Vietnamese, and reports/views.py renders it under translation.override('vi')"
+)
+
 
 @dataclass(frozen=True)
 class Document:

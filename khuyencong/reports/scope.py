@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
@@ -41,7 +42,7 @@ class ReportScope:
         if self.region is not None:
             return self.region.name
         if self.national:
-            return "Toàn quốc"
+            return _("Toàn quốc")
         return ", ".join(p.full_name for p in self.provinces)
 
     def projects(self, queryset: QuerySet[Project]) -> QuerySet[Project]:
@@ -77,7 +78,9 @@ def resolve_scope(
         found_region = Region.objects.filter(code__iexact=region).first()
         if found_region is None:
             names = ", ".join(Region.objects.order_by("code").values_list("code", flat=True))
-            raise ValueError(f"Không có vùng «{region}». Các vùng: {names}.")
+            raise ValueError(
+                _("Không có vùng «%(region)s». Các vùng: %(regions)s.") % {"region": region, "regions": names}
+            )
         units.extend(found_region.provinces_on(on))
     for name in provinces or []:
         units.append(resolve_unit(name, on=on, level=Level.PROVINCE))
@@ -96,8 +99,11 @@ def scope_from_units(
             unit = unit.current_province
         elif geography == Geography.RECORDED and unit.era == Era.FROM_2025 and Era.on(on) != Era.FROM_2025:
             raise ValueError(
-                f"{unit.full_name} là đơn vị từ 01/07/2025; báo cáo theo địa giới khi ghi nhận ngày {on:%d/%m/%Y} "
-                "phải ghi tỉnh cũ, hoặc dùng --geography current."
+                _(
+                    "%(unit)s là đơn vị từ 01/07/2025; báo cáo theo địa giới khi ghi nhận ngày %(day)s phải ghi tỉnh "
+                    "cũ, hoặc dùng --geography current."
+                )
+                % {"unit": unit.full_name, "day": f"{on:%d/%m/%Y}"}
             )
         chosen[unit.pk] = unit
     return ReportScope(geography, tuple(sorted(chosen.values(), key=lambda u: u.code)), region)

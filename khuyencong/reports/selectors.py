@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.models import User
 from khuyencong.organizations.models import Organization
@@ -23,11 +25,11 @@ from .render import Document
 from .scope import ReportScope, scope_allowed
 
 KINDS = {
-    "provincial": "Báo cáo định kỳ của tỉnh",
-    "national": "Thực hiện kế hoạch khuyến công quốc gia",
-    "regional": "Tổng hợp vùng, nhiều tỉnh",
-    "programme": "Tiến độ chương trình khuyến công",
-    "products": "Bình chọn sản phẩm CNNT tiêu biểu",
+    "provincial": gettext_lazy("Báo cáo định kỳ của tỉnh"),
+    "national": gettext_lazy("Thực hiện kế hoạch khuyến công quốc gia"),
+    "regional": gettext_lazy("Tổng hợp vùng, nhiều tỉnh"),
+    "programme": gettext_lazy("Tiến độ chương trình khuyến công"),
+    "products": gettext_lazy("Bình chọn sản phẩm CNNT tiêu biểu"),
 }
 
 
@@ -54,7 +56,7 @@ def report_build(
         # check, so that the province's own officials may open it.
         scope = programme_scope(programme_named(program), scope, period.as_of)
     if user is not None and not scope_allowed(user, scope):
-        raise PermissionDenied("Báo cáo vượt quá phạm vi địa bàn bạn được xem.")
+        raise PermissionDenied(_("Báo cáo vượt quá phạm vi địa bàn bạn được xem."))
     builders: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[dict[str, Any]], list[Section]]]] = {
         "provincial": (lambda: provincial_report(scope, period), provincial_sections),
         "national": (lambda: national_report(scope, period, plan_code=plan), national_sections),
@@ -63,15 +65,18 @@ def report_build(
         "products": (lambda: products_report(scope, period, level=level), products_sections),
     }
     if kind not in builders:
-        raise ValueError(f"Loại báo cáo «{kind}» không có; chọn một trong: {', '.join(KINDS)}.")
+        raise ValueError(
+            _("Loại báo cáo «%(kind)s» không có; chọn một trong: %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(KINDS)}
+        )
     if kind == "programme" and not program:
-        raise ValueError("Báo cáo chương trình cần mã chương trình (--program).")
+        raise ValueError(_("Báo cáo chương trình cần mã chương trình (--program)."))
     build, lay_out = builders[kind]
     data = build()
     return BuiltReport(data, lay_out(data), default_document(kind, scope, period))
 
 
-def default_document(kind: str, scope: ReportScope, period: Period) -> Document:
+def default_document(kind: str, scope: ReportScope, period: Period) -> Document:  # vi-only: an official heading
     """A province's report is the Sở Công Thương's; the others are the Cục's, issued in Hà Nội."""
     if len(scope.provinces) == 1 and kind in ("provincial", "programme"):
         province = scope.provinces[0]

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
@@ -91,7 +92,7 @@ def _linker(request: HttpRequest, sections: list[Section], records_url: str) -> 
     query = _query(request, "format", "figure")
 
     def link(target: str) -> str | None:
-        kind, _, value = target.partition(":")
+        kind, _colon, value = target.partition(":")
         if kind == "project":
             pk = pks.get(value)
             return reverse("projects:detail", args=[pk]) if pk else None
@@ -106,7 +107,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     fmt = request.GET.get("format", "")
     if fmt in DOWNLOADS and not access.can_export(user):
-        raise PermissionDenied("Bạn không có quyền tải báo cáo về.")
+        raise PermissionDenied(_("Bạn không có quyền tải báo cáo về."))
     year = latest_year(project_list_for_user(user), timezone.localdate())
     form = ReportForm(request.GET or None, user=user, initial=default_report_query(user, year))
     # A downloaded report is an official document (Decree 30/2020/NĐ-CP Art. 8): built and written in Vietnamese
@@ -146,11 +147,12 @@ def report_records(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/report_page.html", {"form": form}, status=400)
     data = built.data
     row = figure_row(built.sections, request.GET.get("figure", ""))
+    as_of = datetime.date.fromisoformat(data["period"]["as_of"])
     shown = RecordsHeading(
         label=row.label if row else data["title"],
         where=f"{row.where} · " if row else "",
-        about=f"{data['title']} · {data['scope']['name']} · số liệu tính đến ngày "
-        f"{datetime.date.fromisoformat(data['period']['as_of']):%d/%m/%Y}",
+        about=_("%(report)s · %(scope)s · số liệu tính đến ngày %(day)s")
+        % {"report": data["title"], "scope": data["scope"]["name"], "day": f"{as_of:%d/%m/%Y}"},
         figures=row.figures if row else [],
     )
     return _records(request, data, shown, reverse("reports:page"))
@@ -174,7 +176,7 @@ def _records(request: HttpRequest, data: dict[str, Any], heading: RecordsHeading
     try:
         codes = figure_codes(data, path)
     except (KeyError, IndexError, ValueError, TypeError) as error:
-        raise Http404("Không có số liệu này trong báo cáo.") from error
+        raise Http404(_("Không có số liệu này trong báo cáo.")) from error
     page = Paginator(sorted(codes), RECORDS_PAGE).get_page(request.GET.get("page"))
     projects = list(
         project_list_for_user(request.user)
@@ -277,7 +279,7 @@ def _agree(form: DashboardForm, user: Any) -> None:
     province selected."""
     field: Any = form.fields["province"]
     if access.scope_of(user).everything:
-        field.empty_label = "Toàn quốc"
+        field.empty_label = _("Toàn quốc")
         return
     units, region = dashboard_units(user, None)
     if region is None and len(units) == 1:
@@ -289,7 +291,7 @@ def _agree(form: DashboardForm, user: Any) -> None:
             data["province"] = str(units[0].pk)
             form.data = data
     else:
-        field.empty_label = region.name if region is not None else "Cả địa bàn được giao"
+        field.empty_label = region.name if region is not None else _("Cả địa bàn được giao")
 
 
 def _width(value: int | Decimal, largest: int | Decimal) -> str:
@@ -303,16 +305,16 @@ def _width(value: int | Decimal, largest: int | Decimal) -> str:
 @replica_reads
 def dashboard_records(request: HttpRequest) -> HttpResponse:
     """The đề án behind one figure of the dashboard, read by the figure's own condition."""
-    _, shown = _dashboard(request)
+    _form, shown = _dashboard(request)
     if shown is None:
-        raise Http404("Không có số liệu này.")
+        raise Http404(_("Không có số liệu này."))
     path = request.GET.get("figure", "")
     data = shown.data
     try:
         listed = figure_projects(shown.scope, shown.projects, data, path)
         _check_figure(data, path)
     except (KeyError, IndexError, ValueError, TypeError) as error:
-        raise Http404("Không có số liệu này trong bảng điều khiển.") from error
+        raise Http404(_("Không có số liệu này trong bảng điều khiển.")) from error
     ordered = listed.select_related("plan", "implementer", "province").order_by("code")
     page = Paginator(ordered, RECORDS_PAGE).get_page(request.GET.get("page"))
     if "on_support" in listed.query.annotations:
@@ -324,10 +326,14 @@ def dashboard_records(request: HttpRequest) -> HttpResponse:
     heading = RecordsHeading(
         label=_dashboard_label(data, path),
         where="",
-        about=f"Bảng điều khiển năm {data['year']} · {data['scope']['name']} · số liệu tính đến ngày "
-        f"{datetime.date.fromisoformat(data['as_of']):%d/%m/%Y}",
-        figures=[("Kinh phí hỗ trợ (đồng)", cell_text(totals["support"], Col.MONEY))]
-        + ([("Đã giải ngân (đồng)", cell_text(totals["disbursed"], Col.MONEY))] if "disbursed" in totals else []),
+        about=_("Bảng điều khiển năm %(year)s · %(scope)s · số liệu tính đến ngày %(day)s")
+        % {
+            "year": data["year"],
+            "scope": data["scope"]["name"],
+            "day": f"{datetime.date.fromisoformat(data['as_of']):%d/%m/%Y}",
+        },
+        figures=[(_("Kinh phí hỗ trợ (đồng)"), cell_text(totals["support"], Col.MONEY))]
+        + ([(_("Đã giải ngân (đồng)"), cell_text(totals["disbursed"], Col.MONEY))] if "disbursed" in totals else []),
     )
     return _records_page(request, heading, reverse("reports:dashboard"), page, list(page.object_list), hidden=0)
 
@@ -335,13 +341,13 @@ def dashboard_records(request: HttpRequest) -> HttpResponse:
 def _dashboard_label(data: dict[str, Any], path: str) -> str:
     """A dashboard figure in words, as its tile or chart names it."""
     if path == "overdue":
-        return "Đề án quá hạn (hết năm kế hoạch, chưa nghiệm thu)"
-    part, _, index = path.partition(".")
+        return _("Đề án quá hạn (hết năm kế hoạch, chưa nghiệm thu)")
+    part, _dot, index = path.partition(".")
     row = data[part][int(index)]
     if part == "contents":
-        return f"Đề án được phê duyệt — {row['label']}"
+        return _("Đề án được phê duyệt — %(content)s") % {"content": row["label"]}
     if part == "provinces":
-        return f"Đề án đã giao thực hiện — {row['name']}"
+        return _("Đề án đã giao thực hiện — %(province)s") % {"province": row["name"]}
     return str(row["label"])
 
 
@@ -351,7 +357,7 @@ def _check_figure(data: dict[str, Any], path: str) -> None:
     for part in filter(None, path.split(".")):
         node = node[int(part)] if isinstance(node, list) else node[part]
     if not isinstance(node, dict) or not isinstance(node.get("count"), int):
-        raise ValueError(f"«{path}» không có danh sách đề án.")
+        raise ValueError(_("«%(path)s» không có danh sách đề án.") % {"path": path})
 
 
 @login_required

@@ -7,7 +7,9 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.geography.resolver import PlaceError
 from khuyencong.reports.periods import Period
@@ -23,57 +25,70 @@ def _date(text: str) -> datetime.date:
             return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             continue
-    raise CommandError(f"Ngày «{text}» không hợp lệ; viết YYYY-MM-DD hoặc dd/mm/yyyy.")
+    raise CommandError(_("Ngày «%(text)s» không hợp lệ; viết YYYY-MM-DD hoặc dd/mm/yyyy.") % {"text": text})
 
 
 class Command(BaseCommand):
-    help = "Lập báo cáo khuyến công từ dữ liệu: provincial, national, regional, programme."
+    help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
+        "Lập báo cáo khuyến công từ dữ liệu: provincial, national, regional, programme."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(KINDS))
-        parser.add_argument("--province", action="append", default=[], help="Tỉnh (tên hoặc mã); lặp lại để gộp.")
-        parser.add_argument("--region", help="Vùng khuyến công (mã, ví dụ north, south).")
-        parser.add_argument("--program", help="Mã chương trình khuyến công (báo cáo programme).")
-        parser.add_argument("--level", help="Cấp bình chọn (báo cáo products): commune, provincial, regional, …")
-        parser.add_argument("--plan", help="Mã kế hoạch (báo cáo national; mặc định: các kế hoạch trung ương của năm).")
+        parser.add_argument("--province", action="append", default=[], help=_("Tỉnh (tên hoặc mã); lặp lại để gộp."))
+        parser.add_argument("--region", help=_("Vùng khuyến công (mã, ví dụ north, south)."))
+        parser.add_argument("--program", help=_("Mã chương trình khuyến công (báo cáo programme)."))
+        parser.add_argument("--level", help=_("Cấp bình chọn (báo cáo products): commune, provincial, regional, …"))
+        parser.add_argument(
+            "--plan", help=_("Mã kế hoạch (báo cáo national; mặc định: các kế hoạch trung ương của năm).")
+        )
         parser.add_argument(
             "--year",
             type=int,
-            help="Năm báo cáo (cả năm, hoặc --months đầu năm). Báo cáo programme: bỏ trống để lấy từ đầu chương "
-            "trình đến --as-of.",
+            help=_(
+                "Năm báo cáo (cả năm, hoặc --months đầu năm). Báo cáo programme: bỏ trống để lấy từ đầu chương "
+                "trình đến --as-of."
+            ),
         )
-        parser.add_argument("--months", type=int, help="Số tháng đầu năm: 6, 9 … (cùng --year).")
-        parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="Quý (cùng --year).")
-        parser.add_argument("--from", dest="start", help="Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy).")
-        parser.add_argument("--to", dest="end", help="Đến ngày.")
-        parser.add_argument("--as-of", dest="as_of", help="Số liệu tính đến ngày (mặc định: ngày cuối kỳ).")
+        parser.add_argument("--months", type=int, help=_("Số tháng đầu năm: 6, 9 … (cùng --year)."))
+        parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help=_("Quý (cùng --year)."))
+        parser.add_argument("--from", dest="start", help=_("Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)."))
+        parser.add_argument("--to", dest="end", help=_("Đến ngày."))
+        parser.add_argument("--as-of", dest="as_of", help=_("Số liệu tính đến ngày (mặc định: ngày cuối kỳ)."))
         parser.add_argument("--geography", choices=[g.value for g in Geography], default=Geography.RECORDED.value)
         parser.add_argument("--format", choices=FORMATS, default="json")
-        parser.add_argument("--output", help="Ghi ra tệp thay vì màn hình.")
+        parser.add_argument("--output", help=_("Ghi ra tệp thay vì màn hình."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         period = self._period(options)
-        try:
-            scope = resolve_scope(
-                provinces=options["province"],
-                region=options["region"],
-                geography=Geography(options["geography"]),
-                on=period.as_of,
-            )
-            built = report_build(
-                options["kind"], scope, period, program=options["program"], plan=options["plan"], level=options["level"]
-            )
-        except PlaceError as error:
-            raise CommandError(f"--province: {error.message}") from error
-        except ValueError as error:
-            raise CommandError(str(error)) from error
-        content = render(options["format"], built.data, built.sections, built.document)
+        # The report written is an official document (Decree 30/2020/NĐ-CP Art. 8): built and written in Vietnamese.
+        with translation.override("vi"):
+            try:
+                scope = resolve_scope(
+                    provinces=options["province"],
+                    region=options["region"],
+                    geography=Geography(options["geography"]),
+                    on=period.as_of,
+                )
+                built = report_build(
+                    options["kind"], scope, period, program=options["program"], plan=options["plan"],
+                    level=options["level"],
+                )  # fmt: skip
+            except PlaceError as error:
+                raise CommandError(f"--province: {error.message}") from error
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            content = render(options["format"], built.data, built.sections, built.document)
         if options["output"]:
             with open(options["output"], "wb") as handle:
                 handle.write(content)
-            self.stderr.write(f"Đã ghi {options['output']} ({len(content):,} byte).")
+            self.stderr.write(
+                _("Đã ghi %(path)s (%(size)s byte).") % {"path": options["output"], "size": f"{len(content):,}"}
+            )
         elif options["format"] in ("xlsx", "pdf"):
-            raise CommandError(f"Định dạng {options['format']} là tệp nhị phân: hãy ghi --output TỆP.")
+            raise CommandError(
+                _("Định dạng %(format)s là tệp nhị phân: hãy ghi --output TỆP.") % {"format": options["format"]}
+            )
         else:
             sys.stdout.flush()
             self.stdout.write(content.decode(), ending="")
@@ -83,16 +98,16 @@ class Command(BaseCommand):
         try:
             if options["start"] or options["end"]:
                 if not (options["start"] and options["end"]):
-                    raise CommandError("--from và --to phải đi cùng nhau.")
+                    raise CommandError(_("--from và --to phải đi cùng nhau."))
                 if options["year"]:
-                    raise CommandError("Chọn --year hoặc --from/--to, không cả hai.")
+                    raise CommandError(_("Chọn --year hoặc --from/--to, không cả hai."))
                 return Period.of(_date(options["start"]), _date(options["end"]), as_of=as_of)
             if not options["year"]:
                 if options["kind"] == "programme" and options["program"]:
                     # "After three years": from the programme's start to the as-of day.
                     return programme_period(programme_named(options["program"]), as_of=as_of,
                                             today=timezone.localdate())  # fmt: skip
-                raise CommandError("Cần kỳ báo cáo: --year Y [--months M | --quarter Q] hoặc --from D --to D.")
+                raise CommandError(_("Cần kỳ báo cáo: --year Y [--months M | --quarter Q] hoặc --from D --to D."))
             if options["quarter"]:
                 return Period.quarter(options["year"], options["quarter"], as_of=as_of)
             return Period.year(options["year"], months=options["months"] or 12, as_of=as_of)

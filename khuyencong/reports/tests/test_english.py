@@ -1,0 +1,58 @@
+"""A report read by a user who chose English: the page is English, the downloaded files are the Vietnamese official
+document (Decree 30/2020/NĐ-CP Art. 8), built under `translation.override("vi")`, not frozen in either language."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from conftest import chose_english, client_for
+from khuyencong.accounts.models import User
+
+from .test_pages import yen_bai_h1
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_page_reads_in_english(yen_bai: None, laocai_officer: User) -> None:
+    chose_english(laocai_officer)
+
+    html = client_for(laocai_officer).get(reverse("reports:page"), yen_bai_h1()).content.decode()
+
+    assert "Report on industrial promotion work, first 6 months of 2022" in html
+    assert "Procedural progress in the period" in html
+    assert "Priority groups (Decree 235/2025/ND-CP)" in html
+    assert "Tiến độ thủ tục trong kỳ" not in html
+    assert "6 tháng đầu năm" not in html
+
+
+def test_an_english_readers_files_stay_vietnamese(yen_bai: None, laocai_officer: User) -> None:
+    chose_english(laocai_officer)
+    client = client_for(laocai_officer)
+
+    report = json.loads(client.get(reverse("reports:page"), yen_bai_h1(format="json")).content)
+    workbook = client.get(reverse("reports:page"), yen_bai_h1(format="xlsx")).content
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert isinstance(sheet, Worksheet)
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None}
+
+    assert report["title"] == "Báo cáo tình hình thực hiện công tác khuyến công 6 tháng đầu năm 2022"
+    assert {group["label"] for group in report["breakdown"]["priority_groups"]} >= {"Cơ sở do phụ nữ làm chủ"}
+    assert "Tiến độ thủ tục trong kỳ" in cells
+    assert "Procedural progress in the period" not in cells
+
+
+def test_the_dashboard_reads_in_english(yen_bai: None, laocai_officer: User) -> None:
+    chose_english(laocai_officer)
+
+    html = client_for(laocai_officer).get(reverse("reports:dashboard"), {"year": "2022"}).content.decode()
+
+    assert "Projects by step" in html
+    assert ">Show</button>" in html
+    assert "Đề án theo bước" not in html
+    assert ">Xem</button>" not in html
