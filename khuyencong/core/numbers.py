@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
+from django.utils.translation import get_language
 
 # The Vietnamese side of each format (amounts in words belong to official documents); the English side is beside it.
 VIETNAMESE_ONLY = "Vietnamese number words and units; English ones are chosen by locale_of"
@@ -22,6 +23,11 @@ SCALES = {
 def locale_of(language: str | None) -> str:
     """The Babel locale of a page's language (Django's `get_language()`): English or, by default, Vietnamese."""
     return ENGLISH if (language or "").startswith("en") else LOCALE
+
+
+def active_locale() -> str:
+    """The locale of the language in force: a page read in English, or an official file built in Vietnamese."""
+    return locale_of(get_language())
 
 
 def format_number(value: int | Decimal | None, *, places: int | None = None, locale: str = LOCALE) -> str:

@@ -451,13 +451,20 @@ class RoundViewSet(
         write = ScoreWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         data = write.validated_data
+        user = _user(request)
         judge = selection.judges.filter(code=data["judge"]).first()
+        if judge is None:
+            message = _("Đợt không có giám khảo «%(code)s».") % {"code": data["judge"]}
+            raise serializers.ValidationError({"judge": [message]}, code="reference_missing")
+        # The sheet's owner is checked before the product is looked up: otherwise whether a product entered the round
+        # would show in the refusal's shape to someone who may not see the entries.
+        if not authority.can_score(user, judge):
+            raise Refused("out_of_scope", services.only_the_judge(judge))
         entry = selection.entries.select_related("product").filter(product__code=data["product"]).first()
         criterion = selection.criteria.filter(code=data["criterion"]).first()
         missing = {
             name: [message % {"code": data[name]}]
             for name, found, message in (
-                ("judge", judge, _("Đợt không có giám khảo «%(code)s».")),
                 ("product", entry, _("Đợt không có sản phẩm dự thi «%(code)s».")),
                 ("criterion", criterion, _("Đợt không có tiêu chí «%(code)s».")),
             )
@@ -465,12 +472,8 @@ class RoundViewSet(
         }
         if missing:
             raise serializers.ValidationError(missing, code="reference_missing")
-        assert judge is not None
         assert entry is not None
         assert criterion is not None
-        user = _user(request)
-        if not authority.can_score(user, judge):
-            raise Refused("out_of_scope", services.only_the_judge(judge))
         services.score_record(actor=user, entry=entry, judge=judge, criterion=criterion, points=data["points"])
         context = {"scores": selectors.entry_scores(selection)}
         return Response(EntrySerializer(entry, context=context).data, status=status.HTTP_201_CREATED)

@@ -402,7 +402,12 @@ def fund(request: HttpRequest, code: str) -> HttpResponse:
 def document_add(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
     selection = _round_for(user, code)
-    entries = list(Entry.objects.filter(round=selection).select_related("product__facility"))
+    # Only the entries the user sees: a refusal about another's entry would name its product.
+    entries = [
+        entry
+        for entry in Entry.objects.filter(round=selection).select_related("product__facility")
+        if authority.can_view_entry(user, entry)
+    ]
     form = DocumentForm(request.POST, request.FILES, entries=entries)
     if not form.is_valid():
         return _render_round(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from khuyencong.core.numbers import format_money_compact, format_number
+from khuyencong.core.numbers import active_locale, format_money_compact, format_number
 from khuyencong.projects.models import Project
 
 from .periods import Period
@@ -117,7 +117,7 @@ def _chart(
 
 
 def _money(value: int | Decimal) -> str:
-    return format_money_compact(int(value)) if value else _("0 đồng")
+    return format_money_compact(int(value), locale=active_locale()) if value else _("0 đồng")
 
 
 def content_chart(

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from khuyencong.core.numbers import format_money_compact, format_number, format_percent
+from khuyencong.core.numbers import active_locale, format_money_compact, format_number, format_percent
 
 
 def as_text(value: Any) -> Any:
@@ -98,7 +98,7 @@ def plain(value: Decimal) -> str:
 
 
 def say_money(value: int | None) -> str:
-    return format_money_compact(value) if value is not None else "—"
+    return format_money_compact(value, locale=active_locale()) if value is not None else "—"
 
 
 def figure_codes(data: dict[str, Any], path: str) -> list[str]:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
-from khuyencong.core.numbers import format_money_compact, format_number, format_percent
+from khuyencong.core.numbers import active_locale, format_money_compact, format_number, format_percent
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.projects.models import ProjectKind
 from khuyencong.projects.selectors import project_list_for_user
@@ -239,7 +239,7 @@ def _text(figure: MapFigure, value: Decimal | None) -> str:
     if figure == MapFigure.RATE:
         return format_percent(value)
     if figure == MapFigure.DISBURSED:
-        return format_money_compact(int(value)).replace(_(" đồng"), "")
+        return format_money_compact(int(value), locale=active_locale()).replace(_(" đồng"), "")
     return format_number(value)
 
 
