@@ -70,6 +70,11 @@ class SignForm(forms.Form):
     password = forms.CharField(label=gettext_lazy("Mật khẩu chứng thư số"), widget=forms.PasswordInput, strip=False)
 
 
+def _sign_refused(request: HttpRequest, project: Any, text: str) -> HttpResponse:
+    """Why a form could not be signed, on a page of the site with the way back to the đề án."""
+    return render(request, "dossiers/sign_refused.html", {"project": project, "text": text}, status=400)
+
+
 @login_required
 @require_POST
 def form_signed(request: HttpRequest, pk: int) -> HttpResponse:
@@ -77,16 +82,14 @@ def form_signed(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(
-            _("Chọn biểu mẫu và nhập mật khẩu chứng thư số."), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return _sign_refused(request, project, _("Chọn biểu mẫu và nhập mật khẩu chứng thư số."))
     key = form.cleaned_data["form"]
     user: Any = request.user
     try:
         signed = signing.form_sign(project=project, actor=user, form=key, password=form.cleaned_data["password"])
     except ValidationError as error:
         text = " ".join(" ".join(str(m) for m in ms) for ms in error.message_dict.values())
-        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        return _sign_refused(request, project, text)
     response = HttpResponse(signed, content_type=CONTENT_TYPES["pdf"])
     response["Content-Disposition"] = f'attachment; filename="{project.code}-{key}-ky-so.pdf"'
     return response

@@ -22,6 +22,7 @@ from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.dossiers.forms36 import FORMS
+from khuyencong.dossiers.signing import certificate_in_force
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import provinces_for_user
 from khuyencong.organizations.models import Organization
@@ -215,6 +216,8 @@ def _detail_context(
         or (PaymentForm(initial={"on": timezone.localdate()}, prefix="payment") if can_pay else None),
         # The dossier's forms, generated from the records (Circular 36/2013): a download, so the export permission.
         "dossier_forms": [(key, label) for key, (label, _) in FORMS.items()] if access.can_export(user) else [],
+        # Signing is offered only where it can succeed: the implementer has loaded its certificate.
+        "can_sign": access.can_export(user) and certificate_in_force(project.implementer) is not None,
     }
 
 
