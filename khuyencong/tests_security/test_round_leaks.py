@@ -80,3 +80,40 @@ def test_national_round_api_ranking_holds(world: World, clock: None) -> None:
     response = client.get(reverse("api:selection-round-entries", kwargs={"code": selection.code}))
     assert response.status_code == 200
     assert world.product[OUTSIDE].code not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", [SCT15, REP])
+def test_round_page_does_not_show_a_funding_project_the_reader_may_not_see(
+    world: World, clock: None, persona: str
+) -> None:
+    """The funding đề án's code and title are printed on the round's page for whoever sees the round; the matrix's
+    rounds are unfunded, so this is not covered there."""
+    from khuyencong.projects.selectors import project_list_for_user
+
+    selection = _funded_national_round(world)
+    funding = selection.project
+    assert funding is not None
+    if project_list_for_user(world.users[persona]).filter(pk=funding.pk).exists():
+        pytest.skip("the reader may see the funding đề án")
+    body = _page(world, persona, selection)
+    assert funding.code not in body, f"{persona} reads the funding đề án {funding.code} it may not see"
+
+
+@pytest.mark.parametrize("persona", [SCT15, REP])
+def test_round_api_does_not_show_a_funding_project_the_reader_may_not_see(
+    world: World, clock: None, persona: str
+) -> None:
+    from rest_framework.test import APIClient
+
+    from khuyencong.projects.selectors import project_list_for_user
+
+    selection = _funded_national_round(world)
+    funding = selection.project
+    assert funding is not None
+    if project_list_for_user(world.users[persona]).filter(pk=funding.pk).exists():
+        pytest.skip("the reader may see the funding đề án")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[persona]}")
+    response = client.get(reverse("api:selection-round-detail", kwargs={"code": selection.code}))
+    assert response.status_code == 200
+    assert response.json().get("project") != funding.code, f"the API names the funding đề án {funding.code} to {persona}"
