@@ -201,3 +201,45 @@ def test_report_page_with_a_foreign_province_among_several_is_refused(world: Wor
     assert response.status_code in (400, 403)
     assert not world.foreign_codes.findall(text(response))
     assert world.unit[OUTSIDE].name not in text(response)
+
+
+# --- The score endpoint as an entry oracle (HOLE) -------------------------------------------------------------------
+
+
+def _scores(w: World, persona: str, round_code: str, product: str) -> Any:
+    url = reverse("api:selection-round-scores", kwargs={"code": round_code})
+    return api(w, persona).post(url, {"judge": "GK1", "product": product, "criterion": "market", "points": "1"},
+                                format="json")  # fmt: skip
+
+
+def test_api_scores_does_not_tell_a_representative_which_other_products_entered(world: World, clock: None) -> None:
+    """HOLE. POST /api/v1/selection-rounds/<code>/scores/ looks the product up among ALL the round's entries before it
+    checks that the caller is the judge: a product that entered is refused 403 (`out_of_scope`, not the judge), one
+    that did not 400 (`reference_missing`). The facility's representative, who sees only its own entries of its
+    district's round, learns which of its neighbours' product codes entered it."""
+    from khuyencong.tests_matrix.test_authorization_matrix import REP
+
+    round_code = world.district_round[INSIDE].code
+    neighbour = world.neighbour_certificate.entry.product.code
+    entered = _scores(world, REP, round_code, neighbour)
+    missing = _scores(world, REP, round_code, "SP-KHONG-CO")
+    assert (entered.status_code, entered.json().get("codes")) == (missing.status_code, missing.json().get("codes")), (
+        f"{neighbour} told apart: {entered.status_code} {entered.json()} vs {missing.status_code} {missing.json()}"
+    )
+
+
+def test_api_scores_does_not_tell_a_lao_cai_officer_which_foreign_products_entered(world: World, clock: None) -> None:
+    """The same, in the Cục's national round (open to all): a Thái Nguyên product that entered is told apart from one
+    that did not by the shape of the refusal."""
+    import datetime
+
+    from khuyencong.products.models import Entry, Judge
+
+    Judge.objects.create(round=world.national_round, code="GK1", name="Giám khảo quốc gia")
+    Entry.objects.create(round=world.national_round, product=world.product[OUTSIDE],
+                         registered_on=datetime.date(2026, 11, 20))  # fmt: skip
+    entered = _scores(world, SCT15, world.national_round.code, world.product[OUTSIDE].code)
+    missing = _scores(world, SCT15, world.national_round.code, "SP-KHONG-CO")
+    assert (entered.status_code, entered.json().get("codes")) == (missing.status_code, missing.json().get("codes")), (
+        f"told apart: {entered.status_code} {entered.json()} vs {missing.status_code} {missing.json()}"
+    )
