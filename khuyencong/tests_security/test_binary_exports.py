@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matrix's fixtures are imported by name and used as arguments
 """The matrix reads pages and JSON for foreign codes but skips XLSX, PDF and ZIP bodies ("their figures come from the
 same builders"). These tests open the workbooks and archives a Lào Cai reader downloads and look for Thái Nguyên codes
 (and, for the facility's representative, others' records) inside them."""
@@ -41,7 +42,9 @@ def _texts(data: bytes) -> str:
             member = archive.read(name)
             if member[:2] == b"PK":
                 out.append(_texts(member))
-            elif name.endswith((".xml", ".json", ".txt", ".csv", ".html", ".md", ".rels")) or b"\x00" not in member[:512]:
+            elif (
+                name.endswith((".xml", ".json", ".txt", ".csv", ".html", ".md", ".rels")) or b"\x00" not in member[:512]
+            ):
                 out.append(member.decode("utf-8", errors="replace"))
     return "\n".join(out)
 
@@ -67,7 +70,9 @@ DOWNLOADS = [
 
 
 @pytest.mark.parametrize("persona", [SCT15, VIEWER15])
-@pytest.mark.parametrize(("route", "kwargs", "query"), DOWNLOADS, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(DOWNLOADS)])
+@pytest.mark.parametrize(
+    ("route", "kwargs", "query"), DOWNLOADS, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(DOWNLOADS)]
+)
 def test_lao_cai_downloads_hold_no_thai_nguyen_record(
     world: World, clock: None, persona: str, route: str, kwargs: Any, query: Any
 ) -> None:

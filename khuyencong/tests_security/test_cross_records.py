@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matrix's fixtures are imported by name and used as arguments
 """Security probes beyond the authorisation matrix's status codes: records of another province (or another round,
 another certificate) reached through a container the user may see, and answers that tell a foreign record from one
 that does not exist.
@@ -53,8 +54,10 @@ def text(response: Any) -> str:
 @pytest.mark.parametrize("persona", [ADMIN, SCT15])
 def test_api_council_void_of_another_rounds_member_is_not_found(world: World, clock: None, persona: str) -> None:
     before = snapshot()
-    url = reverse("api:selection-round-council-void",
-                  kwargs={"code": world.selection[INSIDE].code, "member": world.council_member[OUTSIDE].pk})
+    url = reverse(
+        "api:selection-round-council-void",
+        kwargs={"code": world.selection[INSIDE].code, "member": world.council_member[OUTSIDE].pk},
+    )
     response = api(world, persona).post(url, {"reason": "Ghi nhầm người"}, format="json")
     assert response.status_code == 404
     assert snapshot() == before
@@ -65,8 +68,10 @@ def test_api_council_void_of_another_rounds_member_is_not_found(world: World, cl
 @pytest.mark.parametrize("persona", [ADMIN, SCT15])
 def test_api_complaint_answer_of_another_rounds_complaint_is_not_found(world: World, clock: None, persona: str) -> None:
     before = snapshot()
-    url = reverse("api:selection-round-complaint-answer",
-                  kwargs={"code": world.district_round[INSIDE].code, "complaint": world.complaint[OUTSIDE].pk})
+    url = reverse(
+        "api:selection-round-complaint-answer",
+        kwargs={"code": world.district_round[INSIDE].code, "complaint": world.complaint[OUTSIDE].pk},
+    )
     response = api(world, persona).post(url, {"on": TODAY.isoformat(), "outcome": "dismissed"}, format="json")
     assert response.status_code == 404
     assert snapshot() == before
@@ -75,8 +80,10 @@ def test_api_complaint_answer_of_another_rounds_complaint_is_not_found(world: Wo
 @pytest.mark.parametrize("persona", [ADMIN, SCT15])
 def test_api_report_void_of_another_certificates_report_is_not_found(world: World, clock: None, persona: str) -> None:
     before = snapshot()
-    url = reverse("api:product-certificate-report-void",
-                  kwargs={"pk": world.certificate[INSIDE].pk, "report": world.holder_report[OUTSIDE].pk})
+    url = reverse(
+        "api:product-certificate-report-void",
+        kwargs={"pk": world.certificate[INSIDE].pk, "report": world.holder_report[OUTSIDE].pk},
+    )
     response = api(world, persona).post(url, {"reason": "Ghi nhầm số tiền"}, format="json")
     assert response.status_code == 404
     world.holder_report[OUTSIDE].refresh_from_db()
@@ -86,8 +93,9 @@ def test_api_report_void_of_another_certificates_report_is_not_found(world: Worl
 
 @pytest.mark.parametrize("persona", [ADMIN, SCT15])
 def test_page_council_void_of_another_rounds_member_is_not_found(world: World, clock: None, persona: str) -> None:
-    url = reverse("products:council_void",
-                  kwargs={"code": world.selection[INSIDE].code, "pk": world.council_member[OUTSIDE].pk})
+    url = reverse(
+        "products:council_void", kwargs={"code": world.selection[INSIDE].code, "pk": world.council_member[OUTSIDE].pk}
+    )
     response = page(world, persona).post(url, {"reason": "Ghi nhầm người"})
     assert response.status_code == 404
     world.council_member[OUTSIDE].refresh_from_db()
@@ -99,8 +107,10 @@ def test_page_complaint_answer_of_another_rounds_complaint_is_not_found(
     world: World, clock: None, persona: str
 ) -> None:
     before = snapshot()
-    url = reverse("products:complaint_answer",
-                  kwargs={"code": world.district_round[INSIDE].code, "pk": world.complaint[OUTSIDE].pk})
+    url = reverse(
+        "products:complaint_answer",
+        kwargs={"code": world.district_round[INSIDE].code, "pk": world.complaint[OUTSIDE].pk},
+    )
     response = page(world, persona).post(url, {"on": DAY, "outcome": "dismissed"})
     assert response.status_code in (403, 404)
     assert snapshot() == before
@@ -110,8 +120,10 @@ def test_page_complaint_answer_of_another_rounds_complaint_is_not_found(
 def test_page_holder_report_void_of_another_products_report_is_not_found(
     world: World, clock: None, persona: str
 ) -> None:
-    url = reverse("products:holder_report_void",
-                  kwargs={"code": world.product[INSIDE].code, "pk": world.holder_report[OUTSIDE].pk})
+    url = reverse(
+        "products:holder_report_void",
+        kwargs={"code": world.product[INSIDE].code, "pk": world.holder_report[OUTSIDE].pk},
+    )
     response = page(world, persona).post(url, {"reason": "Ghi nhầm số tiền"})
     assert response.status_code == 404
     world.holder_report[OUTSIDE].refresh_from_db()
@@ -185,7 +197,8 @@ def test_api_entries_does_not_tell_a_foreign_certificate_from_a_missing_one(worl
     foreign = client.post(url, {**body, "lower_certificate": world.spare_certificate[OUTSIDE].code}, format="json")
     assert missing.status_code == foreign.status_code == 400
     assert foreign.json()["lower_certificate"] == [
-        m.replace("GCN-KHONG-CO/9999", world.spare_certificate[OUTSIDE].code) for m in missing.json()["lower_certificate"]
+        m.replace("GCN-KHONG-CO/9999", world.spare_certificate[OUTSIDE].code)
+        for m in missing.json()["lower_certificate"]
     ]
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matrix's fixtures are imported by name and used as arguments
 """The matrix looks for Thái Nguyên RECORD codes (facilities, đề án, plans …) in what a Lào Cai reader gets; it does
 not look for Thái Nguyên BODIES (SCT-19, TTKC-19, UBND-19) and their names, which carry the other province's
 figures (allocations, consulting, reports). These tests do, on lists and pages the Lào Cai readers open."""

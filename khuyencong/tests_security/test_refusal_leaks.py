@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matrix's fixtures are imported by name and used as arguments
 """Refusals that name a record the user may not see.
 
 HOLE (products:document_add): the page's form takes its choices from EVERY entry of the round

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matrix's fixtures are imported by name and used as arguments
 """What the page of a selection round shows beyond the entries the reader may see.
 
 HOLE (products:round, `_render_round` → `funded_beneficiaries`): the round's page names, as the funding đề án's
@@ -116,4 +117,6 @@ def test_round_api_does_not_show_a_funding_project_the_reader_may_not_see(
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[persona]}")
     response = client.get(reverse("api:selection-round-detail", kwargs={"code": selection.code}))
     assert response.status_code == 200
-    assert response.json().get("project") != funding.code, f"the API names the funding đề án {funding.code} to {persona}"
+    assert response.json().get("project") != funding.code, (
+        f"the API names the funding đề án {funding.code} to {persona}"
+    )
