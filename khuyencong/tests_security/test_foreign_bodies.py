@@ -78,3 +78,31 @@ def test_national_plan_detail_allocations(world: World, clock: None, persona: st
         if response.status_code == 200 and _foreign(response.content.decode()):
             leaked[plan.code] = _foreign(response.content.decode())
     assert not leaked, f"national plans show {persona} Thái Nguyên bodies' allocations: {leaked}"
+
+
+@pytest.mark.parametrize("persona", [SCT15, REP])
+def test_national_plan_allocations_to_another_province(world: World, clock: None, persona: str) -> None:
+    """QUESTIONABLE (by design?). A national plan is "everyone's business" (`plans_in_scope`), and both its page and
+    the API list every allocation of it, to every province's bodies, with the amount and the decision number: a Lào
+    Cai officer (and a facility's representative) reads what the Cục gave Thái Nguyên's centre. The world has no
+    allocation on a national plan, so one is added; the matrix would not notice (it looks for record codes, and a
+    body's code is not one)."""
+    import datetime
+    from decimal import Decimal
+
+    from khuyencong.programs.models import Allocation, Plan
+
+    plan = Plan.objects.get(code="KCQG-2018")
+    Allocation.objects.create(plan=plan, on=datetime.date(2018, 3, 1), to=Organization.objects.get(code="TTKC-19"),
+                              amount=Decimal(777_000_000), decision="77/QĐ-CUC")  # fmt: skip
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[persona]}")
+    api = client.get(reverse("api:plan-detail", kwargs={"code": plan.code}))
+    page = Client()
+    page.force_login(world.users[persona])
+    html = page.get(reverse("programs:detail", kwargs={"pk": plan.pk}))
+    shown = {
+        "api": api.status_code == 200 and bool(_foreign(api.content.decode())),
+        "page": html.status_code == 200 and bool(_foreign(html.content.decode())),
+    }
+    assert not any(shown.values()), f"{persona} reads a national plan's allocation to a Thái Nguyên body: {shown}"
