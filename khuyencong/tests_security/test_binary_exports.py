@@ -49,7 +49,9 @@ def _texts(data: bytes) -> str:
     return "\n".join(out)
 
 
-def _get(w: World, persona: str, route: str, kwargs: dict[str, Any] | None = None, query: dict[str, Any] | None = None):
+def _get(
+    w: World, persona: str, route: str, kwargs: dict[str, Any] | None = None, query: dict[str, Any] | None = None
+) -> Any:
     client = Client()
     client.force_login(w.users[persona])
     return client.get(reverse(route, kwargs=kwargs), query or {})

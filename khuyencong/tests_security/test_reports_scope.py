@@ -37,7 +37,7 @@ def test_report_region_parameter_does_not_widen_a_provinces_report(world: World,
 def test_api_calendar_of_a_foreign_province_is_empty(world: World, clock: None) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[SCT15]}")
-    response = client.get(reverse("api:reporting-calendar"), {"year": 2026, "province": "19"})
+    response = client.get(reverse("api:reporting-calendar"), {"year": "2026", "province": "19"})
     assert response.status_code in (200, 400, 404)
     if response.status_code == 200:
         assert response.json()["entries"] == []
