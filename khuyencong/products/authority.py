@@ -52,6 +52,30 @@ def can_write_product(user: User | AnonymousUser, facility: Facility) -> bool:
     return access.can_on_facility(actor, access.Action.CHANGE, facility)
 
 
+def may_add_products(user: User | AnonymousUser) -> bool:
+    """Whether the page offers the form for a new product: a facility's representative, or an officer of a body (who
+    may write for the facilities of its territory; `can_write_product` decides for each)."""
+    actor = _actor(user)
+    if actor is None:
+        return False
+    if actor.is_superuser:
+        return True
+    if actor.has_role(Role.FACILITY_REPRESENTATIVE) and actor.facility_id is not None:
+        return True
+    return actor.organization is not None and actor.has_role(*WRITERS)
+
+
+def may_open_rounds(user: User | AnonymousUser) -> bool:
+    """Whether the page offers the form for a new round: an officer of a body of a kind that organises some level."""
+    actor = _actor(user)
+    if actor is None:
+        return False
+    if actor.is_superuser:
+        return True
+    org = actor.organization
+    return org is not None and actor.has_role(*WRITERS) and any(org.kind in kinds for kinds in ORGANIZER_KINDS.values())
+
+
 def may_organize(organization: Organization, level: RoundLevel) -> bool:
     return organization.kind in ORGANIZER_KINDS[level]
 

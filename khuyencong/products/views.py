@@ -148,7 +148,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if query:
         products = products.filter(search_text__contains=fold(query))
     page = Paginator(products, 50).get_page(request.GET.get("page"))
-    form = ProductForm(request.POST or None, initial={"facility": request.GET.get("facility", "")})
+    # A facility's representative adds products of its own facility: its code is filled in.
+    own = user.facility.code if getattr(user, "facility", None) is not None else ""
+    form = ProductForm(request.POST or None, initial={"facility": request.GET.get("facility", "") or own})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -174,7 +176,8 @@ def product_list(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Đã thêm sản phẩm %(product)s.") % {"product": product.name})
                     return redirect("products:list")
         status = 400
-    return render(request, "products/product_list.html", {"page": page, "query": query, "form": form}, status=status)
+    offered = form if authority.may_add_products(user) else None
+    return render(request, "products/product_list.html", {"page": page, "query": query, "form": offered}, status=status)
 
 
 @login_required
@@ -441,7 +444,12 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 return redirect("products:round", code=selection.code)
         status = 400
     rounds = rounds_for(user).order_by("-year", "code")[:200]
-    return render(request, "products/round_list.html", {"rounds": rounds, "form": form}, status=status)
+    return render(
+        request,
+        "products/round_list.html",
+        {"rounds": rounds, "form": form if authority.may_open_rounds(user) else None},
+        status=status,
+    )
 
 
 def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | None:

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from khuyencong.core.numbers import format_money
+from khuyencong.core.numbers import active_locale, format_money, format_number
 from khuyencong.core.validity import valid_on
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.geography.models import Kind, Level
@@ -60,8 +60,8 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
                 cap.legal_basis,
                 _("Kinh phí hỗ trợ %(amount)s vượt mức tối đa %(limit)s%(per)s cho nội dung «%(content)s»")
                 % {
-                    "amount": format_money(amount),
-                    "limit": format_money(limit),
+                    "amount": format_money(amount, locale=active_locale()),
+                    "limit": format_money(limit, locale=active_locale()),
                     "per": per,
                     "content": project.content,
                 },
@@ -79,7 +79,7 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
                         "support_cap_percent",
                         cap.legal_basis,
                         _("Kinh phí hỗ trợ bằng %(percent)s%% tổng chi phí, vượt tỷ lệ tối đa %(max_percent)s%%")
-                        % {"percent": percent, "max_percent": cap.max_percent},
+                        % {"percent": _percent(percent), "max_percent": _percent(cap.max_percent)},
                         ERROR,
                         percent,
                         cap.max_percent,
@@ -91,11 +91,16 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
                     "support_cap_percent_unknown",
                     cap.legal_basis,
                     _("Chưa có tổng chi phí nên chưa kiểm tra được tỷ lệ hỗ trợ tối đa %(max_percent)s%%")
-                    % {"max_percent": cap.max_percent},
+                    % {"max_percent": _percent(cap.max_percent)},
                     WARNING,
                 )
             )
     return findings
+
+
+def _percent(value: Decimal) -> str:
+    """A rate as people write it, in the reader's language: 50 (not 50.00), 33,3."""
+    return format_number(value.normalize(), locale=active_locale())
 
 
 def double_support_findings(project: Project) -> list[Finding]:

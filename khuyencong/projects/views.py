@@ -178,6 +178,11 @@ def _detail_context(
     # A beneficiary's representative attaches its own kinds of document (self-service), and voids none.
     document_kinds = authority.document_kinds_for(user, project)
     can_counterpart = authority.can_record_counterpart(user, project)
+    # Vouchers are offered only once a contract stands (Circular 36/2013 Art. 13: no advance before it), dated by
+    # default inside the plan's budget year, the only days a voucher may carry.
+    contracted = project.events.standing().filter(action=Action.CONTRACT_SIGNED).exists()
+    today = timezone.localdate()
+    voucher_day = today if project.plan.year >= today.year else datetime.date(project.plan.year, 12, 31)
     return {
         "project": project,
         # Each entry with whether this user may void or correct it; voided ones stay listed, struck out.
@@ -192,8 +197,8 @@ def _detail_context(
             for v in project.counterpart_vouchers.select_related("voided_actor")
         ],
         "counterpart_evidenced": selectors.counterpart_total(project),
-        "counterpart_form": CounterpartForm(prefix="counterpart", initial={"on": timezone.localdate()})
-        if can_counterpart
+        "counterpart_form": CounterpartForm(prefix="counterpart", initial={"on": voucher_day})
+        if can_counterpart and contracted
         else None,
         "documents": [
             (d, not d.is_voided and can_attach)
@@ -213,7 +218,7 @@ def _detail_context(
         ),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
         "payment_form": payment_form
-        or (PaymentForm(initial={"on": timezone.localdate()}, prefix="payment") if can_pay else None),
+        or (PaymentForm(initial={"on": voucher_day}, prefix="payment") if can_pay and contracted else None),
         # The dossier's forms, generated from the records (Circular 36/2013): a download, so the export permission.
         "dossier_forms": [(key, label) for key, (label, _) in FORMS.items()] if access.can_export(user) else [],
         # Signing is offered only where it can succeed: the implementer has loaded its certificate.

@@ -250,6 +250,22 @@ class TestSignedForms:
         assert verdicts == {"Thanh lý": ["Hợp lệ"], "Bản sửa": ["Tài liệu đã bị sửa sau khi ký"]}
         assert [(f["form"], f["sha256"]) for f in manifest["signed_forms"]] == [("mau-6", record.sha256)]
 
+    def test_signing_is_offered_once_the_implementer_has_its_certificate(
+        self, centre_admin: User, laocai_officer: User
+    ) -> None:
+        project = Project.objects.get(code="YB-KCDP22-01")
+        page = reverse("projects:detail", args=[project.pk])
+        assert "Tải PDF đã ký số" not in client_for(laocai_officer).get(page).content.decode()
+        certificate_upload(organization=project.implementer, actor=centre_admin,
+                           upload=p12_upload(make_p12()), password=PASSWORD)  # fmt: skip
+        assert "Tải PDF đã ký số" in client_for(laocai_officer).get(page).content.decode()
+        # and a refusal is a page of the site, with the way back to the đề án
+        wrong = client_for(laocai_officer).post(reverse("dossiers:signed", args=[project.pk]),
+                                                {"form": "mau-9", "password": "sai"})  # fmt: skip
+        assert wrong.status_code == 400
+        assert wrong["Content-Type"].startswith("text/html")
+        assert f"Quay lại đề án {project.code}" in wrong.content.decode()
+
     def test_who_may_have_it_signed_and_bad_input(self, centre_admin: User, laocai_officer: User) -> None:
         project = Project.objects.get(code="YB-KCDP22-01")
         url = reverse("dossiers:signed", args=[project.pk])

@@ -61,6 +61,8 @@ def test_machinery_support_is_capped_at_half_the_cost(root, facility) -> None:
     p = project(root, [facility], total=500_000_000)
     findings = rules.support_cap_findings(p, M(300_000_000), D(2026, 3, 1))
     assert [(f.rule, f.value, f.limit) for f in findings] == [("support_cap_percent", M("60.0"), M(50))]
+    # the rates as people write them: 60 and 50, not 60.0 and 50.00
+    assert "bằng 60% tổng chi phí, vượt tỷ lệ tối đa 50%" in findings[0].message
 
 
 def test_a_group_đề_án_is_capped_per_facility(root, make_facility) -> None:
@@ -106,6 +108,7 @@ def test_without_a_total_cost_the_percentage_is_a_warning(root, facility) -> Non
     assert [(f.rule, f.severity) for f in rules.support_cap_findings(p, M(100_000_000), D(2026, 3, 1))] == [
         ("support_cap_percent_unknown", "warning")
     ]
+    assert "tỷ lệ hỗ trợ tối đa 50%" in rules.support_cap_findings(p, M(100_000_000), D(2026, 3, 1))[0].message
 
 
 def test_approval_over_the_cap_is_refused_with_the_citation(root, facility) -> None:

@@ -40,6 +40,10 @@ def test_the_report_page_shows_the_articles_figures(yen_bai: None, laocai_office
     links = record_links(html)
     assert links["sources.0.projects.submitted"] == "3"
     assert links["sources.1.total.approved"] == "9"
+    # every table scrolls inside its own labelled box: wide ones ran 190 px off a 1366 px screen
+    assert html.count('<div class="table-scroll" tabindex="0" role="region"') == html.count(
+        '<table class="report-table">'
+    )
 
 
 def test_a_number_opens_the_list_of_its_đề_án(yen_bai: None, laocai_officer: User) -> None:
