@@ -26,7 +26,7 @@ from khuyencong.projects.selectors import overdue_projects, with_state_on
 from .layout import rate
 from .periods import Period
 from .products_report import products_report
-from .regional import plan_amount, territory_q
+from .regional import counted_in_plan, plan_amount, territory_q
 from .scope import Geography, ReportScope
 
 # The funnel's steps, each with the milestone that reaches it (`_REACHED` below, in the same order). A step counts
@@ -100,6 +100,7 @@ def dashboard_data(
             assigned_support=Sum("on_support", filter=ASSIGNED, default=Decimal(0)),
             assigned_disbursed=Sum("on_disbursed", filter=ASSIGNED, default=Decimal(0)),
             **{f"step{index}": Count("pk", filter=step) for index, step in enumerate(STEPS)},
+            **(_in_plan_figures(counted_in_plan(scope, year, as_of)) if plans else {}),
         )
     )
     totals = {key: sum((g[key] for g in groups), 0) for key in ("contracted", "contract_amount", "paid", "disbursed",
@@ -117,8 +118,12 @@ def dashboard_data(
         if not scope.national:
             allocations = allocations.filter(territory_q(scope, "to__"))
         allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
-        money[0]["percent"] = rate(contract_amount, plan)
-        money[1]["percent"] = rate(disbursed, plan)
+        planned = {key: sum((g[f"planned_{key}"] for g in groups), Decimal(0))
+                   for key in ("contract_amount", "disbursed")}  # fmt: skip
+        money[0]["percent"] = rate(planned["contract_amount"], plan)
+        money[1]["percent"] = rate(planned["disbursed"], plan)
+        for row, key in zip(money, ("contract_amount", "disbursed"), strict=True):
+            row["outside_plan"] = int(totals[key] - planned[key])
         money[:0] = [
             {"key": "plan", "label": _("Kế hoạch vốn"), "amount": int(plan), "percent": None, "count": None},
             {"key": "allocated", "label": _("Đã phân bổ"), "amount": int(allocated),
@@ -148,6 +153,15 @@ def dashboard_data(
         "overdue": {"count": overdue.count()},
         # Circular 36/2013 deadlines (settlement dossier, liquidation by 22/01, monthly reports) late on `as_of`.
         "deadlines": {"count": overdue_deadline_count(scope.projects(projects), today=as_of)},
+    }
+
+
+def _in_plan_figures(in_plan: Q) -> dict[str, Any]:
+    """The money of the đề án the plan's amount counts: the share of the plan is of these alone, and what the other
+    đề án contracted and disbursed is said beside it ("outside_plan")."""
+    return {
+        "planned_contract_amount": Sum("on_contract_amount", filter=CONTRACTED & in_plan, default=Decimal(0)),
+        "planned_disbursed": Sum("on_disbursed", filter=in_plan, default=Decimal(0)),
     }
 
 

@@ -8,12 +8,12 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.consulting.models import ConsultingRecord
-from khuyencong.programs.models import Allocation, Plan
+from khuyencong.programs.models import Allocation, BudgetDecision, Plan
 from khuyencong.programs.selectors import budgets_on
 from khuyencong.projects.models import Indicator, Project, Result
 from khuyencong.projects.selectors import state_in_force
@@ -58,6 +58,23 @@ def plan_amount(scope: ReportScope, year: int, day: Any) -> Decimal:
     )  # fmt: skip
     total += national.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
     return total
+
+
+def counted_in_plan(scope: ReportScope, year: int, day: Any) -> Q:
+    """The đề án whose money `plan_amount` counts: those of the plans whose budget it sums and, for a territory, of
+    the national plans that allocated to its bodies. A share of the plan is only a share of these: the đề án of a
+    national plan whose allocation to the province was never recorded would otherwise be set against a plan that
+    does not include them (Bắc Kạn 2018: contracts at 130 % of the local plan)."""
+    budgeted = Exists(BudgetDecision.objects.standing().filter(plan=OuterRef("pk"), on__lte=day))
+    plans = Plan.objects.filter(budgeted, year=year)
+    if scope.national:
+        return Q(plan__in=plans.values("pk"))
+    local = plans.filter(territory_q(scope, "owner__"), owner__territory__isnull=False)
+    allocated = Allocation.objects.standing().filter(
+        territory_q(scope, "to__"), plan__year=year, plan__owner__territory__isnull=True, on__lte=day,
+        to__territory__isnull=False,
+    )  # fmt: skip
+    return Q(plan__in=local.values("pk")) | Q(plan__in=allocated.values("plan"))
 
 
 def implemented(scope: ReportScope, period: Period) -> Decimal:

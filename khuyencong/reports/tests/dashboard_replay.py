@@ -19,7 +19,7 @@ from khuyencong.projects.selectors import overdue_projects
 from khuyencong.projects.workflow import Action
 from khuyencong.reports.facts import ProjectFacts, project_facts
 from khuyencong.reports.layout import rate
-from khuyencong.reports.regional import plan_amount, territory_q
+from khuyencong.reports.regional import counted_in_plan, plan_amount, territory_q
 from khuyencong.reports.scope import ReportScope
 
 # Each step counts the đề án that reached it or any later one: a đề án entered at approval (as old records are)
@@ -67,8 +67,15 @@ def replay_dashboard_data(
         if not scope.national:
             allocations = allocations.filter(territory_q(scope, "to__"))
         allocated = allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
-        money[0]["percent"] = rate(contract_amount, plan)
-        money[1]["percent"] = rate(disbursed, plan)
+        # The plan's share is of the đề án its amount counts (the plans with a budget, the national plans that
+        # allocated to the territory's bodies): that condition is data about plans, not a replay of events.
+        planned = set(in_scope.filter(counted_in_plan(scope, year, as_of)).values_list("code", flat=True))
+        planned_contracts = sum((_contract(f) for f in contracted if f.code in planned), Decimal(0))
+        planned_disbursed = sum((v for code, v in disbursed_by.items() if code in planned), Decimal(0))
+        money[0]["percent"] = rate(planned_contracts, plan)
+        money[1]["percent"] = rate(planned_disbursed, plan)
+        money[0]["outside_plan"] = int(contract_amount - planned_contracts)
+        money[1]["outside_plan"] = int(disbursed - planned_disbursed)
         money[:0] = [
             {"key": "plan", "label": "Kế hoạch vốn", "amount": int(plan), "percent": None, "codes": None},
             {"key": "allocated", "label": "Đã phân bổ", "amount": int(allocated),
