@@ -4,7 +4,6 @@ figures a year earlier, results by indicator, and the centres' consulting work."
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -96,29 +95,31 @@ def implemented(scope: ReportScope, period: Period) -> Decimal:
 
 def indicator_totals(projects: QuerySet[Project], start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
     """Result indicators recorded on these đề án within the dates, summed; distinct-facility indicators count each
-    facility once across đề án."""
-    rows = list(
-        Result.objects.standing()
-        .filter(project__in=projects, on__gte=start, on__lte=end)
-        .values_list("project_id", "indicator", "value")
-    )
-    beneficiaries: dict[int, set[int]] = defaultdict(set)
-    # The đề án with results, as a subquery: never a list of their ids in the statement.
-    with_results = Result.objects.standing().filter(project__in=projects, on__gte=start, on__lte=end)
-    for pk, facility in Project.beneficiaries.through.objects.filter(
-        project_id__in=with_results.values("project_id")
-    ).values_list("project_id", "facility_id"):
-        beneficiaries[pk].add(facility)
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    facilities: dict[str, set[int]] = defaultdict(set)
-    for pk, indicator, value in rows:
-        totals[indicator] += value
-        facilities[indicator] |= beneficiaries.get(pk, set())
+    facility once across đề án. Two GROUP BYs: the answer is a row per indicator, whatever the number of results
+    (a programme's five years are 100,000 đề án on the national benchmark; reading their results and beneficiaries
+    into Python was a third of the programme report)."""
+    recorded = Result.objects.standing().filter(project__in=projects, on__gte=start, on__lte=end)
+    totals = {
+        indicator: Decimal(value)
+        for indicator, value in recorded.order_by().values("indicator").annotate(total=Sum("value"))
+        .values_list("indicator", "total")
+    }  # fmt: skip
     for indicator in DISTINCT:
-        if facilities[indicator]:
-            # Recorded per đề án; across đề án the same facility counts once.
-            totals[indicator] = Decimal(len(facilities[indicator]))
-    return dict(totals)
+        if indicator.value not in totals:
+            continue
+        # Recorded per đề án; across đề án the same facility counts once. The đề án with results as a subquery:
+        # never a list of their ids in the statement.
+        reached = (
+            Project.beneficiaries.through.objects.filter(
+                project_id__in=recorded.filter(indicator=indicator).values("project_id")
+            )
+            .values("facility_id")
+            .distinct()
+            .count()
+        )
+        if reached:
+            totals[indicator.value] = Decimal(reached)
+    return totals
 
 
 def results(scope: ReportScope, period: Period, previous: Period | None = None) -> list[dict[str, Any]]:

@@ -9,14 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from khuyencong.programs.models import Program
-from khuyencong.projects.models import Indicator, Project, ProjectKind
+from khuyencong.projects.models import Indicator, Project, ProjectKind, Result
 from khuyencong.projects.workflow import Action
 from khuyencong.reports.facts import ProjectFacts, project_facts
 from khuyencong.reports.layout import plain, rate
 from khuyencong.reports.periods import Period
 from khuyencong.reports.programme import MONEY_INDICATORS, programme_scope
 from khuyencong.reports.provincial import period_json
-from khuyencong.reports.regional import indicator_totals
 from khuyencong.reports.scope import ReportScope
 from khuyencong.reports.tests.figures_replay import replay_breakdown
 
@@ -35,7 +34,7 @@ def replay_programme_report(scope: ReportScope, period: Period, *, program_code:
     by_content: dict[str, list[ProjectFacts]] = defaultdict(list)
     for fact in facts:
         by_content[fact.content].append(fact)
-    achieved = indicator_totals(projects, datetime.date(first_year, 1, 1), period.as_of)
+    achieved = replay_indicator_totals(projects, datetime.date(first_year, 1, 1), period.as_of)
     # A target is matched by our indicator code or its Vietnamese label ("Cơ sở được hỗ trợ").
     achieved |= {str(Indicator(code).label): value for code, value in list(achieved.items())}
     figures = replay_breakdown(projects, period.as_of)
@@ -86,3 +85,27 @@ def replay_programme_report(scope: ReportScope, period: Period, *, program_code:
 
 def _support(facts: list[ProjectFacts], period: Period) -> Decimal:
     return sum((f.support_on(period.as_of) or Decimal(0) for f in facts), Decimal(0))
+
+
+def replay_indicator_totals(projects: Any, start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
+    """Result indicators as they were summed before the GROUP BYs: every standing result read and added in Python;
+    the distinct-facility indicators as the union of the beneficiaries of the đề án that recorded them."""
+    rows = list(
+        Result.objects.standing()
+        .filter(project__in=projects, on__gte=start, on__lte=end)
+        .values_list("project_id", "indicator", "value")
+    )
+    beneficiaries: dict[int, set[int]] = defaultdict(set)
+    for pk, facility in Project.beneficiaries.through.objects.filter(
+        project_id__in={pk for pk, _i, _v in rows}
+    ).values_list("project_id", "facility_id"):
+        beneficiaries[pk].add(facility)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    facilities: dict[str, set[int]] = defaultdict(set)
+    for pk, indicator, value in rows:
+        totals[indicator] += value
+        facilities[indicator] |= beneficiaries.get(pk, set())
+    for indicator in (Indicator.FACILITIES_SUPPORTED,):
+        if facilities[indicator]:
+            totals[indicator] = Decimal(len(facilities[indicator]))
+    return dict(totals)
