@@ -1891,11 +1891,13 @@ _MOVE_OF = {
 }
 
 
-# One whole sentence per move, so that each reads right in either language.
+# One whole sentence per move, so that each reads right in either language; the words of the reporting service's
+# own refusal (reporting.services.WRONG_STATE), kept here as message ids because an import stores its errors
+# untranslated and translates them when shown.
 _WRONG_STATE = {
-    Move.SUBMIT: gettext_noop("Không thể gửi báo cáo đang ở trạng thái «%(state)s»."),
-    Move.RETURN: gettext_noop("Không thể trả lại báo cáo đang ở trạng thái «%(state)s»."),
-    Move.ACCEPT: gettext_noop("Không thể tiếp nhận báo cáo đang ở trạng thái «%(state)s»."),
+    Move.SUBMIT: gettext_noop("Báo cáo đang ở trạng thái «%(state)s»: không thể gửi."),
+    Move.RETURN: gettext_noop("Báo cáo đang ở trạng thái «%(state)s»: không thể trả lại."),
+    Move.ACCEPT: gettext_noop("Báo cáo đang ở trạng thái «%(state)s»: không thể tiếp nhận."),
 }
 
 
