@@ -60,6 +60,16 @@ class TestThePagesOfferPickersNotCodes:
         assert f'value="{world["facility"].code}"' in html
         assert f'data-picker-chosen="{world["facility"].name} ({world["facility"].code})"' in html
 
+    def test_from_a_facility_s_page_the_officer_finds_it_chosen_and_another_s_is_not(
+        self, world: dict[str, Any], thai_nguyen_facility: Any
+    ) -> None:
+        sct = client_for(world["people"]["sct"])
+        html = sct.get(reverse("products:list"), {"facility": world["facility"].code}).content.decode()
+        assert f'data-picker-chosen="{world["facility"].name} ({world["facility"].code})"' in html
+        html = sct.get(reverse("products:list"), {"facility": thai_nguyen_facility.code}).content.decode()
+        assert "data-picker-chosen" not in html
+        assert thai_nguyen_facility.name not in html
+
     def test_the_round_form_lists_the_organisers_and_judges_and_asks_no_code(self, world: dict[str, Any]) -> None:
         html = page(world["people"]["sct"], "products:rounds")
         assert reverse("products:pick_organizers") in html
