@@ -28,7 +28,7 @@ from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.organizations.models import Organization, Region
 from khuyencong.projects.selectors import project_list_for_user
 
-from . import authority, selectors, services
+from . import authority, choices, selectors, services
 from .models import (
     Certificate,
     Complaint,
@@ -393,11 +393,16 @@ class RoundViewSet(
         write = RoundWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         data = dict(write.validated_data)
+        level = RoundLevel(data["level"])
+        # Who may not open the round is told so before its jury is looked at.
+        if not authority.can_create_round(request.user, data["organizer"], level):
+            raise Refused("out_of_scope", services.cannot_open(data["organizer"], level))
         judges = []
         for judge in data.pop("judges", []):
             account = None
             if judge.get("username"):
-                account = User.objects.filter(username=judge["username"], is_active=True).first()
+                # Among the accounts the web form offers: one outside them is answered as missing.
+                account = choices.judge_choices(request.user).filter(username=judge["username"]).first()
                 if account is None:
                     raise serializers.ValidationError(
                         {"judges": [_("Không có tài khoản «%(username)s».") % {"username": judge["username"]}]},

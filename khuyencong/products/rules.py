@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 REFORM = datetime.date(2025, 7, 1)
+LAST_DISTRICT_DAY = datetime.date(2025, 6, 30)
 HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays_vn.csv"
 
 
@@ -46,13 +47,21 @@ RANK = {
 }
 
 
+# When each level holds rounds, as dated data: the district level ends with the districts (30/06/2025); the commune
+# level replaces it from 01/07/2025 (Nghị quyết 202/2025/QH15; TT 38/2025/TT-BCT). Old district rounds stay as they
+# were recorded.
+LEVEL_RULES: dict[RoundLevel, DatedRule] = {}
+
+
 def level_in_force(level: RoundLevel, on: datetime.date) -> bool:
-    """District rounds end with the districts (30/06/2025); commune rounds begin on 01/07/2025 (TT 38/2025)."""
-    if level == RoundLevel.DISTRICT:
-        return on < REFORM
-    if level == RoundLevel.COMMUNE:
-        return on >= REFORM
-    return True
+    return LEVEL_RULES[level].applies(on)
+
+
+def levels_in_force_in(year: int) -> list[RoundLevel]:
+    """The levels a round of that year may have: those in force on some day of it (2025 has both the district and the
+    commune level, each for half the year)."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return [level for level in RoundLevel if level_in_force(level, first) or level_in_force(level, last)]
 
 
 def lowest(level: RoundLevel) -> bool:
@@ -83,6 +92,19 @@ class DatedRule:
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_until is None or on <= self.valid_until
         )
+
+
+LEVEL_RULES.update(
+    {
+        RoundLevel.DISTRICT: DatedRule(
+            "Thông tư 26/2014/TT-BCT Điều 8", valid_until=REFORM - datetime.timedelta(days=1)
+        ),
+        RoundLevel.COMMUNE: DatedRule("Thông tư 38/2025/TT-BCT", valid_from=REFORM),
+        RoundLevel.PROVINCIAL: DatedRule("Thông tư 26/2014/TT-BCT Điều 9"),
+        RoundLevel.REGIONAL: DatedRule("Thông tư 26/2014/TT-BCT Điều 10"),
+        RoundLevel.NATIONAL: DatedRule("Thông tư 26/2014/TT-BCT Điều 10"),
+    }
+)  # vi-only: citations
 
 
 # TT 26/2014/TT-BCT Phụ lục 4: each judge scores alone on four criteria, 100 points in all; recognised at an average of

@@ -71,6 +71,14 @@ def not_organizer(selection: SelectionRound) -> str:
     return _("Bạn không thuộc cơ quan tổ chức %(round)s.") % {"round": selection.name}
 
 
+def cannot_open(organizer: Organization, level: RoundLevel) -> str:
+    """The refusal of a round the user may not open for that body at that level (pages, API and services alike)."""
+    return _("%(organizer)s không tổ chức bình chọn %(level)s, hoặc bạn không thuộc cơ quan tổ chức.") % {
+        "organizer": organizer.name,
+        "level": level.label.lower(),
+    }
+
+
 def only_the_judge(judge: Judge) -> str:
     return _("Chỉ giám khảo %(judge)s chấm được phiếu của mình.") % {"judge": judge.name}
 
@@ -186,11 +194,7 @@ def round_create(
         raise refuse("level", _("Cấp bình chọn «%(level)s» không có.") % {"level": level}, "invalid")
     round_level = RoundLevel(level)
     if not authority.can_create_round(actor, organizer, round_level):
-        raise Refused(
-            "out_of_scope",
-            _("%(organizer)s không tổ chức bình chọn %(level)s, hoặc bạn không thuộc cơ quan tổ chức.")
-            % {"organizer": organizer.name, "level": round_level.label.lower()},
-        )
+        raise Refused("out_of_scope", cannot_open(organizer, round_level))
     if not level_in_force(round_level, datetime.date(year, 12, 31)) and not level_in_force(
         round_level, datetime.date(year, 1, 1)
     ):

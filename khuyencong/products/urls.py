@@ -6,6 +6,10 @@ app_name = "products"
 
 urlpatterns = [
     path("", views.product_list, name="list"),
+    path("pick/facilities/", views.pick_facilities, name="pick_facilities"),
+    path("pick/products/", views.pick_products, name="pick_products"),
+    path("pick/organizers/", views.pick_organizers, name="pick_organizers"),
+    path("pick/judges/", views.pick_judges, name="pick_judges"),
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/<str:code>/", views.round_detail, name="round"),
     path("rounds/<str:code>/entries/", views.entry_add, name="entry_add"),

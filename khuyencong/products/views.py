@@ -3,6 +3,7 @@ decision), a certificate as PDF, and the public list of recognised products with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,23 +12,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.accounts.models import User
 from khuyencong.core.forms import DATE_ERRORS, MoneyField, add_service_errors
 from khuyencong.core.refusals import Refused
 from khuyencong.core.text import fold
-from khuyencong.facilities.selectors import facility_list_for_user
+from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
+from khuyencong.projects import choices as project_choices
+from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
-from . import authority, excel
+from . import authority, choices, excel
 from .models import (
     Certificate,
     Complaint,
@@ -39,9 +43,17 @@ from .models import (
     Product,
     SelectionRound,
 )
-from .rules import COUNCIL_SIZES, CouncilRole, DossierItem, PhotoAngle, ProductGroup, RoundLevel, council_size_ok
+from .rules import (
+    COUNCIL_SIZES,
+    CouncilRole,
+    DossierItem,
+    PhotoAngle,
+    ProductGroup,
+    RoundLevel,
+    council_size_ok,
+    lowest,
+)
 from .selectors import (
-    certificates_for,
     complaint_rows,
     entry_dossiers,
     funded_beneficiaries,
@@ -71,8 +83,55 @@ from .services import (
 )
 
 
+def _pick_one(field: forms.Field, url: str, prompt: str, chosen: Any) -> None:
+    """A field whose one value is chosen with the search picker (static/web/picker.js, mode "one"): without the script
+    it stays a box for the code; with it, a search over what the user may choose fills it, and shows what was chosen."""
+    field.widget.attrs.update({"data-picker": "one", "data-picker-url": reverse(url), "data-picker-prompt": prompt})
+    if chosen is not None:
+        field.widget.attrs["data-picker-chosen"] = f"{chosen} ({chosen.code})"
+
+
+def _pick_in_list(field: forms.Field, url: str) -> None:
+    # The picker narrows the list by a search that ignores diacritics, as on the đề án form.
+    field.widget.attrs.update({"data-picker": "select", "data-picker-url": reverse(url)})
+
+
+def _chosen(form: forms.Form, name: str) -> Any:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    value = form[name].value()
+    if not value or not isinstance(value, str | int):
+        return None
+    queryset: Any = field.queryset
+    return queryset.filter(**{field.to_field_name or "pk": value}).first()
+
+
+class JudgeAccountsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return choices.judge_label(obj)
+
+
+class CertificateField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.entry.product.name} ({obj.entry.round.name})"
+
+
+class ProjectField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.title}"
+
+
 class ProductForm(forms.Form):
-    facility = forms.CharField(label=gettext_lazy("Mã cơ sở"), max_length=40)
+    facility = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ sở"),
+        queryset=Facility.objects.none(),
+        to_field_name="code",
+        widget=forms.TextInput,
+        error_messages={
+            "required": gettext_lazy("Xin chọn cơ sở."),
+            "invalid_choice": gettext_lazy("Không có cơ sở này trong phạm vi của bạn."),
+        },
+    )
     code = forms.CharField(label=gettext_lazy("Mã sản phẩm"), max_length=60)
     name = forms.CharField(label=gettext_lazy("Tên sản phẩm"), max_length=255)
     group = forms.ChoiceField(label=gettext_lazy("Nhóm sản phẩm"), choices=ProductGroup.choices)
@@ -83,26 +142,132 @@ class ProductForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["facility"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices.product_facility_choices(user)
+        prompt = _("Tìm cơ sở theo tên, mã, mã số thuế, địa danh")
+        _pick_one(field, "products:pick_facilities", prompt, _chosen(self, "facility"))
+
 
 class RoundForm(forms.Form):
+    """A new round: its organiser among the bodies the user may open rounds for, the levels in force in its year, its
+    judges among the accounts of the user's territory, or by name for a judge without an account."""
+
     code = forms.CharField(label=gettext_lazy("Mã đợt"), max_length=60)
     name = forms.CharField(label=gettext_lazy("Tên đợt bình chọn"), max_length=300)
-    level = forms.ChoiceField(label=gettext_lazy("Cấp"), choices=RoundLevel.choices)
     year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
-    organizer = forms.CharField(label=gettext_lazy("Mã cơ quan tổ chức"), max_length=40)
-    judges = forms.CharField(
-        label=gettext_lazy("Giám khảo (mỗi dòng: mã; họ tên; tên đăng nhập)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    level = forms.ChoiceField(label=gettext_lazy("Cấp"))
+    organizer = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan tổ chức"),
+        queryset=Organization.objects.none(),
+        empty_label=gettext_lazy("— Chọn —"),
+        error_messages={
+            "required": gettext_lazy("Xin chọn cơ quan tổ chức."),
+            "invalid_choice": gettext_lazy("Bạn không mở được đợt bình chọn cho cơ quan này."),
+        },
     )
+    judge_accounts = JudgeAccountsField(
+        label=gettext_lazy("Giám khảo có tài khoản"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Giữ Ctrl (⌘ trên Mac) để chọn nhiều người."),
+        error_messages={
+            "invalid_choice": gettext_lazy("Không có tài khoản này trong phạm vi của bạn."),
+            "invalid_pk_value": gettext_lazy("Không có tài khoản này trong phạm vi của bạn."),
+        },
+    )
+    judge_names = forms.CharField(
+        label=gettext_lazy("Giám khảo không có tài khoản (mỗi dòng một họ tên)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        help_text=gettext_lazy("Phiếu chấm của họ do cơ quan tổ chức nhập."),
+    )
+
+    def __init__(self, *args: Any, user: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posted = self.data.get("year", "") if self.is_bound else ""
+        if isinstance(posted, str) and posted.isdecimal() and len(posted) == 4:
+            year = int(posted)
+        level = self.fields["level"]
+        assert isinstance(level, forms.ChoiceField)
+        level.choices = choices.level_choices(year)
+        level.error_messages["invalid_choice"] = _("Năm %(year)s không có cấp bình chọn này.") % {"year": year}
+        organizer = self.fields["organizer"]
+        assert isinstance(organizer, forms.ModelChoiceField)
+        organizer.queryset = choices.organizer_choices(user)
+        _pick_in_list(organizer, "products:pick_organizers")
+        judges = self.fields["judge_accounts"]
+        assert isinstance(judges, forms.ModelMultipleChoiceField)
+        judges.queryset = choices.judge_choices(user)
+        _pick_in_list(judges, "products:pick_judges")
+
+    def clean_judge_names(self) -> list[str]:
+        return [line.strip()[:200] for line in self.cleaned_data["judge_names"].splitlines() if line.strip()]
+
+    def judges(self) -> list[tuple[str, str, User | None]]:
+        """The jury in the order given, numbered GK1, GK2 … (the code heads each judge's Excel score sheet)."""
+        named: list[tuple[str, User | None]] = [
+            (a.get_full_name() or a.username, a) for a in self.cleaned_data["judge_accounts"]
+        ]
+        named += [(name, None) for name in self.cleaned_data["judge_names"]]
+        return [(f"GK{number}", name, account) for number, (name, account) in enumerate(named, start=1)]
 
 
 class EntryForm(forms.Form):
-    product = forms.CharField(label=gettext_lazy("Mã sản phẩm"), max_length=60)
-    registered_on = forms.DateField(label=gettext_lazy("Ngày đăng ký"), error_messages=DATE_ERRORS)
-    lower_certificate = forms.CharField(
-        label=gettext_lazy("Số giấy chứng nhận cấp dưới"), max_length=60, required=False
+    product = forms.ModelChoiceField(
+        label=gettext_lazy("Sản phẩm"),
+        queryset=Product.objects.none(),
+        to_field_name="code",
+        widget=forms.TextInput,
+        error_messages={
+            "required": gettext_lazy("Xin chọn sản phẩm."),
+            "invalid_choice": gettext_lazy("Không có sản phẩm này trong phạm vi của bạn."),
+        },
     )
+    registered_on = forms.DateField(label=gettext_lazy("Ngày đăng ký"), error_messages=DATE_ERRORS)
+    lower_certificate = CertificateField(
+        label=gettext_lazy("Giấy chứng nhận cấp dưới"),
+        queryset=Certificate.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("— Chọn —"),
+        error_messages={"invalid_choice": gettext_lazy("Không có giấy chứng nhận số này.")},
+    )
+
+    def __init__(self, *args: Any, user: Any, selection: SelectionRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        product = self.fields["product"]
+        assert isinstance(product, forms.ModelChoiceField)
+        product.queryset = choices.entry_product_choices(user)
+        _pick_one(product, "products:pick_products", _("Tìm sản phẩm theo tên, mã, cơ sở"), _chosen(self, "product"))
+        if lowest(RoundLevel(selection.level)):
+            # The lowest level asks no certificate of a level below.
+            del self.fields["lower_certificate"]
+            return
+        lower = self.fields["lower_certificate"]
+        assert isinstance(lower, forms.ModelChoiceField)
+        lower.queryset = choices.lower_certificate_choices(user, selection)
+
+
+class FundForm(forms.Form):
+    project = ProjectField(
+        label=gettext_lazy("Đề án tổ chức bình chọn"),
+        queryset=Project.objects.none(),
+        empty_label=gettext_lazy("— Chọn —"),
+        error_messages={
+            "required": gettext_lazy("Xin chọn đề án."),
+            "invalid_choice": gettext_lazy("Không có đề án này trong phạm vi của bạn."),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices.funding_choices(user)
 
 
 class DocumentForm(forms.Form):
@@ -148,33 +313,30 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if query:
         products = products.filter(search_text__contains=fold(query))
     page = Paginator(products, 50).get_page(request.GET.get("page"))
-    # A facility's representative adds products of its own facility: its code is filled in.
+    # A facility's representative adds products of its own facility: it is chosen already.
     own = user.facility.code if getattr(user, "facility", None) is not None else ""
-    form = ProductForm(request.POST or None, initial={"facility": request.GET.get("facility", "") or own})
+    initial = {"facility": request.GET.get("facility", "")[:40] or own}
+    form = ProductForm(request.POST or None, initial=initial, user=user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            facility = facility_list_for_user(user).filter(code=form.cleaned_data["facility"]).first()
-            if facility is None:
-                form.add_error("facility", _("Không có cơ sở mã này trong phạm vi của bạn."))
+            try:
+                product = product_create(
+                    actor=user,
+                    facility=form.cleaned_data["facility"],
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    group=form.cleaned_data["group"],
+                    description=form.cleaned_data["description"],
+                    certificates_held=form.cleaned_data["certificates_held"].splitlines(),
+                )
+            except PermissionDenied as denied:
+                form.add_error(None, str(denied))
+            except ValidationError as error:
+                add_service_errors(form, error)
             else:
-                try:
-                    product = product_create(
-                        actor=user,
-                        facility=facility,
-                        code=form.cleaned_data["code"],
-                        name=form.cleaned_data["name"],
-                        group=form.cleaned_data["group"],
-                        description=form.cleaned_data["description"],
-                        certificates_held=form.cleaned_data["certificates_held"].splitlines(),
-                    )
-                except PermissionDenied as denied:
-                    form.add_error(None, str(denied))
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("Đã thêm sản phẩm %(product)s.") % {"product": product.name})
-                    return redirect("products:list")
+                messages.success(request, _("Đã thêm sản phẩm %(product)s.") % {"product": product.name})
+                return redirect("products:list")
         status = 400
     offered = form if authority.may_add_products(user) else None
     return render(request, "products/product_list.html", {"page": page, "query": query, "form": offered}, status=status)
@@ -388,10 +550,10 @@ def fund(request: HttpRequest, code: str) -> HttpResponse:
     selection = _round_for(user, code)
     if not authority.can_manage_round(user, selection):
         raise Refused("out_of_scope", not_organizer(selection))
-    project = project_list_for_user(user).filter(code=request.POST.get("project", "")[:60]).first()
-    if project is None:
-        errors = [_("Không có đề án mã này trong phạm vi của bạn.")]
-        return _render_round(request, selection, errors=errors, status=400)
+    form = FundForm(request.POST, user=user)
+    if not form.is_valid():
+        return _render_round(request, selection, errors=_form_errors(form), status=400)
+    project = form.cleaned_data["project"]
     try:
         round_fund(actor=user, selection=selection, project=project)
     except ValidationError as error:
@@ -434,7 +596,8 @@ def document_add(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST or None, user=user, year=timezone.localdate().year,
+                     initial={"year": timezone.localdate().year})  # fmt: skip
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -454,25 +617,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | None:
     user: Any = request.user
-    organizer = Organization.objects.filter(code=form.cleaned_data["organizer"]).first()
-    if organizer is None:
-        form.add_error("organizer", _("Không có cơ quan mã này."))
-        return None
-    judges = []
-    for number, line in enumerate(form.cleaned_data["judges"].splitlines(), start=1):
-        parts = [p.strip() for p in line.split(";")]
-        if not any(parts):
-            continue
-        if len(parts) != 3 or not parts[0] or not parts[1]:
-            form.add_error("judges", _("Dòng %(row)s: ghi «mã; họ tên; tên đăng nhập».") % {"row": number})
-            return None
-        account = User.objects.filter(username=parts[2]).first() if parts[2] else None
-        if parts[2] and account is None:
-            form.add_error(
-                "judges", _("Dòng %(row)s: không có tài khoản «%(username)s».") % {"row": number, "username": parts[2]}
-            )
-            return None
-        judges.append((parts[0], parts[1], account))
     try:
         return round_create(
             actor=user,
@@ -480,8 +624,8 @@ def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | Non
             name=form.cleaned_data["name"],
             level=form.cleaned_data["level"],
             year=form.cleaned_data["year"],
-            organizer=organizer,
-            judges=judges,
+            organizer=form.cleaned_data["organizer"],
+            judges=form.judges(),
         )
     except PermissionDenied as denied:
         form.add_error(None, str(denied))
@@ -530,7 +674,9 @@ def _render_round(
             "criteria": list(selection.criteria.all()),
             "judges": list(selection.judges.all()),
             "my_judge": selection.judges.filter(user=user).first() if user.is_authenticated else None,
-            "entry_form": entry_form or EntryForm(initial={"registered_on": timezone.localdate()}),
+            "entry_form": entry_form
+            or EntryForm(initial={"registered_on": timezone.localdate()}, user=user, selection=selection),
+            "fund_form": FundForm(user=user) if manage and not selection.project_id else None,
             "decision_form": decision_form or DecisionForm(initial={"on": timezone.localdate()}),
             "errors": errors or [],
             "council": list(selection.council.select_related("voided_by").order_by("voided_at", "pk")),
@@ -622,21 +768,13 @@ def excel_upload(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 def entry_add(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
     selection = _round_for(user, code)
-    form = EntryForm(request.POST)
+    # Both choices within what the user sees, as the API and the Excel upload do: another province's product or
+    # certificate number is answered as missing, not told apart by the service's "does not match" refusal.
+    form = EntryForm(request.POST, user=user, selection=selection)
     if not form.is_valid():
         return _render_round(request, selection, entry_form=form, status=400)
-    product = products_for(user).filter(code=form.cleaned_data["product"]).first()
-    if product is None:
-        form.add_error("product", _("Không có sản phẩm mã này trong phạm vi của bạn."))
-        return _render_round(request, selection, entry_form=form, status=400)
-    lower = None
-    if form.cleaned_data["lower_certificate"]:
-        # Within what the user sees, as the API and the Excel upload do: another province's certificate number is
-        # answered as missing, not told apart by the service's "does not match" refusal.
-        lower = certificates_for(user).filter(code=form.cleaned_data["lower_certificate"]).first()
-        if lower is None:
-            form.add_error("lower_certificate", _("Không có giấy chứng nhận số này."))
-            return _render_round(request, selection, entry_form=form, status=400)
+    product = form.cleaned_data["product"]
+    lower = form.cleaned_data.get("lower_certificate")
     try:
         entry_register(
             actor=user,
@@ -760,3 +898,46 @@ def public_list(request: HttpRequest) -> HttpResponse:
         certificates = certificates.filter(entry__product__search_text__contains=fold(query))
     page = Paginator(certificates, 50).get_page(request.GET.get("page"))
     return render(request, "products/public_list.html", {"page": page, "query": query, "today": today})
+
+
+# Each picker of the products pages: its search, and who may use it at all (the pages offer the form to the same).
+PICKERS: dict[str, tuple[Callable[..., list[project_choices.Choice]], Callable[[Any], bool]]] = {
+    "facilities": (choices.search_product_facilities, authority.may_add_products),
+    "products": (choices.search_products, lambda user: True),
+    "organizers": (choices.search_organizers, authority.may_open_rounds),
+    "judges": (choices.search_judges, authority.may_open_rounds),
+}
+
+
+def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
+    search, may_use = PICKERS[kind]
+
+    @login_required
+    @require_GET
+    def view(request: HttpRequest) -> JsonResponse:
+        """The rows a picker of the products pages offers for what was typed: only what the user may choose there."""
+        if not may_use(request.user):
+            return JsonResponse(
+                {"code": "out_of_scope", "message": _("Bạn không có quyền dùng ô chọn này.")}, status=403
+            )
+        query = request.GET.get("q", "")
+        if len(query) > project_choices.QUERY_MAX:
+            return JsonResponse(
+                {
+                    "code": "query_too_long",
+                    "message": _("Ô tìm kiếm dài quá %(QUERY_MAX)s ký tự.") % {"QUERY_MAX": project_choices.QUERY_MAX},
+                },
+                status=400,
+            )
+        rows = project_choices.PICKER_ROWS
+        found = search(request.user, query, limit=rows + 1)
+        return JsonResponse({"results": [c.as_json() for c in found[:rows]], "more": len(found) > rows})
+
+    view.__name__ = f"pick_{kind}"
+    return view
+
+
+pick_facilities = _picker("facilities")
+pick_products = _picker("products")
+pick_organizers = _picker("organizers")
+pick_judges = _picker("judges")

@@ -351,6 +351,10 @@ def _build_world() -> World:
         REP: make_user("matrix.rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility[INSIDE]),
     }
     other = make_user("matrix.sct19", "SCT-19", Role.OFFICER)
+    # People have names: the round form lists the accounts that may judge by their names, not their logins.
+    for number, account in enumerate([*users.values(), other], start=1):
+        account.first_name, account.last_name = f"Cán bộ {number}", "Nguyễn Văn"
+        account.save(update_fields=["first_name", "last_name"])
     job = {}
     for where, owner in ((INSIDE, users[SCT15]), (OUTSIDE, other)):
         made = ImportJob(user=owner, kind="facilities", filename=f"{where}.xlsx")
@@ -734,7 +738,7 @@ def product_form(w: World, where: str) -> dict[str, Any]:
 
 def round_form(w: World, where: str) -> dict[str, Any]:
     return {"code": "BC-MA-TRAN", "name": "Đợt bình chọn ma trận", "level": "provincial", "year": "2026",
-            "organizer": sct_code(where), "judges": ""}  # fmt: skip
+            "organizer": Organization.objects.get(code=sct_code(where)).pk}  # fmt: skip
 
 
 def entry_form(w: World, where: str) -> dict[str, Any]:
@@ -1087,7 +1091,7 @@ CASES: list[Case] = [
          kwargs=lambda w, where: {"code": w.district_round[where].code, "pk": w.complaint[where].pk}),
     # The side's đề án is not of the selection's content: the organiser is told so (400), others refused.
     Case("products:fund", "POST", kwargs=code_of("selection"), allowed=ROUND_ORGANISERS, visible=PROJECT_SEEN,
-         ok=frozenset({400}), data=lambda w, where: {"project": w.project[where].code}),
+         ok=frozenset({400}), data=lambda w, where: {"project": w.project[where].pk}),
     Case("products:holder_report_add", "POST", kwargs=code_of("product"), allowed=PRODUCT_WRITERS,
          visible=PROJECT_SEEN, ok=REDIRECT, admin_writes=True,
          data=lambda w, where: {"certificate": w.certificate[where].code, "year": "2026", "reported_on": DAY,

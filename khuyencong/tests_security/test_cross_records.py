@@ -162,11 +162,11 @@ def test_api_round_fund_does_not_tell_a_foreign_project_from_a_missing_one(world
 
 
 def test_page_round_fund_does_not_tell_a_foreign_project_from_a_missing_one(world: World, clock: None) -> None:
-    """HOLDS: the page looks the đề án up within what the user sees."""
+    """HOLDS: the page offers, and takes, only the đề án the user sees."""
     url = reverse("products:fund", kwargs={"code": world.selection[INSIDE].code})
-    response = page(world, SCT15).post(url, {"project": world.project[OUTSIDE].code})
+    response = page(world, SCT15).post(url, {"project": world.project[OUTSIDE].pk})
     assert response.status_code == 400
-    assert "Không có đề án mã này trong phạm vi của bạn." in text(response)
+    assert "Không có đề án này trong phạm vi của bạn." in text(response)
     assert world.project[OUTSIDE].content.name not in text(response)
 
 

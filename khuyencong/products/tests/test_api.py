@@ -11,7 +11,8 @@ import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from khuyencong.accounts.models import User
+from conftest import make_user
+from khuyencong.accounts.models import Role, User
 from khuyencong.products.models import Certificate, Product, Score, SelectionRound
 from khuyencong.products.services import entry_register, product_create
 from khuyencong.products.tests.conftest import NOW, D, complete_dossier, score_all
@@ -71,8 +72,10 @@ class TestProducts:
 
 class TestRounds:
     def test_the_organiser_opens_a_round_and_another_body_may_not(self, world: dict[str, Any]) -> None:
+        judges = [{"code": "G1", "name": "Giám khảo", "username": "gk.lc"}]
         body = {"code": "BC-T-API", "name": "Bình chọn cấp tỉnh", "level": "provincial", "year": 2026,
-                "organizer": "SCT-15", "judges": [{"code": "G1", "name": "Giám khảo", "username": "gk1"}]}  # fmt: skip
+                "organizer": "SCT-15", "judges": judges}  # fmt: skip
+        judge = make_user("gk.lc", "TTKC-15", Role.VIEWER)
         refused = api_for(world["people"]["other"]).post("/api/v1/selection-rounds/", body, format="json")
         assert refused.status_code == 403
         assert refused.json()["code"] == "out_of_scope"
@@ -81,7 +84,21 @@ class TestRounds:
 
         assert created.status_code == 201, created.json()
         assert [c["max"] for c in created.json()["criteria"]] == ["40.00", "40.00", "10.00", "10.00"]
-        assert SelectionRound.objects.get(code="BC-T-API").judges.get().user == world["people"]["judge1"]
+        assert SelectionRound.objects.get(code="BC-T-API").judges.get().user == judge
+
+    def test_a_judge_account_outside_the_territory_is_answered_as_missing(self, world: dict[str, Any]) -> None:
+        make_user("gk.tn", "TTKC-19", Role.VIEWER)
+        body = {"code": "BC-T-API", "name": "X", "level": "provincial", "year": 2026, "organizer": "SCT-15"}
+        client = api_for(world["people"]["sct"])
+        replies = [
+            client.post("/api/v1/selection-rounds/", body | {"judges": [{"code": "G1", "name": "G", "username": who}]},
+                        format="json")
+            for who in ("gk.tn", "khong.co")
+        ]  # fmt: skip
+        assert [r.status_code for r in replies] == [400, 400]
+        assert replies[0].json()["judges"] == ["Không có tài khoản «gk.tn»."]
+        assert replies[1].json()["judges"] == ["Không có tài khoản «khong.co»."]
+        assert not SelectionRound.objects.filter(code="BC-T-API").exists()
 
     def test_criteria_not_summing_to_100_are_refused_with_their_code(self, world: dict[str, Any]) -> None:
         body = {"code": "BC-T-API", "name": "X", "level": "provincial", "year": 2026, "organizer": "SCT-15",

@@ -16,7 +16,7 @@ from conftest import browser_session, make_user
 from khuyencong.accounts.models import Role
 from khuyencong.accounts.services import system_user
 from khuyencong.organizations.models import Organization
-from khuyencong.products.models import Entry
+from khuyencong.products.models import Entry, Product
 from khuyencong.products.services import entry_document_add, product_create, product_photo_add
 from khuyencong.products.tests.conftest import PDF, PNG
 
@@ -46,8 +46,10 @@ def test_a_commune_round_from_registration_to_the_public_list(
             code="UBND-BT", name="UBND xã Bảo Thắng", kind="commune_committee", territory=facility.current_commune
         )
         make_user("xa.bt", "UBND-BT", Role.OFFICER)
-        make_user("gk1", None, Role.VIEWER)
-        make_user("gk2", None, Role.VIEWER)
+        for username, name in (("gk1", "Nguyễn Văn Giám"), ("gk2", "Trần Thị Khảo")):
+            account = make_user(username, "UBND-BT", Role.VIEWER)
+            account.first_name = name
+            account.save()
         make_user("rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
         for code, name in (("SP-1", "Giỏ mây đan"), ("SP-2", "Khay tre")):
             product_create(actor=system_user(), facility=facility, code=code, name=name, group="handicraft")
@@ -57,10 +59,14 @@ def test_a_commune_round_from_registration_to_the_public_list(
         commune.goto(f"{live_server}/products/rounds/")
         commune.get_by_label("Mã đợt").fill("BC-BT-2026")
         commune.get_by_label("Tên đợt bình chọn").fill("Bình chọn sản phẩm CNNT tiêu biểu xã Bảo Thắng 2026")
-        commune.get_by_label("Cấp").select_option("commune")
-        commune.get_by_label("Năm").fill("2026")
-        commune.get_by_label("Mã cơ quan tổ chức").fill("UBND-BT")
-        commune.get_by_label("Giám khảo").fill("GK1; Nguyễn Văn Giám; gk1\nGK2; Trần Thị Khảo; gk2")
+        commune.locator("#id_year").fill("2026")
+        expect(commune.locator("#id_level").locator("option[value=district]")).to_have_count(0)
+        commune.locator("#id_level").select_option("commune")
+        # The organiser and the judges are chosen from lists, not typed as codes
+        commune.get_by_label("Cơ quan tổ chức").select_option(label="UBND xã Bảo Thắng")
+        commune.get_by_label("Giám khảo có tài khoản").select_option(
+            label=["Nguyễn Văn Giám (UBND xã Bảo Thắng)", "Trần Thị Khảo (UBND xã Bảo Thắng)"]
+        )
         commune.get_by_role("button", name="Mở đợt").click()
         expect(commune.get_by_role("heading", level=1)).to_have_text(
             "Bình chọn sản phẩm CNNT tiêu biểu xã Bảo Thắng 2026"
@@ -68,9 +74,11 @@ def test_a_commune_round_from_registration_to_the_public_list(
 
         # The facility enters its two products
         rep = browser_session(browser, live_server, "rep")
-        for code in ("SP-1", "SP-2"):
+        for typed, name in (("gio may", "Giỏ mây đan"), ("khay tre", "Khay tre")):
             rep.goto(f"{live_server}/products/rounds/BC-BT-2026/")
-            rep.get_by_label("Mã sản phẩm").fill(code)
+            rep.get_by_label("Tìm sản phẩm theo tên, mã, cơ sở").fill(typed)
+            rep.get_by_role("button", name=name).click()
+            expect(rep.get_by_text(f"Đã chọn: {name}")).to_be_visible()
             rep.get_by_label("Ngày đăng ký").fill("05/10/2026")
             rep.get_by_role("button", name="Đăng ký", exact=True).click()
             expect(rep.locator(".messages")).to_contain_text("Đã đăng ký")
@@ -127,3 +135,32 @@ def test_a_commune_round_from_registration_to_the_public_list(
         expect(row).to_contain_text("BC-BT-2026/001")
         expect(row).to_contain_text("31/12/2028")
         expect(public.get_by_text("Khay tre")).to_have_count(0)
+
+
+def test_the_provincial_officer_adds_a_product_choosing_the_facility_without_typing_its_code(
+    browser: Browser, live_server: object, reference_data: None, make_facility: Any
+) -> None:
+    with time_machine.travel(DAY, tick=True):
+        facility = make_facility("HTX Mây tre đan Bảo Thắng", province="Lào Cai", commune="Bảo Thắng")
+        make_facility(
+            "HTX Thành Ngân", province="Bắc Kạn", district="Na Rì", commune="Cường Lợi", on=datetime.date(2018, 6, 30)
+        )
+        make_user("sct15", "SCT-15", Role.OFFICER)
+
+        page = browser_session(browser, live_server, "sct15")
+        page.goto(f"{live_server}/products/")
+        search = page.get_by_label("Tìm cơ sở theo tên, mã, mã số thuế, địa danh")
+        # A Thái Nguyên facility is not offered to Lào Cai's Sở
+        search.fill("thanh ngan")
+        expect(page.get_by_text("Không có kết quả.")).to_be_visible()
+        # Typed without diacritics, the Lào Cai cooperative is offered; choosing it names it
+        search.fill("may tre dan bao thang")
+        page.get_by_role("button", name="HTX Mây tre đan Bảo Thắng").click()
+        expect(page.get_by_text("Đã chọn: HTX Mây tre đan Bảo Thắng")).to_be_visible()
+        page.get_by_label("Mã sản phẩm").fill("SP-LC-1")
+        page.get_by_label("Tên sản phẩm").fill("Giỏ mây đan xuất khẩu")
+        page.get_by_label("Nhóm sản phẩm").select_option("handicraft")
+        page.get_by_role("button", name="Thêm", exact=True).click()
+        expect(page.locator(".messages")).to_contain_text("Đã thêm sản phẩm Giỏ mây đan xuất khẩu")
+        assert Product.objects.get(code="SP-LC-1").facility == facility
+        page.context.close()

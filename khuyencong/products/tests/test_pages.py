@@ -13,7 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conftest import client_for
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role
+from khuyencong.organizations.models import Organization
 from khuyencong.products.models import Entry, Product, Score, SelectionRound
 from khuyencong.products.tests.conftest import NOW
 
@@ -28,6 +30,10 @@ def clock() -> Any:
 
 class TestRoundPages:
     def test_the_sct_opens_a_provincial_round_with_its_jury(self, world: dict[str, Any]) -> None:
+        # Given two officers of Lào Cai's bodies who sit on the jury, and an outside expert with no account
+        giam = make_user("giam", "TTKC-15", Role.VIEWER)
+        khao = make_user("khao", "SCT-15", Role.VIEWER)
+        # When the Sở opens its round, choosing its body and the two accounts, and naming the expert
         response = client_for(world["people"]["sct"]).post(
             reverse("products:rounds"),
             {
@@ -35,13 +41,16 @@ class TestRoundPages:
                 "name": "Bình chọn cấp tỉnh Lào Cai 2026",
                 "level": "provincial",
                 "year": "2026",
-                "organizer": "SCT-15",
-                "judges": "GK1; Nguyễn Văn Giám; gk1\nGK2; Trần Thị Khảo; gk2",
+                "organizer": Organization.objects.get(code="SCT-15").pk,
+                "judge_accounts": [giam.pk, khao.pk],
+                "judge_names": "Lê Văn Chuyên Gia\n",
             },
         )
+        # Then the round stands with the default criteria, the two accounts and the expert numbered in order
         assert response.status_code == 302
         selection = SelectionRound.objects.get(code="BC-LC-2026")
-        assert [j.user.username for j in selection.judges.order_by("code") if j.user] == ["gk1", "gk2"]
+        judges = [(j.code, j.name, j.user) for j in selection.judges.order_by("code")]
+        assert judges == [("GK1", "giam", giam), ("GK2", "khao", khao), ("GK3", "Lê Văn Chuyên Gia", None)]
         assert selection.criteria.count() == 4
 
     def test_another_province_cannot_open_it_and_sees_why(self, world: dict[str, Any]) -> None:
@@ -52,12 +61,11 @@ class TestRoundPages:
                 "name": "X",
                 "level": "provincial",
                 "year": "2026",
-                "organizer": "SCT-15",
-                "judges": "",
+                "organizer": Organization.objects.get(code="SCT-15").pk,
             },
         )
         assert response.status_code == 400
-        assert "không thuộc cơ quan tổ chức" in response.content.decode()
+        assert "Bạn không mở được đợt bình chọn cho cơ quan này." in response.content.decode()
         assert not SelectionRound.objects.filter(code="X").exists()
 
     def test_a_judge_scores_on_the_sheet_and_a_bad_cell_is_named(self, world: dict[str, Any]) -> None:
@@ -129,7 +137,7 @@ class TestProductPages:
         page = client_for(world["people"]["sct"]).get(reverse("facilities:detail", args=[world["facility"].pk]))
         assert "Giỏ mây đan" in page.content.decode()
 
-    def test_a_product_is_added_from_the_list_page_by_facility_code(self, world: dict[str, Any]) -> None:
+    def test_a_product_is_added_from_the_list_page_for_the_facility_chosen(self, world: dict[str, Any]) -> None:
         response = client_for(world["people"]["sct"]).post(
             reverse("products:list"),
             {

@@ -2,7 +2,9 @@
 // codes, and the form works the same). Each field marked data-picker gets a search box that asks the server, whose
 // search ignores diacritics and offers only what the user may choose:
 //   data-picker="select": the search narrows the list's options to the matches;
-//   data-picker="codes":  the search lists matching records; choosing one adds its code to the box, separated by "; ".
+//   data-picker="codes":  the search lists matching records; choosing one adds its code to the box, separated by "; ";
+//   data-picker="one":    the search lists matching records; choosing one puts its code in the box (then hidden) and
+//                         says what was chosen (data-picker-chosen: what the page chose already).
 (function () {
   "use strict";
   var SEPARATOR = "; ";
@@ -64,10 +66,11 @@
         body.results.forEach(function (r) { wanted[r.value] = true; });
         var first = null;
         Array.prototype.forEach.call(select.options, function (o) {
-          o.hidden = o.value !== "" && !wanted[o.value];
+          // In a list of several choices, what is chosen stays in sight.
+          o.hidden = o.value !== "" && !wanted[o.value] && !(select.multiple && o.selected);
           if (!o.hidden && o.value !== "" && first === null) { first = o; }
         });
-        if (first && (!select.value || select.selectedOptions[0].hidden)) { select.value = first.value; }
+        if (!select.multiple && first && (!select.value || select.selectedOptions[0].hidden)) { select.value = first.value; }
         box.status.textContent = body.results.length ? body.results.length + (body.more ? "+" : "") + " kết quả." : "Không có kết quả.";
       }).catch(function (e) { box.status.textContent = e.message; });
     }, 250);
@@ -109,8 +112,48 @@
     box.input.addEventListener("input", run);
   }
 
+  function onePicker(field) {
+    var box = searchBox(field, field.dataset.pickerPrompt || "Tìm theo tên, mã (gõ không dấu cũng được)");
+    var chosen = document.createElement("p");
+    chosen.className = "picker-chosen";
+    chosen.id = field.id + "-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    var list = document.createElement("ul");
+    list.className = "picker-results";
+    box.wrap.appendChild(chosen);
+    box.wrap.appendChild(list);
+    function show(text) { chosen.textContent = text ? "Đã chọn: " + text : ""; }
+    if (field.value) { show(field.dataset.pickerChosen || field.value); }
+    field.hidden = true;
+    var run = debounce(function () {
+      var query = box.input.value.trim();
+      list.innerHTML = "";
+      if (!query) { box.status.textContent = ""; return; }
+      ask(field.dataset.pickerUrl, query).then(function (body) {
+        body.results.forEach(function (r) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "link";
+          button.textContent = r.label + " (" + r.code + ")" + (r.detail ? " · " + r.detail : "");
+          button.addEventListener("click", function () {
+            field.value = r.code;
+            show(r.label + " (" + r.code + ")");
+            list.innerHTML = "";
+            box.status.textContent = "";
+          });
+          item.appendChild(button);
+          list.appendChild(item);
+        });
+        box.status.textContent = body.results.length ? body.results.length + (body.more ? "+" : "") + " kết quả; chọn một." : "Không có kết quả.";
+      }).catch(function (e) { box.status.textContent = e.message; });
+    }, 250);
+    box.input.addEventListener("input", run);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-picker='select']").forEach(selectPicker);
     document.querySelectorAll("input[data-picker='codes']").forEach(codesPicker);
+    document.querySelectorAll("input[data-picker='one']").forEach(onePicker);
   });
 })();
