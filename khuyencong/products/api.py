@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -109,8 +109,11 @@ class RoundSerializer(serializers.ModelSerializer[SelectionRound]):
         its đề án is not)."""
         if selection.project is None:
             return None
-        user = getattr(self.context.get("request"), "user", None)
-        if user is None or not project_list_for_user(user).filter(pk=selection.project.pk).exists():
+        visible = getattr(selection, "project_visible", None)
+        if visible is None:
+            user = getattr(self.context.get("request"), "user", None)
+            visible = user is not None and project_list_for_user(user).filter(pk=selection.project.pk).exists()
+        if not visible:
             return None
         return selection.project.code
 
@@ -371,8 +374,13 @@ class RoundViewSet(
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[SelectionRound]:
+        # Whether the reader may see each round's funding đề án, asked once for the page rather than once a round.
+        visible = project_list_for_user(self.request.user).filter(pk=OuterRef("project_id"))
         rounds = (
-            selectors.rounds_for(self.request.user).select_related("project").prefetch_related("criteria", "judges")
+            selectors.rounds_for(self.request.user)
+            .select_related("project", "organizer", "territory", "region")
+            .prefetch_related("criteria", "judges")
+            .annotate(project_visible=Exists(visible))
         )
         params = self.request.query_params
         if params.get("level"):

@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.products.models import Certificate, Product, Score, SelectionRound
-from khuyencong.products.services import entry_register, product_create
+from khuyencong.products.services import entry_register, product_create, round_fund
 from khuyencong.products.tests.conftest import NOW, D, complete_dossier, score_all
+from khuyencong.products.tests.test_exchange import funding_project
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +102,34 @@ class TestRounds:
         assert replies[0].json()["judges"] == ["Không có tài khoản «gk.tn»."]
         assert replies[1].json()["judges"] == ["Không có tài khoản «khong.co»."]
         assert not SelectionRound.objects.filter(code="BC-T-API").exists()
+
+    def test_the_list_asks_no_query_per_round(self, world: dict[str, Any]) -> None:
+        # Given the province's officer reading the list of rounds, once before two more rounds are opened and the
+        # commune's round is funded by a đề án the officer may see
+        client = api_for(world["people"]["sct"])
+
+        def counted() -> tuple[dict[str, Any], int]:
+            with CaptureQueriesContext(connection) as queries:
+                listed = client.get("/api/v1/selection-rounds/")
+            assert listed.status_code == 200
+            return {r["code"]: r["project"] for r in listed.json()["results"]}, len(queries)
+
+        before = counted()
+        for code in ("BC-T-N1", "BC-T-N2"):
+            body = {"code": code, "name": "Bình chọn", "level": "provincial", "year": 2026, "organizer": "SCT-15"}
+            assert client.post("/api/v1/selection-rounds/", body, format="json").status_code == 201
+        project = funding_project()
+        round_fund(actor=world["people"]["commune"], selection=world["round"], project=project)
+        after = counted()
+        # Then the page lists the new rounds and the funding đề án's code for the same number of queries
+        assert set(after[0]) == set(before[0]) | {"BC-T-N1", "BC-T-N2"}
+        assert after[0][world["round"].code] == project.code
+        assert after[1] == before[1]
+        # And a reader who may not see the đề án is not given its code
+        rep = api_for(world["people"]["rep"]).get(f"/api/v1/selection-rounds/{world['round'].code}/")
+        assert rep.status_code in (200, 404)
+        if rep.status_code == 200:
+            assert rep.json()["project"] is None
 
     def test_criteria_not_summing_to_100_are_refused_with_their_code(self, world: dict[str, Any]) -> None:
         body = {"code": "BC-T-API", "name": "X", "level": "provincial", "year": 2026, "organizer": "SCT-15",
