@@ -86,6 +86,9 @@ def audit_entry_build(
     }
     if action == AuditAction.UPDATE and not changes:
         return None
+    with translation.override("vi"):
+        # Like the snapshots, a record: a reference entry named in Vietnamese whoever makes the change.
+        shown = str(instance)[:255]
     return AuditEntry(
         actor=actor,
         actor_name=actor.get_full_name() or actor.get_username(),
@@ -93,7 +96,7 @@ def audit_entry_build(
         action=action,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:255],
+        object_repr=shown,
         changes=changes,
         note=note,
     )

@@ -20,12 +20,14 @@ def iso_date(value: str) -> datetime.date | None:
 
 
 def load_dated_list(model: Any, path: Path) -> None:
-    """A list of legal reference entries (code, name, legal basis, valid from/until), updated in place by code."""
+    """A list of legal reference entries (code, name, its English, legal basis, valid from/until), updated in place by
+    code: loading again fills a column added since (the English names) on the rows already there."""
     for row in csv_rows(path):
         model.objects.update_or_create(
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "name_en": row["name_en"],
                 "legal_basis": row["legal_basis"],
                 "valid_from": iso_date(row["valid_from"]),
                 "valid_until": iso_date(row["valid_until"]),

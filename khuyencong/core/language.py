@@ -36,3 +36,23 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def in_language(vietnamese: str, english: str) -> str:
+    """A reference entry's text (a content's or a trade's name, read from the CSV data) in the reader's language:
+    its English when English is active and the entry has one, else its Vietnamese. An official document is built
+    under `translation.override("vi")`, so it reads the Vietnamese whoever downloads it."""
+    return english if english and (translation.get_language() or "vi").startswith("en") else vietnamese
+
+
+class NamedInTwoLanguages:
+    """A reference entry with a Vietnamese `name` (the legal text's own, used by official documents and records) and
+    an English `name_en` (blank allowed: the Vietnamese stands in). Pages, form choices and charts show `label`, and
+    so does `str()` (each model's `__str__` returns it); what is stored or filed reads `name`."""
+
+    name: str
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.language import NamedInTwoLanguages
 from khuyencong.geography.models import AdminUnit
 
 from .validators import validate_tax_code
@@ -24,11 +25,12 @@ class LegalForm(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Trade(models.Model):
+class Trade(NamedInTwoLanguages, models.Model):
     """An eligible trade of Decree 45/2012/NĐ-CP Art. 5, as amended by Decree 235/2025/NĐ-CP."""
 
     code = models.CharField(_("mã"), max_length=20, unique=True)
     name = models.CharField(_("tên ngành nghề"), max_length=300)
+    name_en = models.CharField(_("tên ngành nghề (tiếng Anh)"), max_length=300, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=200)
     valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
@@ -39,7 +41,7 @@ class Trade(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
 
 class Facility(models.Model):

@@ -79,7 +79,7 @@ def shown_value(name: str, value: Stored) -> str:
         return str(LegalForm(value).label) if value in LegalForm.values else str(value)
     if name == "trade":
         trade = Trade.objects.filter(code=value).first()
-        return trade.name if trade is not None else str(value)
+        return trade.label if trade is not None else str(value)
     if name == "annual_revenue":
         return _("%(amount)s đồng") % {"amount": format_number(Decimal(str(value)))}
     if name == "founded_year":

@@ -141,7 +141,7 @@ def facility_export_xlsx(request: HttpRequest) -> FileResponse:
 
 def _values(f: Facility) -> list[object]:
     return [f.code, f.name, f.get_legal_form_display(), f.tax_code or "", f.recorded_place, f.current_province.name,
-            f.current_commune.name if f.current_commune else "", f.trade.name if f.trade else "", f.trade_description,
+            f.current_commune.name if f.current_commune else "", f.trade.label if f.trade else "", f.trade_description,
             f.craft_village, "x" if f.women_owned else "", "x" if f.ethnic_minority_owned else "",
             f.workers if f.workers is not None else ""]  # fmt: skip
 
@@ -166,7 +166,7 @@ def _csv_rows(facilities: QuerySet[Facility]) -> Iterator[str]:
             for value in [
                 f.code, f.name, f.get_legal_form_display(), f.tax_code or "", f.recorded_place,
                 f.current_province.name, f.current_commune.name if f.current_commune else "",
-                f.trade.name if f.trade else "", f.trade_description, f.craft_village,
+                f.trade.label if f.trade else "", f.trade_description, f.craft_village,
                 "x" if f.women_owned else "", "x" if f.ethnic_minority_owned else "",
                 f.workers if f.workers is not None else "",
             ]

@@ -730,7 +730,7 @@ def round_fund(*, actor: User, selection: SelectionRound, project: Project) -> S
                 "Đề án «%(project)s» có nội dung «%(content)s», không phải tổ chức bình chọn sản phẩm công nghiệp "
                 "nông thôn tiêu biểu."
             )
-            % {"project": project.code, "content": project.content.name},
+            % {"project": project.code, "content": project.content.label},
             "content_mismatch",
         )
     if project.province_id != round_province_id(selection):

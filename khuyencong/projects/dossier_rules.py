@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Protocol
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.data import csv_rows, iso_date
+from khuyencong.core.language import in_language
 
 from .workflow import Action
 
@@ -59,7 +59,7 @@ def _in_force(valid_from: datetime.date | None, valid_until: datetime.date | Non
 def cited(vietnamese: str, english: str) -> str:
     """A citation of the CSVs in the reader's language; an official document renders under Vietnamese, so it cites
     the Vietnamese column."""
-    return english if english and (translation.get_language() or "vi").startswith("en") else vietnamese
+    return in_language(vietnamese, english)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.corrections import Voidable
+from khuyencong.core.language import NamedInTwoLanguages
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -33,11 +34,12 @@ PERCENT = {
 }
 
 
-class ProjectContent(models.Model):
+class ProjectContent(NamedInTwoLanguages, models.Model):
     """A KC content of Decree 45/2012/NĐ-CP Art. 4 (as amended by Decree 235/2025/NĐ-CP), dated by legal basis."""
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("nội dung"), max_length=300)
+    name_en = models.CharField(_("nội dung (tiếng Anh)"), max_length=300, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=200)
     valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
@@ -48,7 +50,7 @@ class ProjectContent(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
 
 class ProjectKind(models.TextChoices):

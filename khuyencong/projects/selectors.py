@@ -18,7 +18,7 @@ from khuyencong.accounts.models import User
 from khuyencong.organizations.models import Organization
 
 from . import authority
-from .models import Payment, PaymentKind, Project, ProjectEvent
+from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent
 from .workflow import Action, Position, State, advance, allowed_actions
 
 if TYPE_CHECKING:
@@ -129,6 +129,12 @@ def state_on(project: Project) -> StateOn:
         getattr(project, "on_support", None),
         getattr(project, "on_disbursed", None) or Decimal(0),
     )
+
+
+def contents_by_id() -> dict[int, ProjectContent]:
+    """Every KC content by its key, for reports that group đề án by content: they group by the key and show the
+    content's `label` (its name in the reader's language), so that a figure never splits or merges by a name."""
+    return {content.pk: content for content in ProjectContent.objects.all()}
 
 
 def project_list_for_user(user: User | AnonymousUser) -> QuerySet[Project]:

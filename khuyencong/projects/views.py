@@ -140,7 +140,7 @@ EXPORT_COLUMNS = [
 def _export_row(p: Project) -> list[Any]:
     province = p.province.name if p.province else ""
     state = p.get_state_display() if p.state else ""
-    return [p.code, p.title, p.plan.code, str(p.plan.year), p.content.name, str(p.implementer), province, state,
+    return [p.code, p.title, p.plan.code, str(p.plan.year), p.content.label, str(p.implementer), province, state,
             p.support_requested, p.support_approved]  # fmt: skip
 
 

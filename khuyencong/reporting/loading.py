@@ -22,6 +22,7 @@ def load_duties() -> int:
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "name_en": row["name_en"],
                 "body_kind": row["body_kind"],
                 "reviewer_kind": row["reviewer_kind"],
                 "recipients": row["recipients"],

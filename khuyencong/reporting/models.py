@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.language import NamedInTwoLanguages
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, OrganizationKind
 
@@ -21,13 +22,14 @@ class ReportKind(models.TextChoices):
     IMPLEMENTER = "implementer", _("Báo cáo của đơn vị thực hiện về các đề án của mình")
 
 
-class ReportingDuty(models.Model):
+class ReportingDuty(NamedInTwoLanguages, models.Model):
     """Who must report what, how often, to whom and by when — with its legal basis and dates of validity. The
     national duties are loaded with the reference data; a province may add its own (TT 46/2012/TT-BCT Art. 9: the Sở
     proposes a provincial rule on reporting)."""
 
     code = models.CharField(_("mã"), max_length=60, unique=True)
     name = models.CharField(_("tên báo cáo"), max_length=300)
+    name_en = models.CharField(_("tên báo cáo (tiếng Anh)"), max_length=300, blank=True)
     body_kind = models.CharField(_("cơ quan báo cáo"), max_length=32, choices=OrganizationKind.choices)
     recipients = models.CharField(_("nơi nhận"), max_length=300)
     reviewer_kind = models.CharField(
@@ -63,7 +65,7 @@ class ReportingDuty(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     @property
     def due_rule(self) -> DueRule:

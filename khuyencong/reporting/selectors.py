@@ -277,7 +277,7 @@ def report_figures(
     data = provincial_report(scope, period, projects=projects)
     if named is not None:
         data["scope"] = named
-    data["title"] = f"{duty.name} {period.label}"
+    data["title"] = f"{duty.label} {period.label}"
     return data, provincial_sections(data)
 
 
@@ -372,7 +372,7 @@ def compilation(
         )
     return {
         "duty": duty.code,
-        "duty_name": duty.name,
+        "duty_name": duty.label,
         "year": year,
         "period": period_key,
         "period_label": period_label(Frequency(duty.frequency), period_key, year),

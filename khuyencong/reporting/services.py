@@ -40,8 +40,8 @@ from .rules import EDITABLE, SECTIONS, TRANSITIONS, Frequency, Move, Side, Submi
 from .selectors import owes, province_of_body, report_figures, submission_document
 from .tasks import store_submission_pdf
 
-DUTY_FIELDS = {"code", "name", "body_kind", "reviewer_kind", "recipients", "frequency", "report_kind", "due_day",
-               "due_months_after", "due_days_after", "legal_basis", "valid_from", "valid_until"}  # fmt: skip
+DUTY_FIELDS = {"code", "name", "name_en", "body_kind", "reviewer_kind", "recipients", "frequency", "report_kind",
+               "due_day", "due_months_after", "due_days_after", "legal_basis", "valid_from", "valid_until"}  # fmt: skip
 TEXT_FIELDS = ["number", "place", "signer", "signer_title", *(name for name, _ in SECTIONS)]
 # What was edited, as the report's history records it on the event row: a record, the same for every reader.
 FIELD_LABELS = {  # vi-only: written on the event row, a record
@@ -148,7 +148,7 @@ def submission_open(
     label = period_label(Frequency(duty.frequency), period_key, year)
     if not owes(duty, organization, period):
         message = _("%(organization)s không có nghĩa vụ «%(duty)s» cho %(period)s.")
-        raise refuse("duty", message % {"organization": organization.name, "duty": duty.name, "period": label},
+        raise refuse("duty", message % {"organization": organization.name, "duty": duty.label, "period": label},
                      "not_owed")  # fmt: skip
     if period.start > timezone.localdate():
         raise refuse("period", _("Kỳ %(period)s chưa bắt đầu; chưa lập được báo cáo.") % {"period": label},

@@ -21,7 +21,7 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.programs.models import Allocation, Plan
 from khuyencong.projects.deadlines import overdue_deadline_count
 from khuyencong.projects.models import Project, ProjectKind
-from khuyencong.projects.selectors import overdue_projects, with_state_on
+from khuyencong.projects.selectors import contents_by_id, overdue_projects, with_state_on
 
 from .layout import rate
 from .periods import Period
@@ -87,9 +87,10 @@ def dashboard_data(
     or ranking of provinces, which are a territory's figures and not the sum of the đề án shown. Each figure has
     its count; `figure_projects` gives the đề án behind it."""
     rows = _annotated(scope.projects(projects).filter(plan__year=year), as_of)
-    # One pass over the year's đề án, grouped by content and province: every figure is a sum of these groups.
+    # One pass over the year's đề án, grouped by content (its key, never its name) and province: every figure is a
+    # sum of these groups.
     groups = list(
-        rows.values("content__name", "province").annotate(
+        rows.values("content", "province").annotate(
             contracted=Count("pk", filter=CONTRACTED),
             contract_amount=Sum("on_contract_amount", filter=CONTRACTED, default=Decimal(0)),
             paid=Count("pk", filter=PAID),
@@ -132,14 +133,16 @@ def dashboard_data(
     funnel = [
         {"key": key, "label": str(label), "count": totals[f"step{index}"]} for index, (key, label) in enumerate(FUNNEL)
     ]
-    by_content: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    by_content: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
     for group in groups:
         if group["approved"]:
-            by_content[group["content__name"]][0] += group["approved"]
-            by_content[group["content__name"]][1] += group["support"]
+            by_content[group["content"]][0] += group["approved"]
+            by_content[group["content"]][1] += group["support"]
+    known = contents_by_id()
+    # Ties in the Vietnamese name's order, so that "contents.3" opens the same figure in either language.
     contents = [
-        {"label": name, "count": count, "amount": int(amount)}
-        for name, (count, amount) in sorted(by_content.items(), key=lambda item: (-item[1][0], item[0]))
+        {"content": known[pk].code, "label": known[pk].label, "count": count, "amount": int(amount)}
+        for pk, (count, amount) in sorted(by_content.items(), key=lambda item: (-item[1][0], known[item[0]].name))
     ]
     overdue = overdue_projects(scope.projects(projects), today=as_of)
     return {
@@ -219,7 +222,7 @@ def figure_projects(scope: ReportScope, projects: Any, data: dict[str, Any], pat
     elif part == "funnel":
         condition = STEPS[int(index)]
     elif part == "contents":
-        condition = APPROVED & Q(content__name=row["label"])
+        condition = APPROVED & Q(content__code=row["content"])
     elif part == "provinces":
         condition = ASSIGNED & Q(province=row["province"])
     else:

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from khuyencong.facilities.models import LegalForm
 from khuyencong.programs.models import FundingSource
-from khuyencong.projects.models import Project, ProjectContent, ProjectKind
-from khuyencong.projects.selectors import with_state_on
+from khuyencong.projects.models import Project, ProjectKind
+from khuyencong.projects.selectors import contents_by_id, with_state_on
 
 from .layout import Col, Column, Table, rate, say_money
 
@@ -196,9 +196,11 @@ def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]
         sources[source].add(cell)
         contents[content].add(cell)
     groups = _reach(reached, where, total, sources, contents)
+    # Grouped by the content's key; a row shows its name in the reader's language (a downloaded report is built in
+    # Vietnamese), and the rows' order is the codes', the same in either language.
     names, labels = {}, {}
-    for pk, code, name in ProjectContent.objects.values_list("pk", "code", "name"):
-        names[pk], labels[pk] = code, name
+    for pk, content in contents_by_id().items():
+        names[pk], labels[pk] = content.code, content.label
     by_content = sorted(contents.items(), key=lambda item: (-item[1].projects - item[1].tasks, names[item[0]]))
     return {
         "as_of": day.isoformat(),

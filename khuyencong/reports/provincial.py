@@ -21,7 +21,7 @@ from khuyencong.core.numbers import round_parts
 from khuyencong.programs.models import FundingSource
 from khuyencong.projects.models import Project, ProjectEvent, ProjectKind, ProjectPeriod
 from khuyencong.projects.periods import AMOUNT_SETTING
-from khuyencong.projects.selectors import with_state_on
+from khuyencong.projects.selectors import contents_by_id, with_state_on
 from khuyencong.projects.workflow import Action, State
 
 from .figures import breakdown, breakdown_tables, breakdown_text
@@ -244,17 +244,19 @@ def _rows(projects: QuerySet[Project], period: Period) -> list[Row]:
     values = (
         annotated.order_by("plan__year", "code")
         .values_list(
-            "pk", "code", "title", "kind", "round", "plan__year", "plan__funding_source", "content__name",
+            "pk", "code", "title", "kind", "round", "plan__year", "plan__funding_source", "content_id",
             "implementer__code", "implementer__name", "implementer__kind", "support_requested", "on_state",
             "on_percent", "on_support", "on_disbursed", "on_period__approved_on", "on_period__contracted_on",
         )
     )  # fmt: skip
     rows: dict[int, Row] = {}
+    # The content by its key, shown in the reader's language (a downloaded report is built in Vietnamese).
+    contents = contents_by_id()
     for (pk, code, title, kind, round_, year, source, content, implementer, implementer_name, implementer_kind,
          requested, state, percent, support, disbursed, approved_on, contracted_on) in values:  # fmt: skip
         rows[pk] = Row(
-            pk, code, title, kind, round_, year, source, content, implementer, implementer_name, implementer_kind,
-            requested, state, percent, support, disbursed or Decimal(0), approved_on is not None,
+            pk, code, title, kind, round_, year, source, contents[content].label, implementer, implementer_name,
+            implementer_kind, requested, state, percent, support, disbursed or Decimal(0), approved_on is not None,
             contracted_on is not None,
         )  # fmt: skip
     if not rows:

@@ -52,3 +52,13 @@ def test_the_forms_names_follow_the_readers_language() -> None:
         assert str(FORMS["mau-1"][0]) == "Form 1 — Cost estimate"
     with translation.override("vi"):
         assert str(FORMS["mau-1"][0]) == "Mẫu 1 — Dự toán kinh phí"
+
+
+def test_the_appraisal_sheet_names_the_content_in_vietnamese_for_an_english_reader(project: Project) -> None:
+    # Given the machinery đề án's appraisal sheet (Circular 36/2013 Form 4a), asked for by an English reader
+    with translation.override("en"):
+        text = text_of_docx(to_docx(FORMS["mau-4a"][1](project, ON)))
+
+    # Then it names the content in the Decree's Vietnamese words, never in the English the pages show
+    assert "Nội dung khuyến công: Hỗ trợ ứng dụng máy móc thiết bị tiên tiến." in text
+    assert "Support for applying advanced machinery and equipment" not in text

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import chose_english, client_for, make_user
-from khuyencong.accounts.models import Role
+from khuyencong.accounts.models import Role, User
 from khuyencong.projects import dossier_rules
 from khuyencong.projects.authority import NO_CREATE_ROLE, creation_refused
+from khuyencong.projects.models import Project
 from khuyencong.projects.workflow import Action, State, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +81,42 @@ def test_the_rules_csv_citations_follow_the_readers_language() -> None:
     # Then each reads its own column, the Vietnamese one unchanged
     assert english.startswith("Circular 36/2013/TT-BCT Art. 19")
     assert vietnamese.startswith("Thông tư 36/2013/TT-BCT Điều 19")
+
+
+MACHINERY_VI = "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến"
+MACHINERY_EN = "Support for applying advanced machinery and equipment"
+
+
+def test_the_content_of_a_project_is_named_in_the_readers_language(yen_bai: None, laocai_officer: User) -> None:
+    # Given Yên Bái's machinery đề án, opened by an officer of Lào Cai (which Yên Bái joined)
+    project = Project.objects.get(code="YB-KCDP22-01")
+    assert project.content.code == "machinery_application"
+    url = reverse("projects:detail", args=[project.pk])
+
+    # When he reads it in Vietnamese, then in English
+    in_vietnamese = client_for(laocai_officer).get(url).content.decode()
+    chose_english(laocai_officer)
+    in_english = client_for(laocai_officer).get(url).content.decode()
+
+    # Then the content is the Decree's Vietnamese words, then their English
+    assert f"<dd>{MACHINERY_VI}</dd>" in in_vietnamese
+    assert f"<dd>{MACHINERY_EN}</dd>" in in_english
+    assert MACHINERY_VI not in in_english
+
+
+def test_the_lists_filter_and_its_workbook_name_the_contents_in_english(yen_bai: None, laocai_officer: User) -> None:
+    chose_english(laocai_officer)
+    client = client_for(laocai_officer)
+
+    page = client.get(reverse("projects:list")).content.decode()
+    export = client.get(reverse("projects:export"))
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active  # type: ignore[attr-defined]
+    assert isinstance(sheet, Worksheet)
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None}
+
+    # The filter's choices are the contents' English names; so is the list's workbook (a working list, not an
+    # official document: its headings follow the reader too)
+    assert f">{MACHINERY_EN}</option>" in page
+    assert MACHINERY_VI not in page
+    assert MACHINERY_EN in cells
+    assert MACHINERY_VI not in cells

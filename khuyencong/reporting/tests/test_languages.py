@@ -3,9 +3,20 @@ move in a whole sentence."""
 
 from __future__ import annotations
 
-from django.utils import translation
+import io
 
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from docx import Document as WordDocument
+
+from conftest import chose_english, client_for, make_user
+from khuyencong.accounts.models import Role
+from khuyencong.organizations.models import Organization
+from khuyencong.reporting.documents import submission_file
+from khuyencong.reporting.models import ReportingDuty
 from khuyencong.reporting.rules import Frequency, period_label
+from khuyencong.reporting.services import submission_open
 from khuyencong.reports.periods import Period
 
 
@@ -19,3 +30,39 @@ def test_the_period_labels_are_the_officials_words_in_vietnamese_and_english() -
     with translation.override("en"):
         assert period_label(Frequency.HALF_YEARLY, "h1", 2026) == "first six months of 2026"
         assert period_label(Frequency.QUARTERLY, "q2", 2026) == "quarter II of 2026"
+
+
+@pytest.mark.django_db
+def test_the_calendar_names_the_duties_in_the_readers_language(frozen_clock: None) -> None:
+    # Given an officer of Lào Cai's Sở, who reads the calendar of 2026 in Vietnamese, then in English
+    officer = make_user("sct15", "SCT-15", Role.OFFICER)
+    url = reverse("reporting:calendar")
+    in_vietnamese = client_for(officer).get(url, {"year": "2026"}).content.decode()
+    chose_english(officer)
+    in_english = client_for(officer).get(url, {"year": "2026"}).content.decode()
+
+    # Then the half-yearly report is named in his language
+    assert "<td>Báo cáo 6 tháng tình hình thực hiện khuyến công<br>" in in_vietnamese
+    assert "<td>Half-yearly report on industrial promotion<br>" in in_english
+    assert "Báo cáo 6 tháng tình hình thực hiện khuyến công" not in in_english
+
+
+@pytest.mark.django_db
+def test_the_report_as_filed_names_its_duty_in_vietnamese_for_an_english_reader(frozen_clock: None) -> None:
+    # Given the Sở's half-yearly report of 2026, drafted by an officer who reads English
+    officer = chose_english(make_user("sct15", "SCT-15", Role.OFFICER))
+    report = submission_open(
+        actor=officer, duty=ReportingDuty.objects.get(code="sct_half_yearly"),
+        organization=Organization.objects.get(code="SCT-15"), year=2026, period_key="h1",
+    )  # fmt: skip
+
+    # When he downloads it while reading English
+    with translation.override("en"):
+        word = WordDocument(io.BytesIO(submission_file(report, "docx")))
+    text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
+        c.text for t in word.tables for r in t.rows for c in r.cells
+    )
+
+    # Then the administrative document names the duty as the Circular does
+    assert "báo cáo 6 tháng tình hình thực hiện khuyến công" in text.lower()
+    assert "half-yearly report" not in text.lower()

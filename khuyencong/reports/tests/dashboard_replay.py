@@ -89,11 +89,12 @@ def replay_dashboard_data(
     ]
     by_content: dict[str, list[ProjectFacts]] = defaultdict(list)
     for fact in approved:
-        by_content[fact.content_name].append(fact)
+        by_content[fact.content].append(fact)
+    names = {f.content: f.content_name for f in approved}
     contents = [
-        {"label": name, "codes": sorted(f.code for f in group),
+        {"content": content, "label": names[content], "codes": sorted(f.code for f in group),
          "amount": int(sum((f.support_on(as_of) or Decimal(0) for f in group), Decimal(0)))}
-        for name, group in sorted(by_content.items(), key=lambda item: (-len(item[1]), item[0]))
+        for content, group in sorted(by_content.items(), key=lambda item: (-len(item[1]), names[item[0]]))
     ]  # fmt: skip
     overdue = overdue_projects(scope.projects(projects), today=as_of)
     return {

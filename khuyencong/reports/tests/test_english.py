@@ -18,6 +18,9 @@ from .test_pages import yen_bai_h1
 
 pytestmark = pytest.mark.django_db
 
+MACHINERY_VI = "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến"
+MACHINERY_EN = "Support for applying advanced machinery and equipment"
+
 
 def test_the_report_page_reads_in_english(yen_bai: None, laocai_officer: User) -> None:
     chose_english(laocai_officer)
@@ -45,6 +48,10 @@ def test_an_english_readers_files_stay_vietnamese(yen_bai: None, laocai_officer:
     assert {group["label"] for group in report["breakdown"]["priority_groups"]} >= {"Cơ sở do phụ nữ làm chủ"}
     assert "Tiến độ thủ tục trong kỳ" in cells
     assert "Procedural progress in the period" not in cells
+    # The contents of Decree 45 Art. 4 by their Vietnamese names, in the JSON and in the workbook
+    assert {row["label"] for row in report["breakdown"]["by_content"]} >= {MACHINERY_VI}
+    assert MACHINERY_VI in cells
+    assert MACHINERY_EN not in cells
 
 
 def test_the_dashboard_reads_in_english(yen_bai: None, laocai_officer: User) -> None:
@@ -56,3 +63,25 @@ def test_the_dashboard_reads_in_english(yen_bai: None, laocai_officer: User) -> 
     assert ">Show</button>" in html
     assert "Đề án theo bước" not in html
     assert ">Xem</button>" not in html
+
+
+def test_the_dashboards_contents_are_named_in_the_readers_language_with_the_same_figures(
+    yen_bai: None, laocai_officer: User
+) -> None:
+    # Given Lào Cai's officer, who reads the dashboard of 2022 in Vietnamese, then in English
+    client = client_for(laocai_officer)
+    in_vietnamese = client.get(reverse("reports:dashboard"), {"year": "2022"})
+    chose_english(laocai_officer)
+    in_english = client_for(laocai_officer).get(reverse("reports:dashboard"), {"year": "2022"})
+
+    # Then each content row is named in his language
+    assert f'<th scope="row">{MACHINERY_VI}</th>' in in_vietnamese.content.decode()
+    assert f'<th scope="row">{MACHINERY_EN}</th>' in in_english.content.decode()
+    assert MACHINERY_VI not in in_english.content.decode()
+    # and the figures are the same, row for row: grouped by the content, never by its name
+    figures = [
+        [(row["content"], row["count"], row["amount"]) for row in response.context["contents"]]
+        for response in (in_vietnamese, in_english)
+    ]
+    assert figures[0] == figures[1]
+    assert "machinery_application" in {code for code, _count, _amount in figures[0]}
