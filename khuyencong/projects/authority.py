@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.access import organization_scope, scope_of
@@ -31,10 +32,60 @@ if TYPE_CHECKING:
 WORKING_ROLES = (Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
 
 
-def organization_parties(organization: Organization, project: Project) -> frozenset[Party]:
-    """The parts this organisation plays towards this đề án."""
-    parties: set[Party] = set()
+def successor_of(predecessor: Organization, on: datetime.date | None = None) -> Organization | None:
+    """The body that carries on the work of a provincial body dissolved by the 2025 reform, on `on` (default today):
+    the one body of the same kind, in force, serving the province the dissolved body's territory lies in today. The
+    bodies of a province formed by the reform inherit the rights and duties of the former provinces' bodies (Nghị
+    quyết 202/2025/QH15; Nghị quyết 76/2025/UBTVQH15), so TTKC Lào Cai finishes the đề án TTKC Yên Bái started.
+    None while the body still acts, and when no single body of its kind serves that province (nothing is guessed)."""
+    day = on or timezone.localdate()
+    territory = predecessor.territory
+    if predecessor.valid_until is None or day <= predecessor.valid_until or territory is None:
+        return None
+    if predecessor.level != OrganizationLevel.PROVINCE:
+        return None
+    province = territory.current_province_id or territory.pk
+    found = list(Organization.objects.active_on(day).filter(kind=predecessor.kind, territory_id=province)[:2])
+    return found[0] if len(found) == 1 and found[0].pk != predecessor.pk else None
+
+
+def predecessors_of(organization: Organization, on: datetime.date | None = None) -> list[int]:
+    """The dissolved bodies whose work `organization` carries on (`successor_of`), as primary keys."""
+    day = on or timezone.localdate()
+    if organization.level != OrganizationLevel.PROVINCE or organization.territory_id is None:
+        return []
+    if not organization_active(organization, day):
+        return []
+    same_kind = Organization.objects.active_on(day).filter(kind=organization.kind, territory=organization.territory_id)
+    if same_kind.count() != 1:
+        return []
+    return list(
+        Organization.objects.filter(kind=organization.kind, valid_until__lt=day)
+        .filter(Q(territory__current_province_id=organization.territory_id) | Q(territory_id=organization.territory_id))
+        .exclude(pk=organization.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def implements(organization: Organization, project: Project, on: datetime.date | None = None) -> bool:
+    """The organisation is the đề án's implementer, or carries on the work of its implementer dissolved by the
+    reform (`successor_of`)."""
     if organization.pk == project.implementer_id:
+        return True
+    implementer = project.implementer
+    if implementer.valid_until is None or organization.kind != implementer.kind:
+        return False
+    successor = successor_of(implementer, on)
+    return successor is not None and successor.pk == organization.pk
+
+
+def organization_parties(
+    organization: Organization, project: Project, on: datetime.date | None = None
+) -> frozenset[Party]:
+    """The parts this organisation plays towards this đề án (on `on`, default today: a successor implements from
+    the day after its predecessor was dissolved)."""
+    parties: set[Party] = set()
+    if implements(organization, project, on):
         parties.add(Party.IMPLEMENTER)
     level = organization.level
     covers = level == OrganizationLevel.NATIONAL or organization_scope(organization).covers_province(
@@ -98,6 +149,9 @@ def _parties_q(user: User, parties: frozenset[Party]) -> Q:
     q = nothing
     if Party.IMPLEMENTER in parties:
         q |= Q(implementer=org.pk)
+        predecessors = predecessors_of(org)
+        if predecessors:
+            q |= Q(implementer__in=predecessors)
     level = org.level
     if level == OrganizationLevel.NATIONAL:
         covers = EVERY
@@ -124,13 +178,16 @@ def can_act_on_project(user: User | AnonymousUser, project: Project, action: str
     return may_act(action, project_parties(user, project), user.role_set, funding_source=project.plan.funding_source)
 
 
-def organization_may_act(organization: Organization, project: Project, action: str) -> bool:
-    """Whether the body named on a step holds the authority for it (its parts, whatever the roles of its staff)."""
+def organization_may_act(
+    organization: Organization, project: Project, action: str, on: datetime.date | None = None
+) -> bool:
+    """Whether the body named on a step holds the authority for it (its parts, whatever the roles of its staff), on
+    the step's day `on` (default today)."""
     authority = AUTHORITY[Action(action)]
     local = project.plan.funding_source not in FORWARDED_SOURCES
     allowed = authority.parties | (authority.local_parties if local else frozenset())
-    parties = organization_parties(organization, project)
-    if Party.BENEFICIARY in allowed and organization.pk == project.implementer_id:
+    parties = organization_parties(organization, project, on)
+    if Party.BENEFICIARY in allowed and implements(organization, project, on):
         # A beneficiary's request reaches the approving body through the implementer (Circular 36/2013 Art. 11).
         return True
     return bool(allowed & parties)
@@ -240,8 +297,6 @@ def can_create_project(user: User | AnonymousUser, *, implementer: Organization,
 
 def organization_active(organization: Organization, on: datetime.date | None = None) -> bool:
     """Bodies dissolved by the 2025 reform take no new acts after their end date."""
-    from django.utils import timezone
-
     day = on or timezone.localdate()
     return organization.valid_until is None or day <= organization.valid_until
 

@@ -220,7 +220,7 @@ def _acting_body(
                 },
                 "organization_dissolved",
             )
-        if not authority.organization_may_act(organization, project, act):
+        if not authority.organization_may_act(organization, project, act, on):
             raise refuse(
                 "organization",
                 _("%(name)s không có thẩm quyền «%(label)s» đề án %(code)s (nguồn kinh phí %(funding_source)s).")

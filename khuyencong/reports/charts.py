@@ -6,6 +6,7 @@ over the five years."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,10 +25,18 @@ TREND_YEARS = 5
 # The SVG's geometry, in its own units (it scales to the box it is shown in).
 WIDTH = 640
 LABEL = 230
-VALUE = 130
+# Room for the longest figure written beside a bar: "2 billion 150 million VND" on a page read in English.
+VALUE = 170
 BAR = 18
 GAP = 8
 LABEL_CHARS = 34
+LABEL_LINES = 2
+LINE = 14
+# The narrow drawing (a phone): the label on its own lines above the bars, whole or nearly, at a readable size.
+NARROW_WIDTH = 360
+NARROW_LINE = 15
+NARROW_CHARS = 50
+NARROW_LINES = 2
 COLOURS = ("#1f5fa8", "#e07b00", "#2e8b57")
 
 
@@ -51,11 +60,18 @@ class Bar:
 @dataclass(frozen=True)
 class Row:
     label: str
-    short: str
     bars: list[Bar]
     link: str | None
     y: int
     baseline: int
+
+    @property
+    def lines(self) -> list[tuple[str, int]]:
+        """The label on up to two lines beside its bars, centred on them; cut only beyond that (the whole label is
+        the text's title and in the chart's table)."""
+        lines = textwrap.wrap(self.label, LABEL_CHARS, max_lines=LABEL_LINES, placeholder=" …") or [""]
+        first = self.baseline - (len(lines) - 1) * LINE // 2
+        return [(line, first + number * LINE) for number, line in enumerate(lines)]
 
 
 @dataclass
@@ -86,6 +102,29 @@ class Chart:
     def geometry(self) -> dict[str, int]:
         return {"width": WIDTH, "label": LABEL, "label_end": LABEL - 6, "bar": BAR - 2}
 
+    @property
+    def narrow(self) -> dict[str, Any]:
+        """The same rows for a phone: at 640 units the wide drawing shrinks to unreadable type on a 390 px screen,
+        so each label takes up to two lines above its bars, which start at the left edge."""
+        wide_room = Decimal(WIDTH - LABEL - VALUE)
+        room = Decimal(NARROW_WIDTH - VALUE)
+        rows = []
+        top = GAP
+        for row in self.rows:
+            lines = textwrap.wrap(row.label, NARROW_CHARS, max_lines=NARROW_LINES, placeholder=" …") or [""]
+            texts = [(line, top + (number + 1) * NARROW_LINE - 3) for number, line in enumerate(lines)]
+            top += len(lines) * NARROW_LINE + 2
+            bars = []
+            for bar in row.bars:
+                width = (Decimal(bar.width) * room / wide_room).quantize(Decimal("0.1"))
+                bars.append(
+                    {"bar": bar, "y": top, "width": str(width), "text_x": str(width + 4), "baseline": top + BAR - 5}
+                )
+                top += BAR
+            rows.append({"row": row, "lines": texts, "bars": bars})
+            top += GAP
+        return {"width": NARROW_WIDTH, "height": top, "bar": BAR - 2, "rows": rows}
+
 
 def _chart(
     key: str,
@@ -111,8 +150,7 @@ def _chart(
             )
             for i, (value, text) in enumerate(zip(values, texts, strict=True))
         ]
-        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
-        chart.rows.append(Row(label, short, bars, link, top, top + len(series) * BAR // 2 + 4))
+        chart.rows.append(Row(label, bars, link, top, top + len(series) * BAR // 2 + 4))
     return chart
 
 
@@ -139,7 +177,7 @@ def content_chart(
             (
                 row["label"],
                 [Decimal(row["projects"] + row["tasks"]), Decimal(row["support"])],
-                [format_number(row["projects"] + row["tasks"]), _money(row["support"])],
+                [format_number(row["projects"] + row["tasks"], locale=active_locale()), _money(row["support"])],
                 link(f"figure:{path}.by_content.{index}") if path is not None else None,
             )
             for index, row in enumerate(rows)
@@ -163,7 +201,7 @@ def status_chart(report: dict[str, Any], link: Callable[[str], str | None]) -> C
             (
                 str(label),
                 [Decimal(counts[key])],
-                [format_number(counts[key])],
+                [format_number(counts[key], locale=active_locale())],
                 link(f"figure:sources.0.status.codes.{key}") if single else None,
             )
             for key, label in STATUS_LABELS.items()
@@ -186,7 +224,11 @@ def trend_chart(scope: ReportScope, period: Period) -> Chart:
             (
                 _("Năm %(year)s") % {"year": year},
                 [Decimal(row["projects"]), Decimal(row["amount"]), Decimal(row["disbursed"])],
-                [format_number(row["projects"]), _money(row["amount"]), _money(row["disbursed"])],
+                [
+                    format_number(row["projects"], locale=active_locale()),
+                    _money(row["amount"]),
+                    _money(row["disbursed"]),
+                ],
                 None,
             )
         )

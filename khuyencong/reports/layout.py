@@ -68,14 +68,17 @@ class Section:
 
 
 def cell_text(value: Any, kind: Col) -> str:
+    """A figure written in the language in force: the reader's on a page, Vietnamese in an official file (built
+    under `translation.override("vi")`)."""
     if value is None or value == "":
         return "—" if kind != Col.TEXT else ""
+    locale = active_locale()
     if kind == Col.MONEY:
-        return format_number(Decimal(value), places=0)
+        return format_number(Decimal(value), places=0, locale=locale)
     if kind == Col.COUNT:
-        return format_number(Decimal(value))
+        return format_number(Decimal(value), locale=locale)
     if kind == Col.PERCENT:
-        return format_percent(Decimal(value))
+        return format_percent(Decimal(value), locale=locale)
     return str(value)
 
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from khuyencong.core.numbers import format_percent
+from khuyencong.core.numbers import active_locale, format_percent
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
@@ -264,7 +264,7 @@ def national_sections(report: dict[str, Any]) -> list[Section]:
             sentence = _(
                 "Kế hoạch %(plan)s được giao %(budget)s, thực hiện %(projects)d đề án tại %(provinces)d địa phương; "
                 "dự toán đã giao trực tiếp về các đơn vị %(allocated)s, đạt %(percent)s kế hoạch năm."
-            ) % {**said, "percent": format_percent(Decimal(plan["allocated_percent"]))}
+            ) % {**said, "percent": format_percent(Decimal(plan["allocated_percent"]), locale=active_locale())}
         else:
             sentence = (
                 _(

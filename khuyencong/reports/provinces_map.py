@@ -237,10 +237,10 @@ def _text(figure: MapFigure, value: Decimal | None) -> str:
     if value is None:
         return "—"
     if figure == MapFigure.RATE:
-        return format_percent(value)
+        return format_percent(value, locale=active_locale())
     if figure == MapFigure.DISBURSED:
         return format_money_compact(int(value), locale=active_locale()).replace(_(" đồng"), "")
-    return format_number(value)
+    return format_number(value, locale=active_locale())
 
 
 def _class(value: Decimal | None, largest: Decimal) -> int | None:

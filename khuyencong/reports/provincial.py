@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from khuyencong.core.numbers import round_parts
+from khuyencong.core.numbers import active_locale, format_number, round_parts
 from khuyencong.programs.models import FundingSource
 from khuyencong.projects.models import Project, ProjectEvent, ProjectKind, ProjectPeriod
 from khuyencong.projects.periods import AMOUNT_SETTING
@@ -453,7 +453,8 @@ def _source_sections(number: str, source: dict[str, Any], path: str) -> Section:
             parts = round_parts([Decimal(step["projects"] * 100) / approved for step in steps_in], places=1)
             for step, share in zip(steps_in, parts, strict=True):
                 workload = (
-                    _("đạt %(percent)s%% khối lượng") % {"percent": step["percent"]}
+                    _("đạt %(percent)s%% khối lượng")
+                    % {"percent": format_number(Decimal(step["percent"]), locale=active_locale())}
                     if step["percent"]
                     else _("chưa báo cáo khối lượng")
                 )

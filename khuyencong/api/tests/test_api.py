@@ -13,7 +13,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from conftest import make_user
+from conftest import chose_english, client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.services import system_user
 from khuyencong.audit.selectors import audit_entries_for
@@ -83,6 +83,13 @@ def test_the_swagger_ui_is_served_from_the_project_not_a_cdn() -> None:
 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_say_the_language_they_are_read_in(page: str, laocai_officer: User) -> None:
+    # A screen reader picks its voice by the page's language (axe-core: html-has-lang).
+    assert '<html lang="vi">' in APIClient().get(page).content.decode()
+    assert '<html lang="en">' in client_for(chose_english(laocai_officer)).get(page).content.decode()
 
 
 # --- Authentication -------------------------------------------------------------------------------------------------

@@ -137,6 +137,11 @@ def test_a_six_month_report_sent_returned_corrected_and_accepted(
             "th => th.getBoundingClientRect().left"
         )
         assert 0 <= left < 40
+        # but wrapped to a third of the screen, not a long name across the periods it should let through
+        width = cuc.get_by_role("rowheader", name="Sở Công Thương tỉnh Lào Cai").evaluate(
+            "th => th.getBoundingClientRect().width"
+        )
+        assert width <= 390 / 3 + 20
         for path in ("/", "/reporting/compile/", "/reporting/notifications/"):
             cuc.goto(f"{live_server}{path}")
             assert fits_the_phone(cuc), path

@@ -12,10 +12,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from conftest import PASSWORD, _scenario, make_user
+from conftest import PASSWORD, _scenario, chose_english, make_user
 from khuyencong.accounts.models import Role
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.programs.models import Plan
 from khuyencong.projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -136,5 +137,64 @@ def test_without_javascript_the_menu_simply_stays_open(
 
     expect(page.get_by_role("navigation", name="Chức năng chính")).to_be_visible()
     expect(page.get_by_role("button", name="Chức năng")).to_be_hidden()
+    assert page.evaluate(PAGE_FITS)
+    context.close()
+
+
+# The texts of a chart's drawing that run past its edge (a label or a figure cut there is the fault looked for).
+CHART_TEXT_OUTSIDE = """svg => [...svg.querySelectorAll('text')].filter(text => {
+    const box = text.getBBox();
+    return box.x < -2 || box.x + box.width > svg.viewBox.baseVal.width + 2;  // a glyph's overhang is not a cut
+}).map(text => text.textContent)"""
+
+
+def test_the_pages_that_ran_off_a_phone_fit_it(phone: Page, live_server: object) -> None:
+    # given Yên Bái's 2022 records: a plan with its budget and allocations, the dashboard's charts, a report's charts
+    _scenario("yen-bai-2022-h1.json")
+    plan = Plan.objects.get(code="KCDP-YB-2022")
+    yen_bai = AdminUnit.objects.get(name="Yên Bái", era=Era.BEFORE_2025, level=Level.PROVINCE)
+    report = {"kind": "provincial", "provinces": yen_bai.pk, "year": 2022, "period": 6, "geography": "recorded"}
+
+    # the plan's tables (a hidden heading over their void column ran 34 px past the screen) scroll in their box
+    phone.goto(f"{live_server}{reverse('programs:detail', args=[plan.pk])}")
+    assert phone.evaluate(PAGE_FITS), phone.evaluate("document.documentElement.scrollWidth")
+
+    # the dashboard's chart by content: each label on its own line, whole, its bar and figures below it
+    phone.goto(f"{live_server}{reverse('reports:dashboard')}?year=2022")
+    assert phone.evaluate(PAGE_FITS)
+    label = phone.locator("table.chart").nth(1).locator("th").first
+    bar = phone.locator("table.chart").nth(1).locator("td.bar").first
+    expect(label).to_have_text("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến")
+    assert label.bounding_box()["width"] > 250  # type: ignore[index]
+    assert bar.bounding_box()["y"] >= label.bounding_box()["y"] + label.bounding_box()["height"] - 1  # type: ignore[index]
+
+    # the report's charts are drawn for the phone: labels above the bars, nothing cut at the drawing's edge
+    phone.goto(f"{live_server}{reverse('reports:page')}?{urlencode(report)}")
+    assert phone.evaluate(PAGE_FITS)
+    expect(phone.locator("svg.chart-wide").first).to_be_hidden()
+    narrow = phone.locator("svg.chart-narrow").first
+    expect(narrow).to_be_visible()
+    expect(narrow.locator("text").first).to_contain_text("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến")
+    assert [chart.evaluate(CHART_TEXT_OUTSIDE) for chart in phone.locator("svg.chart-narrow").all()] == [[], [], []]
+
+
+def test_a_reports_charts_keep_their_figures_whole_in_english_on_a_wide_screen(
+    browser: Browser, live_server: object, reference_data: None
+) -> None:
+    # "2 billion 150 million VND" is longer than "2 tỷ 150 triệu đồng": the drawing leaves it room
+    _scenario("yen-bai-2022-h1.json")
+    chose_english(make_user("laocai.sct", "SCT-15", Role.OFFICER))
+    yen_bai = AdminUnit.objects.get(name="Yên Bái", era=Era.BEFORE_2025, level=Level.PROVINCE)
+    report = {"kind": "provincial", "provinces": yen_bai.pk, "year": 2022, "period": 6, "geography": "recorded"}
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}{reverse('reports:page')}?{urlencode(report)}")
+
+    wide = page.locator("svg.chart-wide")
+    expect(wide.first).to_be_visible()
+    expect(wide.first).to_contain_text("2 billion 150 million VND")
+    expect(page.locator("svg.chart-narrow").first).to_be_hidden()
+    assert [chart.evaluate(CHART_TEXT_OUTSIDE) for chart in wide.all()] == [[], [], []]
     assert page.evaluate(PAGE_FITS)
     context.close()
