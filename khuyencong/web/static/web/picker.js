@@ -77,6 +77,29 @@
     box.input.addEventListener("input", run);
   }
 
+  // The search of the two list pickers: each result a button, `choose` called with the row chosen, `said` the status.
+  function searchAs(field, box, list, choose, said) {
+    var run = debounce(function () {
+      var query = box.input.value.trim();
+      list.innerHTML = "";
+      if (!query) { box.status.textContent = ""; return; }
+      ask(field.dataset.pickerUrl, query).then(function (body) {
+        body.results.forEach(function (r) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "link";
+          button.textContent = r.label + " (" + r.code + ")" + (r.detail ? " · " + r.detail : "");
+          button.addEventListener("click", function () { choose(r); });
+          item.appendChild(button);
+          list.appendChild(item);
+        });
+        box.status.textContent = said(body.results.length, body.more);
+      }).catch(function (e) { box.status.textContent = e.message; });
+    }, 250);
+    box.input.addEventListener("input", run);
+  }
+
   function codesPicker(field) {
     var box = searchBox(field, "Tìm cơ sở theo tên, mã, mã số thuế, địa danh");
     var list = document.createElement("ul");
@@ -91,25 +114,9 @@
       field.value = current.join(SEPARATOR);
       box.status.textContent = "Đã thêm " + code + ".";
     }
-    var run = debounce(function () {
-      var query = box.input.value.trim();
-      list.innerHTML = "";
-      if (!query) { box.status.textContent = ""; return; }
-      ask(field.dataset.pickerUrl, query).then(function (body) {
-        body.results.forEach(function (r) {
-          var item = document.createElement("li");
-          var button = document.createElement("button");
-          button.type = "button";
-          button.className = "link";
-          button.textContent = r.label + " (" + r.code + ")" + (r.detail ? " · " + r.detail : "");
-          button.addEventListener("click", function () { add(r.code); });
-          item.appendChild(button);
-          list.appendChild(item);
-        });
-        box.status.textContent = body.results.length ? body.results.length + (body.more ? "+" : "") + " cơ sở; chọn để thêm." : "Không có cơ sở nào khớp.";
-      }).catch(function (e) { box.status.textContent = e.message; });
-    }, 250);
-    box.input.addEventListener("input", run);
+    searchAs(field, box, list, function (r) { add(r.code); }, function (n, more) {
+      return n ? n + (more ? "+" : "") + " cơ sở; chọn để thêm." : "Không có cơ sở nào khớp.";
+    });
   }
 
   function onePicker(field) {
@@ -125,30 +132,14 @@
     function show(text) { chosen.textContent = text ? "Đã chọn: " + text : ""; }
     if (field.value) { show(field.dataset.pickerChosen || field.value); }
     field.hidden = true;
-    var run = debounce(function () {
-      var query = box.input.value.trim();
+    searchAs(field, box, list, function (r) {
+      field.value = r.code;
+      show(r.label + " (" + r.code + ")");
       list.innerHTML = "";
-      if (!query) { box.status.textContent = ""; return; }
-      ask(field.dataset.pickerUrl, query).then(function (body) {
-        body.results.forEach(function (r) {
-          var item = document.createElement("li");
-          var button = document.createElement("button");
-          button.type = "button";
-          button.className = "link";
-          button.textContent = r.label + " (" + r.code + ")" + (r.detail ? " · " + r.detail : "");
-          button.addEventListener("click", function () {
-            field.value = r.code;
-            show(r.label + " (" + r.code + ")");
-            list.innerHTML = "";
-            box.status.textContent = "";
-          });
-          item.appendChild(button);
-          list.appendChild(item);
-        });
-        box.status.textContent = body.results.length ? body.results.length + (body.more ? "+" : "") + " kết quả; chọn một." : "Không có kết quả.";
-      }).catch(function (e) { box.status.textContent = e.message; });
-    }, 250);
-    box.input.addEventListener("input", run);
+      box.status.textContent = "";
+    }, function (n, more) {
+      return n ? n + (more ? "+" : "") + " kết quả; chọn một." : "Không có kết quả.";
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
