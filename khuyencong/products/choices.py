@@ -12,16 +12,15 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role, User
-from khuyencong.core.collation import by_name, is_postgresql, python_key
+from khuyencong.core.collation import by_name
 from khuyencong.core.text import search_terms
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import FacilityFilters, facility_list_for_user
 from khuyencong.organizations.models import Organization
-from khuyencong.projects.choices import PICKER_ROWS, Choice, _matches
+from khuyencong.projects.choices import PICKER_ROWS, Choice, _matches, search_bodies
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -93,16 +92,8 @@ def organizer_choices(user: User | AnonymousUser, *, today: datetime.date | None
 
 
 def search_organizers(user: User | AnonymousUser, query: str, *, limit: int = PICKER_ROWS) -> list[Choice]:
-    """The bodies the user may name as organiser whose name or code holds every word of the query (a short list,
-    folded here as the đề án form's implementer picker does)."""
-    terms = search_terms(query)
-    bodies = organizer_choices(user).select_related("territory")
-    found = [b for b in bodies if _matches(terms, b.name, b.code)]
-    if not is_postgresql(bodies):
-        found.sort(key=lambda b: (python_key(b.name), b.pk))
-    return [
-        Choice(str(b.pk), b.code, b.name, b.territory.name if b.territory else _("Toàn quốc")) for b in found[:limit]
-    ]
+    """The bodies the user may name as organiser whose name or code holds every word of the query."""
+    return search_bodies(organizer_choices(user), query, limit=limit)
 
 
 def judge_choices(user: User | AnonymousUser) -> QuerySet[User]:

@@ -30,6 +30,7 @@ from khuyencong.organizations.models import Organization
 from khuyencong.projects import choices as project_choices
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
+from khuyencong.projects.views import picker_answer
 
 from . import authority, choices, excel
 from .models import (
@@ -920,18 +921,7 @@ def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
             return JsonResponse(
                 {"code": "out_of_scope", "message": _("Bạn không có quyền dùng ô chọn này.")}, status=403
             )
-        query = request.GET.get("q", "")
-        if len(query) > project_choices.QUERY_MAX:
-            return JsonResponse(
-                {
-                    "code": "query_too_long",
-                    "message": _("Ô tìm kiếm dài quá %(QUERY_MAX)s ký tự.") % {"QUERY_MAX": project_choices.QUERY_MAX},
-                },
-                status=400,
-            )
-        rows = project_choices.PICKER_ROWS
-        found = search(request.user, query, limit=rows + 1)
-        return JsonResponse({"results": [c.as_json() for c in found[:rows]], "more": len(found) > rows})
+        return picker_answer(request, search)
 
     view.__name__ = f"pick_{kind}"
     return view

@@ -76,12 +76,16 @@ def _matches(terms: list[str], *texts: str) -> bool:
 
 
 def search_organizations(user: User | AnonymousUser, query: str, *, limit: int = PICKER_ROWS) -> list[Choice]:
-    """The bodies the user may name as implementer whose name or code holds every word of the query. The reference
-    list of bodies is short (the Cục, the centres, the bodies of 34 provinces and of their districts that report),
-    and has no folded column, so it is folded here, once per request, in the order the database gives it."""
+    """The bodies the user may name as implementer whose name or code holds every word of the query."""
+    return search_bodies(implementer_choices(user), query, limit=limit)
+
+
+def search_bodies(bodies: QuerySet[Organization], query: str, *, limit: int = PICKER_ROWS) -> list[Choice]:
+    """The bodies given whose name or code holds every word of the query. The reference list of bodies is short (the
+    Cục, the centres, the bodies of 34 provinces and of their districts that report), and has no folded column, so
+    it is folded here, once per request, in the order the database gives it."""
     terms = search_terms(query)
-    bodies = implementer_choices(user).select_related("territory")
-    found = [b for b in bodies if _matches(terms, b.name, b.code)]
+    found = [b for b in bodies.select_related("territory") if _matches(terms, b.name, b.code)]
     if not is_postgresql(bodies):
         found.sort(key=lambda b: (python_key(b.name), b.pk))
     return [

@@ -566,24 +566,30 @@ PICKERS: dict[str, Callable[..., list[choices.Choice]]] = {
 }
 
 
+def picker_answer(request: HttpRequest, search: Callable[..., list[choices.Choice]]) -> JsonResponse:
+    """A picker's answer to what was typed (here and on the products pages): at most PICKER_ROWS rows, and whether
+    there are more; a query longer than any name is refused with its code."""
+    query = request.GET.get("q", "")
+    if len(query) > choices.QUERY_MAX:
+        return JsonResponse(
+            {
+                "code": "query_too_long",
+                "message": _("Ô tìm kiếm dài quá %(QUERY_MAX)s ký tự.") % {"QUERY_MAX": choices.QUERY_MAX},
+            },
+            status=400,
+        )
+    found = search(request.user, query, limit=choices.PICKER_ROWS + 1)
+    return JsonResponse(
+        {"results": [c.as_json() for c in found[: choices.PICKER_ROWS]], "more": len(found) > choices.PICKER_ROWS}
+    )
+
+
 def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
     @login_required
     @require_GET
     def view(request: HttpRequest) -> JsonResponse:
         """The rows a picker of the đề án form offers for what was typed: only what the user may choose there."""
-        query = request.GET.get("q", "")
-        if len(query) > choices.QUERY_MAX:
-            return JsonResponse(
-                {
-                    "code": "query_too_long",
-                    "message": _("Ô tìm kiếm dài quá %(QUERY_MAX)s ký tự.") % {"QUERY_MAX": choices.QUERY_MAX},
-                },
-                status=400,
-            )
-        found = PICKERS[kind](request.user, query, limit=choices.PICKER_ROWS + 1)
-        return JsonResponse(
-            {"results": [c.as_json() for c in found[: choices.PICKER_ROWS]], "more": len(found) > choices.PICKER_ROWS}
-        )
+        return picker_answer(request, PICKERS[kind])
 
     view.__name__ = f"pick_{kind}"
     return view
