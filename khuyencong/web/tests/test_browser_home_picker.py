@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from conftest import browser_session, make_user
 from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.services import user_language_set
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.facilities.services import FacilityData, facility_create
 from khuyencong.geography.resolver import resolve_place
@@ -100,4 +101,26 @@ def test_the_centre_starts_a_đề_án_from_a_facility_and_picks_a_second_one_wi
     project = Project.objects.get(title="Liên kết gỗ và chè")
     assert set(project.beneficiaries.all()) == {wood, tea}
     assert foreign not in project.beneficiaries.all()
+    page.context.close()
+
+
+def test_an_english_reader_is_answered_by_the_picker_in_english(
+    browser: Browser, live_server: object, reference_data: None
+) -> None:
+    # Given a centre officer who reads the pages in English
+    officer = make_user("ttkc15en", "TTKC-15", Role.OFFICER)
+    root = make_user("root", "CUC-CTDP", Role.OFFICER)
+    facility(root, "HTX Chè Bảo Thắng", "Lào Cai", "Bảo Thắng", datetime.date(2026, 1, 1))
+    page = browser_session(browser, live_server, "ttkc15en")
+    user_language_set(actor=officer, language="en")
+    page.goto(f"{live_server}/projects/new/")
+    # When they search for a facility that is not theirs, and then for one that is
+    search = page.get_by_label("Search facilities by name, code, tax code or place")
+    search.fill("thanh ngan")
+    # Then the picker says so in English, and offers the match in English words
+    expect(page.get_by_text("No facility matches.")).to_be_visible()
+    search.fill("che bao thang")
+    expect(page.get_by_text("Facilities found: 1; choose to add.")).to_be_visible()
+    page.get_by_role("button", name="HTX Chè Bảo Thắng").click()
+    expect(page.get_by_text("Added ")).to_be_visible()
     page.context.close()

@@ -8,6 +8,25 @@
 (function () {
   "use strict";
   var SEPARATOR = "; ";
+  // The words of the page's language, given by the page (web/_picker.html, from the translation catalogues); the
+  // Vietnamese here only if a page loads the script without them.
+  var WORDS = {
+    notFound: "Không tìm được.", inList: "Tìm trong danh sách (gõ không dấu cũng được)",
+    listCount: "%(count)s kết quả.", noResult: "Không có kết quả.",
+    facilitySearch: "Tìm cơ sở theo tên, mã, mã số thuế, địa danh", added: "Đã thêm %(code)s.",
+    facilitiesFound: "%(count)s cơ sở; chọn để thêm.", noFacility: "Không có cơ sở nào khớp.",
+    onePrompt: "Tìm theo tên, mã (gõ không dấu cũng được)", chosen: "Đã chọn: %(text)s",
+    resultsOne: "%(count)s kết quả; chọn một."
+  };
+  var given = document.getElementById("picker-words");
+  if (given) {
+    var read = JSON.parse(given.textContent);
+    Object.keys(read).forEach(function (key) { WORDS[key] = read[key]; });
+  }
+  function say(key, values) {
+    return WORDS[key].replace(/%\((\w+)\)s/g, function (_all, name) { return String(values[name]); });
+  }
+  function counted(n, more) { return n + (more ? "+" : ""); }
 
   function debounce(fn, ms) {
     var timer = null;
@@ -22,7 +41,7 @@
     var address = url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
     return fetch(address, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
       return r.json().then(function (body) {
-        if (!r.ok) { throw new Error(body.message || "Không tìm được."); }
+        if (!r.ok) { throw new Error(body.message || WORDS.notFound); }
         return body;
       });
     });
@@ -53,7 +72,7 @@
   }
 
   function selectPicker(select) {
-    var box = searchBox(select, "Tìm trong danh sách (gõ không dấu cũng được)");
+    var box = searchBox(select, WORDS.inList);
     var run = debounce(function () {
       var query = box.input.value.trim();
       if (!query) {
@@ -71,7 +90,7 @@
           if (!o.hidden && o.value !== "" && first === null) { first = o; }
         });
         if (!select.multiple && first && (!select.value || select.selectedOptions[0].hidden)) { select.value = first.value; }
-        box.status.textContent = body.results.length ? body.results.length + (body.more ? "+" : "") + " kết quả." : "Không có kết quả.";
+        box.status.textContent = body.results.length ? say("listCount", { count: counted(body.results.length, body.more) }) : WORDS.noResult;
       }).catch(function (e) { box.status.textContent = e.message; });
     }, 250);
     box.input.addEventListener("input", run);
@@ -101,7 +120,7 @@
   }
 
   function codesPicker(field) {
-    var box = searchBox(field, "Tìm cơ sở theo tên, mã, mã số thuế, địa danh");
+    var box = searchBox(field, WORDS.facilitySearch);
     var list = document.createElement("ul");
     list.className = "picker-results";
     box.wrap.appendChild(list);
@@ -112,15 +131,15 @@
       var current = codes();
       if (current.indexOf(code) < 0) { current.push(code); }
       field.value = current.join(SEPARATOR);
-      box.status.textContent = "Đã thêm " + code + ".";
+      box.status.textContent = say("added", { code: code });
     }
     searchAs(field, box, list, function (r) { add(r.code); }, function (n, more) {
-      return n ? n + (more ? "+" : "") + " cơ sở; chọn để thêm." : "Không có cơ sở nào khớp.";
+      return n ? say("facilitiesFound", { count: counted(n, more) }) : WORDS.noFacility;
     });
   }
 
   function onePicker(field) {
-    var box = searchBox(field, field.dataset.pickerPrompt || "Tìm theo tên, mã (gõ không dấu cũng được)");
+    var box = searchBox(field, field.dataset.pickerPrompt || WORDS.onePrompt);
     var chosen = document.createElement("p");
     chosen.className = "picker-chosen";
     chosen.id = field.id + "-chosen";
@@ -129,7 +148,7 @@
     list.className = "picker-results";
     box.wrap.appendChild(chosen);
     box.wrap.appendChild(list);
-    function show(text) { chosen.textContent = text ? "Đã chọn: " + text : ""; }
+    function show(text) { chosen.textContent = text ? say("chosen", { text: text }) : ""; }
     if (field.value) { show(field.dataset.pickerChosen || field.value); }
     field.hidden = true;
     searchAs(field, box, list, function (r) {
@@ -138,7 +157,7 @@
       list.innerHTML = "";
       box.status.textContent = "";
     }, function (n, more) {
-      return n ? n + (more ? "+" : "") + " kết quả; chọn một." : "Không có kết quả.";
+      return n ? say("resultsOne", { count: counted(n, more) }) : WORDS.noResult;
     });
   }
 
