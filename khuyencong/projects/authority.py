@@ -59,12 +59,20 @@ def predecessors_of(organization: Organization, on: datetime.date | None = None)
     same_kind = Organization.objects.active_on(day).filter(kind=organization.kind, territory=organization.territory_id)
     if same_kind.count() != 1:
         return []
-    return list(
+    candidates = (
         Organization.objects.filter(kind=organization.kind, valid_until__lt=day)
         .filter(Q(territory__current_province_id=organization.territory_id) | Q(territory_id=organization.territory_id))
         .exclude(pk=organization.pk)
-        .values_list("pk", flat=True)
+        .select_related("territory")
     )
+    # The same rule as the check of each step: a list never offers a đề án its steps would refuse (a dissolved
+    # district body of the same kind is no provincial body's predecessor).
+    found = []
+    for candidate in candidates:
+        successor = successor_of(candidate, day)
+        if successor is not None and successor.pk == organization.pk:
+            found.append(candidate.pk)
+    return found
 
 
 def implements(organization: Organization, project: Project, on: datetime.date | None = None) -> bool:
