@@ -1042,6 +1042,12 @@ CASES: list[Case] = [
     Case("products:list", "POST", data=product_form, allowed=PRODUCT_WRITERS, ok=REDIRECT, refused=FORM_REFUSAL,
          admin_writes=True),
     Case("products:detail", kwargs=code_of("product"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
+    # The products pages' pickers: asked only by those the page offers the form to (403 JSON to others), each
+    # answered within what they may choose (test_pickers checks the rows).
+    Case("products:pick_facilities", wheres=(ANY,), allowed={ANY: OFFICERS | {UBND15, REP}}),
+    Case("products:pick_products", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("products:pick_organizers", wheres=(ANY,), allowed={ANY: {ADMIN, CUC, SCT15, UBND15}}),
+    Case("products:pick_judges", wheres=(ANY,), allowed={ANY: {ADMIN, CUC, SCT15, UBND15}}),
     Case("products:rounds", wheres=(ANY,), allowed=everyone(ANY)),
     Case("products:rounds", "POST", data=round_form, allowed=ROUND_ORGANISERS, ok=REDIRECT, refused=FORM_REFUSAL,
          admin_writes=True),
