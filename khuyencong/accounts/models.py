@@ -55,6 +55,11 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set.intersection(roles))
 
+    def get_full_name(self) -> str:
+        """A Vietnamese name is said family name first: "Nguyễn Văn" (họ, Django's `last_name`) then "Giám" (tên,
+        `first_name`); Django's own puts the given name first ("Giám Nguyễn Văn")."""
+        return f"{self.last_name} {self.first_name}".strip()
+
 
 class UserRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
