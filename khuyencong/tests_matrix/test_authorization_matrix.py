@@ -1046,8 +1046,8 @@ CASES: list[Case] = [
     # answered within what they may choose (test_pickers checks the rows).
     Case("products:pick_facilities", wheres=(ANY,), allowed={ANY: OFFICERS | {UBND15, REP}}),
     Case("products:pick_products", wheres=(ANY,), allowed=everyone(ANY)),
-    Case("products:pick_organizers", wheres=(ANY,), allowed={ANY: {ADMIN, CUC, SCT15, UBND15}}),
-    Case("products:pick_judges", wheres=(ANY,), allowed={ANY: {ADMIN, CUC, SCT15, UBND15}}),
+    Case("products:pick_organizers", wheres=(ANY,), allowed={ANY: frozenset({ADMIN, CUC, SCT15, UBND15})}),
+    Case("products:pick_judges", wheres=(ANY,), allowed={ANY: frozenset({ADMIN, CUC, SCT15, UBND15})}),
     Case("products:rounds", wheres=(ANY,), allowed=everyone(ANY)),
     Case("products:rounds", "POST", data=round_form, allowed=ROUND_ORGANISERS, ok=REDIRECT, refused=FORM_REFUSAL,
          admin_writes=True),
