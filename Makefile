@@ -52,9 +52,12 @@ reference: $(VENV)/.installed messages ## Migrate and load reference data only (
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_reference_data
 
-test: $(VENV)/.installed messages ## Run every test (database from DATABASE_URL; SQLite by default)
+# One pytest-xdist worker per core (TEST_WORKERS=0 runs in this process); each test file stays on one worker, so a
+# module's read-only scenario is built once.
+TEST_WORKERS ?= auto
+test: $(VENV)/.installed messages ## Run every test on all cores (database from DATABASE_URL; SQLite by default)
 	@if [ ! -x "$(CHROMIUM)" ]; then echo "Browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; fi
-	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -31,9 +31,36 @@ PASSWORD = "mat-khau-thu-nghiem-2026"  # noqa: S105 - test accounts only
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The English catalogue as `make messages` compiles it, so that running pytest directly after editing a .po
     file tests the translation as edited, not a stale .mo (`make test` compiles it first anyway)."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller compiled them before starting it, and two writers would race
     from khuyencong.core.catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs `item` outside a transaction and so empties every table after it (its rule)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Reference data is loaded back as soon as a test outside a transaction has flushed it, so the next test finds
+    it whatever runs next: pytest-django orders those tests last in one process, but xdist workers (`make test`
+    runs `-n auto`) receive files in any order."""
+    result = yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("load_reference_data", verbosity=0)
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +81,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
-    """For tests that run outside a transaction (browser tests): the flush after each one empties the tables."""
-    call_command("load_reference_data", verbosity=0)
+    """For tests that run outside a transaction (browser tests): the flush after each one empties the tables, and
+    `pytest_runtest_teardown` above loads them back before the next test, whichever it is."""
 
 
 def make_user(username: str, organization_code: str | None, *roles: str, facility: Facility | None = None) -> User:

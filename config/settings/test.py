@@ -1,3 +1,8 @@
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STORAGES
 
@@ -10,3 +15,7 @@ AXES_FAILURE_LIMIT = 5
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
 # Tasks run in the test's own process and transaction; one test drives the database backend and its worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Uploads a test stores go to a directory of this process, removed at exit: never into the checkout's media/, and no
+# two xdist workers write the same files.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="khuyencong-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

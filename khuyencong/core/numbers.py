@@ -75,12 +75,15 @@ def format_money_compact(value: int | Decimal | None, *, locale: str = LOCALE) -
     if amount == 0:
         return f"0 {currency}"
     parts = []
+    last_size = 0
     for name, size in SCALES[locale]:
         count, amount = divmod(amount, size)
         if count:
             parts.append(f"{format_number(count, locale=locale)} {name}")
-    if amount and parts and amount < 100:
-        # "1 nghìn 5" reads as 1.500 in speech; an amount with so few units is written out in full instead.
+            last_size = size
+    if amount and parts and (amount < 100 or last_size != 10**3):
+        # "1 nghìn 5" reads as 1.500 in speech, and "125 triệu 100" as 125.100.000: bare units are unambiguous only
+        # as three digits right after nghìn, so any other amount with units is written out in full instead.
         return format_money(value, locale=locale)
     if amount:
         parts.append(str(amount))
