@@ -21,7 +21,7 @@ def iso_date(value: str) -> datetime.date | None:
 
 def load_dated_list(model: Any, path: Path) -> None:
     """A list of legal reference entries (code, name, its English, legal basis, valid from/until), updated in place by
-    code: loading again fills a column added since (the English names) on the rows already there."""
+    code: loading again fills a column added since (the English names and citations) on the rows already there."""
     for row in csv_rows(path):
         model.objects.update_or_create(
             code=row["code"],
@@ -29,6 +29,7 @@ def load_dated_list(model: Any, path: Path) -> None:
                 "name": row["name"],
                 "name_en": row["name_en"],
                 "legal_basis": row["legal_basis"],
+                "legal_basis_en": row["legal_basis_en"],
                 "valid_from": iso_date(row["valid_from"]),
                 "valid_until": iso_date(row["valid_until"]),
             },

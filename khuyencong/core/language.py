@@ -45,6 +45,19 @@ def in_language(vietnamese: str, english: str) -> str:
     return english if english and (translation.get_language() or "vi").startswith("en") else vietnamese
 
 
+class CitedInTwoLanguages:
+    """A reference entry with the Vietnamese citation of its legal basis (`legal_basis`, as the legal text writes it and
+    as official documents and audit snapshots keep it) and its English (`legal_basis_en`, blank allowed: the Vietnamese
+    stands in). Pages show `legal_basis_label`."""
+
+    legal_basis: str
+    legal_basis_en: str
+
+    @property
+    def legal_basis_label(self) -> str:
+        return in_language(self.legal_basis, self.legal_basis_en)
+
+
 class NamedInTwoLanguages:
     """A reference entry with a Vietnamese `name` (the legal text's own, used by official documents and records) and
     an English `name_en` (blank allowed: the Vietnamese stands in). Pages, form choices and charts show `label`, and

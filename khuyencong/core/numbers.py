@@ -66,6 +66,17 @@ def format_money_in(value: int | Decimal | None, unit: str = "triệu", *, place
     return f"{format_number(scaled)} {unit} đồng"
 
 
+def format_money_active(value: int | Decimal | None) -> str:
+    """An amount in the language in force: a refusal read in English says 1,700,000,000 VND, the same refusal in an
+    official file (built under Vietnamese) 1.700.000.000 đồng."""
+    return format_money(value, locale=active_locale())
+
+
+def format_number_active(value: int | Decimal | None) -> str:
+    """A number (a percentage without its sign, a count) in the language in force, as `format_money_active`."""
+    return format_number(value, locale=active_locale())
+
+
 def format_money_compact(value: int | Decimal | None, *, locale: str = LOCALE) -> str:
     """An amount as the articles say it: 1 tỷ 700 triệu đồng; 529 triệu đồng; 2 tỷ 110 triệu 500 nghìn đồng."""
     if value is None:

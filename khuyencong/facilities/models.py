@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.language import NamedInTwoLanguages
+from khuyencong.core.language import CitedInTwoLanguages, NamedInTwoLanguages
 from khuyencong.geography.models import AdminUnit
 
 from .validators import validate_tax_code
@@ -25,13 +25,14 @@ class LegalForm(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Trade(NamedInTwoLanguages, models.Model):
+class Trade(NamedInTwoLanguages, CitedInTwoLanguages, models.Model):
     """An eligible trade of Decree 45/2012/NĐ-CP Art. 5, as amended by Decree 235/2025/NĐ-CP."""
 
     code = models.CharField(_("mã"), max_length=20, unique=True)
     name = models.CharField(_("tên ngành nghề"), max_length=300)
     name_en = models.CharField(_("tên ngành nghề (tiếng Anh)"), max_length=300, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=200)
+    legal_basis_en = models.CharField(_("căn cứ (tiếng Anh)"), max_length=300, blank=True)
     valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
 

@@ -107,6 +107,7 @@ def _load_former_names(units: dict[UnitKey, AdminUnit]) -> None:
                 "kind": row["kind"],
                 "valid_from": iso_date(row["valid_from"]),
                 "legal_basis": row["legal_basis"],
+                "legal_basis_en": row["legal_basis_en"],
                 "search_key": compact_key(row["name"]),
             },
         )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.language import CitedInTwoLanguages
 from khuyencong.core.text import compact_key
 from khuyencong.core.validity import valid_on
 
@@ -148,7 +149,7 @@ class AdminUnit(models.Model):
         return ([self, *self.ancestors()])[-1]
 
 
-class FormerName(models.Model):
+class FormerName(CitedInTwoLanguages, models.Model):
     """A name a unit bore earlier inside its own generation (Thừa Thiên Huế became Thành phố Huế on 01/01/2025)."""
 
     unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="former_names")
@@ -157,6 +158,7 @@ class FormerName(models.Model):
     valid_from = models.DateField(_("dùng từ"), null=True, blank=True)
     valid_until = models.DateField(_("dùng đến"))
     legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+    legal_basis_en = models.CharField(_("căn cứ (tiếng Anh)"), max_length=300, blank=True)
     search_key = models.CharField(max_length=100, db_index=True, editable=False)
 
     class Meta:

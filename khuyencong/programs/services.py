@@ -18,7 +18,7 @@ from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
-from khuyencong.core.numbers import format_money
+from khuyencong.core.numbers import format_money_active
 from khuyencong.core.refusals import not_future as _not_future
 from khuyencong.core.refusals import refuse
 from khuyencong.organizations.models import Organization, OrganizationKind
@@ -122,7 +122,11 @@ def _plan_breach(plan: Plan, decisions: list[BudgetDecision], allocations: list[
             )
         if budget is not None and allocated > budget:
             above = _("Vượt dự toán: đến ngày %(day)s đã phân bổ %(allocated)s, lớn hơn dự toán %(budget)s.")
-            values = {"day": f"{day:%d/%m/%Y}", "allocated": format_money(allocated), "budget": format_money(budget)}
+            values = {
+                "day": f"{day:%d/%m/%Y}",
+                "allocated": format_money_active(allocated),
+                "budget": format_money_active(budget),
+            }
             return refuse("amount", above % values, "allocation_above_budget")
     return None
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 from khuyencong.core.forms import VoidForm, date_from_query, run_service
-from khuyencong.core.numbers import format_money
+from khuyencong.core.numbers import format_money_active
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -200,7 +200,7 @@ def plan_void(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpRe
         messages.success(
             request,
             _("Đã huỷ bỏ %(what)s ngày %(day)s, %(amount)s.")
-            % {"what": what, "day": f"{entry.on:%d/%m/%Y}", "amount": format_money(entry.amount)},
+            % {"what": what, "day": f"{entry.on:%d/%m/%Y}", "amount": format_money_active(entry.amount)},
         )
         return redirect("programs:detail", pk=plan.pk)
     return _detail(request, plan, status=400, correction_errors=[str(e) for errs in form.errors.values() for e in errs])

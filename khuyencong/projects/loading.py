@@ -29,6 +29,7 @@ def load_support_caps() -> None:
                 "max_amount": Decimal(row["max_amount"]) if row["max_amount"] else None,
                 "basis": row["basis"],
                 "legal_basis": row["legal_basis"],
+                "legal_basis_en": row["legal_basis_en"],
                 "valid_until": iso_date(row["valid_until"]),
             },
         )

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.corrections import Voidable
-from khuyencong.core.language import NamedInTwoLanguages
+from khuyencong.core.language import CitedInTwoLanguages, NamedInTwoLanguages
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -34,13 +34,14 @@ PERCENT = {
 }
 
 
-class ProjectContent(NamedInTwoLanguages, models.Model):
+class ProjectContent(NamedInTwoLanguages, CitedInTwoLanguages, models.Model):
     """A KC content of Decree 45/2012/NĐ-CP Art. 4 (as amended by Decree 235/2025/NĐ-CP), dated by legal basis."""
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("nội dung"), max_length=300)
     name_en = models.CharField(_("nội dung (tiếng Anh)"), max_length=300, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=200)
+    legal_basis_en = models.CharField(_("căn cứ (tiếng Anh)"), max_length=300, blank=True)
     valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
 
@@ -338,7 +339,7 @@ class CapBasis(models.TextChoices):
     PER_PROJECT = "project", _("Mỗi đề án (mô hình)")
 
 
-class SupportCap(models.Model):
+class SupportCap(CitedInTwoLanguages, models.Model):
     """A legal ceiling on KC support for one content, one funding source and (for local rules) one province."""
 
     content = models.ForeignKey(
@@ -354,6 +355,7 @@ class SupportCap(models.Model):
     max_amount = models.DecimalField(_("tối đa (đồng)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     basis = models.CharField(_("tính theo"), max_length=10, choices=CapBasis.choices, default=CapBasis.PER_FACILITY)
     legal_basis = models.CharField(_("căn cứ"), max_length=200)
+    legal_basis_en = models.CharField(_("căn cứ (tiếng Anh)"), max_length=300, blank=True)
     valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
 

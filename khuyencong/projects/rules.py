@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from khuyencong.core.numbers import active_locale, format_money, format_number
+from khuyencong.core.numbers import active_locale, format_money, format_money_active, format_number
 from khuyencong.core.validity import valid_on
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.geography.models import Kind, Level
@@ -50,14 +50,15 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
     if cap.max_amount is not None and amount > cap.max_amount * count:
         limit = cap.max_amount * count
         per = (
-            _(" (%(count)s cơ sở × %(max_amount)s)") % {"count": count, "max_amount": format_money(cap.max_amount)}
+            _(" (%(count)s cơ sở × %(max_amount)s)")
+            % {"count": count, "max_amount": format_money_active(cap.max_amount)}
             if count > 1
             else ""
         )
         findings.append(
             Finding(
                 "support_cap_amount",
-                cap.legal_basis,
+                cap.legal_basis_label,
                 _("Kinh phí hỗ trợ %(amount)s vượt mức tối đa %(limit)s%(per)s cho nội dung «%(content)s»")
                 % {
                     "amount": format_money(amount, locale=active_locale()),
@@ -77,7 +78,7 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
                 findings.append(
                     Finding(
                         "support_cap_percent",
-                        cap.legal_basis,
+                        cap.legal_basis_label,
                         _("Kinh phí hỗ trợ bằng %(percent)s%% tổng chi phí, vượt tỷ lệ tối đa %(max_percent)s%%")
                         % {"percent": _percent(percent), "max_percent": _percent(cap.max_percent)},
                         ERROR,
@@ -89,7 +90,7 @@ def support_cap_findings(project: Project, amount: Decimal, day: datetime.date) 
             findings.append(
                 Finding(
                     "support_cap_percent_unknown",
-                    cap.legal_basis,
+                    cap.legal_basis_label,
                     _("Chưa có tổng chi phí nên chưa kiểm tra được tỷ lệ hỗ trợ tối đa %(max_percent)s%%")
                     % {"max_percent": _percent(cap.max_percent)},
                     WARNING,

@@ -18,7 +18,7 @@ from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.codes import created_under_new_code, require_free_code
 from khuyencong.core.corrections import VoidNote, apply_void_note, check_void, mark_voided
-from khuyencong.core.numbers import format_money
+from khuyencong.core.numbers import format_money_active
 from khuyencong.core.refusals import OutOfScope, Refused, refuse
 from khuyencong.core.refusals import not_future as _not_future
 from khuyencong.facilities.models import Facility
@@ -92,7 +92,10 @@ def project_create(
     if total_cost is not None and support_requested is not None and support_requested > total_cost:
         errors["support_requested"] = ValidationError(
             _("Kinh phí đề nghị hỗ trợ %(support_requested)s lớn hơn tổng kinh phí %(total_cost)s.")
-            % {"support_requested": format_money(support_requested), "total_cost": format_money(total_cost)},
+            % {
+                "support_requested": format_money_active(support_requested),
+                "total_cost": format_money_active(total_cost),
+            },
             code="support_above_cost",
         )
     if errors:

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from django.utils.translation import gettext as _
 
-from khuyencong.core.numbers import format_money, format_number
+from khuyencong.core.numbers import format_money_active, format_number_active
 
 from .dossier_rules import AdvanceCondition, AdvanceRule
 from .workflow import Action, Position, State, TransitionNotAllowed, advance
@@ -108,7 +108,7 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
                 "amount",
                 "amount_above_requested",
                 _("Kinh phí thẩm định %(amount)s (ngày %(day)s) lớn hơn kinh phí đề nghị %(requested)s.")
-                % {"amount": format_money(amount), "day": day, "requested": format_money(requested)},
+                % {"amount": format_money_active(amount), "day": day, "requested": format_money_active(requested)},
             )
         derived.support_appraised = amount
     elif action == Action.APPROVED:
@@ -124,9 +124,9 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
                 "amount_above_appraised",
                 _("Kinh phí phê duyệt %(amount)s (ngày %(day)s) lớn hơn kinh phí đã thẩm định %(support_appraised)s.")
                 % {
-                    "amount": format_money(amount),
+                    "amount": format_money_active(amount),
                     "day": day,
-                    "support_appraised": format_money(derived.support_appraised),
+                    "support_appraised": format_money_active(derived.support_appraised),
                 },
             )
         derived.support_approved = amount
@@ -139,9 +139,9 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
                 "amount_above_support",
                 _("Giá trị hợp đồng %(amount)s (ngày %(day)s) vượt kinh phí hỗ trợ được duyệt %(support_approved)s.")
                 % {
-                    "amount": format_money(amount),
+                    "amount": format_money_active(amount),
                     "day": day,
-                    "support_approved": format_money(derived.support_approved),
+                    "support_approved": format_money_active(derived.support_approved),
                 },
             )
         derived.support_contracted = amount
@@ -155,8 +155,8 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
         if derived.percent is not None and event.percent < derived.percent:
             message = _("Tiến độ không thể giảm: ngày %(day)s báo cáo %(percent)s%%, lần trước %(percent2)s%%.") % {
                 "day": day,
-                "percent": format_number(event.percent.normalize()),
-                "percent2": format_number(derived.percent.normalize()),
+                "percent": format_number_active(event.percent.normalize()),
+                "percent2": format_number_active(derived.percent.normalize()),
             }
             return Breach("percent", "percent_decreased", message)
         derived.percent = event.percent
@@ -168,7 +168,7 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
                 "amount",
                 "amount_above_contract",
                 _("Giá trị nghiệm thu %(amount)s (ngày %(day)s) vượt kinh phí hỗ trợ theo hợp đồng %(ceiling)s.")
-                % {"amount": format_money(amount), "day": day, "ceiling": format_money(ceiling)},
+                % {"amount": format_money_active(amount), "day": day, "ceiling": format_money_active(ceiling)},
             )
         derived.percent = Decimal(100)
     elif action == Action.SETTLED:
@@ -184,9 +184,9 @@ def _amounts(derived: Derived, event: EventLike, requested: Decimal | None) -> B
                 "amount_above_support",
                 _("Số quyết toán %(amount)s (ngày %(day)s) vượt kinh phí hỗ trợ được duyệt %(support_approved)s.")
                 % {
-                    "amount": format_money(amount),
+                    "amount": format_money_active(amount),
                     "day": day,
-                    "support_approved": format_money(derived.support_approved),
+                    "support_approved": format_money_active(derived.support_approved),
                 },
             )
         derived.support_settled = amount
@@ -311,15 +311,15 @@ def check_payments(
                 "amount",
                 "refund_above_paid",
                 _("Đến ngày %(moment)s số hoàn trả lớn hơn số đã chi, vượt %(value)s.")
-                % {"moment": f"{moment:%d/%m/%Y}", "value": format_money(-net)},
+                % {"moment": f"{moment:%d/%m/%Y}", "value": format_money_active(-net)},
             )
         if net > 0 and (day.support is None or net > day.support):
-            limit = format_money(day.support) if day.support is not None else _("chưa có")
+            limit = format_money_active(day.support) if day.support is not None else _("chưa có")
             return Breach(
                 "amount",
                 "payment_above_support",
                 _("Vượt kinh phí hỗ trợ: đến ngày %(moment)s đã chi %(net)s, kinh phí được duyệt %(limit)s.")
-                % {"moment": f"{moment:%d/%m/%Y}", "net": format_money(net), "limit": limit},
+                % {"moment": f"{moment:%d/%m/%Y}", "net": format_money_active(net), "limit": limit},
             )
         if day.settled is not None and day.settled_on == moment and net > day.settled:
             return Breach(
@@ -329,7 +329,11 @@ def check_payments(
                     "Số quyết toán %(settled)s (ngày %(moment)s) nhỏ hơn số đã chi %(net)s: phần tạm ứng không "
                     "dùng hết phải hoàn trả trước khi quyết toán (Thông tư 36/2013/TT-BCT Điều 12, 18)."
                 )
-                % {"settled": format_money(day.settled), "moment": f"{moment:%d/%m/%Y}", "net": format_money(net)},
+                % {
+                    "settled": format_money_active(day.settled),
+                    "moment": f"{moment:%d/%m/%Y}",
+                    "net": format_money_active(net),
+                },
             )
     if advance_rule is not None:
         return _advance_breach(events, ordered, advance_rule)
@@ -355,7 +359,7 @@ def _advance_breach(events: Sequence[EventLike], ordered: Sequence[PaymentLike],
             continue
         when, cite = f"{payment.on:%d/%m/%Y}", rule.citation
         if rule.condition == AdvanceCondition.ACCEPTANCE:
-            share = format_number(rule.first_percent.normalize())
+            share = format_number_active(rule.first_percent.normalize())
             return Breach(
                 "kind",
                 "advance_before_acceptance",
@@ -369,8 +373,8 @@ def _advance_breach(events: Sequence[EventLike], ordered: Sequence[PaymentLike],
             done = _progress_on(events, payment.on)
             assert rule.threshold is not None
             if done is None or done <= rule.threshold:
-                shown = f"{format_number(done.normalize())}%" if done is not None else _("chưa báo cáo")
-                above = format_number(rule.threshold.normalize())
+                shown = f"{format_number_active(done.normalize())}%" if done is not None else _("chưa báo cáo")
+                above = format_number_active(rule.threshold.normalize())
                 return Breach(
                     "kind",
                     "advance_condition",
@@ -395,10 +399,10 @@ def _advance_breach(events: Sequence[EventLike], ordered: Sequence[PaymentLike],
                 )
                 % {
                     "when": when,
-                    "net": format_money(net),
-                    "first_percent": format_number(rule.first_percent.normalize()),
-                    "base": format_money(base),
-                    "ceiling": format_money(ceiling),
+                    "net": format_money_active(net),
+                    "first_percent": format_number_active(rule.first_percent.normalize()),
+                    "base": format_money_active(base),
+                    "ceiling": format_money_active(ceiling),
                     "cite": cite,
                 },
             )

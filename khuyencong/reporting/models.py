@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.language import NamedInTwoLanguages
+from khuyencong.core.language import CitedInTwoLanguages, NamedInTwoLanguages, in_language
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization, OrganizationKind
 
@@ -22,7 +22,7 @@ class ReportKind(models.TextChoices):
     IMPLEMENTER = "implementer", _("Báo cáo của đơn vị thực hiện về các đề án của mình")
 
 
-class ReportingDuty(NamedInTwoLanguages, models.Model):
+class ReportingDuty(NamedInTwoLanguages, CitedInTwoLanguages, models.Model):
     """Who must report what, how often, to whom and by when — with its legal basis and dates of validity. The
     national duties are loaded with the reference data; a province may add its own (TT 46/2012/TT-BCT Art. 9: the Sở
     proposes a provincial rule on reporting)."""
@@ -32,6 +32,7 @@ class ReportingDuty(NamedInTwoLanguages, models.Model):
     name_en = models.CharField(_("tên báo cáo (tiếng Anh)"), max_length=300, blank=True)
     body_kind = models.CharField(_("cơ quan báo cáo"), max_length=32, choices=OrganizationKind.choices)
     recipients = models.CharField(_("nơi nhận"), max_length=300)
+    recipients_en = models.CharField(_("nơi nhận (tiếng Anh)"), max_length=300, blank=True)
     reviewer_kind = models.CharField(
         _("cơ quan tiếp nhận, kiểm tra"),
         max_length=32,
@@ -44,6 +45,7 @@ class ReportingDuty(NamedInTwoLanguages, models.Model):
     due_months_after = models.PositiveSmallIntegerField(_("hạn: số tháng sau kỳ"), default=0)
     due_days_after = models.PositiveSmallIntegerField(_("hạn: số ngày sau kỳ"), null=True, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=300)
+    legal_basis_en = models.CharField(_("căn cứ (tiếng Anh)"), max_length=300, blank=True)
     valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
     # A province's own duty (its provincial rule); null: a national duty for every body of the kind.
@@ -66,6 +68,10 @@ class ReportingDuty(NamedInTwoLanguages, models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def recipients_label(self) -> str:
+        return in_language(self.recipients, self.recipients_en)
 
     @property
     def due_rule(self) -> DueRule:

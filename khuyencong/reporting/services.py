@@ -40,8 +40,9 @@ from .rules import EDITABLE, SECTIONS, TRANSITIONS, Frequency, Move, Side, Submi
 from .selectors import owes, province_of_body, report_figures, submission_document
 from .tasks import store_submission_pdf
 
-DUTY_FIELDS = {"code", "name", "name_en", "body_kind", "reviewer_kind", "recipients", "frequency", "report_kind",
-               "due_day", "due_months_after", "due_days_after", "legal_basis", "valid_from", "valid_until"}  # fmt: skip
+DUTY_FIELDS = {"code", "name", "name_en", "body_kind", "reviewer_kind", "recipients", "recipients_en", "frequency",
+               "report_kind", "due_day", "due_months_after", "due_days_after", "legal_basis", "legal_basis_en",
+               "valid_from", "valid_until"}  # fmt: skip
 TEXT_FIELDS = ["number", "place", "signer", "signer_title", *(name for name, _ in SECTIONS)]
 # What was edited, as the report's history records it on the event row: a record, the same for every reader.
 FIELD_LABELS = {  # vi-only: written on the event row, a record

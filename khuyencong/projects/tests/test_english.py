@@ -120,3 +120,52 @@ def test_the_lists_filter_and_its_workbook_name_the_contents_in_english(yen_bai:
     assert MACHINERY_VI not in page
     assert MACHINERY_EN in cells
     assert MACHINERY_VI not in cells
+
+
+class TestAmountsInRefusals:
+    """A refusal's amounts are written in its reader's language, like its words: 1,500,000 VND for an English
+    reader, 1.500.000 đồng in Vietnamese (and so in an official file, built in Vietnamese)."""
+
+    @staticmethod
+    def _appraised_above_the_request() -> str:
+        from dataclasses import dataclass
+        from datetime import date
+        from decimal import Decimal
+
+        from khuyencong.projects.timeline import derive
+
+        @dataclass
+        class Event:
+            on: date
+            action: str
+            amount: Decimal | None = None
+            percent: Decimal | None = None
+
+        events = [
+            Event(date(2026, 3, 2), Action.REGISTERED),
+            Event(date(2026, 3, 5), Action.DRAFTED),
+            Event(date(2026, 3, 9), Action.SUBMITTED_FOR_APPRAISAL),
+            Event(date(2026, 3, 20), Action.APPRAISAL_PASSED, Decimal(1_500_000)),
+        ]
+        _derived, breach = derive(events, support_requested=Decimal(1_200_000))
+        assert breach is not None
+        assert breach.code == "amount_above_requested"
+        return breach.message
+
+    def test_an_english_reader_reads_the_amounts_the_english_way(self) -> None:
+        # Given an appraisal of 1.500.000 đồng against a request of 1.200.000 đồng
+        # When the refusal is written for an English reader
+        with translation.override("en"):
+            message = self._appraised_above_the_request()
+
+        # Then both amounts are in English figures and no Vietnamese amount is left
+        assert "1,500,000 VND" in message
+        assert "1,200,000 VND" in message
+        assert "đồng" not in message
+
+    def test_the_vietnamese_reader_keeps_the_vietnamese_amounts(self) -> None:
+        with translation.override("vi"):
+            message = self._appraised_above_the_request()
+
+        assert "1.500.000 đồng" in message
+        assert "1.200.000 đồng" in message

@@ -45,6 +45,10 @@ def test_the_calendar_names_the_duties_in_the_readers_language(frozen_clock: Non
     assert "<td>Báo cáo 6 tháng tình hình thực hiện khuyến công<br>" in in_vietnamese
     assert "<td>Half-yearly report on industrial promotion<br>" in in_english
     assert "Báo cáo 6 tháng tình hình thực hiện khuyến công" not in in_english
+    # and so is its legal basis
+    assert "Circular 36/2013/TT-BCT Art. 21(5); Circular 46/2012/TT-BCT Art. 9 (due date configurable)" in in_english
+    assert "Thông tư" not in in_english
+    assert "Thông tư 36/2013/TT-BCT Điều 21 khoản 5" in in_vietnamese
 
 
 @pytest.mark.django_db
@@ -66,3 +70,29 @@ def test_the_report_as_filed_names_its_duty_in_vietnamese_for_an_english_reader(
     # Then the administrative document names the duty as the Circular does
     assert "báo cáo 6 tháng tình hình thực hiện khuyến công" in text.lower()
     assert "half-yearly report" not in text.lower()
+    # and the duty's recipients are the Circular's, in Vietnamese
+    assert "Cục quản lý khuyến công (Bộ Công Thương)" in text
+
+
+@pytest.mark.django_db
+def test_the_report_page_cites_its_basis_and_recipients_in_the_readers_language(frozen_clock: None) -> None:
+    # Given the Sở's half-yearly report of 2026
+    officer = make_user("sct15", "SCT-15", Role.OFFICER)
+    report = submission_open(
+        actor=officer, duty=ReportingDuty.objects.get(code="sct_half_yearly"),
+        organization=Organization.objects.get(code="SCT-15"), year=2026, period_key="h1",
+    )  # fmt: skip
+    url = reverse("reporting:submission", args=[report.pk])
+
+    # When the officer opens its page in Vietnamese, then in English
+    in_vietnamese = client_for(officer).get(url).content.decode()
+    in_english = client_for(chose_english(officer)).get(url).content.decode()
+
+    # Then the page says on what basis and to whom in his language
+    assert "Legal basis: Circular 36/2013/TT-BCT Art. 21(5)" in in_english
+    assert "Agency for Regional Industry Development (Ministry of Industry and Trade); Provincial People&#x27;s" in (
+        in_english
+    )
+    assert "Cục quản lý khuyến công" not in in_english
+    assert "Căn cứ: Thông tư 36/2013/TT-BCT Điều 21 khoản 5" in in_vietnamese
+    assert "Nơi nhận: Cục quản lý khuyến công (Bộ Công Thương); UBND tỉnh" in in_vietnamese
