@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.core.numbers import amount_in_words, format_number
 from khuyencong.core.official import Grid, Official, Part
 from khuyencong.programs.models import FundingSource
+from khuyencong.projects.authority import acting_implementer
 from khuyencong.projects.models import (
     CounterpartVoucher,
     Payment,
@@ -98,7 +99,8 @@ def words(value: Decimal | int | None) -> str:
 
 
 def _base(project: Project, on: datetime.date, title: str, subtitle: str = "") -> Official:
-    implementer = project.implementer
+    # A form issued after the 2025 reform dissolved the implementer is headed by its successor, which signs it.
+    implementer = acting_implementer(project, on)
     province = project.province.name if project.province else "Hà Nội"
     return Official(
         issuer=implementer.name,

@@ -32,6 +32,7 @@ from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.official import to_pdf
 from khuyencong.core.refusals import Refused, refuse
 from khuyencong.organizations.models import Organization
+from khuyencong.projects.authority import acting_implementer
 from khuyencong.projects.models import Document, Project
 
 from . import authority
@@ -156,7 +157,8 @@ def form_sign(*, project: Project, actor: User, form: str, password: str) -> byt
         raise Refused("permission_denied", _("Bạn không có quyền tải biểu mẫu đã ký số."))
     if form not in FORMS:
         raise refuse("form", _("Không có biểu mẫu «%(form)s».") % {"form": form}, "unknown_form")
-    organization = project.implementer
+    # A dissolved body issues nothing: after the reform its successor heads and signs the form.
+    organization = acting_implementer(project, timezone.localdate())
     certificate = certificate_in_force(organization)
     if certificate is None:
         raise refuse(

@@ -87,6 +87,13 @@ def implements(organization: Organization, project: Project, on: datetime.date |
     return successor is not None and successor.pk == organization.pk
 
 
+def acting_implementer(project: Project, on: datetime.date | None = None) -> Organization:
+    """The body that acts as the đề án's implementer on `on` (default today), and so heads and signs the forms issued
+    that day: its implementer, or, once the 2025 reform dissolved it, the body that carries on its work
+    (`successor_of`: TTKC Lào Cai for TTKC Yên Bái's đề án)."""
+    return successor_of(project.implementer, on) or project.implementer
+
+
 def organization_parties(
     organization: Organization, project: Project, on: datetime.date | None = None
 ) -> frozenset[Party]:

@@ -222,7 +222,7 @@ def _detail_context(
         # The dossier's forms, generated from the records (Circular 36/2013): a download, so the export permission.
         "dossier_forms": [(key, label) for key, (label, _) in FORMS.items()] if access.can_export(user) else [],
         # Signing is offered only where it can succeed: the implementer has loaded its certificate.
-        "can_sign": access.can_export(user) and certificate_in_force(project.implementer) is not None,
+        "can_sign": access.can_export(user) and certificate_in_force(authority.acting_implementer(project)) is not None,
     }
 
 

@@ -42,6 +42,7 @@ NOW = datetime.datetime(2026, 11, 27, 3, 0, tzinfo=datetime.UTC)
 PASSWORD = "Mật-khẩu 2026"
 CURRENT = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2028, 1, 1, tzinfo=datetime.UTC)
 EXPIRED = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+LAO_CAI = "Trung tâm Khuyến công Lào Cai"
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +92,9 @@ def sign_directly(pdf: bytes, p12: bytes) -> bytes:
 
 @pytest.fixture
 def centre_admin(yen_bai: None) -> User:
-    return make_user("admin.ttkc-yb", "TTKC-YB", Role.ADMINISTRATOR)
+    """The administrator of TTKC Lào Cai, which carries on TTKC Yên Bái's đề án since the 2025 reform, and so signs
+    their forms on the clock's day (27/11/2026)."""
+    return make_user("admin.ttkc-15", "TTKC-15", Role.ADMINISTRATOR)
 
 
 class TestCertificateUpload:
@@ -208,34 +211,35 @@ class TestVerification:
 
 class TestSignedForms:
     def test_a_form_downloads_signed_and_verifies_when_attached(self, centre_admin: User, laocai_officer: User) -> None:
-        # Given the centre that implements YB-KCDP22-01 has loaded its certificate
+        # Given the centre that carries on YB-KCDP22-01 (TTKC Lào Cai, TTKC Yên Bái's successor) has loaded its
+        # certificate
         project = Project.objects.get(code="YB-KCDP22-01")
-        certificate_upload(organization=project.implementer, actor=centre_admin,
-                           upload=p12_upload(make_p12()), password=PASSWORD)  # fmt: skip
+        certificate_upload(organization=centre_admin.organization, actor=centre_admin,
+                           upload=p12_upload(make_p12(LAO_CAI)), password=PASSWORD)  # fmt: skip
         client = client_for(laocai_officer)
         url = reverse("dossiers:signed", args=[project.pk])
         # When an officer who sees the đề án asks for Mẫu 6 signed, with the password
         response = client.post(url, {"form": "mau-6", "password": PASSWORD})
-        # Then the PDF is signed by the centre, the time shown in ISO 8601 with Hà Nội's offset
+        # Then the PDF is signed by that centre, the time shown in ISO 8601 with Hà Nội's offset
         assert response.status_code == 200
         assert response["Content-Disposition"].endswith('-mau-6-ky-so.pdf"')
         signed = response.content
         [verdict] = verify_pdf(signed)
         assert verdict.status == SignatureStatus.VALID
-        assert verdict.signer == "Trung tâm Khuyến công Yên Bái"
+        assert verdict.signer == LAO_CAI
         text = text_of_pdf(signed)
         assert "BIÊN BẢN THANH LÝ HỢP ĐỒNG (Mẫu 6)" in text
         assert "2026-11-27T10:00:00+07:00" in text
         record = SignedForm.objects.get()
         assert (record.form, record.actor, record.certificate.organization) == ("mau-6", laocai_officer,
-                                                                                project.implementer)  # fmt: skip
+                                                                                centre_admin.organization)  # fmt: skip
         # When it is attached to the đề án as a document, the signature is verified and shown
         document = document_attach(project=project, actor=laocai_officer, upload=SimpleUploadedFile(
             "thanh-ly.pdf", signed, content_type="application/pdf"), title="Thanh lý", kind="report")  # fmt: skip
         [found] = DocumentSignature.objects.filter(document=document)
-        assert (found.status, found.organization) == (SignatureStatus.VALID, project.implementer)
+        assert (found.status, found.organization) == (SignatureStatus.VALID, centre_admin.organization)
         page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
-        assert "Chữ ký số: Hợp lệ, Trung tâm Khuyến công Yên Bái, 2026-11-27T10:00:00+07:00" in page
+        assert "Chữ ký số: Hợp lệ, Trung tâm Khuyến công Lào Cai, 2026-11-27T10:00:00+07:00" in page
         # A tampered copy is attached too, and said to be so
         tampered = signed[:10] + bytes([signed[10] ^ 0x01]) + signed[11:]
         bad = document_attach(project=project, actor=laocai_officer, upload=SimpleUploadedFile(
@@ -256,8 +260,8 @@ class TestSignedForms:
         project = Project.objects.get(code="YB-KCDP22-01")
         page = reverse("projects:detail", args=[project.pk])
         assert "Tải PDF đã ký số" not in client_for(laocai_officer).get(page).content.decode()
-        certificate_upload(organization=project.implementer, actor=centre_admin,
-                           upload=p12_upload(make_p12()), password=PASSWORD)  # fmt: skip
+        certificate_upload(organization=centre_admin.organization, actor=centre_admin,
+                           upload=p12_upload(make_p12(LAO_CAI)), password=PASSWORD)  # fmt: skip
         assert "Tải PDF đã ký số" in client_for(laocai_officer).get(page).content.decode()
         # and a refusal is a page of the site, with the way back to the đề án
         wrong = client_for(laocai_officer).post(reverse("dossiers:signed", args=[project.pk]),
@@ -274,8 +278,8 @@ class TestSignedForms:
         none = client.post(url, {"form": "mau-9", "password": PASSWORD})
         assert none.status_code == 400
         assert "chưa nạp chứng thư số" in none.content.decode()
-        certificate_upload(organization=project.implementer, actor=centre_admin,
-                           upload=p12_upload(make_p12()), password=PASSWORD)  # fmt: skip
+        certificate_upload(organization=centre_admin.organization, actor=centre_admin,
+                           upload=p12_upload(make_p12(LAO_CAI)), password=PASSWORD)  # fmt: skip
         wrong = client.post(url, {"form": "mau-9", "password": "sai"})
         assert wrong.status_code == 400
         assert "Mật khẩu chứng thư số không đúng." in wrong.content.decode()
@@ -295,3 +299,51 @@ class TestSignedForms:
             form_sign(project=project, actor=laocai_officer, form="mau-9", password=PASSWORD)
         assert codes_of(expired.value) == {"password": ["certificate_expired"]}
         assert not SignedForm.objects.exists()
+
+
+class TestTheSuccessorSigns:
+    """TTKC Yên Bái ceased on 30/06/2025; TTKC Lào Cai carries on its đề án (Nghị quyết 202/2025/QH15) and so issues
+    and signs their forms from the next day. A dissolved body signs nothing, whatever certificate it left behind."""
+
+    BOTH_YEARS = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2028, 1, 1, tzinfo=datetime.UTC)
+    BEFORE = datetime.datetime(2025, 6, 16, 3, 0, tzinfo=datetime.UTC)
+
+    def test_before_the_reform_the_implementer_signs_after_it_its_successor(
+        self, centre_admin: User, laocai_officer: User
+    ) -> None:
+        # Given both centres loaded a certificate valid in 2025 and 2026
+        project = Project.objects.get(code="YB-KCDP22-01")
+        yen_bai_admin = make_user("admin.ttkc-yb", "TTKC-YB", Role.ADMINISTRATOR)
+        with time_machine.travel(self.BEFORE, tick=False):
+            yen_bai_p12 = make_p12("Trung tâm Khuyến công Yên Bái", self.BOTH_YEARS)
+            certificate_upload(organization=project.implementer, actor=yen_bai_admin, password=PASSWORD,
+                               upload=p12_upload(yen_bai_p12))  # fmt: skip
+            # When a form is signed in June 2025, TTKC Yên Bái signs it
+            before = form_sign(project=project, actor=laocai_officer, form="mau-9", password=PASSWORD)
+        assert [v.signer for v in verify_pdf(before)] == ["Trung tâm Khuyến công Yên Bái"]
+
+        # When it is signed after the reform with only the dissolved centre's certificate on record: refused, naming
+        # the body that must load its own
+        with pytest.raises(ValidationError) as refused:
+            form_sign(project=project, actor=laocai_officer, form="mau-9", password=PASSWORD)
+        assert codes_of(refused.value) == {"password": ["no_certificate"]}
+        assert "Trung tâm Khuyến công tỉnh Lào Cai chưa nạp chứng thư số" in str(refused.value)
+        page = reverse("projects:detail", args=[project.pk])
+        assert "Tải PDF đã ký số" not in client_for(laocai_officer).get(page).content.decode()
+
+        # When TTKC Lào Cai loads its certificate, it signs, and the record says whose certificate it was
+        certificate_upload(organization=centre_admin.organization, actor=centre_admin, password=PASSWORD,
+                           upload=p12_upload(make_p12(LAO_CAI, self.BOTH_YEARS)))  # fmt: skip
+        assert "Tải PDF đã ký số" in client_for(laocai_officer).get(page).content.decode()
+        after = form_sign(project=project, actor=laocai_officer, form="mau-9", password=PASSWORD)
+        assert [v.signer for v in verify_pdf(after)] == [LAO_CAI]
+        # and the form is headed by the body that signs it, the one in being on the day it is issued
+        lao_cai, yen_bai = centre_admin.organization, project.implementer
+        assert lao_cai is not None
+        assert lao_cai.name.upper() in text_of_pdf(after)
+        assert yen_bai.name.upper() not in text_of_pdf(after)
+        assert yen_bai.name.upper() in text_of_pdf(before)
+        assert [r.certificate.organization.code for r in SignedForm.objects.order_by("signed_at")] == [
+            "TTKC-YB",
+            "TTKC-15",
+        ]
