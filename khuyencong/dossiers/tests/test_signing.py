@@ -45,6 +45,10 @@ EXPIRED = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC), datetime.datetime(
 LAO_CAI = "Trung tâm Khuyến công Lào Cai"
 
 
+def lao_cai_centre() -> Organization:
+    return Organization.objects.get(code="TTKC-15")
+
+
 @pytest.fixture(autouse=True)
 def clock() -> object:
     with time_machine.travel(NOW, tick=False) as traveller:
@@ -214,7 +218,7 @@ class TestSignedForms:
         # Given the centre that carries on YB-KCDP22-01 (TTKC Lào Cai, TTKC Yên Bái's successor) has loaded its
         # certificate
         project = Project.objects.get(code="YB-KCDP22-01")
-        certificate_upload(organization=centre_admin.organization, actor=centre_admin,
+        certificate_upload(organization=lao_cai_centre(), actor=centre_admin,
                            upload=p12_upload(make_p12(LAO_CAI)), password=PASSWORD)  # fmt: skip
         client = client_for(laocai_officer)
         url = reverse("dossiers:signed", args=[project.pk])
@@ -232,12 +236,12 @@ class TestSignedForms:
         assert "2026-11-27T10:00:00+07:00" in text
         record = SignedForm.objects.get()
         assert (record.form, record.actor, record.certificate.organization) == ("mau-6", laocai_officer,
-                                                                                centre_admin.organization)  # fmt: skip
+                                                                                lao_cai_centre())  # fmt: skip
         # When it is attached to the đề án as a document, the signature is verified and shown
         document = document_attach(project=project, actor=laocai_officer, upload=SimpleUploadedFile(
             "thanh-ly.pdf", signed, content_type="application/pdf"), title="Thanh lý", kind="report")  # fmt: skip
         [found] = DocumentSignature.objects.filter(document=document)
-        assert (found.status, found.organization) == (SignatureStatus.VALID, centre_admin.organization)
+        assert (found.status, found.organization) == (SignatureStatus.VALID, lao_cai_centre())
         page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
         assert "Chữ ký số: Hợp lệ, Trung tâm Khuyến công Lào Cai, 2026-11-27T10:00:00+07:00" in page
         # A tampered copy is attached too, and said to be so
@@ -260,7 +264,7 @@ class TestSignedForms:
         project = Project.objects.get(code="YB-KCDP22-01")
         page = reverse("projects:detail", args=[project.pk])
         assert "Tải PDF đã ký số" not in client_for(laocai_officer).get(page).content.decode()
-        certificate_upload(organization=centre_admin.organization, actor=centre_admin,
+        certificate_upload(organization=lao_cai_centre(), actor=centre_admin,
                            upload=p12_upload(make_p12(LAO_CAI)), password=PASSWORD)  # fmt: skip
         assert "Tải PDF đã ký số" in client_for(laocai_officer).get(page).content.decode()
         # and a refusal is a page of the site, with the way back to the đề án
@@ -278,7 +282,7 @@ class TestSignedForms:
         none = client.post(url, {"form": "mau-9", "password": PASSWORD})
         assert none.status_code == 400
         assert "chưa nạp chứng thư số" in none.content.decode()
-        certificate_upload(organization=centre_admin.organization, actor=centre_admin,
+        certificate_upload(organization=lao_cai_centre(), actor=centre_admin,
                            upload=p12_upload(make_p12(LAO_CAI)), password=PASSWORD)  # fmt: skip
         wrong = client.post(url, {"form": "mau-9", "password": "sai"})
         assert wrong.status_code == 400
@@ -332,14 +336,13 @@ class TestTheSuccessorSigns:
         assert "Tải PDF đã ký số" not in client_for(laocai_officer).get(page).content.decode()
 
         # When TTKC Lào Cai loads its certificate, it signs, and the record says whose certificate it was
-        certificate_upload(organization=centre_admin.organization, actor=centre_admin, password=PASSWORD,
+        certificate_upload(organization=lao_cai_centre(), actor=centre_admin, password=PASSWORD,
                            upload=p12_upload(make_p12(LAO_CAI, self.BOTH_YEARS)))  # fmt: skip
         assert "Tải PDF đã ký số" in client_for(laocai_officer).get(page).content.decode()
         after = form_sign(project=project, actor=laocai_officer, form="mau-9", password=PASSWORD)
         assert [v.signer for v in verify_pdf(after)] == [LAO_CAI]
         # and the form is headed by the body that signs it, the one in being on the day it is issued
-        lao_cai, yen_bai = centre_admin.organization, project.implementer
-        assert lao_cai is not None
+        lao_cai, yen_bai = lao_cai_centre(), project.implementer
         assert lao_cai.name.upper() in text_of_pdf(after)
         assert yen_bai.name.upper() not in text_of_pdf(after)
         assert yen_bai.name.upper() in text_of_pdf(before)
