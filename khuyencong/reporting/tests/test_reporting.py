@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
@@ -167,6 +168,14 @@ class TestCalendar:
         rows = json.loads(out.getvalue())
         assert {"duty": "sct_half_yearly", "period": "h1", "due_on": "2026-07-20", "status": "not_started",
                 "late": False}.items() <= next(r for r in rows if r["period"] == "h1").items()  # fmt: skip
+
+    def test_kc_calendar_in_english_names_the_duties_in_english(self, clock: None) -> None:
+        # An operator whose shell runs the command in English (as a test or a wrapper activating it would)
+        out = io.StringIO()
+        with translation.override("en"):
+            call_command("kc_calendar", "--year", "2026", "--province", "Lào Cai", stdout=out)
+        assert "20/07/2026  Sở Công Thương tỉnh Lào Cai: Half-yearly report on industrial promotion" in out.getvalue()
+        assert "Báo cáo 6 tháng" not in out.getvalue()
 
     def test_kc_calendar_names_an_unknown_province(self, clock: None) -> None:
         from django.core.management import CommandError

@@ -48,6 +48,6 @@ class Command(BaseCommand):
             return
         for entry in entries:
             self.stdout.write(
-                f"{entry.due_on:%d/%m/%Y}  {entry.organization.name}: {entry.duty.name} ({entry.label})"
+                f"{entry.due_on:%d/%m/%Y}  {entry.organization.name}: {entry.duty.label} ({entry.label})"
                 f" — {entry.status_label}"
             )
