@@ -51,8 +51,8 @@ def _flushes_the_database(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """Reference data is loaded back as soon as a test outside a transaction has flushed it, so the next test finds
-    it whatever runs next: pytest-django orders those tests last in one process, but xdist workers (`make test`
+    """Reference data is put back as soon as a test outside a transaction has flushed it, so the next test finds it
+    whatever runs next: pytest-django orders those tests last in one process, but xdist workers (`make test`
     runs `-n auto`) receive files in any order."""
     result = yield
     # With no next test, the session's fixtures are gone too: the test database no longer exists.
@@ -120,7 +120,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """For tests that run outside a transaction (browser tests): the flush after each one empties the tables, and
-    `pytest_runtest_teardown` above loads them back before the next test, whichever it is."""
+    `pytest_runtest_teardown` above puts them back before the next test, whichever it is."""
 
 
 def make_user(username: str, organization_code: str | None, *roles: str, facility: Facility | None = None) -> User:
