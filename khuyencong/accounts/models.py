@@ -3,10 +3,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 # The account that acts for the organisations named in an import or a demo load; it cannot log in.
 SYSTEM_USERNAME = "system"
+# Its name, as records keep it (audit entries store it in Vietnamese) and as pages say it in the reader's language.
+SYSTEM_NAME = gettext_noop("Hệ thống")
+
+
+def person_label(name: str) -> str:
+    """A recorded person's name as a page shows it: the system account's in the reader's language, any other as it is
+    (a person's name is not translated)."""
+    return gettext(SYSTEM_NAME) if name == SYSTEM_NAME else name
 
 
 class Role(models.TextChoices):
@@ -58,6 +67,8 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         """A Vietnamese name is said family name first: "Nguyễn Văn" (họ, Django's `last_name`) then "Giám" (tên,
         `first_name`); Django's own puts the given name first ("Giám Nguyễn Văn")."""
+        if self.username == SYSTEM_USERNAME:
+            return person_label(SYSTEM_NAME)
         return f"{self.last_name} {self.first_name}".strip()
 
 

@@ -17,7 +17,7 @@ from khuyencong.audit.services import audit_entry_write
 from khuyencong.core.refusals import Refused, refuse
 
 from . import access
-from .models import SYSTEM_USERNAME, User
+from .models import SYSTEM_NAME, SYSTEM_USERNAME, User
 
 __all__ = ["SYSTEM_USERNAME", "api_token_issue", "api_token_revoke", "password_set", "system_user", "user_language_set"]
 
@@ -29,7 +29,7 @@ def system_user() -> User:
     """The account that acts for the organisations named in an import or a demo load; it cannot log in."""
     user, created = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
-        defaults={"first_name": "Hệ thống", "is_superuser": True, "is_active": True},  # vi-only: a record
+        defaults={"first_name": SYSTEM_NAME, "is_superuser": True, "is_active": True},
     )
     if created:
         user.set_unusable_password()

@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.accounts.models import person_label
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Tạo mới")
@@ -42,3 +44,8 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} ({self.actor_name})"
+
+    @property
+    def actor_label(self) -> str:
+        """Who made the change, as a page shows it (the system account in the reader's language)."""
+        return person_label(self.actor_name)

@@ -87,11 +87,13 @@ def audit_entry_build(
     if action == AuditAction.UPDATE and not changes:
         return None
     with translation.override("vi"):
-        # Like the snapshots, a record: a reference entry named in Vietnamese whoever makes the change.
+        # Like the snapshots, a record: a reference entry (and the system account) named in Vietnamese whoever makes
+        # the change.
         shown = str(instance)[:255]
+        actor_name = actor.get_full_name() or actor.get_username()
     return AuditEntry(
         actor=actor,
-        actor_name=actor.get_full_name() or actor.get_username(),
+        actor_name=actor_name,
         organization_name=str(actor.organization) if actor.organization_id else "",
         action=action,
         content_type=ContentType.objects.get_for_model(instance),

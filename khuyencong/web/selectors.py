@@ -96,7 +96,7 @@ def recent_changes(user: User | AnonymousUser, *, limit: int = RECENT_ROWS) -> l
             record=a.object_repr,
             url_name="facilities:detail",
             pk=int(a.object_id),
-            by=a.organization_name or a.actor_name,
+            by=a.organization_name or a.actor_label,
         )
         for a in entries
     ]
