@@ -221,7 +221,8 @@ def _detail_context(
         or (PaymentForm(initial={"on": voucher_day}, prefix="payment") if can_pay and contracted else None),
         # The dossier's forms, generated from the records (Circular 36/2013): a download, so the export permission.
         "dossier_forms": [(key, label) for key, (label, _) in FORMS.items()] if access.can_export(user) else [],
-        # Signing is offered only where it can succeed: the implementer has loaded its certificate.
+        # Signing is offered only where it can succeed: the body acting as implementer today (its successor once the
+        # 2025 reform dissolved it) has loaded its certificate.
         "can_sign": access.can_export(user) and certificate_in_force(authority.acting_implementer(project)) is not None,
     }
 
