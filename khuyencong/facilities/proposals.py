@@ -28,7 +28,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import Role, User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
-from khuyencong.core.numbers import format_number
+from khuyencong.core.numbers import format_money_active, format_number_active
 from khuyencong.core.refusals import refuse
 from khuyencong.geography.resolver import ResolvedPlace
 
@@ -81,11 +81,11 @@ def shown_value(name: str, value: Stored) -> str:
         trade = Trade.objects.filter(code=value).first()
         return trade.label if trade is not None else str(value)
     if name == "annual_revenue":
-        return _("%(amount)s đồng") % {"amount": format_number(Decimal(str(value)))}
+        return format_money_active(Decimal(str(value)))
     if name == "founded_year":
         return str(value)  # a year, never grouped as a number (2019, not 2.019)
     if name == "workers":
-        return format_number(Decimal(int(value)))
+        return format_number_active(Decimal(int(value)))
     return str(value)
 
 

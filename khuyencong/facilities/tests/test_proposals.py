@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
@@ -86,6 +87,11 @@ class TestProposing:
         rows = {row.name: row for row in proposals.proposal_rows(proposal)}
         assert rows["trade"].after == trade.name
         assert rows["annual_revenue"].after == "1.700.000.000 đồng"
+        # An English reader of the same proposal reads the amount and the trade the English way
+        with translation.override("en"):
+            rows = {row.name: row for row in proposals.proposal_rows(proposal)}
+        assert rows["annual_revenue"].after == "1,700,000,000 VND"
+        assert rows["trade"].after == trade.name_en
 
 
 class TestApplying:

@@ -63,6 +63,10 @@ def test_the_dashboard_reads_in_english(yen_bai: None, laocai_officer: User) -> 
     assert ">Show</button>" in html
     assert "Đề án theo bước" not in html
     assert ">Xem</button>" not in html
+    # The money is in English figures with the currency said in English, as everywhere else on English pages
+    # ("%(amount)s đồng" was translated twice, and the facilities catalogue's untranslated entry won)
+    assert "1,580,000,000 VND" in html
+    assert " đồng" not in html
 
 
 def test_the_dashboards_contents_are_named_in_the_readers_language_with_the_same_figures(
