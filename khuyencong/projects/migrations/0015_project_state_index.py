@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('facilities', '0007_trade_legal_basis_en'),
-        ('geography', '0002_formername_legal_basis_en'),
-        ('organizations', '0002_organization_territory'),
-        ('programs', '0002_corrections'),
-        ('projects', '0014_legal_basis_en'),
+        ("facilities", "0007_trade_legal_basis_en"),
+        ("geography", "0002_formername_legal_basis_en"),
+        ("organizations", "0002_organization_territory"),
+        ("programs", "0002_corrections"),
+        ("projects", "0014_legal_basis_en"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['state'], name='projects_project_state'),
+            model_name="project",
+            index=models.Index(fields=["state"], name="projects_project_state"),
         ),
     ]
