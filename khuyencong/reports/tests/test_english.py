@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import chose_english, client_for
 from khuyencong.accounts.models import User
+from khuyencong.geography.models import AdminUnit
 
 from .test_pages import yen_bai_h1
 
@@ -89,3 +90,23 @@ def test_the_dashboards_contents_are_named_in_the_readers_language_with_the_same
     ]
     assert figures[0] == figures[1]
     assert "machinery_application" in {code for code, _count, _amount in figures[0]}
+
+
+def test_an_english_reader_gives_dates_day_first_as_every_form_asks(laocai_officer: User) -> None:
+    # Given an officer reading English, whose pages fill in and link dates as dd/mm/yyyy
+    client = client_for(chose_english(laocai_officer))
+
+    # When the map is shown as of 29/11/2026 and a report is built as of 30/06/2022 (the links the pages make)
+    shown = client.get(reverse("reports:map"), {"year": "2022", "figure": "rate", "era": "2025-07",
+                                                "as_of": "29/11/2026"})  # fmt: skip
+    lao_cai = AdminUnit.objects.current().provinces().get(name="Lào Cai").pk
+    built = client.get(reverse("reports:page"), {"kind": "products", "year": "2022", "period": "12",
+                                                 "as_of": "30/06/2022", "geography": "current",
+                                                 "provinces": lao_cai})  # fmt: skip
+
+    # Then both are read day first, as in Vietnamese, not refused as month 29 or 30
+    assert shown.status_code == 200
+    assert built.status_code == 200
+    assert "A date must be written dd/mm/yyyy" not in shown.content.decode() + built.content.decode()
+    # and a form writes the date it fills in the same way
+    assert 'value="29/11/2026"' in shown.content.decode()
