@@ -33,6 +33,22 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def _facilities_here(request: HttpRequest, unit: AdminUnit) -> dict[str, int | None] | None:
+    """The facility list's filter for this unit, offered only where it answers: a province (an old one by the province
+    it lies in today) or a commune of today, within the provinces the user works in (elsewhere the list says 404)."""
+    from khuyencong.facilities.selectors import provinces_for_user
+
+    if unit.level == Level.PROVINCE:
+        province, commune = (unit.pk if unit.is_current else unit.current_province_id), None
+    elif unit.level == Level.COMMUNE and unit.is_current:
+        province, commune = unit.current_province_id, unit.pk
+    else:
+        return None
+    if province is None or not provinces_for_user(request.user).filter(pk=province).exists():
+        return None
+    return {"province": province, "commune": commune}
+
+
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(AdminUnit.objects.select_related("parent__parent", "current_province"), pk=pk)
     return render(
@@ -45,5 +61,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "predecessions": selectors.unit_predecessions(unit),
             "current_communes": selectors.unit_current_communes(unit) if unit.level == Level.DISTRICT else [],
             "former_names": unit.former_names.all(),
+            "facilities_here": _facilities_here(request, unit),
         },
     )
