@@ -32,7 +32,6 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "geography/index.html", context)
 
 
-@login_required
 def _facilities_here(request: HttpRequest, unit: AdminUnit) -> dict[str, int | None] | None:
     """The facility list's filter for this unit, offered only where it answers: a province (an old one by the province
     it lies in today) or a commune of today, within the provinces the user works in (elsewhere the list says 404)."""
@@ -49,6 +48,7 @@ def _facilities_here(request: HttpRequest, unit: AdminUnit) -> dict[str, int | N
     return {"province": province, "commune": commune}
 
 
+@login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(AdminUnit.objects.select_related("parent__parent", "current_province"), pk=pk)
     return render(

@@ -47,3 +47,11 @@ def test_nothing_is_offered_outside_the_readers_provinces() -> None:
         assert page.status_code == 200
         assert page.context["facilities_here"] is None
         assert BUTTON not in page.content.decode()
+
+
+def test_a_visitor_is_sent_to_sign_in() -> None:
+    from django.test import Client
+
+    response = Client().get(reverse("geography:unit", args=[_today("Hà Nội").pk]))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
