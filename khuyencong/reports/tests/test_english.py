@@ -99,7 +99,7 @@ def test_an_english_reader_gives_dates_day_first_as_every_form_asks(laocai_offic
     # When the map is shown as of 29/11/2026 and a report is built as of 30/06/2022 (the links the pages make)
     shown = client.get(reverse("reports:map"), {"year": "2022", "figure": "rate", "era": "2025-07",
                                                 "as_of": "29/11/2026"})  # fmt: skip
-    lao_cai = AdminUnit.objects.current().provinces().get(name="Lào Cai").pk
+    lao_cai = str(AdminUnit.objects.current().provinces().get(name="Lào Cai").pk)
     built = client.get(reverse("reports:page"), {"kind": "products", "year": "2022", "period": "12",
                                                  "as_of": "30/06/2022", "geography": "current",
                                                  "provinces": lao_cai})  # fmt: skip
