@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
-admin.site.site_header = "Khuyến công — Quản trị"
-admin.site.site_title = "Khuyến công"
+admin.site.site_header = gettext_lazy("Khuyến công — Quản trị")
+admin.site.site_title = gettext_lazy("Khuyến công")
+admin.site.index_title = gettext_lazy("Quản trị hệ thống")
 
 urlpatterns = [
     path("", include("khuyencong.web.urls")),

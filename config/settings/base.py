@@ -47,14 +47,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "khuyencong.core.third_party.AxesConfig",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
+    "khuyencong.core.third_party.TasksDatabaseConfig",
     "khuyencong.core",
     "khuyencong.geography",
     "khuyencong.organizations",
@@ -199,8 +199,10 @@ USE_TZ = True
 # Django's vi locale has no number grouping; ours adds it (see khuyencong/core/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["khuyencong.core.formats"]
 USE_THOUSAND_SEPARATOR = True
-# Each app keeps its catalogue in its own locale/ folder (khuyencong/core/catalogues.py); none is project-wide.
-LOCALE_PATHS: list[Path] = []
+# Each app keeps its English catalogue in its own locale/ folder (khuyencong/core/catalogues.py). The project's
+# locale/ holds only Vietnamese for other packages' English on the administration pages (Django admin, django-axes,
+# DRF tokens, django-tasks): listed here because LOCALE_PATHS is read before the packages' own catalogues.
+LOCALE_PATHS: list[Path] = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -73,7 +73,7 @@ class User(AbstractUser):
 
 
 class UserRole(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("người dùng"))
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
 
     class Meta:

@@ -30,8 +30,10 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("tên người thực hiện"), max_length=150)
     organization_name = models.CharField(_("tổ chức"), max_length=255, blank=True)
     action = models.CharField(_("thao tác"), max_length=10, choices=AuditAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("loại bản ghi")
+    )
+    object_id = models.CharField(max_length=64, verbose_name=_("mã bản ghi"))
     object_repr = models.CharField(_("bản ghi"), max_length=255)
     changes = models.JSONField(_("thay đổi"), default=dict)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)

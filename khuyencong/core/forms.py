@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 T = TypeVar("T")
 
-DATE_ERRORS = {"invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022."), "required": _("Xin nhập ngày.")}
+DATE_ERRORS = {"invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ 30/06/2022."), "required": _("Xin nhập ngày.")}
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
@@ -69,7 +69,8 @@ def run_service(form: forms.Form, write: Callable[[], T]) -> T | None:
 
 
 def date_from_query(text: str | None) -> datetime.date | None:
-    """A date typed in a query string, in any of the Vietnamese input formats (dd/mm/yyyy …); None if it is not one."""
+    """A date typed in a query string, in any of the Vietnamese input formats (ngày/tháng/năm …); None if it is not
+    one."""
     try:
         return forms.DateField(required=False).clean(text)
     except ValidationError:

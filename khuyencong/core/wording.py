@@ -39,6 +39,8 @@ SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 WORD = re.compile(r"[^\W\d_]+")
 # A rate written the English way on a Vietnamese page ("64.0%", not "64,0%").
 ENGLISH_PERCENT = re.compile(r"\b\d+\.\d+\s?%")
+# A date's pattern in English letters: a Vietnamese form says "ngày/tháng/năm".
+ENGLISH_DATE_PATTERN = re.compile(r"\b(?:dd/mm/yy(?:yy)?|yyyy-mm-dd|mm/dd/yyyy)\b", re.IGNORECASE)
 FILE_PATH = re.compile(r"\b(?:manage\.py|[\w-]+/[\w./-]+\.(?:md|py|html))\b")
 
 
@@ -111,7 +113,7 @@ def leaks(text: str, *, allowed: frozenset[str] = frozenset()) -> list[str]:
     for match in SNAKE.finditer(text):
         if match.group() not in allowed:
             found.append(match.group())
-    for pattern in (FILE_PATH, ENGLISH_PERCENT):
+    for pattern in (FILE_PATH, ENGLISH_PERCENT, ENGLISH_DATE_PATTERN):
         found.extend(match.group() for match in pattern.finditer(text))
     for match in WORD.finditer(text):
         word = match.group()
@@ -138,6 +140,9 @@ def interface_vietnamese() -> frozenset[str]:
 
     found: set[str] = set()
     for po in catalogue_files():
+        if po.parts[-3] != "en":
+            # the project's Vietnamese for other packages' English (locale/vi) is not the interface's Vietnamese
+            continue
         for message in read_catalogue(po):
             msgid = message.id if isinstance(message.id, str) else (message.id[0] if message.id else "")
             string = (

@@ -31,11 +31,22 @@ class SigningCertificate(models.Model):
     fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, db_index=True)
     valid_from = models.DateTimeField(_("hiệu lực từ"))
     valid_until = models.DateTimeField(_("hiệu lực đến"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     superseded_at = models.DateTimeField(_("thay thế lúc"), null=True, blank=True)
     superseded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("thay bằng"),
     )
 
     class Meta:
@@ -57,12 +68,20 @@ class SignedForm(models.Model):
     """A generated form signed with an organisation's certificate: who had it signed, when, and the SHA-256 of the
     signed file, so that a copy shown later can be matched."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="signed_forms")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="signed_forms", verbose_name=_("đề án"))
     form = models.CharField(_("biểu mẫu"), max_length=20)
-    certificate = models.ForeignKey(SigningCertificate, on_delete=models.PROTECT, related_name="signed_forms")
+    certificate = models.ForeignKey(
+        SigningCertificate, on_delete=models.PROTECT, related_name="signed_forms", verbose_name=_("chứng thư số")
+    )
     signed_at = models.DateTimeField(_("ký lúc"))
     sha256 = models.CharField(_("SHA-256 của tệp đã ký"), max_length=64)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
 
     class Meta:
         verbose_name = _("biểu mẫu đã ký số")
@@ -81,14 +100,18 @@ class SignatureStatus(models.TextChoices):
 class DocumentSignature(models.Model):
     """One signature found in a PDF attached to a đề án, as verified on upload."""
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatures")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("tài liệu")
+    )
     field_name = models.CharField(_("trường chữ ký"), max_length=200)
     status = models.CharField(_("kết quả kiểm tra"), max_length=10, choices=SignatureStatus.choices)
     signer = models.CharField(_("người ký"), max_length=500, blank=True)
     signed_at = models.DateTimeField(_("thời gian ký"), null=True, blank=True)
     fingerprint = models.CharField(_("dấu vân tay chứng thư"), max_length=64, blank=True)
     # The organisation whose certificate, registered here, made the signature; None for a certificate unknown here.
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("tổ chức")
+    )
     detail = models.CharField(_("chi tiết"), max_length=500, blank=True)
     checked_at = models.DateTimeField(_("kiểm tra lúc"), auto_now_add=True)
 

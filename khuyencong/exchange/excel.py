@@ -91,7 +91,7 @@ FACILITY_COLUMNS = [  # vi-only: the template's headings and notes, which the im
     ColumnSpec("Tỉnh/thành phố", "province", True, 20, "Tên tỉnh tại ngày ghi địa chỉ.", _provinces),
     ColumnSpec("Huyện (trước 01/07/2025)", "district", False, 20, "Bỏ trống với địa chỉ từ 01/07/2025."),
     ColumnSpec("Xã/phường", "commune", False, 20),
-    ColumnSpec("Địa chỉ tính theo ngày", "as_of", True, 14, "dd/mm/yyyy: ngày của địa giới dùng để ghi địa chỉ."),
+    ColumnSpec("Địa chỉ tính theo ngày", "as_of", True, 14, "ngày/tháng/năm: ngày của địa giới dùng để ghi địa chỉ."),
     ColumnSpec("Thôn, số nhà", "address", False, 24),
     ColumnSpec("Ngành nghề, sản phẩm", "trade", False, 24),
     ColumnSpec("Làng nghề", "craft_village", False, 20),
@@ -357,7 +357,9 @@ def _date(value: Any) -> str:
     try:
         return datetime.datetime.strptime(text, "%d/%m/%Y").date().isoformat()  # noqa: DTZ007 - a calendar date
     except ValueError as error:
-        raise ValueError(Message(gettext_noop("«%(value)s» không phải ngày dd/mm/yyyy."), value=text)) from error
+        raise ValueError(
+            Message(gettext_noop("«%(value)s» không phải một ngày viết ngày/tháng/năm."), value=text)
+        ) from error
 
 
 def _money(value: Any) -> Any:

@@ -24,17 +24,19 @@ class JobStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("người dùng")
+    )
     kind = models.CharField(_("loại"), max_length=12, choices=JobKind.choices)
     filename = models.CharField(_("tên tệp"), max_length=255)
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    file = models.FileField(upload_to="imports/%Y/%m/", verbose_name=_("tệp"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     rows_total = models.PositiveIntegerField(_("số dòng (ước tính)"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("đã đọc"), default=0)
     report: models.JSONField[Any] = models.JSONField(_("kết quả"), default=dict, blank=True)
-    error_copy = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    error_copy = models.FileField(upload_to="imports/%Y/%m/", blank=True, verbose_name=_("bản có cột lỗi"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("xong lúc"))
 
     class Meta:
         verbose_name = _("lượt nhập dữ liệu")

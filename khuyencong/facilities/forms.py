@@ -34,9 +34,9 @@ class FacilityForm(forms.Form):
     )
     place_recorded_on = forms.DateField(
         label=_("Địa chỉ tính theo ngày"),
-        help_text=_("Ngày của địa giới dùng để ghi địa chỉ (dd/mm/yyyy). Trước 01/07/2025 có cấp huyện."),
+        help_text=_("Ngày của địa giới dùng để ghi địa chỉ (ngày/tháng/năm). Trước 01/07/2025 có cấp huyện."),
         error_messages={
-            "invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 30/06/2022."),
+            "invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ 30/06/2022."),
             "required": _("Xin nhập ngày."),
         },
     )

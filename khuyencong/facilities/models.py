@@ -118,8 +118,8 @@ class Facility(models.Model):
     )
 
     # Folded (no diacritics, lower case) copies for search and duplicate detection on SQLite and PostgreSQL alike.
-    search_text = models.TextField(editable=False, default="")
-    name_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    search_text = models.TextField(editable=False, default="", verbose_name=_("chuỗi tìm kiếm"))
+    name_key = models.CharField(max_length=255, editable=False, default="", db_index=True, verbose_name=_("khoá tên"))
 
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

@@ -76,7 +76,7 @@ class AdminUnit(models.Model):
     current_province = models.ForeignKey(
         "self", verbose_name=_("tỉnh hiện nay"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    search_key = models.CharField(max_length=100, db_index=True, editable=False)
+    search_key = models.CharField(max_length=100, db_index=True, editable=False, verbose_name=_("khoá tìm kiếm"))
 
     objects = AdminUnitQuerySet.as_manager()
 
@@ -152,14 +152,16 @@ class AdminUnit(models.Model):
 class FormerName(CitedInTwoLanguages, models.Model):
     """A name a unit bore earlier inside its own generation (Thừa Thiên Huế became Thành phố Huế on 01/01/2025)."""
 
-    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="former_names")
+    unit = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("đơn vị hành chính")
+    )
     name = models.CharField(_("tên cũ"), max_length=100)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     valid_from = models.DateField(_("dùng từ"), null=True, blank=True)
     valid_until = models.DateField(_("dùng đến"))
     legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
     legal_basis_en = models.CharField(_("căn cứ (tiếng Anh)"), max_length=300, blank=True)
-    search_key = models.CharField(max_length=100, db_index=True, editable=False)
+    search_key = models.CharField(max_length=100, db_index=True, editable=False, verbose_name=_("khoá tìm kiếm"))
 
     class Meta:
         verbose_name = _("tên cũ")
@@ -186,8 +188,12 @@ class FormerName(CitedInTwoLanguages, models.Model):
 class Succession(models.Model):
     """Old unit -> new unit. A commune split across several new communes has one successor marked default."""
 
-    predecessor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessions")
+    predecessor = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="successions", verbose_name=_("đơn vị cũ")
+    )
+    successor = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="predecessions", verbose_name=_("đơn vị kế thừa")
+    )
     is_default = models.BooleanField(_("mặc định"), default=False)
 
     class Meta:

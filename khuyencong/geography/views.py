@@ -27,7 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
     elif query:
         context["results"] = selectors.unit_search(query)
     elif request.GET.get("on"):
-        context["resolve_error"] = _("Ngày phải có dạng dd/mm/yyyy.")
+        context["resolve_error"] = _("Ngày phải có dạng ngày/tháng/năm.")
     context["provinces"] = selectors.unit_list(era=era, level=Level.PROVINCE).select_related("current_province")
     return render(request, "geography/index.html", context)
 

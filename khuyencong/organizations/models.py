@@ -81,12 +81,13 @@ class Region(models.Model):
 class RegionMembership(models.Model):
     """Regions regroup when provinces merge (Bình Thuận was southern; it lies in Lâm Đồng from 01/07/2025)."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("vùng"))
     province = models.ForeignKey(
         AdminUnit,
         on_delete=models.PROTECT,
         related_name="region_memberships",
         limit_choices_to={"level": Level.PROVINCE},
+        verbose_name=_("tỉnh"),
     )
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_until = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -34,7 +34,7 @@ ENTRY_SHEET = "Sản phẩm dự bình chọn"  # vi-only: the template's sheet 
 GUIDE_SHEET = "Hướng dẫn"  # vi-only: the template's guide sheet, skipped by the importer
 ENTRY_COLUMNS = [  # vi-only: the template's headings the importer reads
     ColumnSpec("Mã sản phẩm", "product", True, 18, "Mã sản phẩm đã có trong hệ thống."),
-    ColumnSpec("Ngày đăng ký", "registered_on", True, 14, "dd/mm/yyyy"),
+    ColumnSpec("Ngày đăng ký", "registered_on", True, 14, "ngày/tháng/năm"),
     ColumnSpec("Số giấy chứng nhận cấp dưới", "lower_certificate", False, 24, "Bắt buộc từ cấp tỉnh trở lên."),
 ]
 PRODUCT_HEADER, NAME_HEADER = "Mã sản phẩm", "Tên sản phẩm"  # vi-only: the template's headings the importer reads

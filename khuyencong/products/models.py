@@ -30,9 +30,9 @@ class Product(models.Model):
     description = models.TextField(_("mô tả"), blank=True)
     certificates_held = models.JSONField(_("tiêu chuẩn, chứng nhận chất lượng"), default=list, blank=True)
     # Folded (no diacritics, lower case) for search on SQLite and PostgreSQL alike.
-    search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(editable=False, default="", verbose_name=_("chuỗi tìm kiếm"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("sửa lúc"))
 
     class Meta:
         verbose_name = _("sản phẩm")
@@ -70,7 +70,7 @@ class SelectionRound(models.Model):
     threshold = models.DecimalField(_("điểm tối thiểu để công nhận"), default=Decimal(70), **POINTS)  # type: ignore[arg-type]
     decision_on = models.DateField(_("ngày quyết định công nhận"), null=True, blank=True)
     decision_document = models.CharField(_("số quyết định công nhận"), max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     class Meta:
         verbose_name = _("đợt bình chọn")
@@ -86,13 +86,17 @@ class SelectionRound(models.Model):
 
 
 class RoundCriterion(models.Model):
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="criteria")
+    round = models.ForeignKey(
+        SelectionRound, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("đợt bình chọn")
+    )
     code = models.CharField(_("mã"), max_length=30)
     name = models.CharField(_("tiêu chí"), max_length=300)
     max_points = models.DecimalField(_("điểm tối đa"), **POINTS)  # type: ignore[arg-type]
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("thứ tự"))
 
     class Meta:
+        verbose_name = _("tiêu chí chấm của đợt")
+        verbose_name_plural = _("tiêu chí chấm của đợt")
         ordering = ["round", "position"]
         constraints = [models.UniqueConstraint(fields=["round", "code"], name="products_criterion_unique")]
 
@@ -103,14 +107,23 @@ class RoundCriterion(models.Model):
 class Judge(models.Model):
     """A member of the round's jury (Ban Giám khảo); `user` is the account that scores on their behalf."""
 
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="judges")
+    round = models.ForeignKey(
+        SelectionRound, on_delete=models.CASCADE, related_name="judges", verbose_name=_("đợt bình chọn")
+    )
     code = models.CharField(_("mã"), max_length=30)
     name = models.CharField(_("họ và tên"), max_length=200)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="judgeships"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judgeships",
+        verbose_name=_("người dùng"),
     )
 
     class Meta:
+        verbose_name = _("thành viên hội đồng chấm")
+        verbose_name_plural = _("thành viên hội đồng chấm")
         ordering = ["round", "code"]
         constraints = [models.UniqueConstraint(fields=["round", "code"], name="products_judge_unique")]
 
@@ -119,8 +132,10 @@ class Judge(models.Model):
 
 
 class Entry(models.Model):
-    round = models.ForeignKey(SelectionRound, on_delete=models.PROTECT, related_name="entries")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="entries")
+    round = models.ForeignKey(
+        SelectionRound, on_delete=models.PROTECT, related_name="entries", verbose_name=_("đợt bình chọn")
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="entries", verbose_name=_("sản phẩm"))
     registered_on = models.DateField(_("ngày đăng ký"))
     lower_certificate = models.ForeignKey(
         "Certificate",
@@ -131,7 +146,13 @@ class Entry(models.Model):
         related_name="+",
     )
     recognized = models.BooleanField(_("được công nhận"), default=False)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người đăng ký"),
+    )
 
     class Meta:
         verbose_name = _("sản phẩm dự bình chọn")
@@ -147,14 +168,20 @@ class Score(Voidable):
     """One judge's points on one criterion for one entry, on the judge's own sheet; a correction voids it and enters
     the right figure (never edited)."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="scores")
-    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="scores")
-    criterion = models.ForeignKey(RoundCriterion, on_delete=models.PROTECT, related_name="scores")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="scores", verbose_name=_("sản phẩm dự thi"))
+    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="scores", verbose_name=_("thành viên chấm"))
+    criterion = models.ForeignKey(
+        RoundCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("tiêu chí")
+    )
     points = models.DecimalField(_("điểm"), **POINTS)  # type: ignore[arg-type]
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người ghi")
+    )
 
     class Meta:
+        verbose_name = _("điểm chấm")
+        verbose_name_plural = _("điểm chấm")
         ordering = ["entry", "judge", "criterion"]
         constraints = [
             models.UniqueConstraint(
@@ -172,7 +199,9 @@ class Certificate(models.Model):
     """Issued on recognition, numbered; valid until 31 December of the third year; revoked with a reason."""
 
     code = models.CharField(_("số giấy chứng nhận"), max_length=60, unique=True)
-    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="certificate")
+    entry = models.OneToOneField(
+        Entry, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("sản phẩm dự thi")
+    )
     issued_on = models.DateField(_("ngày cấp"))
     valid_until = models.DateField(_("có giá trị đến"))
     revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
@@ -196,13 +225,17 @@ class ComplaintOutcome(models.TextChoices):
 
 
 class Complaint(models.Model):
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="complaints")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("sản phẩm dự thi")
+    )
     on = models.DateField(_("ngày khiếu nại"))
     text = models.TextField(_("nội dung"))
     answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
     outcome = models.CharField(_("kết quả"), max_length=12, blank=True, choices=ComplaintOutcome.choices)
 
     class Meta:
+        verbose_name = _("khiếu nại")
+        verbose_name_plural = _("khiếu nại")
         ordering = ["entry", "on", "pk"]
 
     def __str__(self) -> str:
@@ -213,15 +246,23 @@ class ProductPhoto(Voidable):
     """A photo of a product from one angle (three are asked, TT 26/2014 Art. 12); a new photo of an angle voids the
     one before."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("sản phẩm"))
     angle = models.CharField(_("góc chụp"), max_length=10, choices=PhotoAngle.choices)
     file = models.FileField(_("ảnh"), upload_to="products/photos/%Y/")
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100, verbose_name=_("định dạng tệp"))
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tải lên lúc"))
 
     class Meta:
+        verbose_name = _("ảnh sản phẩm")
+        verbose_name_plural = _("ảnh sản phẩm")
         ordering = ["product", "angle", "-uploaded_at"]
         constraints = [
             models.UniqueConstraint(
@@ -236,16 +277,26 @@ class ProductPhoto(Voidable):
 class EntryDocument(Voidable):
     """A document of an entry's dossier; a wrong one is voided (kept, with who and why), never deleted."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="documents")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="documents", verbose_name=_("sản phẩm dự thi")
+    )
     item = models.CharField(_("loại giấy tờ"), max_length=24, choices=DossierItem.choices)
     title = models.CharField(_("tên tài liệu"), max_length=255)
     file = models.FileField(_("tệp"), upload_to="products/dossiers/%Y/")
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100, verbose_name=_("định dạng tệp"))
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tải lên lúc"))
 
     class Meta:
+        verbose_name = _("hồ sơ dự thi")
+        verbose_name_plural = _("hồ sơ dự thi")
         ordering = ["entry", "item", "pk"]
 
     def __str__(self) -> str:
@@ -256,12 +307,16 @@ class CouncilMember(Voidable):
     """A member of the round's selection council (Hội đồng bình chọn, TT 26/2014 Art. 8–10): their name, position and
     role in the council. A member named by mistake is voided (kept, with who and why), never deleted."""
 
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="council")
+    round = models.ForeignKey(
+        SelectionRound, on_delete=models.CASCADE, related_name="council", verbose_name=_("đợt bình chọn")
+    )
     name = models.CharField(_("họ và tên"), max_length=200)
     position = models.CharField(_("chức vụ, đơn vị công tác"), max_length=300)
     role = models.CharField(_("vai trò trong hội đồng"), max_length=12, choices=CouncilRole.choices)
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người ghi")
+    )
 
     class Meta:
         verbose_name = _("thành viên hội đồng bình chọn")
@@ -283,7 +338,9 @@ class HolderReport(Voidable):
     """A certificate holder's yearly report to the Sở (TT 26/2014 Art. 22): the support received that year and the
     results. A wrong report is voided with its reason and entered again."""
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="holder_reports")
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="holder_reports", verbose_name=_("giấy chứng nhận")
+    )
     year = models.PositiveSmallIntegerField(
         _("năm báo cáo"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -293,8 +350,10 @@ class HolderReport(Voidable):
     )
     support_text = models.TextField(_("các hỗ trợ đã nhận"), blank=True)
     results = models.TextField(_("kết quả sản xuất, kinh doanh"))
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người ghi")
+    )
 
     class Meta:
         verbose_name = _("báo cáo hằng năm của sản phẩm được công nhận")

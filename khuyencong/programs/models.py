@@ -65,7 +65,9 @@ class Program(models.Model):
 
 
 class ProgramTarget(Voidable):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="targets")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="targets", verbose_name=_("chương trình")
+    )
     indicator = models.CharField(_("chỉ tiêu"), max_length=200)
     value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=2)
     unit = models.CharField(_("đơn vị tính"), max_length=50)
@@ -106,12 +108,14 @@ class BudgetKind(models.TextChoices):
 
 
 class BudgetDecision(Voidable):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_decisions")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="budget_decisions", verbose_name=_("kế hoạch")
+    )
     on = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=10, choices=BudgetKind.choices)
     amount = models.DecimalField(_("kinh phí (đồng)"), **MONEY)  # type: ignore[arg-type]
     decision = models.CharField(_("số, ký hiệu quyết định"), max_length=100, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
 
     class Meta:
         verbose_name = _("quyết định giao dự toán")
@@ -124,14 +128,14 @@ class BudgetDecision(Voidable):
 
 
 class Allocation(Voidable):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="allocations")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("kế hoạch"))
     on = models.DateField(_("ngày"))
     to = models.ForeignKey(
         Organization, verbose_name=_("đơn vị được giao"), on_delete=models.PROTECT, related_name="allocations"
     )
     amount = models.DecimalField(_("số tiền (đồng)"), **MONEY)  # type: ignore[arg-type]
     decision = models.CharField(_("số, ký hiệu quyết định"), max_length=100, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
 
     class Meta:
         verbose_name = _("phân bổ kinh phí")

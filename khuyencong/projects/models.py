@@ -96,15 +96,22 @@ class Project(models.Model):
     )
 
     state = models.CharField(_("trạng thái"), max_length=24, choices=State.choices, null=True, blank=True)
-    resume_to = models.CharField(max_length=24, choices=State.choices, null=True, blank=True, editable=False)
+    resume_to = models.CharField(
+        max_length=24,
+        choices=State.choices,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("trạng thái trở lại"),
+    )
     percent = models.DecimalField(_("khối lượng hoàn thành (%)"), null=True, blank=True, **PERCENT)  # type: ignore[arg-type]
     support_appraised = models.DecimalField(_("kinh phí thẩm định"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     support_approved = models.DecimalField(_("kinh phí phê duyệt"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     support_contracted = models.DecimalField(_("kinh phí hợp đồng"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     support_settled = models.DecimalField(_("kinh phí quyết toán"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("sửa lúc"))
 
     class Meta:
         verbose_name = _("đề án")
@@ -129,7 +136,7 @@ class Project(models.Model):
 
 
 class ProjectEvent(Voidable):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events", verbose_name=_("đề án"))
     seq = models.PositiveIntegerField(_("thứ tự"))
     on = models.DateField(_("ngày"))
     action = models.CharField(_("thao tác"), max_length=32, choices=Action.choices)
@@ -175,12 +182,12 @@ class StateFigures(models.Model):
     # approved support), else the support requested — the amount the reports count as contracted.
     contract_amount = models.DecimalField(_("giá trị hợp đồng (tính báo cáo)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     # The first day each milestone was reached, carried forward ("reached approval by D" is `approved_on IS NOT NULL`).
-    appraised_on = models.DateField(null=True, blank=True)
-    approved_on = models.DateField(null=True, blank=True)
-    assigned_on = models.DateField(null=True, blank=True)
-    contracted_on = models.DateField(null=True, blank=True)
-    accepted_on = models.DateField(null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
+    appraised_on = models.DateField(null=True, blank=True, verbose_name=_("ngày thẩm định"))
+    approved_on = models.DateField(null=True, blank=True, verbose_name=_("ngày phê duyệt"))
+    assigned_on = models.DateField(null=True, blank=True, verbose_name=_("ngày giao"))
+    contracted_on = models.DateField(null=True, blank=True, verbose_name=_("ngày ký hợp đồng"))
+    accepted_on = models.DateField(null=True, blank=True, verbose_name=_("ngày nghiệm thu"))
+    completed_on = models.DateField(null=True, blank=True, verbose_name=_("ngày hoàn thành"))
 
     class Meta:
         abstract = True
@@ -193,7 +200,7 @@ class ProjectPeriod(StateFigures):
     `periods.refresh_periods`, in the same transaction as the event, payment or correction that changes them;
     `kc_rebuild --check` proves them equal to the replay."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="periods")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="periods", verbose_name=_("đề án"))
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến trước ngày"), null=True, blank=True)
 
@@ -232,7 +239,7 @@ class ProjectYearEnd(StateFigures):
     30,000 periods at 246 ms). Written with the periods by `periods.refresh_periods`, in the same transaction;
     `kc_rebuild` rebuilds it and `kc_rebuild --check` proves it equal to the replay."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="year_ends")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="year_ends", verbose_name=_("đề án"))
     year_from = models.PositiveSmallIntegerField(_("từ cuối năm"))
     year_to = models.PositiveSmallIntegerField(_("đến cuối năm"), null=True, blank=True)
 
@@ -259,16 +266,22 @@ class PaymentKind(models.TextChoices):
 
 
 class Payment(Voidable):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payments")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payments", verbose_name=_("đề án"))
     on = models.DateField(_("ngày chứng từ"))
     kind = models.CharField(_("loại"), max_length=10, choices=PaymentKind.choices)
     amount = models.DecimalField(_("số tiền"), **MONEY)  # type: ignore[arg-type]
     document = models.CharField(_("số chứng từ"), max_length=100, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
     # Paid on paper before the đề án came into the system (an import, "nhập lịch sử"): recorded as it was, not judged
     # by the first-advance rules of Circular 36/2013 Art. 13, whose evidence (progress, invoices) did not travel.
     transcribed = models.BooleanField(_("nhập lịch sử"), default=False)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
 
     class Meta:
         verbose_name = _("thanh toán")
@@ -284,13 +297,21 @@ class CounterpartVoucher(Voidable):
     """A voucher of the facility's own share (vốn đối ứng) spent on the đề án, declared and evidenced beside the KC
     support (Circular 36/2013/TT-BCT Art. 5: the cost estimate splits support and counterpart; Mẫu 8b lists both)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="counterpart_vouchers")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="counterpart_vouchers", verbose_name=_("đề án")
+    )
     on = models.DateField(_("ngày chứng từ"))
     amount = models.DecimalField(_("số tiền đối ứng"), **MONEY)  # type: ignore[arg-type]
     document = models.CharField(_("số chứng từ"), max_length=100)
     description = models.CharField(_("nội dung chi"), max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
 
     class Meta:
         verbose_name = _("chứng từ vốn đối ứng")
@@ -322,14 +343,20 @@ class Indicator(models.TextChoices):
 class Result(Voidable):
     """An indicator recorded on a đề án; facility-times ("lượt cơ sở") and distinct facilities are kept apart."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results", verbose_name=_("đề án"))
     indicator = models.CharField(_("chỉ tiêu"), max_length=32, choices=Indicator.choices)
     value = models.DecimalField(
         _("giá trị"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
     on = models.DateField(_("ngày"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("ghi lúc"))
 
     class Meta:
         verbose_name = _("kết quả")
@@ -398,7 +425,7 @@ def document_path(instance: Document, filename: str) -> str:
 
 
 class Document(Voidable):
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents", verbose_name=_("đề án"))
     event = models.ForeignKey(
         ProjectEvent,
         verbose_name=_("sự kiện"),
@@ -411,10 +438,16 @@ class Document(Voidable):
     title = models.CharField(_("tên tài liệu"), max_length=255)
     file = models.FileField(_("tệp"), upload_to=document_path)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100, verbose_name=_("định dạng tệp"))
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tải lên lúc"))
 
     class Meta:
         verbose_name = _("tài liệu")

@@ -119,9 +119,11 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True, editable=False)
     reviewed_at = models.DateTimeField(_("tiếp nhận / trả lại lúc"), null=True, blank=True, editable=False)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người lập")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("sửa lúc"))
 
     class Meta:
         verbose_name = _("báo cáo định kỳ")
@@ -163,10 +165,20 @@ class SubmissionAction(models.TextChoices):
 class SubmissionEvent(models.Model):
     """What happened to a report, by whom, when and why: the history shown on its page, never edited."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("báo cáo")
+    )
     action = models.CharField(_("việc"), max_length=16, choices=SubmissionAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organization = models.ForeignKey(Organization, null=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức")
+    )
     # The day the act took effect: today, or the day a report sent on paper was sent (entered after the fact).
     on = models.DateField(_("ngày"))
     at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
@@ -176,6 +188,8 @@ class SubmissionEvent(models.Model):
     figures = models.JSONField(_("số liệu đã gửi"), null=True, blank=True, editable=False)
     figures_as_of = models.DateField(_("số liệu tính đến ngày"), null=True, blank=True, editable=False)
     text = models.JSONField(_("nội dung đã gửi"), null=True, blank=True, editable=False)
+    # An edit names the fields it changed: the comment records them in Vietnamese, the page in its reader's language.
+    edited = models.JSONField(_("mục đã sửa"), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("diễn biến báo cáo")
@@ -185,14 +199,28 @@ class SubmissionEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
 
+    @property
+    def edited_labels(self) -> str:
+        """The fields an edit changed, named in the language of the page."""
+        names = {field.name: field.verbose_name for field in Submission._meta.concrete_fields}
+        return ", ".join(str(names[name]) for name in self.edited if name in names)
+
 
 class SubmissionAttachment(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("báo cáo")
+    )
     title = models.CharField(_("tên tài liệu"), max_length=255)
     file = models.FileField(_("tệp"), upload_to="reporting/attachments/%Y/")
     size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tải lên lúc"))
 
     class Meta:
         verbose_name = _("tài liệu đính kèm báo cáo")
@@ -217,9 +245,11 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """A message in a user's in-app list (and, for reminders, by e-mail). `key` makes each reminder once only."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người dùng")
+    )
     kind = models.CharField(_("loại"), max_length=16, choices=NotificationKind.choices)
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, verbose_name=_("khoá"))
     message = models.CharField(_("nội dung"), max_length=500)
     link = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)

@@ -70,12 +70,12 @@ class ReceivedFigures:
 
 def _event(
     submission: Submission, action: SubmissionAction, actor: User, comment: str = "", *,
-    on: datetime.date | None = None, by: Organization | None = None,
+    on: datetime.date | None = None, by: Organization | None = None, edited: list[str] | None = None,
 ) -> SubmissionEvent:  # fmt: skip
     """The event row; `by` is the body in whose name an act done on paper was entered, else the actor's own."""
     return SubmissionEvent.objects.create(
         submission=submission, action=action, actor=actor, organization=by or actor.organization, comment=comment,
-        on=on or timezone.localdate(),
+        on=on or timezone.localdate(), edited=edited or [],
     )  # fmt: skip
 
 
@@ -204,7 +204,7 @@ def submission_edit(*, actor: User, submission: Submission, **fields: str) -> Su
     changed = [name for name in TEXT_FIELDS if before.get(name) != after.get(name)]
     if changed:
         labels = ", ".join(FIELD_LABELS[name] for name in changed)
-        _event(submission, SubmissionAction.EDITED, actor, labels)
+        _event(submission, SubmissionAction.EDITED, actor, labels, edited=changed)
         audit_entry_write(actor=actor, action=AuditAction.UPDATE, instance=submission, before=before, after=after)
     return submission
 

@@ -14,7 +14,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.forms import DATE_ERRORS
 from khuyencong.geography.models import AdminUnit, Era, Level
-from khuyencong.organizations.models import Region
+from khuyencong.organizations.models import OrganizationLevel, Region
 from khuyencong.programs.models import Program
 from khuyencong.programs.selectors import program_list_for_user
 
@@ -48,6 +48,16 @@ def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
         ids = scope.province_ids
         provinces = provinces.filter(Q(pk__in=ids) | Q(current_province__in=ids))
     return provinces.order_by("-era", "name")
+
+
+def regions_for(user: User | AnonymousUser) -> QuerySet[Region]:
+    """The regions the user may report on: all for national bodies, a regional centre's own, none for the others."""
+    if access.scope_of(user).everything:
+        return Region.objects.order_by("code")
+    org = getattr(user, "organization", None)
+    if org is not None and org.level == OrganizationLevel.REGION and org.region_id is not None:
+        return Region.objects.filter(pk=org.region_id)
+    return Region.objects.none()
 
 
 class ReportForm(forms.Form):
@@ -99,6 +109,13 @@ class ReportForm(forms.Form):
         provinces.queryset = provinces_for(user)
         program: Any = self.fields["program"]
         program.queryset = program_list_for_user(user)
+        regions = regions_for(user)
+        if regions.exists():
+            region: Any = self.fields["region"]
+            region.queryset = regions
+        else:
+            # A province's officials report on their province: a list of regions would offer only refusals.
+            del self.fields["region"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -157,13 +174,22 @@ def chosen_geography(units: list[AdminUnit], asked: Geography, on: Any) -> Geogr
 
 
 def default_report_query(user: User | AnonymousUser, year: int) -> dict[str, Any]:
-    """What a report page opens on: the user's own province (as it is today), six months of the given year."""
+    """What a report page opens on, six months of the given year: the national report for national bodies, the
+    region's for a regional centre, else the user's own provinces (as they are today) — never a report the user would
+    be refused."""
     scope = access.scope_of(user)
     initial: dict[str, Any] = {"kind": "provincial", "year": year, "period": "6", "geography": "current"}
-    if not scope.everything and len(scope.province_ids) == 1:
-        initial["provinces"] = list(scope.province_ids)
-    elif scope.everything:
+    org = getattr(user, "organization", None)
+    if scope.everything:
         initial["kind"] = "national"
+    elif org is not None and org.level == OrganizationLevel.REGION and org.region_id is not None:
+        initial["kind"] = "regional"
+        initial["region"] = org.region_id
+    elif len(scope.province_ids) > 1:
+        initial["kind"] = "regional"
+        initial["provinces"] = sorted(scope.province_ids)
+    elif scope.province_ids:
+        initial["provinces"] = list(scope.province_ids)
     return initial
 
 

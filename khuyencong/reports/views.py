@@ -84,6 +84,10 @@ def _build(form: ReportForm) -> BuiltReport | None:
     except ValueError as error:
         form.add_error(None, str(error))
         return None
+    except PermissionDenied as error:
+        # A choice of the form, not a forged address: the page stays, says why, and keeps what was chosen.
+        form.add_error("provinces", _("%(reason)s Chọn tỉnh hoặc vùng thuộc địa bàn của bạn.") % {"reason": error})
+        return None
 
 
 def _linker(request: HttpRequest, sections: list[Section], records_url: str) -> Any:

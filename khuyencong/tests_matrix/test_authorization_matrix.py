@@ -1155,7 +1155,7 @@ CASES: list[Case] = [
     Case("reports:dashboard", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE),
          ok=FILTERED),
     Case("reports:page", wheres=(ANY,), allowed=everyone(ANY)),
-    # The nation is for national bodies; a regional centre has its region (403), a province its province.
+    # The nation is for national bodies; a regional centre has its region, a province its province (the form says so).
     Case("reports:page", label="national", wheres=(ANY,), allowed={ANY: frozenset({ADMIN, CUC})},
          refused=frozenset({400, 403}),
          query=lambda w, where: {**report_query(w, INSIDE), "kind": "national", "provinces": []}),

@@ -62,9 +62,12 @@ def test_a_user_without_a_role_gets_no_report(laocai_records: dict[str, Any], ro
 
     # when the role-less user asks for the province's report, then the province is not among the choices
     assert nobody.get(reverse("reports:page"), query).status_code == 400
-    # and the nation is refused
+    # and the nation is refused on the form, with no figure
     nation = {**{key: value for key, value in query.items() if key != "provinces"}, "kind": "national"}
-    assert nobody.get(reverse("reports:page"), nation).status_code == 403
+    refused = nobody.get(reverse("reports:page"), nation)
+    assert refused.status_code == 400
+    assert "Báo cáo vượt quá phạm vi địa bàn bạn được xem." in refused.content.decode()
+    assert "report-table" not in refused.content.decode()
     assert nobody.get(reverse("reports:records"), {**query, "figure": "0"}).status_code == 400
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils.translation import get_language
@@ -37,3 +38,31 @@ def vn_percent(value: Decimal | str | None) -> str:
 def vn_money_compact(value: int | Decimal | None) -> str:
     """1 tỷ 700 triệu đồng, as the reports say it."""
     return numbers.format_money_compact(value, locale=_locale())
+
+
+# Characters of the longest choice beyond which a dropdown takes two or three columns of a form's grid: a closed
+# select shows only what fits its box, and "Thực hiện kế hoạch khuyến công quốc gia" cut to "Thực hiện kế hoạc" reads
+# as another report.
+WIDE_CHOICE = 15
+WIDER_CHOICE = 32
+WIDEST_CHOICE = 54
+
+
+@register.filter
+def choice_width(field: Any) -> str:
+    """The width class of a form's field (or of a list of choices) from its longest choice label, in the page's
+    language: "" for a short one, "wide", "wider" or, for a legal text (a trade of Decree 45), "widest": the whole
+    row."""
+    inner = getattr(field, "field", None)
+    choices = field if inner is None else getattr(inner, "choices", None)
+    if choices is None or getattr(getattr(inner, "widget", None), "is_hidden", False):
+        return ""
+    longest = 0
+    for _value, label in choices:
+        group = label if isinstance(label, list | tuple) else [(None, label)]
+        longest = max([longest, *(len(str(text)) for _v, text in group)])
+    if longest > WIDEST_CHOICE:
+        return "widest"
+    if longest > WIDER_CHOICE:
+        return "wider"
+    return "wide" if longest > WIDE_CHOICE else ""

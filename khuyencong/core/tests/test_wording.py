@@ -18,6 +18,12 @@ def test_a_page_leaks_codes_and_english_words_but_not_hidden_text() -> None:
     assert page_leaks(html) == ["rule_violated", "facilities"]
 
 
+def test_a_date_pattern_in_english_letters_is_a_leak_the_vietnamese_one_is_not() -> None:
+    html = '<input placeholder="dd/mm/yyyy"><p>Ngày phải có dạng ngày/tháng/năm, ví dụ 30/06/2022 (YYYY-MM-DD)</p>'
+
+    assert page_leaks(html) == ["dd/mm/yyyy", "YYYY-MM-DD"]
+
+
 def test_a_file_name_is_read_from_either_form_of_the_header() -> None:
     assert file_name('attachment; filename="bao-cao-tinh.pdf"') == "bao-cao-tinh.pdf"
     assert file_name("attachment; filename=\"x.pdf\"; filename*=UTF-8''b%C3%A1o-c%C3%A1o.pdf") == "báo-cáo.pdf"

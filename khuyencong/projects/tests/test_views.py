@@ -77,7 +77,7 @@ def test_a_progress_report_through_the_page(bac_kan: None) -> None:
     ("post", "field", "message"),
     [
         ({"event-action": "progress", "event-on": "01/07/2018"}, "percent", "tỷ lệ"),
-        ({"event-action": "progress", "event-on": "31/13/2018", "event-percent": "10"}, "on", "dd/mm/yyyy"),
+        ({"event-action": "progress", "event-on": "31/13/2018", "event-percent": "10"}, "on", "ngày/tháng/năm"),
         (
             {"event-action": "progress", "event-on": "01/01/2018", "event-percent": "10"},
             "on",

@@ -5,8 +5,10 @@ compilation; reminders; documents; and the boundary of who may do what."""
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -22,7 +24,7 @@ from django.utils import translation
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from conftest import client_for, make_user
+from conftest import chose_english, client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.services import system_user
 from khuyencong.core.refusals import Refused
@@ -32,7 +34,7 @@ from khuyencong.projects.models import Project
 from khuyencong.projects.services import payment_record
 from khuyencong.reporting.documents import submission_file
 from khuyencong.reporting.loading import load_duties
-from khuyencong.reporting.models import Notification, ReportingDuty, Submission, SubmissionAction
+from khuyencong.reporting.models import Notification, ReportingDuty, Submission, SubmissionAction, SubmissionEvent
 from khuyencong.reporting.notify import send_reminders
 from khuyencong.reporting.rules import CalendarStatus, SubmissionState
 from khuyencong.reporting.selectors import calendar, compilation, figure_changes, live_key_figures
@@ -398,6 +400,27 @@ class TestCompilationAndReminders:
         assert "SCT-19" in missing
         assert all(m["late"] for m in summary["missing"])
 
+    def test_the_compilation_page_names_each_late_body_once_as_late(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        # Given the six-month report due on 20/07/2026 and no Sở that has sent it
+        with time_machine.travel(datetime.datetime(2026, 7, 25, 3, 0, tzinfo=datetime.UTC), tick=False):
+            page = client_for(people["cuc"]).get(
+                reverse("reporting:compilation"), {"duty": "sct_half_yearly", "year": "2026", "period": "h1"}
+            )
+
+        # Then each line says "quá hạn" once, and each choice of the form sits under its own label
+        html = page.content.decode()
+        lines = re.findall(r"<li>([^<]*) — <strong class=\"danger\">([^<]*)</strong></li>", html)
+        assert len(lines) == 34
+        assert all(status.count("quá hạn") == 1 for _name, status in lines)
+        assert "Chưa báo cáo hoặc chưa được tiếp nhận (34)" in html
+        for field in ("duty", "year", "period"):
+            assert re.search(
+                rf'<div class="field[^"]*"><label for="id_{field}">[^<]+</label>\s*<(select|input) id="id_{field}"',
+                html,
+            )
+
     def test_reminders_go_once_after_commit_and_not_for_reports_already_in(
         self, records: None, people: dict[str, User], django_capture_on_commit_callbacks: Any
     ) -> None:
@@ -684,3 +707,29 @@ class TestNotifications:
                                            link="//evil.example/")  # fmt: skip
         response = client_for(people["sct"]).get(reverse("reporting:notification_open", args=[note.pk]))
         assert response["Location"] == reverse("reporting:notifications")
+
+
+class TestTheHistoryInTheReadersLanguage:
+    """The history names the fields an edit changed in its reader's language; the comment keeps them in Vietnamese."""
+
+    def test_an_edit_keeps_its_fields_by_name_and_its_comment_in_vietnamese(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        # Given the Sở's report, written with its number, signer and two sections
+        report = written(people)
+
+        # Then the edit's event names the fields, and its comment lists them in Vietnamese
+        event = SubmissionEvent.objects.get(submission=report, action=SubmissionAction.EDITED)
+        assert event.edited == ["number", "signer", "signer_title", "highlights", "next_period"]
+        assert event.comment == "số, ký hiệu, người ký, chức vụ người ký, kết quả nổi bật, kế hoạch kỳ tới"
+
+    def test_the_history_names_the_fields_in_the_readers_language(self, records: None, people: dict[str, User]) -> None:
+        report = written(people)
+        page = reverse("reporting:submission", args=[report.pk])
+
+        vietnamese = client_for(people["sct"]).get(page).content.decode()
+        english = html.unescape(client_for(chose_english(people["sct"])).get(page).content.decode())
+
+        assert "số, ký hiệu, người ký, chức vụ người ký, kết quả nổi bật, kế hoạch kỳ tới" in vietnamese
+        assert "number, signer, signer's title, highlights, plan for the next period" in english
+        assert "kết quả nổi bật" not in english

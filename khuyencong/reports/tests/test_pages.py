@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from conftest import client_for
-from khuyencong.accounts.models import User
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role, User
 from khuyencong.geography.models import AdminUnit, Era, Level
+from khuyencong.organizations.models import Organization, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +96,65 @@ def test_a_province_may_not_ask_for_the_national_report(yen_bai: None, laocai_of
         reverse("reports:page"), {"kind": "national", "year": "2022", "period": "6", "geography": "recorded"}
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Báo cáo vượt quá phạm vi địa bàn bạn được xem. Chọn tỉnh hoặc vùng thuộc địa bàn của bạn." in html
+    assert '<option value="national" selected>' in html
+
+
+def test_a_province_may_not_download_the_national_report(yen_bai: None, laocai_officer: User) -> None:
+    response = client_for(laocai_officer).get(
+        reverse("reports:page"), {"kind": "national", "year": "2022", "period": "6", "format": "json"}
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def opening_query(client: Client) -> dict[str, Any]:
+    """What the report page opens on, as the browser would send it on "Xem báo cáo"."""
+    form = client.get(reverse("reports:page")).context["form"]
+    return {name: form[name].value() for name in form.fields if form[name].value() not in (None, "", [])}
+
+
+class TestTheReportPageOpensOnAReportTheReaderMayRun:
+    def test_a_regional_centre_opens_on_its_regions_report(self, yen_bai: None) -> None:
+        # Given an officer of TTKC I, whose territory is a region of many provinces
+        centre = make_user("ttkc1_officer", "TTKC1", Role.OFFICER)
+        client = client_for(centre)
+
+        # When they open the report page and press "Xem" on what it shows
+        query = opening_query(client)
+        response = client.get(reverse("reports:page"), query)
+
+        # Then it is their region's report, not a refusal
+        assert query["kind"] == "regional"
+        assert query["region"] == Organization.objects.get(code="TTKC1").region_id
+        assert response.status_code == 200
+        assert "Tổng hợp vùng" in response.content.decode()
+
+    def test_a_provincial_officer_opens_on_their_province(self, yen_bai: None, laocai_officer: User) -> None:
+        query = opening_query(client_for(laocai_officer))
+
+        assert query["kind"] == "provincial"
+        assert query["provinces"] == [province("Lào Cai", Era.FROM_2025).pk]
+
+    def test_the_cuc_opens_on_the_national_report(self, cuc_officer: User) -> None:
+        assert opening_query(client_for(cuc_officer))["kind"] == "national"
+
+    def test_only_the_regions_the_reader_may_report_on_are_offered(
+        self, cuc_officer: User, laocai_officer: User
+    ) -> None:
+        centre = make_user("ttkc1_regions", "TTKC1", Role.OFFICER)
+
+        def regions(user: User) -> list[int] | None:
+            form = client_for(user).get(reverse("reports:page")).context["form"]
+            return [r.pk for r in form.fields["region"].queryset] if "region" in form.fields else None
+
+        assert regions(cuc_officer) == list(Region.objects.order_by("code").values_list("pk", flat=True))
+        assert regions(centre) == [Organization.objects.get(code="TTKC1").region_id]
+        # a province's officer is offered no region at all: each would be refused
+        assert regions(laocai_officer) is None
 
 
 def test_bad_period_input_is_explained_on_the_form(laocai_officer: User) -> None:

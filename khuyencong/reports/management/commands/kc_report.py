@@ -25,7 +25,7 @@ def _date(text: str) -> datetime.date:
             return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             continue
-    raise CommandError(_("Ngày «%(text)s» không hợp lệ; viết YYYY-MM-DD hoặc dd/mm/yyyy.") % {"text": text})
+    raise CommandError(_("Ngày «%(text)s» không hợp lệ; viết năm-tháng-ngày hoặc ngày/tháng/năm.") % {"text": text})
 
 
 class Command(BaseCommand):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--months", type=int, help=_("Số tháng đầu năm: 6, 9 … (cùng --year)."))
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help=_("Quý (cùng --year)."))
-        parser.add_argument("--from", dest="start", help=_("Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)."))
+        parser.add_argument("--from", dest="start", help=_("Từ ngày (năm-tháng-ngày hoặc ngày/tháng/năm)."))
         parser.add_argument("--to", dest="end", help=_("Đến ngày."))
         parser.add_argument("--as-of", dest="as_of", help=_("Số liệu tính đến ngày (mặc định: ngày cuối kỳ)."))
         parser.add_argument("--geography", choices=[g.value for g in Geography], default=Geography.RECORDED.value)
