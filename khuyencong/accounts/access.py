@@ -98,8 +98,13 @@ def scope_of(user: User | AnonymousUser, *, on: datetime.date | None = None) -> 
         # No role, no data: an organisation says where someone works, a role that they may work with its records at
         # all. Accounts are often created (and organisations set) before the province grants a role.
         return EMPTY
-    if user.has_role(Role.FACILITY_REPRESENTATIVE) and user.facility_id is not None:
-        return Scope(facility_ids=frozenset({user.facility_id}))
+    if user.has_role(Role.FACILITY_REPRESENTATIVE):
+        if user.facility_id is not None:
+            return Scope(facility_ids=frozenset({user.facility_id}))
+        if user.role_set == {Role.FACILITY_REPRESENTATIVE}:
+            # A representative of no facility represents nothing: the organisation on the account (set when the
+            # Sở created it) says who registered the person, not a territory they may read.
+            return EMPTY
     if user.organization is None:
         return EMPTY
     return organization_scope(user.organization, on=on)

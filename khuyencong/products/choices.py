@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from khuyencong.accounts import access
-from khuyencong.accounts.models import Role, User
+from khuyencong.accounts.models import Role, User, UserRole
 from khuyencong.core.collation import by_name
 from khuyencong.core.text import search_terms
 from khuyencong.facilities.models import Facility
@@ -96,13 +96,24 @@ def search_organizers(user: User | AnonymousUser, query: str, *, limit: int = PI
     return search_bodies(organizer_choices(user), query, limit=limit)
 
 
+JUDGE_ROLES = (Role.VIEWER, Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
+
+
 def judge_choices(user: User | AnonymousUser) -> QuerySet[User]:
     """The accounts that may be named judges of a round the user opens: the active accounts of the bodies of the
     user's territory. A judge without an account here is named by name (the organiser transcribes their sheet)."""
     actor = _actor(user)
     if actor is None or not authority.may_open_rounds(actor):
         return User.objects.none()
-    accounts = User.objects.filter(is_active=True, organization__isnull=False).select_related("organization")
+    # An official of a body, never a facility's representative (its facility may compete) nor an account granted no
+    # role yet.
+    officials = UserRole.objects.filter(user=OuterRef("pk"), role__in=JUDGE_ROLES)
+    representing = UserRole.objects.filter(user=OuterRef("pk"), role=Role.FACILITY_REPRESENTATIVE)
+    accounts = (
+        User.objects.filter(Exists(officials), ~Exists(representing), is_active=True, organization__isnull=False,
+                            facility__isnull=True)
+        .select_related("organization")
+    )  # fmt: skip
     return access.organizations_in_scope(actor, accounts).order_by("last_name", "first_name", "username")
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from conftest import make_user
 from khuyencong.accounts import access
 from khuyencong.accounts.access import Action
 from khuyencong.accounts.models import Role, User
@@ -30,6 +31,18 @@ def test_a_provincial_officer_sees_the_history_of_the_provinces_merged_into_thei
 ) -> None:
     # Yên Bái (2022) merged into Lào Cai; Bắc Kạn (2018) into Thái Nguyên.
     assert visible(laocai_officer) == {"Cơ sở sản xuất gỗ Yên Bái số 1"}
+
+
+def test_a_representative_of_no_facility_sees_nothing_of_the_body_that_registered_them(
+    two_facilities: tuple[Facility, Facility],
+) -> None:
+    # Given a representative's account whose facility was never set, created by Thái Nguyên's Sở
+    nobody = make_user("rep.nofacility", "SCT-19", Role.FACILITY_REPRESENTATIVE)
+    # Then it reads nothing (it fell back on the Sở's whole province), while an officer of the same Sở reads its
+    # province
+    assert access.scope_of(nobody).is_empty
+    assert visible(nobody) == set()
+    assert visible(make_user("sct19.officer", "SCT-19", Role.OFFICER)) == {"HTX Thành Ngân"}
 
 
 def test_national_bodies_see_everything(cuc_officer: User, two_facilities: tuple[Facility, Facility]) -> None:

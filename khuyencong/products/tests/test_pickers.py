@@ -150,6 +150,12 @@ class TestThePickersOfferOnlyWhatTheUserMayChoose:
         assert "giam.tn" not in pick(sct, "judges", "giam")
         # Accounts of no body are not offered: such a judge is named by name
         assert "gk1" not in pick(sct, "judges", "gk1")
+        # Nor an account of the territory granted no role yet, nor a facility's representative (its facility may
+        # compete), even one registered by a body of the territory
+        make_user("giam.norole", "TTKC-15")
+        make_user("giam.rep", "SCT-15", Role.FACILITY_REPRESENTATIVE)
+        make_user("giam.both", "SCT-15", Role.OFFICER, Role.FACILITY_REPRESENTATIVE)
+        assert pick(sct, "judges", "giam") == ["giam.lc"]
         # A facility's representative opens no round and may not search the accounts
         assert client_for(world["people"]["rep"]).get(reverse("products:pick_judges")).status_code == 403
         # Posting another province's account by hand is refused in Vietnamese
