@@ -52,12 +52,21 @@ def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
 
 def regions_for(user: User | AnonymousUser) -> QuerySet[Region]:
     """The regions the user may report on: all for national bodies, a regional centre's own, none for the others."""
-    if access.scope_of(user).everything:
+    scope = access.scope_of(user)
+    if scope.everything:
         return Region.objects.order_by("code")
+    region = centres_region(user, scope)
+    return Region.objects.filter(pk=region) if region is not None else Region.objects.none()
+
+
+def centres_region(user: User | AnonymousUser, scope: access.Scope) -> int | None:
+    """The region of a regional body (a national centre, TTKC I–III) whose user may read its territory (a role
+    granted), else None."""
     org = getattr(user, "organization", None)
-    if org is not None and org.level == OrganizationLevel.REGION and org.region_id is not None:
-        return Region.objects.filter(pk=org.region_id)
-    return Region.objects.none()
+    if scope.is_empty or org is None or org.level != OrganizationLevel.REGION:
+        return None
+    region: int | None = org.region_id
+    return region
 
 
 class ReportForm(forms.Form):
@@ -179,12 +188,11 @@ def default_report_query(user: User | AnonymousUser, year: int) -> dict[str, Any
     be refused."""
     scope = access.scope_of(user)
     initial: dict[str, Any] = {"kind": "provincial", "year": year, "period": "6", "geography": "current"}
-    org = getattr(user, "organization", None)
     if scope.everything:
         initial["kind"] = "national"
-    elif org is not None and org.level == OrganizationLevel.REGION and org.region_id is not None:
+    elif (region := centres_region(user, scope)) is not None:
         initial["kind"] = "regional"
-        initial["region"] = org.region_id
+        initial["region"] = region
     elif len(scope.province_ids) > 1:
         initial["kind"] = "regional"
         initial["provinces"] = sorted(scope.province_ids)

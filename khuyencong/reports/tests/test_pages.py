@@ -155,6 +155,8 @@ class TestTheReportPageOpensOnAReportTheReaderMayRun:
         assert regions(centre) == [Organization.objects.get(code="TTKC1").region_id]
         # a province's officer is offered no region at all: each would be refused
         assert regions(laocai_officer) is None
+        # nor is an account of the centre granted no role yet (it reads nothing)
+        assert regions(make_user("ttkc1_norole", "TTKC1")) is None
 
 
 def test_bad_period_input_is_explained_on_the_form(laocai_officer: User) -> None:
