@@ -70,6 +70,10 @@ def centres_region(user: User | AnonymousUser, scope: access.Scope) -> int | Non
 
 
 class ReportForm(forms.Form):
+    # The reading order of the page, and one that fills the form's grid rows (a region beside the report's kind, the
+    # boundaries beside the provinces).
+    field_order = ["kind", "region", "provinces", "geography", "program", "year", "period", "start", "end", "as_of"]
+
     kind = forms.ChoiceField(label=gettext_lazy("Báo cáo"), choices=list(KINDS.items()))
     provinces = ProvinceChoice(
         label=gettext_lazy("Tỉnh"),
