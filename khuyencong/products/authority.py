@@ -62,7 +62,9 @@ def may_add_products(user: User | AnonymousUser) -> bool:
         return True
     if actor.has_role(Role.FACILITY_REPRESENTATIVE) and actor.facility_id is not None:
         return True
-    return actor.organization is not None and actor.has_role(*WRITERS)
+    # The roles that may change a facility (a product belongs to one): a body that approves but does not keep the
+    # records, the UBND, was offered a form whose facility list was always empty.
+    return actor.organization is not None and actor.has_role(*access.FACILITY_ROLES[access.Action.CHANGE])
 
 
 def may_open_rounds(user: User | AnonymousUser) -> bool:

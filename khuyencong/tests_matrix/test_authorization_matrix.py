@@ -1044,7 +1044,7 @@ CASES: list[Case] = [
     Case("products:detail", kwargs=code_of("product"), allowed=PROJECT_SEEN, visible=PROJECT_SEEN),
     # The products pages' pickers: asked only by those the page offers the form to (403 JSON to others), each
     # answered within what they may choose (test_pickers checks the rows).
-    Case("products:pick_facilities", wheres=(ANY,), allowed={ANY: OFFICERS | {UBND15, REP}}),
+    Case("products:pick_facilities", wheres=(ANY,), allowed={ANY: OFFICERS | {REP}}),
     Case("products:pick_products", wheres=(ANY,), allowed=everyone(ANY)),
     Case("products:pick_organizers", wheres=(ANY,), allowed={ANY: frozenset({ADMIN, CUC, SCT15, UBND15})}),
     Case("products:pick_judges", wheres=(ANY,), allowed={ANY: frozenset({ADMIN, CUC, SCT15, UBND15})}),

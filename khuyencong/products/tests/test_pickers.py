@@ -174,6 +174,22 @@ class TestThePickersOfferOnlyWhatTheUserMayChoose:
         assert pick(world["people"]["other"], "products", "gio may") == []
 
 
+class TestOnlyThoseWhoKeepFacilitiesAddProducts:
+    def test_the_ubnd_which_approves_but_keeps_no_records_is_offered_no_product_form(
+        self, world: dict[str, Any]
+    ) -> None:
+        # Given the province's People's Committee, an approver that changes no facility
+        committee = make_user("ubnd.approver", "UBND-15", Role.APPROVER)
+
+        # Then the products page offers it no form, and the form's facility picker refuses it
+        assert reverse("products:pick_facilities") not in page(committee, "products:list")
+        response = client_for(committee).get(reverse("products:pick_facilities"), {"q": "go"})
+        assert response.status_code == 403
+        assert response.json()["code"] == "out_of_scope"
+        # while the Sở's officer is offered both
+        assert reverse("products:pick_facilities") in page(world["people"]["sct"], "products:list")
+
+
 class TestLevelsByDate:
     def test_the_levels_in_force_follow_the_year(self) -> None:
         assert RoundLevel.DISTRICT in levels_in_force_in(2024)
