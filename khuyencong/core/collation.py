@@ -27,16 +27,22 @@ def is_postgresql(queryset: QuerySet[Any]) -> bool:
 
 
 def by_name(
-    queryset: QuerySet[M], field: str = "name", *, folded: str | None = None, desc: bool = False
+    queryset: QuerySet[M],
+    field: str = "name",
+    *,
+    folded: str | None = None,
+    desc: bool = False,
+    first: tuple[str, ...] = (),
 ) -> QuerySet[M]:
-    """`queryset` in Vietnamese alphabetical order of `field` (then by key, for a stable page order). `folded`: a
-    column holding the folded name, used on SQLite (and indexed there); without one SQLite orders by `field`."""
+    """`queryset` in Vietnamese alphabetical order of `field` (then by key, for a stable page order), after the
+    orderings `first` if given. `folded`: a column holding the folded name, used on SQLite (and indexed there);
+    without one SQLite orders by `field`."""
     if is_postgresql(queryset):
         keys: list[Any] = [Collate(F(field), VIETNAMESE)]
     else:
         # Names that fold alike ("An", "Ân") then by their text: the unmarked letter's code point comes first.
         keys = [F(folded), F(field)] if folded else [F(field)]
-    return queryset.order_by(*(k.desc() if desc else k.asc() for k in keys), "-pk" if desc else "pk")
+    return queryset.order_by(*first, *(k.desc() if desc else k.asc() for k in keys), "-pk" if desc else "pk")
 
 
 def python_key(text: str) -> tuple[str, str]:

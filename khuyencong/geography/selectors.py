@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from khuyencong.core.collation import by_name
 from khuyencong.core.text import compact_key
 
 from .models import AdminUnit, Era, Level, Succession
@@ -70,7 +71,7 @@ def unit_search(query: str, *, era: str | None = None, limit: int = 50) -> Query
 
 
 def current_provinces() -> QuerySet[AdminUnit]:
-    return AdminUnit.objects.current().provinces().order_by("name")
+    return by_name(AdminUnit.objects.current().provinces(), folded="search_key")
 
 
 # --- The province a place lay in on a day, across the 2025 reform ---------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
+from khuyencong.core.collation import by_name
 from khuyencong.core.forms import DATE_ERRORS
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import OrganizationLevel, Region
@@ -47,7 +48,8 @@ def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
     if not scope.everything:
         ids = scope.province_ids
         provinces = provinces.filter(Q(pk__in=ids) | Q(current_province__in=ids))
-    return provinces.order_by("-era", "name")
+    # One generation after the other, each in Vietnamese alphabetical order ("Bắc Kạn" before "Bình Dương").
+    return by_name(provinces, folded="search_key", first=("-era",))
 
 
 def regions_for(user: User | AnonymousUser) -> QuerySet[Region]:

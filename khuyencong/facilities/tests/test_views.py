@@ -232,3 +232,14 @@ def test_editing_a_facility_keeps_the_commune_as_written(cuc_officer: User, syst
     assert facility.commune_as_written == "Xã Cũ"
     assert facility.workers == 3
     assert "Xã Cũ, Huyện Trấn Yên, Tỉnh Yên Bái" in facility.recorded_place
+
+
+def test_the_founding_year_is_written_as_a_year(laocai_officer: User, yen_bai_facility: Facility) -> None:
+    # Given a facility founded in 2019 (set here: what is under test is how the page writes it)
+    Facility.objects.filter(pk=yen_bai_facility.pk).update(founded_year=2019)
+
+    page = client_for(laocai_officer).get(reverse("facilities:detail", args=[yen_bai_facility.pk])).content.decode()
+
+    # Then the year has no thousands separator ("2.019" read as two thousand and nineteen thousandths)
+    assert "<dd>2019</dd>" in page
+    assert "2.019" not in page

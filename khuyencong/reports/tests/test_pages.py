@@ -159,6 +159,19 @@ class TestTheReportPageOpensOnAReportTheReaderMayRun:
         assert regions(make_user("ttkc1_norole", "TTKC1")) is None
 
 
+def test_the_report_forms_provinces_are_in_vietnamese_alphabetical_order(cuc_officer: User) -> None:
+    form = client_for(cuc_officer).get(reverse("reports:page")).context["form"]
+    names = [(unit.era, unit.name) for unit in form.fields["provinces"].queryset]
+    today = [name for era, name in names if era == Era.FROM_2025]
+    before = [name for era, name in names if era == Era.BEFORE_2025]
+
+    # the 63 of before the reform, then today's 34, each read as a Vietnamese reader expects
+    assert names == [(Era.BEFORE_2025, name) for name in before] + [(Era.FROM_2025, name) for name in today]
+    assert before.index("Bắc Kạn") < before.index("Bình Dương") < before.index("Đắk Lắk") < before.index("Gia Lai")
+    assert today.index("Tây Ninh") < today.index("Tuyên Quang")
+    assert today.index("Đồng Tháp") < today.index("Gia Lai")
+
+
 def test_bad_period_input_is_explained_on_the_form(laocai_officer: User) -> None:
     response = client_for(laocai_officer).get(
         reverse("reports:page"),

@@ -167,3 +167,10 @@ def test_an_account_without_a_role_sees_an_empty_inbox_and_no_money(lao_cai_work
     assert page["context"]["money"] is None
     assert _queues(page) == {}
     assert page["context"]["inbox"].changes == []
+
+
+def test_a_representative_is_not_offered_the_list_of_bodies(facility_rep: User) -> None:
+    # The list of bodies is a body's page: a facility's representative found it always empty
+    home = client_for(facility_rep).get(reverse("web:home")).content.decode()
+
+    assert reverse("organizations:list") not in home
