@@ -43,8 +43,13 @@ KEYWORDS = {
 
 
 def catalogue_files(base: Path = BASE_DIR) -> list[Path]:
+    """Every catalogue: the apps' and the project's, for Python and templates (django.po) and for scripts
+    (djangojs.po: the project's Vietnamese for the Django admin's scripts)."""
     return sorted(
-        [*base.glob("locale/*/LC_MESSAGES/django.po"), *base.glob("khuyencong/*/locale/*/LC_MESSAGES/django.po")]
+        [
+            *base.glob("locale/*/LC_MESSAGES/django*.po"),
+            *base.glob("khuyencong/*/locale/*/LC_MESSAGES/django*.po"),
+        ]
     )
 
 
