@@ -96,7 +96,8 @@ def search_organizers(user: User | AnonymousUser, query: str, *, limit: int = PI
     return search_bodies(organizer_choices(user), query, limit=limit)
 
 
-JUDGE_ROLES = (Role.VIEWER, Role.OFFICER, Role.APPRAISER, Role.APPROVER, Role.ADMINISTRATOR)
+# Every role of a body's official: all but a facility's representative.
+JUDGE_ROLES = tuple(role for role in Role if role != Role.FACILITY_REPRESENTATIVE)
 
 
 def judge_choices(user: User | AnonymousUser) -> QuerySet[User]:
