@@ -108,10 +108,12 @@ def can_view(user: User | AnonymousUser, organization: Organization) -> bool:
         # No role, no data (`access.scope_of`): an organisation says where someone works, a role that they may read its
         # records at all — an account set up before the province grants a role sees none of its body's reports.
         return False
+    if actor.has_role(Role.FACILITY_REPRESENTATIVE):
+        # Before the organisation: on a representative's account it says which body registered them, not one whose
+        # reports they read (`access.scope_of`); a representative read its Sở's whole report (second probe, stop 24).
+        return False
     if actor.organization_id is not None and actor.organization_id == organization.pk:
         return True
-    if actor.has_role(Role.FACILITY_REPRESENTATIVE):
-        return False
     return _covers(actor, organization)
 
 

@@ -159,9 +159,10 @@ def calendar(
 
 def own_bodies(user: User | AnonymousUser) -> list[Organization]:
     """The bodies whose reports the user writes: their own organisation and the one it works under (the provincial
-    centre drafts the Sở's report, as in seed 000); none without a role (no role, no data, as `authority.can_view`)."""
+    centre drafts the Sở's report, as in seed 000); none without a role (no role, no data, as `authority.can_view`)
+    and none for a facility's representative (`access.works_for_a_body`)."""
     org = getattr(user, "organization", None) if user.is_authenticated else None
-    if org is None or not (getattr(user, "is_superuser", False) or getattr(user, "role_set", None)):
+    if org is None or not access.works_for_a_body(user):
         return []
     return [org, *([org.parent] if org.parent is not None else [])]
 

@@ -29,6 +29,7 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.services import system_user
 from khuyencong.core.refusals import Refused
 from khuyencong.exchange.importer import exchange_import
+from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Project
 from khuyencong.projects.services import payment_record
@@ -733,3 +734,22 @@ class TestTheHistoryInTheReadersLanguage:
         assert "số, ký hiệu, người ký, chức vụ người ký, kết quả nổi bật, kế hoạch kỳ tới" in vietnamese
         assert "number, signer, signer's title, highlights, plan for the next period" in english
         assert "kết quả nổi bật" not in english
+
+
+class TestARepresentativeReadsNoBodysReport:
+    def test_a_representative_registered_by_the_so_does_not_read_its_report(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        # Given the Sở's report, and a facility's representative whose account the Sở created (its organisation is
+        # the Sở), with no facility set and with one
+        report = written(people)
+        for username, facility in (("rep.nofacility", None), ("rep.facility", Facility.objects.order_by("pk").first())):
+            rep = make_user(username, "SCT-15", Role.FACILITY_REPRESENTATIVE, facility=facility)
+            client = client_for(rep)
+
+            # Then the report is not found for them, nor offered on the calendar
+            assert client.get(reverse("reporting:submission", args=[report.pk])).status_code == 404
+            assert (
+                reverse("reporting:submission", args=[report.pk])
+                not in client.get(reverse("reporting:calendar")).content.decode()
+            )
