@@ -39,3 +39,18 @@ class AttachmentForm(forms.Form):
 
 class CalendarForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+    # The duties owed in a year are known only once the year is: the view asks the year first (`asked_year`), then
+    # offers that year's duties (`offer_duties`) before the form is validated.
+    duty = forms.ChoiceField(label=_("Báo cáo"), required=False, choices=[("", _("Tất cả báo cáo"))])
+
+    def asked_year(self, default: int) -> int:
+        """The year asked for, or `default` when none is or it is not a valid year (the form then says why)."""
+        try:
+            return self.fields["year"].clean(self.data.get("year")) or default
+        except forms.ValidationError:
+            return default
+
+    def offer_duties(self, duties: list[tuple[str, str]]) -> None:
+        field = self.fields["duty"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Tất cả báo cáo")), *duties]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
+from khuyencong.core.collation import python_key
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.models import Project
@@ -220,8 +221,77 @@ def reports_due(user: User | AnonymousUser, *, today: datetime.date) -> DueRepor
     )
 
 
+@dataclass
+class DueRound:
+    """One period of one duty across the bodies that owe it: how many owe it, how many stand at each status, how
+    many are late and not yet taken in."""
+
+    duty: ReportingDuty
+    period_key: str
+    label: str
+    due_on: datetime.date
+    owed: int = 0
+    late: int = 0
+    counts: dict[CalendarStatus, int] = field(default_factory=lambda: dict.fromkeys(CalendarStatus, 0))
+
+    @property
+    def by_status(self) -> list[tuple[str, int]]:
+        """Each status with its count, in the order of `STATUS_LABELS`, as the overview's columns are."""
+        return [(str(label), self.counts[status]) for status, label in STATUS_LABELS.items()]
+
+
+def due_rounds(entries: list[CalendarEntry]) -> list[DueRound]:
+    """The overview of a year's reports: a row per (duty, period) rather than a column per (duty, period) and a row
+    per body. Nationally that is about 25 rows instead of a matrix of 113 bodies × 25 columns, mostly empty (each
+    body owes only its kind's duties)."""
+    rounds: dict[tuple[str, str], DueRound] = {}
+    for entry in entries:
+        key = (entry.duty.code, entry.period_key)
+        due = rounds.get(key)
+        if due is None:
+            due = rounds[key] = DueRound(entry.duty, entry.period_key, entry.label, entry.due_on)
+        due.owed += 1
+        due.counts[entry.status] += 1
+        # A report opened under an older rule keeps its own due date: the round shows the earliest.
+        due.due_on = min(due.due_on, entry.due_on)
+        if entry.late and entry.status != CalendarStatus.ACCEPTED:
+            due.late += 1
+    return sorted(rounds.values(), key=lambda r: (r.due_on, r.duty.code, r.period_key))
+
+
+def late_list(entries: list[CalendarEntry], *, today: datetime.date) -> list[tuple[CalendarEntry, int]]:
+    """What is late and not taken in, with how many days late it is (to the day it was first sent, or to today if it
+    never was): the oldest first, then by body (Vietnamese order) and duty."""
+    late = sorted(
+        outstanding_late(entries), key=lambda e: (e.due_on, python_key(e.organization.name), e.duty.code, e.period_key)
+    )
+    return [(entry, ((_first_sent(entry) or today) - entry.due_on).days) for entry in late]
+
+
+def _first_sent(entry: CalendarEntry) -> datetime.date | None:
+    return entry.submission.first_submitted_on if entry.submission is not None else None
+
+
+@dataclass
+class LateBody:
+    """A body with its late reports (each with its days late), the oldest first: whom to chase, for what."""
+
+    organization: Organization
+    reports: list[tuple[CalendarEntry, int]]
+
+
+def late_by_body(entries: list[CalendarEntry], *, today: datetime.date) -> list[LateBody]:
+    """The late reports a body at a time, the body with the oldest late report first: one line per body to chase
+    rather than one per report (a body that sent nothing all year owes a dozen)."""
+    bodies: dict[int, LateBody] = {}
+    for entry, days in late_list(entries, today=today):
+        body = bodies.setdefault(entry.organization.pk, LateBody(entry.organization, []))
+        body.reports.append((entry, days))
+    return list(bodies.values())
+
+
 def calendar_matrix(entries: list[CalendarEntry]) -> dict[str, Any]:
-    """Bodies × periods, for the Cục's overview: one row per body, one column per (duty, period)."""
+    """Bodies × periods, for one duty (or a few): one row per body, one column per (duty, period)."""
     columns: dict[tuple[str, str], dict[str, Any]] = {}
     rows: dict[int, dict[str, Any]] = {}
     for entry in entries:
@@ -235,7 +305,7 @@ def calendar_matrix(entries: list[CalendarEntry]) -> dict[str, Any]:
         "columns": [columns[c] for c in ordered],
         "rows": [
             {"organization": r["organization"], "cells": [r["cells"].get(c) for c in ordered]}
-            for r in sorted(rows.values(), key=lambda r: r["organization"].name)
+            for r in sorted(rows.values(), key=lambda r: python_key(r["organization"].name))
         ],
         "late": len(outstanding_late(entries)),
     }

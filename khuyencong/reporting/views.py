@@ -40,8 +40,11 @@ from .selectors import (
     calendar,
     calendar_matrix,
     compilation,
+    due_rounds,
     figure_changes,
+    late_by_body,
     live_key_figures,
+    outstanding_late,
     own_bodies,
 )
 from .services import (
@@ -66,33 +69,48 @@ CONTENT_TYPES = {
 
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
+    """A body's own reports; for those who see other bodies, the year's reports by period with what is late, and,
+    for one chosen duty, the bodies × periods matrix (all duties at once were 113 bodies × 25 columns, mostly empty:
+    each body owes only its kind's duties)."""
     user: Any = request.user
     today = timezone.localdate()
     form = CalendarForm(request.GET or None)
-    year = form.cleaned_data.get("year") if form.is_valid() else None
-    year = year or today.year
+    year = form.asked_year(today.year)
     scope = access.scope_of(user)
     own = own_bodies(user)
     own_entries = calendar(year, today=today, bodies=Organization.objects.filter(pk__in=[o.pk for o in own]))
     writable = {org.pk for org in own if authority.can_prepare(user, org)}
     own_rows = [(entry, entry.organization.pk in writable) for entry in own_entries]
-    matrix = None
-    if scope.everything or scope.province_ids:
-        entries = calendar(year, today=today, bodies=bodies_for(user))
-        matrix = calendar_matrix(entries)
-    return render(
-        request,
-        "reporting/calendar.html",
-        {
-            "form": form,
-            "year": year,
-            "own": own_rows,
-            "matrix": matrix,
-            "today": today,
-            "labels": STATUS_LABELS,
-            "statuses": CalendarStatus,
-        },
-    )
+    entries = calendar(year, today=today, bodies=bodies_for(user)) if scope.everything or scope.province_ids else []
+    duties = {entry.duty.code: entry.duty for entry in entries}
+    if duties:
+        form.offer_duties([(code, _duty_choice(duty)) for code, duty in sorted(duties.items())])
+    else:
+        # Nothing to choose among: the field is not offered, and a duty in the address is no error of the form.
+        del form.fields["duty"]
+    chosen = duties.get(form.cleaned_data.get("duty") or "") if form.is_valid() else None
+    if chosen is not None:
+        entries = [entry for entry in entries if entry.duty == chosen]
+    context = {
+        "form": form,
+        "year": year,
+        "own": own_rows,
+        "overview": bool(duties),
+        "duty": chosen,
+        "rounds": due_rounds(entries),
+        "late": late_by_body(entries, today=today),
+        "late_count": len(outstanding_late(entries)),
+        "matrix": calendar_matrix(entries) if chosen is not None else None,
+        "today": today,
+        "labels": STATUS_LABELS,
+        "statuses": CalendarStatus,
+    }
+    return render(request, "reporting/calendar.html", context, status=400 if form.errors else 200)
+
+
+def _duty_choice(duty: ReportingDuty) -> str:
+    """A duty named with whose it is: the Sở's and the UBND tỉnh's quarterly reports otherwise read alike."""
+    return f"{duty.label} ({duty.get_body_kind_display()})"
 
 
 @login_required
@@ -110,8 +128,17 @@ def open_view(request: HttpRequest) -> HttpResponse:
                                      period_key=request.POST.get("period", ""))  # fmt: skip
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(f"{reverse('reporting:calendar')}?year={year}")
+        # Back to the year's calendar, or to this year's when the year itself was the error.
+        return redirect(f"{reverse('reporting:calendar')}{_year_query(year)}")
     return redirect("reporting:submission", pk=submission.pk)
+
+
+def _year_query(year: int) -> str:
+    try:
+        CalendarForm.base_fields["year"].clean(year)
+    except ValidationError:
+        return ""
+    return f"?year={year}"
 
 
 def _submission_for(user: Any, pk: int) -> Submission:

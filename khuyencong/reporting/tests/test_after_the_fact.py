@@ -177,11 +177,18 @@ class TestPagesAndMessages:
         assert "Năm 99999 không hợp lệ" in response.content.decode()
         assert not Submission.objects.exists()
 
-    def test_the_matrix_columns_say_whose_report_and_which_period(self, people: dict[str, User]) -> None:
+    def test_the_overview_says_whose_report_and_which_period(self, people: dict[str, User]) -> None:
         # Two quarterly duties (the Sở's and the UBND tỉnh's) used to read alike: "Báo cáo quý …"
-        text = client_for(people["cuc"]).get(reverse("reporting:calendar")).content.decode()
-        assert "Sở Công Thương<br>quý I năm 2026" in text
-        assert "UBND tỉnh<br>quý I năm 2026" in text
+        page = client_for(people["cuc"]).get(reverse("reporting:calendar"))
+        rounds = [(r.duty.get_body_kind_display(), r.label) for r in page.context["rounds"]]
+        assert ("Sở Công Thương", "quý I năm 2026") in rounds
+        assert ("UBND tỉnh", "quý I năm 2026") in rounds
+        text = page.content.decode()
+        assert '<span class="muted">Sở Công Thương</span>' in text
+        assert '<span class="muted">UBND tỉnh</span>' in text
+        # and so do the duties offered for the matrix
+        offered = dict(page.context["form"].fields["duty"].choices)
+        assert offered["ubnd_quarterly"].endswith("(UBND tỉnh)")
 
     def test_the_compilation_offers_the_duty_s_periods_by_name(self, people: dict[str, User]) -> None:
         client = client_for(people["cuc"])

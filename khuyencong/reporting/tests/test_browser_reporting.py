@@ -1,6 +1,7 @@
 """In a real browser: Lào Cai's Sở writes its six-month report and sends it; the Cục returns it with a comment; the
-Sở reads why in its notifications, corrects and sends again; the Cục accepts; the matrix then shows Lào Cai on time
-and Thái Nguyên late — and the pages hold on a 390 px phone (the matrix scrolls inside its box, not the page)."""
+Sở reads why in its notifications, corrects and sends again; the Cục accepts; the year's overview then counts the
+round and lists Thái Nguyên as late, and the duty's matrix shows Lào Cai on time and Thái Nguyên late — and the pages
+hold on a 390 px phone (the matrix scrolls inside its box, not the page)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def fits_the_phone(page: Page) -> bool:
 
 
 def matrix_cell(page: Page, body: str, column: str) -> str:
-    """The text of the matrix cell of `body` in the column whose heading says `column` (the reporting bodies' kind
-    and the period, e.g. "Sở Công Thương 6 tháng đầu năm 2026"), and whether it is marked late."""
+    """The text of the matrix cell of `body` in the column whose heading says `column` (the period, e.g. "6 tháng đầu
+    năm 2026"), and whether it is marked late."""
     return str(
         page.evaluate(
             """([body, column]) => {
@@ -116,17 +117,37 @@ def test_a_six_month_report_sent_returned_corrected_and_accepted(
         expect(history).to_contain_text(COMMENT)
         expect(history.locator("li")).to_have_count(7)
 
-        # After the due date, the Cục's matrix shows Lào Cai on time and Thái Nguyên late
+        # After the due date, the Cục's overview counts the six-month round: Lào Cai's taken in, the others late
         traveller.move_to(AFTER_DUE)
         cuc.get_by_role("link", name="Báo cáo định kỳ", exact=True).click()
         expect(cuc.get_by_role("heading", name="Tình hình gửi báo cáo")).to_contain_text("báo cáo quá hạn")
-        assert matrix_cell(cuc, "Sở Công Thương tỉnh Lào Cai", "Sở Công Thương 6 tháng đầu năm 2026") == "Đã tiếp nhận"
-        assert matrix_cell(cuc, "Sở Công Thương tỉnh Thái Nguyên", "Sở Công Thương 6 tháng đầu năm 2026") == (
+        rounds = cuc.get_by_role("table", name="Theo kỳ báo cáo")
+        half_year = rounds.get_by_role("row").filter(has_text="6 tháng đầu năm 2026").filter(has_text="Sở Công Thương")
+        expect(half_year.locator("td[data-label='Đã tiếp nhận']")).to_have_text("1")
+        expect(half_year.locator("td[data-label='Quá hạn']")).not_to_have_text("0")
+        # and lists Thái Nguyên's Sở among the bodies to chase, with the report it owes
+        late = cuc.get_by_role("table", name="Báo cáo quá hạn, chưa được tiếp nhận")
+        thai_nguyen = late.get_by_role("row").filter(has_text="Sở Công Thương tỉnh Thái Nguyên")
+        expect(thai_nguyen).to_contain_text("6 tháng đầu năm 2026")
+        expect(late.get_by_role("row").filter(has_text="Sở Công Thương tỉnh Lào Cai")).not_to_contain_text(
+            "6 tháng đầu năm 2026"
+        )
+        # The report's name opens its matrix: Lào Cai on time and Thái Nguyên late
+        half_year.get_by_role("link", name="Báo cáo 6 tháng tình hình thực hiện khuyến công").click()
+        expect(cuc.get_by_role("heading", name="Tình hình gửi báo cáo")).to_contain_text("Báo cáo 6 tháng")
+        assert matrix_cell(cuc, "Sở Công Thương tỉnh Lào Cai", "6 tháng đầu năm 2026") == "Đã tiếp nhận"
+        assert matrix_cell(cuc, "Sở Công Thương tỉnh Thái Nguyên", "6 tháng đầu năm 2026") == (
             "late: Chưa lập — quá hạn"
         )
 
-        # On a phone the matrix scrolls inside its box and the page itself does not
+        # On a phone the overview holds, and a duty of four quarters scrolls inside its box, the page itself not
         cuc.set_viewport_size({"width": 390, "height": 844})
+        assert fits_the_phone(cuc)
+        cuc.goto(f"{live_server}/reporting/?year=2026")
+        assert fits_the_phone(cuc)
+        cuc.get_by_label("Báo cáo", exact=True).select_option("sct_quarterly")
+        cuc.get_by_role("button", name="Xem").click()
+        expect(cuc.get_by_role("heading", name="Tình hình gửi báo cáo")).to_contain_text("Báo cáo quý")
         assert fits_the_phone(cuc)
         assert cuc.locator("table.matrix").evaluate(
             "t => [t, t.parentElement].some(box => box.scrollWidth > box.clientWidth)"
