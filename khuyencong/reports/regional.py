@@ -17,7 +17,15 @@ from khuyencong.programs.selectors import budgets_on
 from khuyencong.projects.models import Indicator, Project, Result
 from khuyencong.projects.selectors import state_in_force
 
-from .figures import breakdown, breakdown_compared, breakdown_tables, breakdown_text, change, with_previous
+from .figures import (
+    breakdown,
+    breakdown_and_disbursed,
+    breakdown_compared,
+    breakdown_tables,
+    breakdown_text,
+    change,
+    with_previous,
+)
 from .layout import Col, Column, Section, Table, plain, rate, say_money
 from .periods import Period
 from .provincial import period_json
@@ -177,8 +185,8 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
     previous = period.previous_year()
     plan = plan_amount(scope, period.plan_year, period.as_of)
     plan_before = plan_amount(scope, previous.plan_year, previous.as_of)
-    done = implemented(scope, period)
-    done_before = implemented(scope, previous)
+    figures, done = _breakdown_and_implemented(scope, period)
+    figures_before, done_before = _breakdown_and_implemented(scope, previous)
     return {
         "kind": "regional",
         "title": _("Báo cáo kết quả hoạt động khuyến công %(period)s") % {"period": period.label},
@@ -195,11 +203,20 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
         "implemented_change_percent": change(done, done_before),
         "results": results(scope, period, previous),
         "consulting": consulting(scope, period, previous),
-        "breakdown": breakdown_compared(
-            breakdown(scope.projects(Project.objects.filter(plan__year=period.plan_year)), period.as_of),
-            breakdown(scope.projects(Project.objects.filter(plan__year=previous.plan_year)), previous.as_of),
-        ),
+        "breakdown": breakdown_compared(figures, figures_before),
     }
+
+
+def _breakdown_and_implemented(scope: ReportScope, period: Period) -> tuple[dict[str, Any], Decimal]:
+    """The breakdown of the period's plans as of the report's day, and what was implemented in the period (see
+    `implemented`): from one read of their đề án when the period ends on the report's day, as it does unless a report
+    is made as of a day before its period's end."""
+    projects = scope.projects(Project.objects.filter(plan__year=period.plan_year))
+    end = min(period.until, period.as_of)
+    if end != period.as_of:
+        return breakdown(projects, period.as_of), implemented(scope, period)
+    figures, disbursed = breakdown_and_disbursed(projects, end, period.start - datetime.timedelta(days=1))
+    return figures, Decimal(disbursed)
 
 
 def regional_sections(report: dict[str, Any]) -> list[Section]:

@@ -375,7 +375,11 @@ class TestBoundary:
                                                        "year": "abc", "period": "h1"}).status_code == 404  # fmt: skip
         assert client.post(reverse("reporting:move", args=[report.pk, "fly"])).status_code == 404
         assert client.get(reverse("reporting:download", args=[report.pk, "exe"])).status_code == 404
-        assert client.get(reverse("reporting:calendar"), {"year": "abc"}).status_code == 200
+        # A year that is no year is said on the form (400), over this year's calendar
+        calendar_page = client.get(reverse("reporting:calendar"), {"year": "abc"})
+        assert calendar_page.status_code == 400
+        assert calendar_page.context["form"].errors["year"]
+        assert calendar_page.context["year"] == 2026
         assert client_for(people["cuc"]).get(reverse("reporting:compilation"), {"year": "99999"}).status_code == 200
         upload = SimpleUploadedFile("virus.exe", b"MZ")
         response = client.post(reverse("reporting:attach", args=[report.pk]), {"title": "x", "file": upload})

@@ -44,11 +44,13 @@ def test_the_sql_national_report_is_the_replay(south: None, bac_kan: None, yen_b
 
 
 def test_what_a_region_implemented_is_the_replay(south: None, bac_kan: None, yen_bai: None) -> None:
-    """The regional report's "implemented" (disbursed within the period), summed in SQL, equals the replay's sum."""
+    """The regional report's "implemented" (disbursed within the period), summed in SQL, equals the replay's sum —
+    read on its own, and read with the breakdown in one pass (which must then be the breakdown read alone)."""
     from khuyencong.organizations.models import Region
     from khuyencong.projects.models import Project
     from khuyencong.reports.facts import project_facts
-    from khuyencong.reports.regional import implemented
+    from khuyencong.reports.figures import breakdown
+    from khuyencong.reports.regional import _breakdown_and_implemented, implemented
     from khuyencong.reports.scope import resolve_scope
 
     seen = 0
@@ -59,6 +61,9 @@ def test_what_a_region_implemented_is_the_replay(south: None, bac_kan: None, yen
                 facts = project_facts(scope.projects(Project.objects.filter(plan__year=year)), period.as_of)
                 replay = sum((f.disbursed(period.start, period.until) for f in facts), 0)
                 assert implemented(scope, period) == replay, (region.code, period)
+                figures, together = _breakdown_and_implemented(scope, period)
+                assert together == replay, (region.code, period)
+                assert figures == breakdown(scope.projects(Project.objects.filter(plan__year=year)), period.as_of)
                 seen += int(replay != 0)
     assert seen
 
