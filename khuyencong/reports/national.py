@@ -114,7 +114,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
     rows_of_plan = _rows(scope.projects(Project.objects.filter(plan=plan)), period)
     approved = [r for r in rows_of_plan if r.approved]
     budget = plan_budget_on(plan, day)
-    allocations = plan_allocations_by_unit(plan, day)
+    allocations = _allocations_in_scope(plan, scope, day)
     allocated = sum((amount for _unit, amount in allocations), Decimal(0))
     provinces = {scope.province_of(r.recorded_province_id, r.province_id) for r in approved} - {None}
     units: dict[str, list[Row]] = defaultdict(list)
@@ -162,6 +162,18 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         "by_province": _by_province(scope, approved, allocations, datetime.date(plan.year, 1, 1)),
         "breakdown": breakdown(in_scope, day),
     }
+
+
+def _allocations_in_scope(plan: Plan, scope: ReportScope, day: datetime.date) -> list[tuple[Organization, Decimal]]:
+    """What the plan allocated by `day`, to each unit; narrowed to provinces, only to the bodies of those provinces
+    (the report of a province must not list what the plan gave the others, nor count it in the province's
+    "allocated")."""
+    allocations = plan_allocations_by_unit(plan, day)
+    if scope.national:
+        return allocations
+    wanted = {unit.pk for unit in scope.provinces}
+    start = datetime.date(plan.year, 1, 1)
+    return [(org, amount) for org, amount in allocations if _province_of_body(org, scope, start) in wanted]
 
 
 NO_PROVINCE = gettext_lazy("Không thuộc một tỉnh (đơn vị trung ương, liên tỉnh)")

@@ -397,6 +397,22 @@ class TestNationalByProvince:
         assert {"Theo địa phương", "Theo đơn vị thực hiện", "Theo nội dung khuyến công"} <= titles
 
 
+    def test_narrowed_to_a_province_it_shows_only_what_the_plan_allocated_there(self, tay_ninh: None) -> None:
+        # Given the national plan allocated 400 tr.đ to Tây Ninh's body and 1 tỷ to a national centre
+        day = datetime.date(2026, 12, 31)
+        # When its report is asked for Tây Ninh alone
+        scope = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=day)
+        (plan,) = report_build("national", scope, Period.year(2026), plan="QG-2026").data["plans"]
+        # Then it lists and counts the province's allocation only: not the centre's, not another province's
+        assert plan["allocated"] == 400_000_000
+        assert [(r["name"], r["allocated"]) for r in plan["by_province"]] == [("Tỉnh Tây Ninh", 400_000_000)]
+        assert sum(r["allocated"] for r in plan["units"]) == 400_000_000
+        # and for a province the plan gave nothing, nothing
+        elsewhere = resolve_scope(provinces=["Hà Nội"], geography=Geography.CURRENT, on=day)
+        (plan,) = report_build("national", elsewhere, Period.year(2026), plan="QG-2026").data["plans"]
+        assert (plan["allocated"], plan["units"], plan["by_province"]) == (0, [], [])
+
+
 class TestRegionalYearOverYear:
     def test_every_figure_beside_the_same_period_a_year_earlier(self, tay_ninh: None) -> None:
         scope = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=datetime.date(2026, 12, 31))
