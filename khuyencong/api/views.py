@@ -81,13 +81,18 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class OrganizationViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet[Organization]):
-    """Reference data: the bodies of the khuyến công system (Bộ, Cục, TTKC, Sở, UBND …)."""
+    """Reference data: the bodies of the khuyến công system (Bộ, Cục, TTKC, Sở, UBND …), whole for anyone with a
+    territory to work in (an exchange file names the national centres and other provinces' bodies it refers to); none
+    for an account without a role or a facility's representative, as on the bodies' pages."""
 
-    queryset = Organization.objects.select_related("parent", "territory").order_by("code")
     serializer_class = s.OrganizationSerializer
     lookup_field = "code"
     lookup_value_regex = CODE
     filterset_class = OrganizationFilter
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        bodies = Organization.objects.select_related("parent", "territory").order_by("code")
+        return bodies if access.works_for_a_body(_user(self.request)) else bodies.none()
 
 
 class UnitFilter(django_filters.FilterSet):

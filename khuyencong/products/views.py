@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from khuyencong.accounts.models import User
 from khuyencong.core.forms import DATE_ERRORS, MoneyField, add_service_errors
@@ -914,7 +914,7 @@ def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
     search, may_use = PICKERS[kind]
 
     @login_required
-    @require_GET
+    @require_safe
     def view(request: HttpRequest) -> JsonResponse:
         """The rows a picker of the products pages offers for what was typed: only what the user may choose there."""
         if not may_use(request.user):

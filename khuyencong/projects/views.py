@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from khuyencong.accounts import access
 from khuyencong.core.collation import by_name
@@ -587,7 +587,7 @@ def picker_answer(request: HttpRequest, search: Callable[..., list[choices.Choic
 
 def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
     @login_required
-    @require_GET
+    @require_safe
     def view(request: HttpRequest) -> JsonResponse:
         """The rows a picker of the đề án form offers for what was typed: only what the user may choose there."""
         return picker_answer(request, PICKERS[kind])

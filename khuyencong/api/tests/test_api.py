@@ -144,6 +144,16 @@ def test_organisations_are_filtered_by_kind(laocai_viewer: User) -> None:
     assert {row["kind"] for row in body["results"]} == {"provincial_department"}
 
 
+@pytest.mark.parametrize("role", [None, Role.FACILITY_REPRESENTATIVE])
+def test_an_account_without_a_body_to_work_for_reads_no_organisation(role: str | None) -> None:
+    # Given an account of Lào Cai's Sở without a role, or a facility's representative
+    user = make_user("nobody", "SCT-15", *([role] if role else []))
+    client = api_for(user)
+    # When it asks for the bodies, then it reads none, and a body by its code is not found
+    assert client.get(f"{V1}/organizations/").json()["count"] == 0
+    assert client.get(f"{V1}/organizations/SCT-15/").status_code == 404
+
+
 def test_a_place_of_2022_resolves_to_todays_province(laocai_viewer: User) -> None:
     response = api_for(laocai_viewer).get(
         f"{V1}/geography/resolve/",
