@@ -589,7 +589,11 @@ def _picker(kind: str) -> Callable[[HttpRequest], JsonResponse]:
     @login_required
     @require_safe
     def view(request: HttpRequest) -> JsonResponse:
-        """The rows a picker of the đề án form offers for what was typed: only what the user may choose there."""
+        """The rows a picker of the đề án form offers for what was typed: only what the user may choose there, and
+        only to those who may open that form."""
+        if not authority.may_create_projects(request.user):
+            refused = authority.creation_refused()
+            return JsonResponse({"code": refused.code, "message": str(refused)}, status=403)
         return picker_answer(request, PICKERS[kind])
 
     view.__name__ = f"pick_{kind}"

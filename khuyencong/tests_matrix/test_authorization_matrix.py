@@ -861,11 +861,11 @@ CASES: list[Case] = [
     Case("projects:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("projects:export", label="province", query=province_filter, allowed=seen(EXPORTERS, EXPORTERS),
          ok=FILTERED),
-    # The đề án form's pickers: everyone may ask, each is answered within what they may choose (an empty search
-    # lists the first of everything in scope, so a foreign code would show).
-    Case("projects:pick_facilities", wheres=(ANY,), allowed=everyone(ANY)),
-    Case("projects:pick_organizations", wheres=(ANY,), allowed=everyone(ANY)),
-    Case("projects:pick_plans", wheres=(ANY,), allowed=everyone(ANY)),
+    # The đề án form's pickers: for those who may open the form, each answered within what they may choose (an empty
+    # search lists the first of everything in scope, so a foreign code would show).
+    Case("projects:pick_facilities", wheres=(ANY,), allowed={ANY: OFFICERS}),
+    Case("projects:pick_organizations", wheres=(ANY,), allowed={ANY: OFFICERS}),
+    Case("projects:pick_plans", wheres=(ANY,), allowed={ANY: OFFICERS}),
     Case("projects:create", "POST", data=project_create_form, allowed=seen(OFFICERS), ok=WRITE_OK,
          refused=FORM_REFUSAL),
     Case("projects:create", "POST", label="foreign beneficiary", wheres=(INSIDE,), ok=WRITE_OK, refused=FORM_REFUSAL,

@@ -89,11 +89,19 @@ def client_for_anonymous_status(url: str) -> int:
     return Client().get(url).status_code
 
 
-def test_an_account_without_a_role_is_offered_nothing(yen_bai_facility: Facility, local_plan: Plan) -> None:
-    nobody = make_user("khong.vai.tro", "SCT-15")
-    assert not nobody.has_role(Role.OFFICER)
-    assert pick(nobody, "facilities", "") == []
-    assert pick(nobody, "plans", "") == []
+@pytest.mark.parametrize("roles", [(), (Role.VIEWER,), (Role.FACILITY_REPRESENTATIVE,)])
+def test_who_may_not_open_the_form_is_refused_by_its_pickers(
+    roles: tuple[str, ...], yen_bai_facility: Facility, local_plan: Plan
+) -> None:
+    # Given an account of Lào Cai's Sở without a role, a viewer, or a facility's representative
+    user = make_user("khong.lap.de.an", "SCT-15", *roles)
+    client = client_for(user)
+    # When it asks a picker of the đề án form (which it may not open), then it is refused with the form's code
+    for kind in ("facilities", "organizations", "plans"):
+        response = client.get(reverse(f"projects:pick_{kind}"), {"q": ""})
+        assert response.status_code == 403
+        assert response.json()["code"] == "no_project_role"
+        assert "results" not in response.json()
 
 
 def test_lập_đề_án_from_a_facility_names_it_as_beneficiary(

@@ -396,7 +396,6 @@ class TestNationalByProvince:
         titles = {t.title for s in built.sections for t in s.tables}
         assert {"Theo địa phương", "Theo đơn vị thực hiện", "Theo nội dung khuyến công"} <= titles
 
-
     def test_narrowed_to_a_province_it_shows_only_what_the_plan_allocated_there(self, tay_ninh: None) -> None:
         # Given the national plan allocated 400 tr.đ to Tây Ninh's body and 1 tỷ to a national centre
         day = datetime.date(2026, 12, 31)
