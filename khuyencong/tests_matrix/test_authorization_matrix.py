@@ -794,6 +794,7 @@ CASES: list[Case] = [
     Case("web:home", wheres=(ANY,), allowed=everyone(ANY)),
     Case("web:login", wheres=(ANY,), allowed={ANY: NOBODY}, refused=frozenset({302}), anonymous_ok=True),
     Case("web:logout", "POST", wheres=(ANY,), allowed=everyone(ANY), ok=frozenset({302}), anonymous_ok=True),
+    Case("web:favicon", wheres=(ANY,), allowed=everyone(ANY), ok=REDIRECT, anonymous_ok=True, reference=True),
     # Everyone chooses his own language (a visitor's in a cookie): nobody else's, no record.
     Case("web:language", "POST", wheres=(ANY,), allowed=everyone(ANY), ok=REDIRECT, anonymous_ok=True,
          data=lambda w, where: {"language": "en", "next": "/"}),

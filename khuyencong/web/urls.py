@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", language.language_set, name="language"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

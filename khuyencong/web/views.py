@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from khuyencong.accounts import access
@@ -55,3 +56,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: a form sent from a page kept open too long, or after signing out and in again,
     answers in Vietnamese with the way back, not Django's English "403 Forbidden"."""
     return render(request, "403_csrf.html", status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools that ask for /favicon.ico without reading the page's icon link get the icon, not a 404."""
+    return redirect(static("web/favicon.svg"))

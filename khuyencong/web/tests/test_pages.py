@@ -66,3 +66,13 @@ def test_the_geography_browser_resolves_a_name_on_a_date(laocai_officer: User) -
     assert "trùng tên 3 đơn vị" in ambiguous.context["resolve_error"]
     bad_date = client.get(reverse("geography:index"), {"q": "x", "on": "99/99/2018"})
     assert bad_date.status_code == 200
+
+
+def test_every_page_names_its_icon_and_favicon_ico_leads_to_it() -> None:
+    # Given anyone, signed in or not: the login page names the icon
+    page = Client().get(reverse("web:login")).content.decode()
+    assert 'rel="icon" href="/static/web/favicon.svg"' in page
+    # and a browser asking for /favicon.ico is sent to it, instead of a 404
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/web/favicon.svg"
