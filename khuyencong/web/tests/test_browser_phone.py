@@ -178,6 +178,28 @@ def test_the_pages_that_ran_off_a_phone_fit_it(phone: Page, live_server: object)
     assert [chart.evaluate(CHART_TEXT_OUTSIDE) for chart in phone.locator("svg.chart-narrow").all()] == [[], [], []]
 
 
+def test_on_a_phone_a_report_opens_on_its_result_and_a_wide_table_shows_it_scrolls(
+    phone: Page, live_server: object
+) -> None:
+    # Given Yên Bái's 2022 records and the report form filled for its six-month report, a screen high on a phone
+    _scenario("yen-bai-2022-h1.json")
+    yen_bai = AdminUnit.objects.get(name="Yên Bái", era=Era.BEFORE_2025, level=Level.PROVINCE)
+    report = {"kind": "provincial", "provinces": yen_bai.pk, "year": 2022, "period": 6, "geography": "recorded"}
+    phone.goto(f"{live_server}{reverse('reports:page')}?{urlencode(report)}")
+    phone.evaluate("window.scrollTo(0, 0)")
+    # When the officer asks for it
+    phone.get_by_role("button", name="Lập báo cáo").click()
+    phone.wait_for_url("**#report-result")
+    # Then the page opens on the result, not on the form above it
+    result = phone.locator("#report-result")
+    expect(result).to_be_in_viewport()
+    assert phone.evaluate("window.scrollY") > 0
+    # and a table wider than the screen has a shadow at the edge where the rest of it waits
+    wide = phone.locator("table.report-table").first
+    assert wide.evaluate("t => t.scrollWidth > t.clientWidth")
+    assert "radial-gradient" in wide.evaluate("t => getComputedStyle(t).backgroundImage")
+
+
 def test_a_reports_charts_keep_their_figures_whole_in_english_on_a_wide_screen(
     browser: Browser, live_server: object, reference_data: None
 ) -> None:
