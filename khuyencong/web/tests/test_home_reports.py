@@ -111,3 +111,17 @@ def test_a_user_without_an_organisation_or_a_facility_representative_sees_no_rep
         reports = page.context["reports"]
         assert (reports.late, reports.upcoming, reports.owes_any, reports.national_late) == ([], [], False, [])
         assert "Báo cáo định kỳ" not in page.content.decode().split("<main", 1)[1]
+
+
+def test_a_body_late_with_many_reports_sees_the_oldest_five_and_the_way_to_all(clock: None) -> None:
+    # Given a national centre that sent nothing since 2025: a monthly, quarterly, six-month and yearly report each
+    centre = make_user("ttkc1", "TTKC1", Role.OFFICER)
+    page = client_for(centre).get(reverse("web:home"))
+    late = page.context["reports"].late
+    assert len(late) > 5
+    # When its home page lists them, then only the five oldest are rows, with the way to all of them
+    text = page.content.decode()
+    assert text.count('<tr class="late">') == 5
+    assert f"Xem cả {len(late)} báo cáo quá hạn" in text
+    oldest = late[0]
+    assert f'data-label="Kỳ">{oldest.label}</td>' in text
