@@ -93,3 +93,21 @@ def test_a_provinces_dashboard_selector_shows_the_province(yen_bai: None, laocai
     select = html[html.index('name="province"') : html.index("</select>")]
     assert "---------" not in select
     assert re.search(r"<option value=\"\d+\" selected>Tỉnh Lào Cai</option>", select)
+
+
+def test_a_tall_chart_is_drawn_to_its_height_in_vietnamese() -> None:
+    # Given a chart of 30 rows and two series: both its drawings are more than 1,000 units high
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from khuyencong.reports.charts import _chart
+
+    rows = [(f"Nội dung {n}", [Decimal(n), Decimal(n * 1000)], [str(n), f"{n} tr.đ"], None) for n in range(1, 31)]
+    chart = _chart("content", "Biểu đồ", "", ["Số đề án", "Kinh phí"], rows)
+    assert chart.height > 1000
+    assert chart.narrow["height"] > 1000
+    # When it is drawn on a Vietnamese page, then its coordinates are plain numbers: "1.432" would be 1,432 units
+    with translation.override("vi"):
+        html = render_to_string("reports/_chart.html", {"chart": chart, "index": 0})
+    assert f'viewBox="0 0 360 {chart.narrow["height"]}"' in html
+    assert not re.search(r'(?:y|height|viewBox)="[^"]*\d\.\d{3}\b', html)

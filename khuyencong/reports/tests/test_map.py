@@ -69,6 +69,17 @@ def test_the_provinces_before_the_reform_count_as_recorded(yen_bai: None, cuc_of
     assert "geography=recorded" in link
 
 
+@pytest.mark.parametrize("era", [Era.FROM_2025, Era.BEFORE_2025])
+def test_the_drawing_is_as_tall_as_its_tiles_whatever_the_language(db: None, cuc_officer: User, era: Era) -> None:
+    # The 63 provinces' map is more than 1,000 units high: in Vietnamese its height was written "1.154", one unit.
+    html = client_for(cuc_officer).get(reverse("reports:map"), {"era": era.value}).content.decode()
+    _width, height = map(int, re.search(r'<svg viewBox="0 0 (\d+) (\d+)"', html).groups())  # type: ignore[union-attr]
+    bottom = max(int(y) for y in re.findall(r'<rect x="\d+" y="(\d+)"', html))
+    assert bottom < height
+    assert (era == Era.BEFORE_2025) == (height > 1000)
+    assert not re.search(r'<(?:rect|text) [^>]*="\d+\.\d{3}"', html)
+
+
 def test_the_rate_is_disbursed_over_assigned(yen_bai: None, cuc_officer: User) -> None:
     query = {"year": "2022", "as_of": "31/12/2022"}
     html = client_for(cuc_officer).get(reverse("reports:map"), query).content.decode()
