@@ -102,7 +102,8 @@ def test_a_tall_chart_is_drawn_to_its_height_in_vietnamese() -> None:
 
     from khuyencong.reports.charts import _chart
 
-    rows = [(f"Nội dung {n}", [Decimal(n), Decimal(n * 1000)], [str(n), f"{n} tr.đ"], None) for n in range(1, 31)]
+    no_link: str | None = None
+    rows = [(f"Nội dung {n}", [Decimal(n), Decimal(n * 1000)], [str(n), f"{n} tr.đ"], no_link) for n in range(1, 31)]
     chart = _chart("content", "Biểu đồ", "", ["Số đề án", "Kinh phí"], rows)
     assert chart.height > 1000
     assert chart.narrow["height"] > 1000
