@@ -94,10 +94,14 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     # 36/2013 Art. 13): the centre attaches them and reports the progress, then is advanced.
     centre.locator("#id_document-kind").select_option("investment")
     centre.locator("#id_document-title").fill("Hoá đơn mua máy sấy")
+    # The file box speaks the page's language, not the browser's ("Choose File"), and names the file chosen
+    picker = centre.locator(".file-picker").filter(has=centre.locator("#id_document-upload"))
+    expect(picker).to_have_text("Chọn tệp Chưa chọn tệp nào", use_inner_text=True)
     centre.locator("#id_document-upload").set_input_files(
         files=FilePayload(name="hoa-don.pdf", mimeType="application/pdf",
                           buffer=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     )  # fmt: skip
+    expect(picker.locator(".file-name")).to_have_text("hoa-don.pdf")
     centre.get_by_role("button", name="Đính kèm").click()
     expect(centre.locator(".messages")).to_contain_text("Đã đính kèm")
     act(centre, "progress", "20/05/2026", percent="75")

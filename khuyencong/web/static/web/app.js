@@ -16,7 +16,39 @@ function focusScrollables() {
   });
 }
 
+// A file input's own button and its "no file chosen" are written in the browser's language, not the page's ("Choose
+// File" on a Vietnamese page): they are covered by the page's words (base.html gives them), the input itself kept,
+// focusable and labelled, for the keyboard, screen readers and the form.
+function localiseFileInputs() {
+  var choose = document.body.dataset.fileChoose;
+  var none = document.body.dataset.fileNone;
+  if (!choose) return;
+  document.querySelectorAll('input[type="file"]').forEach(function (input) {
+    if (input.closest(".file-picker")) return;
+    var picker = document.createElement("span");
+    picker.className = "file-picker";
+    var button = document.createElement("span");
+    button.className = "button file-button";
+    button.textContent = choose;
+    button.setAttribute("aria-hidden", "true");
+    var name = document.createElement("span");
+    name.className = "file-name";
+    name.textContent = none;
+    name.setAttribute("aria-hidden", "true");
+    input.parentNode.insertBefore(picker, input);
+    picker.appendChild(input);
+    picker.appendChild(button);
+    picker.appendChild(name);
+    button.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
+      name.textContent = names.length ? names.join(", ") : none;
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  localiseFileInputs();
   focusScrollables();
   window.addEventListener("resize", focusScrollables);
   var button = document.querySelector(".menu-toggle");
