@@ -109,3 +109,23 @@ def test_every_field_of_the_projects_models_has_a_name_of_its_own() -> None:
 
     assert unnamed == []
     assert models_unnamed == []
+
+
+def test_the_background_tasks_list_names_its_columns_in_the_readers_language(administrator: User) -> None:
+    # Given a background task on record (an Excel import waiting for the worker)
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(
+        task_path="khuyencong.exchange.tasks.run_import", args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default", run_after=timezone.now(), exception_class_path="", traceback="",
+    )  # fmt: skip
+    # When the administrator lists the tasks, then the task's column is named "Tác vụ", not Django's "Task name"
+    text = visible_text(client_for(administrator).get("/admin/django_tasks_database/dbtaskresult/").content.decode())
+    assert "Task name" not in text
+    assert "Tác vụ" in text
+    assert "run_import" in text
+    english = visible_text(
+        client_for(chose_english(administrator)).get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    )
+    assert "Task" in english
