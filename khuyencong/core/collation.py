@@ -5,18 +5,18 @@ order (which puts "Đ" after "Z") nor the folded text (which ties "Ân" with "An
 ICU (the collation "vi-x-icu", present wherever PostgreSQL is built with ICU, as the Debian and official images are).
 SQLite has no ICU collation: there the order falls back to the folded text (`core.text.fold`: no diacritics, lower case,
 đ → d), which puts every letter in its place among the Latin ones and keeps "Đà Lạt" beside "Đà Nẵng" rather than after
-"Yên Bái" — the order of the Vietnamese alphabet up to its marked letters.
+"Yên Bái" — the order of the Vietnamese alphabet up to its marked letters. A short list sorted in memory takes the
+full order on either database (`vietnamese_key`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import F, Model, QuerySet
 from django.db.models.functions import Collate
-
-from .text import fold
 
 VIETNAMESE = "vi-x-icu"
 M = TypeVar("M", bound=Model)
@@ -45,6 +45,39 @@ def by_name(
     return queryset.order_by(*first, *(k.desc() if desc else k.asc() for k in keys), "-pk" if desc else "pk")
 
 
-def python_key(text: str) -> tuple[str, str]:
-    """The SQLite fallback's key, for a short list already in memory (as `by_name` orders on SQLite)."""
-    return fold(text), text
+# The Vietnamese alphabet, with the Latin letters it lacks (f, j, w, z) in their Latin places: a letter's rank.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"  # vi-only: letters, not words
+_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+# Marks that make a letter of its own (ă â ê ô ơ ư), and the tones in their order: none, huyền, hỏi, ngã, sắc, nặng.
+_LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """A sort key in Vietnamese alphabetical order: the letters first (a < ă < â, d < đ; spaces and digits before
+    letters), then the tones (a < à < ả < ã < á < ạ), then the text. Written here because no maintained pure-Python
+    package carries the Unicode collation's Vietnamese tailoring (PyICU needs the ICU libraries built in; pyuca knows
+    only the untailored order, in which "ă" is an accented "a"); PostgreSQL orders with ICU itself (`by_name`)."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", text.lower()):
+        if char in _TONES:
+            if tones:
+                tones[-1] = _TONES[char]
+            continue
+        if char in _LETTER_MARKS and letters:
+            # The letter before takes its mark: a + breve is ă, a letter of its own.
+            base = ALPHABET[letters[-1] - 100] if letters[-1] >= 100 else ""
+            marked = unicodedata.normalize("NFC", base + char)
+            if marked in _RANK:
+                letters[-1] = 100 + _RANK[marked]
+            continue
+        letters.append(100 + _RANK[char] if char in _RANK else min(ord(char), 99))
+        tones.append(0)
+    return tuple(letters), tuple(tones), text
+
+
+def python_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """The order of `by_name` for a short list already in memory, in Vietnamese alphabetical order (`vietnamese_key`):
+    on PostgreSQL the order ICU gives; on SQLite better than its folded-text fallback, which ties "Bắc" with "Bạc"."""
+    return vietnamese_key(text)

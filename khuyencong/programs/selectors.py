@@ -75,7 +75,10 @@ def plan_allocations_by_unit(plan: Plan, day: datetime.date) -> list[tuple[Organ
     )
     orgs = {
         o.pk: o
-        for o in Organization.objects.filter(pk__in=[r["to"] for r in rows]).select_related("territory__parent__parent")
+        for o in Organization.objects.filter(pk__in=[r["to"] for r in rows])
+        .select_related("territory__parent__parent")
+        # The reports place each allocation by the territory its body served that year (`territory_on`).
+        .prefetch_related("territories__territory__parent__parent")
     }
     return [(orgs[r["to"]], r["total"]) for r in rows]
 

@@ -53,6 +53,7 @@ class ProjectFilterForm(forms.Form):
     )
     as_of = forms.DateField(label=gettext_lazy("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)
     sort = forms.ChoiceField(label=gettext_lazy("Sắp xếp"), required=False, choices=PROJECT_SORTS)
+    overdue = forms.BooleanField(label=gettext_lazy("Chỉ đề án quá hạn"), required=False)
 
     def __init__(self, *args: Any, provinces: Any, implementers: Any, **kwargs: Any) -> None:
         """Only the provinces and bodies of the user's territory are offered (a Lào Cai officer is not shown 34

@@ -83,6 +83,8 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project
         as_of = data["as_of"]
         if data["state"] and as_of is None:
             projects = projects.filter(state=data["state"])
+        if data["overdue"]:
+            projects = selectors.overdue_projects(projects)
         sort = data["sort"]
     if sort == "title":
         projects = by_name(projects, "title")

@@ -51,6 +51,11 @@ class CalendarEntry:
         return period_label(Frequency(self.duty.frequency), self.period_key, self.year)
 
     @property
+    def status_name(self) -> str:
+        """The status alone, for a line that says the report is late already."""
+        return str(STATUS_LABELS[self.status])
+
+    @property
     def status_label(self) -> str:
         text = STATUS_LABELS[self.status]
         if self.late:

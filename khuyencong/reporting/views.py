@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.collation import python_key
 from khuyencong.core.forms import add_service_errors
 from khuyencong.organizations.models import Organization
 from khuyencong.reports.periods import Period
@@ -84,13 +85,16 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     entries = calendar(year, today=today, bodies=bodies_for(user)) if scope.everything or scope.province_ids else []
     duties = {entry.duty.code: entry.duty for entry in entries}
     if duties:
-        form.offer_duties([(code, _duty_choice(duty)) for code, duty in sorted(duties.items())])
+        offered = sorted(((code, _duty_choice(duty)) for code, duty in duties.items()), key=lambda c: python_key(c[1]))
+        form.offer_duties(offered)
     else:
         # Nothing to choose among: the field is not offered, and a duty in the address is no error of the form.
         del form.fields["duty"]
     chosen = duties.get(form.cleaned_data.get("duty") or "") if form.is_valid() else None
     if chosen is not None:
+        # The page is about the duty chosen: the body's own reports too.
         entries = [entry for entry in entries if entry.duty == chosen]
+        own_rows = [(entry, writable) for entry, writable in own_rows if entry.duty == chosen]
     context = {
         "form": form,
         "year": year,

@@ -234,7 +234,7 @@ def trend_chart(scope: ReportScope, period: Period) -> Chart:
         )
     return _chart(
         "trend",
-        _("Năm năm %(first)s–%(last)s") % {"first": first, "last": last},
+        _("5 năm kế hoạch gần nhất (%(first)s–%(last)s)") % {"first": first, "last": last},
         _("Đề án (không kể nhiệm vụ khác) được phê duyệt của từng năm kế hoạch, tính đến ngày %(day)s.")
         % {"day": _day(period.as_of)},
         [_("Số đề án"), _("Kinh phí được duyệt"), _("Đã giải ngân")],

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -37,6 +38,20 @@ PERIODS = [
 
 
 class ProvinceChoice(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        # SQLite raises OverflowError for an integer beyond 64 bits in an IN list (a 500), where an exact lookup is
+        # answered empty: such a key is no province, said as for any unknown one.
+        for key in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(key)
+            except (TypeError, ValueError):
+                continue
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super().clean(value)
+
     def label_from_instance(self, obj: Any) -> str:
         return obj.name if obj.era == Era.FROM_2025 else _("%(name)s (trước 01/07/2025)") % {"name": obj.name}
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
+from khuyencong.core.collation import python_key
 from khuyencong.core.numbers import active_locale, format_money_compact, format_number, format_percent
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.projects.models import ProjectKind
@@ -166,7 +167,8 @@ def map_data(
         "year": year,
         "as_of": as_of,
         "tiles": tiles,
-        "ranked": sorted(tiles, key=lambda t: (t.value is None, -(t.value or 0), t.name)),
+        # By the figure, and provinces of equal figures in Vietnamese order ("Đ…" after "D…", not after "V…").
+        "ranked": sorted(tiles, key=lambda t: (t.value is None, -(t.value or 0), python_key(t.name))),
         "legend": _legend(figure, largest),
         "width": GAP + columns * (TILE_W + GAP),
         "height": GAP + rows * (TILE_H + GAP),

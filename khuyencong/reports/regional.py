@@ -209,8 +209,8 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
 
 def _breakdown_and_implemented(scope: ReportScope, period: Period) -> tuple[dict[str, Any], Decimal]:
     """The breakdown of the period's plans as of the report's day, and what was implemented in the period (see
-    `implemented`): from one read of their đề án when the period ends on the report's day, as it does unless a report
-    is made as of a day before its period's end."""
+    `implemented`): from one read of their đề án when the report's day is not after the period's end (the usual
+    case); a report made as of a later day counts the two on different days, in two reads."""
     projects = scope.projects(Project.objects.filter(plan__year=period.plan_year))
     end = min(period.until, period.as_of)
     if end != period.as_of:

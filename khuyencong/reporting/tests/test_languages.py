@@ -46,7 +46,10 @@ def test_the_calendar_names_the_duties_in_the_readers_language(frozen_clock: Non
     assert "<td>Half-yearly report on industrial promotion<br>" in in_english
     assert "Báo cáo 6 tháng tình hình thực hiện khuyến công" not in in_english
     # and so is its legal basis
-    assert "Circular 36/2013/TT-BCT Art. 21(5); Circular 46/2012/TT-BCT Art. 9 (due date configurable)" in in_english
+    assert (
+        "Circular 36/2013/TT-BCT Art. 21(5); Circular 46/2012/TT-BCT Art. 9 (the texts set no due date; the system "
+        "applies a default)" in in_english
+    )
     assert "Thông tư" not in in_english
     assert "Thông tư 36/2013/TT-BCT Điều 21 khoản 5" in in_vietnamese
 

@@ -40,7 +40,7 @@ def test_the_report_page_draws_its_charts_with_their_tables(yen_bai: None, laoca
     assert titles == [
         "Đề án được phê duyệt theo nội dung khuyến công",
         "Đề án đã phê duyệt theo tình hình thực hiện",
-        "Năm năm 2018–2022",
+        "5 năm kế hoạch gần nhất (2018–2022)",
     ]
     # A chart whose bars are links is a labelled group (an image may not hold links: axe nested-interactive).
     assert len(re.findall(r'<svg class="chart-wide" [^>]*role="group" aria-labelledby="chart-', html)) == 3

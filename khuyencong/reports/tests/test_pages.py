@@ -183,6 +183,18 @@ def test_bad_period_input_is_explained_on_the_form(laocai_officer: User) -> None
     assert "sau ngày kết thúc" in response.content.decode()
 
 
+@pytest.mark.parametrize("key", ["99999999999999999999", "9223372036854775808", "-9223372036854775809", "abc"])
+@pytest.mark.parametrize("route", ["reports:page", "reports:records"])
+def test_a_province_key_no_database_integer_holds_is_an_unknown_province(
+    laocai_officer: User, key: str, route: str
+) -> None:
+    # Beyond 64 bits SQLite refused the IN list with an OverflowError: a 500
+    query = {"kind": "national", "year": "2022", "period": "12", "geography": "current", "provinces": key}
+    response = client_for(laocai_officer).get(reverse(route), query)
+    assert response.status_code == 400
+    assert response.context["form"].errors["provinces"]
+
+
 def test_the_dashboard_shows_the_users_province_and_links_every_number(yen_bai: None, laocai_officer: User) -> None:
     client = client_for(laocai_officer)
     html = client.get(reverse("reports:dashboard")).content.decode()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.services import api_token_issue, system_user
+from khuyencong.core.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
         "In mã truy cập API (token) của một người dùng; --rotate để cấp mã mới và huỷ mã cũ."
     )

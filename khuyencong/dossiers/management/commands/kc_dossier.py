@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from khuyencong.core.management.base import TranslatedCommand
 from khuyencong.dossiers.auditor import dossier_zip
 from khuyencong.projects.models import Project
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
         "Hồ sơ đề án cho kiểm toán: mọi tài liệu, mọi biểu mẫu, diễn biến và chứng từ, kèm bảng kê SHA-256."
     )

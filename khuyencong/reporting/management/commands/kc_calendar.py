@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from khuyencong.core.management.base import TranslatedCommand
 from khuyencong.geography.models import Level
 from khuyencong.geography.resolver import PlaceError, resolve_unit
 from khuyencong.reporting.selectors import calendar
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
         "Lịch báo cáo định kỳ: mọi báo cáo phải gửi trong năm, hạn gửi và tình trạng "
         "(chưa lập, đang soạn, đã gửi, bị trả lại, đã tiếp nhận, quá hạn)."

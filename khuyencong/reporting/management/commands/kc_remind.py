@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from khuyencong.core.management.base import TranslatedCommand
 from khuyencong.reporting.notify import REMINDER_DAYS, send_reminders
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
         "Nhắc báo cáo định kỳ sắp đến hạn hoặc quá hạn (trong ứng dụng và qua thư điện tử); "
         "chạy hằng ngày, chạy lại không gửi trùng."

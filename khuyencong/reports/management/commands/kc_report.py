@@ -6,11 +6,12 @@ import datetime
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from khuyencong.core.management.base import TranslatedCommand
 from khuyencong.geography.resolver import PlaceError
 from khuyencong.reports.periods import Period
 from khuyencong.reports.programme import programme_named, programme_period
@@ -28,7 +29,7 @@ def _date(text: str) -> datetime.date:
     raise CommandError(_("Ngày «%(text)s» không hợp lệ; viết năm-tháng-ngày hoặc ngày/tháng/năm.") % {"text": text})
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # argparse renders the lazy text in the active language
         "Lập báo cáo khuyến công từ dữ liệu: provincial, national, regional, programme."
     )

@@ -27,7 +27,11 @@ function localiseFileInputs() {
     if (input.closest(".file-picker")) return;
     var picker = document.createElement("span");
     picker.className = "file-picker";
-    var button = document.createElement("span");
+    // The page's button is a label of the input, so that a click on it is the input's own click; inside a label
+    // already (a click on which reaches the input), a plain box — a second click would open the chooser twice.
+    var inLabel = input.closest("label");
+    var button = document.createElement(inLabel || !input.id ? "span" : "label");
+    if (!inLabel && input.id) button.htmlFor = input.id;
     button.className = "button file-button";
     button.textContent = choose;
     button.setAttribute("aria-hidden", "true");
@@ -39,7 +43,7 @@ function localiseFileInputs() {
     picker.appendChild(input);
     picker.appendChild(button);
     picker.appendChild(name);
-    button.addEventListener("click", function () { input.click(); });
+    if (!inLabel && !input.id) button.addEventListener("click", function () { input.click(); });
     input.addEventListener("change", function () {
       var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
       name.textContent = names.length ? names.join(", ") : none;
