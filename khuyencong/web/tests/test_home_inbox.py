@@ -174,3 +174,19 @@ def test_a_representative_is_not_offered_the_list_of_bodies(facility_rep: User) 
     home = client_for(facility_rep).get(reverse("web:home")).content.decode()
 
     assert reverse("organizations:list") not in home
+
+
+def test_the_overdue_đề_án_are_a_filter_of_the_list(lao_cai_work: dict[str, Project], cast: dict[str, User]) -> None:
+    # Given DA-OLD overdue (2025's funds lapsed, never assigned), DA-1 and DA-2 of this year's plan
+    client = client_for(cast["department"])
+    # When the list is asked for the overdue only, then it lists DA-OLD alone, counted
+    listing = client.get(reverse("projects:list"), {"overdue": "on"})
+    assert listing.status_code == 200
+    assert [p.code for p in listing.context["page"].object_list] == ["DA-OLD"]
+    assert listing.context["page"].paginator.count == 1
+    # and with another filter it narrows further; without it, every đề án
+    assert client.get(reverse("projects:list"), {"overdue": "on", "year": "2026"}).context["page"].paginator.count == 0
+    assert client.get(reverse("projects:list")).context["page"].paginator.count == 3
+    # Thái Nguyên's officer has none of Lào Cai's
+    other = make_user("tn.overdue", "SCT-19", Role.OFFICER)
+    assert client_for(other).get(reverse("projects:list"), {"overdue": "on"}).context["page"].paginator.count == 0
