@@ -144,8 +144,10 @@ class ReportForm(forms.Form):
             region: Any = self.fields["region"]
             region.queryset = regions
         else:
-            # A province's officials report on their province: a list of regions would offer only refusals.
+            # A province's officials report on their province: a list of regions would offer only refusals, and an
+            # empty province (the whole country) is refused too.
             del self.fields["region"]
+            provinces.help_text = gettext_lazy("Chọn tỉnh thuộc địa bàn của bạn.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -153,8 +153,14 @@ class TestTheReportPageOpensOnAReportTheReaderMayRun:
 
         assert regions(cuc_officer) == list(Region.objects.order_by("code").values_list("pk", flat=True))
         assert regions(centre) == [Organization.objects.get(code="TTKC1").region_id]
-        # a province's officer is offered no region at all: each would be refused
+        # a province's officer is offered no region at all: each would be refused; nor told that an empty province
+        # means the whole country (refused too)
         assert regions(laocai_officer) is None
+        def provinces_help(user: User) -> str:
+            return str(client_for(user).get(reverse("reports:page")).context["form"].fields["provinces"].help_text)
+
+        assert provinces_help(laocai_officer) == "Chọn tỉnh thuộc địa bàn của bạn."
+        assert provinces_help(cuc_officer) == "Bỏ trống: toàn quốc (hoặc cả vùng)."
         # nor is an account of the centre granted no role yet (it reads nothing)
         assert regions(make_user("ttkc1_norole", "TTKC1")) is None
 
