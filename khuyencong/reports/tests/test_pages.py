@@ -156,6 +156,7 @@ class TestTheReportPageOpensOnAReportTheReaderMayRun:
         # a province's officer is offered no region at all: each would be refused; nor told that an empty province
         # means the whole country (refused too)
         assert regions(laocai_officer) is None
+
         def provinces_help(user: User) -> str:
             return str(client_for(user).get(reverse("reports:page")).context["form"].fields["provinces"].help_text)
 
