@@ -42,8 +42,8 @@ def test_the_calendar_names_the_duties_in_the_readers_language(frozen_clock: Non
     in_english = client_for(officer).get(url, {"year": "2026"}).content.decode()
 
     # Then the half-yearly report is named in his language
-    assert "<td>Báo cáo 6 tháng tình hình thực hiện khuyến công<br>" in in_vietnamese
-    assert "<td>Half-yearly report on industrial promotion<br>" in in_english
+    assert 'data-label="Báo cáo">Báo cáo 6 tháng tình hình thực hiện khuyến công<br>' in in_vietnamese
+    assert 'data-label="Report">Half-yearly report on industrial promotion<br>' in in_english
     assert "Báo cáo 6 tháng tình hình thực hiện khuyến công" not in in_english
     # and so is its legal basis
     assert (
