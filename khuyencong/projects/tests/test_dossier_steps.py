@@ -190,6 +190,10 @@ def test_the_page_shows_the_checklist_and_what_is_attached(local_plan, cast, ben
     assert "Đã đính kèm" in checklist
     assert "Xác nhận việc làm" in checklist
     assert "Còn thiếu" in checklist
+    # On a phone each row stacks, every cell after the step saying what it is (a four-column table left the
+    # document's name 50 px)
+    assert '<table class="data responsive">' in checklist
+    assert 'data-label="Tài liệu">Danh sách học viên có chữ ký' in checklist
 
 
 def test_the_refusal_on_the_page_lists_what_is_missing(local_plan, cast, beneficiary) -> None:
