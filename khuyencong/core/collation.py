@@ -49,7 +49,7 @@ def by_name(
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"  # vi-only: letters, not words
 _RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 # Marks that make a letter of its own (ă â ê ô ơ ư), and the tones in their order: none, huyền, hỏi, ngã, sắc, nặng.
-_LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+_LETTER_MARKS = frozenset({"\u0306", "\u0302", "\u031b"})
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
@@ -77,7 +77,6 @@ def vietnamese_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     return tuple(letters), tuple(tones), text
 
 
-def python_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
-    """The order of `by_name` for a short list already in memory, in Vietnamese alphabetical order (`vietnamese_key`):
-    on PostgreSQL the order ICU gives; on SQLite better than its folded-text fallback, which ties "Bắc" with "Bạc"."""
-    return vietnamese_key(text)
+# The order of `by_name` for a short list already in memory: on PostgreSQL the order ICU gives; on SQLite better than
+# its folded-text fallback, which ties "Bắc" with "Bạc".
+python_key = vietnamese_key

@@ -45,7 +45,6 @@ from .selectors import (
     figure_changes,
     late_by_body,
     live_key_figures,
-    outstanding_late,
     own_bodies,
 )
 from .services import (
@@ -95,6 +94,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         # The page is about the duty chosen: the body's own reports too.
         entries = [entry for entry in entries if entry.duty == chosen]
         own_rows = [(entry, writable) for entry, writable in own_rows if entry.duty == chosen]
+    late = late_by_body(entries, today=today)
     context = {
         "form": form,
         "year": year,
@@ -102,8 +102,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "overview": bool(duties),
         "duty": chosen,
         "rounds": due_rounds(entries),
-        "late": late_by_body(entries, today=today),
-        "late_count": len(outstanding_late(entries)),
+        "late": late,
+        "late_count": sum(len(body.reports) for body in late),
         "matrix": calendar_matrix(entries) if chosen is not None else None,
         "today": today,
         "labels": STATUS_LABELS,
