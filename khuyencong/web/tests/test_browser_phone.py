@@ -220,3 +220,45 @@ def test_a_reports_charts_keep_their_figures_whole_in_english_on_a_wide_screen(
     assert [chart.evaluate(CHART_TEXT_OUTSIDE) for chart in wide.all()] == [[], [], []]
     assert page.evaluate(PAGE_FITS)
     context.close()
+
+
+def test_on_a_phone_a_lists_filters_fold_behind_a_toggle_that_counts_those_in_use(
+    phone: Page, live_server: object
+) -> None:
+    # given Yên Bái's 2022 records
+    _scenario("yen-bai-2022-h1.json")
+    # when the officer opens the đề án list on a phone
+    phone.goto(f"{live_server}{reverse('projects:list')}")
+    toggle = phone.get_by_role("button", name="Điều kiện lọc khác")
+    # then the search box, the toggle and the button are the form's first screen, the first đề án just below them
+    expect(phone.get_by_label("Mã hoặc tên đề án")).to_be_visible()
+    expect(phone.get_by_label("Trạng thái")).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    assert phone.locator("table.data tbody tr").first.bounding_box()["y"] < 844  # type: ignore[index]
+
+    # when the toggle is pressed, every filter shows; a state is chosen and the list filtered
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    phone.get_by_label("Trạng thái").select_option(label="Đã phê duyệt")
+    phone.get_by_label("Chỉ đề án quá hạn").check()
+    phone.get_by_role("button", name="Lọc", exact=True).click()
+
+    # then the filtered list folds them again, its toggle saying that two are in use
+    expect(phone.get_by_role("button", name="Điều kiện lọc khác (2)")).to_have_attribute("aria-expanded", "false")
+    assert phone.evaluate(PAGE_FITS)
+
+    # and an error is never folded away
+    phone.goto(f"{live_server}{reverse('projects:list')}?as_of=31/02/2022")
+    expect(phone.get_by_label("Tính đến ngày (ngày/tháng/năm)")).to_be_visible()
+    expect(phone.get_by_role("button", name="Điều kiện lọc khác")).to_have_count(0)
+
+
+def test_on_a_wide_screen_every_filter_shows(browser: Browser, live_server: object, reference_data: None) -> None:
+    make_user("laocai.sct", "SCT-15", Role.OFFICER)
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}{reverse('projects:list')}")
+    expect(page.get_by_label("Trạng thái")).to_be_visible()
+    expect(page.get_by_role("button", name="Điều kiện lọc khác")).to_have_count(0)
+    context.close()

@@ -51,8 +51,48 @@ function localiseFileInputs() {
   });
 }
 
+// A list's filters fill a phone's whole first screen (eleven fields before the first đề án). There, a form marked
+// data-fold shows its first field (the search box) and its button, the rest behind one toggle that says how many of
+// them are in use; a form with an error stays unfolded, so that what is wrong is never hidden.
+function foldFilters() {
+  var more = document.body.dataset.filtersMore;
+  if (!more || !window.matchMedia("(max-width: 640px)").matches) return;
+  document.querySelectorAll("form.filters[data-fold]").forEach(function (form) {
+    var first = form.firstElementChild;
+    var rest = Array.prototype.filter.call(form.children, function (child) {
+      return child !== first && !child.querySelector("button");
+    });
+    if (rest.length < 2 || form.querySelector(".field-error")) return;
+    var used = rest.filter(inUse).length;
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "filters-toggle";
+    toggle.textContent = used ? more + " (" + used + ")" : more;
+    toggle.setAttribute("aria-expanded", "false");
+    rest.forEach(function (child) { child.classList.add("foldable"); });
+    form.classList.add("folded");
+    first.insertAdjacentElement("afterend", toggle);
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      form.classList.toggle("folded", !open);
+    });
+  });
+}
+
+// Whether a filter narrows the list: a choice other than its first ("Tất cả", or the default order), a value typed,
+// a box ticked.
+function inUse(field) {
+  return Array.prototype.some.call(field.querySelectorAll("select, input"), function (control) {
+    if (control.tagName === "SELECT") return control.selectedIndex > 0;
+    if (control.type === "checkbox" || control.type === "radio") return control.checked;
+    return control.type !== "hidden" && control.value !== "";
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   localiseFileInputs();
+  foldFilters();
   focusScrollables();
   window.addEventListener("resize", focusScrollables);
   var button = document.querySelector(".menu-toggle");
