@@ -262,3 +262,23 @@ def test_on_a_wide_screen_every_filter_shows(browser: Browser, live_server: obje
     expect(page.get_by_label("Trạng thái")).to_be_visible()
     expect(page.get_by_role("button", name="Điều kiện lọc khác")).to_have_count(0)
     context.close()
+
+
+# The smallest rendered size, in CSS pixels, of a map's province names (the first line of each tile).
+SMALLEST_NAME = """() => Math.min(...[...document.querySelectorAll('figure.province-map svg g text:first-of-type')]
+    .map(text => text.getBoundingClientRect().height))"""
+
+
+def test_on_a_phone_the_maps_province_names_stay_readable(phone: Page, live_server: object) -> None:
+    # given Yên Bái's 2022 records
+    _scenario("yen-bai-2022-h1.json")
+    for era in ("2025-07", "2025-pre"):
+        # when the officer opens the map of today's 34 provinces, then of the 63 before the reform
+        phone.goto(f"{live_server}{reverse('reports:map')}?{urlencode({'era': era, 'year': 2022})}")
+        # then no province's name is drawn smaller than about 9 px, and the page does not scroll sideways
+        assert phone.evaluate(SMALLEST_NAME) >= 9, era
+        assert phone.evaluate(PAGE_FITS), era
+    # the 63 provinces' map is wider than the screen: it scrolls inside its box, which the keyboard can reach
+    box = phone.locator(".map-box")
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    expect(box).to_have_attribute("tabindex", "0")
