@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth.models import Permission
 
@@ -130,3 +131,29 @@ def test_the_background_tasks_list_names_its_columns_in_the_readers_language(adm
     )
     assert "Task name" not in english
     assert "Task" in english
+
+
+def test_a_background_tasks_page_says_what_it_runs_and_with_what(administrator: User) -> None:
+    # Given an Excel import queued on 29/11/2026 at 14:05, Hà Nội time, for job 12
+    import datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    queued = datetime.datetime(2026, 11, 29, 7, 5, tzinfo=datetime.UTC)
+    with time_machine.travel(queued, tick=False):
+        task = DBTaskResult.objects.create(
+            task_path="khuyencong.exchange.tasks.run_import", args_kwargs={"args": [12], "kwargs": {"dry_run": False}},
+            backend_name="default", run_after=queued, exception_class_path="", traceback="",
+        )  # fmt: skip
+    # When the administrator opens it
+    html = client_for(administrator).get(f"/admin/django_tasks_database/dbtaskresult/{task.pk}/change/").content
+    text = visible_text(html.decode())
+    # Then its title and its trail name the task and when it was queued, not the model
+    assert "DBTaskResult object" not in text
+    assert text.count("Tác vụ run_import · 29/11/2026 14:05") >= 2
+    # and its arguments are one per line, a keyword one with its name, not the stored JSON
+    assert "Tham số" in text
+    assert "dry_run: False" in text
+    assert '"kwargs"' not in text
+    # and when it may run is written as the other times are, in Hà Nội's time
+    assert "Chạy sau:\n14:05 29/11/2026" in text
