@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.utils.translation import get_language
 
 from khuyencong.core import numbers
@@ -55,7 +55,9 @@ def choice_width(field: Any) -> str:
     row."""
     inner = getattr(field, "field", None)
     choices = field if inner is None else getattr(inner, "choices", None)
-    if choices is None or getattr(getattr(inner, "widget", None), "is_hidden", False):
+    # Only a widget that lists its choices is sized by them: a picker's text box over a model's choices (a million
+    # facilities) would otherwise read them all to size a box that shows none (the products page took 93 s).
+    if choices is None or (inner is not None and not isinstance(inner.widget, forms.widgets.ChoiceWidget)):
         return ""
     longest = 0
     for _value, label in choices:
