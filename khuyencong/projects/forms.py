@@ -18,7 +18,7 @@ from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import FundingSource, Plan
 
 from .models import DocumentKind, Indicator, PaymentKind, Project, ProjectContent, ProjectKind
-from .workflow import Action, State
+from .workflow import AMOUNT_REQUIRED, EVENT_AMOUNTS, PERCENT_ACTIONS, Action, State
 
 PROJECT_SORTS = [("", gettext_lazy("Mới nhất")), ("title", gettext_lazy("Tên A→Z")), ("code", gettext_lazy("Mã đề án"))]
 
@@ -69,8 +69,24 @@ class ProjectFilterForm(forms.Form):
         return any(name in self.errors and self.data.get(name) for name in ("province", "implementer"))
 
 
+class ActionSelect(forms.Select):
+    """The steps, each saying what its amount states and whether it needs one or a percent: the page shows the amount
+    and percent boxes only for the step chosen, labelled by what they mean (web/app.js `eventFields`)."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        action = Action(value) if value in Action.values else None
+        if action in EVENT_AMOUNTS:
+            option["attrs"]["data-amount"] = str(EVENT_AMOUNTS[action])
+            if action in AMOUNT_REQUIRED:
+                option["attrs"]["data-amount-required"] = ""
+        if action in PERCENT_ACTIONS:
+            option["attrs"]["data-percent"] = ""
+        return option
+
+
 class EventForm(forms.Form):
-    action = forms.ChoiceField(label=gettext_lazy("Thao tác"), choices=Action.choices)
+    action = forms.ChoiceField(label=gettext_lazy("Thao tác"), choices=Action.choices, widget=ActionSelect)
     on = forms.DateField(label=gettext_lazy("Ngày"), error_messages=DATE_ERRORS)
     amount = MoneyField(label=gettext_lazy("Số tiền (đồng)"), required=False)
     percent = forms.DecimalField(
@@ -93,7 +109,34 @@ class EventForm(forms.Form):
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
         action_field.choices = [(a.value, a.label) for a in actions]
+        action_field.widget.attrs.update({"data-amount-field": self["amount"].auto_id,
+                                          "data-percent-field": self["percent"].auto_id})  # fmt: skip
         self.fields["on"].initial = timezone.localdate
+
+    def clean(self) -> dict[str, Any]:
+        """An amount or a percent the chosen step does not state is refused rather than kept ("Kiểm tra: 200.000.000
+        đồng" says nothing anyone can use)."""
+        cleaned = super().clean() or {}
+        action = Action(cleaned["action"]) if cleaned.get("action") in Action.values else None
+        if action is None:
+            return cleaned
+        if cleaned.get("amount") is not None and action not in EVENT_AMOUNTS:
+            self.add_error(
+                "amount",
+                forms.ValidationError(
+                    _("Bước «%(action)s» không ghi số tiền: để trống ô này.") % {"action": action.label},
+                    code="amount_not_taken",
+                ),
+            )
+        if cleaned.get("percent") is not None and action not in PERCENT_ACTIONS:
+            self.add_error(
+                "percent",
+                forms.ValidationError(
+                    _("Bước «%(action)s» không ghi khối lượng hoàn thành: để trống ô này.") % {"action": action.label},
+                    code="percent_not_taken",
+                ),
+            )
+        return cleaned
 
 
 class PaymentForm(forms.Form):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,6 +64,21 @@ class Action(models.TextChoices):
     LIQUIDATED = "liquidated", _("Thanh lý hợp đồng")
     SETTLED = "settled", _("Quyết toán")
 
+
+# What an event's amount states, by action (exchange format, "events"; a submission states the support requested).
+# The format carries an amount on any event and an import keeps it; the event form asks for one only here.
+EVENT_AMOUNTS: dict[Action, Promise] = {
+    Action.SUBMITTED_FOR_APPRAISAL: _("Kinh phí đề nghị hỗ trợ (đồng)"),
+    Action.APPRAISAL_PASSED: _("Kinh phí thẩm định (đồng)"),
+    Action.APPROVED: _("Kinh phí hỗ trợ được duyệt (đồng)"),
+    Action.CONTRACT_SIGNED: _("Giá trị hợp đồng, phần hỗ trợ (đồng)"),
+    Action.ADJUSTMENT_APPROVED: _("Kinh phí hỗ trợ sau điều chỉnh, nếu đổi (đồng)"),
+    Action.ACCEPTED: _("Giá trị nghiệm thu (đồng)"),
+    Action.SETTLED: _("Kinh phí quyết toán (đồng)"),
+}
+# The steps whose amount or percent the timeline's rules require (`amount_required`, `percent_required`).
+AMOUNT_REQUIRED = frozenset({Action.APPROVED, Action.SETTLED})
+PERCENT_ACTIONS = frozenset({Action.PROGRESS})
 
 # A move that returns to the state the đề án was in before the request (adjustment or stop request answered).
 RESUME = "resume"

@@ -24,8 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def act(page: Page, action: str, on: str, *, amount: str = "", percent: str = "") -> None:
     page.locator("#id_event-action").select_option(action)
     page.locator("#id_event-on").fill(on)
-    page.locator("#id_event-amount").fill(amount)
-    page.locator("#id_event-percent").fill(percent)
+    # A step's amount and percent boxes show only where the step states one (web/app.js eventFields)
+    for box, value in (("#id_event-amount", amount), ("#id_event-percent", percent)):
+        if value:
+            page.locator(box).fill(value)
     page.get_by_role("button", name="Ghi", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi")
 
@@ -104,6 +106,13 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     expect(picker.locator(".file-name")).to_have_text("hoa-don.pdf")
     centre.get_by_role("button", name="Đính kèm").click()
     expect(centre.locator(".messages")).to_contain_text("Đã đính kèm")
+    # the boxes follow the step: a progress report asks for its percent, marked as needed, and for no amount
+    centre.locator("#id_event-action").select_option("progress")
+    expect(centre.get_by_label("Khối lượng hoàn thành (%) *")).to_be_visible()
+    expect(centre.locator("#id_event-amount")).to_be_hidden()
+    centre.locator("#id_event-action").select_option("accepted")
+    expect(centre.get_by_label("Giá trị nghiệm thu (đồng)")).to_be_visible()
+    expect(centre.locator("#id_event-percent")).to_be_hidden()
     act(centre, "progress", "20/05/2026", percent="75")
     pay(centre, "advance", "25/05/2026", "100.000.000")
     act(centre, "accepted", "01/09/2026")

@@ -85,6 +85,17 @@ def test_a_progress_report_through_the_page(bac_kan: None) -> None:
         ),
         ({"event-action": "progress", "event-on": "01/07/2018", "event-percent": "150"}, "percent", "từ 0 đến 100"),
         ({"event-action": "approved", "event-on": "01/07/2018"}, "action", "Select a valid choice"),
+        # an amount or a percent the step does not state is refused, not kept beside it
+        (
+            {"event-action": "stop_requested", "event-on": "01/07/2018", "event-amount": "200.000.000"},
+            "amount",
+            "không ghi số tiền",
+        ),
+        (
+            {"event-action": "stop_requested", "event-on": "01/07/2018", "event-percent": "30"},
+            "percent",
+            "không ghi khối lượng hoàn thành",
+        ),
     ],
 )
 def test_bad_input_on_the_event_form_writes_nothing(bac_kan: None, post: dict, field: str, message: str) -> None:
@@ -196,3 +207,30 @@ def test_the_list_as_of_a_date_is_the_replay_for_every_đề_án(bac_kan: None, 
         assert {pk: s.state for pk, s in shown.items()} == {pk: r.state for pk, r in replay.items()}
         assert {pk: s.paid for pk, s in shown.items()} == {pk: r.paid for pk, r in replay.items()}
         assert response.context["page"].paginator.count == Project.objects.count()
+
+
+def test_a_refused_step_is_announced_where_the_page_opens_with_a_link_to_its_form(bac_kan: None) -> None:
+    # given a centre recording a progress report without its percent
+    project = Project.objects.get(code="BK-KCQG18-1")
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    response = client_for(centre).post(
+        reverse("projects:act", args=[project.pk]), {"event-action": "progress", "event-on": "01/07/2018"}
+    )
+    # then the page says so before its first section, linking to the form and its error
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = page.index('href="#ghi-buoc"')
+    assert summary < page.index("<h2>Thông tin</h2>") < page.index('id="ghi-buoc"')
+    assert 'id="tam-ung"' not in page[:summary]
+
+
+def test_the_step_chooser_says_what_each_steps_amount_states(bac_kan: None) -> None:
+    # given a contracted national đề án, for its implementing centre
+    project = Project.objects.get(code="BK-KCQG18-1")
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    page = client_for(centre).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    # then acceptance states its value, a progress report its percent, a stop request neither
+    assert 'value="accepted" data-amount="Giá trị nghiệm thu (đồng)"' in page
+    assert 'value="progress" data-percent' in page
+    assert 'value="stop_requested">' in page
+    assert 'data-amount-field="id_event-amount" data-percent-field="id_event-percent"' in page

@@ -90,8 +90,47 @@ function inUse(field) {
   });
 }
 
+// The event form's amount and percent boxes follow the step chosen (projects/forms.py ActionSelect): shown only for a
+// step that states one, the amount labelled by what it means, each marked when the step needs it. A hidden box is
+// disabled, so that what it holds is not sent; one the server refused stays shown with its error. Without the
+// script both boxes stay, and the server refuses what the step does not state.
+function eventFields() {
+  document.querySelectorAll("select[data-amount-field]").forEach(function (select) {
+    var amount = document.getElementById(select.dataset.amountField);
+    var percent = document.getElementById(select.dataset.percentField);
+    if (!amount || !percent) return;
+    var amountLabel = amount.closest(".field").querySelector("label");
+    var percentLabel = percent.closest(".field").querySelector("label");
+    var amountText = amountLabel.textContent.trim();
+    var percentText = percentLabel.textContent.trim();
+    function show(input, label, text, shown, required) {
+      var box = input.closest(".field");
+      var refused = box.querySelector(".field-error") !== null;
+      box.hidden = !(shown || refused);
+      input.disabled = box.hidden;
+      label.textContent = text;
+      if (required) {
+        var star = document.createElement("span");
+        star.setAttribute("aria-hidden", "true");
+        star.textContent = " *";
+        label.appendChild(star);
+      }
+    }
+    function follow() {
+      var option = select.options[select.selectedIndex];
+      var data = option ? option.dataset : {};
+      show(amount, amountLabel, data.amount || amountText, data.amount !== undefined,
+           data.amountRequired !== undefined);
+      show(percent, percentLabel, percentText, data.percent !== undefined, data.percent !== undefined);
+    }
+    select.addEventListener("change", follow);
+    follow();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   localiseFileInputs();
+  eventFields();
   foldFilters();
   focusScrollables();
   window.addEventListener("resize", focusScrollables);
