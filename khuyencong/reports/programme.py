@@ -126,18 +126,23 @@ def programme_named(code: str) -> Program:
 
 
 def programme_scope(program: Program, scope: ReportScope, day: datetime.date) -> ReportScope:
-    """A provincial programme covers its province: asked for the whole country, the report is the province's; asked
-    for another province, it is refused (its targets are not that province's)."""
+    """A provincial programme covers its province: asked for the whole country or a region that includes it, the
+    report is the province's; asked for provinces without it, it is refused (its targets are not theirs)."""
     if program.territory is None:
         return scope
     if not scope.national:
         home = program.territory.current_province_id or program.territory.pk
-        if any((unit.current_province_id or unit.pk) != home for unit in scope.provinces):
+        provinces = {unit.current_province_id or unit.pk for unit in scope.provinces}
+        if home not in provinces:
             raise ValueError(
-                _("%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình.")
+                _(
+                    "%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình: "
+                    "hãy chọn %(territory)s, hoặc bỏ chọn vùng và tỉnh."
+                )
                 % {"program": program.name, "territory": program.territory.full_name}
             )
-        return scope
+        if provinces == {home}:
+            return scope
     return scope_from_units([program.territory], geography=scope.geography, on=day)
 
 
