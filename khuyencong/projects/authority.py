@@ -24,6 +24,7 @@ from khuyencong.accounts.models import Role, User
 from khuyencong.core.refusals import OutOfScope, Refused
 from khuyencong.organizations.models import Organization, OrganizationKind, OrganizationLevel
 
+from .models import DocumentKind
 from .workflow import APPROVING_KINDS, AUTHORITY, FORWARDED_SOURCES, Action, Party, may_act
 
 if TYPE_CHECKING:
@@ -326,10 +327,18 @@ def can_attach_to_project(user: User | AnonymousUser, project: Project) -> bool:
     return user.has_role(*WORKING_ROLES) and bool(project_parties(user, project))
 
 
-# What a beneficiary itself sends for its đề án (self-service): its application dossier, its invoices and vouchers, its
-# reports on the work, and other papers. Decisions, appraisal minutes, contracts and acceptance minutes are the
-# implementer's and the approving body's to attach.
-BENEFICIARY_DOCUMENT_KINDS: tuple[str, ...] = ("proposal", "voucher", "report", "other")
+# What a beneficiary itself sends for its đề án (self-service): its application dossier, its invoices and vouchers —
+# those of the investment it made too, which acceptance and the first advance of a machinery đề án wait for (Circular
+# 36/2013 Art. 13, 16) —, its trademark certificate, its reports on the work, and other papers. Decisions, appraisal
+# minutes, contracts and acceptance minutes are the implementer's and the approving body's to attach.
+BENEFICIARY_DOCUMENT_KINDS: tuple[str, ...] = (
+    DocumentKind.PROPOSAL,
+    DocumentKind.VOUCHER,
+    DocumentKind.INVESTMENT,
+    DocumentKind.TRADEMARK,
+    DocumentKind.REPORT,
+    DocumentKind.OTHER,
+)
 
 
 def represents_beneficiary(user: User | AnonymousUser, project: Project) -> bool:
@@ -343,8 +352,6 @@ def represents_beneficiary(user: User | AnonymousUser, project: Project) -> bool
 def document_kinds_for(user: User | AnonymousUser, project: Project) -> tuple[str, ...] | None:
     """The kinds of document the user may attach to this đề án: every kind for a party with a working role, the
     beneficiary's kinds for its facility's representative, None for anyone else."""
-    from .models import DocumentKind
-
     if can_attach_to_project(user, project):
         return tuple(DocumentKind.values)
     if represents_beneficiary(user, project):

@@ -22,6 +22,7 @@ from khuyencong.programs.models import Plan
 from khuyencong.projects import authority
 from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import Document, DocumentKind, Project, ProjectContent
+from khuyencong.projects.selectors import document_checklist
 from khuyencong.projects.services import project_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -155,3 +156,15 @@ def test_the_representative_sends_a_voucher_through_the_page_but_cannot_void_it(
 def test_a_party_with_a_working_role_still_attaches_every_kind(group_project: Project, cast: dict[str, User]) -> None:
     assert authority.document_kinds_for(cast["centre"], group_project) == tuple(DocumentKind.values)
     assert attach(cast["centre"], group_project, "decision").kind == "decision"
+
+
+def test_the_representatives_investment_invoices_are_the_ones_acceptance_waits_for(
+    rep: User, group_project: Project
+) -> None:
+    # given a machinery đề án, whose acceptance waits for the invoices of the investment made (Circular 36/2013 Art. 16)
+    investment = str(DocumentKind.INVESTMENT.label)
+    assert [row.attached for row in document_checklist(group_project) if row.kind == investment] == [False, False]
+    # when its facility's representative sends them
+    attach(rep, group_project, DocumentKind.INVESTMENT)
+    # then the dossier has them, for the advance and for acceptance
+    assert [row.attached for row in document_checklist(group_project) if row.kind == investment] == [True, True]
