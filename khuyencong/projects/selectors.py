@@ -19,7 +19,7 @@ from khuyencong.organizations.models import Organization
 
 from . import authority
 from .models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent
-from .workflow import Action, Position, State, advance, allowed_actions
+from .workflow import AUTHORITY, FORWARDED_SOURCES, Action, Party, Position, State, advance, allowed_actions
 
 if TYPE_CHECKING:
     from khuyencong.facilities.models import Facility
@@ -149,6 +149,37 @@ def project_actions_for(user: User | AnonymousUser, project: Project) -> list[Ac
         State(project.state) if project.state else None, State(project.resume_to) if project.resume_to else None
     )
     return [a for a in allowed_actions(position, live=True) if authority.can_act_on_project(user, project, a)]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    action: Action
+    # Who may take it: the bodies named where the đề án says which (its implementer, the UBND tỉnh of a local đề án),
+    # else the part they play ("Sở Công Thương của tỉnh").
+    who: list[str]
+
+
+def project_next_steps(project: Project) -> list[NextStep]:
+    """The steps the workflow allows next and who may take each (`workflow.AUTHORITY`): what a page says to those who
+    take none of them, so that a new đề án is not a dead end ("who registers it?"). Reply steps to a request are
+    listed with the request pending, a stop or an adjustment at any running step."""
+    position = Position(
+        State(project.state) if project.state else None, State(project.resume_to) if project.resume_to else None
+    )
+    local = project.plan.funding_source not in FORWARDED_SOURCES
+    implementer = str(authority.acting_implementer(project))
+    approver = authority.approving_body_for(project) if local else None
+    steps = []
+    for action in allowed_actions(position, live=True):
+        rule = AUTHORITY[action]
+        parties = rule.parties | (rule.local_parties if local else frozenset())
+        names = {
+            Party.IMPLEMENTER: implementer,
+            Party.APPROVER: str(approver) if approver is not None else str(Party.APPROVER.label),
+        }
+        who = [names.get(party, str(party.label)) for party in Party if party in parties]
+        steps.append(NextStep(action, who))
+    return steps
 
 
 def project_get_for_user(user: User | AnonymousUser, pk: int) -> Project:

@@ -219,6 +219,8 @@ def _detail_context(
             access.facilities_in_scope(user, project.beneficiaries.all()).values_list("pk", flat=True)
         ),
         "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
+        # To whoever takes no step now: what comes next and whose it is.
+        "next_steps": [] if actions else selectors.project_next_steps(project),
         "payment_form": payment_form
         or (PaymentForm(initial={"on": voucher_day}, prefix="payment") if can_pay and contracted else None),
         # The dossier's forms, generated from the records (Circular 36/2013): a download, so the export permission.

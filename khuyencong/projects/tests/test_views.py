@@ -13,6 +13,7 @@ from django.urls import reverse
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.services import system_user
+from khuyencong.projects import authority
 from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import DocumentKind, Payment, Project, ProjectEvent
 from khuyencong.projects.services import project_record_event
@@ -234,3 +235,22 @@ def test_the_step_chooser_says_what_each_steps_amount_states(bac_kan: None) -> N
     assert 'value="progress" data-percent' in page
     assert 'value="stop_requested">' in page
     assert 'data-amount-field="id_event-amount" data-percent-field="id_event-percent"' in page
+
+
+def test_who_takes_no_step_is_told_what_comes_next_and_whose_it_is(bac_kan: None) -> None:
+    # given a contracted national đề án, opened by a viewer of the Sở, who takes no step
+    project = Project.objects.get(code="BK-KCQG18-1")
+    viewer = make_user("xem", "SCT-19", Role.VIEWER)
+    response = client_for(viewer).get(reverse("projects:detail", args=[project.pk]))
+    steps = {str(step.action.label): step.who for step in response.context["next_steps"]}
+    # then the page lists the next lawful steps, each with the body whose step it is: the implementer's successor
+    # since the 2025 reform dissolved Bắc Kạn's centre
+    acting = str(authority.acting_implementer(project))
+    assert acting != str(project.implementer)
+    assert steps["Báo cáo tiến độ"] == [acting]
+    assert steps["Nghiệm thu"][0] == acting
+    assert "Phê duyệt" not in steps
+    assert "Bước tiếp theo" in response.content.decode()
+    # and whoever takes a step sees the form instead
+    centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
+    assert client_for(centre).get(reverse("projects:detail", args=[project.pk])).context["next_steps"] == []
