@@ -390,9 +390,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if not authority.may_create_projects(user):
         raise authority.creation_refused()
     offered = selectors.project_creation_choices(user)
+    initial = _prefill(request)
+    # A centre mostly enters its own đề án: its body is the implementer offered first, where it may be one.
+    if user.organization_id is not None and offered.implementers.filter(pk=user.organization_id).exists():
+        initial.setdefault("implementer", user.organization_id)
     form = ProjectCreateForm(
         request.POST or None,
-        initial=_prefill(request),
+        initial=initial,
         plans=offered.plans,
         implementers=offered.implementers,
         facilities=offered.facilities,

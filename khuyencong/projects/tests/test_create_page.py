@@ -179,3 +179,13 @@ def test_a_plan_cannot_be_created_for_another_provinces_body() -> None:
     )
     assert response.status_code == 400
     assert not Plan.objects.filter(code="P").exists()
+
+
+def test_the_form_offers_the_centres_own_body_as_implementer_first(plan: Plan) -> None:
+    # given the provincial centre's officer
+    centre = make_user("ttkc15", "TTKC-15", Role.OFFICER)
+    # when the officer opens the form
+    form = client_for(centre).get(reverse("projects:create")).context["form"]
+    # then the centre's own body is chosen already; the choice stays the officer's to change
+    assert form["implementer"].value() == Organization.objects.get(code="TTKC-15").pk
+    assert form.fields["implementer"].queryset.count() > 1
