@@ -4,6 +4,7 @@ someone pressing "save" at the same time — the database's unique constraint is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,10 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 DUPLICATE_CODE = "duplicate_code"
+INVALID_CODE = "invalid_code"
+# A code the pages address a record by (/products/<code>/) and name files with: letters, digits, ".", "-" and "_".
+# A "/" stored once broke every page listing the record, its address could not be made.
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 UNIQUE_VIOLATION = "23505"
 
 
@@ -25,6 +30,20 @@ def duplicate_code_error(what: str, code: str) -> ValidationError:
             )
         }
     )
+
+
+def require_code_form(code: str, what: str) -> None:
+    """Refuses a code the pages could not address the record by, before anything is written."""
+    if not CODE_PATTERN.match(code):
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("Mã %(what)s «%(code)s» chỉ được gồm chữ không dấu, số, dấu chấm, gạch ngang và gạch dưới.")
+                    % {"what": what, "code": code},
+                    code=INVALID_CODE,
+                )
+            }
+        )
 
 
 def is_unique_violation(error: DatabaseError) -> bool:

@@ -17,6 +17,23 @@ DATE_ERRORS = {"invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
+class KeyedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by key whose keys beyond 64 bits are refused as unknown: SQLite raises OverflowError
+    for such an integer in an IN list (a 500), where an exact lookup is answered empty."""
+
+    def clean(self, value: Any) -> Any:
+        for key in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(key)
+            except (TypeError, ValueError):
+                continue
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super().clean(value)
+
+
 class MoneyField(forms.Field):
     """An exact whole number of đồng, typed plainly (1700000000) or grouped the Vietnamese way (1.700.000.000)."""
 

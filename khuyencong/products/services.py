@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
-from khuyencong.core.codes import created_under_new_code, require_free_code
+from khuyencong.core.codes import created_under_new_code, require_code_form, require_free_code
 from khuyencong.core.corrections import check_void, mark_voided
 from khuyencong.core.refusals import Refused, not_future, refuse
 from khuyencong.core.text import fold
@@ -106,6 +106,7 @@ def product_create(
         raise refuse("group", _group_unknown(group), "invalid")
     if not name.strip():
         raise refuse("name", _("Ghi tên sản phẩm."), "required")
+    require_code_form(code, _("sản phẩm"))
     require_free_code(Product, code, _("sản phẩm"))
     product = Product(
         code=code,
@@ -209,6 +210,7 @@ def round_create(
         raise refuse("criteria", _("Tổng điểm tối đa các tiêu chí phải là 100."), "criteria_total")
     if not Decimal(0) < threshold <= Decimal(100):
         raise refuse("threshold", _("Điểm công nhận phải lớn hơn 0 và không quá 100."), "invalid")
+    require_code_form(code, _("đợt bình chọn"))
     require_free_code(SelectionRound, code, _("đợt bình chọn"))
     selection = SelectionRound(
         code=code,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from khuyencong.accounts.models import User
-from khuyencong.core.forms import DATE_ERRORS, MoneyField, add_service_errors
+from khuyencong.core.forms import DATE_ERRORS, KeyedMultipleChoiceField, MoneyField, add_service_errors
 from khuyencong.core.refusals import Refused
 from khuyencong.core.text import fold
 from khuyencong.facilities.models import Facility
@@ -107,7 +107,7 @@ def _chosen(form: forms.Form, name: str) -> Any:
     return queryset.filter(**{field.to_field_name or "pk": value}).first()
 
 
-class JudgeAccountsField(forms.ModelMultipleChoiceField):
+class JudgeAccountsField(KeyedMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return choices.judge_label(obj)
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import by_name
-from khuyencong.core.forms import DATE_ERRORS
+from khuyencong.core.forms import DATE_ERRORS, KeyedMultipleChoiceField
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import OrganizationLevel, Region
 from khuyencong.programs.models import Program
@@ -37,21 +36,7 @@ PERIODS = [
 ]
 
 
-class ProvinceChoice(forms.ModelMultipleChoiceField):
-    def clean(self, value: Any) -> Any:
-        # SQLite raises OverflowError for an integer beyond 64 bits in an IN list (a 500), where an exact lookup is
-        # answered empty: such a key is no province, said as for any unknown one.
-        for key in value if isinstance(value, list | tuple) else ():
-            try:
-                number = int(key)
-            except (TypeError, ValueError):
-                continue
-            if not -(2**63) <= number < 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
-                )
-        return super().clean(value)
-
+class ProvinceChoice(KeyedMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.name if obj.era == Era.FROM_2025 else _("%(name)s (trước 01/07/2025)") % {"name": obj.name}
 

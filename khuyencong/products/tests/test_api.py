@@ -64,6 +64,41 @@ class TestProducts:
         assert refused.status_code == 400
         assert not Product.objects.filter(code="SP-9").exists()
 
+    def test_a_code_no_address_could_name_is_refused_with_its_code(self, world: dict[str, Any]) -> None:
+        # given the facility's representative, sending a product code with a "/" (stored once, it broke every page
+        # listing the product: its address could not be made)
+        client = api_for(world["people"]["rep"])
+        refused = client.post(
+            "/api/v1/products/",
+            {"code": "COSO/1", "facility": world["facility"].code, "name": "Đèn mây", "group": "handicraft"},
+            format="json",
+        )
+        # then it is refused on its field, with its machine code, and nothing is written
+        assert refused.status_code == 400
+        assert refused.json()["codes"]["code"] == ["invalid_code"]
+        assert not Product.objects.filter(code="COSO/1").exists()
+        # and a round's code likewise, through the page
+        from django.urls import reverse
+
+        from conftest import client_for
+
+        page = client_for(world["people"]["sct"]).post(
+            reverse("products:rounds"),
+            {"code": "WEB/R1", "name": "Bình chọn", "year": "2026", "level": "provincial",
+             "organizer": str(world["people"]["sct"].organization_id)},
+        )  # fmt: skip
+        assert page.status_code == 400
+        assert "chỉ được gồm chữ không dấu" in page.content.decode()
+        assert not SelectionRound.objects.filter(code="WEB/R1").exists()
+        # and a judge's account key beyond 64 bits is no account, not a server error
+        huge = client_for(world["people"]["sct"]).post(
+            reverse("products:rounds"),
+            {"code": "WEB-R2", "name": "Bình chọn", "year": "2026", "level": "provincial",
+             "organizer": str(world["people"]["sct"].organization_id), "judge_accounts": "9" * 20},
+        )  # fmt: skip
+        assert huge.status_code == 400
+        assert not SelectionRound.objects.filter(code="WEB-R2").exists()
+
     def test_a_correction_is_audited_and_a_bad_group_is_named(self, world: dict[str, Any]) -> None:
         client = api_for(world["people"]["sct"])
         assert client.patch("/api/v1/products/SP-2/", {"name": "Khay tre ép"}, format="json").status_code == 200
