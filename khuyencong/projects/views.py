@@ -312,11 +312,17 @@ def project_queue(request: HttpRequest) -> HttpResponse:
         count, rows = _first_rows(queue.projects.select_related("plan"))
         late.append((queue, count, [(p, deadlines.due_date(queue, p, today)) for p in rows]))
     overdue_count, overdue = _first_rows(selectors.overdue_projects(visible).select_related("plan"))
+    queues = selectors.work_queues(request.user, limit=QUEUE_ROWS)
+    # The lists with nothing in them are named in one line, not a heading each ("Không có." eleven times over).
+    empty = [str(q.title) for q in queues if not q.count] + [str(q.label) for q, count, _rows in late if not count]
+    if not overdue_count:
+        empty.append(_("Quá hạn năm ngân sách"))
     return render(
         request,
         "projects/project_queue.html",
         {
-            "queues": selectors.work_queues(request.user, limit=QUEUE_ROWS),
+            "queues": queues,
+            "empty": empty,
             "overdue": overdue,
             "overdue_count": overdue_count,
             "deadlines": late,

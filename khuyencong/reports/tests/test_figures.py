@@ -442,8 +442,8 @@ def test_a_provincial_programme_asked_for_a_region_that_includes_it_is_its_provi
     # given the Tây Ninh programme, asked by a regional centre for the whole South
     period = Period.of(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     south = resolve_scope(region="south", geography=Geography.CURRENT, on=period.as_of)
-    tay_ninh = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=period.as_of)
+    province = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=period.as_of)
     # then the report is the province's, the same as asked for Tây Ninh itself
     asked = report_build("programme", south, period, program="CT-TNX").data
-    assert asked["scope"] == report_build("programme", tay_ninh, period, program="CT-TNX").data["scope"]
-    assert asked["projects"] == report_build("programme", tay_ninh, period, program="CT-TNX").data["projects"] > 0
+    assert asked["scope"] == report_build("programme", province, period, program="CT-TNX").data["scope"]
+    assert asked["projects"] == report_build("programme", province, period, program="CT-TNX").data["projects"] > 0
