@@ -143,6 +143,21 @@ def test_the_queue_lists_what_waits_for_the_user(bac_kan: None) -> None:
         state="stop_requested", plan__funding_source="provincial")}  # fmt: skip
 
 
+def test_the_queue_names_the_empty_lists_in_one_line(bac_kan: None) -> None:
+    # given the committee, for which some lists wait and others are empty
+    committee = make_user("ubnd19", "UBND-19", Role.APPROVER)
+    response = client_for(committee).get(reverse("projects:queue"))
+    page = response.content.decode()
+    empty = [q.title for q in response.context["queues"] if not q.count]
+    assert empty
+    assert any(q.count for q in response.context["queues"])
+    # then each list with something waiting has its heading, the empty ones only their names, in one line
+    assert f"<h2>{empty[0]} (0)</h2>" not in page
+    line = page[page.index('id="khong-co"') :]
+    assert all(title in line for title in empty)
+    assert "Không có.</p>" not in page
+
+
 def test_plan_pages_compute_the_allocated_percent(bac_kan: None) -> None:
     officer = make_user("tn", "SCT-19", Role.OFFICER)
     laocai = make_user("lc", "SCT-15", Role.OFFICER)
