@@ -84,10 +84,17 @@ class ReportForm(forms.Form):
         help_text=gettext_lazy("Bỏ trống: toàn quốc (hoặc cả vùng)."),
     )
     region = forms.ModelChoiceField(
-        label=gettext_lazy("Vùng"), required=False, queryset=Region.objects.order_by("code")
+        label=gettext_lazy("Vùng"),
+        required=False,
+        queryset=Region.objects.order_by("code"),
+        empty_label=gettext_lazy("— Không chọn vùng —"),
     )
     program = forms.ModelChoiceField(
-        label=gettext_lazy("Chương trình"), required=False, queryset=Program.objects.none(), to_field_name="code"
+        label=gettext_lazy("Chương trình"),
+        required=False,
+        queryset=Program.objects.none(),
+        to_field_name="code",
+        empty_label=gettext_lazy("— Chọn chương trình —"),
     )
     year = forms.IntegerField(
         label=gettext_lazy("Năm"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -68,3 +69,10 @@ def choice_width(field: Any) -> str:
     if longest > WIDER_CHOICE:
         return "wider"
     return "wide" if longest > WIDE_CHOICE else ""
+
+
+@register.filter
+def nfc(text: Any) -> str:
+    """Text in composed form: Django's table of language names writes "Tiếng Việt" decomposed (e + combining marks),
+    which a search of the page, or a screen reader's find, typed the usual way does not match."""
+    return unicodedata.normalize("NFC", str(text))
