@@ -57,6 +57,33 @@ def plan_allocated_on(plan: Plan, day: datetime.date, *, to: int | None = None) 
     return allocations.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
 
 
+def plans_with_figures(plans: QuerySet[Plan], day: datetime.date) -> QuerySet[Plan]:
+    """The plans, each annotated with its budget in force on `day` (`budget_on`) and what was allocated by then
+    (`allocated_on`), in the query that lists them: two queries a plan made the list of a national decade (350
+    plans) 710 queries."""
+    in_force = (
+        BudgetDecision.objects.standing()
+        .filter(plan=OuterRef("pk"), on__lte=day)
+        .order_by("-on", "-kind", "-pk")
+        .values("amount")[:1]
+    )
+    allocated = (
+        Allocation.objects.standing()
+        .filter(plan=OuterRef("pk"), on__lte=day)
+        .order_by()
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return plans.annotate(budget_on=Subquery(in_force), allocated_on=Subquery(allocated))
+
+
+def annotated_figures(plan: Plan, day: datetime.date) -> PlanFigures:
+    """`PlanFigures` of a plan read by `plans_with_figures`, without a query."""
+    allocated = getattr(plan, "allocated_on", None)
+    return PlanFigures(on=day, budget=getattr(plan, "budget_on", None), allocated=allocated or Decimal(0))
+
+
 def plan_figures(plan: Plan, day: datetime.date) -> PlanFigures:
     return PlanFigures(on=day, budget=plan_budget_on(plan, day), allocated=plan_allocated_on(plan, day))
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,11 +43,32 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, _("Đã lập kế hoạch %(code)s.") % {"code": created.code})
             return redirect("programs:detail", pk=created.pk)
-    plans = [(plan, selectors.plan_figures(plan, day)) for plan in selectors.plan_list_for_user(user)]
+    visible = selectors.plan_list_for_user(user)
+    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    year = _year(request, years)
+    shown = visible.filter(year=year) if year else visible
+    page = Paginator(selectors.plans_with_figures(shown, day), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    plans = [(plan, selectors.annotated_figures(plan, day)) for plan in page.object_list]
     status = 400 if form.errors else 200
     can_create = user.is_superuser or user.has_role(*access.PLAN_ROLES)
-    context = {"plans": plans, "as_of": day, "form": form if can_create else None}
+    context = {
+        "plans": plans,
+        "page": page,
+        "years": years,
+        "year": year,
+        "as_of": day,
+        "form": form if can_create else None,
+    }
     return render(request, "programs/plan_list.html", context, status=status)
+
+
+PLANS_PER_PAGE = 50
+
+
+def _year(request: HttpRequest, years: list[int]) -> int | None:
+    """The plan year asked for, if it is one of the user's plans' years; none (every year) otherwise."""
+    asked = request.GET.get("year", "")
+    return int(asked) if asked.isascii() and asked.isdigit() and int(asked) in years else None
 
 
 def _get_or_404(request: HttpRequest, pk: int) -> Plan:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
 from conftest import client_for
 from khuyencong.accounts.models import User
+from khuyencong.programs import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +48,25 @@ def test_years_are_not_grouped_like_amounts(bac_kan: None, thainguyen_officer: U
         assert "<td>2018</td>" in html
         assert "2.018" not in html
         assert "2,018" not in html
+
+
+def test_the_list_reads_each_plans_money_in_its_own_query_whatever_their_number(
+    bac_kan: None, thainguyen_officer: User, django_assert_max_num_queries: Any
+) -> None:
+    # given the plans of Thái Nguyên and former Bắc Kạn, with their budgets and allocations
+    client = client_for(thainguyen_officer)
+    # when the list is read as of a day
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("programs:list"), {"as_of": "30/06/2018"})
+    # then each plan's figures are those of the plan's own page, dated the same day
+    day = datetime.date(2018, 6, 30)
+    listed = response.context["plans"]
+    assert listed
+    for plan, figures in listed:
+        assert figures == selectors.plan_figures(plan, day)
+    # and a year narrows the list to that year's plans
+    years = response.context["years"]
+    narrowed = client.get(reverse("programs:list"), {"year": str(years[-1])}).context["plans"]
+    assert {plan.year for plan, _figures in narrowed} == {years[-1]}
+    # a year that is not one of the user's plans' is every year, not an error
+    assert client.get(reverse("programs:list"), {"year": "２０１８"}).status_code == 200
