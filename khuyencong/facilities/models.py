@@ -148,10 +148,18 @@ class Facility(models.Model):
 
     @property
     def recorded_place(self) -> str:
+        return self.recorded_place_in(self.recorded_unit)
+
+    @property
+    def recorded_unit_id(self) -> int | None:
+        return self.commune_id or self.district_id or self.province_id
+
+    def recorded_place_in(self, unit: AdminUnit) -> str:
+        """`recorded_place`, its unit given: read once for many facilities, with its parents and former names."""
         parts = [self.address] if self.address else []
-        if self.commune is None and self.commune_as_written:
+        if self.commune_id is None and self.commune_as_written:
             parts.append(self.commune_as_written)
-        parts.append(self.recorded_unit.path_on(self.place_recorded_on))
+        parts.append(unit.path_on(self.place_recorded_on))
         return ", ".join(parts)
 
     @property

@@ -96,10 +96,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 def facility_export(request: HttpRequest) -> StreamingHttpResponse:
     if not access.can_export(request.user):
         raise PermissionDenied
-    _form, filters = _filters(request)
-    facilities = selectors.facility_list_for_user(request.user, filters).select_related(
-        "province", "district", "commune"
-    )
+    facilities = _exported(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(_csv_rows(facilities), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="co-so-cnnt-{stamp}.csv"'
@@ -131,19 +128,54 @@ def facility_export_xlsx(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters and order, in constant memory."""
     if not access.can_export(request.user):
         raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
-    _form, filters = _filters(request)
-    facilities = selectors.facility_list_for_user(request.user, filters).select_related(
-        "province", "district", "commune"
-    )
     columns = [(str(heading), width) for heading, width in zip(EXPORT_HEADINGS, XLSX_WIDTHS, strict=True)]
-    return list_workbook("co-so-cnnt", _("Cơ sở CNNT"), columns, (_values(f) for f in facilities.iterator(2000)))
+    return list_workbook("co-so-cnnt", _("Cơ sở CNNT"), columns, _rows(_exported(request)))
 
 
-def _values(f: Facility) -> list[object]:
-    return [f.code, f.name, f.get_legal_form_display(), f.tax_code or "", f.recorded_place, f.current_province.name,
+def _exported(request: HttpRequest) -> QuerySet[Facility]:
+    """The list's facilities with what each row writes of them joined (a query per facility for its province,
+    commune and trade: 2,000 queries for a thousand facilities)."""
+    _form, filters = _filters(request)
+    return selectors.facility_list_for_user(request.user, filters).select_related(
+        "current_province", "current_commune", "trade"
+    )
+
+
+EXPORT_CHUNK = 2000
+
+
+def _rows(facilities: QuerySet[Facility]) -> Iterator[list[object]]:
+    """Each facility's values, a chunk at a time. The place as recorded is its commune's path named as on its day: the
+    communes are read once per export, with their parents and former names (three queries a facility otherwise),
+    and there are a few thousand of them for a million facilities."""
+    units: dict[int, AdminUnit] = {}
+    chunk: list[Facility] = []
+    for facility in facilities.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(facility)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _with_places(chunk, units)
+            chunk = []
+    yield from _with_places(chunk, units)
+
+
+def _with_places(chunk: list[Facility], units: dict[int, AdminUnit]) -> Iterator[list[object]]:
+    wanted = {f.recorded_unit_id for f in chunk if f.recorded_unit_id is not None} - units.keys()
+    if wanted:
+        read = AdminUnit.objects.select_related("parent__parent").prefetch_related(
+            "former_names", "parent__former_names", "parent__parent__former_names"
+        )
+        units.update(read.in_bulk(wanted))
+    for f in chunk:
+        yield _values(f, units[f.recorded_unit_id] if f.recorded_unit_id is not None else None)
+
+
+def _values(f: Facility, unit: AdminUnit | None) -> list[object]:
+    # Yes or no written out: a blank cell reads as "not known" where the screen says "Không".
+    place = f.recorded_place_in(unit) if unit is not None else f.address
+    return [f.code, f.name, f.get_legal_form_display(), f.tax_code or "", place, f.current_province.name,
             f.current_commune.name if f.current_commune else "", f.trade.label if f.trade else "", f.trade_description,
-            f.craft_village, "x" if f.women_owned else "", "x" if f.ethnic_minority_owned else "",
-            f.workers if f.workers is not None else ""]  # fmt: skip
+            f.craft_village, _("Có") if f.women_owned else _("Không"),
+            _("Có") if f.ethnic_minority_owned else _("Không"), f.workers if f.workers is not None else ""]  # fmt: skip
 
 
 class _Line:
@@ -160,17 +192,8 @@ def _csv_rows(facilities: QuerySet[Facility]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a byte-order mark.
     yield writer.writerow([str(heading) for heading in EXPORT_HEADINGS])
-    for f in facilities.iterator(chunk_size=2000):
-        yield writer.writerow(
-            safe_cell(value)
-            for value in [
-                f.code, f.name, f.get_legal_form_display(), f.tax_code or "", f.recorded_place,
-                f.current_province.name, f.current_commune.name if f.current_commune else "",
-                f.trade.label if f.trade else "", f.trade_description, f.craft_village,
-                "x" if f.women_owned else "", "x" if f.ethnic_minority_owned else "",
-                f.workers if f.workers is not None else "",
-            ]
-        )  # fmt: skip
+    for values in _rows(facilities):
+        yield writer.writerow(safe_cell(value) for value in values)
 
 
 PROPOSALS_SHOWN = 20

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import client_for
@@ -243,3 +246,27 @@ def test_the_founding_year_is_written_as_a_year(laocai_officer: User, yen_bai_fa
     # Then the year has no thousands separator ("2.019" read as two thousand and nineteen thousandths)
     assert "<dd>2019</dd>" in page
     assert "2.019" not in page
+
+
+@pytest.mark.parametrize("url_name", ["facilities:export", "facilities:export_xlsx"])
+def test_an_export_reads_its_rows_in_a_few_queries_whatever_their_number(
+    cuc_officer: User, make_facility: Any, url_name: str
+) -> None:
+    # given facilities of three provinces, one owned by a woman
+    for index, province in enumerate(["Hà Nội", "Lào Cai", "Thái Nguyên"] * 4):
+        make_facility(f"Cơ sở {index}", province=province)
+    Facility.objects.filter(name="Cơ sở 0").update(women_owned=True)
+    client = client_for(cuc_officer)
+    # when the list is exported, as CSV and as Excel
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(url_name))
+        body = response.getvalue()
+    # then the rows' provinces, communes and trades are read with the rows, not one query per facility
+    assert len(queries.captured_queries) < 15
+    assert body
+    if url_name == "facilities:export":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        owned = {row[1]: row[10] for row in rows[1:]}
+        # and a yes or a no is written out, not a blank that reads as unknown
+        assert owned["Cơ sở 0"] == "Có"
+        assert owned["Cơ sở 1"] == "Không"
