@@ -32,9 +32,16 @@ MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
 
 
+class Plain(int):
+    """A whole number that is not an amount (a year): written as a number, without thousands separators (2022, not
+    2.022)."""
+
+
 def _cell(sheet: Any, value: Any) -> Any:
-    cell = WriteOnlyCell(sheet, value=safe_cell(value))
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+    cell = WriteOnlyCell(sheet, value=int(value) if isinstance(value, Plain) else safe_cell(value))
+    if isinstance(value, Plain):
+        cell.number_format = "0"
+    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         cell.number_format = MONEY_FORMAT
     elif isinstance(value, datetime.date):
         cell.number_format = DATE_FORMAT

@@ -20,7 +20,7 @@ from khuyencong.core.collation import by_name
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors, run_service
 from khuyencong.core.pagination import KeyPaginator
-from khuyencong.core.xlsx import list_workbook
+from khuyencong.core.xlsx import Plain, list_workbook
 from khuyencong.dossiers.forms36 import FORMS
 from khuyencong.dossiers.signing import certificate_in_force
 from khuyencong.facilities.models import Facility
@@ -141,8 +141,8 @@ EXPORT_COLUMNS = [
 
 def _export_row(p: Project) -> list[Any]:
     province = p.province.name if p.province else ""
-    state = p.get_state_display() if p.state else ""
-    return [p.code, p.title, p.plan.code, str(p.plan.year), p.content.label, str(p.implementer), province, state,
+    state = p.get_state_display() if p.state else _("Mới lập, chưa có bước nào")
+    return [p.code, p.title, p.plan.code, Plain(p.plan.year), p.content.label, str(p.implementer), province, state,
             p.support_requested, p.support_approved]  # fmt: skip
 
 

@@ -89,11 +89,17 @@ def test_the_đề_án_list_as_excel_has_the_page_s_filters(
     two_years: list[Project], laocai_viewer: User, beneficiary: Facility
 ) -> None:
     # Given the viewer of Lào Cai, when they take the 2026 list as Excel
-    rows = workbook_rows(client_for(laocai_viewer).get(reverse("projects:export"), {"year": "2026"}))
-    # Then it holds the heading and the 2026 đề án, newest first, the year as text (not "2.026")
+    response = client_for(laocai_viewer).get(reverse("projects:export"), {"year": "2026"})
+    content = b"".join(response.streaming_content)
+    response.streaming_content = iter([content])
+    rows = workbook_rows(response)
+    # Then it holds the heading and the 2026 đề án, newest first, the year a number written without grouping (2026,
+    # not "2.026"), a đề án without steps said so (not a blank state)
     assert rows[0][:3] == ["Mã đề án", "Tên đề án", "Kế hoạch"]
     assert [r[0] for r in rows[1:]] == ["DA-D", "DA-A"]
-    assert rows[1][3] == "2026"
+    assert rows[1][3] == 2026
+    assert load_workbook(io.BytesIO(content)).worksheets[0]["D2"].number_format == "0"
+    assert all(r[7] for r in rows[1:])
     # And a facility's representative, who may look but not take files, is refused
     rep = make_user("cosovh", None, Role.FACILITY_REPRESENTATIVE, facility=beneficiary)
     assert client_for(rep).get(reverse("projects:export")).status_code == 403
