@@ -197,3 +197,18 @@ def test_a_missing_title_is_required(plan: Plan, centre_officer: User) -> None:
 
     assert response.status_code == 400
     assert response.json()["codes"]["title"] == ["required"]
+
+
+def test_the_frameworks_own_refusals_are_in_vietnamese_with_their_codes(plan: Plan, centre_officer: User) -> None:
+    # given an officer sending a plan that does not exist, a round that is no number and a kind that is no choice
+    sent = body(plan, round="một", kind="to") | {"plan": "KHONG-CO"}
+    response = api_for(centre_officer).post(URL, sent, format="json")
+    # then each refusal is in Vietnamese, beside its stable code
+    reply = response.json()
+    assert response.status_code == 400
+    assert reply["codes"]["plan"] == ["does_not_exist"]
+    assert "Không có bản ghi" in str(reply["plan"])
+    assert reply["codes"]["round"] == ["invalid"]
+    assert "Cần một số nguyên hợp lệ." in str(reply["round"])
+    assert "không phải là lựa chọn hợp lệ" in str(reply["kind"])
+    assert not Project.objects.exists()
