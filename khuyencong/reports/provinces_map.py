@@ -174,6 +174,8 @@ def map_data(
         "height": GAP + rows * (TILE_H + GAP),
         "tile": {"w": TILE_W, "h": TILE_H},
         "everything": seen.everything,
+        # Whether any tile is outlined as the user's (a facility's representative has no province of its own).
+        "outlined": any(tile.mine for tile in tiles),
     }
 
 

@@ -8,8 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import client_for
-from khuyencong.accounts.models import User
+from conftest import client_for, make_user
+from khuyencong.accounts.models import Role, User
+from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.products.tests.conftest import decided, world  # noqa: F401 - the products' own scenario
 from khuyencong.reports.provinces_map import GRIDS
@@ -100,6 +101,16 @@ def test_a_provinces_officer_sees_his_province_marked_and_no_other(yen_bai: None
     assert tile_link(html, "15") is not None
     assert tile_link(html, "19") is None
     assert "Tỉnh viền cam là địa bàn của bạn" in html
+
+
+def test_a_facility_representative_is_not_promised_an_outlined_province(yen_bai: None) -> None:
+    # given the representative of a facility, who has no province of its own
+    facility = Facility.objects.order_by("pk").first()
+    rep = make_user("rep.map", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
+    html = client_for(rep).get(reverse("reports:map"), {"year": "2022"}).content.decode()
+    # then no tile is outlined, and the page does not say one is
+    assert 'stroke="#e07b00"' not in html
+    assert "Tỉnh viền cam" not in html
 
 
 def test_products_colour_the_map_without_a_products_record(yen_bai: None, cuc_officer: User) -> None:
