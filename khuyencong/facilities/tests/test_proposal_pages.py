@@ -109,6 +109,20 @@ def test_the_officer_applies_from_the_facility_page(
     assert f"Theo đề nghị thay đổi số {pending.pk} của facility.rep" in page
 
 
+def test_the_name_check_is_asked_only_of_a_proposal_that_renames_the_facility(
+    laocai_officer: User, facility_rep: User, yen_bai_facility: Facility, pending: ChangeProposal
+) -> None:
+    # given a proposal of a new telephone number, and one of a new name
+    renaming = proposal_create(
+        actor=facility_rep, facility=yen_bai_facility, values={"name": "Xưởng mộc Yên Bái"}, reason="Đổi tên."
+    )
+    page = client_for(laocai_officer).get(reverse("facilities:detail", args=[yen_bai_facility.pk])).content.decode()
+    # then only the renaming one asks whether the new name was checked against the commune's facilities
+    assert f'id="confirm-duplicate-{renaming.pk}"' in page
+    assert f'id="confirm-duplicate-{pending.pk}"' not in page
+    assert page.count("tên mới không trùng") == 1
+
+
 def test_a_stale_proposal_is_named_on_the_page_and_refused_at_apply(
     laocai_officer: User, yen_bai_facility: Facility, pending: ChangeProposal
 ) -> None:
