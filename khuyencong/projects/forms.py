@@ -104,11 +104,16 @@ class EventForm(forms.Form):
     document = forms.CharField(label=gettext_lazy("Số, ký hiệu văn bản"), required=False, max_length=100)
     note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actions: list[Action], blocked: set[Action] | None = None, **kwargs: Any) -> None:
+        """`blocked`: the steps whose documents are not all attached yet, said so in the list (they are refused)."""
         super().__init__(*args, **kwargs)
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
-        action_field.choices = [(a.value, a.label) for a in actions]
+        lacking = blocked or set()
+        action_field.choices = [
+            (a.value, format_lazy("{} ({})", a.label, gettext_lazy("còn thiếu tài liệu")) if a in lacking else a.label)
+            for a in actions
+        ]
         action_field.widget.attrs.update({"data-amount-field": self["amount"].auto_id,
                                           "data-percent-field": self["percent"].auto_id})  # fmt: skip
         self.fields["on"].initial = timezone.localdate

@@ -27,7 +27,7 @@ from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import provinces_for_user
 from khuyencong.organizations.models import Organization
 
-from . import authority, choices, deadlines, rules, selectors, services
+from . import authority, choices, deadlines, dossier_rules, rules, selectors, services
 from .documents import document_attach as attach
 from .documents import document_void
 from .forms import (
@@ -41,7 +41,7 @@ from .forms import (
     ProjectFilterForm,
     ResultForm,
 )
-from .models import Project
+from .models import DocumentKind, Project
 from .workflow import Action
 
 PAGE_SIZE = 50
@@ -175,6 +175,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     user: Any = request.user
     events = list(project.events.select_related("organization", "actor", "voided_by", "voided_actor"))
+    missing = _missing_for(project, actions, [e for e in events if not e.is_voided])
     can_record_result = authority.can_record_result(user, project)
     can_attach = authority.can_attach_to_project(user, project)
     # A beneficiary's representative attaches its own kinds of document (self-service), and voids none.
@@ -218,7 +219,10 @@ def _detail_context(
         "visible_beneficiaries": set(
             access.facilities_in_scope(user, project.beneficiaries.all()).values_list("pk", flat=True)
         ),
-        "event_form": event_form or (EventForm(actions=actions, prefix="event") if actions else None),
+        "event_form": event_form
+        or (EventForm(actions=actions, blocked=set(missing), prefix="event") if actions else None),
+        # The steps offered that the dossier does not allow yet, and what each waits for (refused if sent).
+        "missing_documents": list(missing.items()),
         # To whoever takes no step now: what comes next and whose it is.
         "next_steps": [] if actions else selectors.project_next_steps(project),
         "payment_form": payment_form
@@ -229,6 +233,20 @@ def _detail_context(
         # 2025 reform dissolved it) has loaded its certificate.
         "can_sign": access.can_export(user) and certificate_in_force(authority.acting_implementer(project)) is not None,
     }
+
+
+def _missing_for(project: Project, actions: list[Action], events: list[Any]) -> dict[Action, list[str]]:
+    """For each step offered, the documents its content's dossier still lacks (`services.require_documents`)."""
+    if not actions:
+        return {}
+    day = dossier_rules.relevant_date(events, timezone.localdate())
+    attached = list(project.documents.standing().values_list("kind", flat=True))
+    missing = {}
+    for action in actions:
+        lacking = dossier_rules.missing_documents(project.content.code, action, day, attached)
+        if lacking:
+            missing[action] = [str(DocumentKind(r.kind).label) for r in lacking]
+    return missing
 
 
 @login_required

@@ -206,6 +206,24 @@ def test_the_refusal_on_the_page_lists_what_is_missing(local_plan, cast, benefic
     assert "Hợp đồng thuê gian hàng có xác nhận của Sở Công Thương" in response.content.decode()
 
 
+def test_the_step_list_says_which_steps_wait_for_documents_before_they_are_sent(local_plan, cast, beneficiary) -> None:
+    # given a contracted trade-fair đề án whose acceptance waits for the booth contract
+    project = contracted(local_plan, cast, beneficiary, "trade_fair")
+    response = client_for(cast["centre"]).get(reverse("projects:detail", args=[project.pk]))
+    # then acceptance is offered marked as waiting, and the form says for what, before anything is sent
+    labels = dict(response.context["event_form"].fields["action"].choices)
+    assert str(labels["accepted"]) == "Nghiệm thu (còn thiếu tài liệu)"
+    assert str(labels["progress"]) == "Báo cáo tiến độ"
+    hint = response.content.decode()
+    hint = hint[hint.index('id="thieu-tai-lieu"') :]
+    assert "Hợp đồng thuê gian hàng có xác nhận của Sở Công Thương" in hint[: hint.index("</div>")]
+    # and once it is attached, nothing waits
+    attach(project, cast["centre"], DocumentKind.BOOTH)
+    response = client_for(cast["centre"]).get(reverse("projects:detail", args=[project.pk]))
+    assert str(dict(response.context["event_form"].fields["action"].choices)["accepted"]) == "Nghiệm thu"
+    assert 'id="thieu-tai-lieu"' not in response.content.decode()
+
+
 # --- Counterpart funds ---------------------------------------------------------------------------------------------
 
 
