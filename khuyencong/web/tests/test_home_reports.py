@@ -123,6 +123,8 @@ def test_a_body_late_with_many_reports_sees_the_oldest_five_and_the_way_to_all(c
     text = page.content.decode()
     assert text.count('<tr class="late">') == 5
     assert f"Xem cả {len(late)} báo cáo quá hạn" in text
+    # and says which five they are: a later late report is not among the rows (the walk took it for missing)
+    assert "Trên đây là 5 báo cáo quá hạn lâu nhất." in text
     # the way to all of them opens the year of the oldest (the list spans last year and this)
     assert f'href="{reverse("reporting:calendar")}?year={late[0].year}"><strong class="danger">Xem cả' in text
     oldest = late[0]
