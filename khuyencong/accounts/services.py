@@ -71,7 +71,7 @@ def _token_state(account: User) -> str | None:  # vi-only: an audit record
     token = Token.objects.filter(user=account).first()
     if token is None:
         return None
-    return f"Mã cấp lúc {timezone.localtime(token.created):%H:%M %d/%m/%Y}"
+    return f"Mã cấp lúc {timezone.localtime(token.created):%d/%m/%Y %H:%M}"
 
 
 @transaction.atomic

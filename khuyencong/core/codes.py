@@ -17,7 +17,7 @@ DUPLICATE_CODE = "duplicate_code"
 INVALID_CODE = "invalid_code"
 # A code the pages address a record by (/products/<code>/) and name files with: letters, digits, ".", "-" and "_".
 # A "/" stored once broke every page listing the record, its address could not be made.
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 UNIQUE_VIOLATION = "23505"
 
 
@@ -34,7 +34,7 @@ def duplicate_code_error(what: str, code: str) -> ValidationError:
 
 def require_code_form(code: str, what: str) -> None:
     """Refuses a code the pages could not address the record by, before anything is written."""
-    if not CODE_PATTERN.match(code):
+    if not CODE_PATTERN.fullmatch(code):
         raise ValidationError(
             {
                 "code": ValidationError(

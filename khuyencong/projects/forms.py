@@ -118,31 +118,6 @@ class EventForm(forms.Form):
                                           "data-percent-field": self["percent"].auto_id})  # fmt: skip
         self.fields["on"].initial = timezone.localdate
 
-    def clean(self) -> dict[str, Any]:
-        """An amount or a percent the chosen step does not state is refused rather than kept ("Kiểm tra: 200.000.000
-        đồng" says nothing anyone can use)."""
-        cleaned = super().clean() or {}
-        action = Action(cleaned["action"]) if cleaned.get("action") in Action.values else None
-        if action is None:
-            return cleaned
-        if cleaned.get("amount") is not None and action not in EVENT_AMOUNTS:
-            self.add_error(
-                "amount",
-                forms.ValidationError(
-                    _("Bước «%(action)s» không ghi số tiền: để trống ô này.") % {"action": action.label},
-                    code="amount_not_taken",
-                ),
-            )
-        if cleaned.get("percent") is not None and action not in PERCENT_ACTIONS:
-            self.add_error(
-                "percent",
-                forms.ValidationError(
-                    _("Bước «%(action)s» không ghi khối lượng hoàn thành: để trống ô này.") % {"action": action.label},
-                    code="percent_not_taken",
-                ),
-            )
-        return cleaned
-
 
 class PaymentForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=PaymentKind.choices)

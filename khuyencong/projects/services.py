@@ -39,7 +39,7 @@ from .models import (
 from .periods import refresh_periods
 from .recorded import recorded_province_of
 from .timeline import Derived
-from .workflow import FORWARDED_SOURCES, LIVE_OPENINGS, Action
+from .workflow import EVENT_AMOUNTS, FORWARDED_SOURCES, LIVE_OPENINGS, PERCENT_ACTIONS, Action
 
 
 def project_province(implementer: Organization, beneficiaries: Iterable[Facility]) -> int | None:
@@ -290,6 +290,8 @@ def project_record_event(
         kept.full_clean(exclude=["project", "organization", "actor", "voided_by", "voided_actor", "state_after"])
         kept.save()
         return kept
+    if not transcribed:
+        _states_only_its_own(act, amount, percent)
     if act == Action.FORWARDED and project.plan.funding_source not in FORWARDED_SOURCES:
         raise refuse(
             "action",
@@ -329,6 +331,24 @@ def project_record_event(
     event.save()
     _store(project, [*events, event], derived)
     return event
+
+
+def _states_only_its_own(act: Action, amount: Decimal | None, percent: Decimal | None) -> None:
+    """A step taken here states an amount or a percent only where it has one (`workflow.EVENT_AMOUNTS`,
+    `PERCENT_ACTIONS`): "Kiểm tra: 200.000.000 đồng" says nothing anyone can use. Transcribed steps keep what their
+    source says, as the exchange format carries an amount on any event."""
+    if amount is not None and act not in EVENT_AMOUNTS:
+        raise refuse(
+            "amount",
+            _("Bước «%(action)s» không ghi số tiền: để trống ô này.") % {"action": act.label},
+            "amount_not_taken",
+        )
+    if percent is not None and act not in PERCENT_ACTIONS:
+        raise refuse(
+            "percent",
+            _("Bước «%(action)s» không ghi khối lượng hoàn thành: để trống ô này.") % {"action": act.label},
+            "percent_not_taken",
+        )
 
 
 def require_documents(project: Project, step: str, day: datetime.date) -> None:

@@ -256,7 +256,8 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     actions = actions_for(request, project)
     if not actions:
         raise PermissionDenied
-    form = EventForm(request.POST, actions=actions, prefix="event")
+    blocked = set(_missing_for(project, actions, list(project.events.standing())))
+    form = EventForm(request.POST, actions=actions, blocked=blocked, prefix="event")
     user: Any = request.user
     if (
         form.is_valid()

@@ -143,6 +143,15 @@ def programme_scope(program: Program, scope: ReportScope, day: datetime.date) ->
             )
         if provinces == {home}:
             return scope
+        if scope.region is None:
+            # Provinces named one by one, the programme's among others: refused rather than silently narrowed.
+            raise ValueError(
+                _(
+                    "%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình: "
+                    "hãy chọn %(territory)s, hoặc bỏ chọn vùng và tỉnh."
+                )
+                % {"program": program.name, "territory": program.territory.full_name}
+            )
     return scope_from_units([program.territory], geography=scope.geography, on=day)
 
 

@@ -417,6 +417,30 @@ def test_a_move_the_workflow_does_not_allow_is_refused_and_writes_nothing(bac_ka
     assert ProjectEvent.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("sent", "field", "code"),
+    [
+        ({"action": "stop_requested", "amount": "200000000"}, "amount", "amount_not_taken"),
+        ({"action": "inspected", "percent": "30"}, "percent", "percent_not_taken"),
+    ],
+)
+def test_a_step_stating_what_it_does_not_state_is_refused_as_on_the_page(
+    bac_kan: None, sent: dict[str, str], field: str, code: str
+) -> None:
+    # given the implementer of a contracted national đề án, sending a step with an amount or a percent it has none of
+    implementer = make_user("ttkc.bk", "TTKC-BK", Role.OFFICER)
+    project = Project.objects.filter(state="contracted", plan__funding_source="national").first()
+    assert project is not None
+    before = ProjectEvent.objects.count()
+    response = api_for(implementer).post(
+        f"{V1}/projects/{project.code}/events/", {"on": "2018-06-30", **sent}, format="json"
+    )
+    # then it is refused on that field with its code, as the page refuses it, and nothing is written
+    assert response.status_code == 400
+    assert response.json()["codes"][field] == [code]
+    assert ProjectEvent.objects.count() == before
+
+
 def test_a_viewer_may_not_record_a_step(bac_kan: None) -> None:
     viewer = make_user("tn.viewer", "SCT-19", Role.VIEWER)
     project = Project.objects.filter(state="contracted").first()

@@ -70,3 +70,10 @@ def test_the_list_reads_each_plans_money_in_its_own_query_whatever_their_number(
     assert {plan.year for plan, _figures in narrowed} == {years[-1]}
     # a year that is not one of the user's plans' is every year, not an error
     assert client.get(reverse("programs:list"), {"year": "２０１８"}).status_code == 200
+    assert client.get(reverse("programs:list"), {"year": "9" * 5000}).status_code == 200
+
+
+def test_the_year_filter_and_the_creation_form_each_have_their_own_box(laocai_officer: User) -> None:
+    html = client_for(laocai_officer).get(reverse("programs:list")).content.decode()
+    assert html.count('id="id_year"') == 1
+    assert 'id="filter-year"' in html

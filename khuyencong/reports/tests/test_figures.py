@@ -447,3 +447,7 @@ def test_a_provincial_programme_asked_for_a_region_that_includes_it_is_its_provi
     asked = report_build("programme", south, period, program="CT-TNX").data
     assert asked["scope"] == report_build("programme", province, period, program="CT-TNX").data["scope"]
     assert asked["projects"] == report_build("programme", province, period, program="CT-TNX").data["projects"] > 0
+    # but provinces named one by one, the programme's among others, are refused rather than silently narrowed
+    both = resolve_scope(provinces=["Tây Ninh", "Lào Cai"], geography=Geography.CURRENT, on=period.as_of)
+    with pytest.raises(ValueError, match="chương trình của Tỉnh Tây Ninh"):
+        report_build("programme", both, period, program="CT-TNX")

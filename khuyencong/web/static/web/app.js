@@ -56,7 +56,7 @@ function localiseFileInputs() {
 // them are in use; a form with an error stays unfolded, so that what is wrong is never hidden.
 function foldFilters() {
   var more = document.body.dataset.filtersMore;
-  if (!more || !window.matchMedia("(max-width: 640px)").matches) return;
+  if (!more) return;
   document.querySelectorAll("form.filters[data-fold]").forEach(function (form) {
     var first = form.firstElementChild;
     var rest = Array.prototype.filter.call(form.children, function (child) {
