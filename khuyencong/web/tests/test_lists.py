@@ -89,7 +89,7 @@ def test_the_đề_án_list_as_excel_has_the_page_s_filters(
     two_years: list[Project], laocai_viewer: User, beneficiary: Facility
 ) -> None:
     # Given the viewer of Lào Cai, when they take the 2026 list as Excel
-    response = client_for(laocai_viewer).get(reverse("projects:export"), {"year": "2026"})
+    response: Any = client_for(laocai_viewer).get(reverse("projects:export"), {"year": "2026"})
     content = b"".join(response.streaming_content)
     response.streaming_content = iter([content])
     rows = workbook_rows(response)
