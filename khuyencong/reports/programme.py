@@ -125,6 +125,17 @@ def programme_named(code: str) -> Program:
     return program
 
 
+def _outside(program: Program) -> ValueError:
+    assert program.territory is not None
+    return ValueError(
+        _(
+            "%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình: "
+            "hãy chọn %(territory)s, hoặc bỏ chọn vùng và tỉnh."
+        )
+        % {"program": program.name, "territory": program.territory.full_name}
+    )
+
+
 def programme_scope(program: Program, scope: ReportScope, day: datetime.date) -> ReportScope:
     """A provincial programme covers its province: asked for the whole country or a region that includes it, the
     report is the province's; asked for provinces without it, it is refused (its targets are not theirs)."""
@@ -134,24 +145,12 @@ def programme_scope(program: Program, scope: ReportScope, day: datetime.date) ->
         home = program.territory.current_province_id or program.territory.pk
         provinces = {unit.current_province_id or unit.pk for unit in scope.provinces}
         if home not in provinces:
-            raise ValueError(
-                _(
-                    "%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình: "
-                    "hãy chọn %(territory)s, hoặc bỏ chọn vùng và tỉnh."
-                )
-                % {"program": program.name, "territory": program.territory.full_name}
-            )
+            raise _outside(program)
         if provinces == {home}:
             return scope
         if scope.region is None:
             # Provinces named one by one, the programme's among others: refused rather than silently narrowed.
-            raise ValueError(
-                _(
-                    "%(program)s là chương trình của %(territory)s; báo cáo chỉ tính trên địa bàn của chương trình: "
-                    "hãy chọn %(territory)s, hoặc bỏ chọn vùng và tỉnh."
-                )
-                % {"program": program.name, "territory": program.territory.full_name}
-            )
+            raise _outside(program)
     return scope_from_units([program.territory], geography=scope.geography, on=day)
 
 
