@@ -151,7 +151,7 @@ class Facility(models.Model):
         return self.recorded_place_in(self.recorded_unit)
 
     @property
-    def recorded_unit_id(self) -> int | None:
+    def recorded_unit_id(self) -> int:
         return self.commune_id or self.district_id or self.province_id
 
     def recorded_place_in(self, unit: AdminUnit) -> str:

@@ -159,20 +159,20 @@ def _rows(facilities: QuerySet[Facility]) -> Iterator[list[object]]:
 
 
 def _with_places(chunk: list[Facility], units: dict[int, AdminUnit]) -> Iterator[list[object]]:
-    wanted = {f.recorded_unit_id for f in chunk if f.recorded_unit_id is not None} - units.keys()
+    wanted = {f.recorded_unit_id for f in chunk} - units.keys()
     if wanted:
         read = AdminUnit.objects.select_related("parent__parent").prefetch_related(
             "former_names", "parent__former_names", "parent__parent__former_names"
         )
         units.update(read.in_bulk(wanted))
     for f in chunk:
-        yield _values(f, units[f.recorded_unit_id] if f.recorded_unit_id is not None else None)
+        yield _values(f, units[f.recorded_unit_id])
 
 
-def _values(f: Facility, unit: AdminUnit | None) -> list[object]:
+def _values(f: Facility, unit: AdminUnit) -> list[object]:
     # Yes or no written out: a blank cell reads as "not known" where the screen says "Không".
-    place = f.recorded_place_in(unit) if unit is not None else f.address
-    return [f.code, f.name, f.get_legal_form_display(), f.tax_code or "", place, f.current_province.name,
+    return [f.code, f.name, f.get_legal_form_display(), f.tax_code or "", f.recorded_place_in(unit),
+            f.current_province.name,
             f.current_commune.name if f.current_commune else "", f.trade.label if f.trade else "", f.trade_description,
             f.craft_village, _("Có") if f.women_owned else _("Không"),
             _("Có") if f.ethnic_minority_owned else _("Không"), f.workers if f.workers is not None else ""]  # fmt: skip

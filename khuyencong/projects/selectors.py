@@ -169,14 +169,14 @@ def project_next_steps(project: Project) -> list[NextStep]:
     local = project.plan.funding_source not in FORWARDED_SOURCES
     implementer = str(authority.acting_implementer(project))
     approver = authority.approving_body_for(project) if local else None
+    names = {
+        Party.IMPLEMENTER: implementer,
+        Party.APPROVER: str(approver) if approver is not None else str(Party.APPROVER.label),
+    }
     steps = []
     for action in allowed_actions(position, live=True):
         rule = AUTHORITY[action]
         parties = rule.parties | (rule.local_parties if local else frozenset())
-        names = {
-            Party.IMPLEMENTER: implementer,
-            Party.APPROVER: str(approver) if approver is not None else str(Party.APPROVER.label),
-        }
         who = [names.get(party, str(party.label)) for party in Party if party in parties]
         steps.append(NextStep(action, who))
     return steps

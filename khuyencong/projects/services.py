@@ -351,12 +351,21 @@ def _states_only_its_own(act: Action, amount: Decimal | None, percent: Decimal |
         )
 
 
+def documents_lacking(
+    project: Project, steps: Iterable[str], day: datetime.date
+) -> dict[str, list[dossier_rules.RequiredDocument]]:
+    """The documents each of `steps` still lacks, by the rules in force on `day` (`require_documents` refuses a step
+    with any; the đề án page marks such steps before they are sent). One query whatever the number of steps."""
+    attached = list(project.documents.standing().values_list("kind", flat=True))
+    lacking = {step: dossier_rules.missing_documents(project.content.code, step, day, attached) for step in steps}
+    return {step: documents for step, documents in lacking.items() if documents}
+
+
 def require_documents(project: Project, step: str, day: datetime.date) -> None:
     """A step taken here needs the documents its content's dossier lists for it (Circular 36/2013 Art. 14, 16,
     Phụ lục 2 and 4), attached and standing. Steps entered after the fact are not held to it: their paper dossier
     was made before the đề án came into the system (the page's checklist still shows what is not attached)."""
-    attached = project.documents.standing().values_list("kind", flat=True)
-    missing = dossier_rules.missing_documents(project.content.code, step, day, attached)
+    missing = documents_lacking(project, [step], day).get(step)
     if not missing:
         return
     from .models import DocumentKind

@@ -172,10 +172,13 @@ def _detail_context(
     can_pay: bool,
     event_form: EventForm | None = None,
     payment_form: PaymentForm | None = None,
+    missing: dict[Action, list[str]] | None = None,
 ) -> dict[str, Any]:
+    """`missing`: the documents the steps offered lack, when the caller has read them already."""
     user: Any = request.user
     events = list(project.events.select_related("organization", "actor", "voided_by", "voided_actor"))
-    missing = _missing_for(project, actions, [e for e in events if not e.is_voided])
+    if missing is None:
+        missing = _missing_for(project, actions, [e for e in events if not e.is_voided])
     can_record_result = authority.can_record_result(user, project)
     can_attach = authority.can_attach_to_project(user, project)
     # A beneficiary's representative attaches its own kinds of document (self-service), and voids none.
@@ -236,17 +239,12 @@ def _detail_context(
 
 
 def _missing_for(project: Project, actions: list[Action], events: list[Any]) -> dict[Action, list[str]]:
-    """For each step offered, the documents its content's dossier still lacks (`services.require_documents`)."""
+    """For each step offered, the documents it still lacks (`services.documents_lacking`), named."""
     if not actions:
         return {}
     day = dossier_rules.relevant_date(events, timezone.localdate())
-    attached = list(project.documents.standing().values_list("kind", flat=True))
-    missing = {}
-    for action in actions:
-        lacking = dossier_rules.missing_documents(project.content.code, action, day, attached)
-        if lacking:
-            missing[action] = [str(DocumentKind(r.kind).label) for r in lacking]
-    return missing
+    lacking = services.documents_lacking(project, actions, day)
+    return {Action(step): [str(DocumentKind(r.kind).label) for r in documents] for step, documents in lacking.items()}
 
 
 @login_required
@@ -256,8 +254,8 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     actions = actions_for(request, project)
     if not actions:
         raise PermissionDenied
-    blocked = set(_missing_for(project, actions, list(project.events.standing())))
-    form = EventForm(request.POST, actions=actions, blocked=blocked, prefix="event")
+    missing = _missing_for(project, actions, list(project.events.standing()))
+    form = EventForm(request.POST, actions=actions, blocked=set(missing), prefix="event")
     user: Any = request.user
     if (
         form.is_valid()
@@ -274,7 +272,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, f"{finding.message} ({finding.citation}).")
         return redirect("projects:detail", pk=project.pk)
     can_pay = authority.can_act_on_project(request.user, project, Action.SETTLED)
-    context = _detail_context(request, project, actions, can_pay, event_form=form)
+    context = _detail_context(request, project, actions, can_pay, event_form=form, missing=missing)
     return render(request, "projects/project_detail.html", context, status=400)
 
 
