@@ -476,6 +476,9 @@ def project_correct_event(
     today = timezone.localdate()
     reason = f"Đính chính: {check_void(event, on=today, reason=reason, dated=None)}"  # vi-only: a stored record
     _not_future(on, _("Sự kiện"))
+    if not event.transcribed:
+        # A correction says the step again: it states no more than the step itself may.
+        _states_only_its_own(Action(event.action), amount, percent)
     if event.action in authority.DECISIONS and event.document.strip() and not document.strip():
         raise refuse(
             "document", _("Đính chính một quyết định phải giữ số, ký hiệu quyết định của nó."), "decision_required"

@@ -45,7 +45,7 @@ def test_years_are_not_grouped_like_amounts(bac_kan: None, thainguyen_officer: U
     for language in ("vi", "en"):
         html = client.get(reverse("programs:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
-        assert "<td>2018</td>" in html
+        assert ">2018</td>" in html
         assert "2.018" not in html
         assert "2,018" not in html
 
@@ -77,3 +77,9 @@ def test_the_year_filter_and_the_creation_form_each_have_their_own_box(laocai_of
     html = client_for(laocai_officer).get(reverse("programs:list")).content.decode()
     assert html.count('id="id_year"') == 1
     assert 'id="filter-year"' in html
+
+
+def test_on_a_phone_each_figure_of_a_plan_says_what_it_is(bac_kan: None, thainguyen_officer: User) -> None:
+    html = client_for(thainguyen_officer).get(reverse("programs:list")).content.decode()
+    for label in ("Dự toán (đồng)", "Đã phân bổ (đồng)", "Tỷ lệ"):
+        assert f'class="num" data-label="{label}"' in html

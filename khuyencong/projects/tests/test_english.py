@@ -102,6 +102,8 @@ def test_the_content_of_a_project_is_named_in_the_readers_language(yen_bai: None
     assert f"<dd>{MACHINERY_VI}</dd>" in in_vietnamese
     assert f"<dd>{MACHINERY_EN}</dd>" in in_english
     assert MACHINERY_VI not in in_english
+    # and its details are headed as such, not with a proposal table's «Field» (the same Vietnamese word elsewhere)
+    assert "<h2>Details</h2>" in in_english
 
 
 def test_the_lists_filter_and_its_workbook_name_the_contents_in_english(yen_bai: None, laocai_officer: User) -> None:
