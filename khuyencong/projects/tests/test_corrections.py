@@ -130,22 +130,22 @@ def test_a_correction_that_breaks_a_later_step_is_refused(contracted, cast) -> N
     assert not contracted.events.filter(voided_at__isnull=False).exists()
 
 
-def test_a_correction_states_no_more_than_its_step_may(contracted, cast) -> None:
+@pytest.mark.parametrize(
+    ("amount", "percent", "field"), [(M(200_000_000), None, "amount"), (None, Decimal(35), "percent")]
+)
+def test_a_correction_states_no_more_than_its_step_may(
+    contracted, cast, amount: Decimal | None, percent: Decimal | None, field: str
+) -> None:
     # Given the assignment, a step that states no amount and no percent
     assignment = contracted.events.get(action=Action.ASSIGNED)
-    # When it is corrected with an amount, or a percent, then each is refused with its code and nothing is voided
-    with pytest.raises(ValidationError) as amount:
+    # When it is corrected with an amount, or a percent
+    with pytest.raises(ValidationError) as refused:
         project_correct_event(
             project=contracted, event=assignment, actor=cast["department"], reason="Ghi thêm", on=assignment.on,
-            amount=M(200_000_000),
+            amount=amount, percent=percent,
         )  # fmt: skip
-    assert codes_of(amount.value) == {"amount": ["amount_not_taken"]}
-    with pytest.raises(ValidationError) as percent:
-        project_correct_event(
-            project=contracted, event=assignment, actor=cast["department"], reason="Ghi thêm", on=assignment.on,
-            percent=Decimal(35),
-        )  # fmt: skip
-    assert codes_of(percent.value) == {"percent": ["percent_not_taken"]}
+    # Then it is refused with its code, and nothing is voided
+    assert codes_of(refused.value) == {field: [f"{field}_not_taken"]}
     assert not contracted.events.filter(voided_at__isnull=False).exists()
 
 
