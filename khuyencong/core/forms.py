@@ -85,6 +85,23 @@ def run_service(form: forms.Form, write: Callable[[], T]) -> T | None:
         return None
 
 
+# A list filter naming a place or body the user may not choose: whether it exists elsewhere is not told (the same
+# words for one outside the user's territory and one that is none).
+OUTSIDE_PLACE = _("Không có địa bàn này trong phạm vi của bạn.")
+OUTSIDE_BODY = _("Không có cơ quan, đơn vị này trong phạm vi của bạn.")
+
+
+def filters_that_hold(form: forms.Form) -> dict[str, Any]:
+    """The filters of a list's form that hold, each refused one at its empty value: a list asked with one bad value
+    (a year typed «abc», a province outside the user's territory from a colleague's link) is still narrowed by the
+    others, and the page says which was left out (web/_filter_errors.html) rather than failing or ignoring them all."""
+    held: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # cleans every field: the valid ones are in cleaned_data even when others are refused
+        held = form.cleaned_data
+    return {name: held.get(name, field.to_python(None)) for name, field in form.fields.items()}
+
+
 def date_from_query(text: str | None) -> datetime.date | None:
     """A date typed in a query string, in any of the Vietnamese input formats (ngày/tháng/năm …); None if it is not
     one."""

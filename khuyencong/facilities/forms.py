@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import OUTSIDE_PLACE, MoneyField
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.geography.resolver import PlaceError, ResolvedPlace, resolve_place
 
@@ -196,11 +196,13 @@ class ApplyForm(forms.Form):
 class FacilityFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
     province = forms.ModelChoiceField(
-        label=_("Tỉnh"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả")
-    )
+        label=_("Tỉnh"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả"),
+        error_messages={"invalid_choice": OUTSIDE_PLACE},
+    )  # fmt: skip
     commune = forms.ModelChoiceField(
-        label=_("Xã, huyện"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả")
-    )
+        label=_("Xã, huyện"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("Tất cả"),
+        error_messages={"invalid_choice": OUTSIDE_PLACE},
+    )  # fmt: skip
     legal_form = forms.ChoiceField(
         label=_("Loại hình"), choices=[("", _("Tất cả")), *LegalForm.choices], required=False
     )
@@ -230,11 +232,6 @@ class FacilityFilterForm(forms.Form):
         province_field.queryset = in_scope.filter(level=Level.PROVINCE)
         commune_field.queryset = in_scope.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
         self.current_provinces = provinces
-
-    @property
-    def foreign_choice(self) -> bool:
-        """A province or commune outside the user's scope was asked for: answered as not found, never as an error."""
-        return any(name in self.errors and self.data.get(name) for name in ("province", "commune"))
 
     def clean_sort(self) -> str:
         return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "name"

@@ -22,7 +22,7 @@ from khuyencong.accounts.access import Action
 from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.core.csv import safe_cell
 from khuyencong.core.db import replica_reads
-from khuyencong.core.forms import add_service_errors, run_service
+from khuyencong.core.forms import add_service_errors, filters_that_hold, run_service
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.products.authority import can_write_product
@@ -39,13 +39,7 @@ PAGE_SIZE = 50
 
 def _filters(request: HttpRequest) -> tuple[FacilityFilterForm, selectors.FacilityFilters]:
     form = FacilityFilterForm(request.GET or None, provinces=selectors.provinces_for_user(request.user))
-    if not form.is_bound:
-        return form, selectors.FacilityFilters(sort=selectors.DEFAULT_SORT)
-    if not form.is_valid():
-        if form.foreign_choice:
-            raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
-        return form, selectors.FacilityFilters(query=request.GET.get("q", ""), sort=selectors.DEFAULT_SORT)
-    data = form.cleaned_data
+    data = filters_that_hold(form)
     return form, selectors.FacilityFilters(
         query=data["q"],
         province=data["province"],

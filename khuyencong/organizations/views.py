@@ -8,12 +8,13 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts import access
+from khuyencong.core.forms import OUTSIDE_PLACE, filters_that_hold
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.facilities.selectors import provinces_for_user
 from khuyencong.geography.models import AdminUnit
@@ -31,6 +32,7 @@ class OrganizationFilterForm(forms.Form):
         required=False,
         queryset=AdminUnit.objects.none(),
         empty_label=gettext_lazy("Tất cả"),
+        error_messages={"invalid_choice": OUTSIDE_PLACE},
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("Loại"), required=False, choices=[("", gettext_lazy("Tất cả")), *OrganizationKind.choices]
@@ -45,17 +47,9 @@ class OrganizationFilterForm(forms.Form):
 
 def _filtered(request: HttpRequest) -> tuple[OrganizationFilterForm, list[Organization]]:
     form = OrganizationFilterForm(request.GET or None, provinces=provinces_for_user(request.user))
-    filters = OrganizationFilters()
-    if form.is_bound:
-        if not form.is_valid():
-            if "province" in form.errors and request.GET.get("province"):
-                raise Http404(_("Không có địa bàn này trong phạm vi của bạn."))
-        else:
-            data = form.cleaned_data
-            province = data["province"]
-            filters = OrganizationFilters(
-                query=data["q"], province_id=province.pk if province else None, kind=data["kind"]
-            )
+    data = filters_that_hold(form)
+    province = data["province"]
+    filters = OrganizationFilters(query=data["q"], province_id=province.pk if province else None, kind=data["kind"])
     return form, organization_list_for_user(request.user, filters)
 
 

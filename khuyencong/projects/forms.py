@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.codelists import SEPARATOR_NAME, join_codes, split_codes
-from khuyencong.core.forms import DATE_ERRORS, MoneyField, VoidForm
+from khuyencong.core.forms import DATE_ERRORS, OUTSIDE_BODY, OUTSIDE_PLACE, MoneyField, VoidForm
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
@@ -44,12 +44,14 @@ class ProjectFilterForm(forms.Form):
         required=False,
         queryset=AdminUnit.objects.none(),
         empty_label=gettext_lazy("Tất cả"),
+        error_messages={"invalid_choice": OUTSIDE_PLACE},
     )
     implementer = forms.ModelChoiceField(
         label=gettext_lazy("Đơn vị thực hiện"),
         required=False,
         queryset=Organization.objects.none(),
         empty_label=gettext_lazy("Tất cả"),
+        error_messages={"invalid_choice": OUTSIDE_BODY},
     )
     as_of = forms.DateField(label=gettext_lazy("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)
     sort = forms.ChoiceField(label=gettext_lazy("Sắp xếp"), required=False, choices=PROJECT_SORTS)
@@ -57,16 +59,12 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args: Any, provinces: Any, implementers: Any, **kwargs: Any) -> None:
         """Only the provinces and bodies of the user's territory are offered (a Lào Cai officer is not shown 34
-        provinces); one outside it is answered as not found."""
+        provinces); one outside it, from a colleague's link, is named as outside and left out of the filters."""
         super().__init__(*args, **kwargs)
         for name, queryset in (("province", provinces), ("implementer", implementers)):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
-
-    @property
-    def foreign_choice(self) -> bool:
-        return any(name in self.errors and self.data.get(name) for name in ("province", "implementer"))
 
 
 class ActionSelect(forms.Select):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from khuyencong.accounts import access
 from khuyencong.core.collation import by_name
 from khuyencong.core.db import replica_reads
-from khuyencong.core.forms import VoidForm, add_service_errors, run_service
+from khuyencong.core.forms import VoidForm, add_service_errors, filters_that_hold, run_service
 from khuyencong.core.pagination import KeyPaginator
 from khuyencong.core.xlsx import Plain, list_workbook
 from khuyencong.dossiers.forms36 import FORMS
@@ -67,25 +67,20 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project
         implementers=by_name(access.organizations_in_scope(user, Organization.objects.all(), field="pk")),
     )
     projects = selectors.project_list_for_user(user)
-    as_of = None
-    if form.is_bound and not form.is_valid() and form.foreign_choice:
-        raise Http404(_("Không có địa bàn hoặc đơn vị này trong phạm vi của bạn."))
-    sort = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            projects = projects.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
-        if data["year"]:
-            projects = projects.filter(plan__year=data["year"])
-        for field in ("funding_source", "content", "round", "province", "implementer"):
-            if data[field]:
-                projects = projects.filter(**{("plan__" if field == "funding_source" else "") + field: data[field]})
-        as_of = data["as_of"]
-        if data["state"] and as_of is None:
-            projects = projects.filter(state=data["state"])
-        if data["overdue"]:
-            projects = selectors.overdue_projects(projects)
-        sort = data["sort"]
+    data = filters_that_hold(form)
+    if data["q"]:
+        projects = projects.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    if data["year"]:
+        projects = projects.filter(plan__year=data["year"])
+    for field in ("funding_source", "content", "round", "province", "implementer"):
+        if data[field]:
+            projects = projects.filter(**{("plan__" if field == "funding_source" else "") + field: data[field]})
+    as_of = data["as_of"]
+    if data["state"] and as_of is None:
+        projects = projects.filter(state=data["state"])
+    if data["overdue"]:
+        projects = selectors.overdue_projects(projects)
+    sort = data["sort"]
     if sort == "title":
         projects = by_name(projects, "title")
     elif sort == "code":
@@ -104,7 +99,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if as_of is not None:
         # The state on a past date is the period in force that day: filtered, counted and paginated in SQL. A đề án
         # has at most one period in force on a day, so without a state asked for, the join cannot change the count.
-        state = form.cleaned_data["state"] or None
+        state = filters_that_hold(form)["state"] or None
         rows_of_page = selectors.with_state_on(projects, as_of, state=state)
         keys = rows_of_page if state else projects
     page = KeyPaginator(keys, rows_of_page, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -60,7 +61,7 @@ class Period:
         if start.year == year and start.day == 1 and end == _month_end(end):
             first, last = start.month, end.month
             if first == 1 and last == 12:
-                return _("năm %(year)s") % {"year": year}
+                return pgettext("period", "năm %(year)s") % {"year": year}
             if first == 1 and last == 6:
                 return _("6 tháng đầu năm %(year)s") % {"year": year}
             if first == 7 and last == 12:

@@ -121,6 +121,32 @@ def test_a_translation_keeps_the_placeholders_of_its_vietnamese(po: Path) -> Non
     assert broken == []
 
 
+def test_one_vietnamese_text_reads_one_way_in_english() -> None:
+    """Django merges the apps' catalogues into one and the first app's English wins: a text translated two ways in two
+    apps reads the first way on every page, the other app's meaning lost (the role «Xem», "Viewer", on a «Xem» button).
+    Texts that mean different things take a context (pgettext, `context` in a template)."""
+    english_of: dict[tuple[str, str | None, bool], dict[str, tuple[str, ...]]] = {}
+    for po in catalogue_files():
+        if po.parts[-3] != "en":
+            continue
+        for message in read_catalogue(po):
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            plural = isinstance(message.id, tuple | list)
+            msgid = str(message.id[0] if plural else message.id)
+            strings = tuple(message.string) if isinstance(message.string, tuple | list) else (str(message.string),)
+            if all(strings):
+                english_of.setdefault((msgid, message.context, plural), {})[po.parts[-5]] = strings
+    conflicts = [
+        f"{msgid[:70]!r}{f' ({context})' if context else ''}: "
+        + "; ".join(f"{app} {strings[0]!r}" for app, strings in sorted(apps.items()))
+        for (msgid, context, _plural), apps in sorted(english_of.items(), key=lambda item: item[0][0])
+        if len(set(apps.values())) > 1
+    ]
+
+    assert conflicts == [], f"{len(conflicts)} texts with two English readings:\n" + "\n".join(conflicts)
+
+
 def test_the_scanner_finds_unmarked_text_and_passes_marked_text(tmp_path: Path) -> None:
     template = tmp_path / "page.html"
     template.write_text(

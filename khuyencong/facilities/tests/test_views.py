@@ -63,12 +63,22 @@ def test_the_list_and_export_never_show_another_provinces_facility(
     assert thai_nguyen_facility.name not in export
 
 
-@pytest.mark.parametrize("url_name", ["facilities:list", "facilities:export"])
-def test_filtering_on_another_province_is_not_found(
-    laocai_officer: User, thai_nguyen_facility: Facility, url_name: str
+def test_filtering_on_another_province_names_it_as_outside_and_shows_nothing_of_it(
+    laocai_officer: User, yen_bai_facility: Facility, thai_nguyen_facility: Facility
 ) -> None:
-    url = reverse(url_name) + f"?province={thai_nguyen_facility.current_province_id}"
-    assert client_for(laocai_officer).get(url).status_code == 404
+    # Given a link to the Thái Nguyên facilities, made by the Cục and opened by a Lào Cai officer
+    client = client_for(laocai_officer)
+    asked = {"province": thai_nguyen_facility.current_province_id}
+    # When the list opens, it says the province is outside the officer's territory, and lists the officer's own
+    listing = client.get(reverse("facilities:list"), asked)
+    page = listing.content.decode()
+    assert "Không có địa bàn này trong phạm vi của bạn." in page
+    assert [f.pk for f in listing.context["page"].object_list] == [yen_bai_facility.pk]
+    assert thai_nguyen_facility.name not in page
+    # And the export of that list is the same list: nothing of Thái Nguyên
+    export = client.get(reverse("facilities:export"), asked).getvalue().decode("utf-8-sig")
+    assert yen_bai_facility.name in export
+    assert thai_nguyen_facility.name not in export
 
 
 def test_anonymous_users_are_sent_to_login(yen_bai_facility: Facility) -> None:

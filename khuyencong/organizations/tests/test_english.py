@@ -26,7 +26,7 @@ def test_the_list_of_bodies_reads_in_english_and_keeps_their_vietnamese_names() 
     page = client_for(officer).get(reverse("organizations:list")).content.decode()
 
     # Then the interface is English and the bodies' names stay their proper Vietnamese names
-    assert "<h1>Bodies and units</h1>" in page
+    assert "<h1>Organisations</h1>" in page
     assert "<th>Territory</th>" in page
     assert "Cơ quan, đơn vị</h1>" not in page
     assert "Sở Công Thương" in page

@@ -79,10 +79,38 @@ def test_the_đề_án_filters_offer_only_the_territory(two_years: list[Project]
     codes = {o.code for o in form.fields["implementer"].queryset}
     assert {"SCT-15", "TTKC-15"} <= codes
     assert "TTKC-19" not in codes
-    # And a province outside it, typed in the address, is answered as not found
-    assert client.get(reverse("projects:list"), {"province": province("Thái Nguyên").pk}).status_code == 404
+    # And a province or body outside it, from a link made by someone else, is named as outside and left out: the
+    # list is still the officer's own, narrowed by the filters that hold
     foreign = Organization.objects.get(code="TTKC-19").pk
-    assert client.get(reverse("projects:list"), {"implementer": foreign}).status_code == 404
+    for asked, words in (
+        ({"province": province("Thái Nguyên").pk}, "Tỉnh (hiện nay)</a>: Không có địa bàn này trong phạm vi của bạn."),
+        ({"implementer": foreign}, "Đơn vị thực hiện</a>: Không có cơ quan, đơn vị này trong phạm vi của bạn."),
+        ({"province": 10**30}, "Tỉnh (hiện nay)</a>: Không có địa bàn này trong phạm vi của bạn."),
+    ):
+        response = client.get(reverse("projects:list"), {**asked, "year": "2026"})
+        assert response.status_code == 200
+        assert words in response.content.decode()
+        assert [p.code for p in response.context["rows"]] == ["DA-D", "DA-A"]
+
+
+def test_a_filter_that_cannot_be_read_is_named_and_the_others_still_narrow(
+    two_years: list[Project], laocai_officer: User
+) -> None:
+    # Given a list asked with a year typed as letters, a day that is none, a round beyond any and a state that is none
+    client = client_for(laocai_officer)
+    asked = {"year": "abc", "as_of": "31/02/2026", "round": "99", "state": "done_ish", "q": "DA-2", "sort": "code"}
+    # When the page opens
+    response = client.get(reverse("projects:list"), asked)
+    page = response.content.decode()
+    # Then it answers, names each filter left out, and the search and the sort still apply
+    assert response.status_code == 200
+    for label in ("Năm kế hoạch", "Tính đến ngày", "Đợt", "Trạng thái"):
+        assert f'">{label}</a>:' in page
+    assert "chưa áp dụng" in page
+    assert [p.code for p in response.context["rows"]] == ["DA-2025"]
+    # And its Excel copy is the same list
+    rows = workbook_rows(client.get(reverse("projects:export"), asked))
+    assert [r[0] for r in rows[1:]] == ["DA-2025"]
 
 
 def test_the_đề_án_list_as_excel_has_the_page_s_filters(
@@ -135,7 +163,9 @@ def test_the_organisation_list_is_the_territory_s_searchable_without_diacritics(
     assert "SCT-19" not in codes
     found = client.get(reverse("organizations:list"), {"q": "so cong thuong"}).context["page"].object_list
     assert [o.code for o in found] == ["SCT-15"]
-    assert client.get(reverse("organizations:list"), {"province": province("Thái Nguyên").pk}).status_code == 404
+    outside = client.get(reverse("organizations:list"), {"province": province("Thái Nguyên").pk, "q": "ubnd"})
+    assert "Không có địa bàn này trong phạm vi của bạn." in outside.content.decode()
+    assert [o.code for o in outside.context["page"].object_list] == ["UBND-15"]
     rows = workbook_rows(client_for(laocai_viewer).get(reverse("organizations:export"), {"q": "ubnd"}))
     assert rows[0][:2] == ["Mã", "Tên cơ quan, đơn vị"]
     assert [r[0] for r in rows[1:]] == ["UBND-15"]
