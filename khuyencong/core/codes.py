@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 
 DUPLICATE_CODE = "duplicate_code"
@@ -32,8 +33,10 @@ def duplicate_code_error(what: str, code: str) -> ValidationError:
     )
 
 
-def require_code_form(code: str, what: str) -> None:
-    """Refuses a code the pages could not address the record by, before anything is written."""
+def require_code_form(code: str, what: str, *, addressed_by: str | None = None) -> None:
+    """Refuses a code the pages could not address the record by, before anything is written: one with characters an
+    address cannot hold, or one that is a fixed word of the address of its record (`addressed_by`, a URL name), such
+    as a product coded «rounds», whose /products/rounds/ is the list of rounds."""
     if not CODE_PATTERN.fullmatch(code):
         raise ValidationError(
             {
@@ -44,6 +47,18 @@ def require_code_form(code: str, what: str) -> None:
                 )
             }
         )
+    if addressed_by is not None:
+        reached = resolve(reverse(addressed_by, kwargs={"code": code}))
+        if reached.view_name != addressed_by or reached.kwargs.get("code") != code:
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _("Mã %(what)s «%(code)s» trùng một từ cố định trong địa chỉ trang; hãy chọn mã khác.")
+                        % {"what": what, "code": code},
+                        code=INVALID_CODE,
+                    )
+                }
+            )
 
 
 def is_unique_violation(error: DatabaseError) -> bool:

@@ -257,10 +257,10 @@ def _proposal_or_404(facility: Facility, proposal_pk: int) -> ChangeProposal:
 
 
 def _refused_decision(
-    request: HttpRequest, facility: Facility, proposal: ChangeProposal, errors: list[str]
+    request: HttpRequest, facility: Facility, proposal: ChangeProposal, errors: list[str], *, confirmed: bool = False
 ) -> HttpResponse:
     context = _detail_context(request, facility)
-    context["proposal_errors"] = (proposal.pk, errors)
+    context["proposal_errors"] = (proposal.pk, errors, confirmed)
     return render(request, "facilities/facility_detail.html", context, status=400)
 
 
@@ -287,7 +287,8 @@ def proposal_apply(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespo
             [_("Tên mới trùng cơ sở cùng xã: %(similar)s. Hãy kiểm tra rồi đánh dấu xác nhận.") % {"similar": similar}],
         )
     except ValidationError as error:
-        return _refused_decision(request, facility, proposal, error.messages)
+        confirmed = form.cleaned_data.get("confirm_duplicate", False)
+        return _refused_decision(request, facility, proposal, error.messages, confirmed=confirmed)
     messages.success(request, _("Đã cập nhật thông tin cơ sở theo đề nghị số %(number)s.") % {"number": proposal.pk})
     return redirect(reverse("facilities:detail", args=[facility.pk]) + "#de-nghi")
 

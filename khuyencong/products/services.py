@@ -106,7 +106,7 @@ def product_create(
         raise refuse("group", _group_unknown(group), "invalid")
     if not name.strip():
         raise refuse("name", _("Ghi tên sản phẩm."), "required")
-    require_code_form(code, _("sản phẩm"))
+    require_code_form(code, _("sản phẩm"), addressed_by="products:detail")
     require_free_code(Product, code, _("sản phẩm"))
     product = Product(
         code=code,
@@ -210,7 +210,7 @@ def round_create(
         raise refuse("criteria", _("Tổng điểm tối đa các tiêu chí phải là 100."), "criteria_total")
     if not Decimal(0) < threshold <= Decimal(100):
         raise refuse("threshold", _("Điểm công nhận phải lớn hơn 0 và không quá 100."), "invalid")
-    require_code_form(code, _("đợt bình chọn"))
+    require_code_form(code, _("đợt bình chọn"), addressed_by="products:round")
     require_free_code(SelectionRound, code, _("đợt bình chọn"))
     selection = SelectionRound(
         code=code,

@@ -137,6 +137,22 @@ def test_a_stale_proposal_is_named_on_the_page_and_refused_at_apply(
     assert pending.state == ProposalState.PENDING
 
 
+def test_a_refused_renaming_keeps_the_name_check_as_the_officer_ticked_it(
+    laocai_officer: User, facility_rep: User, yen_bai_facility: Facility
+) -> None:
+    # Given a renaming proposal that went stale (the name was corrected since)
+    renaming = proposal_create(
+        actor=facility_rep, facility=yen_bai_facility, values={"name": "Xưởng mộc Yên Bái"}, reason="Đổi tên."
+    )
+    Facility.objects.filter(pk=yen_bai_facility.pk).update(name="Xưởng gỗ Yên Bái")
+    # When the officer ticks the name check and applies it
+    url = reverse("facilities:proposal_apply", args=[yen_bai_facility.pk, renaming.pk])
+    response = client_for(laocai_officer).post(url, {"confirm_duplicate": "on"})
+    # Then it is refused, and the box comes back ticked as it was sent
+    assert response.status_code == 400
+    assert f'id="confirm-duplicate-{renaming.pk}" checked>' in response.content.decode()
+
+
 def test_a_rejection_without_a_reason_is_refused_on_the_page(
     laocai_officer: User, yen_bai_facility: Facility, pending: ChangeProposal
 ) -> None:

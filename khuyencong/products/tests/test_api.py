@@ -77,6 +77,20 @@ class TestProducts:
         assert refused.status_code == 400
         assert refused.json()["codes"]["code"] == ["invalid_code"]
         assert not Product.objects.filter(code="COSO/1").exists()
+        # and a code that is a fixed word of the products' addresses (/products/rounds/ lists the rounds) likewise
+        for word in ("rounds", "certificates"):
+            taken = client.post(
+                "/api/v1/products/",
+                {"code": word, "facility": world["facility"].code, "name": "Đèn mây", "group": "handicraft"},
+                format="json",
+            )
+            if word == "rounds":
+                assert taken.status_code == 400
+                assert taken.json()["codes"]["code"] == ["invalid_code"]
+                assert "trùng một từ cố định trong địa chỉ trang" in taken.json()["code"][0]
+            else:  # /products/certificates/ is still the product's own page
+                assert taken.status_code == 201
+        assert not Product.objects.filter(code="rounds").exists()
         # and a round's code likewise, through the page
         from django.urls import reverse
 

@@ -3,14 +3,22 @@ refused with a message naming the action, the state and the states it is allowed
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
 import pytest
 from django.utils import translation
 
 from khuyencong.projects.models import Project
+from khuyencong.projects.timeline import Derived, _amounts
 from khuyencong.projects.workflow import (
+    AMOUNT_REQUIRED,
     AUTHORITY,
     CANNOT_OPEN,
+    EVENT_AMOUNTS,
     MOVES,
+    PERCENT_ACTIONS,
     RESUME,
     STAY,
     Action,
@@ -124,3 +132,36 @@ def test_a_đề_án_shows_its_states_label_in_the_readers_language(language: st
     with translation.override(language):
         assert [Project(state=state).get_state_display() for state in State] == [str(s.label) for s in State]
         assert Project(state=None).get_state_display() is None
+
+
+@dataclass
+class _Step:
+    action: str
+    on: datetime.date = datetime.date(2022, 3, 1)
+    amount: Decimal | None = None
+    percent: Decimal | None = None
+
+
+@pytest.mark.parametrize("action", list(Action), ids=lambda action: action.value)
+def test_the_event_form_asks_for_exactly_what_the_timeline_reads(action: Action) -> None:
+    """The page shows an amount or a percent box per step (`EVENT_AMOUNTS`, `AMOUNT_REQUIRED`, `PERCENT_ACTIONS`); the
+    timeline's rules are the law on them. The two must say the same of every step."""
+
+    # Given a đề án whose every figure so far is 1 đồng
+    def derived() -> Derived:
+        return Derived(support_appraised=Decimal(1), support_approved=Decimal(1), support_contracted=Decimal(1))
+
+    # When the step is recorded without an amount or percent
+    missing = _amounts(derived(), _Step(action.value), Decimal(1))
+    # Then the timeline requires an amount exactly of the steps the form marks required, and a percent of the steps
+    # it asks one of
+    assert (missing is not None and missing.code == "amount_required") == (action in AMOUNT_REQUIRED)
+    assert (missing is not None and missing.code == "percent_required") == (action in PERCENT_ACTIONS)
+    assert EVENT_AMOUNTS.keys() >= AMOUNT_REQUIRED
+    # And when it states a billion đồng, a step whose amount the timeline reads (it checks or keeps it) is one the form
+    # offers an amount box for
+    after = derived()
+    breach = _amounts(after, _Step(action.value, amount=Decimal(10**9), percent=Decimal(50)), Decimal(1))
+    money = (after.support_appraised, after.support_approved, after.support_contracted, after.support_settled)
+    if (breach is not None and breach.field == "amount") or money != (1, 1, 1, None):
+        assert action in EVENT_AMOUNTS

@@ -60,8 +60,13 @@ def test_the_đề_án_list_is_newest_first_and_by_name_in_vietnamese_order(
 ) -> None:
     client = client_for(laocai_officer)
     # When the list opens, the latest plan year comes first, and within it the latest entered
-    rows = client.get(reverse("projects:list")).context["rows"]
-    assert [p.code for p in rows] == ["DA-D", "DA-A", "DA-2025"]
+    response = client.get(reverse("projects:list"))
+    assert [p.code for p in response.context["rows"]] == ["DA-D", "DA-A", "DA-2025"]
+    # And a đề án without a step reads as new, as its own page says, not as a dash; as of a day before its first
+    # step, as having none by then
+    assert response.content.decode().count("<td>Mới lập, chưa có bước nào</td>") == 3
+    earlier = client.get(reverse("projects:list"), {"as_of": "01/01/2020"}).content.decode()
+    assert earlier.count("<td>Chưa có bước nào đến ngày này</td>") == 3
     # When sorted by name, "Ấp" (A with marks) comes before "Bảo" and "Dệt", never after them
     rows = client.get(reverse("projects:list"), {"sort": "title"}).context["rows"]
     titles = [p.title for p in rows]
