@@ -149,6 +149,39 @@ def actionable(user: User | AnonymousUser, action: str) -> Q:
     return (national & _parties_q(user, national_parties)) | (~national & _parties_q(user, local_parties))
 
 
+def may_ever_act(user: User | AnonymousUser, action: str) -> bool:
+    """Whether any đề án could ever wait for the user to take `action`: by the same authority table as `actionable`,
+    the parties the user's role and body can be at all. A work queue of a step the user never takes (a viewer's, the
+    Cục's provincial approvals) is not offered, not even as an empty list."""
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return True
+    authority = AUTHORITY[Action(action)]
+    roles = user.role_set
+    parties = (authority.parties if authority.roles & roles else frozenset()) | (
+        authority.local_parties if (authority.local_roles or authority.roles) & roles else frozenset()
+    )
+    return bool(parties & _possible_parties(user))
+
+
+def _possible_parties(user: User) -> frozenset[Party]:
+    if user.facility_id is not None and user.has_role(Role.FACILITY_REPRESENTATIVE):
+        return frozenset({Party.BENEFICIARY})
+    org = user.organization
+    if org is None:
+        return frozenset()
+    possible = {Party.IMPLEMENTER}
+    if org.level == OrganizationLevel.NATIONAL:
+        possible.add(Party.NATIONAL)
+    if org.kind == OrganizationKind.PROVINCIAL_DEPARTMENT:
+        possible.add(Party.DEPARTMENT)
+    if any(org.kind in kinds for kinds in APPROVING_KINDS.values()):
+        possible.add(Party.APPROVER)
+    return frozenset(possible)
+
+
 # Spelled out: an empty Q() means "everything" in a filter but vanishes when OR-ed with another condition.
 EVERY = Q(pk__isnull=False)
 

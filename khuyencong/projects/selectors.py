@@ -240,6 +240,8 @@ def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list
     )
     queues = []
     for title, state, action in QUEUES:
+        if not authority.may_ever_act(user, action):
+            continue
         # One query per queue: the authority table as a database condition, not a check per đề án.
         waiting = (
             visible.filter(authority.actionable(user, action), state=state)

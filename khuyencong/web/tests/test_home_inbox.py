@@ -190,3 +190,17 @@ def test_the_overdue_đề_án_are_a_filter_of_the_list(lao_cai_work: dict[str, 
     # Thái Nguyên's officer has none of Lào Cai's
     other = make_user("tn.overdue", "SCT-19", Role.OFFICER)
     assert client_for(other).get(reverse("projects:list"), {"overdue": "on"}).context["page"].paginator.count == 0
+
+
+def test_the_queue_page_names_only_the_lists_of_steps_the_user_can_ever_take(
+    lao_cai_work: dict[str, Project], cast: dict[str, User], laocai_viewer: User
+) -> None:
+    # When the viewer opens the work queue, then no list of steps is named, not even as empty: a viewer takes none
+    viewer = client_for(laocai_viewer).get(reverse("projects:queue")).context
+    assert viewer["queues"] == []
+    assert not {"Chờ thẩm định", "Chờ phê duyệt", "Chờ ký hợp đồng"} & set(viewer["empty"])
+    # And the People's Committee, which approves, is told its approvals are empty, never the Sở's appraisals
+    committee = client_for(cast["committee"]).get(reverse("projects:queue")).context
+    titles = [q.title for q in committee["queues"]] + list(committee["empty"])
+    assert "Chờ phê duyệt" in titles
+    assert "Chờ thẩm định" not in titles
