@@ -57,6 +57,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "years": years,
         "year": year,
         "as_of": day,
+        # A day asked for stays in the filter and the pages' links; today's is not pinned (a link kept for later
+        # shows that day's figures, not the day it was made).
+        "as_of_asked": date_from_query(request.GET.get("as_of")),
         "form": form if can_create else None,
     }
     return render(request, "programs/plan_list.html", context, status=status)

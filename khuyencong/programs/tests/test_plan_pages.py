@@ -68,6 +68,10 @@ def test_the_list_reads_each_plans_money_in_its_own_query_whatever_their_number(
     years = response.context["years"]
     narrowed = client.get(reverse("programs:list"), {"year": str(years[-1])}).context["plans"]
     assert {plan.year for plan, _figures in narrowed} == {years[-1]}
+    # and the day asked for stays in the filter, while today's is not pinned into it (a link kept for later shows
+    # that later day's figures)
+    assert 'name="as_of" value="30/06/2018"' in response.content.decode()
+    assert 'name="as_of"' not in client.get(reverse("programs:list")).content.decode()
     # a year that is not one of the user's plans' is every year, not an error
     assert client.get(reverse("programs:list"), {"year": "２０１８"}).status_code == 200
     assert client.get(reverse("programs:list"), {"year": "9" * 5000}).status_code == 200
