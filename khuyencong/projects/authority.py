@@ -15,7 +15,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from khuyencong.accounts.access import organization_scope, scope_of
 from khuyencong.accounts.models import Role, User
 from khuyencong.core.refusals import OutOfScope, Refused
 from khuyencong.organizations.models import Organization, OrganizationKind, OrganizationLevel
+from khuyencong.programs.models import FundingSource
 
 from .models import DocumentKind
 from .workflow import APPROVING_KINDS, AUTHORITY, FORWARDED_SOURCES, Action, Party, may_act
@@ -290,6 +291,14 @@ def approving_body_for(project: Project) -> Organization | None:
         .order_by("pk")
         .first()
     )
+
+
+def national_approver() -> Organization | None:
+    """The body named as approver of a national (KCQG) đề án: the approval is the Minister's decision on the Cục's
+    submission (Circular 36/2013/TT-BCT Art. 6), and the Cục records it; the Ministry where no Cục is recorded."""
+    bodies = Organization.objects.filter(kind__in=APPROVING_KINDS[FundingSource.NATIONAL])
+    order = Case(When(kind=OrganizationKind.DEPARTMENT, then=Value(0)), default=Value(1))
+    return bodies.order_by(order, "pk").first()
 
 
 def records_on_behalf(user: User | AnonymousUser, project: Project, action: str) -> bool:

@@ -168,7 +168,7 @@ def project_next_steps(project: Project) -> list[NextStep]:
     )
     local = project.plan.funding_source not in FORWARDED_SOURCES
     implementer = str(authority.acting_implementer(project))
-    approver = authority.approving_body_for(project) if local else None
+    approver = authority.approving_body_for(project) if local else authority.national_approver()
     names = {
         Party.IMPLEMENTER: implementer,
         Party.APPROVER: str(approver) if approver is not None else str(Party.APPROVER.label),

@@ -13,10 +13,12 @@ from django.urls import reverse
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.accounts.services import system_user
-from khuyencong.projects import authority
+from khuyencong.organizations.models import Organization, OrganizationKind
+from khuyencong.projects import authority, selectors
 from khuyencong.projects.documents import document_attach
 from khuyencong.projects.models import DocumentKind, Payment, Project, ProjectEvent
 from khuyencong.projects.services import project_record_event
+from khuyencong.projects.workflow import State
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -266,6 +268,12 @@ def test_who_takes_no_step_is_told_what_comes_next_and_whose_it_is(bac_kan: None
     assert steps["Nghiệm thu"][0] == acting
     assert "Phê duyệt" not in steps
     assert "Bước tiếp theo" in response.content.decode()
+    # and for a national đề án waiting for approval, the approval is named as the Cục's (the Minister's decision on
+    # its submission, which it records), not as a nameless «Cấp phê duyệt»
+    project.state = State.FORWARDED
+    approval = {str(step.action.label): step.who for step in selectors.project_next_steps(project)}["Phê duyệt"]
+    assert approval == [str(Organization.objects.get(kind=OrganizationKind.DEPARTMENT))]
+    project.refresh_from_db()
     # and whoever takes a step sees the form instead
     centre = make_user("ttkc-bk", "TTKC-BK", Role.OFFICER)
     assert client_for(centre).get(reverse("projects:detail", args=[project.pk])).context["next_steps"] == []
