@@ -342,6 +342,19 @@ NOT_THE_BODY = {
 }
 
 
+def lacking_before_sending(submission: Submission) -> str | None:
+    """What the report still lacks before it may be sent, in words (the signature block of an administrative document,
+    Decree 30/2020/NĐ-CP Art. 8 and Annex I); None when nothing. The page says it beside «Gửi báo cáo» rather than
+    offering a button that can only be refused."""
+    if not submission.signer and not submission.signer_title:
+        return _("Ghi người ký và chức vụ người ký trước khi gửi báo cáo.")
+    if not submission.signer:
+        return _("Ghi người ký trước khi gửi báo cáo.")
+    if not submission.signer_title:
+        return _("Ghi chức vụ người ký trước khi gửi báo cáo.")
+    return None
+
+
 @transaction.atomic
 def submission_submit(
     *, actor: User, submission: Submission, on: datetime.date | None = None, by: Organization | None = None,
@@ -354,12 +367,9 @@ def submission_submit(
     submission = _lock(submission)
     body = _move(submission, Move.SUBMIT, actor, by=by, on=on)
     day = _day(on, submission, Move.SUBMIT)
-    if not submission.signer and not submission.signer_title:
-        raise refuse("signer", _("Ghi người ký và chức vụ người ký trước khi gửi báo cáo."), "required")
-    if not submission.signer:
-        raise refuse("signer", _("Ghi người ký trước khi gửi báo cáo."), "required")
-    if not submission.signer_title:
-        raise refuse("signer", _("Ghi chức vụ người ký trước khi gửi báo cáo."), "required")
+    lacking = lacking_before_sending(submission)
+    if lacking is not None:
+        raise refuse("signer", lacking, "required")
     figures: list[Section] | None = None
     if received is None:
         period = Period.of(submission.period_start, submission.period_end, as_of=min(submission.period_end, day))

@@ -48,6 +48,7 @@ from .selectors import (
     own_bodies,
 )
 from .services import (
+    lacking_before_sending,
     notifications_read,
     submission_accept,
     submission_attach,
@@ -213,6 +214,7 @@ def _render_submission(
         "attachment_form": AttachmentForm() if editable else None,
         "editable": editable,
         "may_submit": may_submit,
+        "lacking": lacking_before_sending(submission) if may_submit else None,
         "may_review": may_review,
         "may_new_version": can_prepare and submission.state == SubmissionState.ACCEPTED and submission.current,
         "comment_form": CommentForm(),

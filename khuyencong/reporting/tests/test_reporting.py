@@ -305,6 +305,23 @@ class TestWorkflow:
         assert refused.value.error_dict["signer"][0].code == "required"
         assert Submission.objects.get().state == SubmissionState.DRAFT
 
+    def test_the_page_says_what_a_blank_draft_lacks_instead_of_offering_a_refused_send(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        # Given a draft without its signer, when the Sở opens it
+        draft = opened(people)
+        page = client_for(people["sct"]).get(reverse("reporting:submission", args=[draft.pk])).content.decode()
+        # Then «Gửi báo cáo» is shown disabled, with what is missing and a link to the box to fill
+        assert "Ghi người ký và chức vụ người ký trước khi gửi báo cáo." in page
+        assert 'class="primary" disabled aria-describedby="chua-gui-duoc">Gửi báo cáo</button>' in page
+        assert 'href="#id_signer"' in page
+        assert 'id="id_signer"' in page
+        # And once the signer and title are written, the button is live
+        submission_edit(actor=people["sct"], submission=draft, signer="Nguyễn Văn A", signer_title="Giám đốc")
+        page = client_for(people["sct"]).get(reverse("reporting:submission", args=[draft.pk])).content.decode()
+        assert "chua-gui-duoc" not in page
+        assert '<button type="submit" class="primary">Gửi báo cáo</button>' in page
+
 
 class TestBoundary:
     def test_another_province_a_viewer_and_nobody_cannot_open_the_report(
