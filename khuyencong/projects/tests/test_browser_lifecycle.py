@@ -113,6 +113,16 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     centre.locator("#id_event-action").select_option("accepted")
     expect(centre.get_by_label("Giá trị nghiệm thu (đồng)")).to_be_visible()
     expect(centre.locator("#id_event-percent")).to_be_hidden()
+    # a step refused (dated before the contract) comes back with its reason, at the page's own address: reloading
+    # it opens the page, it does not send the step again
+    centre.locator("#id_event-action").select_option("progress")
+    centre.locator("#id_event-on").fill("20/02/2026")
+    centre.locator("#id_event-percent").fill("10")
+    centre.get_by_role("button", name="Ghi", exact=True).click()
+    expect(centre.get_by_text("Ngày 20/02/2026 trước sự kiện liền trước (20/03/2026).")).to_be_visible()
+    assert centre.url.split("#")[0] == url.split("#")[0]
+    centre.reload()
+    expect(centre.locator(".error-box")).to_have_count(0)
     act(centre, "progress", "20/05/2026", percent="75")
     pay(centre, "advance", "25/05/2026", "100.000.000")
     act(centre, "accepted", "01/09/2026")

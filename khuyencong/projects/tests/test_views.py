@@ -240,6 +240,11 @@ def test_a_refused_step_is_announced_where_the_page_opens_with_a_link_to_its_for
     summary = page.index('href="#ghi-buoc"')
     assert summary < page.index("<h2>Thông tin</h2>") < page.index('id="ghi-buoc"')
     assert 'id="tam-ung"' not in page[:summary]
+    # and it names the page's own address, which the browser puts back in place of the form's (web/app.js), while
+    # the page opened normally names none
+    detail = reverse("projects:detail", args=[project.pk])
+    assert f'<meta name="page-address" content="{detail}">' in page
+    assert 'name="page-address"' not in client_for(centre).get(detail).content.decode()
 
 
 def test_the_step_chooser_says_what_each_steps_amount_states(bac_kan: None) -> None:

@@ -128,7 +128,17 @@ function eventFields() {
   });
 }
 
+// A refused form comes back at the address it was sent to (…/act/): the page's own address is put back, so that
+// reloading or sharing it opens the page rather than asking to send the form again.
+function restoreAddress() {
+  var meta = document.querySelector('meta[name="page-address"]');
+  if (meta && meta.content && window.history.replaceState) {
+    window.history.replaceState(null, "", meta.content + window.location.hash);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  restoreAddress();
   localiseFileInputs();
   eventFields();
   foldFilters();
