@@ -30,6 +30,9 @@ def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
             conn_health_checks=_flag(environ, "DATABASE_CONN_HEALTH_CHECKS", conn_max_age > 0),
         )
     )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite with the Vietnamese collation on each connection (khuyencong/core/sqlite).
+        config["ENGINE"] = "khuyencong.core.sqlite"
     if config["ENGINE"] == "django.db.backends.postgresql":
         options = ["-c jit=off"] if not _flag(environ, "DATABASE_JIT", False) else []
         timeout = environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()

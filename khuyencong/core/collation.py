@@ -3,10 +3,11 @@
 Vietnamese orders letters as a ă â b c d đ e ê … o ô ơ … u ư …, and the tones after the letters; neither a binary
 order (which puts "Đ" after "Z") nor the folded text (which ties "Ân" with "An") says that. PostgreSQL has it from
 ICU (the collation "vi-x-icu", present wherever PostgreSQL is built with ICU, as the Debian and official images are).
-SQLite has no ICU collation: there the order falls back to the folded text (`core.text.fold`: no diacritics, lower case,
-đ → d), which puts every letter in its place among the Latin ones and keeps "Đà Lạt" beside "Đà Nẵng" rather than after
-"Yên Bái" — the order of the Vietnamese alphabet up to its marked letters. A short list sorted in memory takes the
-full order on either database (`vietnamese_key`).
+SQLite has no ICU collation: there a long list is ordered by its indexed folded text (`core.text.fold`: no diacritics,
+lower case, đ → d), which puts every letter in its place among the Latin ones and keeps "Đà Lạt" beside "Đà Nẵng"
+rather than after "Yên Bái", and names that fold alike ("Bắc", "Bạc") by the Vietnamese order of `vietnamese_key`,
+given to each SQLite connection as the collation «vi» (core/sqlite); a list without a folded column, and a short list
+sorted in memory, take that full order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.functions import Collate
 
 VIETNAMESE = "vi-x-icu"
+# The same order on SQLite, given to each connection by the project's backend (core/sqlite/base.py).
+SQLITE_VIETNAMESE = "vi"
 M = TypeVar("M", bound=Model)
 
 
@@ -35,13 +38,16 @@ def by_name(
     first: tuple[str, ...] = (),
 ) -> QuerySet[M]:
     """`queryset` in Vietnamese alphabetical order of `field` (then by key, for a stable page order), after the
-    orderings `first` if given. `folded`: a column holding the folded name, used on SQLite (and indexed there);
-    without one SQLite orders by `field`."""
+    orderings `first` if given. `folded`: a column holding the folded name, used on SQLite (and indexed there), its
+    ties broken in Vietnamese order; without one SQLite orders the whole list in Vietnamese order (short lists)."""
     if is_postgresql(queryset):
         keys: list[Any] = [Collate(F(field), VIETNAMESE)]
+    elif folded:
+        # Names that fold alike ("Bắc", "Bạc"; "An", "Ân") then in Vietnamese order: the collation is asked only of
+        # such ties, the index on the folded text orders the rest.
+        keys = [F(folded), Collate(F(field), SQLITE_VIETNAMESE)]
     else:
-        # Names that fold alike ("An", "Ân") then by their text: the unmarked letter's code point comes first.
-        keys = [F(folded), F(field)] if folded else [F(field)]
+        keys = [Collate(F(field), SQLITE_VIETNAMESE)]
     return queryset.order_by(*first, *(k.desc() if desc else k.asc() for k in keys), "-pk" if desc else "pk")
 
 
@@ -77,6 +83,6 @@ def vietnamese_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     return tuple(letters), tuple(tones), text
 
 
-# The order of `by_name` for a short list already in memory: on PostgreSQL the order ICU gives; on SQLite better than
-# its folded-text fallback, which ties "Bắc" with "Bạc".
+# The order of `by_name` for a short list already in memory: on PostgreSQL the order ICU gives; on SQLite the collation
+# «vi» that orders names which fold alike.
 python_key = vietnamese_key
