@@ -234,4 +234,6 @@ class FacilityFilterForm(forms.Form):
         self.current_provinces = provinces
 
     def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "name"
+        # A search linked without a sort is in alphabetical order; «Tên Z→A» is its own order, not A→Z.
+        sort = self.cleaned_data["sort"]
+        return sort if sort in SORTS or sort == "-name" else "name"

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import by_name
-from khuyencong.core.text import search_terms
+from khuyencong.core.text import fold, search_terms
 from khuyencong.geography.models import AdminUnit, Era, Level
 
 from .models import ChangeProposal, Facility, ProposalState, Trade
@@ -55,10 +57,26 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
     if filters.trade is not None:
         facilities = facilities.filter(trade=filters.trade)
     facilities = facilities.select_related("current_province", "current_commune", "trade")
+    first: tuple[str, ...] = ()
+    spelled = marked_words(filters.query)
+    if spelled and filters.sort in ("name", DEFAULT_SORT):
+        # A word typed with its marks («gỗ») matches its unmarked kin too («Gò», «go» in an address): the facilities
+        # whose name holds the words as typed come first, the rest after them.
+        as_typed = Q()
+        for word in spelled:
+            as_typed &= Q(name__icontains=word)
+        facilities = facilities.annotate(spelled_apart=Case(When(as_typed, then=Value(0)), default=Value(1)))
+        first = ("spelled_apart",)
     if filters.sort in ("name", "-name"):
         # Vietnamese alphabetical order (ICU on PostgreSQL; on SQLite the folded, indexed `name_key`).
-        return by_name(facilities, folded="name_key", desc=filters.sort == "-name")
-    return facilities.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+        return by_name(facilities, folded="name_key", desc=filters.sort == "-name", first=first)
+    return facilities.order_by(*first, *SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def marked_words(query: str) -> list[str]:
+    """The words of a search typed with Vietnamese marks («gỗ», «Đồng»), as typed, lower case."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", query or "").lower())
+    return [word for word in words if fold(word) != word]
 
 
 # Words shorter than this cannot use SQLite's trigram index (migration 0003) and are matched by a scan.

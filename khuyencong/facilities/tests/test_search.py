@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
+from conftest import client_for
 from khuyencong.accounts.models import User
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.selectors import FacilityFilters, facility_list_for_user
@@ -99,3 +101,19 @@ def test_the_index_and_the_scan_find_the_same(make_facility, wide: bool) -> None
     assert [f.name for f in facility_search(Facility.objects.all(), "hong lan", wide=wide)] == [
         "Hộ kinh doanh Phong Lan"
     ]
+
+
+def test_a_word_typed_with_its_marks_puts_the_names_spelled_so_first(laocai_officer: User, make_facility) -> None:
+    # Given three Lào Cai facilities whose names all fold to «go»
+    for name in ["Cơ sở Go Việt", "Xưởng gỗ Bảo Thắng", "An Gò"]:
+        make_facility(name, province="Lào Cai", commune="Bảo Thắng")
+    # When the officer searches «gỗ» as it is written, then the name that holds «gỗ» comes first, its unmarked kin after
+    # it in alphabetical order
+    assert search(laocai_officer, "gỗ") == ["Xưởng gỗ Bảo Thắng", "An Gò", "Cơ sở Go Việt"]
+    # (whatever the case typed, every word as written: all three are in the commune of Bảo Thắng)
+    assert search(laocai_officer, "GỖ, bảo") == ["Xưởng gỗ Bảo Thắng", "An Gò", "Cơ sở Go Việt"]
+    # And typed without marks, every spelling is alike: alphabetical order
+    assert search(laocai_officer, "go") == ["An Gò", "Cơ sở Go Việt", "Xưởng gỗ Bảo Thắng"]
+    # And «Tên Z→A» on the page is the reverse order, not A→Z
+    page = client_for(laocai_officer).get(reverse("facilities:list"), {"q": "go", "sort": "-name"})
+    assert [f.name for f in page.context["page"].object_list] == ["Xưởng gỗ Bảo Thắng", "Cơ sở Go Việt", "An Gò"]
