@@ -31,8 +31,11 @@ def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
         )
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # SQLite with the Vietnamese collation on each connection (khuyencong/core/sqlite).
+        # SQLite with the Vietnamese collation on each connection (khuyencong/core/sqlite). Its test database is
+        # SQLite's in memory, named so: pytest-django recognises that default by Django's own engine name only, and
+        # would otherwise give each xdist worker a file named after the path of the real database.
         config["ENGINE"] = "khuyencong.core.sqlite"
+        config.setdefault("TEST", {}).setdefault("NAME", ":memory:")
     if config["ENGINE"] == "django.db.backends.postgresql":
         options = ["-c jit=off"] if not _flag(environ, "DATABASE_JIT", False) else []
         timeout = environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()

@@ -37,7 +37,16 @@ class Plain(int):
     2.022)."""
 
 
+class Percent(Decimal):
+    """A percentage as the pages say it (20.7 for 20,7 %): written as the fraction 0.207 in a cell formatted as a
+    percent, so that Excel shows 20,7 % and computes with it."""
+
+
 def _cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=Decimal(value) / 100)
+        cell.number_format = "0.0%"
+        return cell
     cell = WriteOnlyCell(sheet, value=int(value) if isinstance(value, Plain) else safe_cell(value))
     if isinstance(value, Plain):
         cell.number_format = "0"

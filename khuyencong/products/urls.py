@@ -6,6 +6,7 @@ app_name = "products"
 
 urlpatterns = [
     path("", views.product_list, name="list"),
+    path("export.xlsx", views.product_export, name="export"),
     path("pick/facilities/", views.pick_facilities, name="pick_facilities"),
     path("pick/products/", views.pick_products, name="pick_products"),
     path("pick/organizers/", views.pick_organizers, name="pick_organizers"),

@@ -6,6 +6,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("export.xlsx", views.plan_export, name="export"),
     path("programmes/", views.program_list, name="programs"),
     path("programmes/targets/<int:pk>/void/", views.program_target_void, name="target_void"),
     path("<int:pk>/", views.plan_detail, name="detail"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts import access
 from khuyencong.core.forms import VoidForm, date_from_query, run_service
 from khuyencong.core.numbers import format_money_active
+from khuyencong.core.xlsx import Percent, Plain, list_workbook
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -43,10 +45,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, _("Đã lập kế hoạch %(code)s.") % {"code": created.code})
             return redirect("programs:detail", pk=created.pk)
-    visible = selectors.plan_list_for_user(user)
-    years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
-    year = _year(request, years)
-    shown = visible.filter(year=year) if year else visible
+    years, year, shown = _shown(request)
     page = Paginator(selectors.plans_with_figures(shown, day), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     plans = [(plan, selectors.annotated_figures(plan, day)) for plan in page.object_list]
     status = 400 if form.errors else 200
@@ -61,11 +60,40 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         # shows that day's figures, not the day it was made).
         "as_of_asked": date_from_query(request.GET.get("as_of")),
         "form": form if can_create else None,
+        "can_export": access.can_export(user),
     }
     return render(request, "programs/plan_list.html", context, status=status)
 
 
 PLANS_PER_PAGE = 50
+
+
+def _shown(request: HttpRequest) -> tuple[list[int], int | None, QuerySet[Plan]]:
+    """The years of the user's plans, the one asked for, and the plans of the list page and of its Excel copy."""
+    visible = selectors.plan_list_for_user(request.user)
+    years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
+    year = _year(request, years)
+    return years, year, visible.filter(year=year) if year else visible
+
+
+@login_required
+def plan_export(request: HttpRequest) -> FileResponse:
+    if not access.can_export(request.user):
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    day = _as_of(request)
+    _years, _year_asked, shown = _shown(request)
+    plans = selectors.plans_with_figures(shown, day).select_related("owner")
+    columns = [(_("Mã"), 18), (_("Năm"), 8), (_("Nguồn"), 22), (_("Cơ quan"), 40), (_("Dự toán (đồng)"), 18),
+               (_("Đã phân bổ (đồng)"), 18), (_("Tỷ lệ đã phân bổ"), 12), (_("Tính đến ngày"), 14)]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        for plan in plans.iterator(chunk_size=500):
+            figures = selectors.annotated_figures(plan, day)
+            share = figures.allocated_percent
+            yield [plan.code, Plain(plan.year), plan.get_funding_source_display(), str(plan.owner), figures.budget,
+                   figures.allocated, Percent(share) if share is not None else None, day]  # fmt: skip
+
+    return list_workbook("ke-hoach-khuyen-cong", _("Kế hoạch khuyến công năm"), columns, rows())
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:

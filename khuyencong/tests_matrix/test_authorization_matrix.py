@@ -936,6 +936,7 @@ CASES: list[Case] = [
          kwargs=lambda w, where: {"pk": w.project[INSIDE].pk, "entry_pk": w.event[OUTSIDE].pk}),
     # programmes and plans
     Case("programs:list", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("programs:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("programs:list", "POST", ok=WRITE_OK, refused=FORM_REFUSAL, allowed=seen(PLANNERS), admin_writes=True,
          data=lambda w, where: {"code": "KH-MA-TRAN", "year": "2026", "funding_source": "provincial",
                                 "owner": w.org["UBND-15" if where == INSIDE else "UBND-19"].pk}),
@@ -1038,6 +1039,7 @@ CASES: list[Case] = [
          data=lambda w, where: {"entry": w.entry[where].pk, "item": "description",
                                 "upload": upload("mo-ta.pdf", PDF)}),
     Case("products:list", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("products:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("products:list", label="search", wheres=(ANY,), query=lambda w, where: {"q": "san pham"},
          allowed=everyone(ANY)),
     Case("products:list", "POST", data=product_form, allowed=PRODUCT_WRITERS, ok=REDIRECT, refused=FORM_REFUSAL,

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from conftest import client_for, make_user
@@ -133,6 +134,26 @@ class TestRoundPages:
 
 
 class TestProductPages:
+    def test_the_list_as_excel_is_the_page_s_list(self, world: dict[str, Any]) -> None:
+        # Given the Sở of Lào Cai, when it searches «gio may» and takes the list as Excel
+        client = client_for(world["people"]["sct"])
+        page = client.get(reverse("products:list"), {"q": "gio may"})
+        assert f'href="{reverse("products:export")}?q=gio%20may"' in page.content.decode()
+        response: Any = client.get(reverse("products:export"), {"q": "gio may"})
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Then it holds the basket found, with its facility, province and certificates; unfiltered, both products in
+        # Vietnamese alphabetical order
+        assert rows[0][0] == "Mã sản phẩm"
+        assert rows[1:] == [["SP-1", "Giỏ mây đan", "Thủ công mỹ nghệ", world["facility"].code, world["facility"].name,
+                             "Lào Cai", "TCCS 01:2024"]]  # fmt: skip
+        every: Any = client.get(reverse("products:export"))
+        names = [r[1] for r in load_workbook(io.BytesIO(b"".join(every.streaming_content))).worksheets[0].iter_rows(
+            min_row=2, values_only=True)]  # fmt: skip
+        assert names == ["Giỏ mây đan", "Khay tre"]
+        # And the facility's representative, who reads the list, may not take it as a file
+        assert client_for(world["people"]["rep"]).get(reverse("products:export")).status_code == 403
+
     def test_the_facility_page_lists_its_products(self, world: dict[str, Any]) -> None:
         page = client_for(world["people"]["sct"]).get(reverse("facilities:detail", args=[world["facility"].pk]))
         assert "Giỏ mây đan" in page.content.decode()

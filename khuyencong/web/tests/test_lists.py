@@ -3,6 +3,7 @@ every list as an Excel workbook with the page's filters, and the page of one's o
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
@@ -201,3 +202,32 @@ def test_my_import_jobs_lists_mine_newest_first_with_the_error_copy(
     assert "thai-nguyen.xlsx" not in html
     # Someone else's job is not found, like one that does not exist
     assert client_for(thainguyen_officer).get(reverse("exchange:job", args=[first.pk])).status_code == 404
+
+
+def test_the_plans_list_as_excel_has_the_page_s_figures_and_a_real_percent(
+    bac_kan: None, thainguyen_officer: User
+) -> None:
+    # Given Thái Nguyên's plans (with former Bắc Kạn's), as of 30/06/2018
+    client = client_for(thainguyen_officer)
+    listed = client.get(reverse("programs:list"), {"as_of": "30/06/2018"}).context["plans"]
+    # When the officer takes the list as Excel
+    response: Any = client.get(reverse("programs:export"), {"as_of": "30/06/2018"})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # Then it holds the page's plans, each with the page's figures of that day, the share a real percent
+    assert rows[0][:2] == ["Mã", "Năm"]
+    assert [r[0] for r in rows[1:]] == [plan.code for plan, _figures in listed]
+    for number, ((plan, figures), row) in enumerate(zip(listed, rows[1:], strict=True), start=2):
+        assert row[1] == plan.year
+        assert (row[4], row[5]) == (figures.budget, figures.allocated)
+        if figures.allocated_percent is not None:
+            assert sheet.cell(number, 7).number_format == "0.0%"
+            assert round(row[6] * 100, 1) == float(figures.allocated_percent)
+        assert row[7].date() == datetime.date(2018, 6, 30)
+    assert any(figures.allocated_percent for _plan, figures in listed)
+    # And the page links to it with its year and day; a facility's representative may not take it
+    page = client.get(reverse("programs:list"), {"as_of": "30/06/2018"}).content.decode()
+    assert f'href="{reverse("programs:export")}?as_of=30/06/2018"' in page
+    rep = make_user("cs-tn", None, Role.FACILITY_REPRESENTATIVE, facility=Facility.objects.order_by("pk").first())
+    assert client_for(rep).get(reverse("programs:export")).status_code == 403
