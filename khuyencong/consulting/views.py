@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from khuyencong.accounts import access
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.selectors import audit_history
 from khuyencong.core.forms import VoidForm, add_service_errors
+from khuyencong.core.xlsx import Plain, list_workbook
 from khuyencong.organizations.models import Organization
 
 from .forms import ConsultingForm
@@ -48,6 +50,30 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "consulting/consulting_list.html", _context(user, form if units else None), status=status)
 
 
+@login_required
+def consulting_export(request: HttpRequest) -> FileResponse:
+    """The page's records as Excel, voided ones included and said so (history stays visible and exportable)."""
+    user: Any = request.user
+    if not access.can_export(user):
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    records = consulting_list_for_user(user).select_related("organization")
+    columns = [(_("Mã"), 16), (_("Đơn vị"), 40), (_("Năm"), 8), (_("Tính đến"), 12), (_("Số dự án"), 10),
+               (_("Doanh thu (đồng)"), 18), (_("Kế hoạch (đồng)"), 18), (_("Huỷ bỏ"), 40)]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        for r in records.iterator(chunk_size=500):
+            voided = ""
+            if r.is_voided:
+                voided = _("Đã huỷ bỏ ngày %(day)s: %(reason)s") % {
+                    "day": f"{r.voided_on:%d/%m/%Y}",
+                    "reason": r.voided_reason,
+                }
+            yield [r.code, str(r.organization), Plain(r.year), r.period_end, Plain(r.projects), r.revenue,
+                   r.planned_revenue, voided]  # fmt: skip
+
+    return list_workbook("tu-van-phat-trien-cong-nghiep", _("Tư vấn phát triển công nghiệp"), columns, rows())
+
+
 def _context(user: Any, form: ConsultingForm | None, errors: list[str] | None = None) -> dict[str, Any]:
     records = list(consulting_list_for_user(user).select_related("voided_by", "voided_actor"))
     # Figures re-entered under the same code are corrections: each keeps its earlier values in the audit log, shown
@@ -59,7 +85,7 @@ def _context(user: Any, form: ConsultingForm | None, errors: list[str] | None = 
         if record.organization_id not in may:
             may[record.organization_id] = access.can_record_consulting(user, record.organization)
         rows.append((record, not record.is_voided and may[record.organization_id], corrections.get(record.pk, [])))
-    return {"records": rows, "form": form, "correction_errors": errors}
+    return {"records": rows, "form": form, "correction_errors": errors, "can_export": access.can_export(user)}
 
 
 @login_required

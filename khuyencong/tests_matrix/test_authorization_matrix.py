@@ -970,6 +970,7 @@ CASES: list[Case] = [
          data=lambda w, where: {"reason": "Nhập nhầm"}),
     # consulting
     Case("consulting:list", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("consulting:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("consulting:list", "POST", ok=WRITE_OK, refused=FORM_REFUSAL, admin_writes=True,
          allowed=seen({ADMIN, CUC, TTKC1, SCT15, TTKC15, UBND15}),
          data=lambda w, where: {"code": "TV-MA-TRAN", "organization": w.org["TTKC-15" if where == INSIDE
