@@ -6,6 +6,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.calendar_page, name="calendar"),
+    path("export.xlsx", views.calendar_export, name="export"),
     path("open/", views.open_view, name="open"),
     path("compile/", views.compilation_page, name="compilation"),
     path("notifications/", views.notifications_page, name="notifications"),

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts import access
 from khuyencong.core.collation import python_key
 from khuyencong.core.forms import add_service_errors
+from khuyencong.core.xlsx import list_workbook
 from khuyencong.organizations.models import Organization
 from khuyencong.reports.periods import Period
 from khuyencong.reports.render import table_context
@@ -37,6 +40,7 @@ from .rules import (
     periods_in,
 )
 from .selectors import (
+    CalendarEntry,
     bodies_for,
     calendar,
     calendar_matrix,
@@ -73,6 +77,40 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     """A body's own reports; for those who see other bodies, the year's reports by period with what is late, and,
     for one chosen duty, the bodies × periods matrix (all duties at once were 113 bodies × 25 columns, mostly empty:
     each body owes only its kind's duties)."""
+    found = _calendar(request)
+    entries, today = found.entries, found.today
+    late = late_by_body(entries, today=today)
+    context = {
+        "form": found.form,
+        "year": found.year,
+        "own": found.own,
+        "overview": found.overview,
+        "duty": found.duty,
+        "rounds": due_rounds(entries),
+        "late": late,
+        "late_count": sum(len(body.reports) for body in late),
+        "matrix": calendar_matrix(entries) if found.duty is not None else None,
+        "today": today,
+        "labels": STATUS_LABELS,
+        "statuses": CalendarStatus,
+        "can_export": access.can_export(request.user),
+    }
+    return render(request, "reporting/calendar.html", context, status=400 if found.form.errors else 200)
+
+
+@dataclass
+class _Calendar:
+    form: CalendarForm
+    year: int
+    today: datetime.date
+    own: list[tuple[CalendarEntry, bool]]  # the body's own reports, each with whether the user may prepare it
+    entries: list[CalendarEntry]  # every report of the bodies the user sees
+    overview: bool
+    duty: ReportingDuty | None
+
+
+def _calendar(request: HttpRequest) -> _Calendar:
+    """The reports of the calendar page and of its Excel copy: the year asked for, narrowed to the duty chosen."""
     user: Any = request.user
     today = timezone.localdate()
     form = CalendarForm(request.GET or None)
@@ -95,22 +133,31 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         # The page is about the duty chosen: the body's own reports too.
         entries = [entry for entry in entries if entry.duty == chosen]
         own_rows = [(entry, writable) for entry, writable in own_rows if entry.duty == chosen]
-    late = late_by_body(entries, today=today)
-    context = {
-        "form": form,
-        "year": year,
-        "own": own_rows,
-        "overview": bool(duties),
-        "duty": chosen,
-        "rounds": due_rounds(entries),
-        "late": late,
-        "late_count": sum(len(body.reports) for body in late),
-        "matrix": calendar_matrix(entries) if chosen is not None else None,
-        "today": today,
-        "labels": STATUS_LABELS,
-        "statuses": CalendarStatus,
-    }
-    return render(request, "reporting/calendar.html", context, status=400 if form.errors else 200)
+    return _Calendar(form, year, today, own_rows, entries, bool(duties), chosen)
+
+
+@login_required
+def calendar_export(request: HttpRequest) -> FileResponse:
+    """The calendar as Excel: every report of the bodies the user sees (a body's own, for a body that sees no other),
+    with its due date, where it stands and the day it was first sent."""
+    if not access.can_export(request.user):
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    found = _calendar(request)
+    entries = found.entries if found.overview else [entry for entry, _writable in found.own]
+    columns = [(_("Báo cáo"), 40), (_("Cơ quan"), 40), (_("Kỳ"), 24), (_("Hạn gửi"), 12), (_("Tình trạng"), 28),
+               (_("Gửi lần đầu ngày"), 14)]  # fmt: skip
+    rows = (
+        [
+            str(entry.duty.label),
+            entry.organization.name,
+            entry.label,
+            entry.due_on,
+            entry.status_label,
+            entry.submission.first_submitted_on if entry.submission is not None else None,
+        ]
+        for entry in entries
+    )
+    return list_workbook(f"lich-bao-cao-{found.year}", _("Lịch báo cáo"), columns, rows)
 
 
 def _duty_choice(duty: ReportingDuty) -> str:

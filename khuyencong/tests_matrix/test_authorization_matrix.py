@@ -986,6 +986,7 @@ CASES: list[Case] = [
                                 "year": "2026", "period_end": "30/09/2026", "projects": "3",
                                 "revenue": "1000000"}),
     # reporting: the periodic reports
+    Case("reporting:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("reporting:calendar", wheres=(ANY,), allowed=everyone(ANY)),
     Case("reporting:calendar", label="year", wheres=(ANY,), query=lambda w, where: {"year": "2026"},
          allowed=everyone(ANY)),

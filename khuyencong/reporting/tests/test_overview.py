@@ -6,11 +6,14 @@ and one duty at a time as a matrix of bodies × periods — instead of every dut
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
@@ -186,3 +189,27 @@ class TestPage:
         assert page.status_code == 400
         assert page.context["form"].errors
         assert "<b>" not in page.content.decode().split("<main", 1)[-1].split("</form>", 1)[0]
+
+
+class TestExcel:
+    def test_the_calendar_as_excel_is_the_page_s_reports_with_their_state(
+        self, sent_late: Submission, people: dict[str, User]
+    ) -> None:
+        # Given Lào Cai's half-year report sent late, when the Sở takes the calendar of the half-year duty as Excel
+        client = client_for(people["sct"])
+        page = client.get(reverse("reporting:calendar"), {"year": "2026", "duty": "sct_half_yearly"})
+        assert f'href="{reverse("reporting:export")}?year=2026&amp;duty=sct_half_yearly"' in page.content.decode()
+        response: Any = client.get(reverse("reporting:export"), {"year": "2026", "duty": "sct_half_yearly"})
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Then it lists that duty's reports of Lào Cai's bodies only, each with its due date and where it stands
+        assert rows[0] == ["Báo cáo", "Cơ quan", "Kỳ", "Hạn gửi", "Tình trạng", "Gửi lần đầu ngày"]
+        assert {row[1] for row in rows[1:]} == {"Sở Công Thương tỉnh Lào Cai"}
+        lao_cai = rows[1]
+        assert lao_cai[2] == "6 tháng đầu năm 2026"
+        assert lao_cai[3].date() == sent_late.due_on
+        assert lao_cai[5].date() == sent_late.first_submitted_on
+        assert lao_cai[4] == page.context["matrix"]["rows"][0]["cells"][0].status_label
+        # And a facility's representative may not take it
+        rep = make_user("cs-calendar", None, Role.FACILITY_REPRESENTATIVE)
+        assert client_for(rep).get(reverse("reporting:export")).status_code == 403
