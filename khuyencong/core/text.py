@@ -41,3 +41,9 @@ def marks_key(text: str | None) -> str:
         marks = sorted(ch for ch in word if unicodedata.combining(ch)) + (["đ"] if "đ" in word else [])  # vi-only
         words.append(compact_key(word) + ":" + "".join(marks))
     return " ".join(words)
+
+
+def visible(text: str | None) -> str:
+    """The text without the characters nothing shows (zero-width spaces and joiners, the byte-order mark: Unicode's
+    format characters) and without surrounding spaces: a name that is only such characters is no name."""
+    return "".join(ch for ch in (text or "") if unicodedata.category(ch) != "Cf").strip()

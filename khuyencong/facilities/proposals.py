@@ -30,6 +30,7 @@ from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.numbers import format_money_active, format_number_active
 from khuyencong.core.refusals import refuse
+from khuyencong.core.untrusted import text_problem
 from khuyencong.geography.resolver import ResolvedPlace
 
 from .forms import PROPOSABLE, FacilityForm
@@ -187,6 +188,10 @@ def _reason(text: str, *, field: str, missing: str, too_long: str) -> str:
     reason = " ".join((text or "").split())
     if not reason:
         raise refuse(field, missing, "reason_required")
+    problem = text_problem(reason)
+    if problem is not None:
+        # A NUL or another control character: PostgreSQL refuses it in text, and it would reach the notification.
+        raise refuse(field, problem, "text_invalid")
     if len(reason) > REASON_MAX:
         raise refuse(field, too_long % {"max": REASON_MAX}, "reason_too_long")
     return reason

@@ -180,7 +180,14 @@ def _last_number(prefix: str) -> int:
 
 
 def _last_number_in(prefix: str, codes: Iterable[str]) -> int:
-    return max((int(c[len(prefix) :]) for c in codes if c.startswith(prefix) and c[len(prefix) :].isdigit()), default=0)
+    return max(
+        (
+            int(c[len(prefix) :])
+            for c in codes
+            if c.startswith(prefix) and c[len(prefix) :].isascii() and c[len(prefix) :].isdigit()
+        ),
+        default=0,
+    )
 
 
 def facility_create(

@@ -387,7 +387,8 @@ class RoundViewSet(
             rounds = rounds.filter(level=params["level"])
         year = params.get("year", "")
         if year:
-            rounds = rounds.filter(year=int(year)) if year.isdigit() and len(year) == 4 else rounds.none()
+            # isdecimal, not isdigit: "²⁰²⁵" is digits to isdigit() and no number to int()
+            rounds = rounds.filter(year=int(year)) if year.isdecimal() and len(year) == 4 else rounds.none()
         return rounds.order_by("-year", "code")
 
     def get_object(self) -> SelectionRound:

@@ -194,7 +194,9 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, user: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         posted = self.data.get("year", "") if self.is_bound else ""
-        if isinstance(posted, str) and posted.isdecimal() and len(posted) == 4:
+        # The levels offered follow the year posted, when it is one the year field accepts (0000 is no year: its
+        # 1 January cannot be made).
+        if isinstance(posted, str) and posted.isdecimal() and len(posted) == 4 and 2000 <= int(posted) <= 2100:
             year = int(posted)
         level = self.fields["level"]
         assert isinstance(level, forms.ChoiceField)

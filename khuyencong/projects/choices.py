@@ -103,7 +103,7 @@ def search_plans(user: User | AnonymousUser, query: str, *, limit: int = PICKER_
     owners = list(Organization.objects.values_list("pk", "name", "code"))
     for term in search_terms(query):
         condition = Q(code__icontains=term)
-        if term.isdigit():
+        if term.isdigit() and len(term) == 4:  # a year; a longer number would overflow the column
             condition |= Q(year=int(term))
         condition |= Q(funding_source__in=[v for v, label in FundingSource.choices if term in fold(str(label))])
         condition |= Q(owner__in=[pk for pk, name, code in owners if term in fold(name) or term in fold(code)])

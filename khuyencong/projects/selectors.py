@@ -284,7 +284,7 @@ def next_project_code(plan: Plan) -> str:
     numbers = [
         int(c[len(prefix) :])
         for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        if c[len(prefix) :].isdigit()
+        if c[len(prefix) :].isascii() and c[len(prefix) :].isdigit()  # "²" is a digit to isdigit, none to int
     ]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 

@@ -18,6 +18,7 @@ from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
 from khuyencong.core.refusals import Refused, not_future, refuse
+from khuyencong.core.text import visible
 from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.documents import checked_upload
@@ -346,11 +347,12 @@ def lacking_before_sending(submission: Submission) -> str | None:
     """What the report still lacks before it may be sent, in words (the signature block of an administrative document,
     Decree 30/2020/NĐ-CP Art. 8 and Annex I); None when nothing. The page says it beside «Gửi báo cáo» rather than
     offering a button that can only be refused."""
-    if not submission.signer and not submission.signer_title:
+    signer, title = visible(submission.signer), visible(submission.signer_title)
+    if not signer and not title:
         return _("Ghi người ký và chức vụ người ký trước khi gửi báo cáo.")
-    if not submission.signer:
+    if not signer:
         return _("Ghi người ký trước khi gửi báo cáo.")
-    if not submission.signer_title:
+    if not title:
         return _("Ghi chức vụ người ký trước khi gửi báo cáo.")
     return None
 

@@ -160,6 +160,12 @@ def test_a_rejection_without_a_reason_is_refused_on_the_page(
     response = client_for(laocai_officer).post(url, {"reason": ""})
     assert response.status_code == 400
     assert "Xin ghi lý do không chấp nhận." in response.content.decode()
+    # a reason carrying a NUL is refused with what and where, and nothing is written (PostgreSQL refuses it in text)
+    audited = AuditEntry.objects.count()
+    response = client_for(laocai_officer).post(url, {"reason": "Số\x00 máy"})
+    assert response.status_code == 400
+    assert "ký tự điều khiển U+0000" in response.content.decode()
+    assert AuditEntry.objects.count() == audited
     response = client_for(laocai_officer).post(url, {"reason": "Số máy sai."})
     assert response.status_code == 302
     pending.refresh_from_db()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from rest_framework.test import APIClient
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role
@@ -129,6 +130,15 @@ class TestRoundPages:
             == 400
         )
         assert client.post(reverse("products:rounds"), {"code": "", "year": "abc"}).status_code == 400
+        # a year of four digits that is no year (its 1 January cannot be made), in any script, from anyone
+        for year in ("0000", "٠٠٠٠", "9999"):
+            assert client.post(reverse("products:rounds"), {"code": "R", "year": year}).status_code == 400
+            viewer = client_for(make_user(f"xem-{ord(year[0])}", "SCT-15", Role.VIEWER))
+            assert viewer.post(reverse("products:rounds"), {"code": "R", "year": year}).status_code in (400, 403)
+        api = APIClient()
+        api.force_authenticate(world["people"]["sct"])
+        for year in ("²⁰²⁵", "٢٠٢٦", "2026"):
+            assert api.get("/api/v1/selection-rounds/", {"year": year}).status_code == 200
         assert client.get(reverse("products:list"), {"q": "x" * 500, "page": "abc"}).status_code == 200
         assert client.get(reverse("products:certificate", args=["KHONG/001"])).status_code == 404
 

@@ -305,6 +305,15 @@ class TestWorkflow:
         assert refused.value.error_dict["signer"][0].code == "required"
         assert Submission.objects.get().state == SubmissionState.DRAFT
 
+    def test_a_signer_nothing_shows_is_no_signer(self, records: None, people: dict[str, User]) -> None:
+        # Given a draft whose signer and title are a zero-width space and a byte-order mark
+        draft = submission_edit(actor=people["sct"], submission=opened(people), signer="\u200b", signer_title="\ufeff ")
+        # When it is sent, then it is refused as unsigned, and stays a draft
+        with pytest.raises(ValidationError) as refused:
+            submission_submit(actor=people["sct"], submission=draft)
+        assert refused.value.error_dict["signer"][0].code == "required"
+        assert Submission.objects.get().state == SubmissionState.DRAFT
+
     def test_the_page_says_what_a_blank_draft_lacks_instead_of_offering_a_refused_send(
         self, records: None, people: dict[str, User]
     ) -> None:
