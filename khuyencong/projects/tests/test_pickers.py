@@ -41,6 +41,14 @@ def test_a_lao_cai_officer_finds_a_yen_bai_facility_without_diacritics_and_no_th
     assert pick(thainguyen_officer, "facilities", "") == [thai_nguyen_facility.code]
 
 
+def test_the_facility_picker_puts_the_names_spelled_as_typed_first(laocai_officer: User, make_facility) -> None:
+    # Given two Lào Cai facilities whose names fold alike, «Gò» before «gỗ» in the alphabet
+    make_facility("An Gò", province="Lào Cai", commune="Bảo Thắng")
+    wood = make_facility("Xưởng gỗ", province="Lào Cai", commune="Bảo Thắng")
+    # When the officer types «gỗ» with its marks in the beneficiary picker, then the wood workshop comes first
+    assert pick(laocai_officer, "facilities", "gỗ")[0] == wood.code
+
+
 def test_the_implementer_picker_offers_the_bodies_of_the_territory_only(laocai_officer: User) -> None:
     # When the Lào Cai officer looks for a centre without diacritics
     found = pick(laocai_officer, "organizations", "trung tam khuyen cong")
