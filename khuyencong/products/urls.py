@@ -12,6 +12,7 @@ urlpatterns = [
     path("pick/organizers/", views.pick_organizers, name="pick_organizers"),
     path("pick/judges/", views.pick_judges, name="pick_judges"),
     path("rounds/", views.round_list, name="rounds"),
+    path("rounds.xlsx", views.round_export, name="round_export"),
     path("rounds/<str:code>/", views.round_detail, name="round"),
     path("rounds/<str:code>/entries/", views.entry_add, name="entry_add"),
     path("rounds/<str:code>/sheet/", views.sheet, name="sheet"),

@@ -28,7 +28,7 @@ from khuyencong.core.collation import by_name
 from khuyencong.core.forms import DATE_ERRORS, KeyedMultipleChoiceField, MoneyField, add_service_errors
 from khuyencong.core.refusals import Refused
 from khuyencong.core.text import fold
-from khuyencong.core.xlsx import list_workbook
+from khuyencong.core.xlsx import Plain, list_workbook
 from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
 from khuyencong.projects import choices as project_choices
@@ -635,13 +635,33 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã mở %(round)s.") % {"round": selection.name})
                 return redirect("products:round", code=selection.code)
         status = 400
-    rounds = rounds_for(user).order_by("-year", "code")[:200]
-    return render(
-        request,
-        "products/round_list.html",
-        {"rounds": rounds, "form": form if authority.may_open_rounds(user) else None},
-        status=status,
+    # Pages of 50, the latest year first (the list was cut at 200 rounds without saying so).
+    page = Paginator(_rounds_listed(user), 50).get_page(request.GET.get("page"))
+    context = {
+        "rounds": page.object_list,
+        "page": page,
+        "form": form if authority.may_open_rounds(user) else None,
+        "can_export": access.can_export(user),
+    }
+    return render(request, "products/round_list.html", context, status=status)
+
+
+def _rounds_listed(user: Any) -> QuerySet[SelectionRound]:
+    return rounds_for(user).select_related("organizer").order_by("-year", "code")
+
+
+@login_required
+def round_export(request: HttpRequest) -> FileResponse:
+    user: Any = request.user
+    if not access.can_export(user):
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    columns = [(_("Mã"), 18), (_("Đợt"), 50), (_("Cấp"), 14), (_("Năm"), 8), (_("Cơ quan tổ chức"), 40),
+               (_("Số quyết định công nhận"), 22), (_("Ngày quyết định công nhận"), 14)]  # fmt: skip
+    rows = (
+        [r.code, r.name, r.get_level_display(), Plain(r.year), r.organizer.name, r.decision_document, r.decision_on]
+        for r in _rounds_listed(user).iterator(chunk_size=500)
     )
+    return list_workbook("dot-binh-chon", _("Bình chọn sản phẩm CNNT tiêu biểu"), columns, rows)
 
 
 def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | None:

@@ -1042,6 +1042,7 @@ CASES: list[Case] = [
                                 "upload": upload("mo-ta.pdf", PDF)}),
     Case("products:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("products:export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
+    Case("products:round_export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("products:list", label="search", wheres=(ANY,), query=lambda w, where: {"q": "san pham"},
          allowed=everyone(ANY)),
     Case("products:list", "POST", data=product_form, allowed=PRODUCT_WRITERS, ok=REDIRECT, refused=FORM_REFUSAL,

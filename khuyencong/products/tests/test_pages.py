@@ -55,6 +55,21 @@ class TestRoundPages:
         assert judges == [("GK1", "giam", giam), ("GK2", "khao", khao), ("GK3", "Lê Văn Chuyên Gia", None)]
         assert selection.criteria.count() == 4
 
+    def test_the_rounds_are_listed_by_pages_and_as_excel(self, world: dict[str, Any]) -> None:
+        # Given the commune's round, when the Sở opens the list of rounds and takes it as Excel
+        client = client_for(world["people"]["sct"])
+        page = client.get(reverse("products:rounds"))
+        assert page.context["page"].paginator.count == 1
+        assert reverse("products:round_export") in page.content.decode()
+        response: Any = client.get(reverse("products:round_export"))
+        rows = [list(r) for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+                .iter_rows(values_only=True)]  # fmt: skip
+        # Then the file holds the round, its level and year as the page says them
+        assert rows[0][:4] == ["Mã", "Đợt", "Cấp", "Năm"]
+        assert rows[1][:4] == ["BC-XA-2026", "Bình chọn sản phẩm CNNT tiêu biểu cấp xã 2026", "Cấp xã", 2026]
+        # And the representative, who reads the rounds, may not take the file
+        assert client_for(world["people"]["rep"]).get(reverse("products:round_export")).status_code == 403
+
     def test_another_province_cannot_open_it_and_sees_why(self, world: dict[str, Any]) -> None:
         response = client_for(world["people"]["other"]).post(
             reverse("products:rounds"),
