@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -23,7 +23,7 @@ from khuyencong.audit.selectors import audit_entries_for
 from khuyencong.core.csv import safe_cell
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import add_service_errors, filters_that_hold, run_service
-from khuyencong.core.xlsx import list_workbook
+from khuyencong.core.xlsx import Plain, list_workbook
 from khuyencong.geography.models import AdminUnit, Level
 from khuyencong.products.authority import can_write_product
 from khuyencong.projects.authority import may_create_projects
@@ -313,16 +313,47 @@ def proposal_reject(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """Self-service proposals within the user's scope: the managing body's queue (pending first by default), or a
     representative's own."""
-    state = request.GET.get("state", ProposalState.PENDING)
-    state = state if state in ProposalState.values or state == "all" else ProposalState.PENDING
-    proposals = selectors.proposal_list_for_user(request.user, "" if state == "all" else state)
+    state, proposals = _proposals_listed(request)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, proposals_module.proposal_rows(p)) for p in page.object_list]
     return render(
         request,
         "facilities/proposal_list.html",
-        {"page": page, "rows": rows, "state": state, "states": [*ProposalState.choices, ("all", _("Tất cả"))]},
-    )
+        {"page": page, "rows": rows, "state": state, "states": [*ProposalState.choices, ("all", _("Tất cả"))],
+         "can_export": access.can_export(request.user)},
+    )  # fmt: skip
+
+
+def _proposals_listed(request: HttpRequest) -> tuple[str, QuerySet[ChangeProposal]]:
+    """The state asked for (the pending ones by default) and the proposals of the page and of its Excel copy."""
+    state = request.GET.get("state", ProposalState.PENDING)
+    state = state if state in ProposalState.values or state == "all" else ProposalState.PENDING
+    return state, selectors.proposal_list_for_user(request.user, "" if state == "all" else state)
+
+
+@login_required
+def proposal_export(request: HttpRequest) -> FileResponse:
+    """One row per field a proposal changes: as it was, as asked, as it is now; with who proposed, when and why, and
+    the decision."""
+    if not access.can_export(request.user):
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    _state, proposals = _proposals_listed(request)
+    columns = [
+        (_("Số đề nghị"), 10), (_("Mã cơ sở"), 16), (_("Tên cơ sở"), 36), (_("Ngày đề nghị"), 12),
+        (_("Người đề nghị"), 22), (_("Lý do đề nghị"), 36), (_("Trạng thái"), 18),
+        (pgettext("a field of the record", "Thông tin"), 24), (_("Trước khi đề nghị"), 28), (_("Đề nghị"), 28),
+        (_("Hiện nay"), 28), (_("Ngày xem xét"), 12), (_("Lý do không chấp nhận"), 36),
+    ]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        for p in proposals.select_related("facility").iterator(chunk_size=200):
+            decided = timezone.localdate(p.decided_at) if p.decided_at else None
+            for change in proposals_module.proposal_rows(p):
+                yield [Plain(p.pk), p.facility.code, p.facility.name, timezone.localdate(p.proposed_at),
+                       p.proposed_by_name, p.reason, p.get_state_display(), str(change.label), change.before,
+                       change.after, change.now, decided, p.decision_reason]  # fmt: skip
+
+    return list_workbook("de-nghi-thay-doi-co-so", _("Đề nghị thay đổi thông tin cơ sở"), columns, rows())
 
 
 def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:

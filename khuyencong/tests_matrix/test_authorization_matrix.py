@@ -831,6 +831,7 @@ CASES: list[Case] = [
     Case("facilities:edit", "POST", kwargs=pk_of("facility"), data=facility_edit_form, allowed=seen(OFFICERS),
          visible=PROJECT_SEEN, ok=WRITE_OK, admin_writes=True),
     Case("facilities:proposals", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("facilities:proposal_export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("facilities:proposals", label="all", wheres=(ANY,), query=lambda w, where: {"state": "all"},
          allowed=everyone(ANY)),
     Case("facilities:propose", kwargs=pk_of("facility"), allowed=PROPOSER, visible=PROJECT_SEEN),

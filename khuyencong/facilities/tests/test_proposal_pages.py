@@ -3,10 +3,12 @@ managing body sees the proposals with their buttons; everyone else reads; out of
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
@@ -230,3 +232,23 @@ def test_the_queue_lists_the_pending_proposals_in_scope(
     assert yen_bai_facility.name not in decided
     # A state that is not one is read as the default, never an error
     assert client_for(laocai_officer).get(reverse("facilities:proposals"), {"state": "<x>"}).status_code == 200
+
+
+def test_the_proposals_as_excel_say_each_change_as_it_was_asked_and_is(
+    laocai_officer: User, thainguyen_officer: User, yen_bai_facility: Facility, pending: ChangeProposal
+) -> None:
+    # Given the pending proposal of a new telephone number, when Lào Cai takes the proposals as Excel
+    page = client_for(laocai_officer).get(reverse("facilities:proposals")).content.decode()
+    assert f'href="{reverse("facilities:proposal_export")}?state=pending"' in page
+    response: Any = client_for(laocai_officer).get(reverse("facilities:proposal_export"), {"state": "pending"})
+    rows = [list(r) for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+            .iter_rows(values_only=True)]  # fmt: skip
+    # Then one row says the field, the number before, the one asked, and today's; the proposer and the reason
+    assert rows[0][:3] == ["Số đề nghị", "Mã cơ sở", "Tên cơ sở"]
+    assert len(rows) == 2
+    row = rows[1]
+    assert (row[0], row[1], row[5], row[6]) == (pending.pk, yen_bai_facility.code, "Số mới.", "Chờ xem xét")
+    assert row[9] == "0216 3852 123"
+    # And Thái Nguyên's file holds nothing of Lào Cai
+    other: Any = client_for(thainguyen_officer).get(reverse("facilities:proposal_export"), {"state": "all"})
+    assert len(list(load_workbook(io.BytesIO(b"".join(other.streaming_content))).worksheets[0].iter_rows())) == 1
