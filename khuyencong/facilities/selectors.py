@@ -59,7 +59,7 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
     facilities = facilities.select_related("current_province", "current_commune", "trade")
     first: tuple[str, ...] = ()
     spelled = marked_words(filters.query)
-    if spelled and filters.sort in ("name", DEFAULT_SORT):
+    if spelled and filters.sort in ("name", "-name", DEFAULT_SORT):
         # A word typed with its marks («gỗ») matches its unmarked kin too («Gò», «go» in an address): the facilities
         # whose name holds the words as typed come first, the rest after them.
         as_typed = Q()

@@ -127,3 +127,24 @@ class ProgramForm(forms.Form):
         if data.get("start_year") and data.get("end_year") and data["start_year"] > data["end_year"]:
             self.add_error("end_year", _("Năm kết thúc phải sau năm bắt đầu."))
         return data
+
+
+class PlanFilterForm(forms.Form):
+    """The plans list's filters: one of the years of the user's plans, and the day the figures are taken on."""
+
+    year = forms.TypedChoiceField(
+        label=_("Năm kế hoạch"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Không có kế hoạch của năm này trong phạm vi của bạn.")},
+    )
+    as_of = forms.DateField(label=_("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        # Its own ids: the page's creation form has a year field too.
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        year = self.fields["year"]
+        assert isinstance(year, forms.TypedChoiceField)
+        year.choices = [("", _("Tất cả")), *((str(y), str(y)) for y in years)]

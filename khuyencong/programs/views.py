@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
-from khuyencong.core.forms import VoidForm, date_from_query, run_service
+from khuyencong.core.forms import VoidForm, date_from_query, filters_that_hold, run_service
 from khuyencong.core.numbers import format_money_active
 from khuyencong.core.xlsx import Percent, Plain, list_workbook
 from khuyencong.organizations.models import Organization
 from khuyencong.projects.selectors import project_list_for_user
 
 from . import selectors, services
-from .forms import AllocationForm, BudgetDecisionForm, PlanForm, ProgramForm
+from .forms import AllocationForm, BudgetDecisionForm, PlanFilterForm, PlanForm, ProgramForm
 from .models import Allocation, BudgetDecision, Plan, ProgramTarget
 
 
@@ -33,7 +33,6 @@ def _as_of(request: HttpRequest) -> datetime.date:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    day = _as_of(request)
     user: Any = request.user
     form = PlanForm(request.POST or None, owners=_units(request), programs=selectors.program_list_for_user(user))
     if request.method == "POST" and form.is_valid():
@@ -45,7 +44,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, _("Đã lập kế hoạch %(code)s.") % {"code": created.code})
             return redirect("programs:detail", pk=created.pk)
-    years, year, shown = _shown(request)
+    filters, year, day, shown = _shown(request)
     page = Paginator(selectors.plans_with_figures(shown, day), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     plans = [(plan, selectors.annotated_figures(plan, day)) for plan in page.object_list]
     status = 400 if form.errors else 200
@@ -53,12 +52,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     context = {
         "plans": plans,
         "page": page,
-        "years": years,
+        "filters": filters,
         "year": year,
         "as_of": day,
         # A day asked for stays in the filter and the pages' links; today's is not pinned (a link kept for later
         # shows that day's figures, not the day it was made).
-        "as_of_asked": date_from_query(request.GET.get("as_of")),
+        "as_of_asked": filters_that_hold(filters)["as_of"],
         "form": form if can_create else None,
         "can_export": access.can_export(user),
     }
@@ -68,20 +67,22 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 PLANS_PER_PAGE = 50
 
 
-def _shown(request: HttpRequest) -> tuple[list[int], int | None, QuerySet[Plan]]:
-    """The years of the user's plans, the one asked for, and the plans of the list page and of its Excel copy."""
+def _shown(request: HttpRequest) -> tuple[PlanFilterForm, int | None, datetime.date, QuerySet[Plan]]:
+    """The filters (a year among the user's plans' years, a day), the year and the day that hold (a bad one is named
+    on the page and left out: every year, today), and the plans of the list page and of its Excel copy."""
     visible = selectors.plan_list_for_user(request.user)
     years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
-    year = _year(request, years)
-    return years, year, visible.filter(year=year) if year else visible
+    filters = PlanFilterForm(request.GET or None, years=years)
+    data = filters_that_hold(filters)
+    year = data["year"] or None
+    return filters, year, data["as_of"] or timezone.localdate(), visible.filter(year=year) if year else visible
 
 
 @login_required
 def plan_export(request: HttpRequest) -> FileResponse:
     if not access.can_export(request.user):
         raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
-    day = _as_of(request)
-    _years, _year_asked, shown = _shown(request)
+    _filters, _year, day, shown = _shown(request)
     plans = selectors.plans_with_figures(shown, day).select_related("owner")
     columns = [(_("Mã"), 18), (_("Năm"), 8), (_("Nguồn"), 22), (_("Cơ quan"), 40), (_("Dự toán (đồng)"), 18),
                (_("Đã phân bổ (đồng)"), 18), (_("Tỷ lệ đã phân bổ"), 12), (_("Tính đến ngày"), 14)]  # fmt: skip
@@ -94,13 +95,6 @@ def plan_export(request: HttpRequest) -> FileResponse:
                    figures.allocated, Percent(share) if share is not None else None, day]  # fmt: skip
 
     return list_workbook("ke-hoach-khuyen-cong", _("Kế hoạch khuyến công năm"), columns, rows())
-
-
-def _year(request: HttpRequest, years: list[int]) -> int | None:
-    """The plan year asked for, if it is one of the user's plans' years; none (every year) otherwise."""
-    asked = request.GET.get("year", "")
-    # Compared as text: int() of a 5,000-digit string raises (Python's limit on long conversions), a 500.
-    return next((year for year in years if str(year) == asked), None)
 
 
 def _get_or_404(request: HttpRequest, pk: int) -> Plan:

@@ -139,13 +139,7 @@ def actionable(user: User | AnonymousUser, action: str) -> Q:
     assert isinstance(user, User)
     if user.is_superuser:
         return Q()
-    authority = AUTHORITY[Action(action)]
-    roles = user.role_set
-    national_parties = authority.parties if authority.roles & roles else frozenset()
-    local_roles = authority.local_roles or authority.roles
-    local_parties = (authority.parties if authority.roles & roles else frozenset()) | (
-        authority.local_parties if local_roles & roles else frozenset()
-    )
+    national_parties, local_parties = _parties_for_roles(action, user.role_set)
     national = Q(plan__funding_source__in=FORWARDED_SOURCES)
     return (national & _parties_q(user, national_parties)) | (~national & _parties_q(user, local_parties))
 
@@ -159,12 +153,16 @@ def may_ever_act(user: User | AnonymousUser, action: str) -> bool:
     assert isinstance(user, User)
     if user.is_superuser:
         return True
+    _national, local_parties = _parties_for_roles(action, user.role_set)  # a national step's parties are among these
+    return bool(local_parties & _possible_parties(user))
+
+
+def _parties_for_roles(action: str, roles: frozenset[str]) -> tuple[frozenset[Party], frozenset[Party]]:
+    """The parties that may take `action` with these roles: on a national đề án, and on a local one."""
     authority = AUTHORITY[Action(action)]
-    roles = user.role_set
-    parties = (authority.parties if authority.roles & roles else frozenset()) | (
-        authority.local_parties if (authority.local_roles or authority.roles) & roles else frozenset()
-    )
-    return bool(parties & _possible_parties(user))
+    national = authority.parties if authority.roles & roles else frozenset()
+    local_roles = authority.local_roles or authority.roles
+    return national, national | (authority.local_parties if local_roles & roles else frozenset())
 
 
 def _possible_parties(user: User) -> frozenset[Party]:

@@ -313,8 +313,7 @@ def project_record_event(
     if last is not None and on < last.on:
         raise refuse(
             "on",
-            _("Ngày %(on)s trước sự kiện liền trước (%(on2)s).")
-            % {"on": f"{on:%d/%m/%Y}", "on2": f"{last.on:%d/%m/%Y}"},
+            _("Ngày %(on)s trước bước liền trước (%(on2)s).") % {"on": f"{on:%d/%m/%Y}", "on2": f"{last.on:%d/%m/%Y}"},
             "date_order",
         )
     event = ProjectEvent(

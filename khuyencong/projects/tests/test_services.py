@@ -158,7 +158,7 @@ def test_events_may_be_back_dated_but_never_before_the_previous_one_nor_in_the_f
 ) -> None:
     project = new_project(local_plan, cast["centre"], beneficiary)
     project_submit(project=project, actor=cast["centre"], on=D(2024, 2, 1))  # entered after the fact
-    with pytest.raises(ValidationError, match="trước sự kiện liền trước"):
+    with pytest.raises(ValidationError, match="trước bước liền trước"):
         project_record_event(project=project, actor=cast["department"], action="appraisal_passed", on=D(2024, 1, 31))
     with pytest.raises(ValidationError, match="tương lai"):
         project_record_event(project=project, actor=cast["department"], action="appraisal_passed", on=D(2099, 1, 1))

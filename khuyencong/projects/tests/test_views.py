@@ -84,7 +84,7 @@ def test_a_progress_report_through_the_page(bac_kan: None) -> None:
         (
             {"event-action": "progress", "event-on": "01/01/2018", "event-percent": "10"},
             "on",
-            "trước sự kiện liền trước",
+            "trước bước liền trước",
         ),
         ({"event-action": "progress", "event-on": "01/07/2018", "event-percent": "150"}, "percent", "từ 0 đến 100"),
         ({"event-action": "approved", "event-on": "01/07/2018"}, "action", "Select a valid choice"),

@@ -196,8 +196,10 @@ def test_the_queue_page_names_only_the_lists_of_steps_the_user_can_ever_take(
     lao_cai_work: dict[str, Project], cast: dict[str, User], laocai_viewer: User
 ) -> None:
     # When the viewer opens the work queue, then no list of steps is named, not even as empty: a viewer takes none
-    viewer = client_for(laocai_viewer).get(reverse("projects:queue")).context
+    response = client_for(laocai_viewer).get(reverse("projects:queue"))
+    viewer = response.context
     assert viewer["queues"] == []
+    assert "Bạn không thực hiện bước nào của đề án" in response.content.decode()
     assert not {"Chờ thẩm định", "Chờ phê duyệt", "Chờ ký hợp đồng"} & set(viewer["empty"])
     # And the People's Committee, which approves, is told its approvals are empty, never the Sở's appraisals
     committee = client_for(cast["committee"]).get(reverse("projects:queue")).context
