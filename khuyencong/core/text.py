@@ -47,3 +47,23 @@ def visible(text: str | None) -> str:
     """The text without the characters nothing shows (zero-width spaces and joiners, the byte-order mark: Unicode's
     format characters) and without surrounding spaces: a name that is only such characters is no name."""
     return "".join(ch for ch in (text or "") if unicodedata.category(ch) != "Cf").strip()
+
+
+# Where the tone sits in «oa», «oe», «uy» has two accepted spellings, old and new («hoà»/«hòa», «thuỷ»/«thủy»;
+# Decision 240/QĐ of 1984 and the later school style): the same word either way.
+_TONE_MARKS = frozenset({"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"})
+_TONE_PAIRS = frozenset({("o", "a"), ("o", "e"), ("u", "y")})
+
+
+def tone_placements(word: str) -> set[str]:
+    """The word as typed and with its tone on the other vowel of «oa», «oe» or «uy» (NFC): «hoà» → {hoà, hòa}."""
+    chars = list(unicodedata.normalize("NFD", word))
+    found = {unicodedata.normalize("NFC", word)}
+    for i, char in enumerate(chars):
+        if char not in _TONE_MARKS or i == 0:
+            continue
+        if i + 1 < len(chars) and (chars[i - 1].lower(), chars[i + 1].lower()) in _TONE_PAIRS:
+            found.add(unicodedata.normalize("NFC", "".join([*chars[:i], chars[i + 1], char, *chars[i + 2 :]])))
+        if i >= 2 and (chars[i - 2].lower(), chars[i - 1].lower()) in _TONE_PAIRS:
+            found.add(unicodedata.normalize("NFC", "".join([*chars[: i - 1], char, chars[i - 1], *chars[i + 1 :]])))
+    return found

@@ -234,6 +234,5 @@ class FacilityFilterForm(forms.Form):
         self.current_provinces = provinces
 
     def clean_sort(self) -> str:
-        # A search linked without a sort is in alphabetical order; «Tên Z→A» is its own order, not A→Z.
         sort = self.cleaned_data["sort"]
-        return sort if sort in SORTS or sort == "-name" else "name"
+        return sort if sort in SORTS or sort in ("name", "-name") else ""

@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import by_name
-from khuyencong.core.text import fold, search_terms
+from khuyencong.core.text import fold, search_terms, tone_placements
 from khuyencong.geography.models import AdminUnit, Era, Level
 
 from .models import ChangeProposal, Facility, ProposalState, Trade
@@ -59,12 +59,18 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
     facilities = facilities.select_related("current_province", "current_commune", "trade")
     first: tuple[str, ...] = ()
     spelled = marked_words(filters.query)
-    if spelled and filters.sort in ("name", "-name", DEFAULT_SORT):
-        # A word typed with its marks («gỗ») matches its unmarked kin too («Gò», «go» in an address): the facilities
-        # whose name holds the words as typed come first, the rest after them.
+    if spelled and filters.sort in ("name", "-name"):
+        # A word typed with its marks («gỗ») matches its unmarked kin too («Gò», «go» in an address): among names in
+        # alphabetical order, those that hold the words as typed come first. "As typed" whatever the tone's place
+        # («hoà»/«hòa») and the case: written out, because SQLite's LIKE folds the case of ASCII letters only
+        # («Đồng» is not LIKE «%đồng%»).
         as_typed = Q()
         for word in spelled:
-            as_typed &= Q(name__icontains=word)
+            spellings = Q()
+            for placed in tone_placements(word):
+                for cased in {placed, placed.capitalize(), placed.upper()}:
+                    spellings |= Q(name__contains=cased)
+            as_typed &= spellings
         facilities = facilities.annotate(spelled_apart=Case(When(as_typed, then=Value(0)), default=Value(1)))
         first = ("spelled_apart",)
     if filters.sort in ("name", "-name"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -99,7 +100,8 @@ def _apply(
     for f in fields(FacilityData):
         if f.name != "place":
             setattr(facility, f.name, getattr(data, f.name))
-    facility.name = " ".join(facility.name.split())
+    # Composed (NFC), as typed on a keyboard: a name pasted decomposed reads the same but matches nothing typed.
+    facility.name = unicodedata.normalize("NFC", " ".join(facility.name.split()))
     facility.tax_code = normalize_tax_code(facility.tax_code) if facility.tax_code else None
     facility.name_key = compact_key(facility.name)
     facility.search_text = _search_text(facility)

@@ -40,13 +40,19 @@ PAGE_SIZE = 50
 def _filters(request: HttpRequest) -> tuple[FacilityFilterForm, selectors.FacilityFilters]:
     form = FacilityFilterForm(request.GET or None, provinces=selectors.provinces_for_user(request.user))
     data = filters_that_hold(form)
+    # A search without a sort chosen is in alphabetical order; the list without one, newest first — whatever else the
+    # address holds (the pages' links carry `page`: page 2 must continue page 1's order).
+    sort = data["sort"] or ("name" if data["q"] else selectors.DEFAULT_SORT)
+    # A commune is read within the province asked for: with that province refused, its commune is not applied either
+    # (the page, which draws the communes of a province that holds, could not show it).
+    commune = None if "province" in form.errors else data["commune"]
     return form, selectors.FacilityFilters(
         query=data["q"],
         province=data["province"],
-        commune=data["commune"],
+        commune=commune,
         legal_form=data["legal_form"],
         trade=data["trade"],
-        sort=data["sort"] or selectors.DEFAULT_SORT,
+        sort=sort,
     )
 
 

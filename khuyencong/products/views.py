@@ -25,7 +25,13 @@ from django.views.decorators.http import require_POST, require_safe
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import by_name
-from khuyencong.core.forms import DATE_ERRORS, KeyedMultipleChoiceField, MoneyField, add_service_errors
+from khuyencong.core.forms import (
+    DATE_ERRORS,
+    KeyedMultipleChoiceField,
+    MoneyField,
+    add_service_errors,
+    filters_that_hold,
+)
 from khuyencong.core.refusals import Refused
 from khuyencong.core.text import fold
 from khuyencong.core.xlsx import Plain, list_workbook
@@ -315,7 +321,7 @@ class DecisionForm(forms.Form):
 @login_required
 def product_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    query, products = _listed(request)
+    search, query, products = _listed(request)
     page = Paginator(products, 50).get_page(request.GET.get("page"))
     # A facility's representative adds products of its own facility: it is chosen already.
     own = user.facility.code if getattr(user, "facility", None) is not None else ""
@@ -343,24 +349,30 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 return redirect("products:list")
         status = 400
     offered = form if authority.may_add_products(user) else None
-    context = {"page": page, "query": query, "form": offered, "can_export": access.can_export(user)}
+    context = {"page": page, "query": query, "search": search, "form": offered, "can_export": access.can_export(user)}
     return render(request, "products/product_list.html", context, status=status)
 
 
-def _listed(request: HttpRequest) -> tuple[str, QuerySet[Product]]:
-    """The products of the list page and of its Excel copy: the user's, searched, in Vietnamese alphabetical order."""
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Tìm (không cần dấu)"), required=False, max_length=100)
+
+
+def _listed(request: HttpRequest) -> tuple[ProductSearchForm, str, QuerySet[Product]]:
+    """The products of the list page and of its Excel copy: the user's, searched, in Vietnamese alphabetical order. A
+    search that cannot be used (a NUL, which PostgreSQL refuses in text; too long) is named on the page and left out."""
+    search = ProductSearchForm(request.GET or None)
+    query = filters_that_hold(search)["q"].strip()
     products = products_for(request.user).select_related("facility__current_province")
-    query = request.GET.get("q", "").strip()[:100]
     if query:
         products = products.filter(search_text__contains=fold(query))
-    return query, by_name(products)
+    return search, query, by_name(products)
 
 
 @login_required
 def product_export(request: HttpRequest) -> FileResponse:
     if not access.can_export(request.user):
         raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
-    _query, products = _listed(request)
+    _search, _query, products = _listed(request)
     columns = [(_("Mã sản phẩm"), 18), (_("Tên sản phẩm"), 40), (_("Nhóm sản phẩm"), 30), (_("Mã cơ sở"), 18),
                (_("Cơ sở"), 40), (_("Tỉnh (hiện nay)"), 18), (_("Tiêu chuẩn, chứng nhận chất lượng"), 40)]  # fmt: skip
     rows = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,15 @@ def test_a_word_typed_with_its_marks_puts_the_names_spelled_so_first(laocai_offi
     # And «Tên Z→A» on the page is the reverse order, not A→Z
     page = client_for(laocai_officer).get(reverse("facilities:list"), {"q": "go", "sort": "-name"})
     assert [f.name for f in page.context["page"].object_list] == ["Xưởng gỗ Bảo Thắng", "Cơ sở Go Việt", "An Gò"]
+
+
+def test_as_typed_means_whatever_the_case_and_the_place_of_the_tone(laocai_officer: User, make_facility) -> None:
+    # Given facilities whose names fold alike, one capitalised («Đồng»), one in the old tone style («Hoà»), and one
+    # pasted decomposed (NFD)
+    for name in ["Cơ sở Dong Ha", "HTX Đồng Tâm", "Cơ sở Hoa Ly", "Xưởng Hoà Bình",
+                 unicodedata.normalize("NFD", "Tổ Đồng Xuân")]:  # fmt: skip
+        make_facility(name, province="Lào Cai", commune="Bảo Thắng")
+    # When «đồng» is typed in lower case, the names holding «Đồng» come first (on SQLite too: its LIKE folds ASCII only)
+    assert search(laocai_officer, "đồng")[:2] == ["HTX Đồng Tâm", "Tổ Đồng Xuân"]
+    # And «hòa» (the new style) finds «Hoà» (the old) first
+    assert search(laocai_officer, "hòa") == ["Xưởng Hoà Bình", "Cơ sở Hoa Ly"]

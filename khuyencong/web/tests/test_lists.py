@@ -152,6 +152,21 @@ def test_the_facility_list_is_newest_first_and_by_name_in_vietnamese_order(laoca
         assert names == ["Cơ sở An", "Cơ sở Ân", "Cơ sở Bạc", "Cơ sở Bắc", "Cơ sở Đào", "Cơ sở Dung", "Cơ sở Yến"]
 
 
+def test_the_facility_list_s_second_page_continues_the_first(laocai_officer: User, make_facility) -> None:
+    # Given 51 facilities in Lào Cai, entered in an order that is not their names' order
+    for number in range(51):
+        make_facility(f"Cơ sở {(number * 37) % 51:02d}", province="Lào Cai", commune="Bảo Thắng")
+    client = client_for(laocai_officer)
+    # When the officer opens the list and follows its link to page 2
+    first = client.get(reverse("facilities:list"))
+    following = first.context["querystring"]
+    second = client.get(reverse("facilities:list") + f"?{following}&page=2")
+    # Then the two pages are the 51 facilities once each, newest first throughout, as in the list's export
+    shown = [f.pk for f in first.context["page"].object_list] + [f.pk for f in second.context["page"].object_list]
+    assert shown == sorted(shown, reverse=True)
+    assert len(set(shown)) == 51 == Facility.objects.count()
+
+
 def test_the_facility_list_as_excel(laocai_officer: User, yen_bai_facility: Facility, thai_nguyen_facility) -> None:
     rows = workbook_rows(client_for(laocai_officer).get(reverse("facilities:export_xlsx"), {"q": "go"}))
     assert rows[0][0] == "Mã cơ sở"
