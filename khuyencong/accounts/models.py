@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The account that acts for the organisations named in an import or a demo load; it cannot log in.
@@ -19,10 +19,11 @@ def person_label(name: str) -> str:
 
 
 class Role(models.TextChoices):
-    VIEWER = "viewer", _("Xem")
+    # The roles' names in a context of their own: «Xem» is also a button, «Phê duyệt» a step, «Thẩm định» an amount.
+    VIEWER = "viewer", pgettext_lazy("role", "Xem")
     OFFICER = "officer", _("Cán bộ nghiệp vụ")
-    APPRAISER = "appraiser", _("Thẩm định")
-    APPROVER = "approver", _("Phê duyệt")
+    APPRAISER = "appraiser", pgettext_lazy("role", "Thẩm định")
+    APPROVER = "approver", pgettext_lazy("role", "Phê duyệt")
     ADMINISTRATOR = "administrator", _("Quản trị")
     FACILITY_REPRESENTATIVE = "facility_representative", _("Đại diện cơ sở")
 

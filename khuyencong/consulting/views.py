@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts import access
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.selectors import audit_history
+from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors
 from khuyencong.core.xlsx import Plain, list_workbook
 from khuyencong.organizations.models import Organization
@@ -51,6 +52,7 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def consulting_export(request: HttpRequest) -> FileResponse:
     """The page's records as Excel, voided ones included and said so (history stays visible and exportable)."""
     user: Any = request.user

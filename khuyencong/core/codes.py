@@ -11,11 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, resolve, reverse
 from django.utils.translation import gettext as _
 
 DUPLICATE_CODE = "duplicate_code"
 INVALID_CODE = "invalid_code"
+RESERVED_CODE = "reserved_code"
 # A code the pages address a record by (/products/<code>/) and name files with: letters, digits, ".", "-" and "_".
 # A "/" stored once broke every page listing the record, its address could not be made.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
@@ -48,14 +49,16 @@ def require_code_form(code: str, what: str, *, addressed_by: str | None = None) 
             }
         )
     if addressed_by is not None:
-        reached = resolve(reverse(addressed_by, kwargs={"code": code}))
+        # resolve() takes the path inside the site; reverse() gives it with the prefix the site is served under.
+        path = reverse(addressed_by, kwargs={"code": code}).removeprefix(get_script_prefix())
+        reached = resolve("/" + path)
         if reached.view_name != addressed_by or reached.kwargs.get("code") != code:
             raise ValidationError(
                 {
                     "code": ValidationError(
                         _("Mã %(what)s «%(code)s» trùng một từ cố định trong địa chỉ trang; hãy chọn mã khác.")
                         % {"what": what, "code": code},
-                        code=INVALID_CODE,
+                        code=RESERVED_CODE,
                     )
                 }
             )

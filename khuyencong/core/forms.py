@@ -99,7 +99,10 @@ def filters_that_hold(form: forms.Form) -> dict[str, Any]:
     if form.is_bound:
         form.is_valid()  # cleans every field: the valid ones are in cleaned_data even when others are refused
         held = form.cleaned_data
-    return {name: held.get(name, field.to_python(None)) for name, field in form.fields.items()}
+    return {
+        name: held.get(name, getattr(field, "empty_value", field.to_python(None)))
+        for name, field in form.fields.items()
+    }
 
 
 def date_from_query(text: str | None) -> datetime.date | None:

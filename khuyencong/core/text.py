@@ -43,10 +43,23 @@ def marks_key(text: str | None) -> str:
     return " ".join(words)
 
 
+# Blank letters: characters of a letter category that draw nothing (Hangul fillers, the braille blank).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def visible(text: str | None) -> str:
-    """The text without the characters nothing shows (zero-width spaces and joiners, the byte-order mark: Unicode's
-    format characters) and without surrounding spaces: a name that is only such characters is no name."""
-    return "".join(ch for ch in (text or "") if unicodedata.category(ch) != "Cf").strip()
+    """The text without the characters nothing shows — format characters (zero-width spaces and joiners, the
+    byte-order mark), marks with no letter to sit on (a variation selector, a lone accent), blank letters — and
+    without surrounding spaces: a name that is only such characters is no name."""
+    kept: list[str] = []
+    for char in text or "":
+        category = unicodedata.category(char)
+        if category in ("Cf", "Cc") or char in _BLANK_LETTERS:
+            continue
+        if category.startswith("M") and not (kept and not kept[-1].isspace()):
+            continue
+        kept.append(char)
+    return "".join(kept).strip()
 
 
 # Where the tone sits in «oa», «oe», «uy» has two accepted spellings, old and new («hoà»/«hòa», «thuỷ»/«thủy»;

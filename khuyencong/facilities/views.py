@@ -32,7 +32,7 @@ from khuyencong.projects.selectors import project_list_for_user
 from . import proposals as proposals_module
 from . import selectors, services
 from .forms import ApplyForm, FacilityFilterForm, FacilityForm, ProposalForm, RejectForm
-from .models import ChangeProposal, Facility, ProposalState
+from .models import ChangeProposal, Facility, ProposalState, Trade
 
 PAGE_SIZE = 50
 
@@ -338,6 +338,7 @@ def _proposals_listed(request: HttpRequest) -> tuple[str, QuerySet[ChangeProposa
 
 
 @login_required
+@replica_reads
 def proposal_export(request: HttpRequest) -> FileResponse:
     """One row per field a proposal changes: as it was, as asked, as it is now; with who proposed, when and why, and
     the decision."""
@@ -351,10 +352,12 @@ def proposal_export(request: HttpRequest) -> FileResponse:
         (_("Hiện nay"), 28), (_("Ngày xem xét"), 12), (_("Lý do không chấp nhận"), 36),
     ]  # fmt: skip
 
+    trades = {trade.code: trade for trade in Trade.objects.all()}  # the reference list: a few hundred
+
     def rows() -> Iterator[list[Any]]:
-        for p in proposals.select_related("facility").iterator(chunk_size=200):
+        for p in proposals.select_related("facility__trade").iterator(chunk_size=200):
             decided = timezone.localdate(p.decided_at) if p.decided_at else None
-            for change in proposals_module.proposal_rows(p):
+            for change in proposals_module.proposal_rows(p, trades=trades):
                 yield [Plain(p.pk), p.facility.code, p.facility.name, timezone.localdate(p.proposed_at),
                        p.proposed_by_name, p.reason, p.get_state_display(), str(change.label), change.before,
                        change.after, change.now, decided, p.decision_reason]  # fmt: skip

@@ -59,7 +59,8 @@ def search_product_facilities(user: User | AnonymousUser, query: str, *, limit: 
     allowed = product_facility_choices(user)
     if allowed.query.is_empty():
         return []
-    # In the list's order: by name, those whose name holds the words as typed with their marks first.
+    # The list's own order (names holding the words as typed with their marks first): a picker offers first what the
+    # list would show first.
     facilities = facility_list_for_user(user, FacilityFilters(query=query)).filter(pk__in=allowed.values("pk"))
     return [Choice(str(f.pk), f.code, f.name, _place(f)) for f in facilities[:limit]]
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import by_name
+from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import (
     DATE_ERRORS,
     KeyedMultipleChoiceField,
@@ -369,6 +370,7 @@ def _listed(request: HttpRequest) -> tuple[ProductSearchForm, str, QuerySet[Prod
 
 
 @login_required
+@replica_reads
 def product_export(request: HttpRequest) -> FileResponse:
     if not access.can_export(request.user):
         raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
@@ -663,6 +665,7 @@ def _rounds_listed(user: Any) -> QuerySet[SelectionRound]:
 
 
 @login_required
+@replica_reads
 def round_export(request: HttpRequest) -> FileResponse:
     user: Any = request.user
     if not access.can_export(user):

@@ -6,6 +6,7 @@ from typing import Any
 from babel.numbers import NumberFormatError, parse_decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.forms import DATE_ERRORS, MoneyField
 from khuyencong.core.untrusted import column_limits
@@ -61,7 +62,7 @@ class PlanForm(forms.Form):
     )
     funding_source = forms.ChoiceField(label=_("Nguồn kinh phí"), choices=FundingSource.choices)
     owner = forms.ModelChoiceField(
-        label=_("Cơ quan chủ quản"),
+        label=pgettext_lazy("a plan's", "Cơ quan chủ quản"),
         queryset=Organization.objects.none(),
         empty_label=_("— Chọn —"),
         error_messages={"required": _("Xin chọn cơ quan.")},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, date_from_query, filters_that_hold, run_service
 from khuyencong.core.numbers import format_money_active
 from khuyencong.core.xlsx import Percent, Plain, list_workbook
@@ -79,6 +80,7 @@ def _shown(request: HttpRequest) -> tuple[PlanFilterForm, int | None, datetime.d
 
 
 @login_required
+@replica_reads
 def plan_export(request: HttpRequest) -> FileResponse:
     if not access.can_export(request.user):
         raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))

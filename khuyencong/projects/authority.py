@@ -294,7 +294,10 @@ def approving_body_for(project: Project) -> Organization | None:
 def national_approver() -> Organization | None:
     """The body named as approver of a national (KCQG) đề án: the approval is the Minister's decision on the Cục's
     submission (Circular 36/2013/TT-BCT Art. 6), and the Cục records it; the Ministry where no Cục is recorded."""
-    bodies = Organization.objects.filter(kind__in=APPROVING_KINDS[FundingSource.NATIONAL])
+    # One still in being: the 2025 reform dissolved and merged bodies, which approve nothing new.
+    bodies = Organization.objects.active_on(timezone.localdate()).filter(
+        kind__in=APPROVING_KINDS[FundingSource.NATIONAL]
+    )
     order = Case(When(kind=OrganizationKind.DEPARTMENT, then=Value(0)), default=Value(1))
     return bodies.order_by(order, "pk").first()
 

@@ -60,7 +60,8 @@ def beneficiary_choices(user: User | AnonymousUser) -> QuerySet[Facility]:
 
 def search_facilities(user: User | AnonymousUser, query: str, *, limit: int = PICKER_ROWS) -> list[Choice]:
     """Every word must occur in the facility's folded search text (name, code, tax code, places), as in its list."""
-    # In the list's order: by name, those whose name holds the words as typed with their marks first.
+    # The list's own order (names holding the words as typed with their marks first): a picker offers first what the
+    # list would show first.
     facilities = facility_list_for_user(user, FacilityFilters(query=query))
     return [Choice(str(f.pk), f.code, f.name, _place(f)) for f in facilities[:limit]]
 

@@ -134,20 +134,29 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _export_row(p: Project) -> list[Any]:
+def _export_row(p: Project, as_of: datetime.date | None) -> list[Any]:
     province = p.province.name if p.province else ""
-    state = p.get_state_display() if p.state else _("Mới lập, chưa có bước nào")
+    if as_of is None:
+        state = p.get_state_display() if p.state else _("Mới lập, chưa có bước nào")
+        approved = p.support_approved
+    else:
+        on = selectors.state_on(p)
+        state = str(on.state.label) if on.state else _("Chưa có bước nào đến ngày này")
+        approved = on.support_approved
     return [p.code, p.title, p.plan.code, Plain(p.plan.year), p.content.label, str(p.implementer), province, state,
-            p.support_requested, p.support_approved]  # fmt: skip
+            p.support_requested, approved]  # fmt: skip
 
 
 @login_required
 def project_export(request: HttpRequest) -> FileResponse:
-    """The list as an Excel workbook, with the page's filters (state as of a date excepted: the state today)."""
+    """The list as an Excel workbook, with the page's filters; as of a day, each đề án's state and approved support
+    that day, as the page shows them."""
     if not access.can_export(request.user):
         raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
-    _form, projects, _as_of = _filtered(request)
-    rows = (_export_row(p) for p in projects.select_related("content").iterator(chunk_size=2000))
+    form, projects, as_of = _filtered(request)
+    if as_of is not None:
+        projects = selectors.with_state_on(projects, as_of, state=filters_that_hold(form)["state"] or None)
+    rows = (_export_row(p, as_of) for p in projects.select_related("content").iterator(chunk_size=2000))
     columns = [(str(heading), width) for heading, width in EXPORT_COLUMNS]
     return list_workbook("de-an", _("Đề án"), columns, rows)
 

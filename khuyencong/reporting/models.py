@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.language import CitedInTwoLanguages, NamedInTwoLanguages, in_language
 from khuyencong.geography.models import AdminUnit
@@ -152,7 +153,7 @@ class Submission(models.Model):
 
 
 class SubmissionAction(models.TextChoices):
-    CREATED = "created", _("Lập báo cáo")
+    CREATED = "created", pgettext_lazy("a report's history", "Lập báo cáo")
     EDITED = "edited", _("Sửa nội dung")
     ATTACHED = "attached", _("Đính kèm tài liệu")
     DETACHED = "detached", _("Bỏ tài liệu đính kèm")
@@ -238,7 +239,7 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("Báo cáo bị trả lại")
     ACCEPTED = "accepted", _("Báo cáo được tiếp nhận")
     # A facility's self-service (facilities/proposals.py): its proposal sent to the managing body, and the decision.
-    FACILITY_PROPOSAL = "proposal", _("Đề nghị thay đổi thông tin cơ sở")
+    FACILITY_PROPOSAL = "proposal", pgettext_lazy("a notification", "Đề nghị thay đổi thông tin cơ sở")
     PROPOSAL_DECIDED = "proposal_done", _("Đề nghị thay đổi đã được xem xét")
 
 

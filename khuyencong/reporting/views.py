@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
 from khuyencong.core.collation import python_key
+from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import add_service_errors
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.organizations.models import Organization
@@ -137,6 +138,7 @@ def _calendar(request: HttpRequest) -> _Calendar:
 
 
 @login_required
+@replica_reads
 def calendar_export(request: HttpRequest) -> FileResponse:
     """The calendar as Excel: every report of the bodies the user sees (a body's own, for a body that sees no other),
     with its due date, where it stands and the day it was first sent."""

@@ -7,15 +7,19 @@ because the project's writes and reads take no signals, and the collation is par
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.db.backends.sqlite3 import base
 
 from khuyencong.core.collation import SQLITE_VIETNAMESE, vietnamese_key
 
+# A sort compares each name with many others: its key is computed once per name, not at every comparison.
+_key = lru_cache(maxsize=65_536)(vietnamese_key)
+
 
 def _compare(left: str, right: str) -> int:
-    a, b = vietnamese_key(left), vietnamese_key(right)
+    a, b = _key(left), _key(right)
     return (a > b) - (a < b)
 
 

@@ -99,3 +99,13 @@ def test_the_s3_backend_is_installed() -> None:
 
     storage = S3Storage(bucket_name="kc-media", endpoint_url="http://127.0.0.1:1", access_key="a", secret_key="b")
     assert storage.bucket_name == "kc-media"
+
+
+def test_sqlite_is_the_project_s_backend_with_its_test_database_in_memory() -> None:
+    # given a SQLite URL, then the engine is the project's (Django's with the collation «vi» on each connection), and
+    # its test database SQLite's in memory, as Django's own engine would make it
+    config = environment.database("sqlite:////tmp/x.sqlite3", {})
+    assert config["ENGINE"] == "khuyencong.core.sqlite"
+    assert config["TEST"]["NAME"] == ":memory:"
+    # and a PostgreSQL URL keeps Django's engine
+    assert environment.database(PG, {})["ENGINE"] == "django.db.backends.postgresql"

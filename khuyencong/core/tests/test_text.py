@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.core.numbers import format_money, format_number, format_percent
-from khuyencong.core.text import compact_key, fold, marks_key, search_terms
+from khuyencong.core.text import compact_key, fold, marks_key, search_terms, tone_placements, visible
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,22 @@ def test_numbers_are_written_the_vietnamese_way() -> None:
 
     assert format_number(Decimal("6047.5")) == "6.047,5"
     assert format_percent(Decimal("20.72")) == "20,7%"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("\u200b", ""), ("\ufeff ", ""), ("\u3164", ""), ("\u2800", ""), ("\u034f", ""), ("\ufe0f", ""), (" \u0301", ""),
+     ("\u200bLê Thị Mai\u200b", "Lê Thị Mai"), ("Le\u0302", "Le\u0302")],
+)  # fmt: skip
+def test_visible_text_is_what_a_reader_would_see(typed: str, shown: str) -> None:
+    # A signer written only with characters that draw nothing is no signer; a decomposed letter keeps its mark
+    assert visible(typed) == shown
+
+
+@pytest.mark.parametrize(
+    ("word", "spellings"),
+    [("hoà", {"hoà", "hòa"}), ("hòa", {"hoà", "hòa"}), ("thuỷ", {"thuỷ", "thủy"}), ("khoẻ", {"khoẻ", "khỏe"}),
+     ("gỗ", {"gỗ"}), ("quá", {"quá"})],
+)  # fmt: skip
+def test_a_tone_may_sit_on_either_vowel_of_oa_oe_uy(word: str, spellings: set[str]) -> None:
+    assert tone_placements(word) == spellings

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.audit.models import AuditEntry
-from khuyencong.facilities.models import ChangeProposal, Facility, ProposalState
+from khuyencong.facilities.models import ChangeProposal, Facility, ProposalState, Trade
 from khuyencong.facilities.proposals import proposal_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -252,3 +252,19 @@ def test_the_proposals_as_excel_say_each_change_as_it_was_asked_and_is(
     # And Thái Nguyên's file holds nothing of Lào Cai
     other: Any = client_for(thainguyen_officer).get(reverse("facilities:proposal_export"), {"state": "all"})
     assert len(list(load_workbook(io.BytesIO(b"".join(other.streaming_content))).worksheets[0].iter_rows())) == 1
+
+
+def test_the_proposals_export_reads_a_fixed_number_of_queries_whatever_their_number(
+    laocai_officer: User, facility_rep: User, yen_bai_facility: Facility, django_assert_max_num_queries: Any
+) -> None:
+    # Given three proposals that each change the facility's trade (whose label is read from the list of trades)
+    trades = list(Trade.objects.order_by("code")[:4])
+    for trade in trades[1:]:
+        proposal_create(actor=facility_rep, facility=yen_bai_facility, values={"trade": trade.pk}, reason="Đổi.")
+    client = client_for(laocai_officer)
+    # When every proposal is taken as Excel, then the queries do not grow with them (no trade read per row)
+    with django_assert_max_num_queries(8):  # 7; reading each proposal's trades made it 10
+        response: Any = client.get(reverse("facilities:proposal_export"), {"state": "all"})
+        content = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert sorted(row[9] for row in rows) == sorted(trade.label for trade in trades[1:])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -86,11 +86,21 @@ class TestProducts:
             )
             if word == "rounds":
                 assert taken.status_code == 400
-                assert taken.json()["codes"]["code"] == ["invalid_code"]
+                assert taken.json()["codes"]["code"] == ["reserved_code"]
                 assert "trùng một từ cố định trong địa chỉ trang" in taken.json()["code"][0]
             else:  # /products/certificates/ is still the product's own page
                 assert taken.status_code == 201
         assert not Product.objects.filter(code="rounds").exists()
+        # and the site served under a prefix (behind a proxy) still creates a product whose code is no fixed word
+        with override_script_prefix("/khuyencong/"):
+            assert (
+                client.post(
+                    "/api/v1/products/",
+                    {"code": "SP-PREFIX", "facility": world["facility"].code, "name": "Đèn", "group": "handicraft"},
+                    format="json",
+                ).status_code
+                == 201
+            )
         # and a round's code likewise, through the page
         from django.urls import reverse
 

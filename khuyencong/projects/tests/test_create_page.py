@@ -59,6 +59,11 @@ def test_an_officer_enters_a_group_đề_án_through_the_page(plan: Plan, make_f
     assert project.code == "KCDP-15-2026-001"
     assert set(project.beneficiaries.all()) == {a, b}
     assert project.support_requested == Decimal(600_000_000)
+    # And a code typed by hand whose number is in other digits («²»: isdigit() takes it, int() refuses it) is no
+    # number of the plan's sequence, nor an error for the next đề án
+    Project.objects.filter(pk=project.pk).update(code="KCDP-15-2026-²")
+    client_for(officer).post(reverse("projects:create"), form_data(plan, beneficiaries=a.code))
+    assert Project.objects.filter(code="KCDP-15-2026-001").exists()
 
 
 def test_a_beneficiary_outside_the_scope_is_named_and_nothing_is_written(plan: Plan, make_facility) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import client_for, make_user
 from khuyencong.accounts.models import Role, User
@@ -41,6 +43,13 @@ def test_the_list_answers_as_of_a_past_date(bac_kan: None) -> None:
         reverse("projects:list"), {"funding_source": "provincial", "state": "stop_requested", "as_of": "30/06/2018"}
     )
     assert stopped.context["page"].paginator.count == 2
+    # And its Excel copy is the same two đề án, each with its state that day
+    asked = {"funding_source": "provincial", "state": "stop_requested", "as_of": "30/06/2018"}
+    response: Any = client.get(reverse("projects:export"), asked)
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].iter_rows(
+        min_row=2, values_only=True))  # fmt: skip
+    assert sorted(row[0] for row in rows) == sorted(p.code for p, _state in stopped.context["rows"])
+    assert {row[7] for row in rows} == {"Xin dừng thực hiện"}
 
 
 def test_another_provinces_đề_án_is_not_found(bac_kan: None, laocai_officer: User) -> None:

@@ -85,9 +85,12 @@ def test_the_đề_án_filters_offer_only_the_territory(two_years: list[Project]
     # list is still the officer's own, narrowed by the filters that hold
     foreign = Organization.objects.get(code="TTKC-19").pk
     for asked, words in (
-        ({"province": province("Thái Nguyên").pk}, "Tỉnh (hiện nay)</a>: Không có địa bàn này trong phạm vi của bạn."),
-        ({"implementer": foreign}, "Đơn vị thực hiện</a>: Không có cơ quan, đơn vị này trong phạm vi của bạn."),
-        ({"province": 10**30}, "Tỉnh (hiện nay)</a>: Không có địa bàn này trong phạm vi của bạn."),
+        (
+            {"province": str(province("Thái Nguyên").pk)},
+            "Tỉnh (hiện nay)</a>: Không có địa bàn này trong phạm vi của bạn.",
+        ),
+        ({"implementer": str(foreign)}, "Đơn vị thực hiện</a>: Không có cơ quan, đơn vị này trong phạm vi của bạn."),
+        ({"province": str(10**30)}, "Tỉnh (hiện nay)</a>: Không có địa bàn này trong phạm vi của bạn."),
     ):
         response = client.get(reverse("projects:list"), {**asked, "year": "2026"})
         assert response.status_code == 200
@@ -182,7 +185,7 @@ def test_the_organisation_list_is_the_territory_s_searchable_without_diacritics(
     assert "SCT-19" not in codes
     found = client.get(reverse("organizations:list"), {"q": "so cong thuong"}).context["page"].object_list
     assert [o.code for o in found] == ["SCT-15"]
-    outside = client.get(reverse("organizations:list"), {"province": province("Thái Nguyên").pk, "q": "ubnd"})
+    outside = client.get(reverse("organizations:list"), {"province": str(province("Thái Nguyên").pk), "q": "ubnd"})
     assert "Không có địa bàn này trong phạm vi của bạn." in outside.content.decode()
     assert [o.code for o in outside.context["page"].object_list] == ["UBND-15"]
     rows = workbook_rows(client_for(laocai_viewer).get(reverse("organizations:export"), {"q": "ubnd"}))
