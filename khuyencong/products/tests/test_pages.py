@@ -70,6 +70,16 @@ class TestRoundPages:
         assert rows[1][:4] == ["BC-XA-2026", "Bình chọn sản phẩm CNNT tiêu biểu cấp xã 2026", "Cấp xã", 2026]
         # And the representative, who reads the rounds, may not take the file
         assert client_for(world["people"]["rep"]).get(reverse("products:round_export")).status_code == 403
+        # And with 51 rounds (as the commune's, same year), the list is two pages, none left out (it stopped at 200)
+        SelectionRound.objects.bulk_create(
+            SelectionRound(code=f"BC-{n:02d}", name=f"Đợt {n}", level=world["round"].level, year=2026,
+                           organizer=world["round"].organizer, territory=world["round"].territory)
+            for n in range(50)
+        )  # fmt: skip
+        first, second = (client.get(reverse("products:rounds"), {"page": n}).context for n in (1, 2))
+        assert first["page"].paginator.count == 51
+        listed = [r.code for r in first["rounds"]] + [r.code for r in second["rounds"]]
+        assert len(listed) == len(set(listed)) == 51
 
     def test_another_province_cannot_open_it_and_sees_why(self, world: dict[str, Any]) -> None:
         response = client_for(world["people"]["other"]).post(
