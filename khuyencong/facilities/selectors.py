@@ -71,8 +71,8 @@ def facility_list_for_user(user: User | AnonymousUser, filters: FacilityFilters 
                 for cased in {placed, placed.capitalize(), placed.upper()}:
                     spellings |= Q(name__contains=cased)
             as_typed &= spellings
-        facilities = facilities.annotate(spelled_apart=Case(When(as_typed, then=Value(0)), default=Value(1)))
-        first = ("spelled_apart",)
+        facilities = facilities.annotate(not_as_typed=Case(When(as_typed, then=Value(0)), default=Value(1)))
+        first = ("not_as_typed",)
     if filters.sort in ("name", "-name"):
         # Vietnamese alphabetical order (ICU on PostgreSQL; on SQLite the folded, indexed `name_key`).
         return by_name(facilities, folded="name_key", desc=filters.sort == "-name", first=first)
