@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 T = TypeVar("T")
 
-DATE_ERRORS = {"invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ 30/06/2022."), "required": _("Xin nhập ngày.")}
+DATE_ERRORS = {
+    "invalid": _("Ngày không hợp lệ: ghi một ngày có thật, dạng ngày/tháng/năm, ví dụ 30/06/2022."),
+    "required": _("Xin nhập ngày."),
+}
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 

@@ -36,7 +36,7 @@ class FacilityForm(forms.Form):
         label=_("Địa chỉ tính theo ngày"),
         help_text=_("Ngày của địa giới dùng để ghi địa chỉ (ngày/tháng/năm). Trước 01/07/2025 có cấp huyện."),
         error_messages={
-            "invalid": _("Ngày phải có dạng ngày/tháng/năm, ví dụ 30/06/2022."),
+            "invalid": _("Ngày không hợp lệ: ghi một ngày có thật, dạng ngày/tháng/năm, ví dụ 30/06/2022."),
             "required": _("Xin nhập ngày."),
         },
     )

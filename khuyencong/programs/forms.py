@@ -138,7 +138,7 @@ class PlanFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": _("Không có kế hoạch của năm này trong phạm vi của bạn.")},
+        error_messages={"invalid_choice": _("Hãy chọn một năm có kế hoạch trong phạm vi của bạn.")},
     )
     as_of = forms.DateField(label=_("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)
 

@@ -118,7 +118,7 @@ def test_an_officer_registers_a_facility_typed_without_diacritics(laocai_officer
         ("name", "", "Xin nhập tên cơ sở."),
         ("province", "Atlantis", "Không tìm thấy tỉnh"),
         ("commune", "Quang Phong", "Không tìm thấy xã"),
-        ("place_recorded_on", "31/02/2026", "Ngày phải có dạng ngày/tháng/năm"),
+        ("place_recorded_on", "31/02/2026", "Ngày không hợp lệ: ghi một ngày có thật"),
         ("place_recorded_on", "01/01/2099", "không thể ở tương lai"),
         ("annual_revenue", "-5", "Số tiền phải là số nguyên đồng"),
         ("annual_revenue", "1,5", "Số tiền phải là số nguyên đồng"),

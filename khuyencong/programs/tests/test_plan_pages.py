@@ -74,8 +74,8 @@ def test_the_list_reads_each_plans_money_in_its_own_query_whatever_their_number(
     assert 'name="as_of" value=' not in client.get(reverse("programs:list")).content.decode()
     # a year that is not one of the user's plans', or a day that is none, is named above the list and left out:
     # every year, today's figures
-    for asked, words in (({"year": "２０１８"}, "Không có kế hoạch của năm này trong phạm vi của bạn."),
-                         ({"year": "9" * 5000}, "Không có kế hoạch của năm này trong phạm vi của bạn."),
+    for asked, words in (({"year": "２０１８"}, "Hãy chọn một năm có kế hoạch trong phạm vi của bạn."),
+                         ({"year": "9" * 5000}, "Hãy chọn một năm có kế hoạch trong phạm vi của bạn."),
                          ({"as_of": "31/02/2018"}, "Tính đến ngày</a>:")):  # fmt: skip
         refused = client.get(reverse("programs:list"), asked)
         assert refused.status_code == 200
