@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.organizations.models import Organization, OrganizationLevel
 
@@ -217,6 +219,13 @@ def can_export(user: User | AnonymousUser) -> bool:
     not a side effect of being allowed to look: a facility representative may look at its own records but not export.
     """
     return may(user, Action.EXPORT)
+
+
+def require_list_export(user: User | AnonymousUser) -> None:
+    """The refusal of a list's Excel or CSV copy to one who may not take files (`can_export`), in the same words on
+    every list."""
+    if not can_export(user):
+        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
 
 
 CONSULTING_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR})

@@ -56,8 +56,7 @@ def consulting_list(request: HttpRequest) -> HttpResponse:
 def consulting_export(request: HttpRequest) -> FileResponse:
     """The page's records as Excel, voided ones included and said so (history stays visible and exportable)."""
     user: Any = request.user
-    if not access.can_export(user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(user)
     records = consulting_list_for_user(user).select_related("organization")
     columns = [(_("Mã"), 16), (_("Đơn vị"), 40), (_("Năm"), 8), (_("Tính đến"), 12), (_("Số dự án"), 10),
                (_("Doanh thu (đồng)"), 18), (_("Kế hoạch (đồng)"), 18), (_("Huỷ bỏ"), 40)]  # fmt: skip

@@ -126,8 +126,7 @@ XLSX_WIDTHS = [20, 44, 20, 14, 50, 18, 22, 30, 30, 24, 10, 10, 10]
 @login_required
 def facility_export_xlsx(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters and order, in constant memory."""
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     columns = [(str(heading), width) for heading, width in zip(EXPORT_HEADINGS, XLSX_WIDTHS, strict=True)]
     return list_workbook("co-so-cnnt", _("Cơ sở CNNT"), columns, _rows(_exported(request)))
 
@@ -342,8 +341,7 @@ def _proposals_listed(request: HttpRequest) -> tuple[str, QuerySet[ChangeProposa
 def proposal_export(request: HttpRequest) -> FileResponse:
     """One row per field a proposal changes: as it was, as asked, as it is now; with who proposed, when and why, and
     the decision."""
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     _state, proposals = _proposals_listed(request)
     columns = [
         (_("Số đề nghị"), 10), (_("Mã cơ sở"), 16), (_("Tên cơ sở"), 36), (_("Ngày đề nghị"), 12),

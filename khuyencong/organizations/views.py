@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -73,8 +72,7 @@ def _columns() -> list[tuple[str, int]]:
 
 @login_required
 def organization_export(request: HttpRequest) -> FileResponse:
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     __, bodies = _filtered(request)
     rows = (
         [

@@ -372,8 +372,7 @@ def _listed(request: HttpRequest) -> tuple[ProductSearchForm, str, QuerySet[Prod
 @login_required
 @replica_reads
 def product_export(request: HttpRequest) -> FileResponse:
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     _search, _query, products = _listed(request)
     columns = [(_("Mã sản phẩm"), 18), (_("Tên sản phẩm"), 40), (_("Nhóm sản phẩm"), 30), (_("Mã cơ sở"), 18),
                (_("Cơ sở"), 40), (_("Tỉnh (hiện nay)"), 18), (_("Tiêu chuẩn, chứng nhận chất lượng"), 40)]  # fmt: skip
@@ -668,8 +667,7 @@ def _rounds_listed(user: Any) -> QuerySet[SelectionRound]:
 @replica_reads
 def round_export(request: HttpRequest) -> FileResponse:
     user: Any = request.user
-    if not access.can_export(user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(user)
     columns = [(_("Mã"), 18), (_("Đợt"), 50), (_("Cấp"), 14), (_("Năm"), 8), (_("Cơ quan tổ chức"), 40),
                (_("Số quyết định công nhận"), 22), (_("Ngày quyết định công nhận"), 14)]  # fmt: skip
     rows = (

@@ -82,8 +82,7 @@ def _shown(request: HttpRequest) -> tuple[PlanFilterForm, int | None, datetime.d
 @login_required
 @replica_reads
 def plan_export(request: HttpRequest) -> FileResponse:
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     _filters, _year, day, shown = _shown(request)
     plans = selectors.plans_with_figures(shown, day).select_related("owner")
     columns = [(_("Mã"), 18), (_("Năm"), 8), (_("Nguồn"), 22), (_("Cơ quan"), 40), (_("Dự toán (đồng)"), 18),

@@ -151,8 +151,7 @@ def _export_row(p: Project, as_of: datetime.date | None) -> list[Any]:
 def project_export(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters; as of a day, each đề án's state and approved support
     that day, as the page shows them."""
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     form, projects, as_of = _filtered(request)
     if as_of is not None:
         projects = selectors.with_state_on(projects, as_of, state=filters_that_hold(form)["state"] or None)

@@ -142,8 +142,7 @@ def _calendar(request: HttpRequest) -> _Calendar:
 def calendar_export(request: HttpRequest) -> FileResponse:
     """The calendar as Excel: every report of the bodies the user sees (a body's own, for a body that sees no other),
     with its due date, where it stands and the day it was first sent."""
-    if not access.can_export(request.user):
-        raise PermissionDenied(_("Bạn không có quyền tải danh sách về."))
+    access.require_list_export(request.user)
     found = _calendar(request)
     entries = found.entries if found.overview else [entry for entry, _writable in found.own]
     columns = [(_("Báo cáo"), 40), (_("Cơ quan"), 40), (_("Kỳ"), 24), (_("Hạn gửi"), 12), (_("Tình trạng"), 28),
