@@ -217,9 +217,9 @@ def default_report_query(user: User | AnonymousUser, year: int) -> dict[str, Any
 
 
 class DashboardForm(forms.Form):
-    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-    province = forms.ModelChoiceField(required=False, queryset=AdminUnit.objects.none())
-    as_of = forms.DateField(required=False, error_messages=DATE_ERRORS)
+    year = forms.IntegerField(label=gettext_lazy("Năm kế hoạch"), required=False, min_value=2000, max_value=2100)
+    province = forms.ModelChoiceField(label=gettext_lazy("Tỉnh"), required=False, queryset=AdminUnit.objects.none())
+    as_of = forms.DateField(label=gettext_lazy("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
+from khuyencong.core.forms import filters_that_hold
 from khuyencong.geography.models import Era
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
@@ -226,7 +227,8 @@ def _dashboard(request: HttpRequest) -> tuple[DashboardForm, DashboardView | Non
     seen = access.scope_of(user)
     if seen.is_empty:
         return form, None
-    data = form.cleaned_data if form.is_valid() else {}
+    # A refused choice (a province outside the territory, a day 31/02) is named above the figures and left out.
+    data = filters_that_hold(form) if form.is_bound else {}
     today = timezone.localdate()
     as_of = data.get("as_of") or today
     units, region = dashboard_units(user, data.get("province"))

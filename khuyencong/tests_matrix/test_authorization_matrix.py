@@ -43,6 +43,7 @@ from khuyencong.accounts.services import system_user
 from khuyencong.audit.models import AuditEntry
 from khuyencong.consulting.models import ConsultingRecord
 from khuyencong.consulting.services import consulting_record
+from khuyencong.core.page_ids import dangling_ids
 from khuyencong.core.wording import file_name, file_text, leaks, page_leaks, record_texts, untranslated
 from khuyencong.exchange.excel import template_workbook
 from khuyencong.exchange.models import ImportJob
@@ -1531,6 +1532,10 @@ def test_matrix(world: World, clock: None, case: Case, persona: str, where: str)
         own_name = frozenset(re.findall(r"[a-z]+", world.users[persona].username)) if persona != ANON else frozenset()
         leaked_words = page_leaks(body, allowed=own_name)
         assert not leaked_words, f"{case.id} shows {persona} codes or English words: {leaked_words[:10]}"
+    if status in (200, 400) and response.get("Content-Type", "").startswith("text/html"):
+        # A refused form (400) is where the references to its errors are written.
+        dangling = dangling_ids(_body(response))
+        assert not dangling, f"{case.id} for {persona}: references to no element {dangling[:10]}"
 
     if case.writes and case.route != "web:logout":
         after = snapshot()

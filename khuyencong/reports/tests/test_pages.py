@@ -248,3 +248,27 @@ def test_every_report_kind_has_a_vietnamese_file_word() -> None:
     from khuyencong.reports.views import FILE_WORDS
 
     assert set(FILE_WORDS) == set(KINDS)
+
+
+def test_the_dashboard_names_the_choices_it_cannot_use_and_keeps_the_others(
+    yen_bai: None, laocai_officer: User
+) -> None:
+    from khuyencong.core.page_ids import dangling_ids
+
+    # Given a colleague's link naming another province and a day that does not exist, with a year that holds
+    thai_nguyen = AdminUnit.objects.current().provinces().get(name__contains="Thái Nguyên")
+    query = {"year": "2022", "province": str(thai_nguyen.pk), "as_of": "31/02/2022"}
+
+    # When the Lào Cai officer opens it
+    response = client_for(laocai_officer).get(reverse("reports:dashboard"), query)
+
+    # Then the figures are his province's for the year asked, and the box says which choices were left out, each
+    # read with its field
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Khuyến công năm 2022 · Tỉnh Lào Cai" in html
+    assert "Một số lựa chọn không dùng được nên chưa áp dụng" in html
+    assert '<a href="#id_province">Tỉnh</a>' in html
+    assert '<a href="#id_as_of">Tính đến ngày</a>' in html
+    assert "Thái Nguyên" not in html.split('id="filter-errors"')[1]
+    assert dangling_ids(html) == []

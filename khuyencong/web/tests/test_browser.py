@@ -73,7 +73,7 @@ def test_registering_a_facility_with_a_wrong_then_a_right_tax_code(page: Page, l
     page.get_by_role("button", name="Lưu").click()
 
     expect(page.get_by_role("alert").first).to_contain_text("Chưa lưu được")
-    expect(page.locator("#tax_code-error")).to_contain_text("sai chữ số kiểm tra")
+    expect(page.locator("#id_tax_code_error")).to_contain_text("sai chữ số kiểm tra")
     assert not Facility.objects.exists()
     # What was typed is kept, so only the wrong field needs retyping.
     expect(page.get_by_label("Tên cơ sở")).to_have_value("HTX Chè Shan Tuyết Bảo Thắng")
