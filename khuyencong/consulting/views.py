@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts import access
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.selectors import audit_history
+from khuyencong.core.corrections import voided_text
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, add_service_errors
 from khuyencong.core.xlsx import Plain, list_workbook
@@ -63,14 +64,8 @@ def consulting_export(request: HttpRequest) -> FileResponse:
 
     def rows() -> Iterator[list[Any]]:
         for r in records.iterator(chunk_size=500):
-            voided = ""
-            if r.is_voided:
-                voided = _("Đã huỷ bỏ ngày %(day)s: %(reason)s") % {
-                    "day": f"{r.voided_on:%d/%m/%Y}",
-                    "reason": r.voided_reason,
-                }
             yield [r.code, str(r.organization), Plain(r.year), r.period_end, Plain(r.projects), r.revenue,
-                   r.planned_revenue, voided]  # fmt: skip
+                   r.planned_revenue, voided_text(r)]  # fmt: skip
 
     return list_workbook("tu-van-phat-trien-cong-nghiep", _("Tư vấn phát triển công nghiệp"), columns, rows())
 

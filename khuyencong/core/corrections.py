@@ -69,6 +69,16 @@ class Voidable(models.Model):
         return self.voided_at is not None
 
 
+def voided_text(entry: Voidable) -> str:
+    """What an export says of a voided entry (nothing of one in force): the row stays, with when and why."""
+    if not entry.is_voided:
+        return ""
+    return gettext("Đã huỷ bỏ ngày %(day)s: %(reason)s") % {
+        "day": f"{entry.voided_on:%d/%m/%Y}" if entry.voided_on else "",
+        "reason": entry.voided_reason,
+    }
+
+
 def _before(on: datetime.date, dated: datetime.date) -> str:
     return gettext("Ngày huỷ bỏ %(day)s trước ngày của bản ghi (%(dated)s).") % {
         "day": f"{on:%d/%m/%Y}",

@@ -9,6 +9,7 @@ separators; dates are dates, shown dd/mm/yyyy.
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -42,14 +43,40 @@ class Percent(Decimal):
     percent, so that Excel shows 20,7 % and computes with it."""
 
 
+# Excel refuses these in a sheet's name (openpyxl raises), and cuts a name at 31 characters.
+SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_title(text: str) -> str:
+    """A sheet's name from a list's title: the characters Excel refuses («/» in «Thẩm định / phê duyệt») left out, and
+    a long title cut after a whole word with «…» rather than in the middle of one."""
+    words = " ".join(SHEET_FORBIDDEN.sub(lambda m: "-" if m.group() in "/\\" else " ", text).split())
+    if len(words) <= SHEET_NAME_MAX:
+        return words or _("Danh sách")
+    cut = words[: SHEET_NAME_MAX - 1]
+    if " " in cut and words[SHEET_NAME_MAX - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;·-") + "…"
+
+
 def _cell(sheet: Any, value: Any) -> Any:
     if isinstance(value, Percent):
         cell = WriteOnlyCell(sheet, value=Decimal(value) / 100)
         cell.number_format = "0.0%"
         return cell
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zone: the moment as read in Vietnam (Asia/Ho_Chi_Minh), to the minute.
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(sheet, value=local.replace(tzinfo=None))
+        cell.number_format = "dd/mm/yyyy hh:mm"
+        return cell
     cell = WriteOnlyCell(sheet, value=int(value) if isinstance(value, Plain) else safe_cell(value))
     if isinstance(value, Plain):
         cell.number_format = "0"
+    elif isinstance(value, Decimal) and value != value.to_integral_value():
+        # A target of 6,5 or 20,7 (money is whole đồng): its decimals shown, not rounded away by the money format.
+        cell.number_format = "#,##0.0#"
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         cell.number_format = MONEY_FORMAT
     elif isinstance(value, datetime.date):
@@ -62,7 +89,7 @@ def list_workbook(
 ) -> FileResponse:
     """`columns`: (heading, width in characters); `rows`: the values of each row, in the columns' order."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(sheet_title(title))
     for index, (_heading, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)

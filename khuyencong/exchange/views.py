@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.xlsx import list_workbook
 from khuyencong.geography.models import AdminUnit
 
 from .excel import MAX_BYTES, template_workbook
@@ -196,3 +197,17 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
 
 
 JOBS_PAGE = 50
+
+
+@login_required
+def my_jobs_export(request: HttpRequest) -> FileResponse:
+    """The user's own uploads as Excel, newest first: each with when it was sent and finished, what came of it and how
+    many errors it named (the errors themselves are in each upload's error copy)."""
+    columns = [(_("Lúc gửi"), 17), (_("Tệp"), 40), (_("Loại"), 26), (_("Trạng thái"), 18),
+               (_("Số dòng đã đọc"), 14), (_("Số lỗi"), 10), (_("Xong lúc"), 17)]  # fmt: skip
+    rows = (
+        [job.created_at, job.filename, job.get_kind_display(), job.get_status_display(), job.rows_done,
+         len(job.report.get("errors", [])) if isinstance(job.report, dict) else 0, job.finished_at]
+        for job in import_jobs_of(request.user).iterator(chunk_size=200)
+    )  # fmt: skip
+    return list_workbook("cac-lan-nhap-du-lieu", _("Các lần nhập dữ liệu của tôi"), columns, rows)

@@ -26,12 +26,12 @@ from khuyencong.exchange.excel import MAX_BYTES, MAX_ROWS, ColumnSpec, Spreadshe
 
 from . import authority, services
 from .models import Certificate, Entry, Judge, Product, Score, SelectionRound
+from .rules import GUIDE_SHEET
 from .selectors import certificates_for, products_for
 
 # The sheet's name, its headings and its guide are the template an official fills in and the importer reads: Vietnamese
 # for everyone. The messages about a file are the reader's language.
 ENTRY_SHEET = "Sản phẩm dự bình chọn"  # vi-only: the template's sheet the importer reads
-GUIDE_SHEET = "Hướng dẫn"  # vi-only: the template's guide sheet, skipped by the importer
 ENTRY_COLUMNS = [  # vi-only: the template's headings the importer reads
     ColumnSpec("Mã sản phẩm", "product", True, 18, "Mã sản phẩm đã có trong hệ thống."),
     ColumnSpec("Ngày đăng ký", "registered_on", True, 14, "ngày/tháng/năm"),

@@ -277,3 +277,6 @@ def dossier_missing(level: RoundLevel, documents: set[str], photos: set[str], ha
     if not lowest(level) and not has_lower_certificate:
         missing.append(gettext("Giấy chứng nhận sản phẩm tiêu biểu cấp dưới còn hiệu lực"))
     return missing
+
+
+GUIDE_SHEET = "Hướng dẫn"  # vi-only: the template's guide sheet, skipped by the importer

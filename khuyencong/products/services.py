@@ -21,6 +21,7 @@ from khuyencong.core.codes import created_under_new_code, require_code_form, req
 from khuyencong.core.corrections import check_void, mark_voided
 from khuyencong.core.refusals import Refused, not_future, refuse
 from khuyencong.core.text import fold
+from khuyencong.core.xlsx import SHEET_FORBIDDEN
 from khuyencong.facilities.models import Facility
 from khuyencong.geography.models import AdminUnit
 from khuyencong.geography.selectors import unit_current_communes
@@ -48,6 +49,7 @@ from .rules import (
     COMPLAINT_DAYS,
     DEFAULT_CRITERIA,
     DEFAULT_THRESHOLD,
+    GUIDE_SHEET,
     CouncilRole,
     Criterion,
     DossierItem,
@@ -174,6 +176,24 @@ def product_update(
     return product
 
 
+def _check_judge_codes(codes: list[str]) -> None:
+    """A judge's code names his sheet of the scoring workbook (products/excel.py): one Excel can name a sheet after
+    (none of / \\ * ? : [ ], not the guide's name), once per round."""
+    seen: set[str] = set()
+    for code in codes:
+        if not code.strip() or SHEET_FORBIDDEN.search(code) or code.strip().casefold() == GUIDE_SHEET.casefold():
+            unusable = _(
+                "Mã giám khảo «%(code)s» không dùng được: mã là tên trang phiếu chấm trong tệp Excel, không để trống, "
+                "không chứa / \\ * ? : [ ] và không là «%(guide)s»."
+            ) % {"code": code, "guide": GUIDE_SHEET}
+            raise refuse("judges", unusable, "invalid_code")
+        if code.casefold() in seen:
+            raise refuse(
+                "judges", _("Mã giám khảo «%(code)s» ghi hai lần trong một đợt.") % {"code": code}, "duplicate"
+            )
+        seen.add(code.casefold())
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -205,6 +225,8 @@ def round_create(
             % {"year": year, "level": round_level.label.lower()},
             "level_not_in_force",
         )
+    judges = list(judges)
+    _check_judge_codes([judge_code for judge_code, _name, _user in judges])
     criteria = list(criteria)
     if sum((c.max_points for c in criteria), Decimal(0)) != Decimal(100):
         raise refuse("criteria", _("Tổng điểm tối đa các tiêu chí phải là 100."), "criteria_total")

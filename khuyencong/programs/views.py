@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
+from khuyencong.core.corrections import voided_text
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import VoidForm, date_from_query, filters_that_hold, run_service
 from khuyencong.core.numbers import format_money_active
@@ -96,6 +97,31 @@ def plan_export(request: HttpRequest) -> FileResponse:
                    figures.allocated, Percent(share) if share is not None else None, day]  # fmt: skip
 
     return list_workbook("ke-hoach-khuyen-cong", _("Kế hoạch khuyến công năm"), columns, rows())
+
+
+@login_required
+@replica_reads
+def program_export(request: HttpRequest) -> FileResponse:
+    """The programmes page as Excel: a row per target, voided ones included and said so; a programme without targets
+    has its own row."""
+    access.require_list_export(request.user)
+    programs = selectors.program_list_for_user(request.user).prefetch_related("targets")
+    columns = [(_("Mã chương trình"), 18), (_("Chương trình"), 50), (_("Cấp"), 12), (_("Địa bàn"), 22),
+               (_("Từ năm"), 8), (_("Đến năm"), 8), (_("Chỉ tiêu"), 40), (_("Giá trị"), 14), (_("Đơn vị tính"), 14),
+               (_("Huỷ bỏ"), 40)]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        for program in programs.order_by("start_year", "code"):
+            first = [program.code, program.name, program.get_level_display(),
+                     str(program.territory) if program.territory else _("Toàn quốc"), Plain(program.start_year),
+                     Plain(program.end_year)]  # fmt: skip
+            targets = sorted(program.targets.all(), key=lambda t: t.pk)
+            if not targets:
+                yield first
+            for t in targets:
+                yield [*first, t.indicator, t.value, t.unit, voided_text(t)]
+
+    return list_workbook("chuong-trinh-khuyen-cong", _("Chương trình khuyến công"), columns, rows())
 
 
 def _get_or_404(request: HttpRequest, pk: int) -> Plan:
@@ -216,7 +242,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     programs = selectors.program_list_for_user(user).prefetch_related("targets")
     status = 400 if form.errors else 200
     can_create = user.is_superuser or user.has_role(*access.PLAN_ROLES)
-    context = {"programs": programs, "form": form if can_create else None}
+    context = {"programs": programs, "form": form if can_create else None, "can_export": access.can_export(user)}
     return render(request, "programs/program_list.html", context, status=status)
 
 

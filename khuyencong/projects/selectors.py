@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
@@ -229,6 +230,19 @@ class Queue:
 def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list[Queue]:
     """Đề án waiting for a step this user (and so their organisation) may take, one queue per step, each with the day
     it has waited since; `limit` keeps the first of each queue (the home page), the count is of all."""
+    queues = []
+    for title, state, action, waiting in waiting_lists(user):
+        shown: list[Project] = list(waiting[:limit] if limit is not None else waiting)
+        count = len(shown) if limit is None or len(shown) < limit else waiting.count()
+        for project in shown:
+            project.due_on = budget_year_end(project.plan.year)  # type: ignore[attr-defined]
+        queues.append(Queue(str(title), state, action, count, shown))
+    return queues
+
+
+def waiting_lists(user: User | AnonymousUser) -> Iterator[tuple[Promise, State, Action, QuerySet[Project]]]:
+    """Each step this user may take, with its đề án waiting for it (unevaluated, oldest plan year and wait first, each
+    annotated with `waiting_since`): the page shows the first of each, its Excel copy streams them all."""
     visible = project_list_for_user(user)
     last_step = (
         ProjectEvent.objects.standing()
@@ -238,23 +252,19 @@ def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list
         .annotate(last=Max("on"))
         .values("last")
     )
-    queues = []
     for title, state, action in QUEUES:
         if not authority.may_ever_act(user, action):
             continue
         # One query per queue: the authority table as a database condition, not a check per đề án.
-        waiting = (
+        yield (
+            title,
+            state,
+            action,
             visible.filter(authority.actionable(user, action), state=state)
             .distinct()
             .annotate(waiting_since=Subquery(last_step))
-            .order_by("plan__year", "waiting_since", "code")
+            .order_by("plan__year", "waiting_since", "code"),
         )
-        shown: list[Project] = list(waiting[:limit] if limit is not None else waiting)
-        count = len(shown) if limit is None or len(shown) < limit else waiting.count()
-        for project in shown:
-            project.due_on = budget_year_end(project.plan.year)  # type: ignore[attr-defined]
-        queues.append(Queue(str(title), state, action, count, shown))
-    return queues
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.xlsx", views.project_export, name="export"),
     path("queue/", views.project_queue, name="queue"),
+    path("queue.xlsx", views.project_queue_export, name="queue_export"),
     path("new/", views.project_create, name="create"),
     path("pick/facilities/", views.pick_facilities, name="pick_facilities"),
     path("pick/organizations/", views.pick_organizations, name="pick_organizations"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from khuyencong.accounts import access
@@ -30,6 +29,7 @@ from khuyencong.organizations.models import Organization
 from . import authority, choices, deadlines, dossier_rules, rules, selectors, services
 from .documents import document_attach as attach
 from .documents import document_void
+from .exports import EXPORT_COLUMNS, export_row
 from .forms import (
     CounterpartForm,
     DocumentForm,
@@ -120,34 +120,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_COLUMNS = [
-    (gettext_lazy("Mã đề án"), 22),
-    (gettext_lazy("Tên đề án"), 60),
-    (gettext_lazy("Kế hoạch"), 18),
-    (gettext_lazy("Năm"), 8),
-    (gettext_lazy("Nội dung"), 30),
-    (gettext_lazy("Đơn vị thực hiện"), 36),
-    (gettext_lazy("Tỉnh (hiện nay)"), 18),
-    (gettext_lazy("Trạng thái"), 22),
-    (gettext_lazy("Kinh phí KC đề nghị (đồng)"), 18),
-    (gettext_lazy("Kinh phí phê duyệt (đồng)"), 18),
-]
-
-
-def _export_row(p: Project, as_of: datetime.date | None) -> list[Any]:
-    province = p.province.name if p.province else ""
-    if as_of is None:
-        state = p.get_state_display() if p.state else _("Mới lập, chưa có bước nào")
-        approved = p.support_approved
-    else:
-        on = selectors.state_on(p)
-        state = str(on.state.label) if on.state else _("Chưa có bước nào đến ngày này")
-        approved = on.support_approved
-    return [p.code, p.title, p.plan.code, Plain(p.plan.year), p.content.label, str(p.implementer), province, state,
-            p.support_requested, approved]  # fmt: skip
-
-
 @login_required
+@replica_reads
 def project_export(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters; as of a day, each đề án's state and approved support
     that day, as the page shows them."""
@@ -155,7 +129,7 @@ def project_export(request: HttpRequest) -> FileResponse:
     form, projects, as_of = _filtered(request)
     if as_of is not None:
         projects = selectors.with_state_on(projects, as_of, state=filters_that_hold(form)["state"] or None)
-    rows = (_export_row(p, as_of) for p in projects.select_related("content").iterator(chunk_size=2000))
+    rows = (export_row(p, as_of) for p in projects.select_related("content").iterator(chunk_size=2000))
     columns = [(str(heading), width) for heading, width in EXPORT_COLUMNS]
     return list_workbook("de-an", _("Đề án"), columns, rows)
 
@@ -348,11 +322,41 @@ def project_queue(request: HttpRequest) -> HttpResponse:
             "deadlines": late,
             "shown": QUEUE_ROWS,
             "today": today,
+            "can_export": access.can_export(request.user),
         },
     )
 
 
 QUEUE_ROWS = 100
+
+
+@login_required
+@replica_reads
+def project_queue_export(request: HttpRequest) -> FileResponse:
+    """The whole work queue as Excel, a row per item (the page shows the first 100 of each list): the steps waiting for
+    this user, the dossier duties past their deadline, the budget years ended with work open; each with its due day."""
+    access.require_list_export(request.user)
+    visible = selectors.project_list_for_user(request.user)
+    today = timezone.localdate()
+    columns = [(_("Việc"), 34), (_("Mã đề án"), 20), (_("Tên đề án"), 50), (_("Kế hoạch"), 18), (_("Năm kế hoạch"), 8),
+               (_("Trạng thái"), 22), (_("Chờ từ ngày"), 12), (_("Hạn"), 12)]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        for title, _state, _action, waiting in selectors.waiting_lists(request.user):
+            for p in waiting.select_related("plan").iterator(chunk_size=500):
+                since = p.waiting_since  # type: ignore[attr-defined]
+                yield [str(title), p.code, p.title, p.plan.code, Plain(p.plan.year), p.get_state_display(), since,
+                       selectors.budget_year_end(p.plan.year)]  # fmt: skip
+        for queue in deadlines.overdue_deadlines(visible, today=today):
+            label = _("Quá hạn: %(label)s") % {"label": queue.label}
+            for p in queue.projects.select_related("plan").iterator(chunk_size=500):
+                yield [label, p.code, p.title, p.plan.code, Plain(p.plan.year), p.get_state_display(), None,
+                       deadlines.due_date(queue, p, today)]  # fmt: skip
+        for p in selectors.overdue_projects(visible, today=today).select_related("plan").iterator(chunk_size=500):
+            yield [str(_("Quá hạn năm ngân sách")), p.code, p.title, p.plan.code, Plain(p.plan.year),
+                   p.get_state_display(), None, selectors.budget_year_end(p.plan.year)]  # fmt: skip
+
+    return list_workbook("viec-cho-xu-ly", _("Việc chờ xử lý"), columns, rows())
 
 
 def _first_rows(projects: QuerySet[Project]) -> tuple[int, list[Project]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +24,9 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import filters_that_hold
+from khuyencong.core.xlsx import list_workbook
 from khuyencong.geography.models import Era
+from khuyencong.projects.exports import EXPORT_COLUMNS, export_row
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import project_list_for_user
 
@@ -144,7 +147,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @replica_reads
-def report_records(request: HttpRequest) -> HttpResponse:
+def report_records(request: HttpRequest) -> HttpResponse | FileResponse:
     """The đề án behind one figure of a report: the list has exactly as many rows as the figure counts."""
     form = ReportForm(request.GET, user=request.user)
     built = _build(form) if form.is_valid() else None
@@ -174,7 +177,9 @@ class RecordsHeading:
     figures: list[tuple[str, str]]
 
 
-def _records(request: HttpRequest, data: dict[str, Any], heading: RecordsHeading, back: str) -> HttpResponse:
+def _records(
+    request: HttpRequest, data: dict[str, Any], heading: RecordsHeading, back: str
+) -> HttpResponse | FileResponse:
     """A page of the figure's đề án at a time: only the page's codes reach the database (a programme's figure can
     stand for tens of thousands of đề án, more than SQLite binds in one statement)."""
     path = request.GET.get("figure", "")
@@ -182,6 +187,8 @@ def _records(request: HttpRequest, data: dict[str, Any], heading: RecordsHeading
         codes = figure_codes(data, path)
     except (KeyError, IndexError, ValueError, TypeError) as error:
         raise Http404(_("Không có số liệu này trong báo cáo.")) from error
+    if request.GET.get("format") == "xlsx":
+        return _records_workbook(request, heading, _visible_by_code(request, sorted(codes)))
     page = Paginator(sorted(codes), RECORDS_PAGE).get_page(request.GET.get("page"))
     projects = list(
         project_list_for_user(request.user)
@@ -193,6 +200,22 @@ def _records(request: HttpRequest, data: dict[str, Any], heading: RecordsHeading
 
 
 RECORDS_PAGE = 50
+# The codes of a figure asked of the database at a time, for its Excel copy: under SQLite's bound parameters.
+CODES_AT_A_TIME = 500
+
+
+def _visible_by_code(request: HttpRequest, codes: list[str]) -> Iterator[Project]:
+    """The figure's đề án that the user may see, in the order of their codes, a slice of codes at a time."""
+    visible = project_list_for_user(request.user).select_related("plan", "implementer", "province", "content")
+    for start in range(0, len(codes), CODES_AT_A_TIME):
+        yield from visible.filter(code__in=codes[start : start + CODES_AT_A_TIME]).order_by("code")
+
+
+def _records_workbook(request: HttpRequest, heading: RecordsHeading, projects: Iterable[Project]) -> FileResponse:
+    """Every đề án behind the figure as Excel (the page shows 50 at a time), in the đề án list's columns."""
+    access.require_list_export(request.user)
+    columns = [(str(name), width) for name, width in EXPORT_COLUMNS]
+    return list_workbook("de-an-theo-so-lieu", heading.label, columns, (export_row(p, None) for p in projects))
 
 
 def _records_page(
@@ -207,6 +230,8 @@ def _records_page(
         "hidden": hidden,
         "querystring": _query(request, "page").urlencode(),
         "back": f"{back}?{_query(request, 'figure', 'format', 'page').urlencode()}",
+        "export": f"?{_query(request, 'format', 'page').urlencode()}&format=xlsx",
+        "can_export": access.can_export(request.user),
     }
     return render(request, "reports/records.html", context)
 
@@ -309,7 +334,7 @@ def _width(value: int | Decimal, largest: int | Decimal) -> str:
 
 @login_required
 @replica_reads
-def dashboard_records(request: HttpRequest) -> HttpResponse:
+def dashboard_records(request: HttpRequest) -> HttpResponse | FileResponse:
     """The đề án behind one figure of the dashboard, read by the figure's own condition."""
     _form, shown = _dashboard(request)
     if shown is None:
@@ -322,6 +347,9 @@ def dashboard_records(request: HttpRequest) -> HttpResponse:
     except (KeyError, IndexError, ValueError, TypeError) as error:
         raise Http404(_("Không có số liệu này trong bảng điều khiển.")) from error
     ordered = listed.select_related("plan", "implementer", "province").order_by("code")
+    if request.GET.get("format") == "xlsx":
+        label = RecordsHeading(label=_dashboard_label(data, path), where="", about="", figures=[])
+        return _records_workbook(request, label, ordered.select_related("content").iterator(chunk_size=500))
     page = Paginator(ordered, RECORDS_PAGE).get_page(request.GET.get("page"))
     if "on_support" in listed.query.annotations:
         sums = {"support": Sum("on_support", default=Decimal(0)), "disbursed": Sum("on_disbursed", default=Decimal(0))}

@@ -856,6 +856,7 @@ CASES: list[Case] = [
     Case("projects:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("projects:list", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE), ok=FILTERED),
     Case("projects:queue", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("projects:queue_export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("projects:create", wheres=(ANY,), allowed={ANY: OFFICERS}),
     # "Lập đề án" from a facility's page: the facility named must be one the officer may choose, else not found.
     Case("projects:create", label="beneficiary", query=lambda w, where: {"beneficiary": w.facility[where].pk},
@@ -943,6 +944,7 @@ CASES: list[Case] = [
          data=lambda w, where: {"code": "KH-MA-TRAN", "year": "2026", "funding_source": "provincial",
                                 "owner": w.org["UBND-15" if where == INSIDE else "UBND-19"].pk}),
     Case("programs:programs", wheres=(ANY,), allowed=everyone(ANY)),
+    Case("programs:program_export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     Case("programs:programs", "POST", ok=WRITE_OK, refused=FORM_REFUSAL, allowed=seen(PLANNERS), admin_writes=True,
          data=lambda w, where: {"code": "CT-MA-TRAN", "name": "Ma trận", "start_year": "2026", "end_year": "2027",
                                 "owner": w.org["UBND-15" if where == INSIDE else "UBND-19"].pk,
@@ -1065,6 +1067,9 @@ CASES: list[Case] = [
     # The Cục's national round is open to every facility of the country: seen by all who may see records at all.
     Case("products:round", label="national", wheres=(ANY,), kwargs=lambda w, where: {"code": w.national_round.code},
          allowed={ANY: SCOPED | {REP}}, refused=frozenset({404})),
+    Case("reports:dashboard_records", label="xlsx", wheres=(ANY,),
+         query=lambda w, where: {"figure": "funnel.0", "format": "xlsx"}, allowed={ANY: EXPORTERS},
+         refused=frozenset({403, 404})),
     Case("products:entry_add", "POST", kwargs=code_of("selection"), data=entry_form, allowed=ENTRANTS,
          visible=PROJECT_SEEN, ok=REDIRECT, admin_writes=True),
     # A Thái Nguyên product in Lào Cai's provincial round: no one may enter it, not even a national body.
@@ -1136,6 +1141,8 @@ CASES: list[Case] = [
     # exchange
     Case("exchange:index", wheres=(ANY,), allowed=everyone(ANY)),
     Case("exchange:jobs", wheres=(ANY,), allowed=everyone(ANY)),
+    # One's own uploads: everyone's own list, empty or not.
+    Case("exchange:jobs_export", wheres=(ANY,), allowed=everyone(ANY)),
     # organisations: the bodies of the user's territory
     Case("organizations:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("organizations:list", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE),
@@ -1173,6 +1180,8 @@ CASES: list[Case] = [
          allowed=seen(SCOPED), refused=frozenset({400, 403})),
     Case("reports:records", query=lambda w, where: {**report_query(w, where), "figure": "sources.0.projects.submitted"},
          allowed=seen(SCOPED), refused=frozenset({400, 403, 404})),
+    Case("reports:records", label="xlsx", allowed=seen(EXPORTERS), refused=frozenset({400, 403, 404}),
+         query=lambda w, where: {**report_query(w, where), "figure": "sources.0.projects.submitted", "format": "xlsx"}),
     # The map: everyone sees it, coloured by what they may see (no territory: a page saying so).
     Case("reports:map", wheres=(ANY,), allowed=everyone(ANY)),
     Case("reports:map", label="63 products", wheres=(ANY,), allowed=everyone(ANY),

@@ -162,6 +162,29 @@ class TestRounds:
         assert replies[1].json()["judges"] == ["Không có tài khoản «khong.co»."]
         assert not SelectionRound.objects.filter(code="BC-T-API").exists()
 
+    def test_a_judge_code_that_cannot_name_a_scoring_sheet_or_comes_twice_is_refused(
+        self, world: dict[str, Any]
+    ) -> None:
+        # given judges' codes Excel refuses as a sheet's name (each judge's sheet of the scoring workbook bears his
+        # code: «GK/1» made the workbook fail for the whole round), the guide sheet's name, and one code twice
+        body = {"code": "BC-T-API", "name": "X", "level": "provincial", "year": 2026, "organizer": "SCT-15"}
+        client = api_for(world["people"]["sct"])
+        replies = {
+            codes: client.post("/api/v1/selection-rounds/",
+                               body | {"judges": [{"code": code, "name": f"G{i}"} for i, code in enumerate(codes)]},
+                               format="json")
+            for codes in [("GK/1",), ("GK[2]",), ("hướng dẫn",), ("GK1", "gk1")]
+        }  # fmt: skip
+        # then each is refused on the jury with its machine code, and no round is opened
+        assert {codes: (r.status_code, r.json()["codes"]["judges"]) for codes, r in replies.items()} == {
+            ("GK/1",): (400, ["invalid_code"]),
+            ("GK[2]",): (400, ["invalid_code"]),
+            ("hướng dẫn",): (400, ["invalid_code"]),
+            ("GK1", "gk1"): (400, ["duplicate"]),
+        }
+        assert "không chứa / \\ * ? : [ ]" in replies[("GK/1",)].json()["judges"][0]
+        assert not SelectionRound.objects.filter(code="BC-T-API").exists()
+
     def test_the_list_asks_no_query_per_round(self, world: dict[str, Any]) -> None:
         # Given the province's officer reading the list of rounds, once before two more rounds are opened and the
         # commune's round is funded by a đề án the officer may see

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -137,3 +138,41 @@ def test_each_step_queue_is_counted_whole_and_lists_its_first_rows(
         + (context["overdue_count"] > 1)
     )
     assert response.content.decode().count("Hiện 1 đề án đầu tiên.") == cut
+
+
+def test_the_whole_queue_as_excel_has_every_item_of_every_list(bac_kan: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    # Given a body with đề án waiting on several steps, the page cut at one đề án a list
+    committee = make_user("ubnd19", "UBND-19", Role.APPROVER, Role.OFFICER)
+    monkeypatch.setattr("khuyencong.projects.views.QUEUE_ROWS", 1)
+    client = client_for(committee)
+    page = client.get(reverse("projects:queue"))
+    context = page.context
+
+    # When it takes the queue as Excel
+    response: Any = client.get(reverse("projects:queue_export"))
+
+    # Then every item of every list is a row (not only the one the page shows), under its list's name
+    rows = [list(r) for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].iter_rows(
+        values_only=True)][1:]  # fmt: skip
+    by_list: dict[str, int] = {}
+    for row in rows:
+        by_list[row[0]] = by_list.get(row[0], 0) + 1
+    expected = {q.title: q.count for q in context["queues"] if q.count}
+    expected |= {f"Quá hạn: {queue.label}": count for queue, count, _ in context["deadlines"] if count}
+    if context["overdue_count"]:
+        expected["Quá hạn năm ngân sách"] = context["overdue_count"]
+    assert by_list == expected
+    assert sum(expected.values()) > len(expected)
+    # And each step's row says since when it waits and its due day, the end of its plan's budget year
+    steps = {q.title for q in context["queues"]}
+    for row in (r for r in rows if r[0] in steps):
+        assert row[7] == datetime.datetime(row[4], 12, 31)
+        assert isinstance(row[6], datetime.datetime)
+    assert f'href="{reverse("projects:queue_export")}"' in page.content.decode()
+    # And a viewer without files may not take it
+    assert client_for(make_user("cs", None, Role.FACILITY_REPRESENTATIVE)).get(
+        reverse("projects:queue_export")).status_code == 403  # fmt: skip

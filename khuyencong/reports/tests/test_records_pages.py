@@ -90,3 +90,42 @@ def test_a_figure_that_is_no_list_is_not_found(generated: None, cuc_officer: Use
     client = client_for(cuc_officer)
     for figure in ("money.0", "funnel.9", "nothing.1", "funnel", "overdue.codes"):
         assert client.get(reverse("reports:dashboard_records"), {"year": "2022", "figure": figure}).status_code == 404
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 27, 10, tzinfo=datetime.UTC), tick=False)
+def test_a_figure_as_excel_holds_every_đề_án_behind_it(
+    generated: None, cuc_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    def sheet_codes(response: object) -> tuple[str, list[str]]:
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]  # type: ignore[attr-defined]
+        return sheet.title, [str(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    # Given a report figure of more đề án than a page, its codes asked 40 at a time
+    monkeypatch.setattr("khuyencong.reports.views.CODES_AT_A_TIME", 40)
+    expected = national_report(ReportScope(Geography.RECORDED, (), None), Period.year(2022))["plans"][0]["codes"]
+    query = {"kind": "national", "year": "2022", "period": "12", "geography": "recorded", "figure": "plans.0"}
+    client = client_for(cuc_officer)
+
+    # When the Cục takes it as Excel from its list's page
+    page = client.get(reverse("reports:records"), query).content.decode()
+    assert "format=xlsx" in page
+    with CaptureQueriesContext(connection) as seen:
+        title, codes = sheet_codes(client.get(reverse("reports:records"), {**query, "format": "xlsx"}))
+
+    # Then every đề án of the figure is a row, once, in code order, no statement carrying more than 40 codes
+    assert codes == sorted(expected)
+    assert len(expected) > 50
+    assert max(q["sql"].count("'NAT-") for q in seen.captured_queries) == 40
+    assert title
+
+    # And a dashboard figure, read by its condition, the same
+    nation = dashboard_scope([])
+    data = dashboard_data(nation, Project.objects.all(), year=2022, as_of=TODAY)
+    behind = sorted(figure_projects(nation, Project.objects.all(), data, "funnel.0").values_list("code", flat=True))
+    _title, codes = sheet_codes(client.get(reverse("reports:dashboard_records"),
+                                           {"year": "2022", "figure": "funnel.0", "format": "xlsx"}))  # fmt: skip
+    assert codes == behind

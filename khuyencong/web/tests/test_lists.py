@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
@@ -249,3 +250,70 @@ def test_the_plans_list_as_excel_has_the_page_s_figures_and_a_real_percent(
     assert f'href="{reverse("programs:export")}?as_of=30/06/2018"' in page
     rep = make_user("cs-tn", None, Role.FACILITY_REPRESENTATIVE, facility=Facility.objects.order_by("pk").first())
     assert client_for(rep).get(reverse("programs:export")).status_code == 403
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC), tick=False)
+def test_the_programmes_page_as_excel_a_row_per_target_voided_ones_said_so(cast: dict[str, User]) -> None:
+    from decimal import Decimal
+
+    from khuyencong.programs.models import ProgramTarget
+    from khuyencong.programs.services import program_create, program_target_void
+
+    # Given Lào Cai's programme with a target of 6,5 and one voided, a programme without targets, and Thái Nguyên's
+    ubnd = Organization.objects.get(code="UBND-15")
+    made = program_create(actor=cast["committee"], owner=ubnd, code="CT-15", name="Chương trình KC Lào Cai",
+                          level="provincial", territory=ubnd.territory, start_year=2026, end_year=2030,
+                          targets=[("Lao động", Decimal(500), "người"),
+                                   ("Tăng trưởng", Decimal("6.5"), "%")])  # fmt: skip
+    program_target_void(target=made.targets.get(indicator="Lao động"), actor=cast["committee"], reason="Điều chỉnh")
+    program_create(actor=cast["committee"], owner=ubnd, code="CT-15B", name="Chương trình chưa có chỉ tiêu",
+                   level="provincial", territory=ubnd.territory, start_year=2027, end_year=2030)  # fmt: skip
+    ubnd19 = Organization.objects.get(code="UBND-19")
+    program_create(actor=make_user("ubnd19", "UBND-19", Role.APPROVER), owner=ubnd19, code="CT-19", name="Thái Nguyên",
+                   level="provincial", territory=ubnd19.territory, start_year=2026, end_year=2030)  # fmt: skip
+
+    # When the Lào Cai officer takes the programmes page as Excel
+    client = client_for(cast["department"])
+    rows = workbook_rows(client.get(reverse("programs:program_export")))
+
+    # Then each target is a row, the voided one with when and why, the programme without targets a row of its own, and
+    # nothing of Thái Nguyên's
+    assert rows[0][0] == "Mã chương trình"
+    assert [(r[0], r[6], r[7], r[9]) for r in rows[1:]] == [
+        ("CT-15", "Lao động", 500, "Đã huỷ bỏ ngày 27/11/2026: Điều chỉnh"),
+        ("CT-15", "Tăng trưởng", 6.5, None),
+        ("CT-15B", None, None, None),
+    ]
+    assert ProgramTarget.objects.count() == 2
+    # And the page says how many and links to it; a viewer of the facility may not take it
+    page = client.get(reverse("programs:programs")).content.decode()
+    assert "2 chương trình" in page
+    assert f'href="{reverse("programs:program_export")}"' in page
+    rep = make_user("cs-15", None, Role.FACILITY_REPRESENTATIVE, facility=Facility.objects.first())
+    assert client_for(rep).get(reverse("programs:program_export")).status_code == 403
+
+
+def test_my_import_jobs_as_excel_are_mine_only_newest_first(laocai_officer: User, thainguyen_officer: User) -> None:
+    # Given two uploads of the Lào Cai officer (one refused with two errors) and one of Thái Nguyên's
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 3, 15, tzinfo=datetime.UTC), tick=False):
+        ImportJob.objects.create(user=laocai_officer, kind=JobKind.FACILITIES, filename="co-so.xlsx",
+                                 status=JobStatus.DONE, rows_done=1200)  # fmt: skip
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 17, 40, tzinfo=datetime.UTC), tick=False):
+        ImportJob.objects.create(user=laocai_officer, kind=JobKind.PROJECTS, filename="de-an.xlsx",
+                                 status=JobStatus.REFUSED, report={"errors": [{"row": 2}, {"row": 5}]})  # fmt: skip
+    ImportJob.objects.create(user=thainguyen_officer, kind=JobKind.FACILITIES, filename="thai-nguyen.xlsx")
+
+    # When he takes the list of his uploads as Excel
+    client = client_for(laocai_officer)
+    rows = workbook_rows(client.get(reverse("exchange:jobs_export")))
+
+    # Then it holds his, newest first, each sent at Vietnam's time, with its rows read and its errors counted
+    assert [(r[0], r[1], r[4], r[5]) for r in rows[1:]] == [
+        (datetime.datetime(2026, 11, 21, 0, 40), "de-an.xlsx", 0, 2),
+        (datetime.datetime(2026, 11, 2, 10, 15), "co-so.xlsx", 1200, 0),
+    ]
+    assert "Có lỗi, không nhập gì" in rows[1]
+    assert f'href="{reverse("exchange:jobs_export")}"' in client.get(reverse("exchange:jobs")).content.decode()
+    # And someone who has sent nothing gets the headings only
+    newcomer = client_for(make_user("moi", "SCT-15", Role.OFFICER))
+    assert len(workbook_rows(newcomer.get(reverse("exchange:jobs_export")))) == 1
