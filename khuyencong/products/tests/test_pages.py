@@ -180,6 +180,7 @@ class TestProductPages:
         client = client_for(world["people"]["sct"])
         page = client.get(reverse("products:list"), {"q": "gio may"})
         assert f'href="{reverse("products:export")}?q=gio%20may"' in page.content.decode()
+        assert '<span class="muted">1 sản phẩm</span>' in page.content.decode()
         response: Any = client.get(reverse("products:export"), {"q": "gio may"})
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
