@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -67,7 +68,9 @@ def consulting_export(request: HttpRequest) -> FileResponse:
             yield [r.code, str(r.organization), Plain(r.year), r.period_end, Plain(r.projects), r.revenue,
                    r.planned_revenue, voided_text(r)]  # fmt: skip
 
-    return list_workbook("tu-van-phat-trien-cong-nghiep", _("Tư vấn phát triển công nghiệp"), columns, rows())
+    return list_workbook(
+        pgettext("file name", "tu-van-phat-trien-cong-nghiep"), _("Tư vấn phát triển công nghiệp"), columns, rows()
+    )
 
 
 def _context(user: Any, form: ConsultingForm | None, errors: list[str] | None = None) -> dict[str, Any]:

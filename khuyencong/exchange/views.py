@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -210,4 +210,6 @@ def my_jobs_export(request: HttpRequest) -> FileResponse:
          len(job.report.get("errors", [])) if isinstance(job.report, dict) else 0, job.finished_at]
         for job in import_jobs_of(request.user).iterator(chunk_size=200)
     )  # fmt: skip
-    return list_workbook("cac-lan-nhap-du-lieu", _("Các lần nhập dữ liệu của tôi"), columns, rows)
+    return list_workbook(
+        pgettext("file name", "cac-lan-nhap-du-lieu"), _("Các lần nhập dữ liệu của tôi"), columns, rows
+    )

@@ -99,7 +99,7 @@ def facility_export(request: HttpRequest) -> StreamingHttpResponse:
     facilities = _exported(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(_csv_rows(facilities), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="co-so-cnnt-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{pgettext("file name", "co-so-cnnt")}-{stamp}.csv"'
     return response
 
 
@@ -128,7 +128,7 @@ def facility_export_xlsx(request: HttpRequest) -> FileResponse:
     """The list as an Excel workbook, with the page's filters and order, in constant memory."""
     access.require_list_export(request.user)
     columns = [(str(heading), width) for heading, width in zip(EXPORT_HEADINGS, XLSX_WIDTHS, strict=True)]
-    return list_workbook("co-so-cnnt", _("Cơ sở CNNT"), columns, _rows(_exported(request)))
+    return list_workbook(pgettext("file name", "co-so-cnnt"), _("Cơ sở CNNT"), columns, _rows(_exported(request)))
 
 
 def _exported(request: HttpRequest) -> QuerySet[Facility]:
@@ -360,7 +360,9 @@ def proposal_export(request: HttpRequest) -> FileResponse:
                        p.proposed_by_name, p.reason, p.get_state_display(), str(change.label), change.before,
                        change.after, change.now, decided, p.decision_reason]  # fmt: skip
 
-    return list_workbook("de-nghi-thay-doi-co-so", _("Đề nghị thay đổi thông tin cơ sở"), columns, rows())
+    return list_workbook(
+        pgettext("file name", "de-nghi-thay-doi-co-so"), _("Đề nghị thay đổi thông tin cơ sở"), columns, rows()
+    )
 
 
 def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.accounts import access
 from khuyencong.core.forms import OUTSIDE_PLACE, filters_that_hold
@@ -85,4 +85,4 @@ def organization_export(request: HttpRequest) -> FileResponse:
         ]
         for b in bodies
     )
-    return list_workbook("co-quan-don-vi", _("Cơ quan, đơn vị"), _columns(), rows)
+    return list_workbook(pgettext("file name", "co-quan-don-vi"), _("Cơ quan, đơn vị"), _columns(), rows)

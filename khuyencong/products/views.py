@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from khuyencong.accounts import access
@@ -381,7 +381,7 @@ def product_export(request: HttpRequest) -> FileResponse:
          p.facility.current_province.name if p.facility.current_province else "", "; ".join(p.certificates_held)]
         for p in products.iterator(chunk_size=500)
     )  # fmt: skip
-    return list_workbook("san-pham-cnnt", _("Sản phẩm công nghiệp nông thôn"), columns, rows)
+    return list_workbook(pgettext("file name", "san-pham-cnnt"), _("Sản phẩm công nghiệp nông thôn"), columns, rows)
 
 
 @login_required
@@ -674,7 +674,7 @@ def round_export(request: HttpRequest) -> FileResponse:
         [r.code, r.name, r.get_level_display(), Plain(r.year), r.organizer.name, r.decision_document, r.decision_on]
         for r in _rounds_listed(user).iterator(chunk_size=500)
     )
-    return list_workbook("dot-binh-chon", _("Bình chọn sản phẩm CNNT tiêu biểu"), columns, rows)
+    return list_workbook(pgettext("file name", "dot-binh-chon"), _("Bình chọn sản phẩm CNNT tiêu biểu"), columns, rows)
 
 
 def _create_round(request: HttpRequest, form: RoundForm) -> SelectionRound | None:

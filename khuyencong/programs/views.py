@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -96,7 +97,7 @@ def plan_export(request: HttpRequest) -> FileResponse:
             yield [plan.code, Plain(plan.year), plan.get_funding_source_display(), str(plan.owner), figures.budget,
                    figures.allocated, Percent(share) if share is not None else None, day]  # fmt: skip
 
-    return list_workbook("ke-hoach-khuyen-cong", _("Kế hoạch khuyến công năm"), columns, rows())
+    return list_workbook(pgettext("file name", "ke-hoach-khuyen-cong"), _("Kế hoạch khuyến công năm"), columns, rows())
 
 
 @login_required
@@ -121,7 +122,9 @@ def program_export(request: HttpRequest) -> FileResponse:
             for t in targets:
                 yield [*first, t.indicator, t.value, t.unit, voided_text(t)]
 
-    return list_workbook("chuong-trinh-khuyen-cong", _("Chương trình khuyến công"), columns, rows())
+    return list_workbook(
+        pgettext("file name", "chuong-trinh-khuyen-cong"), _("Chương trình khuyến công"), columns, rows()
+    )
 
 
 def _get_or_404(request: HttpRequest, pk: int) -> Plan:

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from khuyencong.accounts import access
@@ -131,7 +132,7 @@ def project_export(request: HttpRequest) -> FileResponse:
         projects = selectors.with_state_on(projects, as_of, state=filters_that_hold(form)["state"] or None)
     rows = (export_row(p, as_of) for p in projects.select_related("content").iterator(chunk_size=2000))
     columns = [(str(heading), width) for heading, width in EXPORT_COLUMNS]
-    return list_workbook("de-an", _("Đề án"), columns, rows)
+    return list_workbook(pgettext("file name", "de-an"), _("Đề án"), columns, rows)
 
 
 @login_required
@@ -356,7 +357,7 @@ def project_queue_export(request: HttpRequest) -> FileResponse:
             yield [str(_("Quá hạn năm ngân sách")), p.code, p.title, p.plan.code, Plain(p.plan.year),
                    p.get_state_display(), None, selectors.budget_year_end(p.plan.year)]  # fmt: skip
 
-    return list_workbook("viec-cho-xu-ly", _("Việc chờ xử lý"), columns, rows())
+    return list_workbook(pgettext("file name", "viec-cho-xu-ly"), _("Việc chờ xử lý"), columns, rows())
 
 
 def _first_rows(projects: QuerySet[Project]) -> tuple[int, list[Project]]:

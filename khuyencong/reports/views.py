@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
@@ -60,11 +61,11 @@ DOWNLOADS = frozenset({"json", "xlsx", "pdf"})
 
 # A file name a Vietnamese reader understands ("bao-cao-tinh-…"), not the report kind's code ("provincial").
 FILE_WORDS = {
-    "provincial": "tinh",
-    "national": "quoc-gia",
-    "regional": "vung",
-    "programme": "chuong-trinh",
-    "products": "san-pham",
+    "provincial": pgettext_lazy("file name", "tinh"),
+    "national": pgettext_lazy("file name", "quoc-gia"),
+    "regional": pgettext_lazy("file name", "vung"),
+    "programme": pgettext_lazy("file name", "chuong-trinh"),
+    "products": pgettext_lazy("file name", "san-pham"),
 }
 
 
@@ -127,7 +128,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if built is not None and official:
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
         period = built.data["period"]
-        name = f"bao-cao-{FILE_WORDS[built.data['kind']]}-{period['from']}-{period['to']}.{fmt}"
+        word = FILE_WORDS[built.data["kind"]]
+        name = f"{pgettext('file name', 'bao-cao')}-{word}-{period['from']}-{period['to']}.{fmt}"
         disposition = "inline" if fmt == "html" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{name}"'
         return response
@@ -215,7 +217,9 @@ def _records_workbook(request: HttpRequest, heading: RecordsHeading, projects: I
     """Every đề án behind the figure as Excel (the page shows 50 at a time), in the đề án list's columns."""
     access.require_list_export(request.user)
     columns = [(str(name), width) for name, width in EXPORT_COLUMNS]
-    return list_workbook("de-an-theo-so-lieu", heading.label, columns, (export_row(p, None) for p in projects))
+    return list_workbook(
+        pgettext("file name", "de-an-theo-so-lieu"), heading.label, columns, (export_row(p, None) for p in projects)
+    )
 
 
 def _records_page(

@@ -317,3 +317,18 @@ def test_my_import_jobs_as_excel_are_mine_only_newest_first(laocai_officer: User
     # And someone who has sent nothing gets the headings only
     newcomer = client_for(make_user("moi", "SCT-15", Role.OFFICER))
     assert len(workbook_rows(newcomer.get(reverse("exchange:jobs_export")))) == 1
+
+
+def test_a_list_s_file_is_named_in_the_reader_s_language(laocai_officer: User, yen_bai_facility: Facility) -> None:
+    # Given the same officer reading Vietnamese, then English
+    client = client_for(laocai_officer)
+    names = {}
+    for language in ("vi", "en"):
+        User.objects.filter(pk=laocai_officer.pk).update(language=language)
+        # When he takes the facilities as Excel and as CSV
+        names[language] = [client.get(reverse(route))["Content-Disposition"]
+                           for route in ("facilities:export_xlsx", "facilities:export")]  # fmt: skip
+
+    # Then each file is named in his language
+    assert all('filename="co-so-cnnt-' in name for name in names["vi"])
+    assert all('filename="rural-industrial-facilities-' in name for name in names["en"])
