@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -39,30 +40,32 @@ class State(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    REGISTERED = "registered", _("Đăng ký")
-    SURVEYED = "surveyed", _("Khảo sát")
-    DRAFTED = "drafted", _("Xây dựng đề án")
-    SUBMITTED_FOR_APPRAISAL = "submitted_for_appraisal", _("Gửi thẩm định")
-    RETURNED_FOR_SUPPLEMENT = "returned_for_supplement", _("Trả lại để bổ sung")
-    APPRAISAL_PASSED = "appraisal_passed", _("Thẩm định đạt")
-    APPRAISAL_FAILED = "appraisal_failed", _("Thẩm định không đạt")
-    FORWARDED = "forwarded", _("Chuyển cấp phê duyệt")
-    APPROVED = "approved", _("Phê duyệt")
-    REJECTED = "rejected", _("Không phê duyệt")
-    ASSIGNED = "assigned", _("Giao thực hiện")
-    CONTRACT_SIGNED = "contract_signed", _("Ký hợp đồng")
-    PROGRESS = "progress", _("Báo cáo tiến độ")
-    INSPECTED = "inspected", _("Kiểm tra")
-    ADJUSTMENT_REQUESTED = "adjustment_requested", _("Xin điều chỉnh")
-    ADJUSTMENT_APPROVED = "adjustment_approved", _("Chấp thuận điều chỉnh")
-    ADJUSTMENT_REFUSED = "adjustment_refused", _("Không chấp thuận điều chỉnh")
-    STOP_REQUESTED = "stop_requested", _("Xin dừng thực hiện")
-    STOPPED = "stopped", _("Chấp thuận dừng")
+    # A step's name shares its Vietnamese with a state's («Xin điều chỉnh» is done and then waited in): in English a
+    # step is named as a deed («Adjustment request»), a state as a condition («Adjustment requested»).
+    REGISTERED = "registered", pgettext_lazy("step", "Đăng ký")
+    SURVEYED = "surveyed", pgettext_lazy("step", "Khảo sát")
+    DRAFTED = "drafted", pgettext_lazy("step", "Xây dựng đề án")
+    SUBMITTED_FOR_APPRAISAL = "submitted_for_appraisal", pgettext_lazy("step", "Gửi thẩm định")
+    RETURNED_FOR_SUPPLEMENT = "returned_for_supplement", pgettext_lazy("step", "Trả lại để bổ sung")
+    APPRAISAL_PASSED = "appraisal_passed", pgettext_lazy("step", "Thẩm định đạt")
+    APPRAISAL_FAILED = "appraisal_failed", pgettext_lazy("step", "Thẩm định không đạt")
+    FORWARDED = "forwarded", pgettext_lazy("step", "Chuyển cấp phê duyệt")
+    APPROVED = "approved", pgettext_lazy("step", "Phê duyệt")
+    REJECTED = "rejected", pgettext_lazy("step", "Không phê duyệt")
+    ASSIGNED = "assigned", pgettext_lazy("step", "Giao thực hiện")
+    CONTRACT_SIGNED = "contract_signed", pgettext_lazy("step", "Ký hợp đồng")
+    PROGRESS = "progress", pgettext_lazy("step", "Báo cáo tiến độ")
+    INSPECTED = "inspected", pgettext_lazy("step", "Kiểm tra")
+    ADJUSTMENT_REQUESTED = "adjustment_requested", pgettext_lazy("step", "Xin điều chỉnh")
+    ADJUSTMENT_APPROVED = "adjustment_approved", pgettext_lazy("step", "Chấp thuận điều chỉnh")
+    ADJUSTMENT_REFUSED = "adjustment_refused", pgettext_lazy("step", "Không chấp thuận điều chỉnh")
+    STOP_REQUESTED = "stop_requested", pgettext_lazy("step", "Xin dừng thực hiện")
+    STOPPED = "stopped", pgettext_lazy("step", "Chấp thuận dừng")
     # Not in the exchange draft's list; added so that a stop request can end otherwise than stopped.
-    STOP_REFUSED = "stop_refused", _("Không chấp thuận dừng")
-    ACCEPTED = "accepted", _("Nghiệm thu")
-    LIQUIDATED = "liquidated", _("Thanh lý hợp đồng")
-    SETTLED = "settled", _("Quyết toán")
+    STOP_REFUSED = "stop_refused", pgettext_lazy("step", "Không chấp thuận dừng")
+    ACCEPTED = "accepted", pgettext_lazy("step", "Nghiệm thu")
+    LIQUIDATED = "liquidated", pgettext_lazy("step", "Thanh lý hợp đồng")
+    SETTLED = "settled", pgettext_lazy("step", "Quyết toán")
 
 
 # What an event's amount states, by action (exchange format, "events"; a submission states the support requested).

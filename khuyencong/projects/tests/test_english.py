@@ -171,3 +171,19 @@ class TestAmountsInRefusals:
 
         assert "1.500.000 đồng" in message
         assert "1.200.000 đồng" in message
+
+
+def test_in_english_a_step_is_named_as_a_deed_and_a_state_as_a_condition() -> None:
+    # Given the Vietnamese a step shares with the state it leads to («Xin điều chỉnh» is asked, then waited in)
+    shared = [a for a in Action if a.value in State.values and str(a.label) == str(State(a.value).label)]
+    assert {a.value for a in shared} >= {"adjustment_requested", "stop_requested"}
+
+    # When they are read in English
+    with translation.override("en"):
+        # Then the step is a deed and the state a condition, and no step reads as a state does
+        assert (str(Action.ADJUSTMENT_REQUESTED.label), str(State.ADJUSTMENT_REQUESTED.label)) == (
+            "Adjustment request", "Adjustment requested")  # fmt: skip
+        assert (str(Action.REJECTED.label), str(State.REJECTED.label)) == ("Rejection", "Not approved")
+        assert {str(a.label) for a in Action}.isdisjoint({str(s.label) for s in State})
+    with translation.override("vi"):
+        assert str(Action.ADJUSTMENT_REQUESTED.label) == str(State.ADJUSTMENT_REQUESTED.label) == "Xin điều chỉnh"
