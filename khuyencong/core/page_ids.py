@@ -22,6 +22,9 @@ class _Ids(HTMLParser):
                 self.ids.add(value)
             elif name in REFERENCING and value and not (name == "for" and tag == "output"):
                 self.named.extend((tag, name, one) for one in value.split())
+            elif name == "href" and value and value.startswith("#") and len(value) > 1:
+                # An in-page link (an error summary's to its field) that leads nowhere.
+                self.named.append((tag, name, value[1:]))
 
 
 def dangling_ids(html: str) -> list[str]:

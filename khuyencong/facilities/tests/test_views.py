@@ -15,6 +15,7 @@ from django.urls import reverse
 from conftest import client_for
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditEntry
+from khuyencong.core.page_ids import dangling_ids
 from khuyencong.facilities.models import Facility
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,11 @@ def test_bad_input_says_what_and_where_and_writes_nothing(
     form = response.context["form"]
     assert field in form.errors
     assert any(message in error for error in form.errors[field])
-    assert 'aria-invalid="true"' in response.content.decode()
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    # The box above the long form names the field and leads to it; every reference of the page leads somewhere
+    assert f'<li><a href="#{form[field].id_for_label}">{form[field].label}</a>: ' in html
+    assert dangling_ids(html) == []
     assert not Facility.objects.exists()
     assert not AuditEntry.objects.exists()
 
