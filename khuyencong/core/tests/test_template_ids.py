@@ -11,7 +11,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 TEMPLATES = sorted(Path(__file__).resolve().parents[2].glob("*/templates/**/*.html"))
-ID = re.compile(r"\{\{ ?[a-z_.]+(?:\.pk|_id|\.id|__pk) ?\}\}")
+# A form field's `auto_id` is the text of an HTML id ("id_name"), not a record's number.
+ID = re.compile(r"\{\{ ?(?![a-z_.]*auto_id\b)[a-z_.]+(?:\.pk|_id|\.id|__pk) ?\}\}")
 
 
 def test_every_id_in_a_template_is_unlocalized() -> None:
