@@ -106,7 +106,12 @@ def marked_in_python(path: Path) -> Iterator[Marked]:
 def marked_in_template(path: Path) -> Iterator[Marked]:
     from django.utils.translation.template import templatize
 
-    yield from _messages(path, templatize(path.read_text(encoding="utf-8"), origin=str(path)))
+    # templatize writes for xgettext, which reads no indentation: a line opening on {% translate … %} comes out one
+    # column deeper than its neighbours, which Python's tokenizer (under Babel's extractor) refuses as an unindent that
+    # matches no level. Each call stands on one line (templatize writes its strings with repr), so the lines are read
+    # flush left, their numbers kept.
+    lines = templatize(path.read_text(encoding="utf-8"), origin=str(path)).split("\n")
+    yield from _messages(path, "\n".join(line.lstrip() for line in lines))
 
 
 def marked_in(paths: Iterable[Path]) -> Iterator[Marked]:

@@ -193,7 +193,7 @@ def excel_job_errors(request: HttpRequest, pk: int) -> FileResponse:
 def my_jobs(request: HttpRequest) -> HttpResponse:
     """ "Các lần nhập dữ liệu của tôi": every upload of the user, newest first, with its status and its error copy."""
     page = Paginator(import_jobs_of(request.user), JOBS_PAGE).get_page(request.GET.get("page"))
-    return render(request, "exchange/my_jobs.html", {"page": page})
+    return render(request, "exchange/my_jobs.html", {"page": page, "can_export": access.can_export(request.user)})
 
 
 JOBS_PAGE = 50
@@ -202,7 +202,9 @@ JOBS_PAGE = 50
 @login_required
 def my_jobs_export(request: HttpRequest) -> FileResponse:
     """The user's own uploads as Excel, newest first: each with when it was sent and finished, what came of it and how
-    many errors it named (the errors themselves are in each upload's error copy)."""
+    many errors it named (the errors themselves are in each upload's error copy). A file, so a decision of its own
+    (`access.can_export`), as every list's copy."""
+    access.require_list_export(request.user)
     columns = [(_("Lúc gửi"), 17), (_("Tệp"), 40), (_("Loại"), 26), (_("Trạng thái"), 18),
                (_("Số dòng đã đọc"), 14), (_("Số lỗi"), 10), (_("Xong lúc"), 17)]  # fmt: skip
     rows = (

@@ -360,9 +360,7 @@ def proposal_export(request: HttpRequest) -> FileResponse:
                        p.proposed_by_name, p.reason, p.get_state_display(), str(change.label), change.before,
                        change.after, change.now, decided, p.decision_reason]  # fmt: skip
 
-    return list_workbook(
-        pgettext("file name", "de-nghi-thay-doi-co-so"), _("Đề nghị thay đổi thông tin cơ sở"), columns, rows()
-    )
+    return list_workbook(pgettext("file name", "de-nghi-thay-doi-co-so"), _("Đề nghị thay đổi cơ sở"), columns, rows())
 
 
 def _save(request: HttpRequest, form: FacilityForm, facility: Facility | None) -> Facility | None:

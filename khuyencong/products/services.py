@@ -5,6 +5,7 @@ certificates, a revocation, a complaint and its answer."""
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -180,11 +181,15 @@ def _check_judge_codes(codes: list[str]) -> None:
     """A judge's code names his sheet of the scoring workbook (products/excel.py): one Excel can name a sheet after
     (none of / \\ * ? : [ ], not the guide's name), once per round."""
     seen: set[str] = set()
+    # Excel also refuses a sheet named "History" (its own) or beginning or ending with an apostrophe.
+    taken = {unicodedata.normalize("NFC", GUIDE_SHEET).casefold(), "history"}
     for code in codes:
-        if not code.strip() or SHEET_FORBIDDEN.search(code) or code.strip().casefold() == GUIDE_SHEET.casefold():
+        plain = unicodedata.normalize("NFC", code.strip()).casefold()
+        if not plain or SHEET_FORBIDDEN.search(code) or plain in taken or plain.startswith("'") or plain.endswith("'"):
             unusable = _(
                 "Mã giám khảo «%(code)s» không dùng được: mã là tên trang phiếu chấm trong tệp Excel, không để trống, "
-                "không chứa / \\ * ? : [ ] và không là «%(guide)s»."
+                "không chứa / \\ * ? : [ ], không bắt đầu hay kết thúc bằng dấu ' "
+                "và không là «%(guide)s» hay «History»."
             ) % {"code": code, "guide": GUIDE_SHEET}
             raise refuse("judges", unusable, "invalid_code")
         if code.casefold() in seen:

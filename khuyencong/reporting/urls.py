@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.calendar_export, name="export"),
     path("open/", views.open_view, name="open"),
     path("compile/", views.compilation_page, name="compilation"),
+    path("compile.xlsx", views.compilation_export, name="compilation_export"),
     path("notifications/", views.notifications_page, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("<int:pk>/", views.submission_page, name="submission"),

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import access
@@ -41,6 +44,7 @@ from .rules import (
     periods_in,
 )
 from .selectors import (
+    KEY_FIGURES,
     CalendarEntry,
     bodies_for,
     calendar,
@@ -380,6 +384,26 @@ def download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def compilation_page(request: HttpRequest) -> HttpResponse:
     """The Cục's summary of a period from the accepted reports, beside the live figures, with who has not reported."""
+    found = _compilation(request)
+    context = {"duties": found.duties, "duty": found.duty, "year": found.year, "periods": found.periods,
+               "summary": found.summary, "error": found.error,
+               "can_export": access.can_export(request.user)}  # fmt: skip
+    return render(request, "reporting/compilation.html", context)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    duties: list[ReportingDuty]
+    duty: ReportingDuty | None
+    year: int
+    periods: list[tuple[str, str]]
+    summary: dict[str, Any] | None
+    error: str | None
+
+
+def _compilation(request: HttpRequest) -> _Compiled:
+    """The duty, year and period asked (a year that cannot be one is named and replaced by this year), and their
+    summary: the page's and its Excel copy's."""
     user: Any = request.user
     if not authority.can_compile(user):
         raise PermissionDenied(_("Tổng hợp báo cáo của các tỉnh là việc của Cục và Bộ."))
@@ -404,18 +428,51 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
         asked = request.GET.get("period")
         key = asked if asked in dict(periods) else periods[0][0]
         summary = compilation(duty, year, key, today=today, bodies=bodies_for(user))
-    return render(request, "reporting/compilation.html", {"duties": duties, "duty": duty, "year": year,
-                  "periods": periods, "summary": summary, "error": error})  # fmt: skip
+    return _Compiled(duties, duty, year, periods, summary, error)
+
+
+@login_required
+@replica_reads
+def compilation_export(request: HttpRequest) -> FileResponse:
+    """The period's summary as Excel: each body whose report was accepted, with each key figure as it reported it and
+    as the records stand now, their total, then the bodies that have not reported and where their report stands."""
+    found = _compilation(request)
+    access.require_list_export(request.user)
+    columns = [(_("Mã đơn vị"), 12), (pgettext("report", "Đơn vị"), 40), (_("Lần gửi"), 8)]
+    for _path, label in KEY_FIGURES:
+        columns += [(_("%(figure)s — theo báo cáo") % {"figure": label}, 18),
+                    (_("%(figure)s — hiện nay") % {"figure": label}, 18)]  # fmt: skip
+    summary = found.summary
+
+    def rows() -> Iterator[list[Any]]:
+        if summary is None:
+            return
+        for row in summary["rows"]:
+            both = (value for path, _label in KEY_FIGURES for value in (row["figures"][path], row["live"][path]))
+            yield [row["organization"], row["name"], row["version"], *both]
+        yield [None, _("Cộng %(n)s báo cáo đã tiếp nhận") % {"n": summary["accepted"]}, None,
+               *(value for f in summary["figures"] for value in (f["accepted"], f["live"]))]  # fmt: skip
+        for m in summary["missing"]:
+            yield [m["organization"], m["name"], None, m["status_label"]]
+
+    title = f"{summary['duty_name']} {summary['period_label']}" if summary else _("Tổng hợp báo cáo định kỳ")
+    return list_workbook(pgettext("file name", "tong-hop-bao-cao"), title, columns, rows())
 
 
 @login_required
 def notifications_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    notes = list(Notification.objects.filter(user=user)[:200])
     if request.method == "POST":
         notifications_read(actor=user)
         return redirect("reporting:notifications")
-    return render(request, "reporting/notifications.html", {"notes": notes})
+    # Every notification is kept; the page shows them newest first, a page at a time.
+    page = Paginator(Notification.objects.filter(user=user).order_by("-created_at", "-pk"), NOTES_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reporting/notifications.html", {"notes": page.object_list, "page": page})
+
+
+NOTES_PAGE = 50
 
 
 @login_required

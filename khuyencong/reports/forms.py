@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from khuyencong.accounts import access
 from khuyencong.accounts.models import User
 from khuyencong.core.collation import by_name
-from khuyencong.core.forms import DATE_ERRORS, KeyedMultipleChoiceField
+from khuyencong.core.forms import DATE_ERRORS, OUTSIDE_PLACE, KeyedMultipleChoiceField
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import OrganizationLevel, Region
 from khuyencong.programs.models import Program
@@ -218,7 +218,8 @@ def default_report_query(user: User | AnonymousUser, year: int) -> dict[str, Any
 
 class DashboardForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Năm kế hoạch"), required=False, min_value=2000, max_value=2100)
-    province = forms.ModelChoiceField(label=gettext_lazy("Tỉnh"), required=False, queryset=AdminUnit.objects.none())
+    province = forms.ModelChoiceField(label=gettext_lazy("Tỉnh"), required=False, queryset=AdminUnit.objects.none(),
+                                      error_messages={"invalid_choice": OUTSIDE_PLACE})  # fmt: skip
     as_of = forms.DateField(label=gettext_lazy("Tính đến ngày"), required=False, error_messages=DATE_ERRORS)
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:

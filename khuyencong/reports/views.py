@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -25,6 +26,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import filters_that_hold
+from khuyencong.core.text import fold
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.geography.models import Era
 from khuyencong.projects.exports import EXPORT_COLUMNS, export_row
@@ -160,7 +162,7 @@ def report_records(request: HttpRequest) -> HttpResponse | FileResponse:
     as_of = datetime.date.fromisoformat(data["period"]["as_of"])
     shown = RecordsHeading(
         label=row.label if row else data["title"],
-        where=f"{row.where} · " if row else "",
+        where=row.where if row else "",
         about=_("%(report)s · %(scope)s · số liệu tính đến ngày %(day)s")
         % {"report": data["title"], "scope": data["scope"]["name"], "day": f"{as_of:%d/%m/%Y}"},
         figures=row.figures if row else [],
@@ -217,8 +219,13 @@ def _records_workbook(request: HttpRequest, heading: RecordsHeading, projects: I
     """Every đề án behind the figure as Excel (the page shows 50 at a time), in the đề án list's columns."""
     access.require_list_export(request.user)
     columns = [(str(name), width) for name, width in EXPORT_COLUMNS]
+    # The figure in the file's name («…-da-ky-hop-dong-…»): two figures taken the same minute are told apart.
+    figure = slugify(fold(str(heading.label)))[:40].strip("-")
     return list_workbook(
-        pgettext("file name", "de-an-theo-so-lieu"), heading.label, columns, (export_row(p, None) for p in projects)
+        "-".join(filter(None, [pgettext("file name", "de-an-theo-so-lieu"), figure])),
+        heading.label,
+        columns,
+        (export_row(p, None) for p in projects),
     )
 
 
@@ -383,7 +390,7 @@ def _dashboard_label(data: dict[str, Any], path: str) -> str:
     part, _dot, index = path.partition(".")
     row = data[part][int(index)]
     if part == "contents":
-        return _("Đề án được phê duyệt — %(content)s") % {"content": row["label"]}
+        return _("Đề án, nhiệm vụ được phê duyệt — %(content)s") % {"content": row["label"]}
     if part == "provinces":
         return _("Đề án đã giao thực hiện — %(province)s") % {"province": row["name"]}
     return str(row["label"])

@@ -997,6 +997,7 @@ CASES: list[Case] = [
     Case("reporting:open", "POST", ok=REDIRECT, allowed=REPORT_WRITERS, admin_writes=True,
          data=lambda w, where: {"duty": "sct_yearly", "organization": sct_code(where), "year": "2026", "period": "y"}),
     Case("reporting:compilation", wheres=(ANY,), allowed={ANY: NATIONAL_BODIES}),
+    Case("reporting:compilation_export", wheres=(ANY,), allowed={ANY: NATIONAL_BODIES & EXPORTERS}),
     Case("reporting:compilation", label="period", wheres=(ANY,), allowed={ANY: NATIONAL_BODIES},
          query=lambda w, where: {"duty": "sct_quarterly", "year": "2026", "period": "q2"}),
     Case("reporting:notifications", wheres=(ANY,), allowed=everyone(ANY)),
@@ -1141,8 +1142,8 @@ CASES: list[Case] = [
     # exchange
     Case("exchange:index", wheres=(ANY,), allowed=everyone(ANY)),
     Case("exchange:jobs", wheres=(ANY,), allowed=everyone(ANY)),
-    # One's own uploads: everyone's own list, empty or not.
-    Case("exchange:jobs_export", wheres=(ANY,), allowed=everyone(ANY)),
+    # One's own uploads, but a file: for those who may take files.
+    Case("exchange:jobs_export", wheres=(ANY,), allowed={ANY: EXPORTERS}),
     # organisations: the bodies of the user's territory
     Case("organizations:list", wheres=(ANY,), allowed=everyone(ANY)),
     Case("organizations:list", label="province", query=province_filter, allowed=everyone(INSIDE, OUTSIDE),

@@ -226,10 +226,10 @@ def test_the_queue_lists_the_pending_proposals_in_scope(
     page = client_for(laocai_officer).get(reverse("facilities:proposals")).content.decode()
     assert yen_bai_facility.name in page
     assert "0216 3852 123" in page
-    assert '<p class="muted">1 đề nghị</p>' in page
+    assert '<span class="muted">1 đề nghị</span>' in page
     other = client_for(thainguyen_officer).get(reverse("facilities:proposals")).content.decode()
     assert yen_bai_facility.name not in other
-    assert '<p class="muted">0 đề nghị</p>' in other
+    assert '<span class="muted">0 đề nghị</span>' in other
     decided = client_for(laocai_officer).get(reverse("facilities:proposals"), {"state": "applied"}).content.decode()
     assert yen_bai_facility.name not in decided
     # A state that is not one is read as the default, never an error

@@ -4,6 +4,7 @@ territory — and bad input answered with its code, never a 500."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -173,7 +174,8 @@ class TestRounds:
             codes: client.post("/api/v1/selection-rounds/",
                                body | {"judges": [{"code": code, "name": f"G{i}"} for i, code in enumerate(codes)]},
                                format="json")
-            for codes in [("GK/1",), ("GK[2]",), ("hướng dẫn",), ("GK1", "gk1")]
+            for codes in [("GK/1",), ("GK[2]",), ("hướng dẫn",), ("GK1", "gk1"), ("'GK",), ("History",),
+                          (unicodedata.normalize("NFD", "Hướng dẫn"),)]
         }  # fmt: skip
         # then each is refused on the jury with its machine code, and no round is opened
         assert {codes: (r.status_code, r.json()["codes"]["judges"]) for codes, r in replies.items()} == {
@@ -181,6 +183,9 @@ class TestRounds:
             ("GK[2]",): (400, ["invalid_code"]),
             ("hướng dẫn",): (400, ["invalid_code"]),
             ("GK1", "gk1"): (400, ["duplicate"]),
+            ("'GK",): (400, ["invalid_code"]),
+            ("History",): (400, ["invalid_code"]),
+            (unicodedata.normalize("NFD", "Hướng dẫn"),): (400, ["invalid_code"]),
         }
         assert "không chứa / \\ * ? : [ ]" in replies[("GK/1",)].json()["judges"][0]
         assert not SelectionRound.objects.filter(code="BC-T-API").exists()

@@ -431,6 +431,45 @@ class TestCompilationAndReminders:
         assert "SCT-19" in missing
         assert all(m["late"] for m in summary["missing"])
 
+    def test_the_compilation_shows_each_body_s_figures_and_as_excel_beside_the_records_now(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        from openpyxl import load_workbook
+
+        # Given Lào Cai's six-month report accepted, the 33 other Sở not reported
+        sent = submission_submit(actor=people["sct"], submission=written(people))
+        submission_accept(actor=people["cuc"], submission=sent)
+        query = {"duty": "sct_half_yearly", "year": "2026", "period": "h1"}
+
+        # When the Cục opens the compilation, then takes it as Excel
+        with time_machine.travel(datetime.datetime(2026, 7, 25, 3, 0, tzinfo=datetime.UTC), tick=False):
+            client = client_for(people["cuc"])
+            opened = client.get(reverse("reporting:compilation"), query)
+            response: Any = client.get(reverse("reporting:compilation_export"), query)
+        assert opened.status_code == 200, opened
+        page = opened.content.decode()
+
+        # Then the page lists Lào Cai's figures as it reported them, and links to the Excel of the same period
+        assert "Theo đơn vị đã được tiếp nhận báo cáo" in page
+        assert re.search(r'<th scope="row">Sở Công Thương[^<]*Lào Cai</th><td class="num">1</td><td class="num">', page)
+        assert "compile.xlsx?duty=sct_half_yearly&amp;year=2026&amp;period=h1" in page
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        # And the workbook has Lào Cai's row (each figure as reported and as the records stand), the total, and the
+        # 33 bodies that have not reported, each with where its report stands
+        headings = rows[0]
+        support = headings.index("Kinh phí khuyến công (đồng) — theo báo cáo")
+        assert headings[support + 1] == "Kinh phí khuyến công (đồng) — hiện nay"
+        assert rows[1][:3] == ["SCT-15", Organization.objects.get(code="SCT-15").name, 1]
+        assert rows[1][support] == 200_000_000
+        assert rows[2][1] == "Cộng 1 báo cáo đã tiếp nhận"
+        assert rows[2][support] == 200_000_000
+        assert len(rows[3:]) == 33
+        assert all("quá hạn" in str(r[3]) for r in rows[3:])
+        # And a department of a province may not take it
+        refused = client_for(people["sct"]).get(reverse("reporting:compilation_export"), query)
+        assert refused.status_code == 403
+
     def test_the_compilation_page_names_each_late_body_once_as_late(
         self, records: None, people: dict[str, User]
     ) -> None:
@@ -738,6 +777,26 @@ class TestNotifications:
                                            link="//evil.example/")  # fmt: skip
         response = client_for(people["sct"]).get(reverse("reporting:notification_open", args=[note.pk]))
         assert response["Location"] == reverse("reporting:notifications")
+
+    def test_every_notification_is_reached_a_page_at_a_time_newest_first(
+        self, records: None, people: dict[str, User]
+    ) -> None:
+        # Given 120 notifications of the Sở (the page once stopped at 200, the older ones unreachable)
+        Notification.objects.bulk_create(
+            [Notification(user=people["sct"], kind="returned", key=f"t:{i}", message=f"Thông báo số {i:03d}")
+             for i in range(120)])  # fmt: skip
+        client = client_for(people["sct"])
+
+        # When it walks the pages
+        seen = []
+        for number in (1, 2, 3):
+            page = client.get(reverse("reporting:notifications"), {"page": str(number)})
+            seen += re.findall(r"Thông báo số (\d{3})", page.content.decode())
+
+        # Then each is seen once, newest first, fifty a page
+        assert seen == [f"{i:03d}" for i in reversed(range(120))]
+        assert "Trang 1 / 3" in client.get(reverse("reporting:notifications")).content.decode()
+        assert client.get(reverse("reporting:notifications"), {"page": "abc"}).status_code == 200
 
 
 class TestTheHistoryInTheReadersLanguage:

@@ -64,9 +64,15 @@ def test_a_number_opens_the_list_of_its_đề_án(yen_bai: None, laocai_officer:
 
 
 def test_an_unknown_figure_is_not_found(yen_bai: None, laocai_officer: User) -> None:
-    response = client_for(laocai_officer).get(reverse("reports:records"), yen_bai_h1(figure="sources.9.nothing"))
+    client = client_for(laocai_officer)
+    response = client.get(reverse("reports:records"), yen_bai_h1(figure="sources.9.nothing"))
 
     assert response.status_code == 404
+    # A figure has one address: a position is plain digits, and no part is empty
+    assert client.get(reverse("reports:records"), yen_bai_h1(figure="sources.0.projects.submitted")).status_code == 200
+    for other in ("sources.-1.projects.submitted", "sources.+0.projects.submitted", "sources.٠.projects.submitted",
+                  "sources.0_0.projects.submitted", "sources..0.projects.submitted", ".", ""):  # fmt: skip
+        assert client.get(reverse("reports:records"), yen_bai_h1(figure=other)).status_code == 404, other
 
 
 @pytest.mark.parametrize(("fmt", "content_type"), [("xlsx", "spreadsheetml"), ("pdf", "application/pdf")])
@@ -271,4 +277,9 @@ def test_the_dashboard_names_the_choices_it_cannot_use_and_keeps_the_others(
     assert '<a href="#id_province">Tỉnh</a>' in html
     assert '<a href="#id_as_of">Tính đến ngày</a>' in html
     assert "Thái Nguyên" not in html.split('id="filter-errors"')[1]
+    assert "Tỉnh</a>: Không có địa bàn này trong phạm vi của bạn." in html
     assert dangling_ids(html) == []
+    # And the day refused stays as typed, marked, read with its refusal
+    assert (
+        'value="31/02/2022" placeholder="ngày/tháng/năm" aria-invalid="true" aria-describedby="id_as_of_error"' in html
+    )

@@ -114,7 +114,10 @@ def test_a_figure_as_excel_holds_every_đề_án_behind_it(
     page = client.get(reverse("reports:records"), query).content.decode()
     assert "format=xlsx" in page
     with CaptureQueriesContext(connection) as seen:
-        title, codes = sheet_codes(client.get(reverse("reports:records"), {**query, "format": "xlsx"}))
+        taken = client.get(reverse("reports:records"), {**query, "format": "xlsx"})
+        title, codes = sheet_codes(taken)
+    # (named for its figure: two figures taken the same minute are two files)
+    assert re.search(r'filename="de-an-theo-so-lieu-[a-z0-9-]+-\d{8}-\d{4}\.xlsx"', taken["Content-Disposition"])
 
     # Then every đề án of the figure is a row, once, in code order, no statement carrying more than 40 codes
     assert codes == sorted(expected)

@@ -85,3 +85,27 @@ def test_registering_a_facility_with_a_wrong_then_a_right_tax_code(page: Page, l
     expect(page.get_by_text("1.700.000.000 đồng")).to_be_visible()
     expect(page.get_by_text("Xã Bảo Thắng, Tỉnh Lào Cai").first).to_be_visible()
     assert Facility.objects.get().tax_code == "0100233488"
+
+
+def test_an_error_summary_link_leads_to_a_picker_s_search_box_with_its_label_in_view(
+    page: Page, live_server: object
+) -> None:
+    # Given an officer who sends the new đề án form empty, on a short screen
+    make_user("laocai.officer", "SCT-15", Role.OFFICER)
+    page.set_viewport_size({"width": 390, "height": 700})
+    log_in(page, live_server, "laocai.officer")
+    page.goto(f"{live_server}/projects/new/")
+    page.get_by_role("button", name="Lập đề án").click()
+    summary = page.get_by_role("alert").first
+    expect(summary).to_contain_text("Kế hoạch")
+
+    # When he follows the summary's link to the plan, a picked field (a search box above its list)
+    summary.get_by_role("link", name="Kế hoạch").click()
+
+    # Then the search box he can type in has the focus, marked as refused, and the field's label is in view
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "id_plan-search"
+    assert page.locator("#id_plan-search").get_attribute("aria-invalid") == "true"
+    label = page.locator("label[for='id_plan']").bounding_box()
+    assert label is not None
+    assert 0 <= label["y"] < 700

@@ -130,6 +130,23 @@ function eventFields() {
 
 // A refused form comes back at the address it was sent to (…/act/): the page's own address is put back, so that
 // reloading or sharing it opens the page rather than asking to send the form again.
+// An error summary's link leads to its field with the field's label in view, and to the control the user can type in:
+// a picker's search box when the field itself is hidden or stands below it (picker.js).
+function errorLinks() {
+  document.querySelectorAll(".error-box a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      var field = target.closest(".field") || target;
+      var search = document.getElementById(target.id + "-search");
+      var control = search || target;
+      event.preventDefault();
+      field.scrollIntoView({ block: "start" });
+      control.focus({ preventScroll: true });
+    });
+  });
+}
+
 function restoreAddress() {
   var meta = document.querySelector('meta[name="page-address"]');
   if (meta && meta.content && window.history.replaceState) {
@@ -139,6 +156,7 @@ function restoreAddress() {
 
 document.addEventListener("DOMContentLoaded", function () {
   restoreAddress();
+  errorLinks();
   localiseFileInputs();
   eventFields();
   foldFilters();

@@ -59,7 +59,10 @@
     input.type = "search";
     input.id = id;
     input.autocomplete = "off";
-    input.setAttribute("aria-describedby", id + "-status");
+    // A refused field's search box is the control the user sees: it is marked, and reads the refusal, as the field.
+    var refusal = field.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (refusal ? refusal + " " : "") + id + "-status");
+    if (field.getAttribute("aria-invalid") === "true") { input.setAttribute("aria-invalid", "true"); }
     var status = document.createElement("p");
     status.id = id + "-status";
     status.className = "hint";
