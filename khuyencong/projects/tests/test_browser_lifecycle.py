@@ -119,7 +119,8 @@ def test_one_đề_án_from_submission_to_settlement(browser: Browser, live_serv
     centre.locator("#id_event-on").fill("20/02/2026")
     centre.locator("#id_event-percent").fill("10")
     centre.get_by_role("button", name="Ghi", exact=True).click()
-    expect(centre.get_by_text("Ngày 20/02/2026 trước bước liền trước (20/03/2026).")).to_be_visible()
+    refusal = "Ngày 20/02/2026 trước bước liền trước (20/03/2026)."
+    expect(centre.locator(".field-error", has_text=refusal)).to_be_visible()
     assert centre.url.split("#")[0] == url.split("#")[0]
     centre.reload()
     expect(centre.locator(".error-box")).to_have_count(0)
