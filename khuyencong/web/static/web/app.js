@@ -128,8 +128,6 @@ function eventFields() {
   });
 }
 
-// A refused form comes back at the address it was sent to (…/act/): the page's own address is put back, so that
-// reloading or sharing it opens the page rather than asking to send the form again.
 // An error summary's link leads to its field with the field's label in view, and to the control the user can type in:
 // a picker's search box when the field itself is hidden or stands below it (picker.js).
 function errorLinks() {
@@ -147,6 +145,8 @@ function errorLinks() {
   });
 }
 
+// A refused form comes back at the address it was sent to (…/act/): the page's own address is put back, so that
+// reloading or sharing it opens the page rather than asking to send the form again.
 function restoreAddress() {
   var meta = document.querySelector('meta[name="page-address"]');
   if (meta && meta.content && window.history.replaceState) {
