@@ -4,6 +4,7 @@ Used by the tests that open every page (a refused form included)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from html.parser import HTMLParser
 
 # The attributes whose value names other elements by id (space-separated for the aria ones).
@@ -14,12 +15,14 @@ class _Ids(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.seen: list[str] = []
         self.named: list[tuple[str, str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name == "id" and value:
                 self.ids.add(value)
+                self.seen.append(value)
             elif name in REFERENCING and value and not (name == "for" and tag == "output"):
                 self.named.extend((tag, name, one) for one in value.split())
             elif name == "href" and value and value.startswith("#") and len(value) > 1:
@@ -28,7 +31,11 @@ class _Ids(HTMLParser):
 
 
 def dangling_ids(html: str) -> list[str]:
-    """Each reference to an id that no element of the page carries, as `tag[attribute=id]`."""
+    """Each reference to an id that no element of the page carries, as `tag[attribute=id]`, and each id two elements
+    carry (a reference to it may lead to the wrong one: two forms of a page with fields of the same name)."""
     reader = _Ids()
     reader.feed(html)
-    return [f"{tag}[{name}={one}]" for tag, name, one in reader.named if one not in reader.ids]
+    counted = Counter(reader.seen)
+    return [f"{tag}[{name}={one}]" for tag, name, one in reader.named if one not in reader.ids] + [
+        f"[id={one}] ×{n}" for one, n in sorted(counted.items()) if n > 1
+    ]

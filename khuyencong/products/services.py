@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditAction
 from khuyencong.audit.services import audit_entry_write, audit_snapshot
-from khuyencong.core.codes import created_under_new_code, require_code_form, require_free_code
+from khuyencong.core.codes import (
+    INVALID_CODE,
+    created_under_new_code,
+    require_code_form,
+    require_free_code,
+)
 from khuyencong.core.corrections import check_void, mark_voided
 from khuyencong.core.refusals import Refused, not_future, refuse
 from khuyencong.core.text import fold
@@ -177,6 +182,11 @@ def product_update(
     return product
 
 
+# Bad input of one request (a jury naming a code twice), not a conflict with a record held: not DUPLICATE_CODE, which
+# the API answers with 409.
+DUPLICATE_JUDGE = "duplicate_judge"
+
+
 def _check_judge_codes(codes: list[str]) -> None:
     """A judge's code names his sheet of the scoring workbook (products/excel.py): one Excel can name a sheet after
     (none of / \\ * ? : [ ], not the guide's name), once per round."""
@@ -191,10 +201,10 @@ def _check_judge_codes(codes: list[str]) -> None:
                 "không chứa / \\ * ? : [ ], không bắt đầu hay kết thúc bằng dấu ' "
                 "và không là «%(guide)s» hay «History»."
             ) % {"code": code, "guide": GUIDE_SHEET}
-            raise refuse("judges", unusable, "invalid_code")
+            raise refuse("judges", unusable, INVALID_CODE)
         if code.casefold() in seen:
             raise refuse(
-                "judges", _("Mã giám khảo «%(code)s» ghi hai lần trong một đợt.") % {"code": code}, "duplicate"
+                "judges", _("Mã giám khảo «%(code)s» ghi hai lần trong một đợt.") % {"code": code}, DUPLICATE_JUDGE
             )
         seen.add(code.casefold())
 

@@ -68,6 +68,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 PLANS_PER_PAGE = 50
+# The plan page holds both forms, whose fields share names (on, amount, decision): each its own ids, so that a label,
+# a refusal and the error summary's link lead to the field of the form refused.
+BUDGET_IDS = "budget-%s"
+ALLOCATION_IDS = "allocation-%s"
 
 
 def _shown(request: HttpRequest) -> tuple[PlanFilterForm, int | None, datetime.date, QuerySet[Plan]]:
@@ -112,7 +116,7 @@ def program_export(request: HttpRequest) -> FileResponse:
                (_("Huỷ bỏ"), 40)]  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
-        for program in programs.order_by("start_year", "code"):
+        for program in programs:  # the page's order: newest first
             first = [program.code, program.name, program.get_level_display(),
                      str(program.territory) if program.territory else _("Toàn quốc"), Plain(program.start_year),
                      Plain(program.end_year)]  # fmt: skip
@@ -161,9 +165,9 @@ def _detail(
         "programs/plan_detail.html",
         {
             "can_manage": can_manage,
-            "budget_form": budget_form or BudgetDecisionForm(initial={"on": timezone.localdate()}),
+            "budget_form": budget_form or BudgetDecisionForm(initial={"on": timezone.localdate()}, auto_id=BUDGET_IDS),
             "allocation_form": allocation_form
-            or AllocationForm(initial={"on": timezone.localdate()}, units=_units(request)),
+            or AllocationForm(initial={"on": timezone.localdate()}, units=_units(request), auto_id=ALLOCATION_IDS),
             "plan": plan,
             "as_of": day,
             "figures": selectors.plan_figures(plan, day),
@@ -183,7 +187,7 @@ def plan_budget(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_or_404(request, pk)
     if not access.can_manage_plan(request.user, plan.owner):
         raise PermissionDenied
-    form = BudgetDecisionForm(request.POST)
+    form = BudgetDecisionForm(request.POST, auto_id=BUDGET_IDS)
     user: Any = request.user
     if (
         form.is_valid()
@@ -201,7 +205,7 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_or_404(request, pk)
     if not access.can_manage_plan(request.user, plan.owner):
         raise PermissionDenied
-    form = AllocationForm(request.POST, units=_units(request))
+    form = AllocationForm(request.POST, units=_units(request), auto_id=ALLOCATION_IDS)
     user: Any = request.user
     if (
         form.is_valid()

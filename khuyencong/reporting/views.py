@@ -436,9 +436,9 @@ def _compilation(request: HttpRequest) -> _Compiled:
 def compilation_export(request: HttpRequest) -> FileResponse:
     """The period's summary as Excel: each body whose report was accepted, with each key figure as it reported it and
     as the records stand now, their total, then the bodies that have not reported and where their report stands."""
-    found = _compilation(request)
     access.require_list_export(request.user)
-    columns = [(_("Mã đơn vị"), 12), (pgettext("report", "Đơn vị"), 40), (_("Lần gửi"), 8)]
+    found = _compilation(request)
+    columns = [(_("Mã đơn vị"), 12), (pgettext("report", "Đơn vị"), 40), (_("Tình trạng"), 24), (_("Lần gửi"), 8)]
     for _path, label in KEY_FIGURES:
         columns += [(_("%(figure)s — theo báo cáo") % {"figure": label}, 18),
                     (_("%(figure)s — hiện nay") % {"figure": label}, 18)]  # fmt: skip
@@ -446,14 +446,17 @@ def compilation_export(request: HttpRequest) -> FileResponse:
 
     def rows() -> Iterator[list[Any]]:
         if summary is None:
+            # A year that could not be used: the file says so, as the page does.
+            yield [None, found.error]
             return
+        accepted = str(STATUS_LABELS[CalendarStatus.ACCEPTED])
         for row in summary["rows"]:
             both = (value for path, _label in KEY_FIGURES for value in (row["figures"][path], row["live"][path]))
-            yield [row["organization"], row["name"], row["version"], *both]
-        yield [None, _("Cộng %(n)s báo cáo đã tiếp nhận") % {"n": summary["accepted"]}, None,
+            yield [row["organization"], row["name"], accepted, row["version"], *both]
+        yield [None, _("Cộng %(n)s báo cáo đã tiếp nhận") % {"n": summary["accepted"]}, None, None,
                *(value for f in summary["figures"] for value in (f["accepted"], f["live"]))]  # fmt: skip
         for m in summary["missing"]:
-            yield [m["organization"], m["name"], None, m["status_label"]]
+            yield [m["organization"], m["name"], m["status_label"]]
 
     title = f"{summary['duty_name']} {summary['period_label']}" if summary else _("Tổng hợp báo cáo định kỳ")
     return list_workbook(pgettext("file name", "tong-hop-bao-cao"), title, columns, rows())

@@ -213,6 +213,9 @@ def figure_projects(scope: ReportScope, projects: Any, data: dict[str, Any], pat
     if path == "overdue":
         return overdue_projects(scope.projects(projects), today=as_of)
     part, _dot, index = path.partition(".")
+    if not (index.isascii() and index.isdigit()):
+        # One figure, one address: "funnel.-1" or "funnel.+0" would name a figure int() reads them as.
+        raise ValueError(_("«%(path)s» không phải một số liệu của bảng điều khiển.") % {"path": path})
     row = data[part][int(index)]
     condition: Q
     if part == "money":

@@ -26,6 +26,7 @@ from khuyencong.accounts import access
 from khuyencong.accounts.models import Role
 from khuyencong.core.db import replica_reads
 from khuyencong.core.forms import filters_that_hold
+from khuyencong.core.numbers import format_number_active
 from khuyencong.core.text import fold
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.geography.models import Era
@@ -192,7 +193,8 @@ def _records(
     except (KeyError, IndexError, ValueError, TypeError) as error:
         raise Http404(_("Không có số liệu này trong báo cáo.")) from error
     if request.GET.get("format") == "xlsx":
-        return _records_workbook(request, heading, _visible_by_code(request, sorted(codes)))
+        access.require_list_export(request.user)
+        return _records_workbook(request, heading, _visible_by_code(request, sorted(codes)), expected=len(codes))
     page = Paginator(sorted(codes), RECORDS_PAGE).get_page(request.GET.get("page"))
     projects = list(
         project_list_for_user(request.user)
@@ -215,17 +217,31 @@ def _visible_by_code(request: HttpRequest, codes: list[str]) -> Iterator[Project
         yield from visible.filter(code__in=codes[start : start + CODES_AT_A_TIME]).order_by("code")
 
 
-def _records_workbook(request: HttpRequest, heading: RecordsHeading, projects: Iterable[Project]) -> FileResponse:
-    """Every đề án behind the figure as Excel (the page shows 50 at a time), in the đề án list's columns."""
+def _records_workbook(
+    request: HttpRequest, heading: RecordsHeading, projects: Iterable[Project], *, expected: int | None = None
+) -> FileResponse:
+    """Every đề án behind the figure as Excel (the page shows 50 at a time), in the đề án list's columns; `expected`:
+    how many the figure counts, when some may lie outside what the user may see (said on the last row, as the page
+    says it)."""
     access.require_list_export(request.user)
     columns = [(str(name), width) for name, width in EXPORT_COLUMNS]
+
+    def rows() -> Iterator[list[Any]]:
+        written = 0
+        for project in projects:
+            written += 1
+            yield export_row(project, None)
+        if expected is not None and expected > written:
+            yield [_("%(n)s đề án của số liệu nằm ngoài phạm vi bạn được xem nên không có trong tệp.")
+                   % {"n": format_number_active(expected - written)}]  # fmt: skip
+
     # The figure in the file's name («…-da-ky-hop-dong-…»): two figures taken the same minute are told apart.
     figure = slugify(fold(str(heading.label)))[:40].strip("-")
     return list_workbook(
         "-".join(filter(None, [pgettext("file name", "de-an-theo-so-lieu"), figure])),
         heading.label,
         columns,
-        (export_row(p, None) for p in projects),
+        rows(),
     )
 
 
@@ -359,6 +375,7 @@ def dashboard_records(request: HttpRequest) -> HttpResponse | FileResponse:
         raise Http404(_("Không có số liệu này trong bảng điều khiển.")) from error
     ordered = listed.select_related("plan", "implementer", "province").order_by("code")
     if request.GET.get("format") == "xlsx":
+        access.require_list_export(request.user)
         label = RecordsHeading(label=_dashboard_label(data, path), where="", about="", figures=[])
         return _records_workbook(request, label, ordered.select_related("content").iterator(chunk_size=500))
     page = Paginator(ordered, RECORDS_PAGE).get_page(request.GET.get("page"))

@@ -1450,8 +1450,12 @@ def _content(response: Any) -> bytes:
 
 def _body(response: Any) -> str:
     content = _content(response)
-    if content[:2] == b"PK" or content[:4] == b"%PDF":
-        return ""  # XLSX and PDF: their figures come from the same builders as the JSON and HTML checked here
+    if content[:2] == b"PK":
+        # A workbook's cells are read for another territory's records like a page (a list's Excel copy is built from
+        # its own query, not from the page checked); a Word file or a ZIP by the same reader.
+        return file_text(content) or ""
+    if content[:4] == b"%PDF":
+        return ""  # the report's PDF is laid out from the same figures as its JSON and HTML, checked here
     return content.decode("utf-8", errors="replace")
 
 

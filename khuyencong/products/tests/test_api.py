@@ -182,7 +182,7 @@ class TestRounds:
             ("GK/1",): (400, ["invalid_code"]),
             ("GK[2]",): (400, ["invalid_code"]),
             ("hướng dẫn",): (400, ["invalid_code"]),
-            ("GK1", "gk1"): (400, ["duplicate"]),
+            ("GK1", "gk1"): (400, ["duplicate_judge"]),
             ("'GK",): (400, ["invalid_code"]),
             ("History",): (400, ["invalid_code"]),
             (unicodedata.normalize("NFD", "Hướng dẫn"),): (400, ["invalid_code"]),

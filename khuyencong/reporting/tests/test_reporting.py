@@ -460,12 +460,13 @@ class TestCompilationAndReminders:
         headings = rows[0]
         support = headings.index("Kinh phí khuyến công (đồng) — theo báo cáo")
         assert headings[support + 1] == "Kinh phí khuyến công (đồng) — hiện nay"
-        assert rows[1][:3] == ["SCT-15", Organization.objects.get(code="SCT-15").name, 1]
+        assert headings[2] == "Tình trạng"
+        assert rows[1][:4] == ["SCT-15", Organization.objects.get(code="SCT-15").name, "Đã tiếp nhận", 1]
         assert rows[1][support] == 200_000_000
         assert rows[2][1] == "Cộng 1 báo cáo đã tiếp nhận"
         assert rows[2][support] == 200_000_000
         assert len(rows[3:]) == 33
-        assert all("quá hạn" in str(r[3]) for r in rows[3:])
+        assert all("quá hạn" in str(r[2]) and r[3:] == [None] * len(r[3:]) for r in rows[3:])
         # And a department of a province may not take it
         refused = client_for(people["sct"]).get(reverse("reporting:compilation_export"), query)
         assert refused.status_code == 403

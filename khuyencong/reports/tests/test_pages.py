@@ -283,3 +283,31 @@ def test_the_dashboard_names_the_choices_it_cannot_use_and_keeps_the_others(
     assert (
         'value="31/02/2022" placeholder="ngày/tháng/năm" aria-invalid="true" aria-describedby="id_as_of_error"' in html
     )
+
+
+def test_a_figure_s_excel_says_how_many_of_its_đề_án_the_user_may_not_see(
+    yen_bai: None, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from khuyencong.projects.selectors import project_list_for_user
+
+    # Given a figure of two đề án, one of which lies outside what the officer may see
+    monkeypatch.setattr("khuyencong.reports.views.project_list_for_user",
+                        lambda user: project_list_for_user(user).exclude(code="YB-KCDP22-09"))  # fmt: skip
+    query = yen_bai_h1(figure="sources.1.projects.failed")
+    client = client_for(laocai_officer)
+
+    # When he takes it as Excel
+    response: Any = client.get(reverse("reports:records"), {**query, "format": "xlsx"})
+
+    # Then the file holds the one he may see and says, as the page does, that one is left out
+    rows = [list(r) for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].iter_rows(
+        min_row=2, values_only=True)]  # fmt: skip
+    assert len(rows) == 2
+    assert rows[0][0] != "YB-KCDP22-09"
+    assert rows[1][0] == "1 đề án của số liệu nằm ngoài phạm vi bạn được xem nên không có trong tệp."
+    page = client.get(reverse("reports:records"), query).content.decode()
+    assert "Trên trang này có 1 đề án của số liệu nằm ngoài phạm vi bạn được xem nên không hiện." in page

@@ -5,6 +5,7 @@ thousands of đề án — beyond what SQLite binds in one statement)."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from io import StringIO
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from conftest import client_for
 from khuyencong.accounts.models import User
+from khuyencong.core.xlsx import sheet_title
 from khuyencong.demo.national import build
 from khuyencong.projects.models import Project
 from khuyencong.reports.dashboard import dashboard_data, dashboard_scope, figure_projects
@@ -88,7 +90,7 @@ def test_a_dashboard_figure_opens_page_by_page_by_its_condition(generated: None,
 
 def test_a_figure_that_is_no_list_is_not_found(generated: None, cuc_officer: User) -> None:
     client = client_for(cuc_officer)
-    for figure in ("money.0", "funnel.9", "nothing.1", "funnel", "overdue.codes"):
+    for figure in ("money.0", "funnel.9", "nothing.1", "funnel", "overdue.codes", "funnel.-1", "funnel.+0", "funnel.٠"):
         assert client.get(reverse("reports:dashboard_records"), {"year": "2022", "figure": figure}).status_code == 404
 
 
@@ -123,7 +125,10 @@ def test_a_figure_as_excel_holds_every_đề_án_behind_it(
     assert codes == sorted(expected)
     assert len(expected) > 50
     assert max(q["sql"].count("'NAT-") for q in seen.captured_queries) == 40
-    assert title
+    # (its sheet named for the figure, as the list's heading names it)
+    heading = re.search(r"<h1>(.*?): [\d.]+ đề án</h1>", page)
+    assert heading is not None
+    assert title == sheet_title(html.unescape(heading.group(1)))
 
     # And a dashboard figure, read by its condition, the same
     nation = dashboard_scope([])
