@@ -14,14 +14,12 @@ REFERENCING = ("aria-describedby", "aria-labelledby", "aria-controls", "aria-err
 class _Ids(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
         self.seen: list[str] = []
         self.named: list[tuple[str, str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name == "id" and value:
-                self.ids.add(value)
                 self.seen.append(value)
             elif name in REFERENCING and value and not (name == "for" and tag == "output"):
                 self.named.extend((tag, name, one) for one in value.split())
@@ -36,6 +34,6 @@ def dangling_ids(html: str) -> list[str]:
     reader = _Ids()
     reader.feed(html)
     counted = Counter(reader.seen)
-    return [f"{tag}[{name}={one}]" for tag, name, one in reader.named if one not in reader.ids] + [
+    return [f"{tag}[{name}={one}]" for tag, name, one in reader.named if one not in counted] + [
         f"[id={one}] ×{n}" for one, n in sorted(counted.items()) if n > 1
     ]
