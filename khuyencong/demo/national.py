@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from khuyencong.core.text import compact_key, fold
 from khuyencong.facilities.models import Facility, LegalForm
+from khuyencong.facilities.priority import group_mask
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization, OrganizationKind, RegionMembership
 from khuyencong.programs.models import (
@@ -37,6 +38,7 @@ from khuyencong.programs.models import (
 )
 from khuyencong.projects.dossier_rules import AdvanceCondition, AdvanceRule, advance_rule_for, relevant_date
 from khuyencong.projects.models import Payment, PaymentKind, Project, ProjectContent, ProjectEvent, ProjectKind
+from khuyencong.projects.reach import derived_reach
 from khuyencong.projects.recorded import Place, RecordedProvinces, project_day
 from khuyencong.projects.timeline import check
 from khuyencong.projects.workflow import Action
@@ -116,7 +118,7 @@ def build(
         Organization.objects.filter(kind=OrganizationKind.NATIONAL_CENTRE).values_list("region__code", "pk")
     )
     cuc = Organization.objects.get(code="CUC-CTDP").pk
-    facility_ids, places = _facility_sample()
+    facility_ids, places, groups = _facility_sample()
     # The same rule the services apply, over the whole lineage and every body's dated territories read once.
     recorded = RecordedProvinces.preloaded()
     rng = random.Random(seed + existing)
@@ -133,6 +135,8 @@ def build(
             implementer_id=draft.project.implementer_id,
             places=[places[f] for f in draft.beneficiaries],
         )
+        # Its beneficiaries as reports count them, as `project_create` writes them.
+        draft.project.reach, draft.project.reach_groups = derived_reach((f, groups[f]) for f in draft.beneficiaries)
         drafts.append(draft)
         if len(drafts) == BATCH:
             _insert(drafts, content_codes)
@@ -270,18 +274,22 @@ def _plans(provinces: list[Province], first_year: int, years: int) -> dict[tuple
     return plans
 
 
-def _facility_sample() -> tuple[dict[int, list[int]], dict[int, Place]]:
+def _facility_sample() -> tuple[dict[int, list[int]], dict[int, Place], dict[int, int]]:
     """Only a sample per province: beneficiaries are drawn from it (the whole million need not sit in memory); with
-    each one's place as recorded, which places its đề án."""
+    each one's place as recorded, which places its đề án, and its priority groups, which its đề án's reach names."""
     ids: dict[int, list[int]] = {}
     places: dict[int, Place] = {}
-    rows = Facility.objects.order_by("pk").values_list(
-        "pk", "current_province_id", "province_id", "district_id", "commune_id"
+    groups: dict[int, int] = {}
+    rows = (
+        Facility.objects.order_by("pk")
+        .annotate(groups=group_mask(None))
+        .values_list("pk", "current_province_id", "province_id", "district_id", "commune_id", "groups")
     )
-    for pk, current, province, district, commune in rows[:400_000].iterator():
+    for pk, current, province, district, commune, in_groups in rows[:400_000].iterator():
         ids.setdefault(current, []).append(pk)
         places[pk] = Place(province, district, commune)
-    return ids, places
+        groups[pk] = in_groups
+    return ids, places, groups
 
 
 def _draft(

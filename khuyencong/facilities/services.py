@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -41,6 +42,7 @@ from khuyencong.geography.resolver import ResolvedPlace
 from khuyencong.geography.selectors import unit_default_current_commune
 
 from .models import Facility, Trade
+from .priority import PRIORITY_FIELDS
 from .validators import normalize_tax_code
 
 AUDITED_FIELDS = [
@@ -406,6 +408,7 @@ def facility_update(
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
         before = audit_snapshot(locked, AUDITED_FIELDS)
         place_before = (locked.province_id, locked.district_id, locked.commune_id)
+        groups_before = _priority_fields(locked)
         same_name_and_place = locked.name_key == compact_key(data.name) and locked.commune_id == (
             data.place.commune.pk if data.place.commune else None
         )
@@ -427,7 +430,21 @@ def facility_update(
         )
         if (locked.province_id, locked.district_id, locked.commune_id) != place_before:
             _place_projects_again(locked)
+        if _priority_fields(locked) != groups_before:
+            _count_projects_again(locked)
     return locked
+
+
+def _priority_fields(facility: Facility) -> tuple[Any, ...]:
+    return tuple(getattr(facility, name) for name in sorted(PRIORITY_FIELDS))
+
+
+def _count_projects_again(facility: Facility) -> None:
+    """A beneficiary's priority groups are counted from its đề án's reach (`projects.reach`)."""
+    from khuyencong.projects.models import Project
+    from khuyencong.projects.reach import refresh_reach
+
+    refresh_reach(Project.objects.filter(beneficiaries=facility))
 
 
 def _place_projects_again(facility: Facility) -> None:

@@ -22,6 +22,7 @@ from khuyencong.core.numbers import format_money_active
 from khuyencong.core.refusals import OutOfScope, Refused, refuse
 from khuyencong.core.refusals import not_future as _not_future
 from khuyencong.facilities.models import Facility
+from khuyencong.facilities.priority import group_mask
 from khuyencong.organizations.models import Organization, OrganizationLevel
 from khuyencong.programs.models import Plan
 
@@ -37,6 +38,7 @@ from .models import (
     Result,
 )
 from .periods import refresh_periods
+from .reach import derived_reach
 from .recorded import recorded_province_of
 from .timeline import Derived
 from .workflow import EVENT_AMOUNTS, FORWARDED_SOURCES, LIVE_OPENINGS, PERCENT_ACTIONS, Action
@@ -101,6 +103,16 @@ def project_create(
     if errors:
         raise ValidationError(errors)
     require_free_code(Project, code, _("đề án"))
+    if beneficiaries:
+        # Read locked: a change of a beneficiary's priority groups committed meanwhile refreshes the đề án it can
+        # see, and this one is not visible to it before we commit (`facility_update` locks the facility first).
+        project.reach, project.reach_groups = derived_reach(
+            Facility.objects.select_for_update()
+            .filter(pk__in=[f.pk for f in beneficiaries])
+            .order_by("pk")
+            .annotate(groups=group_mask(None))
+            .values_list("pk", "groups")
+        )
     project.full_clean(exclude=["province", "recorded_province"])
     with created_under_new_code(Project, code, _("đề án")):
         project.save()

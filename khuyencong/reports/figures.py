@@ -3,99 +3,109 @@ source — total cost, KC support, the facilities' counterpart, disbursed —, t
 facilities and facility-times ("lượt cơ sở"), and the priority groups of Decree 235/2025/NĐ-CP.
 
 One basis for all of them: the đề án approved by the as-of day (their period in force that day has reached approval),
-with the support in force and the disbursement to date that day. Those đề án and their beneficiaries are read once
-each (see `breakdown` for why they are counted here rather than grouped in SQL); the rows read are the report's own
-đề án, whose codes every row of the breakdown lists so that it opens as its list.
+with the support in force and the disbursement to date that day. Those đề án are read once, grouped by the database
+with their beneficiaries as each keeps them (`Project.reach`; see `breakdown`); every row of the breakdown lists its
+đề án's codes so that it opens as its list.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Aggregate,
+    BigIntegerField,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from khuyencong.facilities.models import LegalForm
+from khuyencong.facilities.priority import PRIORITY_GROUPS, PRIORITY_LABELS
 from khuyencong.programs.models import FundingSource
 from khuyencong.projects.models import Project, ProjectKind
+from khuyencong.projects.reach import GROUPS, SEPARATOR
 from khuyencong.projects.selectors import contents_by_id, state_in_force, with_state_on
 
 from .layout import Col, Column, Table, rate, say_money
-
-
-@dataclass(frozen=True)
-class PriorityGroup:
-    """A group of facilities the law tells khuyến công to serve first: a facility is in it when `condition` (on the
-    facility's own fields) holds."""
-
-    key: str
-    label: Promise
-    condition: Q
-    basis: Promise
-
-
-# Decree 235/2025/NĐ-CP (amending Decree 45/2012/NĐ-CP, in force 15/10/2025) gives priority to facilities owned by
-# women and by ethnic-minority people, in disadvantaged areas, in recognised craft villages, and to artisans; the
-# Ministry must show that each group was served. A facility's flags are as recorded on the facility today.
-DECREE_235 = gettext_lazy("Nghị định 235/2025/NĐ-CP")
-PRIORITY_GROUPS: tuple[PriorityGroup, ...] = (
-    PriorityGroup("women_owned", gettext_lazy("Cơ sở do phụ nữ làm chủ"), Q(women_owned=True), DECREE_235),
-    PriorityGroup(
-        "ethnic_minority_owned", gettext_lazy("Cơ sở do người dân tộc thiểu số làm chủ"), Q(ethnic_minority_owned=True),
-        DECREE_235,
-    ),
-    PriorityGroup(
-        "disadvantaged_area", gettext_lazy("Cơ sở ở địa bàn khó khăn, đặc biệt khó khăn"), Q(disadvantaged_area=True),
-        DECREE_235,
-    ),
-    PriorityGroup("craft_village", gettext_lazy("Cơ sở trong làng nghề"), ~Q(craft_village=""), DECREE_235),
-    PriorityGroup("artisan", gettext_lazy("Nghệ nhân"), Q(legal_form=LegalForm.ARTISAN), DECREE_235),
-)  # fmt: skip
-# A group's label in the reader's language, for a report laid out from figures computed (or kept) in another.
-PRIORITY_LABELS = {group.key: group.label for group in PRIORITY_GROUPS}
-
 
 # Money is whole đồng (decimal_places=0): read as integers, it is summed exactly without a Decimal per value.
 WHOLE = BigIntegerField()
 
 
-def _through(condition: Q, relation: str) -> Q:
-    """A condition on a facility, asked through a relation to it (`facility__…` of a beneficiary row,
-    `beneficiaries__…` of a đề án)."""
-    children: list[Any] = [
-        _through(child, relation) if isinstance(child, Q) else (f"{relation}__{child[0]}", child[1])  # type: ignore[index]
-        for child in condition.children
-    ]
-    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+class Codes(Aggregate):
+    """A group's codes as a list: on PostgreSQL in byte order (Python's order of code points, so that the lists of
+    several groups merge into one in order at the cost of a merge, not a sort); on SQLite as a JSON array in no given
+    order (`_codes` reads both)."""
+
+    function = "ARRAY_AGG"
+    template = '%(function)s(%(expressions)s ORDER BY %(expressions)s COLLATE "C")'
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # A copy rather than a template passed down: Aggregate.as_sql passes its own with a FILTER clause.
+        json_array = self.copy()
+        json_array.function, json_array.template = "JSON_GROUP_ARRAY", "%(function)s(%(expressions)s)"
+        return json_array.as_sql(compiler, connection, **extra_context)
 
 
-def group_mask(relation: str = "facility") -> Any:
-    """The priority groups a facility is in, as bits (group i: 2**i), computed by the database; 0 for no facility."""
-    mask: Any = Value(0)
-    for index, group in enumerate(PRIORITY_GROUPS):
-        mask = mask + Case(When(_through(group.condition, relation), then=Value(1 << index)), default=Value(0))
-    return ExpressionWrapper(mask, output_field=IntegerField())
+class Joined(Aggregate):
+    """A group's texts joined by `reach.SEPARATOR` (the texts are `Project.reach`, which never holds it otherwise
+    than between its tokens)."""
+
+    function = "STRING_AGG"
+    template = f"%(function)s(%(expressions)s, '{SEPARATOR}')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _codes(value: list[str] | str | None) -> list[str]:
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class _Tally:
-    """The figures of one row of the breakdown."""
+    """The figures of one row of the breakdown, added up from groups of đề án alike."""
 
     def __init__(self) -> None:
         self.projects = self.tasks = self.cost_known = self.counterpart_known = 0
         self.total_cost = self.support = self.counterpart = self.disbursed = 0
         self.facilities = self.facility_times = 0
-        self.codes: list[str] = []
+        # Each group's codes, a list each; the beneficiaries as tokens of `Project.reach` (one a facility; the
+        # priority groups count theirs from the tokens of all, see `_breakdown`).
+        self.codes: list[list[str]] = []
+        self.reached: set[str] = set()
+
+    def count(self, task: bool, projects: int, support: int, codes: list[str]) -> None:
+        if task:
+            self.tasks += projects
+        else:
+            self.projects += projects
+        self.support += support
+        self.codes.append(codes)
 
     def as_json(self) -> dict[str, Any]:
+        codes = list(chain.from_iterable(self.codes))
+        # Timsort merges the groups' lists, each in order on PostgreSQL, in about one pass.
+        codes.sort()
         return {
             "projects": self.projects,
             "tasks": self.tasks,
@@ -107,15 +117,13 @@ class _Tally:
             "disbursed": self.disbursed,
             "facilities": self.facilities,
             "facility_times": self.facility_times,
-            "codes": sorted(self.codes),
+            "codes": codes,
         }
 
 
 def _raw_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of a values_list query as the database gives them. The columns here are integers and text on both
-    databases (the sums are cast to whole đồng in SQL), and Django's per-value converters for computed integer
-    columns cost more than the report's own arithmetic at national scale (a five-year programme report reads 118,000
-    beneficiary rows: 0.6 of its 2.4 s under a profiler)."""
+    """The rows of a values_list query as the database gives them: integers, text and lists on both databases (the
+    sums are cast to whole đồng in SQL), without Django's per-value converters."""
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -125,20 +133,15 @@ def _raw_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
 
 def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]:
     """Every figure of this module for the đề án given, as approved by `day`, in one read whatever their number: the
-    approved đề án with their figures in force that day, each with its beneficiaries and the priority groups each
-    facility is in (one number, computed by the database) — a row per beneficiary, one for a đề án without any.
+    approved đề án with their figures in force that day, grouped by the database by funding source, content, kind
+    and the priority groups their beneficiaries are in — a row per group, with its sums, its đề án's codes and their
+    beneficiaries (each đề án's `reach`, kept with it: no beneficiary or facility is read).
 
-    Counted here rather than by a GROUP BY per table: a facility helped twice is one facility but two facility-times,
-    so distinct facilities per source, per content, per group and in total would each be a COUNT(DISTINCT) over the
-    beneficiaries, each evaluating the as-of join again (measured: three to four times these two reads on SQLite, and
-    on PostgreSQL at national scale the same figures as GROUP BYs, grouping sets or one materialised CTE took 1,0 to
-    1,7 times this read and its Python together); and the rows read are the report's own đề án — the answer, whose
-    codes the report lists anyway —, not their history. One read, not one for the đề án and one for their
-    beneficiaries: each would find the approved đề án again through the as-of join, which is most of a report's cost
-    at national scale (measured: a third of the national report). The rows come in the order of their codes, so that
-    every list of codes is built in order (sorting the lists of a five-year national programme afterwards cost a third
-    of its Python), and each row is counted once, in one pass: its đề án's money when the đề án first appears, its
-    facility in every total it belongs to."""
+    What a GROUP BY cannot say is counted here from those rows: a facility helped twice is one facility but two
+    facility-times, so distinct facilities per source, per content, per group and in total are the distinct tokens
+    of the groups' reach (sets of a few strings per đề án, built in C), where a COUNT(DISTINCT) per table would each
+    evaluate the as-of join again (measured at national scale: grouping sets or a materialised CTE took 1,0 to 1,7
+    times the whole report). The sums and the counts of đề án come from the database."""
     return _breakdown(projects, day, None)[0]
 
 
@@ -158,94 +161,80 @@ def _breakdown(
     projects: QuerySet[Project], day: datetime.date, eve: datetime.date | None
 ) -> tuple[dict[str, Any], int | None]:
     annotated: Any = with_state_on(projects, day).annotate(on_approved=F("on_period__approved_on"))
+    approved = Q(on_approved__isnull=False)
     if eve is None:
         # Filtered through an annotation: a filter on `on_period__…` itself would join the periods a second time.
-        rows = annotated.filter(on_approved__isnull=False)
+        rows = annotated.filter(approved)
         eve_disbursed: Any = Value(None, output_field=WHOLE)
+        counted: Q | None = None
     else:
+        # Only with `eve`: every đề án read, approved by `day` or not, for what was disbursed on them in between.
         rows = annotated.annotate(at_eve=state_in_force(eve))
-        eve_disbursed = Cast("at_eve__disbursed", WHOLE)
-    query = rows.annotate(
-        cost_=Cast("total_cost", WHOLE), counterpart_=Cast("counterpart", WHOLE), support_=Cast("on_support", WHOLE),
-        disbursed_=Cast("on_disbursed", WHOLE), mask_=group_mask("beneficiaries"), eve_=eve_disbursed,
-    ).order_by("code").values_list("pk", "code", "plan__funding_source", "content_id", "kind", "cost_", "counterpart_",
-                                   "support_", "disbursed_", "beneficiaries", "mask_", "on_approved",
-                                   "eve_")  # fmt: skip
+        eve_disbursed = Cast(Sum(Cast("at_eve__disbursed", WHOLE)), WHOLE)
+        # The groups of đề án not approved are read for their money only: no codes or reach are gathered for them.
+        counted = approved
+    query = rows.order_by().values(
+        approved_=ExpressionWrapper(approved, output_field=BooleanField()), source_=F("plan__funding_source"),
+        content_=F("content_id"), kind_=F("kind"), groups_=F("reach_groups"),
+    ).annotate(
+        count_=Count("pk"),
+        cost_=Cast(Sum(Cast("total_cost", WHOLE)), WHOLE), cost_known_=Count("total_cost"),
+        counterpart_=Cast(Sum(Cast("counterpart", WHOLE)), WHOLE), counterpart_known_=Count("counterpart"),
+        support_=Cast(Sum(Cast("on_support", WHOLE)), WHOLE), disbursed_=Cast(Sum(Cast("on_disbursed", WHOLE)), WHOLE),
+        eve_=eve_disbursed, codes_=Codes("code", filter=counted),
+        reach_=Joined("reach", filter=~Q(reach="") if counted is None else counted & ~Q(reach="")),
+    ).values_list("approved_", "source_", "content_", "kind_", "groups_", "count_", "cost_", "cost_known_",
+                  "counterpart_", "counterpart_known_", "support_", "disbursed_", "eve_", "codes_",
+                  "reach_")  # fmt: skip
     total = _Tally()
     sources: dict[str, _Tally] = defaultdict(_Tally)
     contents: dict[int, _Tally] = defaultdict(_Tally)
     groups = [_Tally() for _group in PRIORITY_GROUPS]
-    everyone: set[int] = set()
-    by_source: dict[str, set[int]] = defaultdict(set)
-    by_content: dict[int, set[int]] = defaultdict(set)
-    in_group: list[set[int]] = [set() for _group in PRIORITY_GROUPS]
-    bits = [(1 << index, tally, members) for index, (tally, members) in enumerate(zip(groups, in_group, strict=True))]
-    current: int | None = None
-    served = 0
-    source_tally = content_tally = total
-    source_set = content_set = everyone
-    task = False
-    support = 0
-    code = ""
-    # Only with `eve`: every đề án read, approved by `day` or not, for what was disbursed on them in between.
-    skipped = False
+    bits = [(1 << index, tally) for index, tally in enumerate(groups)]
+    # The tokens of the beneficiaries in any group, with how many đề án serve each.
+    flagged: Counter[str] = Counter()
     disbursed_by_day = disbursed_by_eve = 0
-    for (pk, code_, source, content, kind, cost, counterpart, support_, disbursed, facility, mask, approved,
-         eve_) in _raw_rows(query):  # fmt: skip
-        if pk != current:
-            # A đề án's rows are adjacent (ordered by its unique code): its money is counted on its first row, the
-            # groups it served once all its rows are read.
-            if served:
-                _serve(bits, served, task, support, code)
-            current, served, code = pk, 0, code_
-            disbursed_by_day += disbursed or 0
-            disbursed_by_eve += eve_ or 0
-            skipped = approved is None
-            if skipped:
-                continue
-            task = kind == ProjectKind.TASK
-            support = support_ or 0
-            source_tally, content_tally = sources[source], contents[content]
-            source_set, content_set = by_source[source], by_content[content]
-            for tally in (total, source_tally, content_tally):
-                if task:
-                    tally.tasks += 1
-                else:
-                    tally.projects += 1
-                # Money not given is unknown, not zero (exchange format): the sums are of the đề án that state it,
-                # and the report says how many do.
-                if cost is not None:
-                    tally.total_cost += cost
-                    tally.cost_known += 1
-                if counterpart is not None:
-                    tally.counterpart += counterpart
-                    tally.counterpart_known += 1
-                tally.support += support
-                tally.disbursed += disbursed or 0
-                tally.codes.append(code)
-        if facility is None or skipped:
+    for (is_approved, source, content, kind, served, count, cost, cost_known, counterpart, counterpart_known,
+         support_, disbursed_, eve_, codes_, reach) in _raw_rows(query):  # fmt: skip
+        disbursed_by_day += disbursed_ or 0
+        disbursed_by_eve += eve_ or 0
+        if not is_approved:
             continue
-        total.facility_times += 1
-        source_tally.facility_times += 1
-        content_tally.facility_times += 1
-        everyone.add(facility)
-        source_set.add(facility)
-        content_set.add(facility)
-        if mask:
-            served |= mask
-            for bit, tally, members in bits:
-                if mask & bit:
-                    members.add(facility)
-                    tally.facility_times += 1
-    if served:
-        _serve(bits, served, task, support, code)
-    total.facilities = len(everyone)
-    for source, facilities in by_source.items():
-        sources[source].facilities = len(facilities)
-    for content, facilities in by_content.items():
-        contents[content].facilities = len(facilities)
-    for tally, members in zip(groups, in_group, strict=True):
-        tally.facilities = len(members)
+        task = kind == ProjectKind.TASK
+        support, disbursed, codes = support_ or 0, disbursed_ or 0, _codes(codes_)
+        tokens = reach.split(SEPARATOR) if reach else []
+        for tally in (total, sources[source], contents[content]):
+            tally.count(task, count, support, codes)
+            # Money not given is unknown, not zero (exchange format): the sums are of the đề án that state it,
+            # and the report says how many do.
+            tally.total_cost += cost or 0
+            tally.cost_known += cost_known
+            tally.counterpart += counterpart or 0
+            tally.counterpart_known += counterpart_known
+            tally.disbursed += disbursed
+            tally.facility_times += len(tokens)
+            tally.reached.update(tokens)
+        if served:
+            # A đề án counts in each group one of its facilities is in, once whatever their number.
+            for bit, tally in bits:
+                if served & bit:
+                    tally.count(task, count, support, codes)
+            flagged.update(token for token in tokens if GROUPS in token)
+    for tally in (total, *sources.values(), *contents.values()):
+        tally.facilities = len(tally.reached)
+    # A token ends with its facility's groups ("42:5"): the facilities are counted per set of groups (at most 31),
+    # then each set in the groups it holds.
+    facilities: Counter[str] = Counter()
+    times: Counter[str] = Counter()
+    for token, served_times in flagged.items():
+        in_groups = token[token.index(GROUPS) + 1 :]
+        facilities[in_groups] += 1
+        times[in_groups] += served_times
+    for in_groups, count in facilities.items():
+        for bit, tally in bits:
+            if int(in_groups) & bit:
+                tally.facilities += count
+                tally.facility_times += times[in_groups]
     # Grouped by the content's key; a row shows its name in the reader's language (a downloaded report is built in
     # Vietnamese), and the rows' order is the codes', the same in either language.
     names, labels = {}, {}
@@ -275,18 +264,6 @@ def _breakdown(
         ],
     }
     return figures, (disbursed_by_day - disbursed_by_eve if eve is not None else None)
-
-
-def _serve(bits: list[tuple[int, _Tally, set[int]]], served: int, task: bool, support: int, code: str) -> None:
-    """A đề án counted in each priority group one of its facilities is in, once whatever their number."""
-    for bit, tally, _members in bits:
-        if served & bit:
-            if task:
-                tally.tasks += 1
-            else:
-                tally.projects += 1
-            tally.support += support
-            tally.codes.append(code)
 
 
 def _source_order(source: str) -> int:

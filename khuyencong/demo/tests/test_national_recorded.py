@@ -1,5 +1,6 @@
 """The national generator places each đề án as the services would (issue 13): by its own date, its implementer's
-territory then, else its beneficiaries' place then — checked straight after the bulk load, before any rebuild."""
+territory then, else its beneficiaries' place then — and writes its reach as the services would — checked straight
+after the bulk load, before any rebuild."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from khuyencong.demo.national import build
 from khuyencong.geography.models import Era
 from khuyencong.projects.models import Project
+from khuyencong.projects.reach import check_reach
 from khuyencong.projects.recorded import check_recorded_provinces
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,9 @@ def test_the_generated_đề_án_are_recorded_under_the_province_of_their_date()
           say=lambda _: None)  # fmt: skip
     # Then every đề án's stored province as recorded is what the rule gives, without a rebuild
     assert check_recorded_provinces(Project.objects.all()) == []
+    # And its beneficiaries as reports count them are what the services would have written, some in priority groups
+    assert check_reach(Project.objects.all()) == []
+    assert Project.objects.exclude(reach_groups=0).exists()
     # And both generations occur: before the reform pre-reform units, after it today's
     eras = set(Project.objects.exclude(recorded_province=None).values_list("recorded_province__era", flat=True))
     assert eras == {Era.BEFORE_2025, Era.FROM_2025}

@@ -20,8 +20,14 @@ from khuyencong.geography.models import AdminUnit
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import FundingSource, Plan
 from khuyencong.projects.authority import can_act_on_project
-from khuyencong.projects.models import PaymentKind, Project
-from khuyencong.projects.services import payment_record, project_record_event, project_submit, project_void_event
+from khuyencong.projects.models import PaymentKind, Project, ProjectContent, ProjectKind
+from khuyencong.projects.services import (
+    payment_record,
+    project_create,
+    project_record_event,
+    project_submit,
+    project_void_event,
+)
 from khuyencong.projects.tests.test_services import new_project
 from khuyencong.projects.workflow import Action, Position, State, allowed_actions
 from khuyencong.reports.periods import Period
@@ -160,9 +166,15 @@ def test_random_histories_give_the_same_report_both_ways(
     # Two đề án of this year, one of last year, one of next year's plan registered this year.
     cases = [(2026, D(2026, 1, 5)), (2026, D(2026, 2, 1)), (2025, D(2025, 1, 10)), (2027, D(2026, 6, 1))]
     for number, ((year, start), steps) in enumerate(zip(cases, histories, strict=True)):
-        project = new_project(plans[year], cast["centre"], beneficiary, code=f"DA-G{number}")
         if number % 2:
-            project.beneficiaries.add(other)
+            project = project_create(
+                actor=cast["centre"], code=f"DA-G{number}", title="Ứng dụng máy sao chè nhóm", plan=plans[year],
+                content=ProjectContent.objects.get(code="machinery_application"), kind=ProjectKind.GROUP,
+                implementer=Organization.objects.get(code="TTKC-15"), beneficiaries=[beneficiary, other],
+                total_cost=Decimal(600_000_000), support_requested=Decimal(300_000_000),
+            )  # fmt: skip
+        else:
+            project = new_project(plans[year], cast["centre"], beneficiary, code=f"DA-G{number}")
         project_submit(project=project, actor=cast["centre"], on=start, amount=None)
         walk(project, cast, start, steps)
     compared = 0

@@ -9,13 +9,15 @@ from django.utils.translation import ngettext
 
 from khuyencong.projects.models import Project
 from khuyencong.projects.periods import check, rebuild
+from khuyencong.projects.reach import check_reach, refresh_reach
 from khuyencong.projects.recorded import check_recorded_provinces, refresh_recorded_provinces
 
 
 class Command(BaseCommand):
     help = (
-        "Recomputes every derived table (the periods of each project, and the province it is reported under as "
-        "recorded) from the events, payments, places and territories, after a restore, a migration or a bulk load. "
+        "Recomputes every derived table (the periods of each project, the province it is reported under as "
+        "recorded, and its beneficiaries as reports count them) from the events, payments, places, territories and "
+        "beneficiaries, after a restore, a migration or a bulk load. "
         "With --check, changes nothing and exits non-zero where derived ≠ replay."
     )
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             if not projects.exists():
                 raise CommandError(_("Không có đề án mã «%(code)s».") % {"code": options["project"]})
         if options["check"]:
-            problems = check(projects) + check_recorded_provinces(projects)
+            problems = check(projects) + check_recorded_provinces(projects) + check_reach(projects)
             for line in problems:
                 self.stderr.write(line)
             if problems:
@@ -58,9 +60,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             count = rebuild(projects)
             placed = refresh_recorded_provinces(projects)
+            reached = refresh_reach(projects)
         self.stdout.write(
             self.style.SUCCESS(
-                _("Đã tính lại %(count)s đề án từ sự kiện; %(placed)s đề án đổi tỉnh khi ghi nhận.")
-                % {"count": count, "placed": placed}
+                _(
+                    "Đã tính lại %(count)s đề án từ sự kiện; %(placed)s đề án đổi tỉnh khi ghi nhận; %(reached)s đề án "
+                    "đổi cơ sở thụ hưởng tính cho báo cáo."
+                )
+                % {"count": count, "placed": placed, "reached": reached}
             )
         )
