@@ -64,6 +64,10 @@ def expected_reach(projects: QuerySet[Any], *, links: Any = None) -> Iterator[tu
 def refresh_reach(projects: QuerySet[Project]) -> int:
     """Recomputes these đề án's reach after one of its inputs changed (their beneficiaries written, a beneficiary's
     priority groups changed, a bulk load); returns how many changed. Call inside the writer's transaction."""
+    # Locked before the groups are read: two facilities of one đề án changed at once would otherwise each write a
+    # reach computed with the other's groups of before, the second write undoing the first's news. The second now
+    # waits, then reads the first's groups committed.
+    list(projects.select_for_update(of=("self",)).values_list("pk", flat=True))
     changed = [
         Project(pk=pk, reach=reach, reach_groups=groups)
         for pk, _code, stored, stored_groups, reach, groups in expected_reach(projects)
