@@ -42,7 +42,7 @@ def derived_reach(beneficiaries: Iterable[tuple[int, int]]) -> tuple[str, int]:
 
 def expected_reach(projects: QuerySet[Any], *, links: Any = None) -> Iterator[tuple[int, str, str, int, str, int]]:
     """(pk, code, stored reach, stored groups, expected reach, expected groups) of each đề án, a range of keys at a
-    time (two queries each: no list of keys is sent). The link model is a parameter so that a migration reads its
+    time (two queries each; no list of keys is sent). The link model is a parameter so that a migration reads its
     historical one."""
     links = links if links is not None else Project.beneficiaries.through
     last = 0
@@ -51,8 +51,11 @@ def expected_reach(projects: QuerySet[Any], *, links: Any = None) -> Iterator[tu
     ):
         first, last = chunk[0][0], chunk[-1][0]
         served: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # The chunk's đề án as a subquery, not by the range of its keys alone: a facility's few đề án may lie far
+        # apart, and the range between them would read every beneficiary of the years in between.
+        in_chunk = projects.filter(pk__gte=first, pk__lte=last).values("pk")
         for project, facility, groups in (
-            links.objects.filter(project_id__gte=first, project_id__lte=last)
+            links.objects.filter(project_id__in=in_chunk)
             .annotate(groups=group_mask("facility"))
             .values_list("project_id", "facility_id", "groups")
         ):
