@@ -405,6 +405,12 @@ def facility_update(
     if not access.can_create_facility_in(actor, data.place.province, commune=data.place.commune):
         raise PermissionDenied(_("Bạn không thể chuyển cơ sở sang địa bàn ngoài phạm vi quản lý của mình."))
     with transaction.atomic():
+        stored = Facility.objects.filter(pk=facility.pk).values_list(*sorted(PRIORITY_FIELDS)).get()
+        if stored != _priority_fields(data):
+            # Its đề án before the facility, the order of every other writer: an import that recorded a step on
+            # one of them and then names the facility in a new đề án (locking it shared) would otherwise wait for
+            # this edit while this edit waits for it — a deadlock.
+            _lock_projects_of(facility)
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
         before = audit_snapshot(locked, AUDITED_FIELDS)
         place_before = (locked.province_id, locked.district_id, locked.commune_id)
@@ -435,8 +441,14 @@ def facility_update(
     return locked
 
 
-def _priority_fields(facility: Facility) -> tuple[Any, ...]:
+def _priority_fields(facility: Facility | FacilityData) -> tuple[Any, ...]:
     return tuple(getattr(facility, name) for name in sorted(PRIORITY_FIELDS))
+
+
+def _lock_projects_of(facility: Facility) -> None:
+    from khuyencong.projects.models import Project
+
+    list(Project.objects.filter(beneficiaries=facility).select_for_update(of=("self",)).order_by("pk").values("pk"))
 
 
 def _count_projects_again(facility: Facility) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,14 +104,10 @@ def project_create(
         raise ValidationError(errors)
     require_free_code(Project, code, _("đề án"))
     if beneficiaries:
-        # Read locked: a change of a beneficiary's priority groups committed meanwhile refreshes the đề án it can
-        # see, and this one is not visible to it before we commit (`facility_update` locks the facility first).
+        keys = sorted({f.pk for f in beneficiaries})
+        _share_lock_facilities(keys)
         project.reach, project.reach_groups = derived_reach(
-            Facility.objects.select_for_update()
-            .filter(pk__in=[f.pk for f in beneficiaries])
-            .order_by("pk")
-            .annotate(groups=group_mask(None))
-            .values_list("pk", "groups")
+            Facility.objects.filter(pk__in=keys).annotate(groups=group_mask(None)).values_list("pk", "groups")
         )
     project.full_clean(exclude=["province", "recorded_province"])
     with created_under_new_code(Project, code, _("đề án")):
@@ -126,6 +122,16 @@ def project_create(
                                        "total_cost", "support_requested", "counterpart"]),
     )  # fmt: skip
     return project
+
+
+def _share_lock_facilities(keys: list[int]) -> None:
+    """The beneficiaries' groups are read under a shared lock: a change of one's priority groups (`facility_update`
+    locks the facility for update) committed meanwhile would refresh the đề án it can see, and this one is not
+    visible to it before we commit; shared, two đề án naming one facility do not wait for each other. Django's
+    select_for_update has no shared mode; SQLite serialises writers on its own."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM facilities_facility WHERE id = ANY(%s) ORDER BY id FOR SHARE", [keys])
 
 
 def _standing_events(project: Project) -> list[ProjectEvent]:

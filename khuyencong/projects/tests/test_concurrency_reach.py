@@ -1,0 +1,125 @@
+"""A đề án's reach stays right whatever writes meet at once: a facility's groups changed while a đề án naming it is
+created, two facilities of one đề án changed together, and an import that holds a đề án while a facility of it is
+edited (no deadlock). PostgreSQL only: SQLite serialises writers on its own."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, transaction
+
+from conftest import FacilityMaker
+from khuyencong.accounts.models import User
+from khuyencong.facilities.models import Facility
+from khuyencong.facilities.services import facility_update
+from khuyencong.programs.models import Plan
+from khuyencong.projects.models import Project
+from khuyencong.projects.reach import check_reach
+from khuyencong.projects.tests.test_reach import groups_of
+from khuyencong.projects.tests.test_recorded_province import new_project
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not ON_POSTGRES, reason="row locks are tested on PostgreSQL"),
+]
+# Long enough for the other thread to reach the lock it must wait on.
+SETTLE = 0.8
+
+
+def meanwhile(work: Callable[[], None], outcome: dict[str, object]) -> threading.Thread:
+    """`work` in another thread (its own connection), its end time or its error in `outcome`."""
+
+    def run() -> None:
+        try:
+            work()
+            outcome["done"] = time.monotonic()
+        except Exception as error:  # the test asserts there was none
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def edit(facility: Facility, actor: User, **groups: object) -> None:
+    facility_update(facility=Facility.objects.get(pk=facility.pk), actor=actor, data=groups_of(facility, **groups))
+
+
+def test_two_facilities_of_one_đề_án_changed_at_once_both_count(
+    national_plan: Plan, system_actor: User, make_facility: FacilityMaker
+) -> None:
+    # Given a group đề án of two facilities in no group
+    first = make_facility("Cơ sở mây tre một", commune="Bảo Thắng")
+    second = make_facility("Cơ sở mây tre hai", commune="Bảo Thắng")
+    new_project(national_plan, system_actor, "TTKC1", [first, second], code="DA-CHUNG")
+    outcome: dict[str, object] = {}
+    # When one is found women-owned while the other is found ethnic-minority-owned at the same moment
+    with transaction.atomic():
+        edit(first, system_actor, women_owned=True)
+        thread = meanwhile(lambda: edit(second, system_actor, ethnic_minority_owned=True), outcome)
+        time.sleep(SETTLE)
+        committed = time.monotonic()
+    thread.join(timeout=30)
+    # Then the second waited for the first, and the đề án names both changes
+    assert "error" not in outcome
+    assert outcome["done"] >= committed
+    assert check_reach(Project.objects.all()) == []
+    assert Project.objects.get(code="DA-CHUNG").reach_groups == 0b11
+
+
+@pytest.mark.parametrize("first", ["create", "edit"])
+def test_a_đề_án_created_while_its_facility_s_groups_change_names_the_new_groups(
+    national_plan: Plan, system_actor: User, make_facility: FacilityMaker, first: str
+) -> None:
+    facility = make_facility("Cơ sở mộc chung", commune="Bảo Thắng")
+
+    def create() -> None:
+        new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-MOI")
+
+    def change() -> None:
+        edit(facility, system_actor, women_owned=True)
+
+    outcome: dict[str, object] = {}
+    # When a đề án naming the facility is created while its groups change, in either order
+    with transaction.atomic():
+        (create if first == "create" else change)()
+        thread = meanwhile(change if first == "create" else create, outcome)
+        time.sleep(SETTLE)
+        committed = time.monotonic()
+    thread.join(timeout=30)
+    # Then the second waited for the first, and the đề án names the facility's groups as they are now
+    assert "error" not in outcome
+    assert outcome["done"] >= committed
+    assert check_reach(Project.objects.all()) == []
+    assert Project.objects.get(code="DA-MOI").reach_groups == 1
+
+
+def test_an_import_holding_a_đề_án_and_an_edit_of_its_facility_do_not_deadlock(
+    national_plan: Plan, system_actor: User, make_facility: FacilityMaker
+) -> None:
+    # Given a đề án of a facility
+    facility = make_facility("Cơ sở gốm chung", commune="Bảo Thắng")
+    held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
+    outcome: dict[str, object] = {}
+    # When an import records a step on it (locking it), the facility's groups are edited meanwhile, and the import
+    # then names the facility in a new đề án
+    with transaction.atomic():
+        Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
+        thread = meanwhile(lambda: edit(facility, system_actor, women_owned=True), outcome)
+        time.sleep(SETTLE)
+        new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-MOI")
+        committed = time.monotonic()
+    thread.join(timeout=30)
+    # Then neither fails: the edit waited for the import, and both đề án name the facility's new groups
+    assert "error" not in outcome
+    assert outcome["done"] >= committed
+    assert check_reach(Project.objects.all()) == []
+    assert set(Project.objects.values_list("reach_groups", flat=True)) == {1}
