@@ -10,8 +10,9 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from conftest import FacilityMaker
 from khuyencong.accounts.models import User
@@ -166,9 +167,10 @@ def test_the_migration_fills_the_reach_of_đề_án_recorded_before_it(
     new_project(national_plan, system_actor, "TTKC1", [women_owned, plain], code="DA-1")
     new_project(national_plan, system_actor, "TTKC1", [], code="DA-2")
     Project.objects.update(reach="", reach_groups=0)
-    # When the migration's step runs (on the models as they are)
-    migration = importlib.import_module("khuyencong.projects.migrations.0017_project_reach")
-    migration.fill_reach(django_apps, None)
+    # When the migration's step runs, on the models as they stood then
+    migration = importlib.import_module("khuyencong.projects.migrations.0018_fill_reach")
+    then = MigrationLoader(connection).project_state(("projects", "0018_fill_reach")).apps
+    migration.fill_reach(then, None)
     # Then every đề án's reach is what its beneficiaries give
     assert check_reach(Project.objects.all()) == []
     assert Project.objects.get(code="DA-1").reach_groups == WOMEN

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ("geography", "0003_field_names_in_vietnamese"),
         ("organizations", "0003_field_names_in_vietnamese"),
         ("programs", "0003_field_names_in_vietnamese"),
-        ("projects", "0017_project_reach"),
+        ("projects", "0018_fill_reach"),
     ]
 
     operations = [
