@@ -42,6 +42,8 @@ PRIORITY_GROUPS: tuple[PriorityGroup, ...] = (
     PriorityGroup("craft_village", gettext_lazy("Cơ sở trong làng nghề"), ~Q(craft_village=""), DECREE_235),
     PriorityGroup("artisan", gettext_lazy("Nghệ nhân"), Q(legal_form=LegalForm.ARTISAN), DECREE_235),
 )  # fmt: skip
+# Each đề án keeps its beneficiaries' groups (`Project.reach`): a change to these groups must be followed by
+# `kc_rebuild` (or a migration that refills the reach), else a facility's old and new tokens mix in the reports.
 # A group's label in the reader's language, for a report laid out from figures computed (or kept) in another.
 PRIORITY_LABELS = {group.key: group.label for group in PRIORITY_GROUPS}
 

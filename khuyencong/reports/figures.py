@@ -51,7 +51,8 @@ WHOLE = BigIntegerField()
 class Codes(Aggregate):
     """A group's codes as a list: on PostgreSQL in byte order (Python's order of code points, so that the lists of
     several groups merge into one in order at the cost of a merge, not a sort); on SQLite as a JSON array in no given
-    order (`_codes` reads both)."""
+    order (`_codes` reads both). Read by `_raw_rows`, past Django's converters: the text output field only names a
+    type for the query's compilation."""
 
     function = "ARRAY_AGG"
     template = '%(function)s(%(expressions)s ORDER BY %(expressions)s COLLATE "C")'
@@ -89,8 +90,8 @@ class _Tally:
         self.projects = self.tasks = self.cost_known = self.counterpart_known = 0
         self.total_cost = self.support = self.counterpart = self.disbursed = 0
         self.facilities = self.facility_times = 0
-        # Each group's codes, a list each; the beneficiaries as tokens of `Project.reach` (one a facility; the
-        # priority groups count theirs from the tokens of all, see `_breakdown`).
+        # The codes stay a list per group until `as_json`: one sort of them all merges runs already in order. The
+        # facilities are the distinct tokens of the groups' reach (a facility is one token wherever it is served).
         self.codes: list[list[str]] = []
         self.reached: set[str] = set()
 
@@ -191,7 +192,8 @@ def _breakdown(
     contents: dict[int, _Tally] = defaultdict(_Tally)
     groups = [_Tally() for _group in PRIORITY_GROUPS]
     bits = [(1 << index, tally) for index, tally in enumerate(groups)]
-    # The tokens of the beneficiaries in any group, with how many đề án serve each.
+    # A group counts a facility once however many đề án serve it, and a facility-time per đề án: its tokens are
+    # kept with their number of đề án.
     flagged: Counter[str] = Counter()
     disbursed_by_day = disbursed_by_eve = 0
     for (is_approved, source, content, kind, served, count, cost, cost_known, counterpart, counterpart_known,
