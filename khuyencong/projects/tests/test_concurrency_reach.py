@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -32,7 +33,7 @@ pytestmark = [
 SETTLE = 0.8
 
 
-def meanwhile(work: Callable[[], None], outcome: dict[str, object]) -> threading.Thread:
+def meanwhile(work: Callable[[], None], outcome: dict[str, Any]) -> threading.Thread:
     """`work` in another thread (its own connection), its end time or its error in `outcome`."""
 
     def run() -> None:
@@ -60,7 +61,7 @@ def test_two_facilities_of_one_đề_án_changed_at_once_both_count(
     first = make_facility("Cơ sở mây tre một", commune="Bảo Thắng")
     second = make_facility("Cơ sở mây tre hai", commune="Bảo Thắng")
     new_project(national_plan, system_actor, "TTKC1", [first, second], code="DA-CHUNG")
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
     # When one is found women-owned while the other is found ethnic-minority-owned at the same moment
     with transaction.atomic():
         edit(first, system_actor, women_owned=True)
@@ -87,7 +88,7 @@ def test_a_đề_án_created_while_its_facility_s_groups_change_names_the_new_gr
     def change() -> None:
         edit(facility, system_actor, women_owned=True)
 
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
     # When a đề án naming the facility is created while its groups change, in either order
     with transaction.atomic():
         (create if first == "create" else change)()
@@ -108,7 +109,7 @@ def test_an_import_holding_a_đề_án_and_an_edit_of_its_facility_do_not_deadlo
     # Given a đề án of a facility
     facility = make_facility("Cơ sở gốm chung", commune="Bảo Thắng")
     held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
     # When an import records a step on it (locking it), the facility's groups are edited meanwhile, and the import
     # then names the facility in a new đề án
     with transaction.atomic():
