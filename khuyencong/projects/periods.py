@@ -232,17 +232,23 @@ def _rebuild_batch(batch: list[Project]) -> int:
     round trips."""
     rows: list[ProjectPeriod] = []
     year_ends: list[ProjectYearEnd] = []
+    moved: list[Project] = []
     for project in batch:
         periods = derive_periods(
             list(project.events.all()), list(project.payments.all()), support_requested=project.support_requested
         )
         rows += _rows(project.pk, periods)
         year_ends += _year_end_rows(project.pk, periods)
+        today = periods[-1].state if periods else None
+        if (project.state or None) != (today or None):
+            project.state = today
+            moved.append(project)
     ids = [p.pk for p in batch]
     ProjectPeriod.objects.filter(project_id__in=ids).delete()
     ProjectYearEnd.objects.filter(project_id__in=ids).delete()
     ProjectPeriod.objects.bulk_create(rows, batch_size=2_000)
     ProjectYearEnd.objects.bulk_create(year_ends, batch_size=2_000)
+    Project.objects.bulk_update(moved, ["state"])
     return len(batch)
 
 
@@ -258,6 +264,14 @@ def check(projects: QuerySet[Project]) -> list[str]:
             problems.append(
                 _("%(code)s: %(stored)s khoảng đã lưu khác %(expected)s khoảng tính lại từ sự kiện")
                 % {"code": project.code, "stored": len(stored), "expected": len(expected)}
+            )
+            continue
+        # The state kept on the đề án is today's period's (work queues and deadlines read it by its index).
+        today = expected[-1].state if expected else None
+        if (project.state or None) != (today or None):
+            problems.append(
+                _("%(code)s: trạng thái đã lưu là «%(stored)s», tính lại từ sự kiện là «%(expected)s»")
+                % {"code": project.code, "stored": project.state or "", "expected": today or ""}
             )
             continue
         ends = [(r.year_from, r.year_to, _normal_figures(r)) for r in project.year_ends.all()]

@@ -225,5 +225,14 @@ def test_kc_rebuild_check_passes_on_the_scenarios_and_fails_on_a_tampered_row(
         call_command("kc_rebuild", "--check")
     call_command("kc_rebuild")
     call_command("kc_rebuild", "--check")
+    # A state kept on the đề án that is not today's period's (the deadlines find đề án by it) is found, and rebuilt
+    drifted = ProjectPeriod.objects.filter(valid_to__isnull=True).exclude(state="settled").first()
+    assert drifted is not None
+    Project.objects.filter(pk=drifted.project_id).update(state="settled")
+    with pytest.raises(CommandError, match="1 đề án"):
+        call_command("kc_rebuild", "--check")
+    call_command("kc_rebuild")
+    call_command("kc_rebuild", "--check")
+    assert Project.objects.get(pk=drifted.project_id).state == drifted.state
     with pytest.raises(CommandError, match="Không có đề án"):
         call_command("kc_rebuild", "--project", "KHONG-CO")
