@@ -15,9 +15,9 @@ from khuyencong.projects.recorded import check_recorded_provinces, refresh_recor
 
 class Command(BaseCommand):
     help = (
-        "Recomputes every derived table (the periods of each project and its state, the province it is reported under as "
-        "recorded, and its beneficiaries as reports count them) from the events, payments, places, territories and "
-        "beneficiaries, after a restore, a migration or a bulk load. "
+        "Recomputes every derived table (the periods of each project and its state, the province it is reported "
+        "under as recorded, and its beneficiaries as reports count them) from the events, payments, places, "
+        "territories and beneficiaries, after a restore, a migration or a bulk load. "
         "With --check, changes nothing and exits non-zero where derived ≠ replay."
     )
 
