@@ -50,6 +50,20 @@ def meanwhile(work: Callable[[], None], outcome: dict[str, Any]) -> threading.Th
     return thread
 
 
+def second_waits(first: Callable[[], None], second: Callable[[], None]) -> None:
+    """`first` in a transaction held open while `second` starts in another; `second` must end without error, and
+    only after `first` committed (it waited for a lock, not for nothing)."""
+    outcome: dict[str, Any] = {}
+    with transaction.atomic():
+        first()
+        thread = meanwhile(second, outcome)
+        time.sleep(SETTLE)
+        committed = time.monotonic()
+    thread.join(timeout=30)
+    assert "error" not in outcome
+    assert outcome["done"] >= committed
+
+
 def edit(facility: Facility, actor: User, **groups: object) -> None:
     facility_update(facility=Facility.objects.get(pk=facility.pk), actor=actor, data=groups_of(facility, **groups))
 
@@ -61,17 +75,12 @@ def test_two_facilities_of_one_đề_án_changed_at_once_both_count(
     first = make_facility("Cơ sở mây tre một", commune="Bảo Thắng")
     second = make_facility("Cơ sở mây tre hai", commune="Bảo Thắng")
     new_project(national_plan, system_actor, "TTKC1", [first, second], code="DA-CHUNG")
-    outcome: dict[str, Any] = {}
     # When one is found women-owned while the other is found ethnic-minority-owned at the same moment
-    with transaction.atomic():
-        edit(first, system_actor, women_owned=True)
-        thread = meanwhile(lambda: edit(second, system_actor, ethnic_minority_owned=True), outcome)
-        time.sleep(SETTLE)
-        committed = time.monotonic()
-    thread.join(timeout=30)
+    second_waits(
+        lambda: edit(first, system_actor, women_owned=True),
+        lambda: edit(second, system_actor, ethnic_minority_owned=True),
+    )
     # Then the second waited for the first, and the đề án names both changes
-    assert "error" not in outcome
-    assert outcome["done"] >= committed
     assert check_reach(Project.objects.all()) == []
     assert Project.objects.get(code="DA-CHUNG").reach_groups == 0b11
 
@@ -88,17 +97,9 @@ def test_a_đề_án_created_while_its_facility_s_groups_change_names_the_new_gr
     def change() -> None:
         edit(facility, system_actor, women_owned=True)
 
-    outcome: dict[str, Any] = {}
     # When a đề án naming the facility is created while its groups change, in either order
-    with transaction.atomic():
-        (create if first == "create" else change)()
-        thread = meanwhile(change if first == "create" else create, outcome)
-        time.sleep(SETTLE)
-        committed = time.monotonic()
-    thread.join(timeout=30)
+    second_waits(*((create, change) if first == "create" else (change, create)))
     # Then the second waited for the first, and the đề án names the facility's groups as they are now
-    assert "error" not in outcome
-    assert outcome["done"] >= committed
     assert check_reach(Project.objects.all()) == []
     assert Project.objects.get(code="DA-MOI").reach_groups == 1
 
@@ -111,7 +112,7 @@ def test_an_import_holding_a_đề_án_and_an_edit_of_its_facility_do_not_deadlo
     held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
     outcome: dict[str, Any] = {}
     # When an import records a step on it (locking it), the facility's groups are edited meanwhile, and the import
-    # then names the facility in a new đề án
+    # then names the facility in a new đề án (its second lock comes after the edit started: not `second_waits`)
     with transaction.atomic():
         Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
         thread = meanwhile(lambda: edit(facility, system_actor, women_owned=True), outcome)
