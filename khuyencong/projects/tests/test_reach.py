@@ -10,6 +10,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -174,3 +175,17 @@ def test_the_migration_fills_the_reach_of_đề_án_recorded_before_it(
     # Then every đề án's reach is what its beneficiaries give
     assert check_reach(Project.objects.all()) == []
     assert Project.objects.get(code="DA-1").reach_groups == WOMEN
+
+
+def test_another_province_s_edit_of_the_groups_is_refused_and_rewrites_nothing(
+    national_plan: Plan, plain: Facility, system_actor: User, cast: dict[str, User], frozen_clock: None
+) -> None:
+    # Given a đề án for a Lào Cai facility in no group
+    project = new_project(national_plan, system_actor, "TTKC1", [plain], code="DA-1")
+    # When another province's department tries to record the facility as women-owned
+    with pytest.raises(PermissionDenied):
+        facility_update(facility=plain, actor=cast["other_department"], data=groups_of(plain, women_owned=True))
+    # Then neither the facility nor its đề án's reach changed
+    plain.refresh_from_db()
+    assert not plain.women_owned
+    assert reach(project) == (str(plain.pk), 0)
