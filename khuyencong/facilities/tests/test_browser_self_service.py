@@ -33,6 +33,9 @@ def test_the_representative_proposes_a_phone_and_the_sở_applies_it(
         rep.goto(f"{live_server}/facilities/{facility.pk}/")
         expect(rep.get_by_role("link", name="Sửa thông tin")).to_have_count(0)
         rep.get_by_role("link", name="Đề nghị thay đổi thông tin").click()
+        # The form's page must have loaded before its width is read: mid-navigation there is no document yet
+        expect(rep.get_by_role("heading", level=1)).to_contain_text("Đề nghị thay đổi thông tin:")
+        rep.wait_for_load_state()
         rep.set_viewport_size({"width": 390, "height": 844})
         assert rep.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         rep.set_viewport_size({"width": 1366, "height": 900})
