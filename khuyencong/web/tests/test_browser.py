@@ -103,8 +103,7 @@ def test_an_error_summary_link_leads_to_a_picker_s_search_box_with_its_label_in_
     summary.get_by_role("link", name="Kế hoạch").click()
 
     # Then the search box he can type in has the focus, marked as refused, and the field's label is in view
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == "id_plan-search"
+    expect(page.locator("#id_plan-search")).to_be_focused()
     assert page.locator("#id_plan-search").get_attribute("aria-invalid") == "true"
     label = page.locator("label[for='id_plan']").bounding_box()
     assert label is not None
