@@ -236,7 +236,8 @@ def main() -> None:
 
     def export(kind: str, scope: ReportScope, period: Period, render: Callable[..., object]) -> Run:
         def run() -> object:
-            built = report_build(kind, scope, period)
+            # As the report page builds a document: only its JSON lists the figures' đề án.
+            built = report_build(kind, scope, period, codes=False)
             return render(built.data, built.sections, built.document)
 
         return run
@@ -245,8 +246,15 @@ def main() -> None:
     cases: list[tuple[str, Run, Run]] = [
         ("national plan execution 2022 (report)", lambda: report_build("national", nation, y2022), national_floor),
         ("regional report, North, 6 months", lambda: report_build("regional", north, h1), regional_floor),
-        ("programme report 2021–2025", lambda: report_build("programme", nation, p2025, program=programme),
+        # The report as its JSON carries it, every figure with its đề án's codes, and as its page builds it (the
+        # breakdown's lists are asked when a figure is opened); then the page itself.
+        ("programme report 2021–2025 (report, JSON)", lambda: report_build("programme", nation, p2025,
+                                                                           program=programme), programme_floor),
+        ("programme report 2021–2025 (report, for a page)", lambda: report_build("programme", nation, p2025,
+                                                                                 program=programme, codes=False),
          programme_floor),
+        ("programme report page 2021–2025 (page)",
+         page(cuc, report_url.format(kind="programme", year=2025) + f"&program={programme}"), programme_floor),
         ("provincial report Lào Cai, 6 months 2022", lambda: report_build("provincial", lao_cai, h1),
          provincial_floor),
         ("landing dashboard, Cục (page)", page(cuc, "/reports/"), dashboard_floor(None)),

@@ -1,5 +1,6 @@
 """The PostgreSQL connection settings in config/settings/environment.py, measured: JIT on vs off for the reports' kind
-of query (a GROUP BY over ~1.5 million periods joined to 200,000 đề án), and a new connection vs a kept one.
+of query (a GROUP BY over ~1.5 million periods joined to 200,000 đề án), work_mem for the sort under a report's
+breakdown (its đề án of several years grouped, each group listing its codes), and a new connection vs a kept one.
 
 Usage: .venv/bin/python benchmarks/pg_settings.py [--projects N] [--repeat R] [--serial]
 Database: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kc_wt_replica_bench); the first run builds
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -86,6 +88,45 @@ QUERIES = {
 }
 
 
+# The breakdown every report carries (reports/figures.py), on this schema: the đề án of five plan years in force at
+# the end of the last, grouped by source, content and state, each group with its đề án's codes in order. Its sort
+# of ~100,000 wide rows is what work_mem decides: in memory or on disk.
+BREAKDOWN = """
+    SELECT per.approved_on IS NOT NULL, p.funding_source, p.content, per.state, count(*), sum(per.support::bigint),
+           sum(per.disbursed::bigint), array_agg(p.code ORDER BY p.code COLLATE "C")
+    FROM bench.project p JOIN bench.period per ON per.project_id = p.id
+         AND per.valid_from <= DATE '2025-12-31' AND (per.valid_to IS NULL OR per.valid_to > DATE '2025-12-31')
+    WHERE p.plan_year BETWEEN 2021 AND 2025
+    GROUP BY 1, 2, 3, 4"""
+WORK_MEM = ("4MB", "16MB", "32MB", "64MB")
+
+
+def spilled_kb(conn: psycopg.Connection, sql: str) -> int:
+    """What the plan's sorts wrote to disk (EXPLAIN ANALYZE), in kB: 0 when they ran in memory."""
+    text = "\n".join(str(row[0]) for row in conn.execute(f"EXPLAIN (ANALYZE) {sql}").fetchall())
+    return sum(int(kb) for kb in re.findall(r"Disk: (\d+)kB", text))
+
+
+def work_mem_table(conn: psycopg.Connection, repeat: int) -> None:
+    conn.execute("SET jit = off")  # as every connection of the application
+    print("\n| work_mem | breakdown of five years (median) | ratio to 4MB | sorted on disk |\n|---|---:|---:|---:|")
+    conn.execute(BREAKDOWN)
+    timings: dict[str, list[float]] = {size: [] for size in WORK_MEM}
+    for _ in range(repeat):
+        # Alternating, so that other load on the machine weighs on every setting alike.
+        for size in WORK_MEM:
+            conn.execute(f"SET work_mem = '{size}'")
+            start = time.perf_counter()
+            run(conn, BREAKDOWN)
+            timings[size].append((time.perf_counter() - start) * 1000)
+    base = statistics.median(timings[WORK_MEM[0]])
+    for size in WORK_MEM:
+        conn.execute(f"SET work_mem = '{size}'")
+        median = statistics.median(timings[size])
+        print(f"| {size} | {median:.0f} ms | {median / base:.2f} | {spilled_kb(conn, BREAKDOWN):,} kB |")
+    conn.execute("RESET work_mem")
+
+
 def ensure_database() -> None:
     name = URL.rsplit("/", 1)[1]
     with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
@@ -159,6 +200,7 @@ def main() -> None:
             conn.execute("SET jit = on")
             print(f"| {name} | {on:.0f} ms | {off:.0f} ms | {on / off:.2f} | {jit_compile_ms(conn, sql):.0f} ms |")
         conn.execute("RESET jit")
+        work_mem_table(conn, args.repeat)
 
     def fresh() -> None:
         with psycopg.connect(URL) as new:

@@ -103,10 +103,7 @@ class _Tally:
         self.support += support
         self.codes.append(codes)
 
-    def as_json(self) -> dict[str, Any]:
-        codes = list(chain.from_iterable(self.codes))
-        # Timsort merges the groups' lists, each in order on PostgreSQL, in about one pass.
-        codes.sort()
+    def as_json(self, with_codes: bool) -> dict[str, Any]:
         return {
             "projects": self.projects,
             "tasks": self.tasks,
@@ -118,8 +115,14 @@ class _Tally:
             "disbursed": self.disbursed,
             "facilities": self.facilities,
             "facility_times": self.facility_times,
-            "codes": codes,
+            **({"codes": self.sorted_codes()} if with_codes else {}),
         }
+
+    def sorted_codes(self) -> list[str]:
+        codes = list(chain.from_iterable(self.codes))
+        # Timsort merges the groups' lists, each in order on PostgreSQL, in about one pass.
+        codes.sort()
+        return codes
 
 
 def _raw_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
@@ -132,7 +135,7 @@ def _raw_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
             yield from batch
 
 
-def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]:
+def breakdown(projects: QuerySet[Project], day: datetime.date, *, codes: bool = True) -> dict[str, Any]:
     """Every figure of this module for the đề án given, as approved by `day`, in one read whatever their number: the
     approved đề án with their figures in force that day, grouped by the database by funding source, content, kind
     and the priority groups their beneficiaries are in — a row per group, with its sums, its đề án's codes and their
@@ -142,24 +145,28 @@ def breakdown(projects: QuerySet[Project], day: datetime.date) -> dict[str, Any]
     facility-times, so distinct facilities per source, per content, per group and in total are the distinct tokens
     of the groups' reach (sets of a few strings per đề án, built in C), where a COUNT(DISTINCT) per table would each
     evaluate the as-of join again (measured at national scale: grouping sets or a materialised CTE took 1,0 to 1,7
-    times the whole report). The sums and the counts of đề án come from the database."""
-    return _breakdown(projects, day, None)[0]
+    times the whole report). The sums and the counts of đề án come from the database.
+
+    Without `codes`, the rows carry no list of codes: what a page shows, whose figures open their list by asking
+    for the report again with them (measured at national scale: the codes were a fifth of a programme report's
+    SQL and a third of its Python, for lists the page never shows)."""
+    return _breakdown(projects, day, None, codes)[0]
 
 
 def breakdown_and_disbursed(
-    projects: QuerySet[Project], day: datetime.date, eve: datetime.date
+    projects: QuerySet[Project], day: datetime.date, eve: datetime.date, *, codes: bool = True
 ) -> tuple[dict[str, Any], int]:
     """`breakdown` of the đề án given as approved by `day`, and what was disbursed on all of them — approved by then
     or not — between the end of `eve` and the end of `day` (disbursed to date on `day` less on `eve`), from the same
     read: the regional report needs both of the same đề án, and a second as-of join of them cost as much again
     (measured at national scale: 75–80 ms of a 360 ms report, twice)."""
-    figures, disbursed = _breakdown(projects, day, eve)
+    figures, disbursed = _breakdown(projects, day, eve, codes)
     assert disbursed is not None
     return figures, disbursed
 
 
 def _breakdown(
-    projects: QuerySet[Project], day: datetime.date, eve: datetime.date | None
+    projects: QuerySet[Project], day: datetime.date, eve: datetime.date | None, with_codes: bool
 ) -> tuple[dict[str, Any], int | None]:
     annotated: Any = with_state_on(projects, day).annotate(on_approved=F("on_period__approved_on"))
     approved = Q(on_approved__isnull=False)
@@ -182,7 +189,8 @@ def _breakdown(
         cost_=Cast(Sum(Cast("total_cost", WHOLE)), WHOLE), cost_known_=Count("total_cost"),
         counterpart_=Cast(Sum(Cast("counterpart", WHOLE)), WHOLE), counterpart_known_=Count("counterpart"),
         support_=Cast(Sum(Cast("on_support", WHOLE)), WHOLE), disbursed_=Cast(Sum(Cast("on_disbursed", WHOLE)), WHOLE),
-        eve_=eve_disbursed, codes_=Codes("code", filter=counted),
+        eve_=eve_disbursed,
+        codes_=Codes("code", filter=counted) if with_codes else Value(None, output_field=TextField()),
         reach_=Joined("reach", filter=~Q(reach="") if counted is None else counted & ~Q(reach="")),
     ).values_list("approved_", "source_", "content_", "kind_", "groups_", "count_", "cost_", "cost_known_",
                   "counterpart_", "counterpart_known_", "support_", "disbursed_", "eve_", "codes_",
@@ -245,12 +253,14 @@ def _breakdown(
     by_content_rows = sorted(contents.items(), key=lambda item: (-item[1].projects - item[1].tasks, names[item[0]]))
     figures = {
         "as_of": day.isoformat(),
-        "total": total.as_json(),
+        "total": total.as_json(with_codes),
         "by_source": [
-            {"funding_source": source, "label": str(FundingSource(source).label), **tally.as_json()}
+            {"funding_source": source, "label": str(FundingSource(source).label), **tally.as_json(with_codes)}
             for source, tally in sorted(sources.items(), key=lambda item: _source_order(item[0]))
         ],
-        "by_content": [{"content": names[pk], "label": labels[pk], **tally.as_json()} for pk, tally in by_content_rows],
+        "by_content": [
+            {"content": names[pk], "label": labels[pk], **tally.as_json(with_codes)} for pk, tally in by_content_rows
+        ],
         "priority_groups": [
             {
                 "group": g.key,
@@ -258,7 +268,7 @@ def _breakdown(
                 "basis": str(g.basis),
                 **{
                     k: v
-                    for k, v in tally.as_json().items()
+                    for k, v in tally.as_json(with_codes).items()
                     if k in ("projects", "support", "facilities", "facility_times", "codes")
                 },
             }

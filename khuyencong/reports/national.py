@@ -37,7 +37,10 @@ def national_plans(period: Period, plan_code: str | None = None) -> list[Plan]:
     return list(plans.filter(year=period.plan_year))
 
 
-def national_report(scope: ReportScope, period: Period, *, plan_code: str | None = None) -> dict[str, Any]:
+def national_report(
+    scope: ReportScope, period: Period, *, plan_code: str | None = None, codes: bool = True
+) -> dict[str, Any]:
+    """Without `codes`, the plans' breakdowns list no đề án (see `figures.breakdown`)."""
     plans = national_plans(period, plan_code)
     if not plans:
         if plan_code:
@@ -48,7 +51,7 @@ def national_report(scope: ReportScope, period: Period, *, plan_code: str | None
         "title": _("Báo cáo tình hình thực hiện kế hoạch khuyến công quốc gia %(period)s") % {"period": period.label},
         "scope": scope.as_json(),
         "period": period_json(period),
-        "plans": [_plan_execution(plan, scope, period) for plan in plans],
+        "plans": [_plan_execution(plan, scope, period, codes) for plan in plans],
     }
 
 
@@ -109,7 +112,7 @@ def _rows(projects: Any, period: Period) -> list[Row]:
 MONEY = DecimalField(max_digits=18, decimal_places=0)
 
 
-def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str, Any]:
+def _plan_execution(plan: Plan, scope: ReportScope, period: Period, codes: bool = True) -> dict[str, Any]:
     day = period.as_of
     rows_of_plan = _rows(scope.projects(Project.objects.filter(plan=plan)), period)
     approved = [r for r in rows_of_plan if r.approved]
@@ -160,7 +163,7 @@ def _plan_execution(plan: Plan, scope: ReportScope, period: Period) -> dict[str,
         "disbursed_percent_of_plan": rate(disbursed_total, budget),
         "units": rows,
         "by_province": _by_province(scope, approved, allocations, datetime.date(plan.year, 1, 1)),
-        "breakdown": breakdown(in_scope, day),
+        "breakdown": breakdown(in_scope, day, codes=codes),
     }
 
 

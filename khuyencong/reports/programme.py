@@ -23,9 +23,10 @@ from .regional import indicator_totals
 from .scope import ReportScope, scope_from_units
 
 
-def programme_report(scope: ReportScope, period: Period, *, program_code: str) -> dict[str, Any]:
+def programme_report(scope: ReportScope, period: Period, *, program_code: str, codes: bool = True) -> dict[str, Any]:
     """Every đề án carried out in the programme's territory over its years, national and local alike (a province's
-    programme is judged on the KCQG đề án implemented in the province too), split by funding source."""
+    programme is judged on the KCQG đề án implemented in the province too), split by funding source. Without
+    `codes`, no figure lists its đề án (see `figures.breakdown`)."""
     program = Program.objects.filter(code=program_code).select_related("territory").prefetch_related("targets").first()
     if program is None:
         raise ValueError(_("Không có chương trình khuyến công mã «%(code)s».") % {"code": program_code})
@@ -39,7 +40,7 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
         )
     scope = programme_scope(program, scope, period.as_of)
     projects = scope.projects(Project.objects.filter(plan__year__gte=first_year, plan__year__lte=last_year))
-    figures = breakdown(projects, period.as_of)
+    figures = breakdown(projects, period.as_of, codes=codes)
     achieved = indicator_totals(projects, datetime.date(first_year, 1, 1), period.as_of)
     # A target is matched by our indicator code or its Vietnamese label ("Cơ sở được hỗ trợ").
     with translation.override("vi"):
@@ -65,14 +66,14 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
         "support": total["support"],
         "facilities": total["facilities"],
         "facility_times": total["facility_times"],
-        "codes": total["codes"],
+        **_codes_of(total),
         "by_content": [
             {
                 "content": row["label"],
                 "code": row["content"],
                 "projects": row["projects"] + row["tasks"],
                 "support": row["support"],
-                "codes": row["codes"],
+                **_codes_of(row),
             }
             for row in figures["by_content"]
         ],
@@ -88,6 +89,10 @@ def programme_report(scope: ReportScope, period: Period, *, program_code: str) -
             for t in program.targets.standing().order_by("pk")
         ],
     }
+
+
+def _codes_of(figure: dict[str, Any]) -> dict[str, Any]:
+    return {"codes": figure["codes"]} if "codes" in figure else {}
 
 
 # What a programme's targets may name besides result indicators: the đề án, the support and the facilities reached,

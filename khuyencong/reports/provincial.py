@@ -204,10 +204,13 @@ def source_section(source: str, rows: list[Row]) -> dict[str, Any]:
     }
 
 
-def provincial_report(scope: ReportScope, period: Period, *, projects: Any = None) -> dict[str, Any]:
+def provincial_report(
+    scope: ReportScope, period: Period, *, projects: Any = None, codes: bool = True
+) -> dict[str, Any]:
     """Read from the periods and from the events of the period only: the year's and next year's đề án with their
     period in force on the as-of day (one range join), the steps dated within the period, and the earlier years as
-    SQL aggregates. Nothing is replayed, and the cost grows with the two years reported, not with the history."""
+    SQL aggregates. Nothing is replayed, and the cost grows with the two years reported, not with the history.
+    Without `codes`, the breakdown lists no đề án (see `figures.breakdown`)."""
     in_scope = scope.projects(projects if projects is not None else Project.objects.all())
     year = period.plan_year
     rows = _rows(in_scope.filter(plan__year__in=(year, year + 1)), period)
@@ -232,7 +235,7 @@ def provincial_report(scope: ReportScope, period: Period, *, projects: Any = Non
             ],
         },
         "past_years": past_years(in_scope.filter(plan__year__lt=year), period),
-        "breakdown": breakdown(in_scope.filter(plan__year=year), period.as_of),
+        "breakdown": breakdown(in_scope.filter(plan__year=year), period.as_of, codes=codes),
     }
 
 

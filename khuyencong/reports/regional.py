@@ -181,12 +181,14 @@ def _consulting(scope: ReportScope, period: Period) -> dict[str, Any]:
     }
 
 
-def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
+def regional_report(scope: ReportScope, period: Period, *, codes: bool = True) -> dict[str, Any]:
+    """Without `codes`, the breakdown lists no đề án (see `figures.breakdown`)."""
     previous = period.previous_year()
     plan = plan_amount(scope, period.plan_year, period.as_of)
     plan_before = plan_amount(scope, previous.plan_year, previous.as_of)
-    figures, done = _breakdown_and_implemented(scope, period)
-    figures_before, done_before = _breakdown_and_implemented(scope, previous)
+    figures, done = _breakdown_and_implemented(scope, period, codes)
+    # The year before is shown beside this year's figures, never opened as a list.
+    figures_before, done_before = _breakdown_and_implemented(scope, previous, False)
     return {
         "kind": "regional",
         "title": _("Báo cáo kết quả hoạt động khuyến công %(period)s") % {"period": period.label},
@@ -207,15 +209,17 @@ def regional_report(scope: ReportScope, period: Period) -> dict[str, Any]:
     }
 
 
-def _breakdown_and_implemented(scope: ReportScope, period: Period) -> tuple[dict[str, Any], Decimal]:
+def _breakdown_and_implemented(
+    scope: ReportScope, period: Period, codes: bool = True
+) -> tuple[dict[str, Any], Decimal]:
     """The breakdown of the period's plans as of the report's day, and what was implemented in the period (see
     `implemented`): from one read of their đề án when the report's day is not after the period's end (the usual
     case); a report made as of a later day counts the two on different days, in two reads."""
     projects = scope.projects(Project.objects.filter(plan__year=period.plan_year))
     end = min(period.until, period.as_of)
     if end != period.as_of:
-        return breakdown(projects, period.as_of), implemented(scope, period)
-    figures, disbursed = breakdown_and_disbursed(projects, end, period.start - datetime.timedelta(days=1))
+        return breakdown(projects, period.as_of, codes=codes), implemented(scope, period)
+    figures, disbursed = breakdown_and_disbursed(projects, end, period.start - datetime.timedelta(days=1), codes=codes)
     return figures, Decimal(disbursed)
 
 

@@ -49,8 +49,11 @@ def report_build(
     plan: str | None = None,
     level: str | None = None,
     user: User | AnonymousUser | None = None,
+    codes: bool = True,
 ) -> BuiltReport:
-    """The report of this kind over the scope and period. With a user, the scope must lie within theirs."""
+    """The report of this kind over the scope and period. With a user, the scope must lie within theirs. Without
+    `codes`, the breakdown's figures list no đề án: for a page, whose figures open their list through the records
+    page (which builds the report with them), and for files that show no list."""
     if kind == "programme" and program:
         # A provincial programme asked for the whole country is the province's: narrowed before the permission
         # check, so that the province's own officials may open it.
@@ -58,10 +61,13 @@ def report_build(
     if user is not None and not scope_allowed(user, scope):
         raise PermissionDenied(_("Báo cáo vượt quá phạm vi địa bàn bạn được xem."))
     builders: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[dict[str, Any]], list[Section]]]] = {
-        "provincial": (lambda: provincial_report(scope, period), provincial_sections),
-        "national": (lambda: national_report(scope, period, plan_code=plan), national_sections),
-        "regional": (lambda: regional_report(scope, period), regional_sections),
-        "programme": (lambda: programme_report(scope, period, program_code=program or ""), programme_sections),
+        "provincial": (lambda: provincial_report(scope, period, codes=codes), provincial_sections),
+        "national": (lambda: national_report(scope, period, plan_code=plan, codes=codes), national_sections),
+        "regional": (lambda: regional_report(scope, period, codes=codes), regional_sections),
+        "programme": (
+            lambda: programme_report(scope, period, program_code=program or "", codes=codes),
+            programme_sections,
+        ),
         "products": (lambda: products_report(scope, period, level=level), products_sections),
     }
     if kind not in builders:

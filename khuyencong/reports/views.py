@@ -79,7 +79,7 @@ def _query(request: HttpRequest, *drop: str) -> QueryDict:
     return query
 
 
-def _build(form: ReportForm) -> BuiltReport | None:
+def _build(form: ReportForm, *, codes: bool) -> BuiltReport | None:
     data = form.cleaned_data
     try:
         return report_build(
@@ -88,6 +88,7 @@ def _build(form: ReportForm) -> BuiltReport | None:
             data["period_value"],
             program=data["program"].code if data.get("program") else None,
             user=form.user,
+            codes=codes,
         )
     except ValueError as error:
         form.add_error(None, str(error))
@@ -126,7 +127,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     # whatever language the page around it is read in.
     official = fmt in CONTENT_TYPES
     with translation.override("vi") if official else contextlib.nullcontext():
-        built = _build(form) if request.GET and form.is_valid() else None
+        # Only the JSON file carries the figures' lists of đề án; the page opens them through `report_records`.
+        built = _build(form, codes=fmt == "json") if request.GET and form.is_valid() else None
         body = render_report(fmt, built.data, built.sections, built.document) if built and official else b""
     if built is not None and official:
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -155,7 +157,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 def report_records(request: HttpRequest) -> HttpResponse | FileResponse:
     """The đề án behind one figure of a report: the list has exactly as many rows as the figure counts."""
     form = ReportForm(request.GET, user=request.user)
-    built = _build(form) if form.is_valid() else None
+    built = _build(form, codes=True) if form.is_valid() else None
     if built is None:
         return render(request, "reports/report_page.html", {"form": form}, status=400)
     data = built.data

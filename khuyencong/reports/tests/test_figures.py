@@ -451,3 +451,84 @@ def test_a_provincial_programme_asked_for_a_region_that_includes_it_is_its_provi
     both = resolve_scope(provinces=["Tây Ninh", "Lào Cai"], geography=Geography.CURRENT, on=period.as_of)
     with pytest.raises(ValueError, match="chương trình của Tỉnh Tây Ninh"):
         report_build("programme", both, period, program="CT-TNX")
+
+
+def without_codes(data: Any, path: str = "") -> Any:
+    """The report's JSON with every list of đề án of its breakdown taken out (the figures of its own tables, listed
+    from the rows it reads anyway, keep theirs)."""
+    if isinstance(data, dict):
+        inside = "breakdown" in path.split(".")
+        return {k: without_codes(v, f"{path}.{k}") for k, v in data.items() if not (k == "codes" and inside)}
+    if isinstance(data, list):
+        return [without_codes(v, path) for v in data]
+    return data
+
+
+class TestAPageAsksNoListOfCodes:
+    """A page shows no list of đề án: it builds its report without the breakdown's codes, the same figures else;
+    the JSON file and the list behind a figure build it with them."""
+
+    CASES = [
+        ("provincial", {}),
+        ("national", {"plan": "QG-2026"}),
+        ("regional", {}),
+    ]
+
+    @pytest.mark.parametrize(("kind", "options"), CASES)
+    def test_without_codes_every_figure_is_the_same_and_no_breakdown_row_lists_đề_án(
+        self, tay_ninh: None, kind: str, options: dict[str, Any]
+    ) -> None:
+        scope = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=datetime.date(2026, 12, 31))
+        # Given the report built with its codes, as the JSON file is
+        full = report_build(kind, scope, Period.year(2026), **options)
+        # When it is built as a page builds it
+        page = report_build(kind, scope, Period.year(2026), codes=False, **options)
+        # Then every figure is the same and the tables are laid out the same, links included
+        assert page.data == without_codes(full.data)
+        assert page.sections == full.sections
+        assert "codes" not in json.dumps(
+            page.data["plans"][0]["breakdown"] if kind == "national" else page.data["breakdown"]
+        )
+
+    def test_a_programme_without_codes_lists_no_đề_án_anywhere(self, tay_ninh: None) -> None:
+        period = Period.of(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+        scope = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=period.as_of)
+        full = report_build("programme", scope, period, program="CT-TNX")
+        page = report_build("programme", scope, period, program="CT-TNX", codes=False)
+        assert full.data["codes"]
+        assert full.data["by_content"][0]["codes"]
+        assert '"codes"' not in json.dumps(page.data)
+        stripped = {k: v for k, v in full.data.items() if k != "codes"}
+        stripped["by_content"] = [{k: v for k, v in r.items() if k != "codes"} for r in full.data["by_content"]]
+        assert page.data == without_codes(stripped)
+        assert page.sections == full.sections
+
+    def test_the_breakdown_without_codes_counts_the_same(self, tay_ninh: None) -> None:
+        scope = resolve_scope(provinces=["Tây Ninh"], geography=Geography.CURRENT, on=datetime.date(2026, 12, 31))
+        projects = scope.projects(Project.objects.filter(plan__year=2026))
+        for day in (datetime.date(2026, 6, 30), datetime.date(2026, 12, 31)):
+            assert breakdown(projects, day, codes=False) == without_codes(breakdown(projects, day), "breakdown")
+
+    def test_the_page_s_figure_opens_its_list_and_the_json_file_carries_the_codes(
+        self, tay_ninh: None, cuc_officer: User
+    ) -> None:
+        client = client_for(cuc_officer)
+        query = {"kind": "programme", "program": "CT-TNX", "period": "12", "as_of": "31/12/2026",
+                 "geography": "current"}  # fmt: skip
+        with time_machine.travel(NOW, tick=False):
+            page = client.get(reverse("reports:page"), query)
+            assert "codes" not in page.context["built"].data
+            index = next(
+                i for i, r in enumerate(page.context["built"].data["breakdown"]["by_content"])
+                if r["content"] == "trade_fair"
+            )  # fmt: skip
+            link = f"figure=breakdown.by_content.{index}"
+            assert link in page.content.decode().replace("&amp;", "&")
+            records = client.get(reverse("reports:records"), {**query, "figure": f"breakdown.by_content.{index}"})
+            downloaded = client.get(reverse("reports:page"), {**query, "format": "json"})
+        assert records.status_code == 200
+        assert [p.code for p in records.context["projects"]] == ["HC"]
+        data = json.loads(downloaded.content)
+        assert data["breakdown"]["by_content"][index]["codes"] == ["HC"]
+        assert sorted(data["codes"]) == data["codes"]
+        assert len(data["codes"]) == data["projects"] + data["tasks"]

@@ -71,9 +71,10 @@ class Command(TranslatedCommand):
                     geography=Geography(options["geography"]),
                     on=period.as_of,
                 )
+                # Only JSON carries the figures' lists of đề án: the documents show none.
                 built = report_build(
                     options["kind"], scope, period, program=options["program"], plan=options["plan"],
-                    level=options["level"],
+                    level=options["level"], codes=options["format"] == "json",
                 )  # fmt: skip
             except PlaceError as error:
                 raise CommandError(f"--province: {error.message}") from error
