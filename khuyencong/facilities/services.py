@@ -405,11 +405,14 @@ def facility_update(
     if not access.can_create_facility_in(actor, data.place.province, commune=data.place.commune):
         raise PermissionDenied(_("Bạn không thể chuyển cơ sở sang địa bàn ngoài phạm vi quản lý của mình."))
     with transaction.atomic():
-        stored = Facility.objects.filter(pk=facility.pk).values_list(*sorted(PRIORITY_FIELDS)).get()
-        if stored != _priority_fields(data):
-            # Its đề án before the facility, the order of every other writer: an import that recorded a step on
-            # one of them and then names the facility in a new đề án (locking it shared) would otherwise wait for
-            # this edit while this edit waits for it — a deadlock.
+        stored = Facility.objects.filter(pk=facility.pk).values_list(*PLACE_FIELDS, *sorted(PRIORITY_FIELDS)).get()
+        if stored != (*_place_of(data), *_priority_fields(data)):
+            # A new place or new groups rewrite its đề án (their province as recorded, their reach): they are
+            # locked before the facility, the order of every other writer. An import that recorded a step on one
+            # of them and then names the facility in a new đề án (locking it shared) would otherwise wait for this
+            # edit while this edit waits for it — a deadlock. (Decided from the row before its lock: a second
+            # edit changing the place or groups in between could still meet an import so; PostgreSQL then refuses
+            # one of the three.)
             _lock_projects_of(facility)
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
         before = audit_snapshot(locked, AUDITED_FIELDS)
@@ -439,6 +442,14 @@ def facility_update(
         if _priority_fields(locked) != groups_before:
             _count_projects_again(locked)
     return locked
+
+
+PLACE_FIELDS = ("province_id", "district_id", "commune_id")
+
+
+def _place_of(data: FacilityData) -> tuple[int | None, ...]:
+    place = data.place
+    return tuple(unit.pk if unit else None for unit in (place.province, place.district, place.commune))
 
 
 def _priority_fields(facility: Facility | FacilityData) -> tuple[Any, ...]:

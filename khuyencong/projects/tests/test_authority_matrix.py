@@ -5,10 +5,13 @@ authority table they check."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from conftest import make_user
 from khuyencong.accounts.models import Role, User
+from khuyencong.facilities.models import Facility
 from khuyencong.organizations.models import Organization
 from khuyencong.programs.models import Plan
 from khuyencong.projects import authority
@@ -92,7 +95,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 }
 
 
-def a_project(source: str) -> Project:
+def a_project(source: str, beneficiaries: Iterable[Facility] = ()) -> Project:
     owner = Organization.objects.get(code="CUC-CTDP" if source == "national" else "UBND-15")
     plan = Plan.objects.create(code=f"P-{source}", year=2026, funding_source=source, owner=owner)
     root = User.objects.create_superuser(f"root-{source}", None, None)
@@ -104,6 +107,7 @@ def a_project(source: str) -> Project:
         kind="general",
         content=ProjectContent.objects.get(code="information"),
         implementer=Organization.objects.get(code="TTKC-15"),
+        beneficiaries=beneficiaries,
     )
 
 
@@ -119,8 +123,7 @@ def test_who_may_take_each_action(source: str, persona: str) -> None:
 
 def test_a_beneficiarys_representative_may_only_ask(make_facility) -> None:
     facility = make_facility("HTX A", province="Lào Cai", commune="Bảo Thắng")
-    project = a_project("provincial")
-    project.beneficiaries.add(facility)
+    project = a_project("provincial", [facility])
     representative = make_user("rep", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
     allowed = {action.value for action in Action if authority.can_act_on_project(representative, project, action)}
     assert allowed == BENEFICIARY

@@ -1,6 +1,6 @@
 """A đề án's reach stays right whatever writes meet at once: a facility's groups changed while a đề án naming it is
 created, two facilities of one đề án changed together, and an import that holds a đề án while a facility of it is
-edited (no deadlock). PostgreSQL only: SQLite serialises writers on its own."""
+edited or moved (no deadlock). PostgreSQL only: SQLite serialises writers on its own."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from conftest import FacilityMaker
 from khuyencong.accounts.models import User
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.services import facility_update
+from khuyencong.geography.resolver import resolve_place
 from khuyencong.programs.models import Plan
 from khuyencong.projects.models import Project
 from khuyencong.projects.reach import check_reach
+from khuyencong.projects.recorded import check_recorded_provinces
 from khuyencong.projects.tests.test_reach import groups_of
 from khuyencong.projects.tests.test_recorded_province import new_project
 
@@ -125,3 +127,32 @@ def test_an_import_holding_a_đề_án_and_an_edit_of_its_facility_do_not_deadlo
     assert outcome["done"] >= committed
     assert check_reach(Project.objects.all()) == []
     assert set(Project.objects.values_list("reach_groups", flat=True)) == {1}
+
+
+def test_an_import_holding_a_đề_án_and_a_move_of_its_facility_do_not_deadlock(
+    national_plan: Plan, system_actor: User, make_facility: FacilityMaker
+) -> None:
+    # Given a đề án of a facility in Bảo Thắng
+    facility = make_facility("Cơ sở mộc chung", commune="Bảo Thắng")
+    held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
+    outcome: dict[str, Any] = {}
+    moved = groups_of(facility)
+    moved.place = resolve_place(province="Lào Cai", commune="Sa Pa")
+
+    def move() -> None:
+        facility_update(facility=Facility.objects.get(pk=facility.pk), actor=system_actor, data=moved)
+
+    # When an import records a step on it (locking it), the facility is moved to Sa Pa meanwhile (its đề án's
+    # province as recorded is recomputed, under their locks), and the import then names it in a new đề án
+    with transaction.atomic():
+        Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
+        thread = meanwhile(move, outcome)
+        time.sleep(SETTLE)
+        new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-MOI")
+        committed = time.monotonic()
+    thread.join(timeout=30)
+    # Then neither fails: the move waited for the import, and both đề án stand where the rule puts them
+    assert "error" not in outcome
+    assert outcome["done"] >= committed
+    assert Facility.objects.get(pk=facility.pk).commune == moved.place.commune
+    assert check_recorded_provinces(Project.objects.all()) == []
