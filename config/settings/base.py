@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "khuyencong.core.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "khuyencong.web.middleware.MethodNotAllowedPageMiddleware",
+    # Inside the language middleware: a write that met another is refused in the reader's language.
+    "khuyencong.web.middleware.WriteConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires, so that it sees the authentication result.
     "axes.middleware.AxesMiddleware",

@@ -17,7 +17,9 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from khuyencong.core import conflicts
 from khuyencong.core.codes import DUPLICATE_CODE, is_unique_violation
+from khuyencong.core.conflicts import is_write_conflict
 from khuyencong.core.refusals import codes_of
 from khuyencong.facilities.services import DuplicateFacilityWarning
 from khuyencong.geography.resolver import PlaceError
@@ -80,6 +82,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # DRF's JSON parser recurses once per nesting level; a body of nested brackets exhausts the stack there.
         return Response(
             {"detail": _("Dữ liệu JSON lồng nhau quá sâu."), "code": "json_too_deep"}, status.HTTP_400_BAD_REQUEST
+        )
+    if is_write_conflict(exc):
+        # Rolled back whole by the database (a deadlock, a serialisation failure): nothing written, worth a retry.
+        return Response(
+            {"detail": str(conflicts.MESSAGE), "code": conflicts.WRITE_CONFLICT},
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(conflicts.RETRY_AFTER)},
         )
     if isinstance(exc, IntegrityError) and is_unique_violation(exc):
         return _duplicate(_("Bản ghi cùng mã vừa được người khác ghi; hãy tải lại và thử lại."), "code")
