@@ -1,14 +1,18 @@
 """A write that meets another at the same moment — a deadlock, a serialisation failure, a lock not available, a
 locked SQLite file — was rolled back whole by the database: the page and the API say so with the code
-`write_conflict` and a Vietnamese message, answer 503 with Retry-After, and nothing is written. Never a 500."""
+`write_conflict` and a Vietnamese message, answer 503 with Retry-After, and nothing is written; the import command
+says the same. Never a 500."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import psycopg.errors
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DataError, OperationalError
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -116,3 +120,18 @@ def test_the_api_answers_a_write_conflict_with_its_code_and_writes_nothing(
     assert "Hãy thử lại sau giây lát" in answer.json()["detail"]
     facility.refresh_from_db()
     assert facility.workers != 7
+
+
+def test_an_import_command_that_meets_another_write_says_so_and_may_be_run_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from khuyencong.exchange.management.commands import kc_import
+
+    def deadlock(*_args: Any, **_kwargs: Any) -> None:
+        raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+
+    monkeypatch.setattr(kc_import, "import_file", deadlock)
+    document = tmp_path / "tep.json"
+    document.write_text('{"format": "khuyencong-exchange", "version": 1}', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"write_conflict: .*Hãy thử lại sau giây lát"):
+        call_command("kc_import", str(document), stdout=io.StringIO())

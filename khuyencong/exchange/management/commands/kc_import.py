@@ -4,10 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 from django.utils.translation import gettext as _
 
 from khuyencong.accounts.models import User
 from khuyencong.accounts.services import system_user
+from khuyencong.core import conflicts
+from khuyencong.core.conflicts import is_write_conflict
 from khuyencong.exchange.importer import import_file
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -50,7 +53,13 @@ class Command(BaseCommand):
                 _("Nhập với tư cách quản trị hệ thống (%(username)s); dùng --user để ghi tên người nhập.")
                 % {"username": actor.get_username()}
             )
-        report = import_file(path, actor=actor)
+        try:
+            report = import_file(path, actor=actor)
+        except OperationalError as conflict:
+            if not is_write_conflict(conflict):
+                raise
+            # Rolled back whole: the file may be imported again as it is.
+            raise CommandError(f"{conflicts.WRITE_CONFLICT}: {conflicts.MESSAGE}") from conflict
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(_("cảnh báo %(warning)s") % {"warning": warning}))
         if not report.ok:
