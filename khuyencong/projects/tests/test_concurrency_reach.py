@@ -106,25 +106,35 @@ def test_a_đề_án_created_while_its_facility_s_groups_change_names_the_new_gr
     assert Project.objects.get(code="DA-MOI").reach_groups == 1
 
 
+def import_holding_its_đề_án_meanwhile(
+    plan: Plan, actor: User, facility: Facility, held: Project, edit_meanwhile: Callable[[], None]
+) -> None:
+    """An import records a step on `held` (locking it), `edit_meanwhile` runs in another transaction, and the import
+    then names the facility in a new đề án (its second lock comes after the edit started: not `second_waits`). Both
+    must end without error, the edit only after the import committed."""
+    outcome: dict[str, Any] = {}
+    with transaction.atomic():
+        Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
+        thread = meanwhile(edit_meanwhile, outcome)
+        time.sleep(SETTLE)
+        new_project(plan, actor, "TTKC1", [facility], code="DA-MOI")
+        committed = time.monotonic()
+    thread.join(timeout=30)
+    assert "error" not in outcome
+    assert outcome["done"] >= committed
+
+
 def test_an_import_holding_a_đề_án_and_an_edit_of_its_facility_do_not_deadlock(
     national_plan: Plan, system_actor: User, make_facility: FacilityMaker
 ) -> None:
     # Given a đề án of a facility
     facility = make_facility("Cơ sở gốm chung", commune="Bảo Thắng")
     held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
-    outcome: dict[str, Any] = {}
-    # When an import records a step on it (locking it), the facility's groups are edited meanwhile, and the import
-    # then names the facility in a new đề án (its second lock comes after the edit started: not `second_waits`)
-    with transaction.atomic():
-        Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
-        thread = meanwhile(lambda: edit(facility, system_actor, women_owned=True), outcome)
-        time.sleep(SETTLE)
-        new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-MOI")
-        committed = time.monotonic()
-    thread.join(timeout=30)
-    # Then neither fails: the edit waited for the import, and both đề án name the facility's new groups
-    assert "error" not in outcome
-    assert outcome["done"] >= committed
+    # When an import holding it meets an edit of the facility's groups, neither fails (the edit waits)
+    import_holding_its_đề_án_meanwhile(
+        national_plan, system_actor, facility, held, lambda: edit(facility, system_actor, women_owned=True)
+    )
+    # Then both đề án name the facility's new groups
     assert check_reach(Project.objects.all()) == []
     assert set(Project.objects.values_list("reach_groups", flat=True)) == {1}
 
@@ -135,24 +145,15 @@ def test_an_import_holding_a_đề_án_and_a_move_of_its_facility_do_not_deadloc
     # Given a đề án of a facility in Bảo Thắng
     facility = make_facility("Cơ sở mộc chung", commune="Bảo Thắng")
     held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
-    outcome: dict[str, Any] = {}
     moved = groups_of(facility)
     moved.place = resolve_place(province="Lào Cai", commune="Sa Pa")
 
     def move() -> None:
         facility_update(facility=Facility.objects.get(pk=facility.pk), actor=system_actor, data=moved)
 
-    # When an import records a step on it (locking it), the facility is moved to Sa Pa meanwhile (its đề án's
-    # province as recorded is recomputed, under their locks), and the import then names it in a new đề án
-    with transaction.atomic():
-        Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
-        thread = meanwhile(move, outcome)
-        time.sleep(SETTLE)
-        new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-MOI")
-        committed = time.monotonic()
-    thread.join(timeout=30)
-    # Then neither fails: the move waited for the import, and both đề án stand where the rule puts them
-    assert "error" not in outcome
-    assert outcome["done"] >= committed
+    # When an import holding it meets a move of the facility to Sa Pa (its đề án's province as recorded is
+    # recomputed, under their locks), neither fails (the move waits)
+    import_holding_its_đề_án_meanwhile(national_plan, system_actor, facility, held, move)
+    # Then the facility is in Sa Pa and both đề án stand where the rule puts them
     assert Facility.objects.get(pk=facility.pk).commune == moved.place.commune
     assert check_recorded_provinces(Project.objects.all()) == []
