@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "khuyencong.core.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "khuyencong.web.middleware.MethodNotAllowedPageMiddleware",
-    # Inside the language middleware: a write that met another is refused in the reader's language.
-    "khuyencong.web.middleware.WriteConflictMiddleware",
+    # Inside the language middleware: a request that met another transaction is refused in the reader's language.
+    "khuyencong.web.middleware.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires, so that it sees the authentication result.
     "axes.middleware.AxesMiddleware",

@@ -19,7 +19,6 @@ from rest_framework.views import exception_handler
 
 from khuyencong.core import conflicts
 from khuyencong.core.codes import DUPLICATE_CODE, is_unique_violation
-from khuyencong.core.conflicts import is_write_conflict
 from khuyencong.core.refusals import codes_of
 from khuyencong.facilities.services import DuplicateFacilityWarning
 from khuyencong.geography.resolver import PlaceError
@@ -83,10 +82,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(
             {"detail": _("Dữ liệu JSON lồng nhau quá sâu."), "code": "json_too_deep"}, status.HTTP_400_BAD_REQUEST
         )
-    if is_write_conflict(exc):
+    if conflicts.is_conflict(exc):
         # Rolled back whole by the database (a deadlock, a serialisation failure): nothing written, worth a retry.
+        request = context.get("request")
+        method = request.method if request is not None else "POST"
+        conflicts.log(f"API {method} {request.path if request is not None else ''}", exc)
+        code, message = conflicts.refusal(method)
         return Response(
-            {"detail": str(conflicts.MESSAGE), "code": conflicts.WRITE_CONFLICT},
+            {"detail": message, "code": code},
             status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(conflicts.RETRY_AFTER)},
         )

@@ -1,33 +1,54 @@
-"""A write the database gave up on because another write held what it needed at the same moment: a deadlock, a
-serialisation failure or a lock not available (PostgreSQL), a locked database (SQLite). The transaction was rolled
-back whole, so nothing was written; the same request a moment later succeeds. Answered as a refusal with its code
-(`write_conflict`) and a Vietnamese message, never as a server error: by the pages' middleware
-(`web.middleware.WriteConflictMiddleware`) and the API's exception handler."""
+"""A request the database gave up on because another transaction held what it needed at the same moment: a deadlock,
+a serialisation failure or a lock not available (PostgreSQL; a hot standby cancels a read that conflicts with its
+replay the same way), a busy database file (SQLite). The transaction was rolled back whole, so nothing was written;
+the same request a moment later succeeds. Answered as a refusal with its code and a Vietnamese message, never as a
+server error: `write_conflict` for a write, `read_conflict` for a read (a reader wrote nothing, and is told so) — by
+the pages' middleware (`web.middleware.ConflictMiddleware`), the API's exception handler, `kc_import` and the
+background import. Each is logged with its traceback: a deadlock is a lock order to mend."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from django.db import OperationalError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_noop
+
+logger = logging.getLogger("khuyencong.conflicts")
 
 WRITE_CONFLICT = "write_conflict"
+READ_CONFLICT = "read_conflict"
 # PostgreSQL's SQLSTATEs (Appendix A): 40P01 deadlock_detected, 40001 serialization_failure, 55P03
 # lock_not_available. Each ends its transaction with nothing written, and a retry is what the manual advises.
 CONFLICT_STATES = frozenset({"40P01", "40001", "55P03"})
-# SQLite says so in words only (sqlite3 carries no SQLSTATE): a writer waited past its busy timeout.
-SQLITE_LOCKED = ("database is locked", "database table is locked")
-MESSAGE = gettext_lazy(
+# SQLite's name for a writer that waited past its busy timeout. Not SQLITE_LOCKED: outside shared-cache mode that is
+# one connection getting in its own way, a fault that would recur on every retry.
+SQLITE_BUSY = "SQLITE_BUSY"
+WRITE_TEXT = gettext_noop(
     "Một thay đổi khác trên cùng dữ liệu đang được ghi đúng lúc này nên thao tác của bạn chưa được ghi (không có gì "
     "thay đổi). Hãy thử lại sau giây lát."
 )
+READ_TEXT = gettext_noop("Dữ liệu đang được cập nhật đúng lúc này nên chưa đọc được. Hãy tải lại trang sau giây lát.")
 # Seconds a client waits before trying again (the Retry-After header of the 503 answer).
 RETRY_AFTER = 2
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def is_write_conflict(error: BaseException) -> bool:
+def is_conflict(error: BaseException) -> bool:
     if not isinstance(error, OperationalError):
         return False
-    sqlstate = getattr(error.__cause__, "sqlstate", None)
-    if sqlstate is not None:
-        return sqlstate in CONFLICT_STATES
-    text = str(error)
-    return any(words in text for words in SQLITE_LOCKED)
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return getattr(cause, "sqlite_errorname", None) == SQLITE_BUSY
+    return getattr(cause, "sqlstate", None) in CONFLICT_STATES
+
+
+def refusal(method: str) -> tuple[str, str]:
+    """The code and the message, in the language of the moment, for a request of this method that met another."""
+    if method.upper() in READS:
+        return READ_CONFLICT, gettext(READ_TEXT)
+    return WRITE_CONFLICT, gettext(WRITE_TEXT)
+
+
+def log(where: str, error: BaseException) -> None:
+    logger.warning("conflict with another transaction: %s", where, exc_info=error)

@@ -6,11 +6,14 @@ import io
 
 from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
-from .excel import error_copy, excel_import, row_estimate
+from khuyencong.core import conflicts
+
+from .excel import THE_FILE, error_copy, excel_import, row_estimate
+from .importer import Issue, Message
 from .models import ImportJob, JobStatus, progress_key
 
 
@@ -32,6 +35,18 @@ def run_import_job(job_id: int) -> str:
     try:
         with translation.override("vi"):
             result = excel_import(io.BytesIO(data), kind=job.kind, actor=job.user, progress=progress)
+    except OperationalError as conflict:
+        if not conflicts.is_conflict(conflict):
+            ImportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now())
+            raise
+        # Rolled back whole by the database: a refusal with its code, and the same file may be uploaded again.
+        conflicts.log(f"import job {job_id}", conflict)
+        with translation.override("vi"):
+            refused = Issue(Message(THE_FILE), conflicts.WRITE_CONFLICT, Message(conflicts.WRITE_TEXT))
+        job.report = {"errors": [refused.stored()], "warnings": [], "created": {}, "updated": {}, "unchanged": {}}
+        job.status, job.finished_at = JobStatus.REFUSED, timezone.now()
+        job.save(update_fields=["report", "status", "finished_at"])
+        return str(job.status)
     except Exception:
         ImportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now())
         raise

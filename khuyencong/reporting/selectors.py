@@ -358,10 +358,11 @@ def report_figures(
 
 
 def live_key_figures(duty: ReportingDuty, organization: Organization, period: Period) -> dict[str, Any]:
-    """Only what the key figures read (the year's breakdown), not the whole report: the compilation asks it of every
-    body that reported."""
+    """Only what the key figures read (the year's breakdown, its totals: no list of đề án), not the whole report: the
+    compilation asks it of every body that reported."""
     scope, projects, _ = report_basis(duty, organization, period)
-    return {"breakdown": breakdown(scope.projects(projects.filter(plan__year=period.plan_year)), period.as_of)}
+    in_year = scope.projects(projects.filter(plan__year=period.plan_year))
+    return {"breakdown": breakdown(in_year, period.as_of, codes=False)}
 
 
 def submission_document(submission: Submission) -> Document:  # vi-only: the report's heading and signature block

@@ -107,7 +107,8 @@ def say_money(value: int | None) -> str:
 def figure_codes(data: dict[str, Any], path: str) -> list[str]:
     """The đề án codes behind the figure at `path` ("sources.0.projects.submitted") of a report's JSON."""
     node: Any = data
-    for part in path.split("."):
+    # The empty path is the report's own figure (the programme's total: "figure:").
+    for part in path.split(".") if path else []:
         # One figure, one address: a position is plain digits (not "-1", "+0", "0_0" or "٠", which int() reads too).
         if isinstance(node, list) and not (part.isascii() and part.isdigit()):
             raise ValueError(_("«%(path)s» không phải một số liệu có danh sách đề án.") % {"path": path})

@@ -51,7 +51,7 @@ def national_report(
         "title": _("Báo cáo tình hình thực hiện kế hoạch khuyến công quốc gia %(period)s") % {"period": period.label},
         "scope": scope.as_json(),
         "period": period_json(period),
-        "plans": [_plan_execution(plan, scope, period, codes) for plan in plans],
+        "plans": [_plan_execution(plan, scope, period, codes=codes) for plan in plans],
     }
 
 
@@ -112,7 +112,7 @@ def _rows(projects: Any, period: Period) -> list[Row]:
 MONEY = DecimalField(max_digits=18, decimal_places=0)
 
 
-def _plan_execution(plan: Plan, scope: ReportScope, period: Period, codes: bool = True) -> dict[str, Any]:
+def _plan_execution(plan: Plan, scope: ReportScope, period: Period, *, codes: bool = True) -> dict[str, Any]:
     day = period.as_of
     rows_of_plan = _rows(scope.projects(Project.objects.filter(plan=plan)), period)
     approved = [r for r in rows_of_plan if r.approved]

@@ -186,9 +186,9 @@ def regional_report(scope: ReportScope, period: Period, *, codes: bool = True) -
     previous = period.previous_year()
     plan = plan_amount(scope, period.plan_year, period.as_of)
     plan_before = plan_amount(scope, previous.plan_year, previous.as_of)
-    figures, done = _breakdown_and_implemented(scope, period, codes)
+    figures, done = _breakdown_and_implemented(scope, period, codes=codes)
     # The year before is shown beside this year's figures, never opened as a list.
-    figures_before, done_before = _breakdown_and_implemented(scope, previous, False)
+    figures_before, done_before = _breakdown_and_implemented(scope, previous, codes=False)
     return {
         "kind": "regional",
         "title": _("Báo cáo kết quả hoạt động khuyến công %(period)s") % {"period": period.label},
@@ -210,7 +210,7 @@ def regional_report(scope: ReportScope, period: Period, *, codes: bool = True) -
 
 
 def _breakdown_and_implemented(
-    scope: ReportScope, period: Period, codes: bool = True
+    scope: ReportScope, period: Period, *, codes: bool = True
 ) -> tuple[dict[str, Any], Decimal]:
     """The breakdown of the period's plans as of the report's day, and what was implemented in the period (see
     `implemented`): from one read of their đề án when the report's day is not after the period's end (the usual

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from khuyencong.core import conflicts
-from khuyencong.core.conflicts import is_write_conflict
 
 
 class MethodNotAllowedPageMiddleware:
@@ -28,9 +27,11 @@ class MethodNotAllowedPageMiddleware:
         return page
 
 
-class WriteConflictMiddleware:
-    """A page whose write met another at the same moment (`core.conflicts`) says so and that nothing was written,
-    with its code, instead of the server error page; the API's own handler answers it as JSON."""
+class ConflictMiddleware:
+    """A page whose request met another transaction at the same moment (`core.conflicts`) says so — that nothing
+    was written, or that the page could not be read yet — with its code, instead of the server error page; the
+    API's own handler answers it as JSON. "Nothing was written" holds because every write of a request is one
+    service's one transaction (no view commits a first service before calling a second)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,10 +40,11 @@ class WriteConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not is_write_conflict(exception):
+        if not conflicts.is_conflict(exception):
             return None
-        page = render(
-            request, "write_conflict.html", {"message": conflicts.MESSAGE, "code": conflicts.WRITE_CONFLICT}, status=503
-        )
+        conflicts.log(f"{request.method} {request.path}", exception)
+        code, message = conflicts.refusal(request.method or "GET")
+        context = {"message": message, "code": code, "reading": code == conflicts.READ_CONFLICT}
+        page = render(request, "conflict.html", context, status=503)
         page["Retry-After"] = str(conflicts.RETRY_AFTER)
         return page

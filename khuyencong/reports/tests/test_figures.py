@@ -529,6 +529,11 @@ class TestAPageAsksNoListOfCodes:
         assert records.status_code == 200
         assert [p.code for p in records.context["projects"]] == ["HC"]
         data = json.loads(downloaded.content)
+        # and the summary's own figures ("figure:", the programme's total) open the list of every đề án counted
+        with time_machine.travel(NOW, tick=False):
+            summary = client.get(reverse("reports:records"), {**query, "figure": ""})
+        assert summary.status_code == 200
+        assert sorted(p.code for p in summary.context["projects"]) == data["codes"]
         assert data["breakdown"]["by_content"][index]["codes"] == ["HC"]
         assert sorted(data["codes"]) == data["codes"]
         assert len(data["codes"]) == data["projects"] + data["tasks"]

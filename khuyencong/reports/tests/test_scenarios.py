@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from khuyencong.projects.models import Project
+from khuyencong.reports import figures as report_figures
 from khuyencong.reports.periods import Period
 from khuyencong.reports.scope import Geography, resolve_scope
 from khuyencong.reports.selectors import report_build
@@ -182,6 +183,29 @@ def test_kc_report_prints_json_to_standard_output(yen_bai: None) -> None:
     report = json.loads(run_report("provincial", "--province", "Yên Bái", "--from", "2022-01-01", "--to", "30/06/2022"))
 
     assert_yen_bai_2022(report)
+    # The JSON lists each figure's đề án, the breakdown's too (the documents list none)
+    total = report["breakdown"]["total"]
+    assert total["codes"] == sorted(total["codes"])
+    assert len(total["codes"]) == total["projects"] + total["tasks"] > 0
+
+
+def test_a_document_is_built_without_asking_for_any_list_of_đề_án(
+    bac_kan: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the breakdown's list of codes cannot be gathered
+    def no_codes(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a document asked for the breakdown's codes")
+
+    monkeypatch.setattr(report_figures, "Codes", no_codes)
+    # When the report is written as Excel and PDF, then it is, with its figures
+    for fmt in ("xlsx", "pdf"):
+        target = tmp_path / f"bk.{fmt}"
+        call_command("kc_report", "provincial", "--province", "Bắc Kạn", "--year", "2018", "--months", "6",
+                     "--format", fmt, "--output", str(target))  # fmt: skip
+        assert target.stat().st_size > 0
+    # but the JSON, which lists them, asks for them
+    with pytest.raises(AssertionError, match="asked for the breakdown's codes"):
+        run_report("provincial", "--province", "Bắc Kạn", "--year", "2018", "--months", "6")
 
 
 def test_the_excel_file_carries_the_same_figures_as_numbers(bac_kan: None, tmp_path: Path) -> None:

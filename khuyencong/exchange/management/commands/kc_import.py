@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from khuyencong.accounts.models import User
 from khuyencong.accounts.services import system_user
 from khuyencong.core import conflicts
-from khuyencong.core.conflicts import is_write_conflict
 from khuyencong.exchange.importer import import_file
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -56,10 +55,12 @@ class Command(BaseCommand):
         try:
             report = import_file(path, actor=actor)
         except OperationalError as conflict:
-            if not is_write_conflict(conflict):
+            if not conflicts.is_conflict(conflict):
                 raise
             # Rolled back whole: the file may be imported again as it is.
-            raise CommandError(f"{conflicts.WRITE_CONFLICT}: {conflicts.MESSAGE}") from conflict
+            conflicts.log(f"kc_import {path}", conflict)
+            code, message = conflicts.refusal("POST")
+            raise CommandError(f"{code}: {message}") from conflict
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(_("cảnh báo %(warning)s") % {"warning": warning}))
         if not report.ok:

@@ -1,0 +1,259 @@
+"""A request that meets another transaction at the same moment — a deadlock, a serialisation failure, a lock not
+available, a busy SQLite file — was rolled back whole by the database. The page and the API say so with a code and a
+Vietnamese message and answer 503 with Retry-After: a write is `write_conflict` (nothing was written), a read
+`read_conflict` (it wrote nothing and is not told otherwise); the import command and the background import say the
+same. An outage is not a conflict. Never a 500."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import psycopg.errors
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DataError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from conftest import chose_english, client_for
+from khuyencong.accounts.models import User
+from khuyencong.audit.models import AuditEntry
+from khuyencong.core.conflicts import READ_CONFLICT, WRITE_CONFLICT, is_conflict
+from khuyencong.exchange.models import ImportJob, JobStatus
+from khuyencong.exchange.tests.test_excel import GOOD, sheet
+from khuyencong.exchange.tests.test_excel_pages import upload
+from khuyencong.facilities import services as facility_services
+from khuyencong.facilities.models import Facility
+from khuyencong.facilities.tests.test_views import valid_post
+from khuyencong.web.middleware import ConflictMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+def wrapped(cause: BaseException, kind: type[Exception] = OperationalError) -> Exception:
+    """The error as Django raises it: its own class, the driver's error as its cause."""
+    try:
+        raise kind(str(cause)) from cause
+    except Exception as error:
+        return error
+
+
+def sqlite_busy(tmp_path: Path) -> sqlite3.OperationalError:
+    """A real SQLITE_BUSY: a second connection writes while the first holds the file."""
+    path = tmp_path / "busy.sqlite3"
+    holder, other = sqlite3.connect(path, timeout=0), sqlite3.connect(path, timeout=0)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            other.execute("CREATE TABLE t (x)")
+        return raised.value
+    finally:
+        holder.close()
+        other.close()
+
+
+class TestWhatIsAConflict:
+    @pytest.mark.parametrize(
+        "cause",
+        [psycopg.errors.DeadlockDetected("deadlock detected"),
+         psycopg.errors.SerializationFailure("canceling statement due to conflict with recovery"),
+         psycopg.errors.LockNotAvailable("could not obtain lock")],
+    )  # fmt: skip
+    def test_a_deadlock_a_serialisation_failure_or_a_lock_not_available_is(self, cause: BaseException) -> None:
+        assert is_conflict(wrapped(cause))
+
+    def test_a_busy_sqlite_file_is(self, tmp_path: Path) -> None:
+        busy = sqlite_busy(tmp_path)
+        assert busy.sqlite_errorname == "SQLITE_BUSY"
+        assert is_conflict(wrapped(busy))
+
+    @pytest.mark.parametrize(
+        "error",
+        [wrapped(psycopg.OperationalError("connection failed: Connection refused")),
+         wrapped(psycopg.errors.QueryCanceled("canceling statement due to statement timeout")),
+         wrapped(psycopg.errors.AdminShutdown("terminating connection due to administrator command")),
+         wrapped(psycopg.errors.UndefinedTable("no such table")),
+         wrapped(sqlite3.OperationalError("no such table: x")),
+         # the words alone are not enough: SQLite names a busy file itself
+         wrapped(sqlite3.OperationalError("database is locked")),
+         wrapped(psycopg.errors.DeadlockDetected("deadlock detected"), DataError),
+         ValueError("deadlock detected")],
+    )  # fmt: skip
+    def test_an_outage_or_any_other_error_is_not(self, error: Exception) -> None:
+        assert not is_conflict(error)
+
+
+def deadlock_the_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on a facility's audit entry, written last inside its transaction, meets a deadlock: the row saved
+    before it in the same transaction must be rolled back with it."""
+
+    def deadlock(**_kwargs: Any) -> None:
+        raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+
+    monkeypatch.setattr(facility_services, "audit_entry_write", deadlock)
+
+
+@pytest.fixture
+def deadlocked_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    deadlock_the_audit(monkeypatch)
+
+
+def edit_post(facility: Facility) -> dict[str, str]:
+    return valid_post(name=facility.name, tax_code="", province="Yên Bái", district="Trấn Yên", commune="Việt Hồng",
+                      place_recorded_on="30/06/2022", workers="25")  # fmt: skip
+
+
+class TestAPage:
+    def test_whose_write_meets_another_says_so_and_writes_nothing(
+        self, laocai_officer: User, yen_bai_facility: Facility, deadlocked_audit: None
+    ) -> None:
+        # Given an officer editing a facility while another write holds what the edit needs
+        audits = AuditEntry.objects.count()
+        # When the edit is sent
+        response = client_for(laocai_officer).post(
+            reverse("facilities:edit", args=[yen_bai_facility.pk]), edit_post(yen_bai_facility)
+        )
+        # Then the page says that nothing was written and to try again, with its code, as a 503 to retry
+        assert response.status_code == 503
+        assert response["Retry-After"] == "2"
+        page = response.content.decode()
+        assert "chưa được ghi (không có gì thay đổi). Hãy thử lại sau giây lát." in page
+        assert f'data-code="{WRITE_CONFLICT}"' in page
+        assert "nút Quay lại của trình duyệt" in page
+        # and nothing was written: not the new figure saved before the conflict, not an audit entry
+        yen_bai_facility.refresh_from_db()
+        assert yen_bai_facility.workers != 25
+        assert AuditEntry.objects.count() == audits
+
+    def test_in_english_says_it_in_english(
+        self, laocai_officer: User, yen_bai_facility: Facility, deadlocked_audit: None
+    ) -> None:
+        # Given an officer reading in English, when his edit meets another write
+        response = client_for(chose_english(laocai_officer)).post(
+            reverse("facilities:edit", args=[yen_bai_facility.pk]), edit_post(yen_bai_facility)
+        )
+        # Then the page says it in English
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert "so yours was not recorded: nothing was changed. Please try again in a moment." in page
+        assert "Not recorded: someone else is writing the same records" in page
+
+    @pytest.mark.parametrize("method", ["get", "head"])
+    def test_read_cancelled_by_the_replica_s_replay_is_not_told_it_wrote_nothing(
+        self, laocai_officer: User, method: str
+    ) -> None:
+        # Given a page read from a standby that cancels the read (a conflict with its replay: SQLSTATE 40001)
+        def cancelled(_request: HttpRequest) -> HttpResponse:
+            raise wrapped(psycopg.errors.SerializationFailure("canceling statement due to conflict with recovery"))
+
+        request = getattr(RequestFactory(), method)("/reports/")
+        request.user = laocai_officer
+        middleware = ConflictMiddleware(cancelled)
+        # When the view raises it
+        try:
+            cancelled(request)
+        except OperationalError as error:
+            response = middleware.process_exception(request, error)
+        # Then the reader is asked to reload, with the read's code, and is not told a change of his was not recorded
+        assert response is not None
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert f'data-code="{READ_CONFLICT}"' in page
+        assert "Hãy tải lại trang sau giây lát." in page
+        assert "chưa được ghi" not in page
+
+    def test_any_other_error_is_left_to_the_server_error_page(self, laocai_officer: User) -> None:
+        request = RequestFactory().post("/facilities/1/edit/")
+        request.user = laocai_officer
+        outage = wrapped(psycopg.OperationalError("connection failed: Connection refused"))
+        assert ConflictMiddleware(lambda _r: HttpResponse()).process_exception(request, outage) is None
+
+
+class TestTheApi:
+    def test_answers_a_write_conflict_with_its_code_and_writes_nothing(
+        self, laocai_officer: User, make_facility: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Given a facility, and a write that will meet another
+        facility = make_facility("HTX Chè Bảo Thắng", province="Lào Cai", commune="Bảo Thắng")
+        deadlock_the_audit(monkeypatch)
+        client = APIClient()
+        client.force_authenticate(laocai_officer)
+        # When its workers are changed through the API
+        answer = client.patch(f"/api/v1/facilities/{facility.code}/", {"workers": 7}, format="json")
+        # Then the answer is a 503 to retry, with its code, and nothing changed
+        assert answer.status_code == 503
+        assert answer["Retry-After"] == "2"
+        assert answer.json()["code"] == WRITE_CONFLICT
+        assert "Hãy thử lại sau giây lát" in answer.json()["detail"]
+        facility.refresh_from_db()
+        assert facility.workers != 7
+
+    def test_answers_a_cancelled_read_as_a_read(
+        self, laocai_officer: User, make_facility: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Given a read of the facilities that a standby cancels
+        from khuyencong.api import views
+
+        def cancelled(*_args: Any, **_kwargs: Any) -> None:
+            raise wrapped(psycopg.errors.SerializationFailure("canceling statement due to conflict with recovery"))
+
+        monkeypatch.setattr(views.FacilityViewSet, "list", cancelled)
+        client = APIClient()
+        client.force_authenticate(laocai_officer)
+        # When it is asked, then it is a read's conflict
+        answer = client.get("/api/v1/facilities/")
+        assert answer.status_code == 503
+        assert answer.json()["code"] == READ_CONFLICT
+
+
+class TestAnImport:
+    def test_command_that_meets_another_write_says_so_and_may_be_run_again(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        from khuyencong.exchange.management.commands import kc_import
+
+        # Given an import that will meet another write
+        def deadlock(*_args: Any, **_kwargs: Any) -> None:
+            raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+
+        monkeypatch.setattr(kc_import, "import_file", deadlock)
+        document = tmp_path / "tep.json"
+        document.write_text('{"format": "khuyencong-exchange", "version": 1}', encoding="utf-8")
+        # When it runs, then it stops with the code and the message
+        with pytest.raises(CommandError, match=r"write_conflict: .*Hãy thử lại sau giây lát"):
+            call_command("kc_import", str(document), stdout=io.StringIO())
+
+    def test_upload_that_meets_another_write_is_refused_with_its_code_not_failed(
+        self,
+        laocai_officer: User,
+        monkeypatch: pytest.MonkeyPatch,
+        settings: Any,
+        tmp_path: Path,
+        django_capture_on_commit_callbacks: Callable[..., Any],
+    ) -> None:
+        # Given an Excel upload of two facilities whose import will meet another write
+        from khuyencong.exchange import tasks
+
+        def deadlock(*_args: Any, **_kwargs: Any) -> None:
+            raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+
+        settings.MEDIA_ROOT = tmp_path
+        monkeypatch.setattr(tasks, "excel_import", deadlock)
+        client = client_for(laocai_officer)
+        # When it is uploaded and its job runs
+        with django_capture_on_commit_callbacks(execute=True):
+            upload(client, sheet("facilities", GOOD))
+        # Then the job is refused with the code (the upload may be sent again), not failed, and no facility written
+        job = ImportJob.objects.get()
+        assert job.status == JobStatus.REFUSED
+        assert [e["code"] for e in job.report["errors"]] == [WRITE_CONFLICT]
+        assert not Facility.objects.exists()
+        page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+        assert "Hãy thử lại sau giây lát." in page
