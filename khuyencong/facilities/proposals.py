@@ -35,7 +35,8 @@ from khuyencong.geography.resolver import ResolvedPlace
 
 from .forms import PROPOSABLE, FacilityForm
 from .models import ChangeProposal, Facility, LegalForm, ProposalState, Trade
-from .services import FacilityData, facility_update
+from .priority import PRIORITY_FIELDS
+from .services import FacilityData, facility_update, lock_projects_of
 from .validators import normalize_tax_code
 
 PROPOSAL_AUDITED = ["state", "reason", "decided_by_name", "decision_reason"]
@@ -293,6 +294,9 @@ def proposal_apply(*, actor: User, proposal: ChangeProposal, confirm_duplicate: 
     audit entry naming the proposal), and the proposal marked applied, in one transaction."""
     with transaction.atomic():
         locked = _decidable(proposal, actor)
+        if set(locked.changes) & PRIORITY_FIELDS:
+            # New groups rewrite the facility's đề án: locked before the facility, in `facility_update`'s order.
+            lock_projects_of(locked.facility_id)
         facility = Facility.objects.select_for_update().get(pk=locked.facility_id)
         stale = stale_fields(locked, facility)
         if stale:

@@ -408,12 +408,13 @@ def facility_update(
         stored = Facility.objects.filter(pk=facility.pk).values_list(*PLACE_FIELDS, *sorted(PRIORITY_FIELDS)).get()
         if stored != (*_place_of(data), *_priority_fields(data)):
             # A new place or new groups rewrite its đề án (their province as recorded, their reach): they are
-            # locked before the facility, the order of every other writer. An import that recorded a step on one
-            # of them and then names the facility in a new đề án (locking it shared) would otherwise wait for this
-            # edit while this edit waits for it — a deadlock. (Decided from the row before its lock: a second
-            # edit changing the place or groups in between could still meet an import so; PostgreSQL then refuses
-            # one of the three.)
-            _lock_projects_of(facility)
+            # locked before the facility, as a step recorded on one of them and then a new đề án naming the
+            # facility (locking it shared) do within an import, which would otherwise wait for this edit while this
+            # edit waits for it — a deadlock. Not a global order: an import that names the facility first and then
+            # records a step on an older đề án of it, or a second edit changing the place or groups between this
+            # read and the lock, can still meet this edit; PostgreSQL then refuses one side, which the pages, the
+            # API and the imports answer as `write_conflict` (core.conflicts).
+            lock_projects_of(facility)
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
         before = audit_snapshot(locked, AUDITED_FIELDS)
         place_before = (locked.province_id, locked.district_id, locked.commune_id)
@@ -456,7 +457,8 @@ def _priority_fields(facility: Facility | FacilityData) -> tuple[Any, ...]:
     return tuple(getattr(facility, name) for name in sorted(PRIORITY_FIELDS))
 
 
-def _lock_projects_of(facility: Facility) -> None:
+def lock_projects_of(facility: Facility | int) -> None:
+    """Locks the đề án naming this facility, in key order: before the facility, when an edit will rewrite them."""
     from khuyencong.projects.models import Project
 
     list(Project.objects.filter(beneficiaries=facility).select_for_update(of=("self",)).order_by("pk").values("pk"))

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from conftest import FacilityMaker
-from khuyencong.accounts.models import User
+from conftest import FacilityMaker, make_user
+from khuyencong.accounts.models import Role, User
 from khuyencong.facilities.models import Facility
+from khuyencong.facilities.proposals import proposal_apply, proposal_create
 from khuyencong.facilities.services import facility_update
 from khuyencong.geography.resolver import resolve_place
 from khuyencong.programs.models import Plan
@@ -31,11 +32,30 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not ON_POSTGRES, reason="row locks are tested on PostgreSQL"),
 ]
-# Long enough for the other thread to reach the lock it must wait on.
-SETTLE = 0.8
+# How long the other thread may take to reach the lock it must wait on (connecting, under load).
+REACH_THE_LOCK = 20.0
 
 
-def meanwhile(work: Callable[[], None], outcome: dict[str, Any]) -> threading.Thread:
+def until_another_waits_for_a_lock() -> None:
+    """Returns once another session of this database waits for a lock — the overlap each test is about — and fails
+    the test if none does in time (then the writes did not meet, and the test would prove nothing)."""
+    deadline = time.monotonic() + REACH_THE_LOCK
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # The activity view is a snapshot kept for the transaction: cleared before each look.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            row = cursor.fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.05)
+    pytest.fail("the other transaction never waited for a lock: the writes did not meet")
+
+
+def meanwhile(work: Callable[[], object], outcome: dict[str, Any]) -> threading.Thread:
     """`work` in another thread (its own connection), its end time or its error in `outcome`."""
 
     def run() -> None:
@@ -59,7 +79,7 @@ def second_waits(first: Callable[[], None], second: Callable[[], None]) -> None:
     with transaction.atomic():
         first()
         thread = meanwhile(second, outcome)
-        time.sleep(SETTLE)
+        until_another_waits_for_a_lock()
         committed = time.monotonic()
     thread.join(timeout=30)
     assert "error" not in outcome
@@ -107,7 +127,7 @@ def test_a_đề_án_created_while_its_facility_s_groups_change_names_the_new_gr
 
 
 def import_holding_its_đề_án_meanwhile(
-    plan: Plan, actor: User, facility: Facility, held: Project, edit_meanwhile: Callable[[], None]
+    plan: Plan, actor: User, facility: Facility, held: Project, edit_meanwhile: Callable[[], object]
 ) -> None:
     """An import records a step on `held` (locking it), `edit_meanwhile` runs in another transaction, and the import
     then names the facility in a new đề án (its second lock comes after the edit started: not `second_waits`). Both
@@ -116,7 +136,7 @@ def import_holding_its_đề_án_meanwhile(
     with transaction.atomic():
         Project.objects.select_for_update(of=("self",)).get(pk=held.pk)
         thread = meanwhile(edit_meanwhile, outcome)
-        time.sleep(SETTLE)
+        until_another_waits_for_a_lock()
         new_project(plan, actor, "TTKC1", [facility], code="DA-MOI")
         committed = time.monotonic()
     thread.join(timeout=30)
@@ -142,18 +162,39 @@ def test_an_import_holding_a_đề_án_and_an_edit_of_its_facility_do_not_deadlo
 def test_an_import_holding_a_đề_án_and_a_move_of_its_facility_do_not_deadlock(
     national_plan: Plan, system_actor: User, make_facility: FacilityMaker
 ) -> None:
-    # Given a đề án of a facility in Bảo Thắng
+    # Given a đề án of a facility in Lào Cai
     facility = make_facility("Cơ sở mộc chung", commune="Bảo Thắng")
     held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
+    before = Project.objects.get(pk=held.pk).recorded_province_id
     moved = groups_of(facility)
-    moved.place = resolve_place(province="Lào Cai", commune="Sa Pa")
+    moved.place = resolve_place(province="Sơn La")
 
     def move() -> None:
         facility_update(facility=Facility.objects.get(pk=facility.pk), actor=system_actor, data=moved)
 
-    # When an import holding it meets a move of the facility to Sa Pa (its đề án's province as recorded is
+    # When an import holding it meets a move of the facility to Sơn La (its đề án's province as recorded is
     # recomputed, under their locks), neither fails (the move waits)
     import_holding_its_đề_án_meanwhile(national_plan, system_actor, facility, held, move)
-    # Then the facility is in Sa Pa and both đề án stand where the rule puts them
-    assert Facility.objects.get(pk=facility.pk).commune == moved.place.commune
+    # Then the facility is in Sơn La, and both đề án stand where the rule puts them: the old one moved with it
+    assert Facility.objects.get(pk=facility.pk).province == moved.place.province
+    assert Project.objects.get(pk=held.pk).recorded_province_id != before
     assert check_recorded_provinces(Project.objects.all()) == []
+
+
+def test_a_proposal_applied_while_an_import_holds_a_đề_án_of_its_facility_does_not_deadlock(
+    national_plan: Plan, system_actor: User, make_facility: FacilityMaker
+) -> None:
+    # Given a representative's proposal that its facility is women-owned, and a đề án of the facility
+    facility = make_facility("Cơ sở dệt chung", commune="Bảo Thắng")
+    held = new_project(national_plan, system_actor, "TTKC1", [facility], code="DA-CU")
+    representative = make_user("dai.dien", None, Role.FACILITY_REPRESENTATIVE, facility=facility)
+    proposal = proposal_create(
+        actor=representative, facility=facility, values={"women_owned": True}, reason="Chủ cơ sở là phụ nữ."
+    )
+    # When an import holding the đề án meets the Sở applying the proposal, neither fails (the applying waits)
+    import_holding_its_đề_án_meanwhile(
+        national_plan, system_actor, facility, held, lambda: proposal_apply(actor=system_actor, proposal=proposal)
+    )
+    # Then both đề án name the facility's new group
+    assert check_reach(Project.objects.all()) == []
+    assert set(Project.objects.values_list("reach_groups", flat=True)) == {1}
