@@ -88,9 +88,11 @@ QUERIES = {
 }
 
 
-# The breakdown every report carries (reports/figures.py), on this schema: the đề án of five plan years in force at
-# the end of the last, grouped by source, content and state, each group with its đề án's codes in order. Its sort
-# of ~100,000 wide rows is what work_mem decides: in memory or on disk.
+# The shape of the breakdown every report carries (reports/figures.py), on this schema: the đề án of five plan years
+# in force at the end of the last, grouped, each group with its đề án's codes in order. Its sort of ~100,000 rows is
+# what work_mem decides: in memory or on disk. Indicative only: the application groups by source, content, kind and
+# priority groups and gathers each group's reach too (wider rows); benchmarks/README.md "Stop 30" also measures the
+# application's own query on the national dataset.
 BREAKDOWN = """
     SELECT per.approved_on IS NOT NULL, p.funding_source, p.content, per.state, count(*), sum(per.support::bigint),
            sum(per.disbursed::bigint), array_agg(p.code ORDER BY p.code COLLATE "C")
