@@ -30,8 +30,8 @@ class MethodNotAllowedPageMiddleware:
 class ConflictMiddleware:
     """A page whose request met another transaction at the same moment (`core.conflicts`) says so — that nothing
     was written, or that the page could not be read yet — with its code, instead of the server error page; the
-    API's own handler answers it as JSON. "Nothing was written" holds because every write of a request is one
-    service's one transaction (no view commits a first service before calling a second)."""
+    API's own handler answers it as JSON. "Nothing was written" holds because a service's writes are one
+    transaction, rolled back whole; a view calling two services in turn would need its own outer transaction."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
