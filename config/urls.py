@@ -25,3 +25,6 @@ urlpatterns = [
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An error no view answered: a conflict with another transaction is still a refusal (`web.views.server_error`).
+handler500 = "khuyencong.web.views.server_error"

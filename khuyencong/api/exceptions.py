@@ -86,8 +86,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # Rolled back whole by the database (a deadlock, a serialisation failure): nothing written, worth a retry.
         request = context.get("request")
         method = request.method if request is not None else "POST"
-        conflicts.log(f"API {method} {request.path if request is not None else ''}", exc)
-        code, message = conflicts.refusal(method)
+        where = f"API {method} {request.path if request is not None else ''}"
+        code, message = conflicts.refused(exc, where, reading=conflicts.is_reading(method))
         return Response(
             {"detail": message, "code": code},
             status.HTTP_503_SERVICE_UNAVAILABLE,

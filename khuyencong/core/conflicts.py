@@ -18,6 +18,9 @@ logger = logging.getLogger("khuyencong.conflicts")
 
 WRITE_CONFLICT = "write_conflict"
 READ_CONFLICT = "read_conflict"
+# Met after the view had finished (its middleware saving the session on the way out): the view's own transaction was
+# committed, so the person cannot be told that nothing was written.
+UNCONFIRMED_CONFLICT = "unconfirmed_conflict"
 # PostgreSQL's SQLSTATEs (Appendix A): 40P01 deadlock_detected, 40001 serialization_failure, 55P03
 # lock_not_available. Each ends its transaction with nothing written, and a retry is what the manual advises.
 CONFLICT_STATES = frozenset({"40P01", "40001", "55P03"})
@@ -29,6 +32,10 @@ WRITE_TEXT = gettext_noop(
     "thay đổi). Hãy thử lại sau giây lát."
 )
 READ_TEXT = gettext_noop("Dữ liệu đang được cập nhật đúng lúc này nên chưa đọc được. Hãy tải lại trang sau giây lát.")
+UNCONFIRMED_TEXT = gettext_noop(
+    "Một thay đổi khác đang được ghi đúng lúc này nên hệ thống chưa trả lời xong; thao tác của bạn có thể đã được "
+    "ghi. Hãy mở lại trang để xem trước khi gửi lại."
+)
 # Seconds a client waits before trying again (the Retry-After header of the 503 answer).
 RETRY_AFTER = 2
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -43,12 +50,18 @@ def is_conflict(error: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) in CONFLICT_STATES
 
 
-def refusal(method: str) -> tuple[str, str]:
-    """The code and the message, in the language of the moment, for a request of this method that met another."""
-    if method.upper() in READS:
-        return READ_CONFLICT, gettext(READ_TEXT)
-    return WRITE_CONFLICT, gettext(WRITE_TEXT)
+def is_reading(method: str | None) -> bool:
+    """Whether a request of this method only reads: what its refusal tells the person."""
+    return (method or "GET").upper() in READS
 
 
-def log(where: str, error: BaseException) -> None:
+def refused(error: BaseException, where: str, *, reading: bool, after_view: bool = False) -> tuple[str, str]:
+    """Logs the conflict with its traceback (a deadlock is a lock order to mend) and gives the code and the message,
+    in the language of the moment, for a read or a write that met another transaction — inside its view, or
+    `after_view` (then a write's own transaction may have been committed)."""
     logger.warning("conflict with another transaction: %s", where, exc_info=error)
+    if reading:
+        return READ_CONFLICT, gettext(READ_TEXT)
+    if after_view:
+        return UNCONFIRMED_CONFLICT, gettext(UNCONFIRMED_TEXT)
+    return WRITE_CONFLICT, gettext(WRITE_TEXT)

@@ -40,9 +40,9 @@ def run_import_job(job_id: int) -> str:
             ImportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now())
             raise
         # Rolled back whole by the database: a refusal with its code, and the same file may be uploaded again.
-        conflicts.log(f"import job {job_id}", conflict)
         with translation.override("vi"):
-            refused = Issue(Message(THE_FILE), conflicts.WRITE_CONFLICT, Message(conflicts.WRITE_TEXT))
+            code, _message = conflicts.refused(conflict, f"import job {job_id}", reading=False)
+            refused = Issue(Message(THE_FILE), code, Message(conflicts.WRITE_TEXT))
         job.report = {"errors": [refused.stored()], "warnings": [], "created": {}, "updated": {}, "unchanged": {}}
         job.status, job.finished_at = JobStatus.REFUSED, timezone.now()
         job.save(update_fields=["report", "status", "finished_at"])

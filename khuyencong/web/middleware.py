@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from khuyencong.core import conflicts
@@ -42,9 +42,20 @@ class ConflictMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not conflicts.is_conflict(exception):
             return None
-        conflicts.log(f"{request.method} {request.path}", exception)
-        code, message = conflicts.refusal(request.method or "GET")
-        context = {"message": message, "code": code, "reading": code == conflicts.READ_CONFLICT}
-        page = render(request, "conflict.html", context, status=503)
-        page["Retry-After"] = str(conflicts.RETRY_AFTER)
-        return page
+        return conflict_answer(request, exception)
+
+
+def conflict_answer(request: HttpRequest, error: BaseException, *, after_view: bool = False) -> HttpResponse:
+    """The 503 a request that met another transaction is answered with, to retry after `Retry-After` seconds: the
+    page, or for the API the JSON its own handler gives (`api.exceptions`)."""
+    reading = conflicts.is_reading(request.method)
+    where = f"{request.method} {request.path}"
+    code, message = conflicts.refused(error, where, reading=reading, after_view=after_view)
+    answer: HttpResponse
+    if request.path.startswith("/api/"):
+        answer = JsonResponse({"detail": message, "code": code}, status=503)
+    else:
+        context = {"message": message, "code": code, "reading": reading, "unconfirmed": after_view and not reading}
+        answer = render(request, "conflict.html", context, status=503)
+    answer["Retry-After"] = str(conflicts.RETRY_AFTER)
+    return answer

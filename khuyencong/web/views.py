@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.contrib.auth import views as auth_views
@@ -8,13 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.views import defaults
 
 from khuyencong.accounts import access
+from khuyencong.core import conflicts
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.geography.models import AdminUnit
 from khuyencong.projects.authority import may_create_projects
 from khuyencong.reporting.selectors import reports_due
 
+from .middleware import conflict_answer
 from .selectors import home_inbox, territory_money
 
 
@@ -56,6 +60,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: a form sent from a page kept open too long, or after signing out and in again,
     answers in Vietnamese with the way back, not Django's English "403 Forbidden"."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """settings' handler500, for an error no view answered. A conflict with another transaction met on the way out
+    of a view — the session its middleware saves, say — is still a refusal with its code, one that does not say
+    nothing was written (`ConflictMiddleware` answers those met inside a view); anything else is the standalone
+    server error page."""
+    error = sys.exc_info()[1]
+    if error is not None and conflicts.is_conflict(error):
+        return conflict_answer(request, error, after_view=True)
+    return defaults.server_error(request)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ same. An outage is not a conflict. Never a 500."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -15,17 +16,21 @@ from typing import Any
 import psycopg
 import psycopg.errors
 import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from conftest import chose_english, client_for
+from conftest import PASSWORD, chose_english, client_for
 from khuyencong.accounts.models import User
 from khuyencong.audit.models import AuditEntry
-from khuyencong.core.conflicts import READ_CONFLICT, WRITE_CONFLICT, is_conflict
+from khuyencong.core.conflicts import READ_CONFLICT, UNCONFIRMED_CONFLICT, WRITE_CONFLICT, is_conflict
 from khuyencong.exchange.models import ImportJob, JobStatus
 from khuyencong.exchange.tests.test_excel import GOOD, sheet
 from khuyencong.exchange.tests.test_excel_pages import upload
@@ -33,6 +38,7 @@ from khuyencong.facilities import services as facility_services
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.tests.test_views import valid_post
 from khuyencong.web.middleware import ConflictMiddleware
+from khuyencong.web.views import server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +180,81 @@ class TestAPage:
         request.user = laocai_officer
         outage = wrapped(psycopg.OperationalError("connection failed: Connection refused"))
         assert ConflictMiddleware(lambda _r: HttpResponse()).process_exception(request, outage) is None
+
+
+class TestAnErrorNoViewAnswered:
+    """Met on the way out of a view, in a middleware (settings' handler500, `web.views.server_error`)."""
+
+    def test_a_new_password_whose_session_meets_another_write_is_not_told_nothing_was_written(
+        self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Given a password-reset link opened, and the session table held by another write when the session
+        # middleware saves the session on the way out of the next page
+        client = Client(raise_request_exception=False)
+        uid = urlsafe_base64_encode(force_bytes(laocai_officer.pk))
+        link = reverse(
+            "accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(laocai_officer)]
+        )
+        form_page = client.get(link, follow=True)
+
+        def busy(*_args: Any, **_kwargs: Any) -> None:
+            raise wrapped(psycopg.errors.LockNotAvailable("could not obtain lock on relation django_session"))
+
+        monkeypatch.setattr(SessionStore, "save", busy)
+        # When the new password is sent
+        new = "mat-khau-moi-2026-rat-dai"
+        response = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+        # Then the answer is a 503 with its code that does not say nothing was written — the view's own
+        # transaction had been committed: the password is the new one
+        assert response.status_code == 503
+        assert response["Retry-After"] == "2"
+        page = response.content.decode()
+        assert f'data-code="{UNCONFIRMED_CONFLICT}"' in page
+        assert "thao tác của bạn có thể đã được ghi. Hãy mở lại trang để xem trước khi gửi lại." in page
+        assert "không có gì thay đổi" not in page
+        assert "nút Quay lại" not in page
+        laocai_officer.refresh_from_db()
+        assert laocai_officer.check_password(new)
+
+    def test_a_sign_in_whose_session_meets_another_write_is_refused_and_not_signed_in(
+        self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Given the session table held by another write when signing in creates the session (inside the view)
+        def busy(*_args: Any, **_kwargs: Any) -> None:
+            raise wrapped(psycopg.errors.LockNotAvailable("could not obtain lock on relation django_session"))
+
+        monkeypatch.setattr(SessionStore, "save", busy)
+        client = Client(raise_request_exception=False)
+        # When the officer signs in
+        response = client.post(reverse("web:login"), {"username": laocai_officer.username, "password": PASSWORD})
+        # Then the page says his sign-in was not recorded, with its code, and he is not signed in
+        assert response.status_code == 503
+        assert f'data-code="{WRITE_CONFLICT}"' in response.content.decode()
+        monkeypatch.undo()
+        assert client.get(reverse("web:home")).status_code == 302
+
+    def test_any_other_error_there_is_the_server_error_page(
+        self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def broken(*_args: Any, **_kwargs: Any) -> None:
+            raise wrapped(psycopg.OperationalError("connection failed: Connection refused"))
+
+        monkeypatch.setattr(SessionStore, "save", broken)
+        response = Client(raise_request_exception=False).post(
+            reverse("web:login"), {"username": laocai_officer.username, "password": PASSWORD}
+        )
+        assert response.status_code == 500
+        assert "Hệ thống gặp lỗi" in response.content.decode()
+
+    def test_on_the_api_it_is_answered_as_the_api_answers_it(self) -> None:
+        request = RequestFactory().get("/api/v1/facilities/")
+        try:
+            raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+        except OperationalError:
+            response = server_error(request)
+        assert response.status_code == 503
+        assert response["Retry-After"] == "2"
+        assert json.loads(response.content)["code"] == READ_CONFLICT
 
 
 class TestTheApi:

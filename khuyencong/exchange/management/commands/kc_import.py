@@ -58,8 +58,7 @@ class Command(BaseCommand):
             if not conflicts.is_conflict(conflict):
                 raise
             # Rolled back whole: the file may be imported again as it is.
-            conflicts.log(f"kc_import {path}", conflict)
-            code, message = conflicts.refusal("POST")
+            code, message = conflicts.refused(conflict, f"kc_import {path}", reading=False)
             raise CommandError(f"{code}: {message}") from conflict
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(_("cảnh báo %(warning)s") % {"warning": warning}))
