@@ -25,6 +25,9 @@ class Col(StrEnum):
     COUNT = "count"
     MONEY = "money"
     PERCENT = "percent"
+    # A quantity that may have a fraction (a programme's target: 3.000 người, 12,5 km), or else a word saying why
+    # there is none ("chưa có số liệu kết quả").
+    NUMBER = "number"
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,20 @@ def cell_text(value: Any, kind: Col) -> str:
         return format_number(Decimal(value), locale=locale)
     if kind == Col.PERCENT:
         return format_percent(Decimal(value), locale=locale)
+    if kind == Col.NUMBER and (number := as_number(value)) is not None:
+        return format_number(number, locale=locale)
     return str(value)
+
+
+def as_number(value: Any) -> Decimal | None:
+    """A figure of a NUMBER column as a decimal, or None for the words standing in its place."""
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
 
 
 def percent_of(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:

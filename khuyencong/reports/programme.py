@@ -197,14 +197,14 @@ def programme_sections(report: dict[str, Any]) -> list[Section]:
         [
             Column(pgettext("report", "Chỉ tiêu")),
             Column(_("Đơn vị tính")),
-            Column(_("Mục tiêu")),
-            Column(_("Đã đạt")),
+            Column(_("Mục tiêu"), Col.NUMBER),
+            Column(_("Đã đạt"), Col.NUMBER),
             Column(_("Tỷ lệ"), Col.PERCENT),
         ],
     )
     for row in report["targets"]:
-        achieved = row["achieved"].replace(".", ",") if row["achieved"] else _("chưa có số liệu kết quả")
-        targets.rows.append([row["indicator"], row["unit"], row["target"].replace(".", ","), achieved, row["percent"]])
+        achieved = Decimal(row["achieved"]) if row["achieved"] is not None else _("chưa có số liệu kết quả")
+        targets.rows.append([row["indicator"], row["unit"], Decimal(row["target"]), achieved, row["percent"]])
     first, last = report["years"]
     by_source = report["breakdown"]["by_source"]
     sources = "; ".join(

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from khuyencong.core.csv import safe_cell
 
-from .layout import Col, Section, Table, cell_text
+from .layout import Col, Section, Table, as_number, cell_text
 
 VIETNAMESE_ONLY = (
     "a downloaded report is an official document (Decree 30/2020/NĐ-CP Art. 8): its header, motto, place and date are "
@@ -144,7 +144,9 @@ def to_pdf(report: dict[str, Any], sections: list[Section], document: Document) 
     return pdf
 
 
-NUMBER_FORMATS = {Col.COUNT: "#,##0", Col.MONEY: "#,##0", Col.PERCENT: "0.0%"}
+NUMBER_FORMATS = {Col.COUNT: "#,##0", Col.MONEY: "#,##0", Col.PERCENT: "0.0%", Col.NUMBER: "#,##0"}
+# A NUMBER with a fraction; not the whole numbers' format too, where Excel would write "3.000," with its separator.
+FRACTION_FORMAT = "#,##0.0##"
 # Excel's column width is in characters of the default font; a text column wider than this wraps instead of running
 # a title across the screen, and a number column is never narrower than its widest figure.
 WIDEST_TEXT = 45
@@ -213,7 +215,8 @@ def to_xlsx(report: dict[str, Any], sections: list[Section], document: Document)
                 for i, column in enumerate(table.columns, start=1):
                     cell = sheet.cell(sheet.max_row, i)
                     if column.kind in NUMBER_FORMATS:
-                        cell.number_format = NUMBER_FORMATS[column.kind]
+                        fraction = isinstance(cell.value, Decimal) and cell.value != cell.value.to_integral_value()
+                        cell.number_format = FRACTION_FORMAT if fraction else NUMBER_FORMATS[column.kind]
                     else:
                         cell.alignment = WRAPPED
                     if index in table.total_rows:
@@ -240,6 +243,9 @@ def _xlsx_value(value: Any, kind: Col) -> Any:
         return None
     if kind in (Col.COUNT, Col.MONEY):
         return int(value)
+    if kind == Col.NUMBER:
+        number = as_number(value)
+        return str(value) if number is None else number
     if kind == Col.PERCENT:
         # The fraction under a % format: Excel then shows 20,7% and a formula reads 0,207. A Decimal, so that no
         # float of ours rounds the report's figure.

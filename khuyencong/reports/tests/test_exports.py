@@ -5,15 +5,18 @@ width the figures leave, so that a report stays a few pages."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
-from khuyencong.reports.layout import Col, Column, Table
+from khuyencong.reports.layout import Col, Column, Table, cell_text
 from khuyencong.reports.periods import Period
+from khuyencong.reports.programme import programme_sections
 from khuyencong.reports.render import column_widths, render
 from khuyencong.reports.scope import resolve_scope
 from khuyencong.reports.selectors import BuiltReport, report_build
@@ -113,3 +116,51 @@ def test_the_pdf_of_a_provincial_half_year_gives_the_title_column_its_room(yen_b
     words = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "Hỗ trợ ứng dụng máy móc thiết bị trong chế biến gỗ (đợt 1, số 1)" in words.replace("- ", "")
     assert "docs/reports.md" not in words
+
+
+def programme_with_targets(*targets: tuple[str, str, str, str | None]) -> BuiltReport:
+    """Long An's programme report, its targets (indicator, unit, target, achieved) as given."""
+    year = Period.year(2022)
+    built = report_build("programme", resolve_scope(provinces=["Long An"], on=year.as_of), year, program="CTKC-LA")
+    built.data["targets"] = [
+        {"indicator": name, "unit": unit, "target": target, "achieved": achieved, "percent": None}
+        for name, unit, target, achieved in targets
+    ]
+    return replace(built, sections=programme_sections(built.data))
+
+
+TARGETS = (
+    ("Kinh phí hỗ trợ", "đồng", "5310000000000", "4000000000"),
+    ("Đường dây điện", "km", "12.5", "3.25"),
+    ("Lao động được đào tạo nghề", "người", "3000", None),
+)
+
+
+def targets_table(built: BuiltReport) -> list[list[str]]:
+    [table] = [t for s in built.sections for t in s.tables if t.title == "Mục tiêu của chương trình"]
+    return [[cell_text(v, c.kind) for v, c in zip(row, table.columns, strict=True)] for row in table.rows]
+
+
+def test_a_programme_s_targets_are_written_as_numbers(south: None) -> None:
+    # Given a programme whose targets are large, fractional, or not yet reached by any result
+    built = programme_with_targets(*TARGETS)
+    # Then the page writes them the Vietnamese way, and says which has no result yet
+    assert [row[2:4] for row in targets_table(built)] == [
+        ["5.310.000.000.000", "4.000.000.000"],
+        ["12,5", "3,25"],
+        ["3.000", "chưa có số liệu kết quả"],
+    ]
+    # and in English the English way
+    with translation.override("en"):
+        assert [row[2:4] for row in targets_table(built)][:2] == [
+            ["5,310,000,000,000", "4,000,000,000"],
+            ["12.5", "3.25"],
+        ]
+    # and the workbook holds numbers under a format that writes a fraction only where there is one
+    sheet = sheet_of(built)
+    cells = {sheet.cell(row, 1).value: (sheet.cell(row, 3), sheet.cell(row, 4)) for row in range(1, sheet.max_row + 1)}
+    money, line, workers = cells["Kinh phí hỗ trợ"], cells["Đường dây điện"], cells["Lao động được đào tạo nghề"]
+    assert (money[0].value, money[0].number_format) == (Decimal("5310000000000"), "#,##0")
+    assert (line[0].value, line[0].number_format) == (Decimal("12.5"), "#,##0.0##")
+    assert (line[1].value, workers[0].value) == (Decimal("3.25"), Decimal("3000"))
+    assert workers[1].value == "chưa có số liệu kết quả"
