@@ -53,17 +53,22 @@ def format_percent(value: Decimal | None, *, places: int = 1, locale: str = LOCA
 
 
 UNITS = {"nghìn": Decimal(10) ** 3, "triệu": Decimal(10) ** 6, "tỷ": Decimal(10) ** 9}
+# Each locale's word for a unit named the Vietnamese way ("triệu" → "million").
+UNIT_WORDS = {
+    locale: {vi: word for (vi, _), (word, _) in zip(SCALES[LOCALE], scales, strict=True)}
+    for locale, scales in SCALES.items()
+}
 
 
-def format_money_in(value: int | Decimal | None, unit: str = "triệu", *, places: int = 1) -> str:
-    """An amount in a larger unit, as the reports write totals: 6.047,5 triệu đồng; 50,3 tỷ đồng. Trailing zero
-    decimals are dropped (600 triệu đồng, not 600,0), as in the articles."""
+def format_money_in(value: int | Decimal | None, unit: str = "triệu", *, places: int = 1, locale: str = LOCALE) -> str:
+    """An amount in a larger unit, as the reports write totals: 6.047,5 triệu đồng; 50,3 tỷ đồng (6,047.5 million VND
+    in English). Trailing zero decimals are dropped (600 triệu đồng, not 600,0), as in the articles."""
     if value is None:
         return ""
     scaled = (Decimal(value) / UNITS[unit]).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if scaled == scaled.to_integral_value():
         scaled = scaled.quantize(Decimal(1))
-    return f"{format_number(scaled)} {unit} đồng"
+    return f"{format_number(scaled, locale=locale)} {UNIT_WORDS[locale][unit]} {CURRENCY[locale]}"
 
 
 def format_money_active(value: int | Decimal | None) -> str:

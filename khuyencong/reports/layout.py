@@ -122,6 +122,23 @@ def say_money(value: int | None) -> str:
 
 def figure_codes(data: dict[str, Any], path: str) -> list[str]:
     """The đề án codes behind the figure at `path` ("sources.0.projects.submitted") of a report's JSON."""
+    node = _figure(data, path)
+    if isinstance(node, dict):
+        node = node["codes"]
+    if not isinstance(node, list) or not all(isinstance(code, str) for code in node):
+        raise ValueError(_("«%(path)s» không phải một số liệu có danh sách đề án.") % {"path": path})
+    return node
+
+
+def figure_tasks(data: dict[str, Any], path: str) -> int:
+    """How many of the codes behind the figure at `path` are other KC tasks: a row of the breakdown counts its đề án
+    and its tasks apart, and lists them together (its support is theirs together)."""
+    node = _figure(data, path)
+    tasks = node.get("tasks") if isinstance(node, dict) else None
+    return tasks if isinstance(tasks, int) else 0
+
+
+def _figure(data: dict[str, Any], path: str) -> Any:
     node: Any = data
     # The empty path is the report's own figure (the programme's total: "figure:").
     for part in path.split(".") if path else []:
@@ -129,10 +146,6 @@ def figure_codes(data: dict[str, Any], path: str) -> list[str]:
         if isinstance(node, list) and not (part.isascii() and part.isdigit()):
             raise ValueError(_("«%(path)s» không phải một số liệu có danh sách đề án.") % {"path": path})
         node = node[int(part)] if isinstance(node, list) else node[part]
-    if isinstance(node, dict):
-        node = node["codes"]
-    if not isinstance(node, list) or not all(isinstance(code, str) for code in node):
-        raise ValueError(_("«%(path)s» không phải một số liệu có danh sách đề án.") % {"path": path})
     return node
 
 

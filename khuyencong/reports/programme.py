@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from khuyencong.core.numbers import format_money_in
+from khuyencong.core.numbers import active_locale, format_money_in
 from khuyencong.programs.models import Program
 from khuyencong.projects.models import Indicator, Project
 
@@ -213,7 +213,7 @@ def programme_sections(report: dict[str, Any]) -> list[Section]:
         for row in by_source
     )
     said = {"first": first, "last": last, "projects": report["projects"], "support": say_money(report["support"]),
-            "in_words": format_money_in(report["support"]), "sources": sources}  # fmt: skip
+            "in_words": format_money_in(report["support"], locale=active_locale()), "sources": sources}  # fmt: skip
     text = [PROGRESS[first == last, len(by_source) > 1] % said, *breakdown_text(report["breakdown"])[1:]]
     tables = [summary, *breakdown_tables(report["breakdown"], "breakdown"), targets]
     return [Section(report["program"]["name"], [t for t in tables if t.rows], text)]

@@ -31,7 +31,7 @@ from khuyencong.core.text import fold
 from khuyencong.core.xlsx import list_workbook
 from khuyencong.geography.models import Era
 from khuyencong.projects.exports import EXPORT_COLUMNS, export_row
-from khuyencong.projects.models import Project
+from khuyencong.projects.models import Project, ProjectKind
 from khuyencong.projects.selectors import project_list_for_user
 
 from .charts import report_charts
@@ -44,7 +44,7 @@ from .dashboard import (
     products_panel,
 )
 from .forms import DashboardForm, MapForm, ReportForm, dashboard_units, default_report_query
-from .layout import Col, Section, cell_text, figure_codes, figure_row
+from .layout import Col, Section, cell_text, figure_codes, figure_row, figure_tasks
 from .provinces_map import MapFigure, map_data
 from .render import render as render_report
 from .render import table_context
@@ -155,7 +155,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @replica_reads
 def report_records(request: HttpRequest) -> HttpResponse | FileResponse:
-    """The đề án behind one figure of a report: the list has exactly as many rows as the figure counts."""
+    """The đề án behind one figure of a report: the list has exactly as many rows as the figure's row counts (its
+    đề án and, said apart, its other KC tasks)."""
     form = ReportForm(request.GET, user=request.user)
     built = _build(form, codes=True) if form.is_valid() else None
     if built is None:
@@ -192,6 +193,7 @@ def _records(
     path = request.GET.get("figure", "")
     try:
         codes = figure_codes(data, path)
+        tasks = figure_tasks(data, path)
     except (KeyError, IndexError, ValueError, TypeError) as error:
         raise Http404(_("Không có số liệu này trong báo cáo.")) from error
     if request.GET.get("format") == "xlsx":
@@ -204,7 +206,8 @@ def _records(
         .select_related("plan", "implementer", "province")
         .order_by("code")
     )
-    return _records_page(request, heading, back, page, projects, hidden=len(page.object_list) - len(projects))
+    hidden = len(page.object_list) - len(projects)
+    return _records_page(request, heading, back, page, projects, hidden=hidden, tasks=tasks)
 
 
 RECORDS_PAGE = 50
@@ -248,14 +251,27 @@ def _records_workbook(
 
 
 def _records_page(
-    request: HttpRequest, heading: RecordsHeading, back: str, page: Page, projects: list[Project], *, hidden: int
+    request: HttpRequest,
+    heading: RecordsHeading,
+    back: str,
+    page: Page,
+    projects: list[Project],
+    *,
+    hidden: int,
+    tasks: int = 0,
 ) -> HttpResponse:
+    """`tasks`: how many of the figure's records are other KC tasks, which its row counts apart from its đề án."""
     context = {
         "heading": heading,
+        # Both amounts: a figure of đề án not yet approved (sent for appraisal) sums what was asked for.
+        "page_requested": sum((p.support_requested or 0 for p in projects), Decimal(0)),
         "page_support": sum((p.support_approved or 0 for p in projects), Decimal(0)),
         "page": page,
         "projects": projects,
         "expected": page.paginator.count,
+        "tasks": tasks,
+        "projects_counted": page.paginator.count - tasks,
+        "task_kind": ProjectKind.TASK,
         "hidden": hidden,
         "querystring": _query(request, "page").urlencode(),
         "back": f"{back}?{_query(request, 'figure', 'format', 'page').urlencode()}",

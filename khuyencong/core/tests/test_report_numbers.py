@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from khuyencong.core.money import parse_money
-from khuyencong.core.numbers import amount_in_words, format_money_compact, format_money_in, round_parts
+from khuyencong.core.numbers import ENGLISH, amount_in_words, format_money_compact, format_money_in, round_parts
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,15 @@ def test_compact_amounts(amount: int, text: str) -> None:
 )
 def test_amounts_in_a_larger_unit(amount: int, unit: str, text: str) -> None:
     assert format_money_in(amount, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "text"),
+    [(6_047_500_000, "triệu", "6,047.5 million VND"), (4_000_000_000, "triệu", "4,000 million VND"),
+     (50_300_000_000, "tỷ", "50.3 billion VND")],
+)  # fmt: skip
+def test_amounts_in_a_larger_unit_on_a_page_read_in_english(amount: int, unit: str, text: str) -> None:
+    assert format_money_in(amount, unit, locale=ENGLISH) == text
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,34 @@ def test_a_number_opens_the_list_of_its_đề_án(yen_bai: None, laocai_officer:
     assert "YB-KCDP22-10" in html
 
 
+def test_a_row_of_đề_án_and_tasks_opens_both_said_apart(yen_bai: None, laocai_officer: User) -> None:
+    # Given Yên Bái's local plan, whose row counts its đề án and, apart, one other KC task (its support is theirs
+    # together)
+    client = client_for(laocai_officer)
+    report = json.loads(client.get(reverse("reports:page"), yen_bai_h1(format="json")).content)
+    [(number, local)] = [(n, r) for n, r in enumerate(report["breakdown"]["by_source"]) if r["tasks"]]
+    page = client.get(reverse("reports:page"), yen_bai_h1()).content.decode()
+    assert record_links(page)[f"breakdown.by_source.{number}"] == str(local["projects"])
+    # When its figure is opened
+    html = client.get(reverse("reports:records"), yen_bai_h1(figure=f"breakdown.by_source.{number}")).content.decode()
+    # Then the heading counts the đề án the figure showed and the task apart, the task is marked, and every one is
+    # listed
+    assert f": {local['projects']} đề án và 1 nhiệm vụ khuyến công khác</h1>" in html
+    assert '<span class="badge">Nhiệm vụ khác</span>' in html
+    assert html.count('<span class="badge">Nhiệm vụ khác</span>') == 1
+    assert len(re.findall(r'<a href="/projects/\d+/">', html)) == local["projects"] + local["tasks"]
+
+
+def test_a_figure_of_đề_án_not_yet_approved_sums_what_they_asked_for(yen_bai: None, laocai_officer: User) -> None:
+    # Given three đề án sent for appraisal, 1.700.000.000 đồng asked for in all and nothing approved yet
+    client = client_for(laocai_officer)
+    # When the figure is opened
+    html = client.get(reverse("reports:records"), yen_bai_h1(figure="sources.0.projects.submitted")).content.decode()
+    # Then the list's total of what they asked for is the report's figure
+    assert "Kinh phí (đồng) <b>1.700.000.000</b>" in html
+    assert re.search(r'Cộng 3 đề án</th><td class="num">1\.700\.000\.000</td>', html), html
+
+
 def test_an_unknown_figure_is_not_found(yen_bai: None, laocai_officer: User) -> None:
     client = client_for(laocai_officer)
     response = client.get(reverse("reports:records"), yen_bai_h1(figure="sources.9.nothing"))

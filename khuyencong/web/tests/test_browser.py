@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import psycopg.errors
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import PASSWORD, make_user
 from khuyencong.accounts.models import Role
+from khuyencong.core.tests.test_conflicts import wrapped
+from khuyencong.facilities import services as facility_services
 from khuyencong.facilities.models import Facility, LegalForm
 from khuyencong.facilities.services import FacilityData, facility_create
 from khuyencong.geography.resolver import resolve_place
@@ -108,3 +111,33 @@ def test_an_error_summary_link_leads_to_a_picker_s_search_box_with_its_label_in_
     label = page.locator("label[for='id_plan']").bounding_box()
     assert label is not None
     assert 0 <= label["y"] < 700
+
+
+def test_a_form_whose_write_meets_another_goes_back_with_what_was_typed(
+    page: Page, live_server: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an officer registering a facility while another write holds what the registration needs
+    make_user("laocai.officer", "SCT-15", Role.OFFICER)
+    log_in(page, live_server, "laocai.officer")
+
+    def deadlock(**_kwargs: object) -> None:
+        raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+
+    monkeypatch.setattr(facility_services, "audit_entry_write", deadlock)
+    page.goto(f"{live_server}/facilities/new/")
+    page.get_by_label("Tên cơ sở").fill("HTX Chè Shan Tuyết Bảo Thắng")
+    page.get_by_label("Loại hình").select_option("cooperative")
+    page.get_by_label("Tỉnh, thành phố").fill("lao cai")
+    page.get_by_label("Xã, phường, thị trấn").fill("bao thang")
+    # When it is sent
+    page.get_by_role("button", name="Lưu").click()
+    # Then the page says nothing was written, and its first button goes back to the form with what was typed
+    expect(page.get_by_role("alert")).to_contain_text("không có gì thay đổi")
+    assert not Facility.objects.exists()
+    page.get_by_role("button", name="Quay lại biểu mẫu").click()
+    expect(page.get_by_label("Tên cơ sở")).to_have_value("HTX Chè Shan Tuyết Bảo Thắng")
+    # and once the other write is done, the same form is recorded
+    monkeypatch.undo()
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("HTX Chè Shan Tuyết Bảo Thắng")
+    assert Facility.objects.get().name == "HTX Chè Shan Tuyết Bảo Thắng"

@@ -154,8 +154,19 @@ function restoreAddress() {
   }
 }
 
+// A form refused because another write held its records (conflict.html): the browser's own Back returns to the form
+// with what was typed, which reopening its address would lose. Shown only where there is a page to go back to.
+function backButtons() {
+  document.querySelectorAll("[data-back]").forEach(function (button) {
+    if (window.history.length < 2) return;
+    button.hidden = false;
+    button.addEventListener("click", function () { window.history.back(); });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   restoreAddress();
+  backButtons();
   errorLinks();
   localiseFileInputs();
   eventFields();
