@@ -16,7 +16,7 @@ import unicodedata
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import F, Model, QuerySet
+from django.db.models import Expression, F, Model, QuerySet
 from django.db.models.functions import Collate
 
 VIETNAMESE = "vi-x-icu"
@@ -35,7 +35,7 @@ def by_name(
     *,
     folded: str | None = None,
     desc: bool = False,
-    first: tuple[str, ...] = (),
+    first: tuple[str | Expression, ...] = (),
 ) -> QuerySet[M]:
     """`queryset` in Vietnamese alphabetical order of `field` (then by key, for a stable page order), after the
     orderings `first` if given. `folded`: a column holding the folded name, used on SQLite (and indexed there), its

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,8 +48,10 @@ def provinces_for(user: User | AnonymousUser) -> QuerySet[AdminUnit]:
     if not scope.everything:
         ids = scope.province_ids
         provinces = provinces.filter(Q(pk__in=ids) | Q(current_province__in=ids))
-    # One generation after the other, each in Vietnamese alphabetical order ("Bắc Kạn" before "Bình Dương").
-    return by_name(provinces, folded="search_key", first=("-era",))
+    # Today's provinces first, then those of before the reform, each in Vietnamese alphabetical order ("Bắc Kạn"
+    # before "Bình Dương"). Named, not by the era's code: "2025-pre" sorts after "2025-07" either way round.
+    today_first = Case(When(era=Era.FROM_2025, then=Value(0)), default=Value(1))
+    return by_name(provinces, folded="search_key", first=(today_first,))
 
 
 def regions_for(user: User | AnonymousUser) -> QuerySet[Region]:

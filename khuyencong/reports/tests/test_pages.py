@@ -339,3 +339,16 @@ def test_a_figure_s_excel_says_how_many_of_its_đề_án_the_user_may_not_see(
     assert rows[1][0] == "1 đề án của số liệu nằm ngoài phạm vi bạn được xem nên không có trong tệp."
     page = client.get(reverse("reports:records"), query).content.decode()
     assert "Trên trang này có 1 đề án của số liệu nằm ngoài phạm vi bạn được xem nên không hiện." in page
+
+
+def test_the_province_box_offers_today_s_provinces_first(cuc_officer: User, laocai_officer: User) -> None:
+    # Given the Cục, who may report on any province of either generation, and Lào Cai's officer
+    for user, today in ((cuc_officer, 34), (laocai_officer, 1)):
+        # When the report form is opened
+        form = client_for(user).get(reverse("reports:page")).context["form"]
+        units = list(form.fields["provinces"].queryset)
+        # Then today's provinces come first, then those of before 01/07/2025, each in Vietnamese alphabetical order
+        eras = [unit.era for unit in units]
+        assert eras == [Era.FROM_2025] * today + [Era.BEFORE_2025] * (len(units) - today), user
+        assert str(form.fields["provinces"].label_from_instance(units[0])) == units[0].name
+    assert [u.name for u in units] == ["Lào Cai", "Lào Cai", "Yên Bái"]
