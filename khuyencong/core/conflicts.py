@@ -36,6 +36,8 @@ UNCONFIRMED_TEXT = gettext_noop(
     "Một thay đổi khác đang được ghi đúng lúc này nên hệ thống chưa trả lời xong; thao tác của bạn có thể đã được "
     "ghi. Hãy mở lại trang để xem trước khi gửi lại."
 )
+# Each code's message, to be translated for its reader where the refusal is stored (an import job's report).
+TEXTS = {WRITE_CONFLICT: WRITE_TEXT, READ_CONFLICT: READ_TEXT, UNCONFIRMED_CONFLICT: UNCONFIRMED_TEXT}
 # Seconds a client waits before trying again (the Retry-After header of the 503 answer).
 RETRY_AFTER = 2
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -60,8 +62,5 @@ def refused(error: BaseException, where: str, *, reading: bool, after_view: bool
     in the language of the moment, for a read or a write that met another transaction — inside its view, or
     `after_view` (then a write's own transaction may have been committed)."""
     logger.warning("conflict with another transaction: %s", where, exc_info=error)
-    if reading:
-        return READ_CONFLICT, gettext(READ_TEXT)
-    if after_view:
-        return UNCONFIRMED_CONFLICT, gettext(UNCONFIRMED_TEXT)
-    return WRITE_CONFLICT, gettext(WRITE_TEXT)
+    code = READ_CONFLICT if reading else UNCONFIRMED_CONFLICT if after_view else WRITE_CONFLICT
+    return code, gettext(TEXTS[code])

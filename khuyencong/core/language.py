@@ -15,12 +15,17 @@ from django.utils import translation
 
 
 def chosen_language(request: HttpRequest) -> str:
-    known = dict(settings.LANGUAGES)
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and getattr(user, "language", "") in known:
+    if user is not None and user.is_authenticated and getattr(user, "language", "") in dict(settings.LANGUAGES):
         return str(user.language)
+    return visitor_language(request)
+
+
+def visitor_language(request: HttpRequest) -> str:
+    """The language of the switch's cookie, else Vietnamese: what is known of a request without its user (whose
+    account is read from the database)."""
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    return cookie if cookie in known else str(settings.LANGUAGE_CODE)
+    return cookie if cookie in dict(settings.LANGUAGES) else str(settings.LANGUAGE_CODE)
 
 
 class LanguageMiddleware:

@@ -55,7 +55,7 @@ def format_percent(value: Decimal | None, *, places: int = 1, locale: str = LOCA
 UNITS = {"nghìn": Decimal(10) ** 3, "triệu": Decimal(10) ** 6, "tỷ": Decimal(10) ** 9}
 # Each locale's word for a unit named the Vietnamese way ("triệu" → "million").
 UNIT_WORDS = {
-    locale: {vi: word for (vi, _), (word, _) in zip(SCALES[LOCALE], scales, strict=True)}
+    locale: {vi: {size: word for word, size in scales}[size] for vi, size in SCALES[LOCALE]}
     for locale, scales in SCALES.items()
 }
 

@@ -42,7 +42,7 @@ def run_import_job(job_id: int) -> str:
         # Rolled back whole by the database: a refusal with its code, and the same file may be uploaded again.
         with translation.override("vi"):
             code, _message = conflicts.refused(conflict, f"import job {job_id}", reading=False)
-            refused = Issue(Message(THE_FILE), code, Message(conflicts.WRITE_TEXT))
+            refused = Issue(Message(THE_FILE), code, Message(conflicts.TEXTS[code]))
         job.report = {"errors": [refused.stored()], "warnings": [], "created": {}, "updated": {}, "unchanged": {}}
         job.status, job.finished_at = JobStatus.REFUSED, timezone.now()
         job.save(update_fields=["report", "status", "finished_at"])

@@ -86,7 +86,9 @@ def column_widths(table: Table) -> list[str]:
     for i, column in enumerate(table.columns):
         words = column.title.split()
         header = max([len(word) for word in words] + [min(len(column.title), 10), 3])
-        widest = max((len(cell_text(row[i], column.kind)) for row in table.rows), default=1) + 1
+        # A quantity's words in place of a figure wrap within the figures' width.
+        figures = [row[i] for row in table.rows if column.kind != Col.NUMBER or as_number(row[i]) is not None]
+        widest = max((len(cell_text(value, column.kind)) for value in figures), default=1) + 1
         if column.kind != Col.TEXT or widest <= SHORT_TEXT:
             fixed[i] = max(header, widest)
         else:
@@ -214,7 +216,7 @@ def to_xlsx(report: dict[str, Any], sections: list[Section], document: Document)
                 sheet.append([safe_cell(_xlsx_value(v, c.kind)) for v, c in zip(row, table.columns, strict=True)])
                 for i, column in enumerate(table.columns, start=1):
                     cell = sheet.cell(sheet.max_row, i)
-                    if column.kind in NUMBER_FORMATS:
+                    if column.kind in NUMBER_FORMATS and not isinstance(cell.value, str):
                         fraction = isinstance(cell.value, Decimal) and cell.value != cell.value.to_integral_value()
                         cell.number_format = FRACTION_FORMAT if fraction else NUMBER_FORMATS[column.kind]
                     else:

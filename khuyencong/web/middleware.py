@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from khuyencong.core import conflicts
 
@@ -27,6 +28,11 @@ class MethodNotAllowedPageMiddleware:
         return page
 
 
+# Set on the request's environ (a dotted key, as PEP 3333 leaves such keys to the application) once its view has
+# answered: a conflict met after that, saving the session on the way out, may follow a committed write.
+VIEW_ANSWERED = "khuyencong.view_answered"
+
+
 class ConflictMiddleware:
     """A page whose request met another transaction at the same moment (`core.conflicts`) says so — that nothing
     was written, or that the page could not be read yet — with its code, instead of the server error page; the
@@ -37,7 +43,9 @@ class ConflictMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        request.META[VIEW_ANSWERED] = True
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not conflicts.is_conflict(exception):
@@ -45,17 +53,21 @@ class ConflictMiddleware:
         return conflict_answer(request, exception)
 
 
-def conflict_answer(request: HttpRequest, error: BaseException, *, after_view: bool = False) -> HttpResponse:
+def conflict_answer(request: HttpRequest, error: BaseException, *, standalone: bool = False) -> HttpResponse:
     """The 503 a request that met another transaction is answered with, to retry after `Retry-After` seconds: the
-    page, or for the API the JSON its own handler gives (`api.exceptions`)."""
+    page, or for the API the JSON its own handler gives (`api.exceptions`). A `standalone` page asks nothing of the
+    request or the database (settings' handler500 answers conflicts the database may still be in)."""
     reading = conflicts.is_reading(request.method)
+    after_view = bool(request.META.get(VIEW_ANSWERED))
     where = f"{request.method} {request.path}"
     code, message = conflicts.refused(error, where, reading=reading, after_view=after_view)
     answer: HttpResponse
+    context = {"message": message, "code": code, "reading": reading, "unconfirmed": after_view and not reading}
     if request.path.startswith("/api/"):
         answer = JsonResponse({"detail": message, "code": code}, status=503)
+    elif standalone:
+        answer = HttpResponse(render_to_string("conflict_standalone.html", context), status=503)
     else:
-        context = {"message": message, "code": code, "reading": reading, "unconfirmed": after_view and not reading}
         answer = render(request, "conflict.html", context, status=503)
     answer["Retry-After"] = str(conflicts.RETRY_AFTER)
     return answer

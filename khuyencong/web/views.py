@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views import defaults
 
 from khuyencong.accounts import access
 from khuyencong.core import conflicts
+from khuyencong.core.language import visitor_language
 from khuyencong.facilities.selectors import facility_list_for_user
 from khuyencong.geography.models import AdminUnit
 from khuyencong.projects.authority import may_create_projects
@@ -63,13 +64,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """settings' handler500, for an error no view answered. A conflict with another transaction met on the way out
-    of a view — the session its middleware saves, say — is still a refusal with its code, one that does not say
-    nothing was written (`ConflictMiddleware` answers those met inside a view); anything else is the standalone
-    server error page."""
+    """settings' handler500, for an error no view answered. A conflict with another transaction met outside a view —
+    the session its middleware reads on the way in or saves on the way out — is still a refusal with its code, on a
+    page that asks nothing of the database (the conflict may last), in the language known without it; met after the
+    view answered, a write is not told that nothing was written. Django logs it too, as the uncaught error it is
+    there. Anything else is the standalone server error page."""
     error = sys.exc_info()[1]
     if error is not None and conflicts.is_conflict(error):
-        return conflict_answer(request, error, after_view=True)
+        with translation.override(getattr(request, "LANGUAGE_CODE", None) or visitor_language(request)):
+            return conflict_answer(request, error, standalone=True)
     return defaults.server_error(request)
 
 

@@ -37,7 +37,7 @@ from khuyencong.exchange.tests.test_excel_pages import upload
 from khuyencong.facilities import services as facility_services
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.tests.test_views import valid_post
-from khuyencong.web.middleware import ConflictMiddleware
+from khuyencong.web.middleware import VIEW_ANSWERED, ConflictMiddleware
 from khuyencong.web.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +175,22 @@ class TestAPage:
         assert "Hãy tải lại trang sau giây lát." in page
         assert "chưa được ghi" not in page
 
+    def test_whose_sign_in_meets_another_write_is_refused_and_writes_nothing(
+        self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Given the session table held by another write when signing in creates the session (inside the view)
+        last_login = laocai_officer.last_login
+        session_held(monkeypatch)
+        # When the officer signs in
+        response = Client(raise_request_exception=False).post(
+            reverse("web:login"), {"username": laocai_officer.username, "password": PASSWORD}
+        )
+        # Then the page says his sign-in was not recorded, with its code, and his last sign-in is as it was
+        assert response.status_code == 503
+        assert f'data-code="{WRITE_CONFLICT}"' in response.content.decode()
+        laocai_officer.refresh_from_db()
+        assert laocai_officer.last_login == last_login
+
     def test_any_other_error_is_left_to_the_server_error_page(self, laocai_officer: User) -> None:
         request = RequestFactory().post("/facilities/1/edit/")
         request.user = laocai_officer
@@ -182,28 +198,35 @@ class TestAPage:
         assert ConflictMiddleware(lambda _r: HttpResponse()).process_exception(request, outage) is None
 
 
+def session_held(monkeypatch: pytest.MonkeyPatch, method: str = "save") -> None:
+    """From now on the session table is held by another write whenever a session is saved (or read)."""
+
+    def busy(*_args: Any, **_kwargs: Any) -> None:
+        raise wrapped(psycopg.errors.LockNotAvailable("could not obtain lock on relation django_session"))
+
+    monkeypatch.setattr(SessionStore, method, busy)
+
+
+def reset_password(client: Client, user: User, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
+    """A new password sent through a reset link, the session held when it is saved on the way out of the page."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    form_page = client.get(link, follow=True)
+    session_held(monkeypatch)
+    new = "mat-khau-moi-2026-rat-dai"
+    return client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}), new
+
+
 class TestAnErrorNoViewAnswered:
-    """Met on the way out of a view, in a middleware (settings' handler500, `web.views.server_error`)."""
+    """Met outside a view, in a middleware (settings' handler500, `web.views.server_error`)."""
 
     def test_a_new_password_whose_session_meets_another_write_is_not_told_nothing_was_written(
         self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # Given a password-reset link opened, and the session table held by another write when the session
         # middleware saves the session on the way out of the next page
-        client = Client(raise_request_exception=False)
-        uid = urlsafe_base64_encode(force_bytes(laocai_officer.pk))
-        link = reverse(
-            "accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(laocai_officer)]
-        )
-        form_page = client.get(link, follow=True)
-
-        def busy(*_args: Any, **_kwargs: Any) -> None:
-            raise wrapped(psycopg.errors.LockNotAvailable("could not obtain lock on relation django_session"))
-
-        monkeypatch.setattr(SessionStore, "save", busy)
         # When the new password is sent
-        new = "mat-khau-moi-2026-rat-dai"
-        response = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+        response, new = reset_password(Client(raise_request_exception=False), laocai_officer, monkeypatch)
         # Then the answer is a 503 with its code that does not say nothing was written — the view's own
         # transaction had been committed: the password is the new one
         assert response.status_code == 503
@@ -216,22 +239,35 @@ class TestAnErrorNoViewAnswered:
         laocai_officer.refresh_from_db()
         assert laocai_officer.check_password(new)
 
-    def test_a_sign_in_whose_session_meets_another_write_is_refused_and_not_signed_in(
-        self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        # Given the session table held by another write when signing in creates the session (inside the view)
-        def busy(*_args: Any, **_kwargs: Any) -> None:
-            raise wrapped(psycopg.errors.LockNotAvailable("could not obtain lock on relation django_session"))
-
-        monkeypatch.setattr(SessionStore, "save", busy)
+    def test_in_english_says_it_in_english(self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch) -> None:
         client = Client(raise_request_exception=False)
-        # When the officer signs in
-        response = client.post(reverse("web:login"), {"username": laocai_officer.username, "password": PASSWORD})
-        # Then the page says his sign-in was not recorded, with its code, and he is not signed in
+        client.cookies["django_language"] = "en"
+        response, _new = reset_password(client, laocai_officer, monkeypatch)
         assert response.status_code == 503
-        assert f'data-code="{WRITE_CONFLICT}"' in response.content.decode()
-        monkeypatch.undo()
-        assert client.get(reverse("web:home")).status_code == 302
+        page = response.content.decode()
+        assert '<html lang="en">' in page
+        assert "Not known whether recorded: someone else is writing the same records" in page
+        assert "your action may have been recorded. Open the page again to check before sending it again." in page
+
+    @pytest.mark.parametrize(("method", "code"), [("get", READ_CONFLICT), ("post", WRITE_CONFLICT)])
+    def test_met_reading_the_session_before_the_view_answers_while_it_lasts(
+        self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch, method: str, code: str
+    ) -> None:
+        # Given a signed-in officer whose session cannot be read: another write holds its table, and goes on
+        # holding it while the answer is written
+        client = Client(raise_request_exception=False)
+        client.force_login(laocai_officer)
+        session_held(monkeypatch, "load")
+        # When he opens a page or sends a new facility
+        response = getattr(client, method)(reverse("facilities:create"), valid_post(name="HTX Chè Bảo Thắng"))
+        # Then the answer, which asks nothing more of the database, says so with its code: the view never ran, so
+        # a write is told nothing was written, and nothing was
+        assert response.status_code == 503
+        assert response["Retry-After"] == "2"
+        page = response.content.decode()
+        assert f'data-code="{code}"' in page
+        assert '<html lang="vi">' in page
+        assert not Facility.objects.filter(name="HTX Chè Bảo Thắng").exists()
 
     def test_any_other_error_there_is_the_server_error_page(
         self, laocai_officer: User, monkeypatch: pytest.MonkeyPatch
@@ -255,6 +291,19 @@ class TestAnErrorNoViewAnswered:
         assert response.status_code == 503
         assert response["Retry-After"] == "2"
         assert json.loads(response.content)["code"] == READ_CONFLICT
+
+    def test_on_the_api_a_write_handled_before_it_is_not_told_nothing_was_written(self) -> None:
+        # Given an API write whose view had answered (ConflictMiddleware marks the request)
+        request = RequestFactory().post("/api/v1/facilities/")
+        request.META[VIEW_ANSWERED] = True
+        # When a conflict is met on the way out
+        try:
+            raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+        except OperationalError:
+            response = server_error(request)
+        # Then it is answered as the API answers, with the code that says it may have been recorded
+        assert response.status_code == 503
+        assert json.loads(response.content)["code"] == UNCONFIRMED_CONFLICT
 
 
 class TestTheApi:

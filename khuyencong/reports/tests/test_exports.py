@@ -163,4 +163,15 @@ def test_a_programme_s_targets_are_written_as_numbers(south: None) -> None:
     assert (money[0].value, money[0].number_format) == (Decimal("5310000000000"), "#,##0")
     assert (line[0].value, line[0].number_format) == (Decimal("12.5"), "#,##0.0##")
     assert (line[1].value, workers[0].value) == (Decimal("3.25"), Decimal("3000"))
-    assert workers[1].value == "chưa có số liệu kết quả"
+    # (the words standing in for a figure wrap as text, under no number format)
+    assert (workers[1].value, workers[1].number_format) == ("chưa có số liệu kết quả", "General")
+    assert workers[1].alignment.wrap_text
+
+
+def test_a_programme_s_total_in_millions_is_said_in_the_reader_s_language(south: None) -> None:
+    built = programme_with_targets(*TARGETS)
+    [section] = programme_sections(built.data)
+    assert "(500 triệu đồng)" in section.text[0]
+    with translation.override("en"):
+        [section] = programme_sections(built.data)
+    assert "(500 million VND)" in section.text[0]

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import client_for, make_user
+from conftest import chose_english, client_for, make_user
 from khuyencong.accounts.models import Role, User
 from khuyencong.geography.models import AdminUnit, Era, Level
 from khuyencong.organizations.models import Organization, Region
@@ -79,6 +79,13 @@ def test_a_row_of_đề_án_and_tasks_opens_both_said_apart(yen_bai: None, laoca
     assert '<span class="badge">Nhiệm vụ khác</span>' in html
     assert html.count('<span class="badge">Nhiệm vụ khác</span>') == 1
     assert len(re.findall(r'<a href="/projects/\d+/">', html)) == local["projects"] + local["tasks"]
+    assert f"Cộng {local['projects'] + 1} đề án và nhiệm vụ</th>" in html
+    # and in English the same, a task named as one
+    english = client_for(chose_english(laocai_officer))
+    html = english.get(reverse("reports:records"), yen_bai_h1(figure=f"breakdown.by_source.{number}")).content.decode()
+    assert f": {local['projects']} projects and 1 other industrial promotion task</h1>" in html
+    assert '<span class="badge">Other task</span>' in html
+    assert f"Total of {local['projects'] + 1} projects and tasks</th>" in html
 
 
 def test_a_figure_of_đề_án_not_yet_approved_sums_what_they_asked_for(yen_bai: None, laocai_officer: User) -> None:
