@@ -189,18 +189,11 @@ def _lock(project: Project) -> Project:
     return Project.objects.select_for_update(of=("self",)).select_related("plan", "content").get(pk=project.pk)
 
 
-def _acting_body(
-    project: Project,
-    actor: User,
-    act: Action,
-    organization: Organization | None,
-    transcribed: bool,
-    document: str,
-    on: datetime.date,
-) -> Organization:
-    """The body on whose authority the step is recorded, after checking the person who records it."""
+def _require_right_to_record(actor: User, project: Project, act: Action, transcribed: bool) -> None:
+    """The person's right to record this step, or to transcribe it as history. Asked before the đề án's row is locked
+    (a person without it must take no lock: a viewer's request would hold the đề án's writers and meet their locks)
+    and again on the locked row, whose facts the right reads may have changed meanwhile."""
     if transcribed:
-        # History entered after the fact: the person transcribes, the body named must hold the authority.
         if not authority.can_enter_history(actor, project):
             raise OutOfScope(
                 _("Bạn không được nhập lịch sử của đề án %(code)s (ngoài địa bàn hoặc thiếu vai trò).")
@@ -215,6 +208,43 @@ def _acting_body(
                 )
                 % {"label": act.label},
             )
+    elif not authority.can_act_on_project(actor, project, act):
+        raise Refused(
+            "permission_denied",
+            _("Bạn không có quyền «%(label)s» đề án %(code)s.") % {"label": act.label, "code": project.code},
+        )
+
+
+def _require_correcting(actor: User, project: Project, event: ProjectEvent) -> None:
+    """Asked before the lock and on the locked rows, as `_require_right_to_record`."""
+    if not authority.can_correct_event(actor, project, event):
+        raise PermissionDenied(
+            _("Bạn không có quyền đính chính «%(action)s» của đề án %(code)s.")
+            % {"action": event.get_action_display(), "code": project.code}
+        )
+
+
+def _require_paying_correction(actor: User, project: Project) -> None:
+    """Asked before the lock and on the locked rows, as `_require_right_to_record`."""
+    if not authority.can_pay(actor, project):
+        raise PermissionDenied(
+            _("Bạn không có quyền đính chính thanh toán của đề án %(code)s.") % {"code": project.code}
+        )
+
+
+def _acting_body(
+    project: Project,
+    actor: User,
+    act: Action,
+    organization: Organization | None,
+    transcribed: bool,
+    document: str,
+    on: datetime.date,
+) -> Organization:
+    """The body on whose authority the step is recorded, after checking the person who records it."""
+    _require_right_to_record(actor, project, act, transcribed)
+    if transcribed:
+        # History entered after the fact: the person transcribes, the body named must hold the authority.
         if project.events.standing().filter(transcribed=False).exists():
             raise refuse(
                 "action",
@@ -254,11 +284,6 @@ def _acting_body(
                 "authority_denied",
             )
         return organization
-    if not authority.can_act_on_project(actor, project, act):
-        raise Refused(
-            "permission_denied",
-            _("Bạn không có quyền «%(label)s» đề án %(code)s.") % {"label": act.label, "code": project.code},
-        )
     if authority.records_on_behalf(actor, project, act):
         body = authority.approving_body_for(project)
         assert body is not None
@@ -295,8 +320,9 @@ def project_record_event(
     the fact), never before the previous standing step, and never into the future. `transcribed`: a step another body
     took, entered by `actor` in its name (an import, "nhập lịch sử"); `voided`: a transcribed step that was already
     voided, kept in the history and left out of the replay."""
-    project = _lock(project)
     act = Action(action)
+    _require_right_to_record(actor, project, act, transcribed)
+    project = _lock(project)
     by = _acting_body(project, actor, act, organization, transcribed, document, on)
     _not_future(on, _("Sự kiện"))
     if voided is not None:
@@ -431,13 +457,10 @@ def project_void_event(
 ) -> ProjectEvent:
     """Voids a step recorded by mistake. The rest of the timeline must stay lawful without it: voiding an approval
     that a contract depends on is refused until the contract is voided first."""
+    _require_correcting(actor, project, event)
     project = _lock(project)
     event = project.events.select_for_update().get(pk=event.pk)
-    if not authority.can_correct_event(actor, project, event):
-        raise PermissionDenied(
-            _("Bạn không có quyền đính chính «%(action)s» của đề án %(code)s.")
-            % {"action": event.get_action_display(), "code": project.code}
-        )
+    _require_correcting(actor, project, event)
     day = on or timezone.localdate()
     reason = check_void(event, on=day, reason=reason, dated=event.on)
     rest = [e for e in _standing_events(project) if e.pk != event.pk]
@@ -483,13 +506,10 @@ def project_correct_event(
 ) -> ProjectEvent:
     """Supersedes a step: the wrong entry is voided and a corrected one takes its place in the sequence, the same
     action by the same body; the whole timeline is checked with the corrected values."""
+    _require_correcting(actor, project, event)
     project = _lock(project)
     event = project.events.select_for_update().select_related("organization").get(pk=event.pk)
-    if not authority.can_correct_event(actor, project, event):
-        raise PermissionDenied(
-            _("Bạn không có quyền đính chính «%(action)s» của đề án %(code)s.")
-            % {"action": event.get_action_display(), "code": project.code}
-        )
+    _require_correcting(actor, project, event)
     today = timezone.localdate()
     reason = f"Đính chính: {check_void(event, on=today, reason=reason, dated=None)}"  # vi-only: a stored record
     _not_future(on, _("Sự kiện"))
@@ -612,6 +632,8 @@ def payment_record(
     """Records a voucher, in any order: advances + payments − refunds never exceed the approved (or adjusted)
     support on any date, and never fall below zero; nothing is paid before the contract or after settlement
     (Circular 36/2013 Art. 12–18); after a stop only refunds are recorded."""
+    # Before the lock and on the locked row, as `_require_right_to_record`.
+    _may_write(actor, project, authority.can_pay(actor, project), transcribed, _("thanh toán"))
     project = _lock(project)
     _may_write(actor, project, authority.can_pay(actor, project), transcribed, _("thanh toán"))
     payment = Payment(
@@ -660,12 +682,10 @@ def payment_void(
     by: Organization | None = None,
 ) -> Payment:
     """Voids a voucher entered by mistake; a refund that it covered must not be left above what was paid."""
+    _require_paying_correction(actor, project)
     project = _lock(project)
     payment = project.payments.select_for_update().get(pk=payment.pk)
-    if not authority.can_pay(actor, project):
-        raise PermissionDenied(
-            _("Bạn không có quyền đính chính thanh toán của đề án %(code)s.") % {"code": project.code}
-        )
+    _require_paying_correction(actor, project)
     day = on or timezone.localdate()
     reason = check_void(payment, on=day, reason=reason, dated=payment.on)
     rest = [p for p in project.payments.standing() if p.pk != payment.pk]
@@ -689,12 +709,10 @@ def payment_correct(
     document: str = "",
 ) -> Payment:  # fmt: skip
     """Supersedes a voucher: the wrong one is voided and the corrected one recorded, checked together."""
+    _require_paying_correction(actor, project)
     project = _lock(project)
     payment = project.payments.select_for_update().get(pk=payment.pk)
-    if not authority.can_pay(actor, project):
-        raise PermissionDenied(
-            _("Bạn không có quyền đính chính thanh toán của đề án %(code)s.") % {"code": project.code}
-        )
+    _require_paying_correction(actor, project)
     today = timezone.localdate()
     reason = f"Đính chính: {check_void(payment, on=today, reason=reason, dated=None)}"  # vi-only: a stored record
     corrected = Payment(project=project, on=on, kind=kind, amount=amount, document=document, actor=actor)
@@ -741,9 +759,10 @@ def result_void(
     on: datetime.date | None = None,
     by: Organization | None = None,
 ) -> Result:
-    result = project.results.select_for_update().get(pk=result.pk)
+    # Before the row lock: a person without the right takes none (as `_require_right_to_record`).
     if not authority.can_record_result(actor, project):
         raise PermissionDenied(_("Bạn không có quyền đính chính kết quả của đề án %(code)s.") % {"code": project.code})
+    result = project.results.select_for_update().get(pk=result.pk)
     day = on or timezone.localdate()
     reason = check_void(result, on=day, reason=reason, dated=result.on)
     mark_voided(result, actor=actor, on=day, reason=reason, by=by)
@@ -754,15 +773,21 @@ def result_void(
 COUNTERPART_FIELDS = ["on", "amount", "document", "description"]
 
 
+def _require_counterpart(actor: User, project: Project, refused: str) -> None:
+    """Asked before the lock and on the locked row, as `_require_right_to_record`."""
+    if not authority.can_record_counterpart(actor, project):
+        raise PermissionDenied(refused % {"code": project.code})
+
+
 @transaction.atomic
 def counterpart_record(
     *, project: Project, actor: User, on: datetime.date, amount: Decimal, document: str, description: str = ""
 ) -> CounterpartVoucher:
     """Declares a voucher of the facility's own share: dated, numbered, never in the future, positive; its sum is
     shown beside the KC support and read by the dossier's forms (`selectors.counterpart_total`)."""
+    _require_counterpart(actor, project, _("Bạn không có quyền ghi vốn đối ứng của đề án %(code)s."))
     project = _lock(project)
-    if not authority.can_record_counterpart(actor, project):
-        raise PermissionDenied(_("Bạn không có quyền ghi vốn đối ứng của đề án %(code)s.") % {"code": project.code})
+    _require_counterpart(actor, project, _("Bạn không có quyền ghi vốn đối ứng của đề án %(code)s."))
     if amount is None or amount <= 0:
         raise refuse("amount", _("Số tiền đối ứng phải lớn hơn 0."), "amount_not_positive")
     if not document.strip():
@@ -783,12 +808,11 @@ def counterpart_void(
     *, project: Project, voucher: CounterpartVoucher, actor: User, reason: str, on: datetime.date | None = None
 ) -> CounterpartVoucher:
     """A counterpart voucher entered by mistake is voided with who, when and why, never deleted."""
+    refused = _("Bạn không có quyền đính chính vốn đối ứng của đề án %(code)s.")
+    _require_counterpart(actor, project, refused)
     project = _lock(project)
     voucher = project.counterpart_vouchers.select_for_update().get(pk=voucher.pk)
-    if not authority.can_record_counterpart(actor, project):
-        raise PermissionDenied(
-            _("Bạn không có quyền đính chính vốn đối ứng của đề án %(code)s.") % {"code": project.code}
-        )
+    _require_counterpart(actor, project, refused)
     day = on or timezone.localdate()
     reason = check_void(voucher, on=day, reason=reason, dated=voucher.on)
     mark_voided(voucher, actor=actor, on=day, reason=reason)

@@ -6,10 +6,12 @@ same. An outage is not a conflict. Never a 500."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import sqlite3
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import psycopg.errors
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -27,8 +30,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD, chose_english, client_for
-from khuyencong.accounts.models import User
+from conftest import PASSWORD, chose_english, client_for, make_user
+from khuyencong.accounts.models import Role, User
 from khuyencong.audit.models import AuditEntry
 from khuyencong.core.conflicts import READ_CONFLICT, UNCONFIRMED_CONFLICT, WRITE_CONFLICT, is_conflict
 from khuyencong.exchange.models import ImportJob, JobStatus
@@ -37,6 +40,10 @@ from khuyencong.exchange.tests.test_excel_pages import upload
 from khuyencong.facilities import services as facility_services
 from khuyencong.facilities.models import Facility
 from khuyencong.facilities.tests.test_views import valid_post
+from khuyencong.programs.models import FundingSource
+from khuyencong.projects import services as project_services
+from khuyencong.projects.models import Project
+from khuyencong.projects.workflow import Action, State
 from khuyencong.web.middleware import VIEW_ANSWERED, ConflictMiddleware
 from khuyencong.web.views import server_error
 
@@ -341,6 +348,69 @@ class TestTheApi:
         answer = client.get("/api/v1/facilities/")
         assert answer.status_code == 503
         assert answer.json()["code"] == READ_CONFLICT
+
+
+class TestAWriteWithoutTheRight:
+    """A person who may read a đề án but not write it is refused before its row is locked: refused (403), not
+    told to try again, and holding no lock that the đề án's writers would wait for."""
+
+    @pytest.fixture
+    def held(self, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+        """From now on every đề án is held by another writer: locking one meets a deadlock (and is counted)."""
+        locked: list[int] = []
+
+        def deadlock(project: Project) -> Project:
+            locked.append(project.pk)
+            raise wrapped(psycopg.errors.DeadlockDetected("deadlock detected"))
+
+        monkeypatch.setattr(project_services, "_lock", deadlock)
+        return locked
+
+    @pytest.fixture
+    def contracted(self, bac_kan: None) -> Project:
+        project = Project.objects.filter(state=State.CONTRACTED, plan__funding_source=FundingSource.NATIONAL).first()
+        assert project is not None
+        return project
+
+    def test_through_the_api_is_refused_before_any_lock(self, contracted: Project, held: list[int]) -> None:
+        # Given a viewer of the đề án's province, and the đề án held by another writer
+        viewer = make_user("bk.viewer", "SCT-19", Role.VIEWER)
+        client = APIClient()
+        client.force_authenticate(viewer)
+        event = contracted.events.order_by("-seq").first()
+        assert event is not None
+        base = f"/api/v1/projects/{contracted.code}"
+        # When he records a step, a voucher or a result, or voids a step
+        answers = {
+            "events": client.post(f"{base}/events/", {"action": "progress", "on": "2018-06-30", "percent": "50"},
+                                  format="json"),
+            "payments": client.post(f"{base}/payments/", {"on": "2018-06-30", "kind": "payment", "amount": 1000000},
+                                    format="json"),
+            "results": client.post(f"{base}/results/", {"indicator": "machines", "value": "3", "on": "2018-06-30"},
+                                   format="json"),
+            "void": client.post(f"{base}/void/", {"entry": "event", "id": event.pk, "reason": "nhầm"}, format="json"),
+        }  # fmt: skip
+        # Then each is refused for his right, and no lock was asked for
+        assert {name: answer.status_code for name, answer in answers.items()} == dict.fromkeys(answers, 403)
+        assert held == []
+
+    def test_through_any_service_is_refused_before_any_lock(self, contracted: Project, held: list[int]) -> None:
+        viewer = make_user("bk.viewer", "SCT-19", Role.VIEWER)
+        event = contracted.events.order_by("-seq").first()
+        assert event is not None
+        day = datetime.date(2018, 6, 30)
+        writes: list[Callable[[], object]] = [
+            lambda: project_services.project_correct_event(project=contracted, event=event, actor=viewer,
+                                                           reason="nhầm", on=day),
+            lambda: project_services.project_record_event(project=contracted, actor=viewer, action=Action.PROGRESS,
+                                                          on=day, percent=Decimal(50), transcribed=True),
+            lambda: project_services.counterpart_record(project=contracted, actor=viewer, on=day,
+                                                        amount=Decimal(1_000_000), document="PC-01"),
+        ]  # fmt: skip
+        for write in writes:
+            with pytest.raises(PermissionDenied):
+                write()
+        assert held == []
 
 
 class TestAnImport:
