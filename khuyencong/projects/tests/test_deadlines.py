@@ -152,3 +152,22 @@ def test_the_dashboard_counts_the_overdue_items(local_plan, system_actor, cast) 
     with on_day(D(2026, 12, 1)):
         before = client.get(reverse("reports:dashboard"), {"year": "2026", "as_of": "16/09/2026"})
     assert before.context["data"]["deadlines"] == {"count": 0}
+
+
+def test_every_đề_án_s_late_dossiers_are_counted_from_today_s_periods_alone(local_plan, system_actor) -> None:
+    # Given two accepted đề án, one of them settled since, read on the day the other's dossier is late
+    with on_day(D(2026, 9, 30)):
+        history(local_plan, system_actor, "DA-A", ("contract_signed", D(2026, 3, 20)), ("accepted", D(2026, 9, 1)))
+        history(local_plan, system_actor, "DA-B", ("contract_signed", D(2026, 3, 20)), ("accepted", D(2026, 9, 1)),
+                ("settled", D(2026, 9, 20)))  # fmt: skip
+        province = Project.objects.get(code="DA-A").province_id
+        # When the whole country's queue is counted (the Cục's: no condition on the đề án), and a province's
+        every = next(q for q in deadlines.overdue_deadlines(Project.objects.all(), today=D(2026, 9, 30)))
+        one = next(q for q in deadlines.overdue_deadlines(Project.objects.filter(province_id=province),
+                                                          today=D(2026, 9, 30)))  # fmt: skip
+        # Then the country's is counted from the periods without joining the đề án, and both count what they list
+        assert every.kind == one.kind == DeadlineKind.SETTLEMENT_DOSSIER
+        assert every.counted is not None
+        assert one.counted is None
+        assert every.count() == one.count() == every.projects.count() == 1
+        assert list(every.projects.values_list("code", flat=True)) == ["DA-A"]
