@@ -18,8 +18,8 @@ logger = logging.getLogger("khuyencong.conflicts")
 
 WRITE_CONFLICT = "write_conflict"
 READ_CONFLICT = "read_conflict"
-# Met after the view had finished (its middleware saving the session on the way out): the view's own transaction was
-# committed, so the person cannot be told that nothing was written.
+# Met after the view had answered (a middleware saving the session on the way out): the view's own transaction may
+# have been committed, so the person cannot be told that nothing was written.
 UNCONFIRMED_CONFLICT = "unconfirmed_conflict"
 # PostgreSQL's SQLSTATEs (Appendix A): 40P01 deadlock_detected, 40001 serialization_failure, 55P03
 # lock_not_available. Each ends its transaction with nothing written, and a retry is what the manual advises.
