@@ -245,6 +245,11 @@ def work_queues(user: User | AnonymousUser, *, limit: int | None = None) -> list
 QUEUE_FIELDS = ("code", "title", "state", "plan__code", "plan__year")
 
 
+def as_queue_rows(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The đề án of a queue reading only what its rows show (`QUEUE_FIELDS`), their plan joined."""
+    return projects.select_related(None).select_related("plan").only(*QUEUE_FIELDS)
+
+
 def waiting_lists(user: User | AnonymousUser) -> Iterator[tuple[Promise, State, Action, QuerySet[Project]]]:
     """Each step this user may take, with its đề án waiting for it (unevaluated, oldest plan year and wait first, each
     annotated with `waiting_since`): the page shows the first of each, its Excel copy streams them all."""
@@ -265,10 +270,7 @@ def waiting_lists(user: User | AnonymousUser) -> Iterator[tuple[Promise, State, 
             title,
             state,
             action,
-            visible.filter(authority.actionable(user, action), state=state)
-            .select_related(None)
-            .select_related("plan")
-            .only(*QUEUE_FIELDS)
+            as_queue_rows(visible.filter(authority.actionable(user, action), state=state))
             .distinct()
             .annotate(waiting_since=Subquery(last_step))
             .order_by("plan__year", "waiting_since", "code"),

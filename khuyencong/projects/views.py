@@ -304,12 +304,9 @@ def project_queue(request: HttpRequest) -> HttpResponse:
     # annotations.
     late = []
     for queue in deadlines.overdue_deadlines(visible, today=today):
-        shown = queue.projects.select_related(None).select_related("plan").only(*selectors.QUEUE_FIELDS)
-        count, rows = _first_rows(shown, count=queue.count)
+        count, rows = _first_rows(selectors.as_queue_rows(queue.projects), count=queue.count)
         late.append((queue, count, [(p, deadlines.due_date(queue, p, today)) for p in rows]))
-    overdue_count, overdue = _first_rows(
-        selectors.overdue_projects(visible).select_related(None).select_related("plan").only(*selectors.QUEUE_FIELDS)
-    )
+    overdue_count, overdue = _first_rows(selectors.as_queue_rows(selectors.overdue_projects(visible)))
     queues = selectors.work_queues(request.user, limit=QUEUE_ROWS)
     # The lists with nothing in them are named in one line, not a heading each ("Không có." eleven times over).
     empty = [str(q.title) for q in queues if not q.count] + [str(q.label) for q, count, _rows in late if not count]

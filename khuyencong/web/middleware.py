@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 from khuyencong.core import conflicts
 
@@ -53,16 +54,32 @@ class ConflictMiddleware:
         return conflict_answer(request, exception)
 
 
+# Each conflict's page title and heading, for the page and its standalone twin alike.
+CONFLICT_HEADINGS = {
+    conflicts.READ_CONFLICT: (gettext_lazy("Chưa đọc được"), gettext_lazy("Chưa đọc được: dữ liệu đang được cập nhật")),
+    conflicts.WRITE_CONFLICT: (
+        gettext_lazy("Chưa ghi được"),
+        gettext_lazy("Chưa ghi được: dữ liệu đang được người khác ghi"),
+    ),
+    conflicts.UNCONFIRMED_CONFLICT: (
+        gettext_lazy("Chưa rõ đã ghi chưa"),
+        gettext_lazy("Chưa rõ đã ghi chưa: dữ liệu đang được người khác ghi"),
+    ),
+}
+
+
 def conflict_answer(request: HttpRequest, error: BaseException, *, standalone: bool = False) -> HttpResponse:
     """The 503 a request that met another transaction is answered with, to retry after `Retry-After` seconds: the
     page, or for the API the JSON its own handler gives (`api.exceptions`). A `standalone` page asks nothing of the
     request or the database (settings' handler500 answers conflicts the database may still be in)."""
-    reading = conflicts.is_reading(request.method)
-    after_view = bool(request.META.get(VIEW_ANSWERED))
     where = f"{request.method} {request.path}"
-    code, message = conflicts.refused(error, where, reading=reading, after_view=after_view)
+    after_view = bool(request.META.get(VIEW_ANSWERED))
+    code, message = conflicts.refused(error, where, reading=conflicts.is_reading(request.method), after_view=after_view)
     answer: HttpResponse
-    context = {"message": message, "code": code, "reading": reading, "unconfirmed": after_view and not reading}
+    title, heading = CONFLICT_HEADINGS[code]
+    # A read is offered to reload; a write that surely wrote nothing, to go back to its form with what was typed.
+    context = {"message": message, "code": code, "title": title, "heading": heading,
+               "reading": code == conflicts.READ_CONFLICT, "back": code == conflicts.WRITE_CONFLICT}  # fmt: skip
     if request.path.startswith("/api/"):
         answer = JsonResponse({"detail": message, "code": code}, status=503)
     elif standalone:
